@@ -1,0 +1,39 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { Command, CommanderError } from 'commander';
+import { EXIT } from './exit-code';
+import { planCommand } from './plan/plan.command';
+
+/** The `barplane` command line. */
+export function program(): Command {
+  return new Command('barplane')
+    .description('barplane: per-BAR KVM fast path or QEMU emulation for VFIO devices, with the reasons')
+    .version(packageVersion())
+    .exitOverride()
+    .addCommand(planCommand());
+}
+
+/** The repo's package.json sits above both the sources and dist/. */
+function packageVersion(): string {
+  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
+    const file = join(dir, 'package.json');
+    if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')).version;
+  }
+  return 'unknown';
+}
+
+export function main(argv: string[]): void {
+  try {
+    program().parse(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end with code 0; a usage mistake is invalid input.
+      process.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.invalid;
+      return;
+    }
+    process.stderr.write(`barplane: ${(error as Error).stack ?? error}\n`);
+    process.exitCode = EXIT.failure;
+  }
+}
+
+if (require.main === module) main(process.argv);

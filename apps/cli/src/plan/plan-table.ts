@@ -1,0 +1,37 @@
+import Table from 'cli-table3';
+import { Advice, Plan, toHex } from '@barplane/domain';
+
+/** A plan for people: PE policies, then one row per BAR, then the VM's slot use. */
+export function planTable(plan: Plan): string {
+  const out: string[] = [`host ${plan.host}  (${plan.ruleSet})`, ''];
+  const pes = new Table({ head: ['PE', 'alignment policy', 'override', 'MMIO cost', 'BARs gaining mmap', 'kernel parameter'] });
+  for (const pe of plan.pes) {
+    const a = pe.alignment;
+    pes.push([pe.id, a.policy, a.override, toHex(a.mmioCost), a.barsGainingMmap, a.kernelParameter ?? '-']);
+  }
+  out.push(pes.toString(), '');
+  const bars = new Table({ head: ['PE', 'BDF', 'BAR', 'mode', 'slots', 'direct ranges', 'reasons', 'advice'] });
+  for (const b of plan.bars) {
+    const ranges = b.directRanges.map((r) => `${toHex(r.offset)}+${toHex(r.size)}`).join(' ');
+    bars.push([b.pe, b.bdf, b.index, b.mode, b.slots, ranges || '-', b.reasons.join(' ') || '-', b.advice.map(adviceText).join('; ') || '-']);
+  }
+  out.push(bars.toString());
+  if (plan.vm) {
+    const v = plan.vm;
+    out.push('', `VM ${v.id}: ${v.slotsNeeded} BAR slots needed, ${v.slotsUsedBefore} in use before, limit ${v.slotLimit}`);
+  }
+  return out.join('\n') + '\n';
+}
+
+function adviceText(a: Advice): string {
+  switch (a.kind) {
+    case 'HOST_ALIGNMENT':
+      return `boot with ${a.kernelParameter}`;
+    case 'GUEST_PLACEMENT':
+      return `place the guest BAR at ${toHex(a.address)}`;
+    case 'MSIX_RELOCATION':
+      return `${a.option} (BAR ${a.target} becomes ${toHex(a.barSize)})`;
+    case 'SLOT_BUDGET':
+      return `needs ${a.slotsNeeded} slots, ${a.slotsFree} free`;
+  }
+}

@@ -1,0 +1,19 @@
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, Matches, Min, ValidateNested } from 'class-validator';
+import { Required } from '../validation/required';
+import { AddressRangeDto } from './address-range.dto';
+
+/** A PCI host bridge; informational in rule set 1. */
+export class PhbDto {
+  @Required() @Matches(/^[0-9a-f]{4}$/i, { message: 'must be a PCI domain of 4 hex digits' })
+  domain!: string;
+
+  @IsOptional() @IsInt() @Min(1)
+  peCount?: number;
+
+  @IsOptional() @ValidateNested() @Type(() => AddressRangeDto)
+  m32Window?: AddressRangeDto;
+
+  @IsOptional() @ValidateNested() @Type(() => AddressRangeDto)
+  m64Window?: AddressRangeDto;
+}

@@ -1,0 +1,101 @@
+import {
+  Bar,
+  Host,
+  Pe,
+  PciFunction,
+  Scenario,
+  Vm,
+  defaultKernel,
+  defaultKvmMemslots,
+  defaultMachine,
+  defaultMsixEmulation,
+  parseBdf,
+} from '@barplane/domain';
+import { u64 } from '../validation/is-u64.decorator';
+import { AddressRangeDto } from './address-range.dto';
+import { FunctionDto } from './function.dto';
+import { HostDto } from './host.dto';
+import { ScenarioDto } from './scenario.dto';
+import { VmDto } from './vm.dto';
+
+/** A shape-valid DTO as the domain's scenario: bigints, canonical BDFs, scenario.md defaults. */
+export function scenarioFromDto(dto: ScenarioDto): Scenario {
+  const host = hostFromDto(dto.host);
+  const pes: Pe[] = dto.pes.map((pe) => ({
+    id: pe.id,
+    alignment: pe.alignment ?? 'auto',
+    functions: pe.functions.map(functionFromDto),
+  }));
+  const scenario: Scenario = { host, pes };
+  return dto.vm ? { ...scenario, vm: vmFromDto(dto.vm, host, pes) } : scenario;
+}
+
+function range(r: AddressRangeDto) {
+  const start = u64(r.start);
+  return { start, end: start + u64(r.size) };
+}
+
+function hostFromDto(h: HostDto): Host {
+  return {
+    id: h.id,
+    platform: h.platform,
+    pageSize: u64(h.pageSize),
+    kernel: { ...defaultKernel(h.platform), ...definedOnly(h.kernel ?? {}) },
+    kvmMemslots: h.kvmMemslots ?? defaultKvmMemslots(h.platform),
+    reservedRanges: (h.reservedRanges ?? []).map(range),
+    phbs: (h.phbs ?? []).map((p) => ({
+      domain: p.domain.toLowerCase(),
+      peCount: p.peCount,
+      m32Window: p.m32Window && { start: u64(p.m32Window.start), size: u64(p.m32Window.size) },
+      m64Window: p.m64Window && { start: u64(p.m64Window.start), size: u64(p.m64Window.size) },
+    })),
+  };
+}
+
+function functionFromDto(f: FunctionDto): PciFunction {
+  const bars: Bar[] = (f.bars ?? []).map((b) => ({
+    index: b.index,
+    kind: b.kind,
+    address: u64(b.address),
+    size: u64(b.size),
+    prefetchable: b.prefetchable ?? false,
+    fixed: b.fixed ?? false,
+  }));
+  const fn: PciFunction = { bdf: canonicalBdf(f.bdf), isVf: f.isVf ?? false, bars };
+  const withVendor = f.vendorDevice ? { ...fn, vendorDevice: f.vendorDevice.toLowerCase() } : fn;
+  if (!f.msix) return withVendor;
+  const m = f.msix;
+  return {
+    ...withVendor,
+    msix: {
+      tableBar: m.tableBar,
+      tableOffset: u64(m.tableOffset),
+      vectors: m.vectors,
+      ...(m.pbaBar !== undefined ? { pbaBar: m.pbaBar } : {}),
+      ...(m.pbaOffset !== undefined ? { pbaOffset: u64(m.pbaOffset) } : {}),
+    },
+  };
+}
+
+function vmFromDto(v: VmDto, host: Host, pes: readonly Pe[]): Vm {
+  const machine = v.machine ?? defaultMachine(host.platform);
+  return {
+    id: v.id,
+    machine,
+    msixEmulation: v.msixEmulation ?? defaultMsixEmulation(machine),
+    noMmap: v.noMmap ?? false,
+    msixRelocation: v.msixRelocation ?? 'off',
+    memslotsUsed: v.memslotsUsed ?? 0,
+    assignedPes: v.assignedPes ?? pes.map((pe) => pe.id),
+    guestBars: (v.guestBars ?? []).map((g) => ({ bdf: canonicalBdf(g.bdf), index: g.index, address: u64(g.address) })),
+  };
+}
+
+function canonicalBdf(text: string): string {
+  const parsed = parseBdf(text);
+  return parsed.ok ? parsed.bdf : text;
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,47 @@
+import { Bar } from '../pci/bar';
+import { PciFunction } from '../pci/pe';
+import { Advice } from './advice';
+import { AlignmentDecision } from './alignment-decision';
+import { BarOutcome } from './bar-outcome';
+import { isHostReason } from './reason';
+
+export interface AdviceInput {
+  readonly fn: PciFunction;
+  readonly bar: Bar;
+  readonly outcome: BarOutcome;
+  readonly alignment: AlignmentDecision;
+  readonly msixMappable: boolean;
+  /** The free guest page for this BAR, computed on demand (only guest-placement advice needs it). */
+  readonly freeGuestPage: () => bigint;
+  readonly relocation: (fn: PciFunction) => { target: number; barSize: bigint } | undefined;
+}
+
+/** The advice kinds of domain.md, in table order. */
+export function adviceFor(input: AdviceInput): Advice[] {
+  const { outcome } = input;
+  const has = (r: string) => outcome.reasons.includes(r as never);
+  if (outcome.slotBudget) {
+    return [{ kind: 'SLOT_BUDGET', slotsNeeded: outcome.slotBudget.needed, slotsFree: outcome.slotBudget.free }];
+  }
+  const advice: Advice[] = [];
+  const emulated = outcome.mode === 'EMULATED';
+  if (emulated && outcome.reasons.some(isHostReason) && input.alignment.policy === 'PARAM_RESIZE') {
+    advice.push({ kind: 'HOST_ALIGNMENT', kernelParameter: input.alignment.kernelParameter ?? '' });
+  }
+  if (emulated && (has('GUEST_SUBPAGE_UNALIGNED') || has('GUEST_PAGE_SHARED'))) {
+    advice.push({ kind: 'GUEST_PLACEMENT', address: input.freeGuestPage() });
+  }
+  if ((emulated || outcome.mode === 'PARTIAL_DIRECT') && has('MSIX_TABLE_TRAPPED') && input.msixMappable) {
+    // On older kernels the kernel's cut of the table page stays, so relocating cannot help.
+    const relocation = input.relocation(input.fn);
+    if (relocation) {
+      advice.push({
+        kind: 'MSIX_RELOCATION',
+        option: `x-msix-relocation=bar${relocation.target}`,
+        target: relocation.target,
+        barSize: relocation.barSize,
+      });
+    }
+  }
+  return advice;
+}

@@ -1,0 +1,62 @@
+import { Bar, isMemBar } from '../pci/bar';
+import { Host } from '../pci/host';
+import { log2 } from '../pci/page-math';
+import { Pe, PciFunction } from '../pci/pe';
+import { AlignmentDecision, AlignmentPolicy } from './alignment-decision';
+import { Reason, isHostReason } from './reason';
+
+/** The host-side reason (HOST_*) that made a BAR EMULATED, if any. */
+export type HostReasonOf = (fn: PciFunction, bar: Bar) => Reason | undefined;
+
+/** Whether the resize would move this BAR at all: VFs and fixed BARs never count (R6.5). */
+function resizable(fn: PciFunction, bar: Bar): boolean {
+  return !fn.isVf && !bar.fixed;
+}
+
+/** Decision 2 for one PE (R2.1-R2.4, R3.6, R6.5). `pe.functions` must be in BDF order. */
+export function alignmentPolicy(pe: Pe, host: Host, hostReasonOf: HostReasonOf): AlignmentDecision {
+  const P = host.pageSize;
+  let gaining = 0;
+  for (const fn of pe.functions) {
+    for (const bar of fn.bars) {
+      const reason = hostReasonOf(fn, bar);
+      if (isMemBar(bar.kind) && resizable(fn, bar) && reason !== undefined && isHostReason(reason)) gaining++;
+    }
+  }
+  const policy = choosePolicy(pe, host, gaining > 0);
+  const resize = policy === 'PARAM_RESIZE';
+  return {
+    policy,
+    override: pe.alignment,
+    kernelParameter: resize ? kernelParameter(pe, P) : null,
+    mmioCost: resize || policy === 'PLATFORM_PAGE_STARTALIGN' ? mmioCost(pe, P) : 0n,
+    barsGainingMmap: resize ? gaining : 0,
+    reasons: [],
+  };
+}
+
+function choosePolicy(pe: Pe, host: Host, needsAlignment: boolean): AlignmentPolicy {
+  if (host.platform === 'pseries') return 'NOT_APPLICABLE';
+  if (host.platform === 'powernv' && host.kernel.defaultPageAlignment) return 'PLATFORM_PAGE_STARTALIGN';
+  if (pe.alignment === 'none') return 'NONE';
+  if (pe.alignment === 'page' || needsAlignment) return 'PARAM_RESIZE';
+  return 'NONE';
+}
+
+/** Address space that page alignment spends: P - S for every sub-page MMIO BAR it moves. */
+function mmioCost(pe: Pe, P: bigint): bigint {
+  let cost = 0n;
+  for (const fn of pe.functions) {
+    for (const bar of fn.bars) {
+      if (bar.kind !== 'io' && resizable(fn, bar) && bar.size > 0n && bar.size < P) cost += P - bar.size;
+    }
+  }
+  return cost;
+}
+
+/** `pci=resource_alignment=<order>@<bdf>;...` over every non-VF member, in BDF order (R2.3). */
+function kernelParameter(pe: Pe, P: bigint): string {
+  const order = log2(P);
+  const devices = pe.functions.filter((fn) => !fn.isVf).map((fn) => `${order}@${fn.bdf}`);
+  return `pci=resource_alignment=${devices.join(';')}`;
+}

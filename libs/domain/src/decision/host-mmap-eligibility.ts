@@ -1,0 +1,31 @@
+import { AddressRangeIndex } from '../pci/address-range-index';
+import { Bar } from '../pci/bar';
+import { KernelFeatures } from '../pci/host';
+import { alignDown } from '../pci/page-math';
+import { BarOutcome, outcome } from './bar-outcome';
+
+/**
+ * Steps 1-2 of decision 1: what the host kernel allows, whatever the VM does (R1.1, R1.2).
+ * Returns the final outcome when the BAR can never be mmapped, or undefined when it is eligible.
+ * `mmio` holds every MMIO resource of the host, owned by its BAR (reserved ranges by null).
+ */
+export function hostMmapEligibility(
+  bar: Bar,
+  pageSize: bigint,
+  kernel: KernelFeatures,
+  mmio: AddressRangeIndex<Bar | null>,
+): BarOutcome | undefined {
+  if (bar.kind === 'io') return outcome('EMULATED', ['IO_BAR']);
+  if (bar.kind === 'rom') return outcome('EMULATED', ['ROM_BAR']);
+  if (bar.size === 0n) return outcome('ABSENT', ['ZERO_SIZE']);
+  if (bar.size >= pageSize) return undefined;
+  if (!kernel.subPageMmap || bar.address % pageSize !== 0n) return outcome('EMULATED', ['HOST_SUBPAGE_UNALIGNED']);
+  // vfio-pci claims the rest of the page with a dummy resource: anything there, even a
+  // sibling in the same PE, makes the BAR unmappable.
+  const remainderStart = bar.address + bar.size;
+  const remainderEnd = alignDown(bar.address, pageSize) + pageSize;
+  if (mmio.overlapping(remainderStart, remainderEnd, bar).length > 0) {
+    return outcome('EMULATED', ['HOST_PAGE_REMAINDER_BUSY']);
+  }
+  return undefined;
+}

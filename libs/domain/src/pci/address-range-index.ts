@@ -1,0 +1,47 @@
+import { AddressRange } from './address-range';
+
+export interface OwnedRange<T> extends AddressRange {
+  readonly owner: T;
+}
+
+/**
+ * Answers "which ranges overlap [a, b)?" in O(log n + k). Ranges may overlap each other
+ * (reserved ranges are not checked against BARs), so a prefix maximum of the ends bounds the
+ * backward scan instead of assuming disjointness.
+ */
+export class AddressRangeIndex<T> {
+  private readonly ranges: OwnedRange<T>[];
+  private readonly maxEnd: bigint[];
+
+  constructor(ranges: Iterable<OwnedRange<T>>) {
+    this.ranges = [...ranges].filter((r) => r.end > r.start);
+    this.ranges.sort((x, y) => (x.start < y.start ? -1 : x.start > y.start ? 1 : 0));
+    this.maxEnd = [];
+    let max = 0n;
+    for (const r of this.ranges) {
+      if (r.end > max) max = r.end;
+      this.maxEnd.push(max);
+    }
+  }
+
+  /** Ranges overlapping [start, end), other than those owned by `except`, in address order. */
+  overlapping(start: bigint, end: bigint, except?: T): OwnedRange<T>[] {
+    const found: OwnedRange<T>[] = [];
+    for (let j = this.countStartingBefore(end) - 1; j >= 0 && this.maxEnd[j] > start; j--) {
+      const r = this.ranges[j];
+      if (r.end > start && r.owner !== except) found.push(r);
+    }
+    return found.reverse();
+  }
+
+  private countStartingBefore(end: bigint): number {
+    let lo = 0;
+    let hi = this.ranges.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.ranges[mid].start < end) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+}

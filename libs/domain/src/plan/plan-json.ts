@@ -1,0 +1,54 @@
+import { Advice } from '../decision/advice';
+import { AlignmentDecision } from '../decision/alignment-decision';
+import { BarDecision } from '../decision/bar-decision';
+import { toHex } from '../pci/hex';
+import { Plan } from './plan';
+
+/** The wire form of a plan: every 64-bit value as a lowercase "0x..." string. */
+export function planToJson(plan: Plan): Record<string, unknown> {
+  const json: Record<string, unknown> = {
+    ruleSet: plan.ruleSet,
+    host: plan.host,
+    pes: plan.pes.map((pe) => ({ id: pe.id, alignment: alignmentToJson(pe.alignment) })),
+    bars: plan.bars.map(barToJson),
+  };
+  if (plan.vm) json.vm = { ...plan.vm };
+  return json;
+}
+
+export function alignmentToJson(a: AlignmentDecision): Record<string, unknown> {
+  return {
+    policy: a.policy,
+    override: a.override,
+    kernelParameter: a.kernelParameter,
+    mmioCost: toHex(a.mmioCost),
+    barsGainingMmap: a.barsGainingMmap,
+    reasons: [...a.reasons],
+  };
+}
+
+export function barToJson(b: BarDecision): Record<string, unknown> {
+  return {
+    pe: b.pe,
+    bdf: b.bdf,
+    index: b.index,
+    mode: b.mode,
+    reasons: [...b.reasons],
+    slots: b.slots,
+    directRanges: b.directRanges.map((r) => ({ offset: toHex(r.offset), size: toHex(r.size) })),
+    advice: b.advice.map(adviceToJson),
+  };
+}
+
+export function adviceToJson(a: Advice): Record<string, unknown> {
+  switch (a.kind) {
+    case 'HOST_ALIGNMENT':
+      return { kind: a.kind, kernelParameter: a.kernelParameter };
+    case 'GUEST_PLACEMENT':
+      return { kind: a.kind, address: toHex(a.address) };
+    case 'MSIX_RELOCATION':
+      return { kind: a.kind, option: a.option, target: a.target, barSize: toHex(a.barSize) };
+    case 'SLOT_BUDGET':
+      return { kind: a.kind, slotsNeeded: a.slotsNeeded, slotsFree: a.slotsFree };
+  }
+}
