@@ -1,0 +1,123 @@
+import { planScenario } from '../plan/plan-scenario';
+import { bar, decisionOf, fn, host, pe, scenario, vm } from '../testing/scenario-builder';
+
+// Decision 1 branch by branch, beyond the worked examples.
+const P = 0x10000n;
+const F0 = '0000:01:00.0';
+const F1 = '0000:01:00.1';
+
+function planOne(bars: ReturnType<typeof bar>[], opts: { kernel?: object; vm?: object; msix?: object; guest?: bigint; reserved?: { start: bigint; end: bigint }[] } = {}) {
+  const h = host('arm64', P, { kernel: { subPageMmap: true, msixMappable: true, sparseMmap: false, defaultPageAlignment: false, ...opts.kernel }, reservedRanges: opts.reserved ?? [] });
+  const pes = [pe('0000:01', [fn(F0, bars, opts.msix ? { msix: opts.msix as never } : {})])];
+  const guestBars = opts.guest === undefined ? [] : [{ bdf: F0, index: bars[0].index, address: opts.guest }];
+  return planScenario(scenario(h, pes, opts.vm === null ? undefined : vm(h, pes, { guestBars, ...opts.vm })));
+}
+
+describe('decision 1: mapping mode of each BAR', () => {
+  it('an unimplemented BAR (size 0) is ABSENT', () => {
+    expect(decisionOf(planOne([bar(0, 'mem32', 0n, 0n)]), F0, 0)).toMatchObject({ mode: 'ABSENT', reasons: ['ZERO_SIZE'] });
+  });
+
+  it('a kernel without sub-page mmap emulates an aligned sub-page BAR', () => {
+    const plan = planOne([bar(0, 'mem32', 0x80000000n, 0x1000n)], { kernel: { subPageMmap: false }, guest: 0x40000000n });
+    expect(decisionOf(plan, F0, 0)).toMatchObject({ mode: 'EMULATED', reasons: ['HOST_SUBPAGE_UNALIGNED'] });
+  });
+
+  it('a reserved range in the rest of the page makes the remainder busy', () => {
+    const plan = planOne([bar(0, 'mem32', 0x80000000n, 0x1000n)], { reserved: [{ start: 0x8000f000n, end: 0x80010000n }], guest: 0x40000000n });
+    expect(decisionOf(plan, F0, 0)).toMatchObject({ mode: 'EMULATED', reasons: ['HOST_PAGE_REMAINDER_BUSY'] });
+  });
+
+  it('a sibling BAR of the same PE in the rest of the page makes the remainder busy too', () => {
+    const h = host('arm64', P);
+    const pes = [pe('0000:01', [fn(F0, [bar(0, 'mem32', 0x80000000n, 0x1000n)]), fn(F1, [bar(0, 'mem32', 0x80008000n, 0x1000n)])])];
+    const plan = planScenario(scenario(h, pes));
+    expect(decisionOf(plan, F0, 0)).toMatchObject({ mode: 'EMULATED', reasons: ['HOST_PAGE_REMAINDER_BUSY'] });
+    expect(decisionOf(plan, F1, 0)).toMatchObject({ mode: 'EMULATED', reasons: ['HOST_SUBPAGE_UNALIGNED'] });
+    expect(plan.pes[0].alignment).toMatchObject({ policy: 'PARAM_RESIZE', barsGainingMmap: 2 });
+  });
+
+  it('an I/O BAR in the rest of the page does not count: I/O is another address space', () => {
+    const plan = planOne([bar(0, 'mem32', 0x80000000n, 0x1000n), bar(1, 'io', 0x80001000n, 0x100n)], { guest: 0x40000000n });
+    expect(decisionOf(plan, F0, 0).mode).toBe('DIRECT_PAGE_EXPANDED');
+  });
+
+  it('without a VM every host-eligible BAR is PENDING', () => {
+    const plan = planOne([bar(0, 'mem64', 0x80000000n, 0x100000n)], { vm: null });
+    expect(decisionOf(plan, F0, 0)).toMatchObject({ mode: 'PENDING', reasons: ['GUEST_BAR_UNMAPPED'], slots: 0 });
+    expect(plan.vm).toBeUndefined();
+  });
+
+  it('a PE not given to the VM is PENDING even when the VM exists', () => {
+    const plan = planOne([bar(0, 'mem64', 0x80000000n, 0x100000n)], { vm: { assignedPes: [] } });
+    expect(decisionOf(plan, F0, 0)).toMatchObject({ mode: 'PENDING', reasons: ['GUEST_BAR_UNMAPPED'] });
+  });
+
+  it('an assigned BAR the guest has not programmed is PENDING', () => {
+    const plan = planOne([bar(0, 'mem64', 0x80000000n, 0x100000n)]);
+    expect(decisionOf(plan, F0, 0)).toMatchObject({ mode: 'PENDING', reasons: ['GUEST_BAR_UNMAPPED'] });
+  });
+
+  it('x-no-mmap emulates every eligible BAR', () => {
+    const plan = planOne([bar(0, 'mem64', 0x80000000n, 0x100000n)], { vm: { noMmap: true }, guest: 0x40000000n });
+    expect(decisionOf(plan, F0, 0)).toMatchObject({ mode: 'EMULATED', reasons: ['MMAP_DISABLED'], advice: [] });
+  });
+
+  it('a relocated MSI-X table no longer traps its BAR', () => {
+    const msix = { tableBar: 0, tableOffset: 0x2000n, vectors: 32 };
+    const plan = planOne([bar(0, 'mem64', 0x80000000n, 0x4000n)], { msix, vm: { msixRelocation: 'bar2' }, guest: 0x40000000n });
+    expect(decisionOf(plan, F0, 0)).toMatchObject({ mode: 'DIRECT_PAGE_EXPANDED', reasons: ['MSIX_RELOCATED', 'EXPANDED_TO_PAGE'] });
+  });
+
+  it('before 4.16 the kernel cuts the table page out of a large BAR whatever QEMU does', () => {
+    const msix = { tableBar: 0, tableOffset: 0x10000n, vectors: 16 };
+    const plan = planOne([bar(0, 'mem64', 0x80000000n, 0x40000n)], { msix, kernel: { msixMappable: false }, guest: 0x40000000n });
+    expect(decisionOf(plan, F0, 0)).toMatchObject({
+      mode: 'PARTIAL_DIRECT',
+      reasons: ['NO_MSIX_MAPPABLE_SPARSE', 'MSIX_TABLE_TRAPPED'],
+      slots: 2,
+      directRanges: [
+        { offset: 0n, size: 0x10000n },
+        { offset: 0x20000n, size: 0x20000n },
+      ],
+      // Relocation cannot undo the kernel's cut, so no MSIX_RELOCATION advice.
+      advice: [],
+    });
+  });
+
+  it('before 4.16 a table page covering the whole BAR leaves no mmap at all', () => {
+    const msix = { tableBar: 0, tableOffset: 0n, vectors: 3 };
+    const plan = planOne([bar(0, 'mem64', 0x80000000n, 0x10000n)], { msix, kernel: { msixMappable: false }, guest: 0x40000000n });
+    expect(decisionOf(plan, F0, 0)).toMatchObject({ mode: 'EMULATED', reasons: ['NO_MSIX_MAPPABLE_SPARSE', 'MSIX_PAGE_COVERS_BAR'] });
+  });
+
+  it('a page-multiple BAR is DIRECT in one slot', () => {
+    const plan = planOne([bar(0, 'mem64', 0x80000000n, 0x20000n)], { guest: 0x40000000n });
+    expect(decisionOf(plan, F0, 0)).toMatchObject({ mode: 'DIRECT', reasons: [], slots: 1, directRanges: [{ offset: 0n, size: 0x20000n }] });
+  });
+
+  it('slots are spent in (PE, BDF, index) order: the later BAR finds the budget empty', () => {
+    const h = host('x86_64', 0x1000n, { kvmMemslots: 10 });
+    const pes = [pe('0000:02', [fn('0000:02:00.0', [bar(0, 'mem64', 0x90000000n, 0x1000n)])]), pe('0000:01', [fn(F0, [bar(0, 'mem64', 0x80000000n, 0x1000n)])])];
+    const guestBars = [
+      { bdf: '0000:02:00.0', index: 0, address: 0x50000000n },
+      { bdf: F0, index: 0, address: 0x40000000n },
+    ];
+    const plan = planScenario(scenario(h, pes, vm(h, pes, { memslotsUsed: 9, guestBars })));
+    expect(plan.bars.map((b) => [b.pe, b.mode])).toEqual([
+      ['0000:01', 'DIRECT'],
+      ['0000:02', 'EMULATED'],
+    ]);
+    expect(decisionOf(plan, '0000:02:00.0', 0).advice).toEqual([{ kind: 'SLOT_BUDGET', slotsNeeded: 1, slotsFree: 0 }]);
+  });
+
+  it('decides BARs near the top of the 64-bit space exactly (a number would round them)', () => {
+    const top = 0xffffffffffff0000n;
+    const h = host('powernv', P);
+    const pes = [pe('ffff:ff', [fn('ffff:ff:1f.7', [bar(0, 'mem64', top, 0x1000n), bar(2, 'mem64', 0xfffffffffffe1000n, 0x1000n)])])];
+    const guestBars = [{ bdf: 'ffff:ff:1f.7', index: 0, address: top }];
+    const plan = planScenario(scenario(h, pes, vm(h, pes, { guestBars })));
+    expect(decisionOf(plan, 'ffff:ff:1f.7', 0)).toMatchObject({ mode: 'DIRECT_PAGE_EXPANDED', directRanges: [{ offset: 0n, size: P }] });
+    expect(decisionOf(plan, 'ffff:ff:1f.7', 2)).toMatchObject({ mode: 'EMULATED', reasons: ['HOST_SUBPAGE_UNALIGNED'] });
+  });
+});

@@ -1,0 +1,53 @@
+// `npm test`: install what is missing, type-check and lint, build, bring up the real Kafka
+// and PostgreSQL (scripts/infra), run the unit tier then the integration tier against them,
+// and stop what this run started. Exit status is the first failing step's.
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { ensureInstalled, root } from './ensure-installed.mjs';
+
+ensureInstalled();
+const infra = await import('./infra/index.mjs');
+const bin = (name) => join(root, 'node_modules', '.bin', name);
+
+function step(title, cmd, args, env = {}) {
+  console.log(`\n> ${title}`);
+  const started = Date.now();
+  const result = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  if (result.status !== 0) {
+    console.error(`\n✗ ${title} failed (${seconds} s)`);
+    return false;
+  }
+  console.log(`✓ ${title} (${seconds} s)`);
+  return true;
+}
+
+let ok =
+  step('type-check', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']) &&
+  step('lint', bin('eslint'), ['.']) &&
+  step('build', process.execPath, ['scripts/build.mjs']) &&
+  step('unit tests', bin('jest'), ['--selectProjects', 'unit', '--ci']);
+
+if (ok) {
+  // Leave alone infrastructure that was already up before this run (a developer's `npm start`).
+  const before = await infra.status({ quiet: true });
+  const wasUp = before.kafka.running && before.postgres.running;
+  let env;
+  try {
+    console.log('\n> infrastructure up');
+    env = await infra.up();
+  } catch (error) {
+    console.error(`✗ infrastructure failed: ${error.message}`);
+    ok = false;
+  }
+  if (env) {
+    ok = step('integration tests (real Kafka and PostgreSQL)', bin('jest'), ['--selectProjects', 'int', '--ci', '--runInBand'], {
+      KAFKA_BROKERS: env.kafkaBrokers,
+      DATABASE_URL: env.databaseUrl,
+    });
+  }
+  if (!wasUp) await infra.down().catch((error) => console.error(`infra down: ${error.message}`));
+}
+
+console.log(ok ? '\nnpm test: all steps passed' : '\nnpm test: FAILED');
+process.exit(ok ? 0 : 1);
