@@ -1,0 +1,88 @@
+import fc from 'fast-check';
+import { REASONS } from '../decision/reason';
+import { MAPPING_MODES, takesSlots } from '../decision/mapping-mode';
+import { scenarioProblems } from '../scenario/scenario-problems';
+import { scenarioArbitrary } from '../testing/scenario-arbitrary';
+import { Scenario } from '../scenario/scenario';
+import { planToJson } from './plan-json';
+import { planScenario } from './plan-scenario';
+
+// Properties that hold for every valid scenario, not only the worked examples.
+const runs = { numRuns: 300 };
+
+function barOf(s: Scenario, bdf: string, index: number) {
+  for (const pe of s.pes) for (const fn of pe.functions) if (fn.bdf === bdf) return fn.bars.find((b) => b.index === index)!;
+  throw new Error('missing bar');
+}
+
+function reversed(s: Scenario): Scenario {
+  return {
+    ...s,
+    pes: [...s.pes].reverse().map((pe) => ({ ...pe, functions: [...pe.functions].reverse().map((fn) => ({ ...fn, bars: [...fn.bars].reverse() })) })),
+  };
+}
+
+describe('plan properties', () => {
+  it('the generator only makes valid scenarios (so the properties below mean something)', () => {
+    fc.assert(fc.property(scenarioArbitrary, (s) => expect(scenarioProblems(s)).toEqual([])), runs);
+  });
+
+  it('direct ranges are whole host pages inside the guest mapping, and slots = their count', () => {
+    fc.assert(
+      fc.property(scenarioArbitrary, (s) => {
+        const P = s.host.pageSize;
+        for (const d of planScenario(s).bars) {
+          const size = barOf(s, d.bdf, d.index).size;
+          const mapping = size < P ? P : size;
+          expect(d.slots).toBe(takesSlots(d.mode) ? d.directRanges.length : 0);
+          if (!takesSlots(d.mode)) expect(d.directRanges).toEqual([]);
+          for (const r of d.directRanges) {
+            expect(r.size > 0n && r.offset % P === 0n && r.size % P === 0n).toBe(true);
+            expect(r.offset + r.size <= mapping).toBe(true);
+          }
+        }
+      }),
+      runs,
+    );
+  });
+
+  it('slots never exceed the free budget of the VM', () => {
+    fc.assert(
+      fc.property(scenarioArbitrary, (s) => {
+        const plan = planScenario(s);
+        if (!s.vm) return expect(plan.bars.every((b) => b.slots === 0)).toBe(true);
+        expect(plan.vm!.slotsNeeded).toBeLessThanOrEqual(s.host.kvmMemslots - s.vm.memslotsUsed);
+      }),
+      runs,
+    );
+  });
+
+  it('every mode and reason is in the closed set, every BAR is decided once, in (PE, BDF, index) order', () => {
+    fc.assert(
+      fc.property(scenarioArbitrary, (s) => {
+        const plan = planScenario(s);
+        const total = s.pes.reduce((n, pe) => n + pe.functions.reduce((m, fn) => m + fn.bars.length, 0), 0);
+        expect(plan.bars).toHaveLength(total);
+        for (const d of plan.bars) {
+          expect(MAPPING_MODES).toContain(d.mode);
+          for (const r of d.reasons) expect(REASONS).toContain(r);
+        }
+        const keys = plan.bars.map((b) => [b.pe, b.bdf, b.index] as const);
+        const sorted = [...keys].sort((a, b) => (a[0] !== b[0] ? (a[0] < b[0] ? -1 : 1) : a[1] !== b[1] ? (a[1] < b[1] ? -1 : 1) : a[2] - b[2]));
+        expect(keys).toEqual(sorted);
+      }),
+      runs,
+    );
+  });
+
+  it('the same facts give byte-identical output, whatever order the input lists them in', () => {
+    fc.assert(
+      fc.property(scenarioArbitrary, (s) => {
+        const once = JSON.stringify(planToJson(planScenario(s)));
+        expect(JSON.stringify(planToJson(planScenario(s)))).toBe(once);
+        expect(JSON.stringify(planToJson(planScenario(reversed(s))))).toBe(once);
+      }),
+      runs,
+    );
+  });
+});

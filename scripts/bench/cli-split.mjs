@@ -1,0 +1,34 @@
+// One cold `barplane plan` split into its phases, in a fresh process like the CLI's:
+//   node scripts/bench/cli-split.mjs SCENARIO.json  ->  one JSON line of milliseconds.
+// Run in a child so no JIT warm-up from the benchmark itself leaks into the numbers.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+
+const root = join(import.meta.dirname, '..', '..');
+const require = createRequire(import.meta.url);
+const ms = {};
+const lap = (name, fn) => {
+  const t0 = performance.now();
+  const value = fn();
+  ms[name] = performance.now() - t0;
+  return value;
+};
+
+// The same modules the CLI loads (commander, class-validator, lossless-json, the engine).
+const { contracts, domain } = lap('load', () => {
+  require(join(root, 'dist/apps/cli/src/main.js'));
+  return {
+    contracts: require(join(root, 'dist/libs/contracts/src/index.js')),
+    domain: require(join(root, 'dist/libs/domain/src/index.js')),
+  };
+});
+const text = lap('read', () => readFileSync(process.argv[2], 'utf8'));
+const parsed = lap('parse', () => contracts.parseExactJson(text));
+const read = lap('validate', () => contracts.scenarioFromJson(parsed.value, parsed.inexact));
+if (!read.ok) throw new Error(`invalid scenario: ${JSON.stringify(read.problems.slice(0, 3))}`);
+const plan = lap('plan', () => domain.planScenario(read.scenario));
+const json = lap('toJson', () => domain.planToJson(plan));
+lap('stringify', () => JSON.stringify(json, null, 2));
+process.stdout.write(JSON.stringify(ms) + '\n');

@@ -1,0 +1,42 @@
+// Small statistics and text-table helpers for scripts/bench.mjs (no dependencies, so the
+// benchmark does not time or depend on a table library).
+import { performance } from 'node:perf_hooks';
+
+/** min / median / max / mean of a list of samples. */
+export function summarize(samples) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  const mean = sorted.reduce((s, x) => s + x, 0) / sorted.length;
+  return { n: sorted.length, min: sorted[0], median, max: sorted[sorted.length - 1], mean };
+}
+
+/** Runs `fn` `warmup` times untimed, then `runs` times; returns the durations in ms. */
+export function timeRuns(fn, { warmup = 0, runs }) {
+  for (let i = 0; i < warmup; i++) fn();
+  const ms = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    fn();
+    ms.push(performance.now() - t0);
+  }
+  return ms;
+}
+
+/** Milliseconds of one call, and its result. */
+export function timeOnce(fn) {
+  const t0 = performance.now();
+  const value = fn();
+  return { ms: performance.now() - t0, value };
+}
+
+export const fmtInt = (n) => Math.round(n).toLocaleString('en-US');
+export const fmtMs = (n) => n.toFixed(n < 10 ? 2 : 1);
+
+/** Left-aligned first column, right-aligned others; `rows` are arrays of strings. */
+export function table(header, rows) {
+  const all = [header, ...rows];
+  const widths = header.map((_, c) => Math.max(...all.map((r) => String(r[c] ?? '').length)));
+  const line = (r) => r.map((cell, c) => (c === 0 ? String(cell).padEnd(widths[c]) : String(cell).padStart(widths[c]))).join('  ');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
