@@ -1,5 +1,3 @@
-// class-transformer's @Type needs the Reflect metadata API before any DTO is declared.
-import 'reflect-metadata';
 export * from './validation/exact-json';
 export * from './validation/is-bdf.decorator';
 export * from './validation/is-u64.decorator';

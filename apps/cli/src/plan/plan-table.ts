@@ -1,16 +1,19 @@
 import Table from 'cli-table3';
+
+// Plain and compact: the same bytes on a terminal, in a pipe and in a test.
+const style = { head: [], border: [], compact: true };
 import { Advice, Plan, toHex } from '@barplane/domain';
 
 /** A plan for people: PE policies, then one row per BAR, then the VM's slot use. */
 export function planTable(plan: Plan): string {
   const out: string[] = [`host ${plan.host}  (${plan.ruleSet})`, ''];
-  const pes = new Table({ head: ['PE', 'alignment policy', 'override', 'MMIO cost', 'BARs gaining mmap', 'kernel parameter'] });
+  const pes = new Table({ style, head: ['PE', 'alignment policy', 'override', 'MMIO cost', 'BARs gaining mmap', 'kernel parameter'] });
   for (const pe of plan.pes) {
     const a = pe.alignment;
     pes.push([pe.id, a.policy, a.override, toHex(a.mmioCost), a.barsGainingMmap, a.kernelParameter ?? '-']);
   }
   out.push(pes.toString(), '');
-  const bars = new Table({ head: ['PE', 'BDF', 'BAR', 'mode', 'slots', 'direct ranges', 'reasons', 'advice'] });
+  const bars = new Table({ style, head: ['PE', 'BDF', 'BAR', 'mode', 'slots', 'direct ranges', 'reasons', 'advice'] });
   for (const b of plan.bars) {
     const ranges = b.directRanges.map((r) => `${toHex(r.offset)}+${toHex(r.size)}`).join(' ');
     bars.push([b.pe, b.bdf, b.index, b.mode, b.slots, ranges || '-', b.reasons.join(' ') || '-', b.advice.map(adviceText).join('; ') || '-']);
