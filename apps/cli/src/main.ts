@@ -6,11 +6,14 @@ import { planCommand } from './plan/plan.command';
 
 /** The `barplane` command line. */
 export function program(): Command {
-  return new Command('barplane')
+  const cli = new Command('barplane')
     .description('barplane: per-BAR KVM fast path or QEMU emulation for VFIO devices, with the reasons')
     .version(packageVersion())
-    .exitOverride()
     .addCommand(planCommand());
+  // addCommand does not pass exitOverride down: set it on every command so that usage
+  // mistakes reach main() and get the documented status.
+  for (const c of [cli, ...cli.commands]) c.exitOverride();
+  return cli;
 }
 
 /** The repo's package.json sits above both the sources and dist/. */
