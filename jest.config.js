@@ -12,8 +12,8 @@ const shared = {
   transform: { '^.+\\.ts$': swc },
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: {
-    '^@barplane/(domain|contracts|infra)$': '<rootDir>/libs/$1/src',
-    '^@barplane/(domain|contracts|infra)/(.*)$': '<rootDir>/libs/$1/src/$2',
+    '^@barplane/(domain|contracts)$': '<rootDir>/libs/$1/src',
+    '^@barplane/(domain|contracts)/(.*)$': '<rootDir>/libs/$1/src/$2',
   },
   testEnvironment: 'node',
 };

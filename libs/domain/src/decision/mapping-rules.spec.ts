@@ -6,7 +6,7 @@ const P = 0x10000n;
 const F0 = '0000:01:00.0';
 const F1 = '0000:01:00.1';
 
-function planOne(bars: ReturnType<typeof bar>[], opts: { kernel?: object; vm?: object; msix?: object; guest?: bigint; reserved?: { start: bigint; end: bigint }[] } = {}) {
+function planOne(bars: ReturnType<typeof bar>[], opts: { kernel?: object; vm?: object | null; msix?: object; guest?: bigint; reserved?: { start: bigint; end: bigint }[] } = {}) {
   const h = host('arm64', P, { kernel: { subPageMmap: true, msixMappable: true, sparseMmap: false, defaultPageAlignment: false, ...opts.kernel }, reservedRanges: opts.reserved ?? [] });
   const pes = [pe('0000:01', [fn(F0, bars, opts.msix ? { msix: opts.msix as never } : {})])];
   const guestBars = opts.guest === undefined ? [] : [{ bdf: F0, index: bars[0].index, address: opts.guest }];
