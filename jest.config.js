@@ -1,4 +1,5 @@
-// Two tiers: `unit` (pure, no I/O, *.spec.ts) and `int` (real Kafka + PostgreSQL, *.int-spec.ts).
+// Three tiers: `unit` (no I/O, *.spec.ts), `int` (real Kafka + PostgreSQL, *.int-spec.ts) and
+// `e2e` (the apps over HTTP against the real broker and database, *.e2e-spec.ts).
 const swc = ['@swc/jest', {
   jsc: {
     parser: { syntax: 'typescript', decorators: true },
@@ -21,5 +22,6 @@ module.exports = {
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,test}/**/*.spec.ts'] },
     { ...shared, displayName: 'int', testMatch: ['<rootDir>/{apps,libs,test}/**/*.int-spec.ts'] },
+    { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/{apps,libs,test}/**/*.e2e-spec.ts'] },
   ],
 };

@@ -41,10 +41,10 @@ if (ok) {
     ok = false;
   }
   if (env) {
-    ok = step('integration tests (real Kafka and PostgreSQL)', bin('jest'), ['--selectProjects', 'int', '--ci', '--runInBand'], {
-      KAFKA_BROKERS: env.kafkaBrokers,
-      DATABASE_URL: env.databaseUrl,
-    });
+    const real = { KAFKA_BROKERS: env.kafkaBrokers, DATABASE_URL: env.databaseUrl, NODE_ENV: 'test' };
+    ok =
+      step('integration tests (real Kafka and PostgreSQL)', bin('jest'), ['--selectProjects', 'int', '--ci', '--runInBand'], real) &&
+      step('end-to-end tests (real Kafka and PostgreSQL)', bin('jest'), ['--selectProjects', 'e2e', '--ci', '--runInBand'], real);
   }
   if (!wasUp) await infra.down().catch((error) => console.error(`infra down: ${error.message}`));
 }

@@ -23,13 +23,6 @@ export function timeRuns(fn, { warmup = 0, runs }) {
   return ms;
 }
 
-/** Milliseconds of one call, and its result. */
-export function timeOnce(fn) {
-  const t0 = performance.now();
-  const value = fn();
-  return { ms: performance.now() - t0, value };
-}
-
 export const fmtInt = (n) => Math.round(n).toLocaleString('en-US');
 export const fmtMs = (n) => n.toFixed(n < 10 ? 2 : 1);
 

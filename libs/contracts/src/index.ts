@@ -15,3 +15,4 @@ export * from './scenario/read-scenario';
 export * from './scenario/scenario-from-dto';
 export * from './scenario/scenario.dto';
 export * from './scenario/vm.dto';
+export * from './errors/barplane-error';

@@ -1,0 +1,21 @@
+/** Everything the API reads from its environment, read once. */
+export interface ApiConfig {
+  readonly port: number;
+  readonly databaseUrl: string;
+  readonly kafkaBrokers: string;
+  readonly tokensFile: string;
+  /** How long a command waits for its outcome before answering 202. */
+  readonly commandWaitMs: number;
+}
+
+export function apiConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ApiConfig {
+  return {
+    port: Number(env.PORT ?? 8080),
+    databaseUrl: env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/barplane',
+    kafkaBrokers: env.KAFKA_BROKERS ?? '127.0.0.1:9092',
+    tokensFile: env.BARPLANE_TOKENS_FILE ?? '.run/tokens.json',
+    commandWaitMs: Number(env.BARPLANE_COMMAND_WAIT_MS ?? 5000),
+  };
+}
+
+export const API_CONFIG = Symbol('ApiConfig');

@@ -1,0 +1,59 @@
+import type { Admin } from 'kafkajs';
+import type { MessagingClient } from './kafka-from-env';
+import { dlqTopicOf } from './topics';
+
+export interface EnsureTopicsOptions {
+  partitions?: number;
+  /** How long to wait for every partition to have a leader. */
+  timeoutMs?: number;
+}
+
+/**
+ * Creates each topic and its `<topic>.dlq` when missing, then waits until every partition has
+ * a leader. Idempotent: safe to run at every start-up and from several processes at once.
+ * Topics are pre-created (not auto-created) because racing auto-creation makes producers and
+ * consumers retry on "There is no leader for this topic-partition".
+ */
+export async function ensureTopics(
+  kafka: MessagingClient,
+  topics: readonly string[],
+  { partitions = 3, timeoutMs = 30_000 }: EnsureTopicsOptions = {},
+): Promise<void> {
+  const wanted = [...new Set(topics.flatMap((topic) => [topic, dlqTopicOf(topic)]))];
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing = wanted.filter((topic) => !existing.has(topic));
+    if (missing.length > 0) {
+      // Returns false (no throw) when another process created them all first. If only some
+      // existed, kafkajs skips its own leader wait, hence the explicit wait below.
+      await admin.createTopics({
+        topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })),
+        waitForLeaders: true,
+        timeout: timeoutMs,
+      });
+    }
+    await waitForLeaders(admin, wanted, timeoutMs);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+async function waitForLeaders(admin: Admin, topics: string[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const { topics: metadata } = await admin.fetchTopicMetadata({ topics });
+      const ready = metadata.every(
+        (topic) => topic.partitions.length > 0 && topic.partitions.every((p) => p.leader >= 0),
+      );
+      if (ready) return;
+    } catch (error) {
+      // Metadata of a just-created topic may not have propagated yet: retry until the deadline.
+      if (Date.now() >= deadline) throw error;
+    }
+    if (Date.now() >= deadline) throw new Error(`timed out waiting for leaders of ${topics.join(', ')}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

@@ -1,0 +1,58 @@
+import { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { AddressInfo } from 'node:net';
+import { ApiConfig, apiConfigFromEnv } from '../../apps/api/src/api-config';
+import { AppModule } from '../../apps/api/src/app.module';
+import { Role } from '../../apps/api/src/auth/role';
+import { TokenRegistry, sha256Hex } from '../../apps/api/src/auth/token-registry';
+import { configureApp } from '../../apps/api/src/http/configure-app';
+
+/** One plain token per role, as a test client would hold them. */
+export const TOKENS: Record<Role, string> = {
+  viewer: 'test-viewer-token',
+  provisioner: 'test-provisioner-token',
+  operator: 'test-operator-token',
+  auditor: 'test-auditor-token',
+};
+
+export interface RunningApi {
+  app: INestApplication;
+  url: string;
+  call(method: string, path: string, opts?: { role?: Role | null; body?: unknown; raw?: string; headers?: Record<string, string> }): Promise<{ status: number; body: any; text: string }>;
+  close(): Promise<void>;
+}
+
+/** Boots the real API (real PostgreSQL and Kafka from the environment) on a free port. */
+export async function startApi(overrides: Partial<ApiConfig> = {}): Promise<RunningApi> {
+  const config = { ...apiConfigFromEnv(), ...overrides };
+  const tokens = TokenRegistry.of(
+    (Object.keys(TOKENS) as Role[]).map((role) => ({ principal: `${role}:test`, roles: [role], sha256: sha256Hex(TOKENS[role]) })),
+  );
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule.with(config, tokens)] }).compile();
+  const app = moduleRef.createNestApplication({ bodyParser: false, logger: false });
+  configureApp(app);
+  await app.listen(0, '127.0.0.1');
+  const url = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+  return {
+    app,
+    url,
+    async call(method, path, opts = {}) {
+      const headers: Record<string, string> = { ...opts.headers };
+      const role = opts.role === undefined ? 'viewer' : opts.role;
+      if (role) headers.authorization = `Bearer ${TOKENS[role]}`;
+      let body: string | undefined = opts.raw;
+      if (opts.body !== undefined) body = JSON.stringify(opts.body);
+      if (body !== undefined) headers['content-type'] = 'application/json';
+      const res = await fetch(url + path, { method, headers, body });
+      const text = await res.text();
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        parsed = undefined;
+      }
+      return { status: res.status, body: parsed, text };
+    },
+    close: () => app.close(),
+  };
+}

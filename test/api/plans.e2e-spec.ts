@@ -1,0 +1,76 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { planScenario, planToJson } from '@barplane/domain';
+import { readScenario } from '@barplane/contracts';
+import { RunningApi, startApi } from './api-harness';
+
+// POST /v1/plans, authentication and the operational endpoints of the real API.
+const examples = join(__dirname, '..', 'fixtures', 'examples');
+jest.setTimeout(30_000);
+
+describe('API: plans, auth, health, metrics, docs', () => {
+  let api: RunningApi;
+  beforeAll(async () => {
+    api = await startApi();
+  });
+  afterAll(() => api?.close());
+
+  it('answers POST /v1/plans with exactly what barplane plan decides', async () => {
+    const text = readFileSync(join(examples, '05-nvme-x86-msix-trapped.json'), 'utf8');
+    const res = await api.call('POST', '/v1/plans', { raw: text });
+    expect(res.status).toBe(200);
+    const read = readScenario(text);
+    expect(read.ok && res.body).toEqual(read.ok && planToJson(planScenario(read.scenario)));
+  });
+
+  it('keeps a 0xfffffffffffff000-class address exact through the HTTP body', async () => {
+    const body = {
+      host: { id: 'top', platform: 'powernv', pageSize: '0x10000' },
+      pes: [{ id: 'p', functions: [{ bdf: 'ffff:ff:1f.7', bars: [{ index: 0, kind: 'mem64', address: '0xfffffffffffff000', size: '0x1000' }] }] }],
+    };
+    const res = await api.call('POST', '/v1/plans', { body });
+    expect(res.status).toBe(200);
+    expect(res.body.bars[0]).toMatchObject({ mode: 'EMULATED', reasons: ['HOST_SUBPAGE_UNALIGNED'] });
+  });
+
+  it('refuses bad input with 400 and every problem named', async () => {
+    const body = {
+      host: { id: 'h', platform: 'arm64', pageSize: '0x10000', colour: 1 },
+      pes: [{ id: 'a', functions: [{ bdf: '0000:01:00.0', bars: [{ index: 0, kind: 'mem32', address: '0x10000', size: '0x3000' }] }] }],
+    };
+    const res = await api.call('POST', '/v1/plans', { body });
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ error: 'VALIDATION', problems: [{ path: 'host.colour', message: 'is not a known field' }] });
+    const rules = await api.call('POST', '/v1/plans', { body: { ...body, host: { id: 'h', platform: 'arm64', pageSize: '0x10000' } } });
+    expect(rules.body.problems).toEqual([{ path: 'pes[0].functions[0].bars[0].size', message: 'size 0x3000 is not 0 or a power of two' }]);
+  });
+
+  it('refuses a bare number above 2^53 and a body that is not JSON', async () => {
+    const big = await api.call('POST', '/v1/plans', {
+      raw: '{"host":{"id":"h","platform":"x86_64","pageSize":"0x1000"},"pes":[{"id":"a","functions":[{"bdf":"0000:01:00.0","bars":[{"index":0,"kind":"mem64","address":18446744073709547520,"size":4096}]}]}]}',
+    });
+    expect(big.status).toBe(400);
+    expect(big.body.problems[0]).toMatchObject({ path: 'pes[0].functions[0].bars[0].address', message: expect.stringContaining('not exact') });
+    const notJson = await api.call('POST', '/v1/plans', { raw: '{"host":' });
+    expect(notJson.status).toBe(400);
+    expect(notJson.body).toMatchObject({ error: 'VALIDATION', problems: [{ path: '$' }] });
+  });
+
+  it('answers 401 without a token or with an unknown one', async () => {
+    const none = await api.call('POST', '/v1/plans', { role: null, body: {} });
+    expect(none.status).toBe(401);
+    expect(none.body.error).toBe('UNAUTHENTICATED');
+    const unknown = await api.call('POST', '/v1/plans', { role: null, body: {}, headers: { authorization: 'Bearer nope' } });
+    expect(unknown.status).toBe(401);
+  });
+
+  it('serves /health (database and Kafka), /metrics and the OpenAPI document without a token', async () => {
+    const health = await api.call('GET', '/health', { role: null });
+    expect(health.status).toBe(200);
+    expect(health.body).toMatchObject({ status: 'ok', info: { database: { status: 'up' }, kafka: { status: 'up' } } });
+    const metrics = await api.call('GET', '/metrics', { role: null });
+    expect(metrics.text).toContain('barplane_api_process_cpu_seconds_total');
+    const docs = await api.call('GET', '/docs/json', { role: null });
+    expect(Object.keys(docs.body.paths)).toContain('/v1/plans');
+  });
+});
