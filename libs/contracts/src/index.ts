@@ -16,3 +16,4 @@ export * from './scenario/scenario-from-dto';
 export * from './scenario/scenario.dto';
 export * from './scenario/vm.dto';
 export * from './errors/barplane-error';
+export * from './wire/scenario-json';

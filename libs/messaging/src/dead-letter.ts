@@ -13,7 +13,7 @@ export const DLQ_HEADERS = {
 export function deadLetterOf(message: ConsumedMessage, error: unknown): OutgoingMessage {
   return {
     topic: dlqTopicOf(message.topic),
-    key: message.key ?? '',
+    key: message.key,
     value: message.value,
     headers: {
       ...message.headers,

@@ -30,19 +30,19 @@ export function scenarioFromDto(dto: ScenarioDto): Scenario {
   return dto.vm ? { ...scenario, vm: vmFromDto(dto.vm, host, pes) } : scenario;
 }
 
-function range(r: AddressRangeDto) {
+export function rangeFromDto(r: AddressRangeDto) {
   const start = u64(r.start);
   return { start, end: start + u64(r.size) };
 }
 
-function hostFromDto(h: HostDto): Host {
+export function hostFromDto(h: HostDto): Host {
   return {
     id: h.id,
     platform: h.platform,
     pageSize: u64(h.pageSize),
     kernel: { ...defaultKernel(h.platform), ...definedOnly(h.kernel ?? {}) },
     kvmMemslots: h.kvmMemslots ?? defaultKvmMemslots(h.platform),
-    reservedRanges: (h.reservedRanges ?? []).map(range),
+    reservedRanges: (h.reservedRanges ?? []).map(rangeFromDto),
     phbs: (h.phbs ?? []).map((p) => ({
       domain: p.domain.toLowerCase(),
       peCount: p.peCount,
@@ -52,7 +52,7 @@ function hostFromDto(h: HostDto): Host {
   };
 }
 
-function functionFromDto(f: FunctionDto): PciFunction {
+export function functionFromDto(f: FunctionDto): PciFunction {
   const bars: Bar[] = (f.bars ?? []).map((b) => ({
     index: b.index,
     kind: b.kind,
@@ -77,7 +77,7 @@ function functionFromDto(f: FunctionDto): PciFunction {
   };
 }
 
-function vmFromDto(v: VmDto, host: Host, pes: readonly Pe[]): Vm {
+export function vmFromDto(v: VmDto, host: Host, pes: readonly Pe[]): Vm {
   const machine = v.machine ?? defaultMachine(host.platform);
   return {
     id: v.id,

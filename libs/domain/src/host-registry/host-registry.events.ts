@@ -1,0 +1,33 @@
+import { Host } from '../pci/host';
+import { AlignmentOverride, Pe } from '../pci/pe';
+
+/** Events of the pe-registry aggregate (stream `host-<hostId>`), control-plane.md. */
+export type HostRegistered = { readonly type: 'HostRegistered'; readonly data: { readonly host: Host } };
+export type HostFactsChanged = { readonly type: 'HostFactsChanged'; readonly data: { readonly host: Host } };
+/** The whole topology replaces the previous one; the BDF lists are against the previous one. */
+export type TopologyImported = {
+  readonly type: 'TopologyImported';
+  readonly data: {
+    readonly pes: readonly Pe[];
+    readonly added: readonly string[];
+    readonly removed: readonly string[];
+    readonly changed: readonly string[];
+  };
+};
+export type AlignmentOverrideSet = {
+  readonly type: 'AlignmentOverrideSet';
+  readonly data: { readonly peId: string; readonly alignment: AlignmentOverride };
+};
+export type BarRelocated = {
+  readonly type: 'BarRelocated';
+  readonly data: { readonly bdf: string; readonly index: number; readonly address: bigint; readonly previous: bigint };
+};
+export type FunctionRemoved = { readonly type: 'FunctionRemoved'; readonly data: { readonly bdf: string; readonly peId: string } };
+
+export type HostRegistryEvent =
+  | HostRegistered
+  | HostFactsChanged
+  | TopologyImported
+  | AlignmentOverrideSet
+  | BarRelocated
+  | FunctionRemoved;

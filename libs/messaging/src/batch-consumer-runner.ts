@@ -1,0 +1,150 @@
+import type { Consumer, EachBatchPayload, Logger } from 'kafkajs';
+import type { BatchHandler } from './batch-handler';
+import { processPartitionBatch } from './batch-processor';
+import { toConsumedMessage } from './consumed-message';
+import { deadLetterOf } from './dead-letter';
+import type { MessagingClient } from './kafka-from-env';
+import { MessagePublisher } from './message-publisher';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy';
+
+export interface BatchConsumerOptions {
+  /** One group per concern: a group shared by unrelated apps gets "unsubscribed topics". */
+  groupId: string;
+  topics: string[];
+  fromBeginning?: boolean;
+  maxBytesPerPartition?: number;
+  minBytes?: number;
+  /** Default 200 ms (kafkajs: 5000) so that an idle fetch does not delay stop() and tests. */
+  maxWaitTimeInMs?: number;
+  sessionTimeout?: number;
+  heartbeatInterval?: number;
+  retries?: Partial<RetryPolicy>;
+  /** kafkajs crashed and will not restart: the app should exit non-zero. */
+  onCrash?: (error: Error) => void;
+}
+
+/**
+ * One consumer group running `handler` per partition batch, committing offsets to Kafka only
+ * after the handler resolved. See processPartitionBatch for retries and dead-lettering.
+ */
+export class BatchConsumerRunner {
+  /** Resolves after stop(); rejects if the consumer crashed for good. */
+  readonly done: Promise<void>;
+  private readonly consumer: Consumer;
+  private readonly deadLetters: MessagePublisher;
+  private readonly logger: Logger;
+  private readonly retry: RetryPolicy;
+  private readonly heartbeatInterval: number;
+  private settle!: { resolve: () => void; reject: (error: Error) => void };
+  private starting?: Promise<void>;
+  private stopping?: Promise<void>;
+
+  constructor(
+    kafka: MessagingClient,
+    private readonly options: BatchConsumerOptions,
+    private readonly handler: BatchHandler,
+  ) {
+    this.heartbeatInterval = options.heartbeatInterval ?? 3_000;
+    this.consumer = kafka.consumer({
+      groupId: options.groupId,
+      maxBytesPerPartition: options.maxBytesPerPartition,
+      minBytes: options.minBytes,
+      maxWaitTimeInMs: options.maxWaitTimeInMs ?? 200,
+      sessionTimeout: options.sessionTimeout,
+      heartbeatInterval: this.heartbeatInterval,
+      allowAutoTopicCreation: false,
+    });
+    this.deadLetters = new MessagePublisher(kafka);
+    this.logger = kafka.logger().namespace('BatchConsumerRunner');
+    this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retries };
+    this.done = new Promise<void>((resolve, reject) => (this.settle = { resolve, reject }));
+    // Mark as handled so an app that only uses onCrash does not die of an unhandled rejection;
+    // whoever awaits `done` still sees the rejection.
+    this.done.catch(() => undefined);
+  }
+
+  /** Connects, joins the group and starts consuming; resolves once the group is joined. */
+  start(): Promise<void> {
+    this.starting ??= this.startOnce();
+    return this.starting;
+  }
+
+  /** Lets the batch in flight finish and commit, leaves the group and disconnects. */
+  stop(): Promise<void> {
+    this.stopping ??= this.stopOnce();
+    return this.stopping;
+  }
+
+  private async startOnce(): Promise<void> {
+    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
+      if (payload.restart) {
+        this.logger.warn('consumer crashed, kafkajs restarts it', { groupId: payload.groupId, error: payload.error.message });
+        return;
+      }
+      this.logger.error('consumer crashed for good', { groupId: payload.groupId, error: payload.error.message });
+      void this.deadLetters.disconnect().catch(() => undefined);
+      this.settle.reject(payload.error);
+      this.options.onCrash?.(payload.error);
+    });
+    await this.deadLetters.connect();
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics: this.options.topics, fromBeginning: this.options.fromBeginning ?? false });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: (payload) => this.onBatch(payload),
+    });
+  }
+
+  private async stopOnce(): Promise<void> {
+    await this.starting?.catch(() => undefined);
+    try {
+      // kafkajs' stop() waits for the eachBatch in flight, including its commit, then leaves.
+      await this.consumer.stop();
+      await this.consumer.disconnect();
+      await this.deadLetters.disconnect();
+      this.settle.resolve();
+    } catch (error) {
+      this.settle.reject(error as Error);
+      throw error;
+    }
+  }
+
+  private async onBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch, resolveOffset, commitOffsetsIfNecessary, heartbeat, isRunning, isStale } = payload;
+    const { topic, partition } = batch;
+    await processPartitionBatch(
+      {
+        topic,
+        partition,
+        messages: batch.messages.map((message) => toConsumedMessage(topic, partition, message)),
+        commit: async (lastDoneOffset) => {
+          resolveOffset(lastDoneOffset);
+          // Explicit offsets: with autoCommit off the no-argument form commits nothing, and
+          // consumer.commitOffsets() is a no-op once stop() began. Committed = next to read.
+          const offset = (BigInt(lastDoneOffset) + 1n).toString();
+          await commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset }] }] });
+        },
+        heartbeat,
+        shouldStop: () => !isRunning() || isStale(),
+      },
+      {
+        handler: this.handler,
+        retry: this.retry,
+        heartbeatIntervalMs: this.heartbeatInterval,
+        deadLetter: async (message, error) => {
+          this.logger.error('message dead-lettered', { topic, partition, offset: message.offset, error: String(error) });
+          await this.deadLetters.publish([deadLetterOf(message, error)]);
+        },
+        onHandlerError: (error, context) =>
+          this.logger.warn('handler failed', {
+            topic,
+            partition,
+            mode: context.mode,
+            attempt: context.attempt,
+            error: error instanceof Error ? error.message : String(error),
+          }),
+      },
+    );
+  }
+}

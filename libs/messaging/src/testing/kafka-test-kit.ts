@@ -1,0 +1,59 @@
+// Helpers for the integration tests against the real broker (KAFKA_BROKERS).
+import { randomUUID } from 'node:crypto';
+import type { Admin } from 'kafkajs';
+import type { ConsumedMessage } from '../consumed-message';
+import type { OutgoingMessage } from '../outgoing-message';
+
+/** Unique per run, so reruns and parallel files never share topics or groups. */
+export function uniqueName(prefix: string): string {
+  return `test.${prefix}.${Date.now()}.${randomUUID().slice(0, 8)}`;
+}
+
+export async function waitFor(
+  what: string,
+  predicate: () => boolean | Promise<boolean>,
+  timeoutMs = 30_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await predicate())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Committed offset per partition of `groupId` on `topic` ('-1' when none). */
+export async function committedOffsets(admin: Admin, groupId: string, topic: string): Promise<Map<number, string>> {
+  const [result] = await admin.fetchOffsets({ groupId, topics: [topic] });
+  return new Map(result.partitions.map((p) => [p.partition, p.offset]));
+}
+
+/** High watermark (next offset to be written) per partition. */
+export async function highWatermarks(admin: Admin, topic: string): Promise<Map<number, string>> {
+  const offsets = await admin.fetchTopicOffsets(topic);
+  return new Map(offsets.map((p) => [p.partition, p.high]));
+}
+
+/** True once every partition's committed offset equals its high watermark. */
+export async function fullyCommitted(admin: Admin, groupId: string, topic: string): Promise<boolean> {
+  const [committed, high] = await Promise.all([committedOffsets(admin, groupId, topic), highWatermarks(admin, topic)]);
+  return [...high].every(([partition, offset]) => committed.get(partition) === offset);
+}
+
+/** `count` messages over `hosts` keys; value = JSON { id, host, seq } with seq per host. */
+export function keyedMessages(topic: string, count: number, hosts: number, startId = 0): OutgoingMessage[] {
+  return Array.from({ length: count }, (_, i) => {
+    const id = startId + i;
+    const host = `host-${id % hosts}`;
+    return { topic, key: host, value: JSON.stringify({ id, host, seq: Math.floor(id / hosts) }) };
+  });
+}
+
+export interface TestPayload {
+  id: number;
+  host: string;
+  seq: number;
+}
+
+export function payloadOf(message: ConsumedMessage): TestPayload {
+  return JSON.parse(message.value) as TestPayload;
+}
