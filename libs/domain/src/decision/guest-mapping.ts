@@ -7,7 +7,7 @@ import { alignDown, alignUp } from '../pci/page-math';
 import { PciFunction } from '../pci/pe';
 import { Vm } from '../pci/vm';
 import { DirectRange } from './bar-decision';
-import { BarOutcome, outcome } from './bar-outcome';
+import { BarOutcome, SHARED_OUTCOME, outcome } from './bar-outcome';
 import { Reason } from './reason';
 
 /** The VM-side facts the mapping of one BAR depends on. */
@@ -15,13 +15,9 @@ export interface GuestMappingContext {
   readonly pageSize: bigint;
   readonly kernel: KernelFeatures;
   readonly vm: Vm;
-  /** Guest BAR ranges of the VM, owned by `guestBarKey(bdf, index)`. */
-  readonly guestBars: AddressRangeIndex<string>;
-  readonly guestAddress: ReadonlyMap<string, bigint>;
-}
-
-export function guestBarKey(bdf: string, index: number): string {
-  return `${bdf}/${index}`;
+  /** Guest BAR ranges of the VM, owned by the host BAR they map. */
+  readonly guestBars: AddressRangeIndex<Bar>;
+  readonly guestAddress: ReadonlyMap<Bar, bigint>;
 }
 
 /**
@@ -30,7 +26,7 @@ export function guestBarKey(bdf: string, index: number): string {
  */
 export function guestMapping(bar: Bar, fn: PciFunction, ctx: GuestMappingContext, slotsFree: number): BarOutcome {
   const { pageSize: P, kernel, vm } = ctx;
-  if (vm.noMmap) return outcome('EMULATED', ['MMAP_DISABLED']);
+  if (vm.noMmap) return SHARED_OUTCOME.mmapDisabled;
 
   const reasons: Reason[] = [];
   let areas: AddressRange[] = [{ start: 0n, end: bar.size }];
@@ -48,9 +44,8 @@ export function guestMapping(bar: Bar, fn: PciFunction, ctx: GuestMappingContext
     if (areas.length === 0) return outcome('EMULATED', [...reasons, 'MSIX_PAGE_COVERS_BAR']);
   }
 
-  const key = guestBarKey(fn.bdf, bar.index);
-  const G = ctx.guestAddress.get(key);
-  if (G === undefined) return outcome('PENDING', [...reasons, 'GUEST_BAR_UNMAPPED']);
+  const G = ctx.guestAddress.get(bar);
+  if (G === undefined) return reasons.length ? outcome('PENDING', [...reasons, 'GUEST_BAR_UNMAPPED']) : SHARED_OUTCOME.unmapped;
 
   let eff = bar.size;
   if (bar.size < P) {
@@ -67,7 +62,7 @@ export function guestMapping(bar: Bar, fn: PciFunction, ctx: GuestMappingContext
     traps.push(table);
     reasons.push('MSIX_TABLE_TRAPPED');
   }
-  const sharing = ctx.guestBars.overlapping(G, G + eff, key);
+  const sharing = ctx.guestBars.overlapping(G, G + eff, bar);
   for (const other of sharing) {
     traps.push({ start: (other.start > G ? other.start : G) - G, end: (other.end < G + eff ? other.end : G + eff) - G });
   }

@@ -5,7 +5,7 @@ import { alignUp } from '../pci/page-math';
  * The lowest guest address >= `from` on a host-page boundary whose page overlaps no other
  * guest BAR of the VM (GUEST_PLACEMENT advice).
  */
-export function freeGuestPage(from: bigint, pageSize: bigint, guestBars: AddressRangeIndex<string>, self: string): bigint {
+export function freeGuestPage<T>(from: bigint, pageSize: bigint, guestBars: AddressRangeIndex<T>, self: T): bigint {
   let candidate = alignUp(from, pageSize);
   for (;;) {
     const busy = guestBars.overlapping(candidate, candidate + pageSize, self);

@@ -2,7 +2,7 @@ import { AddressRangeIndex } from '../pci/address-range-index';
 import { Bar } from '../pci/bar';
 import { KernelFeatures } from '../pci/host';
 import { alignDown } from '../pci/page-math';
-import { BarOutcome, outcome } from './bar-outcome';
+import { BarOutcome, SHARED_OUTCOME } from './bar-outcome';
 
 /**
  * Steps 1-2 of decision 1: what the host kernel allows, whatever the VM does (R1.1, R1.2).
@@ -15,17 +15,17 @@ export function hostMmapEligibility(
   kernel: KernelFeatures,
   mmio: AddressRangeIndex<Bar | null>,
 ): BarOutcome | undefined {
-  if (bar.kind === 'io') return outcome('EMULATED', ['IO_BAR']);
-  if (bar.kind === 'rom') return outcome('EMULATED', ['ROM_BAR']);
-  if (bar.size === 0n) return outcome('ABSENT', ['ZERO_SIZE']);
+  if (bar.kind === 'io') return SHARED_OUTCOME.io;
+  if (bar.kind === 'rom') return SHARED_OUTCOME.rom;
+  if (bar.size === 0n) return SHARED_OUTCOME.absent;
   if (bar.size >= pageSize) return undefined;
-  if (!kernel.subPageMmap || bar.address % pageSize !== 0n) return outcome('EMULATED', ['HOST_SUBPAGE_UNALIGNED']);
+  if (!kernel.subPageMmap || bar.address % pageSize !== 0n) return SHARED_OUTCOME.hostSubpage;
   // vfio-pci claims the rest of the page with a dummy resource: anything there, even a
   // sibling in the same PE, makes the BAR unmappable.
   const remainderStart = bar.address + bar.size;
   const remainderEnd = alignDown(bar.address, pageSize) + pageSize;
   if (mmio.overlapping(remainderStart, remainderEnd, bar).length > 0) {
-    return outcome('EMULATED', ['HOST_PAGE_REMAINDER_BUSY']);
+    return SHARED_OUTCOME.hostRemainder;
   }
   return undefined;
 }

@@ -1,12 +1,14 @@
+import { Advice } from '../decision/advice';
 import { adviceFor } from '../decision/advice-for';
 import { alignmentPolicy } from '../decision/alignment-policy';
 import { BarDecision } from '../decision/bar-decision';
-import { BarOutcome, outcome } from '../decision/bar-outcome';
+import { BarOutcome, SHARED_OUTCOME } from '../decision/bar-outcome';
 import { freeGuestPage } from '../decision/guest-placement';
-import { GuestMappingContext, guestBarKey, guestMapping } from '../decision/guest-mapping';
+import { GuestMappingContext, guestMapping } from '../decision/guest-mapping';
 import { hostMmapEligibility } from '../decision/host-mmap-eligibility';
 import { takesSlots } from '../decision/mapping-mode';
 import { msixRelocationAdvice } from '../decision/msix-relocation';
+import { Reason } from '../decision/reason';
 import { RULE_SET } from '../decision/rule-set';
 import { AddressRangeIndex, OwnedRange } from '../pci/address-range-index';
 import { Bar, isMmio } from '../pci/bar';
@@ -16,31 +18,35 @@ import { Vm } from '../pci/vm';
 import { Scenario } from '../scenario/scenario';
 import { Plan } from './plan';
 
+const NO_ADVICE: readonly Advice[] = Object.freeze([]);
+
 /**
  * Decides a whole host: every BAR of every function in (PE id, BDF, index) order, then each
  * PE's alignment policy, then the advice that needs both. A pure function of the scenario;
- * the input must have passed `scenarioProblems`.
+ * the input must have passed `scenarioProblems`. Shared outcome objects and identity-keyed
+ * maps keep it allocation-light: a host can have tens of thousands of BARs.
  */
 export function planScenario(scenario: Scenario): Plan {
   const { host, vm } = scenario;
   const P = host.pageSize;
   const pes = inDecisionOrder(scenario.pes);
-  const mmio = mmioIndex(scenario);
-  const guest = vm ? guestContext(scenario, vm, pes) : undefined;
+  const mmio = mmioIndex(pes, host.reservedRanges);
+  const guest = vm ? guestContext(vm, pes, host.pageSize, host.kernel) : undefined;
   const assigned = new Set(vm?.assignedPes ?? []);
 
-  const outcomes = new Map<Bar, BarOutcome>();
-  const hostTerminal = new Set<Bar>();
+  const outcomes: BarOutcome[] = [];
+  const hostReasons = new Map<Bar, Reason>();
   let slotsFree = vm ? host.kvmMemslots - vm.memslotsUsed : 0;
   for (const pe of pes) {
+    const given = guest !== undefined && assigned.has(pe.id);
     for (const fn of pe.functions) {
       for (const bar of fn.bars) {
         let decided = hostMmapEligibility(bar, P, host.kernel, mmio);
-        if (decided) hostTerminal.add(bar);
-        else if (!guest || !assigned.has(pe.id)) decided = outcome('PENDING', ['GUEST_BAR_UNMAPPED']);
+        if (decided) hostReasons.set(bar, decided.reasons[0]);
+        else if (!given) decided = SHARED_OUTCOME.unmapped;
         else decided = guestMapping(bar, fn, guest, slotsFree);
         if (takesSlots(decided.mode)) slotsFree -= decided.directRanges.length;
-        outcomes.set(bar, decided);
+        outcomes.push(decided);
       }
     }
   }
@@ -52,24 +58,25 @@ export function planScenario(scenario: Scenario): Plan {
   };
   const planPes: Plan['pes'][number][] = [];
   const bars: BarDecision[] = [];
+  let at = 0;
   for (const pe of pes) {
-    const alignment = alignmentPolicy(pe, host, (_fn, bar) =>
-      hostTerminal.has(bar) ? outcomes.get(bar)?.reasons[0] : undefined,
-    );
+    const alignment = alignmentPolicy(pe, host, (_fn, bar) => hostReasons.get(bar));
     planPes.push({ id: pe.id, alignment });
     for (const fn of pe.functions) {
       for (const bar of fn.bars) {
-        const decided = outcomes.get(bar)!;
-        const key = guestBarKey(fn.bdf, bar.index);
-        const advice = adviceFor({
-          fn,
-          bar,
-          outcome: decided,
-          alignment,
-          msixMappable: host.kernel.msixMappable,
-          freeGuestPage: () => freeGuestPage(guest!.guestAddress.get(key)!, P, guest!.guestBars, key),
-          relocation,
-        });
+        const decided = outcomes[at++];
+        const advisable = decided.mode === 'EMULATED' || decided.mode === 'PARTIAL_DIRECT';
+        const advice = !advisable
+          ? NO_ADVICE
+          : adviceFor({
+              fn,
+              bar,
+              outcome: decided,
+              alignment,
+              msixMappable: host.kernel.msixMappable,
+              freeGuestPage: () => freeGuestPage(guest!.guestAddress.get(bar)!, P, guest!.guestBars, bar),
+              relocation,
+            });
         bars.push({
           pe: pe.id,
           bdf: fn.bdf,
@@ -86,53 +93,62 @@ export function planScenario(scenario: Scenario): Plan {
 
   const plan: Plan = { ruleSet: RULE_SET, host: host.id, pes: planPes, bars };
   if (!vm) return plan;
-  const slotsNeeded = bars.reduce((sum, b) => sum + b.slots, 0);
-  return {
-    ...plan,
-    vm: { id: vm.id, slotsUsedBefore: vm.memslotsUsed, slotsNeeded, slotLimit: host.kvmMemslots },
-  };
+  let slotsNeeded = 0;
+  for (const b of bars) slotsNeeded += b.slots;
+  return { ...plan, vm: { id: vm.id, slotsUsedBefore: vm.memslotsUsed, slotsNeeded, slotLimit: host.kvmMemslots } };
 }
 
-function inDecisionOrder(pes: readonly Pe[]): Pe[] {
-  return [...pes]
-    .sort((a, b) => compareIds(a.id, b.id))
-    .map((pe) => ({
-      ...pe,
-      functions: [...pe.functions]
-        .sort((a, b) => compareIds(a.bdf, b.bdf))
-        .map((fn) => ({ ...fn, bars: [...fn.bars].sort((a, b) => a.index - b.index) })),
-    }));
+/** PEs by id, functions by BDF, BARs by index; copies only what is out of order. */
+function inDecisionOrder(pes: readonly Pe[]): readonly Pe[] {
+  const byId = (a: Pe, b: Pe) => compareIds(a.id, b.id);
+  const byBdf = (a: PciFunction, b: PciFunction) => compareIds(a.bdf, b.bdf);
+  const byIndex = (a: Bar, b: Bar) => a.index - b.index;
+  const sortedPes = sortedCopy(pes, byId);
+  let changed = sortedPes !== pes;
+  const out = sortedPes.map((pe) => {
+    let fnChanged = false;
+    const functions = sortedCopy(pe.functions, byBdf).map((fn) => {
+      const bars = sortedCopy(fn.bars, byIndex);
+      if (bars === fn.bars) return fn;
+      fnChanged = true;
+      return { ...fn, bars };
+    });
+    if (!fnChanged && functions.every((fn, i) => fn === pe.functions[i])) return pe;
+    changed = true;
+    return { ...pe, functions };
+  });
+  return changed ? out : pes;
+}
+
+function sortedCopy<T>(items: readonly T[], compare: (a: T, b: T) => number): readonly T[] {
+  for (let i = 1; i < items.length; i++) if (compare(items[i - 1], items[i]) > 0) return [...items].sort(compare);
+  return items;
 }
 
 /** Every MMIO resource of the host: mem and rom BARs of size > 0, and reserved ranges. */
-function mmioIndex(scenario: Scenario): AddressRangeIndex<Bar | null> {
+function mmioIndex(pes: readonly Pe[], reserved: Scenario['host']['reservedRanges']): AddressRangeIndex<Bar | null> {
   const ranges: OwnedRange<Bar | null>[] = [];
-  for (const pe of scenario.pes) {
+  for (const pe of pes) {
     for (const fn of pe.functions) {
       for (const bar of fn.bars) {
         if (isMmio(bar.kind) && bar.size > 0n) ranges.push({ start: bar.address, end: bar.address + bar.size, owner: bar });
       }
     }
   }
-  for (const r of scenario.host.reservedRanges) ranges.push({ start: r.start, end: r.end, owner: null });
+  for (const r of reserved) ranges.push({ start: r.start, end: r.end, owner: null });
   return new AddressRangeIndex(ranges);
 }
 
-function guestContext(scenario: Scenario, vm: Vm, pes: readonly Pe[]): GuestMappingContext {
-  const sizes = new Map<string, bigint>();
-  for (const pe of pes) for (const fn of pe.functions) for (const bar of fn.bars) sizes.set(guestBarKey(fn.bdf, bar.index), bar.size);
-  const guestAddress = new Map<string, bigint>();
-  const ranges: OwnedRange<string>[] = [];
+function guestContext(vm: Vm, pes: readonly Pe[], pageSize: bigint, kernel: Scenario['host']['kernel']): GuestMappingContext {
+  const functions = new Map<string, PciFunction>();
+  for (const pe of pes) for (const fn of pe.functions) functions.set(fn.bdf, fn);
+  const guestAddress = new Map<Bar, bigint>();
+  const ranges: OwnedRange<Bar>[] = [];
   for (const g of vm.guestBars) {
-    const key = guestBarKey(g.bdf, g.index);
-    guestAddress.set(key, g.address);
-    ranges.push({ start: g.address, end: g.address + (sizes.get(key) ?? 0n), owner: key });
+    const bar = functions.get(g.bdf)?.bars.find((b) => b.index === g.index);
+    if (!bar) continue;
+    guestAddress.set(bar, g.address);
+    ranges.push({ start: g.address, end: g.address + bar.size, owner: bar });
   }
-  return {
-    pageSize: scenario.host.pageSize,
-    kernel: scenario.host.kernel,
-    vm,
-    guestBars: new AddressRangeIndex(ranges),
-    guestAddress,
-  };
+  return { pageSize, kernel, vm, guestBars: new AddressRangeIndex(ranges), guestAddress };
 }
