@@ -4,6 +4,7 @@ import { Problem } from '@barplane/domain';
 export type ExactJson = { ok: true; value: unknown; inexact: Problem[] } | { ok: false; problems: Problem[] };
 
 const INEXACT = Symbol('inexact');
+const MAYBE_INEXACT = /\d{16}|\d[.eE]/;
 interface InexactNumber {
   [INEXACT]: string;
 }
@@ -14,6 +15,16 @@ interface InexactNumber {
  * silently changed.
  */
 export function parseExactJson(text: string): ExactJson {
+  // Fast path: with no run of 16+ digits and no fraction or exponent anywhere in the text,
+  // every bare number is a safe integer and JSON.parse cannot round it. The test also looks
+  // inside strings; a false alarm only costs the slower lossless parse.
+  if (!MAYBE_INEXACT.test(text)) {
+    try {
+      return { ok: true, value: JSON.parse(text), inexact: [] };
+    } catch {
+      // fall through: lossless-json names the position of the syntax error
+    }
+  }
   let value: unknown;
   try {
     value = parse(text, null, (digits: string) =>

@@ -54,6 +54,6 @@ export interface TestPayload {
   seq: number;
 }
 
-export function payloadOf(message: ConsumedMessage): TestPayload {
+export function payloadOf(message: Pick<ConsumedMessage, 'value'>): TestPayload {
   return JSON.parse(message.value) as TestPayload;
 }

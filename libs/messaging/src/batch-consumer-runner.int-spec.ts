@@ -1,0 +1,103 @@
+import type { Admin } from 'kafkajs';
+import type { BatchContext } from './batch-handler';
+import { BatchConsumerRunner } from './batch-consumer-runner';
+import type { ConsumedMessage } from './consumed-message';
+import { ensureTopics } from './ensure-topics';
+import { kafkaFromEnv } from './kafka-from-env';
+import { MessagePublisher } from './message-publisher';
+import {
+  committedOffsets,
+  fullyCommitted,
+  highWatermarks,
+  keyedMessages,
+  payloadOf,
+  uniqueName,
+  waitFor,
+} from './testing/kafka-test-kit';
+
+jest.setTimeout(60_000);
+
+describe('BatchConsumerRunner (real broker)', () => {
+  const kafka = kafkaFromEnv('messaging-test-runner');
+  const publisher = new MessagePublisher(kafka);
+  const runners: BatchConsumerRunner[] = [];
+  let admin: Admin;
+
+  beforeAll(async () => {
+    admin = kafka.admin();
+    await Promise.all([admin.connect(), publisher.connect()]);
+  });
+
+  afterAll(async () => {
+    await Promise.all(runners.map((runner) => runner.stop()));
+    await Promise.all([admin.disconnect(), publisher.disconnect()]);
+  });
+
+  async function startRunner(...args: ConstructorParameters<typeof BatchConsumerRunner>): Promise<BatchConsumerRunner> {
+    const runner = new BatchConsumerRunner(...args);
+    runners.push(runner);
+    await runner.start();
+    return runner;
+  }
+
+  it('consumes 1,000 keyed messages in per-key order and commits every partition to its end', async () => {
+    const topic = uniqueName('runner-order');
+    const groupId = uniqueName('runner-order-group');
+    await ensureTopics(kafka, [topic]);
+    await publisher.publish(keyedMessages(topic, 1_000, 20));
+
+    const lastSeqByHost = new Map<string, number>();
+    const handledIds = new Set<number>();
+    const outOfOrder: string[] = [];
+    let duplicates = 0;
+    await startRunner(kafka, { groupId, topics: [topic], fromBeginning: true }, async (messages) => {
+      for (const message of messages) {
+        const { id, host, seq } = payloadOf(message);
+        expect(message.key).toBe(host);
+        if ((lastSeqByHost.get(host) ?? -1) !== seq - 1) outOfOrder.push(`${host}#${seq}`);
+        lastSeqByHost.set(host, seq);
+        if (handledIds.has(id)) duplicates++;
+        handledIds.add(id);
+      }
+    });
+
+    await waitFor('1,000 handled', () => handledIds.size === 1_000);
+    await waitFor('offsets committed', () => fullyCommitted(admin, groupId, topic));
+    expect(outOfOrder).toEqual([]);
+    expect(duplicates).toBe(0);
+    const high = await highWatermarks(admin, topic);
+    expect([...high.values()].reduce((sum, h) => sum + BigInt(h), 0n)).toBe(1_000n);
+    expect(await committedOffsets(admin, groupId, topic)).toEqual(high);
+  });
+
+  it('retries a batch whose handler throws once, then handles and commits it (no DLQ)', async () => {
+    const topic = uniqueName('runner-retry');
+    const groupId = uniqueName('runner-retry-group');
+    await ensureTopics(kafka, [topic]);
+    await publisher.publish(keyedMessages(topic, 50, 5));
+
+    const handled: number[] = [];
+    const contexts: Pick<BatchContext, 'mode' | 'attempt'>[] = [];
+    let failedOnce = false;
+    await startRunner(
+      kafka,
+      { groupId, topics: [topic], fromBeginning: true, retries: { initialBackoffMs: 20 } },
+      async (messages: ConsumedMessage[], context) => {
+        contexts.push({ mode: context.mode, attempt: context.attempt });
+        if (!failedOnce) {
+          failedOnce = true;
+          throw new Error('transient: database restarting');
+        }
+        handled.push(...messages.map((m) => payloadOf(m).id));
+      },
+    );
+
+    await waitFor('50 handled', () => handled.length >= 50);
+    await waitFor('offsets committed', () => fullyCommitted(admin, groupId, topic));
+    expect([...handled].sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i));
+    expect(contexts).toContainEqual({ mode: 'batch', attempt: 2 });
+    expect(contexts.every((c) => c.mode === 'batch')).toBe(true);
+    const dlqHigh = await highWatermarks(admin, `${topic}.dlq`);
+    expect([...dlqHigh.values()].every((h) => h === '0')).toBe(true);
+  });
+});

@@ -1,0 +1,84 @@
+import type { ConsumedMessage } from './consumed-message';
+import { processPartitionBatch, type BatchProcessorDeps, type PartitionBatch } from './batch-processor';
+
+const message = (offset: number): ConsumedMessage => ({
+  topic: 't',
+  partition: 0,
+  offset: String(offset),
+  key: 'h',
+  value: `v${offset}`,
+  headers: {},
+  timestamp: '0',
+});
+
+function setup(handler: BatchProcessorDeps['handler'], stopAfterCommits = Infinity) {
+  const commits: string[] = [];
+  const dead: string[] = [];
+  const batch: PartitionBatch = {
+    topic: 't',
+    partition: 0,
+    messages: [10, 11, 12, 13].map(message),
+    commit: async (offset) => void commits.push(offset),
+    heartbeat: async () => undefined,
+    shouldStop: () => commits.length >= stopAfterCommits,
+  };
+  const deps: BatchProcessorDeps = {
+    handler,
+    retry: { batchRetries: 2, messageRetries: 1, initialBackoffMs: 1, maxBackoffMs: 1 },
+    heartbeatIntervalMs: 1_000,
+    deadLetter: async (m) => void dead.push(m.offset),
+    sleep: async () => undefined,
+  };
+  return { batch, deps, commits, dead };
+}
+
+describe('processPartitionBatch', () => {
+  it('commits the last offset once after the handler resolves', async () => {
+    const { batch, deps, commits, dead } = setup(async () => undefined);
+    await processPartitionBatch(batch, deps);
+    expect(commits).toEqual(['13']);
+    expect(dead).toEqual([]);
+  });
+
+  it('retries the batch, then goes one by one and dead-letters only the poison', async () => {
+    const calls: string[] = [];
+    const { batch, deps, commits, dead } = setup(async (messages, ctx) => {
+      calls.push(`${ctx.mode}:${ctx.attempt}:${messages.map((m) => m.offset).join(',')}`);
+      if (messages.some((m) => m.offset === '12')) throw new Error('poison');
+    });
+    await processPartitionBatch(batch, deps);
+    expect(calls).toEqual([
+      'batch:1:10,11,12,13',
+      'batch:2:10,11,12,13',
+      'batch:3:10,11,12,13',
+      'single:1:10',
+      'single:1:11',
+      'single:1:12',
+      'single:2:12',
+      'single:1:13',
+    ]);
+    expect(dead).toEqual(['12']);
+    expect(commits).toEqual(['10', '11', '12', '13']);
+  });
+
+  it('neither retries nor dead-letters once stopping: the rest is left for redelivery', async () => {
+    const { batch, deps, commits, dead } = setup(async (messages) => {
+      if (messages.some((m) => m.offset === '12')) throw new Error('poison');
+    }, 1);
+    await processPartitionBatch(batch, deps);
+    // Batch failed 3 times, first single (10) committed, then stop was seen.
+    expect(commits).toEqual(['10']);
+    expect(dead).toEqual([]);
+  });
+
+  it('does not mistake a commit failure for a handler failure', async () => {
+    let calls = 0;
+    const { batch, deps, dead } = setup(async () => void calls++);
+    batch.commit = async () => {
+      throw new Error('REBALANCE_IN_PROGRESS');
+    };
+    await expect(processPartitionBatch(batch, deps)).rejects.toThrow('REBALANCE_IN_PROGRESS');
+    expect(calls).toBe(1);
+    expect(dead).toEqual([]);
+  });
+});

@@ -1,0 +1,75 @@
+import type { Admin } from 'kafkajs';
+import { BatchConsumerRunner } from './batch-consumer-runner';
+import { ensureTopics } from './ensure-topics';
+import { kafkaFromEnv } from './kafka-from-env';
+import { MessagePublisher } from './message-publisher';
+import { committedOffsets, fullyCommitted, keyedMessages, payloadOf, uniqueName, waitFor } from './testing/kafka-test-kit';
+
+jest.setTimeout(60_000);
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('stop() during consumption (real broker)', () => {
+  const kafka = kafkaFromEnv('messaging-test-stop');
+  const publisher = new MessagePublisher(kafka);
+  const runners: BatchConsumerRunner[] = [];
+  let admin: Admin;
+
+  beforeAll(async () => {
+    admin = kafka.admin();
+    await Promise.all([admin.connect(), publisher.connect()]);
+  });
+
+  afterAll(async () => {
+    await Promise.all(runners.map((runner) => runner.stop()));
+    await Promise.all([admin.disconnect(), publisher.disconnect()]);
+  });
+
+  it('finishes and commits the batch in flight; a new runner in the group resumes right after it', async () => {
+    const topic = uniqueName('stop');
+    const groupId = uniqueName('stop-group');
+    await ensureTopics(kafka, [topic]);
+    // Many small produce requests -> many small record batches -> many fetched batches.
+    const all = keyedMessages(topic, 300, 9);
+    for (let i = 0; i < all.length; i += 10) await publisher.publish(all.slice(i, i + 10));
+
+    const handled = new Set<number>();
+    let duplicates = 0;
+    const record = (ids: number[]) =>
+      ids.forEach((id) => (handled.has(id) ? duplicates++ : handled.add(id)));
+    const options = { groupId, topics: [topic], fromBeginning: true, maxBytesPerPartition: 512 };
+
+    let stopping: Promise<void> | undefined;
+    let inFlight: { partition: number; lastOffset: string; ids: number[] } | undefined;
+    let stopVisibleToHandler = false;
+    const first = new BatchConsumerRunner(kafka, options, async (messages, context) => {
+      const ids = messages.map((m) => payloadOf(m).id);
+      if (!stopping && handled.size >= 60) {
+        inFlight = { partition: context.partition, lastOffset: messages[messages.length - 1].offset, ids };
+        stopping = first.stop(); // as SIGTERM would, while this batch is still being handled
+      }
+      await sleep(inFlight?.ids === ids ? 300 : 10);
+      if (inFlight?.ids === ids) stopVisibleToHandler = context.shouldStop();
+      record(ids);
+    });
+    runners.push(first);
+    await first.start();
+    await waitFor('stop requested', () => stopping !== undefined);
+    await stopping;
+    await first.done;
+
+    expect(stopVisibleToHandler).toBe(true);
+    expect(inFlight!.ids.every((id) => handled.has(id))).toBe(true);
+    const committed = await committedOffsets(admin, groupId, topic);
+    expect(committed.get(inFlight!.partition)).toBe((BigInt(inFlight!.lastOffset) + 1n).toString());
+    const handledByFirst = handled.size;
+    expect(handledByFirst).toBeLessThan(300);
+
+    const second = new BatchConsumerRunner(kafka, options, async (messages) => record(messages.map((m) => payloadOf(m).id)));
+    runners.push(second);
+    await second.start();
+    await waitFor('all 300 handled', () => handled.size === 300);
+    await waitFor('offsets committed', () => fullyCommitted(admin, groupId, topic));
+    expect(duplicates).toBe(0);
+  });
+});
