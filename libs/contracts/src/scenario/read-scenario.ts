@@ -1,4 +1,4 @@
-import { plainToInstance } from 'class-transformer';
+import { instantiate } from '../validation/instantiate';
 import { validateSync } from 'class-validator';
 import { Problem, Scenario, scenarioProblems } from '@barplane/domain';
 import { parseExactJson } from '../validation/exact-json';
@@ -13,7 +13,7 @@ export function scenarioFromJson(body: unknown, inexact: readonly Problem[] = []
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     return { ok: false, problems: [{ path: '$', message: 'must be a JSON object with host and pes' }] };
   }
-  const dto = plainToInstance(ScenarioDto, body);
+  const dto = instantiate(ScenarioDto, body);
   const errors = validateSync(dto, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
   // An inexact number was replaced by null; its own message says more than "is required".
   const inexactPaths = new Set(inexact.map((p) => p.path));

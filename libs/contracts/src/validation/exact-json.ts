@@ -4,7 +4,7 @@ import { Problem } from '@barplane/domain';
 export type ExactJson = { ok: true; value: unknown; inexact: Problem[] } | { ok: false; problems: Problem[] };
 
 const INEXACT = Symbol('inexact');
-const MAYBE_INEXACT = /\d{16}|\d[.eE]/;
+const EXACT_BELOW = 2 ** 52;
 interface InexactNumber {
   [INEXACT]: string;
 }
@@ -15,15 +15,14 @@ interface InexactNumber {
  * silently changed.
  */
 export function parseExactJson(text: string): ExactJson {
-  // Fast path: with no run of 16+ digits and no fraction or exponent anywhere in the text,
-  // every bare number is a safe integer and JSON.parse cannot round it. The test also looks
-  // inside strings; a false alarm only costs the slower lossless parse.
-  if (!MAYBE_INEXACT.test(text)) {
-    try {
-      return { ok: true, value: JSON.parse(text), inexact: [] };
-    } catch {
-      // fall through: lossless-json names the position of the syntax error
-    }
+  // Fast path: JSON.parse, then a walk over the numbers. Any number a double may have
+  // rounded (not an integer, or 2^52 or more in magnitude, where fractions vanish) sends the
+  // text to the lossless parser, which alone can tell exact from rounded.
+  try {
+    const value: unknown = JSON.parse(text);
+    if (allNumbersExact(value)) return { ok: true, value, inexact: [] };
+  } catch {
+    // fall through: lossless-json names the position of the syntax error
   }
   let value: unknown;
   try {
@@ -42,7 +41,7 @@ function replaceInexact(value: unknown, path: string, found: Problem[]): unknown
   if (value === null || typeof value !== 'object') return value;
   if (INEXACT in value) {
     const digits = (value as InexactNumber)[INEXACT];
-    found.push({ path: path || '$', message: `the number ${digits} is not exact in JSON (at or above 2^53); write it as a "0x..." string` });
+    found.push({ path: path || "$", message: `the number ${digits} is not exact as a JSON number (a double cannot hold it); write it as a "0x..." string` });
     return null;
   }
   if (Array.isArray(value)) {
@@ -52,4 +51,15 @@ function replaceInexact(value: unknown, path: string, found: Problem[]): unknown
   const record = value as Record<string, unknown>;
   for (const key of Object.keys(record)) record[key] = replaceInexact(record[key], path ? `${path}.${key}` : key, found);
   return value;
+}
+
+function allNumbersExact(value: unknown): boolean {
+  if (typeof value === 'number') return Number.isInteger(value) && Math.abs(value) < EXACT_BELOW;
+  if (value === null || typeof value !== 'object') return true;
+  if (Array.isArray(value)) {
+    for (const item of value) if (!allNumbersExact(item)) return false;
+    return true;
+  }
+  for (const key in value) if (!allNumbersExact((value as Record<string, unknown>)[key])) return false;
+  return true;
 }
