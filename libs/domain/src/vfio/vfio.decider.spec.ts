@@ -1,0 +1,74 @@
+import { deciderSpecification } from '../decider/testing/decider-specification';
+import { HostFacts } from '../host-registry/host-facts';
+import { bar, fn, host, pe } from '../testing/scenario-builder';
+import { deriveRegions } from './derive-regions';
+import { vfioDecider } from './vfio.decider';
+import { VfioEvent } from './vfio.events';
+
+const spec = deciderSpecification(vfioDecider);
+const nic = fn('0004:01:00.0', [bar(0, 'mem64', 0x3fe080000000n, 0x10000n)]);
+const facts: HostFacts = { host: host('powernv', 0x10000n), pes: [pe('0004:01', [nic])] };
+const bound: VfioEvent = { type: 'FunctionBound', data: { bdf: nic.bdf, regions: deriveRegions(facts.host, nic) } };
+
+describe('vfio-regions: BindFunction', () => {
+  it('binds a known function with the regions derived from the host facts', () => {
+    const state = spec.given([]).when({ type: 'BindFunction', data: { bdf: nic.bdf } }, facts).then([
+      { type: 'FunctionBound', data: { bdf: nic.bdf, regions: [{ index: 0, offset: 0n, size: 0x10000n, flags: ['READ', 'WRITE', 'MMAP'], caps: [] }] } },
+    ]);
+    expect(state.bound.get(nic.bdf)).toEqual(bound.data.regions);
+  });
+
+  it('yields nothing for a function already bound', () => {
+    spec.given([bound]).when({ type: 'BindFunction', data: { bdf: nic.bdf } }, facts).then([]);
+  });
+
+  it('refuses an unknown BDF, or any BDF before host facts arrived (NOT_FOUND)', () => {
+    spec.given([]).when({ type: 'BindFunction', data: { bdf: '0004:01:00.5' } }, facts).thenThrows('NOT_FOUND', /0004:01:00.5/);
+    spec.given([]).when({ type: 'BindFunction', data: { bdf: nic.bdf } }, undefined).thenThrows('NOT_FOUND', /no host facts/);
+  });
+
+  it('keeps a 0xffffffffffff0000-class BAR and its reservation exact through decide and evolve', () => {
+    const top = fn('0005:01:00.0', [bar(0, 'mem64', 0xfffffffffffff000n, 0x1000n)]);
+    const edge = fn('0005:01:00.1', [bar(0, 'mem64', 0xffffffffffff0000n, 0x1000n)]);
+    const farFacts: HostFacts = { host: facts.host, pes: [pe('0005:01', [top]), pe('0005:02', [edge])] };
+    const state = spec.given([]).when({ type: 'BindFunction', data: { bdf: top.bdf } }, { ...farFacts, pes: [pe('0005:01', [top])] }).then([
+      {
+        type: 'FunctionBound',
+        data: { bdf: top.bdf, regions: [{ index: 0, offset: 0n, size: 0x1000n, flags: ['READ', 'WRITE'], caps: [] }] },
+      },
+    ]);
+    expect(state.bound.get(top.bdf)![0].size).toBe(0x1000n);
+    const after = spec.given([]).when({ type: 'BindFunction', data: { bdf: edge.bdf } }, farFacts).then([
+      {
+        type: 'FunctionBound',
+        data: {
+          bdf: edge.bdf,
+          regions: [{ index: 0, offset: 0n, size: 0x1000n, flags: ['READ', 'WRITE'], caps: [] }],
+        },
+      },
+    ]);
+    expect(after.bound.get(edge.bdf)![0].flags).toEqual(['READ', 'WRITE']);
+    const alone = spec.given([]).when({ type: 'BindFunction', data: { bdf: edge.bdf } }, { ...farFacts, pes: [pe('0005:02', [edge])] }).then([
+      {
+        type: 'FunctionBound',
+        data: {
+          bdf: edge.bdf,
+          regions: [{ index: 0, offset: 0n, size: 0x1000n, flags: ['READ', 'WRITE', 'MMAP'], caps: [], subPageReservation: { start: 0xffffffffffff1000n, size: 0xf000n } }],
+        },
+      },
+    ]);
+    expect(alone.bound.get(edge.bdf)![0].subPageReservation!.start.toString(16)).toBe('ffffffffffff1000');
+  });
+});
+
+describe('vfio-regions: UnbindFunction', () => {
+  it('unbinds a bound function', () => {
+    const state = spec.given([bound]).when({ type: 'UnbindFunction', data: { bdf: nic.bdf } }, facts).then([{ type: 'FunctionUnbound', data: { bdf: nic.bdf } }]);
+    expect(state.bound.has(nic.bdf)).toBe(false);
+  });
+
+  it('yields nothing for a function not bound, known or not', () => {
+    spec.given([]).when({ type: 'UnbindFunction', data: { bdf: nic.bdf } }, facts).then([]);
+    spec.given([bound, { type: 'FunctionUnbound', data: { bdf: nic.bdf } }]).when({ type: 'UnbindFunction', data: { bdf: '0009:00:00.0' } }, undefined).then([]);
+  });
+});
