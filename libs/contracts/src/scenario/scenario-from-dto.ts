@@ -91,7 +91,7 @@ export function vmFromDto(v: VmDto, host: Host, pes: readonly Pe[]): Vm {
   };
 }
 
-function canonicalBdf(text: string): string {
+export function canonicalBdf(text: string): string {
   const parsed = parseBdf(text);
   return parsed.ok ? parsed.bdf : text;
 }

@@ -1,0 +1,63 @@
+import { IsBoolean, IsDefined, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, Min, ValidateIf } from 'class-validator';
+import { MACHINES, MSIX_RELOCATIONS, Machine, MsixRelocation } from '@barplane/domain';
+import { IsBdf } from '../validation/is-bdf.decorator';
+import { IsU64, U64Json } from '../validation/is-u64.decorator';
+import { Required } from '../validation/required';
+
+/** Data of the guest-memory commands on guest.commands. */
+export class CreateVmDto {
+  @Required() @IsString() @IsNotEmpty()
+  vmId!: string;
+
+  @IsOptional() @IsIn(MACHINES)
+  machine?: Machine;
+
+  @IsOptional() @IsBoolean()
+  msixEmulation?: boolean;
+
+  @IsOptional() @IsBoolean()
+  noMmap?: boolean;
+
+  @IsOptional() @IsIn(MSIX_RELOCATIONS)
+  msixRelocation?: MsixRelocation;
+
+  @IsOptional() @IsInt() @Min(0)
+  memslotsUsed?: number;
+}
+
+/** The PE by its id, or by the BDF of one of its functions. */
+export class AssignPeDto {
+  @Required() @IsString() @IsNotEmpty()
+  vmId!: string;
+
+  @ValidateIf((o: AssignPeDto) => o.bdf === undefined)
+  @IsDefined({ message: 'is required unless bdf names one of its functions' })
+  @IsString()
+  @IsNotEmpty()
+  peId?: string;
+
+  @IsOptional() @IsBdf()
+  bdf?: string;
+}
+
+export class ProgramGuestBarDto {
+  @Required() @IsString() @IsNotEmpty()
+  vmId!: string;
+
+  @Required() @IsBdf()
+  bdf!: string;
+
+  @Required() @IsInt() @Min(0) @Max(6)
+  index!: number;
+
+  @Required() @IsU64()
+  address!: U64Json;
+}
+
+export class ReleasePeDto {
+  @Required() @IsString() @IsNotEmpty()
+  vmId!: string;
+
+  @Required() @IsString() @IsNotEmpty()
+  peId!: string;
+}

@@ -1,0 +1,43 @@
+import { Type } from 'class-transformer';
+import { IsArray, IsIn, IsInt, IsNotEmpty, IsString, Max, Min, ValidateNested } from 'class-validator';
+import { ALIGNMENT_OVERRIDES, AlignmentOverride } from '@barplane/domain';
+import { IsBdf } from '../validation/is-bdf.decorator';
+import { IsU64, U64Json } from '../validation/is-u64.decorator';
+import { Required } from '../validation/required';
+import { HostDto } from '../scenario/host.dto';
+import { PeDto } from '../scenario/pe.dto';
+
+/** Data of the pe-registry commands (docs/control-plane.md), as they travel on pe.commands. */
+export class RegisterHostDto {
+  @Required() @ValidateNested() @Type(() => HostDto)
+  host!: HostDto;
+}
+
+export class ImportTopologyDto {
+  @Required() @IsArray() @ValidateNested({ each: true }) @Type(() => PeDto)
+  pes!: PeDto[];
+}
+
+export class SetAlignmentOverrideDto {
+  @Required() @IsString() @IsNotEmpty()
+  peId!: string;
+
+  @Required() @IsIn(ALIGNMENT_OVERRIDES)
+  alignment!: AlignmentOverride;
+}
+
+export class RelocateBarDto {
+  @Required() @IsBdf()
+  bdf!: string;
+
+  @Required() @IsInt() @Min(0) @Max(6)
+  index!: number;
+
+  @Required() @IsU64()
+  address!: U64Json;
+}
+
+export class RemoveFunctionDto {
+  @Required() @IsBdf()
+  bdf!: string;
+}
