@@ -16,7 +16,6 @@ export * from './scenario/scenario-from-dto';
 export * from './scenario/scenario.dto';
 export * from './scenario/vm.dto';
 export * from './errors/barplane-error';
-export * from './wire/scenario-json';
 export * from './commands/command-codec';
 export * from './commands/guest-commands.dto';
 export * from './commands/host-commands.dto';

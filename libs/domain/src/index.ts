@@ -42,3 +42,8 @@ export * from './guest/guest.events';
 export * from './guest/guest.rules';
 export * from './guest/guest.state';
 export * from './guest/vm-scenario';
+export * from './scenario/scenario-json';
+export * from './projection/host-projection';
+export * from './projection/host-decisions';
+export * from './audit/audit-record';
+export * from './audit/audit-chain';

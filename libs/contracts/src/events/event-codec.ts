@@ -11,7 +11,7 @@ import {
 import { functionFromDto, hostFromDto } from '../scenario/scenario-from-dto';
 import { FunctionDto } from '../scenario/function.dto';
 import { HostDto } from '../scenario/host.dto';
-import { hostToJson, peToJson, vmToJson } from '../wire/scenario-json';
+import { hostToJson, peToJson, vmToJson } from '@barplane/domain';
 
 export type DomainEvent = HostRegistryEvent | VfioEvent | GuestEvent;
 type Json = Record<string, unknown>;

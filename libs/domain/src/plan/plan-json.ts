@@ -10,7 +10,7 @@ export function planToJson(plan: Plan): Record<string, unknown> {
     ruleSet: plan.ruleSet,
     host: plan.host,
     pes: plan.pes.map((pe) => ({ id: pe.id, alignment: alignmentToJson(pe.alignment) })),
-    bars: plan.bars.map(barToJson),
+    bars: plan.bars.map(barDecisionToJson),
   };
   if (plan.vm) json.vm = { ...plan.vm };
   return json;
@@ -27,7 +27,7 @@ export function alignmentToJson(a: AlignmentDecision): Record<string, unknown> {
   };
 }
 
-export function barToJson(b: BarDecision): Record<string, unknown> {
+export function barDecisionToJson(b: BarDecision): Record<string, unknown> {
   return {
     pe: b.pe,
     bdf: b.bdf,

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readScenario } from '../scenario/read-scenario';
-import { scenarioToJson } from './scenario-json';
+import { scenarioToJson } from '@barplane/domain';
+import { readScenario } from './read-scenario';
 
 describe('scenarioToJson', () => {
   it('round-trips every example and demo host through the wire form exactly', () => {

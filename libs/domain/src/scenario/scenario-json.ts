@@ -1,4 +1,9 @@
-import { Bar, Host, Pe, PciFunction, Scenario, Vm, toHex } from '@barplane/domain';
+import { Bar } from '../pci/bar';
+import { toHex } from '../pci/hex';
+import { Host } from '../pci/host';
+import { Pe, PciFunction } from '../pci/pe';
+import { Vm } from '../pci/vm';
+import { Scenario } from './scenario';
 
 /**
  * Domain facts in their wire form (scenario.md): every 64-bit value a "0x..." string, every

@@ -1,0 +1,46 @@
+import { createHash } from 'node:crypto';
+import canonicalize from 'canonicalize';
+import { AuditRecord } from './audit-record';
+
+/** The prev_hash of a chain's first record. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+/** RFC 8785 (JCS) text of a JSON value: the same bytes for the same content, anywhere. */
+export function canonicalJson(value: unknown): string {
+  const text = canonicalize(value);
+  if (text === undefined) throw new Error('value cannot be canonicalised as JSON');
+  return text;
+}
+
+/** hash = hex(sha256(prev_hash + "\n" + JCS(record))), architecture.md "Audit". */
+export function chainHash(prevHash: string, record: AuditRecord): string {
+  return sha256Hex(`${prevHash}\n${canonicalJson(record)}`);
+}
+
+export interface ChainedRecord {
+  readonly record: AuditRecord;
+  readonly prevHash: string;
+  readonly hash: string;
+}
+
+export type ChainCheck =
+  | { readonly ok: true; readonly records: number }
+  | { readonly ok: false; readonly records: number; readonly hostId: string; readonly seq: number; readonly problem: string };
+
+/** Walks one host's chain in seq order and names the first record that does not hold. */
+export function verifyChain(chain: readonly ChainedRecord[]): ChainCheck {
+  let prev = GENESIS_HASH;
+  for (let i = 0; i < chain.length; i++) {
+    const { record, prevHash, hash } = chain[i];
+    const fail = (problem: string): ChainCheck => ({ ok: false, records: i, hostId: record.hostId, seq: record.seq, problem });
+    if (record.seq !== i + 1) return fail(`seq ${record.seq} where ${i + 1} was expected (a record is missing or out of place)`);
+    if (prevHash !== prev) return fail(`prev_hash does not match the hash of record ${i}`);
+    if (chainHash(prevHash, record) !== hash) return fail('the hash does not match the record: the record or its hash was changed');
+    prev = hash;
+  }
+  return { ok: true, records: chain.length };
+}

@@ -1,0 +1,232 @@
+import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { ConcurrencyError } from './errors/concurrency.error';
+import { EventStoreError } from './errors/event-store.error';
+import { migrateEventStore } from './schema/migrate-event-store';
+import { EventStore } from './store/event-store';
+import type { OutboxMessage } from './store/outbox-message';
+import type { StoredEvent } from './store/stored-event';
+import { dropSchema, newEvent, openMigrated, uniqueSchema } from './testing/postgres-test-kit';
+
+jest.setTimeout(60_000);
+
+const schema = uniqueSchema('es');
+let dataSource: DataSource;
+let store: EventStore;
+
+beforeAll(async () => {
+  dataSource = await openMigrated(schema);
+  store = new EventStore(dataSource, schema);
+});
+
+afterAll(async () => {
+  await dropSchema(dataSource, schema);
+  await dataSource.destroy();
+});
+
+const envelopes = (stored: StoredEvent[]): OutboxMessage[] =>
+  stored.map((e) => ({
+    messageId: e.eventId,
+    topic: 'pe.events',
+    key: e.hostId,
+    payload: { id: e.eventId, type: e.eventType, streamVersion: e.streamVersion.toString(), occurredAt: e.occurredAt, data: e.data },
+  }));
+
+async function outboxRows(): Promise<{ message_id: string; payload: { streamVersion: string; occurredAt: string } }[]> {
+  return dataSource.query(`SELECT message_id, payload FROM "${schema}".outbox ORDER BY id`);
+}
+
+describe('migrations', () => {
+  it('are idempotent and recorded where TypeORM looks for them', async () => {
+    expect(await migrateEventStore(dataSource, schema)).toEqual([]);
+    // The DataSource lists the same migrations: TypeORM sees none pending.
+    expect(await dataSource.showMigrations()).toBe(false);
+    const tables: { table_name: string }[] = await dataSource.query(
+      `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name`,
+      [schema],
+    );
+    expect(tables.map((t) => t.table_name)).toEqual(['checkpoints', 'event_streams', 'events', 'inbox', 'migrations', 'outbox']);
+  });
+
+  it('survive concurrent runs on a fresh schema', async () => {
+    const other = uniqueSchema('mig');
+    try {
+      const results = await Promise.all([1, 2, 3].map(() => migrateEventStore(dataSource, other)));
+      expect(results.map((names) => names.length).sort()).toEqual([0, 0, 1]);
+    } finally {
+      await dropSchema(dataSource, other);
+    }
+  });
+});
+
+describe('append and read', () => {
+  it('round-trips data, 64-bit hex strings, bigint versions and microsecond occurredAt', async () => {
+    const streamId = `host-${randomUUID()}`;
+    const data = { address: '0xfffffffffffff000', size: '0x1000', nested: [{ bar: 0 }] };
+    const first = await store.append(streamId, 'host', 0n, [newEvent('p9', 'HostRegistered', data)], { outbox: envelopes });
+    if (first.duplicate) throw new Error('unexpected duplicate');
+    expect(first.version).toBe(1n);
+    const second = await store.append(streamId, 'host', 1n, [
+      newEvent('p9', 'BarRelocated', { address: '0x8000000000000000' }),
+      newEvent('p9', 'BarRelocated', { address: '0xffffffffffffffff' }),
+    ]);
+    if (second.duplicate) throw new Error('unexpected duplicate');
+    expect(second.version).toBe(3n);
+    expect(second.events.map((e) => e.streamVersion)).toEqual([2n, 3n]);
+
+    const read = await store.readStream(streamId);
+    expect(read.version).toBe(3n);
+    expect(typeof read.version).toBe('bigint');
+    expect(read.events.map((e) => e.streamVersion)).toEqual([1n, 2n, 3n]);
+    expect(read.events[0].data).toEqual(data);
+    expect(read.events[2].data).toEqual({ address: '0xffffffffffffffff' });
+    expect(typeof read.events[0].globalPosition).toBe('bigint');
+    // What append returned is exactly what a later read (a replay) sees.
+    expect(read.events[0]).toEqual(first.events[0]);
+    expect(read.events.slice(1)).toEqual(second.events);
+    expect(read.events[0].occurredAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
+    // The outbox envelope carries the committed streamVersion and occurredAt.
+    const [row] = (await outboxRows()).filter((r) => r.message_id === first.events[0].eventId);
+    expect(row.payload.streamVersion).toBe('1');
+    expect(row.payload.occurredAt).toBe(read.events[0].occurredAt);
+  });
+
+  it('keeps versions beyond 2^53 exact', async () => {
+    const streamId = `big-${randomUUID()}`;
+    const big = 2n ** 62n + 1n;
+    // Seed a stream at a version no JS number can hold, as a long-lived stream would be.
+    await dataSource.query(`INSERT INTO "${schema}".event_streams VALUES ($1, 'host', $2::bigint)`, [streamId, big.toString()]);
+    const result = await store.append(streamId, 'host', big, [newEvent('h', 'E', {})]);
+    if (result.duplicate) throw new Error('unexpected duplicate');
+    expect(result.version).toBe(big + 1n);
+    expect((await store.readStream(streamId)).version).toBe(big + 1n);
+    await expect(store.append(streamId, 'host', big, [newEvent('h', 'E', {})])).rejects.toMatchObject({
+      code: 'CONFLICT',
+      expectedVersion: big,
+      actualVersion: big + 1n,
+    });
+  });
+
+  it('reads all streams in global order after a position', async () => {
+    const all = await store.readAll();
+    expect(all.length).toBeGreaterThan(3);
+    const positions = all.map((e) => e.globalPosition);
+    expect([...positions].sort((a, b) => (a < b ? -1 : 1))).toEqual(positions);
+    const page = await store.readAll({ afterPosition: positions[1], limit: 2 });
+    expect(page.map((e) => e.globalPosition)).toEqual(positions.slice(2, 4));
+  });
+
+  it('refuses bigint in data and empty appends with INVALID_ARGUMENT', async () => {
+    await expect(store.append(`x-${randomUUID()}`, 'host', 0n, [newEvent('h', 'E', { size: 1n })])).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+    });
+    await expect(store.append(`x-${randomUUID()}`, 'host', 0n, [])).rejects.toBeInstanceOf(EventStoreError);
+  });
+});
+
+describe('optimistic concurrency', () => {
+  it('lets exactly one of two appends at the same expected version win (new stream)', async () => {
+    const streamId = `host-${randomUUID()}`;
+    const results = await Promise.allSettled([
+      store.append(streamId, 'host', 0n, [newEvent('h', 'A', {})], { outbox: envelopes }),
+      store.append(streamId, 'host', 0n, [newEvent('h', 'B', {}), newEvent('h', 'B2', {})], { outbox: envelopes }),
+    ]);
+    const won = results.filter((r) => r.status === 'fulfilled');
+    const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(won).toHaveLength(1);
+    expect(lost).toHaveLength(1);
+    expect(lost[0].reason).toBeInstanceOf(ConcurrencyError);
+    expect(lost[0].reason).toMatchObject({ code: 'CONFLICT', expectedVersion: 0n });
+    const read = await store.readStream(streamId);
+    expect(read.events.map((e) => e.streamVersion)).toEqual(read.events.map((_, i) => BigInt(i + 1)));
+    expect(lost[0].reason.actualVersion).toBe(read.version);
+    // The loser's outbox rows went with its transaction.
+    const ids = new Set((await outboxRows()).map((r) => r.message_id));
+    expect(read.events.every((e) => ids.has(e.eventId))).toBe(true);
+  });
+
+  it('lets exactly one of many appends at the same existing version win', async () => {
+    const streamId = `host-${randomUUID()}`;
+    await store.append(streamId, 'host', 0n, [newEvent('h', 'Start', {})]);
+    const results = await Promise.allSettled(
+      Array.from({ length: 6 }, (_, i) => store.append(streamId, 'host', 1n, [newEvent('h', `E${i}`, {})])),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    for (const r of results) if (r.status === 'rejected') expect(r.reason).toMatchObject({ code: 'CONFLICT', actualVersion: 2n });
+    const read = await store.readStream(streamId);
+    expect(read.version).toBe(2n);
+    expect(read.events.map((e) => e.streamVersion)).toEqual([1n, 2n]);
+  });
+
+  it('makes an append that waited on a concurrent writer fail, not overwrite (deterministic interleaving)', async () => {
+    const streamId = `host-${randomUUID()}`;
+    await store.append(streamId, 'host', 0n, [newEvent('h', 'A', {})]);
+    // Writer 1 is mid-transaction, holding the stream row at version 1 -> 2.
+    const writer = dataSource.createQueryRunner();
+    await writer.connect();
+    await writer.startTransaction();
+    await writer.query(`UPDATE "${schema}".event_streams SET version = 2 WHERE stream_id = $1`, [streamId]);
+    const waiting = store.append(streamId, 'host', 1n, [newEvent('h', 'B', {})]);
+    const outcome = waiting.then(
+      () => 'appended',
+      (error: unknown) => error,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await writer.commitTransaction();
+    await writer.release();
+    expect(await outcome).toMatchObject({ code: 'CONFLICT', expectedVersion: 1n, actualVersion: 2n });
+  });
+
+  it('rejects a stale expected version and an expected version ahead of the stream', async () => {
+    const streamId = `host-${randomUUID()}`;
+    await store.append(streamId, 'host', 0n, [newEvent('h', 'A', {})]);
+    await expect(store.append(streamId, 'host', 0n, [newEvent('h', 'B', {})])).rejects.toMatchObject({ actualVersion: 1n });
+    await expect(store.append(streamId, 'host', 5n, [newEvent('h', 'B', {})])).rejects.toBeInstanceOf(ConcurrencyError);
+    await expect(store.append(`none-${randomUUID()}`, 'host', 1n, [newEvent('h', 'B', {})])).rejects.toMatchObject({
+      actualVersion: 0n,
+    });
+  });
+});
+
+describe('inbox and outbox in the append transaction', () => {
+  it('a duplicate inbox message changes nothing', async () => {
+    const streamId = `host-${randomUUID()}`;
+    const inbox = { consumer: 'pe-registry', messageId: randomUUID() };
+    const first = await store.append(streamId, 'host', 0n, [newEvent('h', 'A', {})], { inbox, outbox: envelopes });
+    expect(first.duplicate).toBe(false);
+    const outboxBefore = (await outboxRows()).length;
+    const again = await store.append(streamId, 'host', 1n, [newEvent('h', 'A', {})], { inbox, outbox: envelopes });
+    expect(again).toEqual({ duplicate: true });
+    // Even a stale expected version is not an error for a duplicate: it is answered, not retried.
+    expect(await store.append(streamId, 'host', 0n, [newEvent('h', 'A', {})], { inbox })).toEqual({ duplicate: true });
+    expect((await store.readStream(streamId)).version).toBe(1n);
+    expect((await outboxRows()).length).toBe(outboxBefore);
+  });
+
+  it('a failing append leaves no outbox row and no inbox row', async () => {
+    const streamId = `host-${randomUUID()}`;
+    await store.append(streamId, 'host', 0n, [newEvent('h', 'A', {})]);
+    const inbox = { consumer: 'pe-registry', messageId: randomUUID() };
+    const event = newEvent('h', 'B', {});
+    await expect(store.append(streamId, 'host', 0n, [event], { inbox, outbox: envelopes })).rejects.toBeInstanceOf(ConcurrencyError);
+    expect((await outboxRows()).some((r) => r.message_id === event.eventId)).toBe(false);
+    // A failing outbox insert (bad uuid) rolls back the events too.
+    const bad = newEvent('h', 'C', {});
+    await expect(
+      store.append(streamId, 'host', 1n, [bad], { outbox: [{ messageId: 'not-a-uuid', topic: 't', key: 'h', payload: {} }] }),
+    ).rejects.toThrow();
+    expect((await store.readStream(streamId)).version).toBe(1n);
+    // The inbox claim went with the failed attempt: the redelivery is processed.
+    const retried = await store.append(streamId, 'host', 1n, [event], { inbox, outbox: envelopes });
+    expect(retried.duplicate).toBe(false);
+    expect((await outboxRows()).some((r) => r.message_id === event.eventId)).toBe(true);
+  });
+
+  it('record() writes an answer and the inbox row once', async () => {
+    const inbox = { consumer: 'pe-registry', messageId: randomUUID() };
+    const answer = { messageId: randomUUID(), topic: 'pe.events', key: 'h', payload: { type: 'CommandRejected' } };
+    expect(await store.record({ inbox, outbox: [answer] })).toEqual({ duplicate: false });
+    expect(await store.record({ inbox, outbox: [{ ...answer, messageId: randomUUID() }] })).toEqual({ duplicate: true });
+    expect((await outboxRows()).filter((r) => r.message_id === answer.messageId)).toHaveLength(1);
+  });
+});

@@ -1,0 +1,29 @@
+import type { PendingOutboxMessage } from '../store/outbox-message';
+
+/** Sends a batch, in array order; resolves only when every message is durably accepted. */
+export type PublishFn = (messages: PendingOutboxMessage[]) => Promise<void>;
+
+export interface OutboxRelayOptions {
+  schema: string;
+  publish: PublishFn;
+  /** Rows per transaction; small keeps row locks short while the broker call runs. Default 100. */
+  batchSize?: number;
+  /** Poll interval when the outbox is empty (NOTIFY usually wakes the relay sooner). Default 100 ms. */
+  idleMs?: number;
+  /** How often a standby retries the leader lock. Default 1000 ms. */
+  lockRetryMs?: number;
+  /** First and last delay after a failed publish (doubling in between). Defaults 100 and 5000 ms. */
+  minBackoffMs?: number;
+  maxBackoffMs?: number;
+  /** LISTEN for the commit-time NOTIFY as a wake-up hint. Default true. */
+  listen?: boolean;
+  /** Failures the loop survives (publish errors, lost connection); default: ignored. */
+  onError?: (error: Error) => void;
+}
+
+export interface RelayCounters {
+  /** Messages marked published. */
+  published: number;
+  /** Messages in batches whose publish threw. */
+  failed: number;
+}

@@ -1,0 +1,207 @@
+import type { DataSource } from 'typeorm';
+import { assertSchemaName, qualified } from '../schema/schema-name';
+import { int8 } from '../sql/pg-values';
+import { runSql } from '../sql/run-sql';
+import type { PendingOutboxMessage } from '../store/outbox-message';
+import { outboxChannel } from '../store/outbox-writer';
+import type { OutboxRelayOptions, PublishFn, RelayCounters } from './outbox-relay-options';
+import { RelayLeadership } from './relay-leadership';
+
+interface OutboxRow {
+  id: string;
+  message_id: string;
+  topic: string;
+  message_key: string;
+  headers: Record<string, string>;
+  payload: unknown;
+  attempts: number;
+}
+
+type BatchOutcome = { published: number; failed: boolean };
+
+/**
+ * Publishes a schema's outbox in id order, at least once: rows are locked, published, marked and
+ * committed in one transaction, so a crash after publishing and before the commit republishes
+ * them on restart (consumers dedupe by message id), and a crash before publishing loses nothing.
+ *
+ * Order: one relay per schema (see RelayLeadership). Appends to one stream serialise on its
+ * stream row before writing the outbox, so a stream's rows get increasing ids and commit in that
+ * order; a batch therefore never holds a later message of a stream without the earlier ones.
+ */
+export class OutboxRelay {
+  private readonly table: string;
+  private readonly publish: PublishFn;
+  private readonly leadership: RelayLeadership;
+  private readonly batchSize: number;
+  private readonly idleMs: number;
+  private readonly lockRetryMs: number;
+  private readonly minBackoffMs: number;
+  private readonly maxBackoffMs: number;
+  private readonly reportError: (error: Error) => void;
+  private readonly count: RelayCounters = { published: 0, failed: 0 };
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private wakeUp: (() => void) | undefined;
+  // A NOTIFY that arrived mid-batch (nobody asleep yet) must still cut the next sleep short.
+  private wakePending = false;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    options: OutboxRelayOptions,
+  ) {
+    const schema = assertSchemaName(options.schema);
+    this.table = qualified(schema, 'outbox');
+    this.publish = options.publish;
+    this.batchSize = options.batchSize ?? 100;
+    this.idleMs = options.idleMs ?? 100;
+    this.lockRetryMs = options.lockRetryMs ?? 1000;
+    this.minBackoffMs = options.minBackoffMs ?? 100;
+    this.maxBackoffMs = options.maxBackoffMs ?? 5000;
+    this.reportError = options.onError ?? (() => undefined);
+    this.leadership = new RelayLeadership(
+      dataSource,
+      schema,
+      options.listen === false ? undefined : outboxChannel(schema),
+      () => this.wake(),
+      (error) => this.reportError(error),
+    );
+  }
+
+  /** Counters for metrics (a copy). */
+  get counters(): RelayCounters {
+    return { ...this.count };
+  }
+
+  /** Whether this instance currently holds the schema's relay lock. */
+  get isLeader(): boolean {
+    return this.leadership.held;
+  }
+
+  /** Starts the background loop (idempotent). */
+  start(): void {
+    if (this.loop) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Lets the current batch finish, then releases the lock and its connection. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake();
+    await this.loop;
+    this.loop = undefined;
+    await this.leadership.release();
+  }
+
+  /**
+   * One batch, for tests and tools: takes the lock if free (keeping it until stop), publishes
+   * up to batchSize rows, returns how many were published (0 when another relay leads or the
+   * publish failed). Not to be mixed with a running loop.
+   */
+  async drainOnce(): Promise<number> {
+    if (!(await this.leadership.tryAcquire())) return 0;
+    return (await this.publishBatch()).published;
+  }
+
+  private async run(): Promise<void> {
+    let backoff = 0;
+    while (this.running) {
+      let delay: number;
+      try {
+        if (!(await this.leadership.tryAcquire())) {
+          delay = this.lockRetryMs;
+        } else {
+          const outcome = await this.publishBatch();
+          if (outcome.failed) {
+            backoff = Math.min(Math.max(backoff * 2, this.minBackoffMs), this.maxBackoffMs);
+            delay = backoff;
+          } else {
+            backoff = 0;
+            // A full batch means more is probably waiting: go again at once.
+            delay = outcome.published === this.batchSize ? 0 : this.idleMs;
+          }
+        }
+      } catch (error) {
+        // Database unreachable, lock connection lost, ...: keep the loop alive and retry.
+        this.reportError(error as Error);
+        delay = this.lockRetryMs;
+      }
+      if (delay > 0 && this.running) await this.sleep(delay);
+    }
+  }
+
+  private async publishBatch(): Promise<BatchOutcome> {
+    let batch: PendingOutboxMessage[] = [];
+    let sent = false;
+    try {
+      await this.dataSource.transaction(async (em) => {
+        const { rows } = await runSql<OutboxRow>(
+          em,
+          `SELECT id, message_id, topic, message_key, headers, payload, attempts FROM ${this.table}
+           WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+          [this.batchSize],
+        );
+        batch = rows.map(toPending);
+        if (batch.length === 0) return;
+        await this.publish(batch);
+        sent = true;
+        await runSql(em, `UPDATE ${this.table} SET published_at = clock_timestamp() WHERE id = ANY($1::bigint[])`, [
+          batch.map((message) => message.id.toString()),
+        ]);
+      });
+    } catch (error) {
+      if (batch.length === 0) throw error;
+      this.reportError(error as Error);
+      // Sent but not marked (commit failed): they go again next round; nothing to count.
+      if (sent) return { published: 0, failed: true };
+      this.count.failed += batch.length;
+      await this.noteFailure(batch, error as Error).catch((noteError: Error) => this.reportError(noteError));
+      return { published: 0, failed: true };
+    }
+    this.count.published += batch.length;
+    return { published: batch.length, failed: false };
+  }
+
+  /** After the rollback, in its own small transaction: the failure must outlive the rollback. */
+  private async noteFailure(batch: PendingOutboxMessage[], error: Error): Promise<void> {
+    await runSql(
+      this.dataSource.manager,
+      `UPDATE ${this.table} SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1::bigint[])`,
+      [batch.map((message) => message.id.toString()), String(error?.message ?? error).slice(0, 2000)],
+    );
+  }
+
+  /** Resolves after `ms`, or earlier on wake() (a NOTIFY, or stop()). */
+  private sleep(ms: number): Promise<void> {
+    if (this.wakePending) {
+      this.wakePending = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        if (this.wakeUp === done) this.wakeUp = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wakeUp = done;
+    });
+  }
+
+  private wake(): void {
+    if (this.wakeUp) this.wakeUp();
+    else this.wakePending = true;
+  }
+}
+
+function toPending(row: OutboxRow): PendingOutboxMessage {
+  return {
+    id: int8(row.id, 'outbox.id'),
+    messageId: row.message_id,
+    topic: row.topic,
+    key: row.message_key,
+    headers: row.headers,
+    payload: row.payload,
+    attempts: row.attempts,
+  };
+}

@@ -1,0 +1,37 @@
+// Helpers for the integration tests against the real PostgreSQL (DATABASE_URL).
+import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { createDataSource } from '../data-source/create-data-source';
+import { migrateEventStore } from '../schema/migrate-event-store';
+import type { NewEvent } from '../store/new-event';
+
+export const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/barplane';
+
+/** Unique per test file and run, so reruns and parallel files never share tables. */
+export function uniqueSchema(prefix: string): string {
+  return `t_${prefix}_${Date.now().toString(36)}_${randomUUID().slice(0, 8)}`;
+}
+
+/** An initialized DataSource for `schema`, migrated. */
+export async function openMigrated(schema: string, poolSize = 10): Promise<DataSource> {
+  const dataSource = createDataSource({ url: DATABASE_URL, schema, poolSize });
+  await dataSource.initialize();
+  await migrateEventStore(dataSource, schema);
+  return dataSource;
+}
+
+export async function dropSchema(dataSource: DataSource, schema: string): Promise<void> {
+  await dataSource.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+}
+
+export function newEvent(hostId: string, eventType: string, data: unknown): NewEvent {
+  return { eventId: randomUUID(), eventType, hostId, data, metadata: { correlationId: randomUUID() } };
+}
+
+export async function waitFor(what: string, predicate: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await predicate())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
