@@ -23,3 +23,4 @@ export * from './commands/vfio-commands.dto';
 export * from './events/command-answers';
 export * from './events/envelope';
 export * from './events/event-codec';
+export * from './events/projection-json';

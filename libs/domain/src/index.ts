@@ -47,3 +47,4 @@ export * from './projection/host-projection';
 export * from './projection/host-decisions';
 export * from './audit/audit-record';
 export * from './audit/audit-chain';
+export * from './audit/audit-facts';

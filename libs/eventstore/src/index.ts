@@ -16,3 +16,4 @@ export * from './consumer/inbox';
 export * from './consumer/checkpoints';
 export * from './relay/outbox-relay-options';
 export * from './relay/outbox-relay';
+export * from './sql/run-sql';

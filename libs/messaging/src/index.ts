@@ -10,3 +10,4 @@ export * from './dead-letter';
 export * from './batch-processor';
 export * from './batch-consumer-runner';
 export * from './on-shutdown';
+export * from './read-topics';

@@ -1,8 +1,18 @@
 import { Problem } from '@barplane/domain';
 
+/** How an owner answers a command it applied: the events it appended (none for a no-op). */
+export interface CommandAppliedData {
+  readonly commandId: string;
+  readonly commandType: string;
+  readonly streamId: string;
+  /** Decimal string: the stream's version after the command. */
+  readonly streamVersion: string;
+  readonly eventIds: readonly string[];
+}
+
 /**
- * How an owner answers a command it does not apply. Published on its events topic through
- * the outbox, never appended to a stream: they are answers, not facts.
+ * How an owner answers a command it does not apply. Answers are published on the owner's
+ * events topic through the outbox, never appended to a stream: they are answers, not facts.
  */
 export interface CommandRejectedData {
   readonly commandId: string;
@@ -20,4 +30,10 @@ export interface CommandConflictedData {
   readonly actualVersion: string;
 }
 
-export const ANSWER_TYPES = ['CommandRejected', 'CommandConflicted'] as const;
+/** Answers travel on the owner's events topic after the events they answer for. */
+export const ANSWER_TYPES = ['CommandApplied', 'CommandRejected', 'CommandConflicted'] as const;
+export type AnswerType = (typeof ANSWER_TYPES)[number];
+
+export function isAnswer(type: string): type is AnswerType {
+  return (ANSWER_TYPES as readonly string[]).includes(type);
+}

@@ -79,7 +79,7 @@ export function regionToJson(r: VfioRegion): Json {
   };
 }
 
-function regionFromJson(j: Json): VfioRegion {
+export function regionFromJson(j: Json): VfioRegion {
   const sub = j.subPageReservation as Json | undefined;
   return {
     index: Number(j.index),
@@ -92,11 +92,11 @@ function regionFromJson(j: Json): VfioRegion {
   };
 }
 
-function peFromJson(j: Json): Pe {
+export function peFromJson(j: Json): Pe {
   return { id: String(j.id), alignment: j.alignment as Pe['alignment'], functions: (j.functions as FunctionDto[]).map(functionFromDto) };
 }
 
-function vmFromJson(j: Json): Vm {
+export function vmFromJson(j: Json): Vm {
   return {
     id: String(j.id),
     machine: j.machine as Vm['machine'],

@@ -11,7 +11,8 @@ export interface AuditRecord {
   readonly seq: number;
   readonly subject: DecisionSubject;
   readonly vmId: string | null;
-  readonly outcome: Record<string, unknown>;
+  /** null when the subject went away (its function or PE was removed). */
+  readonly outcome: Record<string, unknown> | null;
   /** null when the subject had no decision before (or none any more: outcome is then null too). */
   readonly previous: Record<string, unknown> | null;
   /** The facts the decision used: the scenario's SHA-256 and the subject's own facts. */

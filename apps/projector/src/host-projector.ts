@@ -1,0 +1,190 @@
+import { DataSource, EntityManager } from 'typeorm';
+import {
+  AuditRecord,
+  DecisionSubject,
+  GENESIS_HASH,
+  RULE_SET,
+  SubjectDecision,
+  applyFact,
+  auditFacts,
+  chainHash,
+  hostDecisions,
+  initialHostProjection,
+  scenarioHash,
+  scenarioToJson,
+} from '@barplane/domain';
+import { Envelope, SCHEMA_VERSION, decodeEvent, isAnswer, projectionFromJson, projectionToJson } from '@barplane/contracts';
+import { Inbox, OutboxMessage, runSql, writeOutbox } from '@barplane/eventstore';
+import { DecisionChange, StoredDecision, decisionChanges } from './decision-changes';
+import { derivedId } from './derived-id';
+
+/** Where an envelope was read from; kept beside the audit record, never hashed. */
+export interface Source {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+}
+
+export interface ApplyResult {
+  readonly duplicate: boolean;
+  readonly changes: number;
+}
+
+/**
+ * Applies one fact event (or command answer) to its host in one transaction: the inbox
+ * claim, the host's projection, the decisions that changed, their audit records (hash
+ * chained per host), DecisionChanged envelopes in the outbox, and command status.
+ */
+export class HostProjector {
+  private readonly inbox: Inbox;
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly schema: string,
+    private readonly decisionsTopic: string,
+    private readonly appliedTopic: string,
+    private readonly consumer = 'projector',
+  ) {
+    this.inbox = new Inbox(schema);
+  }
+
+  apply(envelope: Envelope, source: Source, opts: { publish?: boolean } = {}): Promise<ApplyResult> {
+    return this.db.transaction(async (em) => {
+      if (!(await this.inbox.claim(em, this.consumer, envelope.id))) return { duplicate: true, changes: 0 };
+      if (isAnswer(envelope.type)) {
+        await this.recordAnswer(em, envelope);
+        return { duplicate: false, changes: 0 };
+      }
+      const changes = await this.applyFact(em, envelope, source, opts.publish ?? true);
+      return { duplicate: false, changes };
+    });
+  }
+
+  private t(table: string): string {
+    return `"${this.schema}"."${table}"`;
+  }
+
+  private async recordAnswer(em: EntityManager, e: Envelope): Promise<void> {
+    const status = e.type === 'CommandApplied' ? 'applied' : e.type === 'CommandRejected' ? 'rejected' : 'conflict';
+    await runSql(
+      em,
+      `INSERT INTO ${this.t('command_status')} (command_id, host_id, status, answer) VALUES ($1, $2, $3, $4::jsonb)
+       ON CONFLICT (command_id) DO UPDATE SET status = EXCLUDED.status, answer = EXCLUDED.answer, updated_at = now()`,
+      [String(e.data.commandId), e.hostId, status, JSON.stringify(e)],
+    );
+    await runSql(em, `SELECT pg_notify($1, $2)`, [`${this.schema}_commands`, String(e.data.commandId)]);
+  }
+
+  private async applyFact(em: EntityManager, e: Envelope, source: Source, publish: boolean): Promise<number> {
+    const { rows } = await runSql<{ state: Record<string, unknown> }>(
+      em,
+      `SELECT state FROM ${this.t('host_projections')} WHERE host_id = $1 FOR UPDATE`,
+      [e.hostId],
+    );
+    const before = rows.length ? projectionFromJson(rows[0].state) : initialHostProjection(e.hostId);
+    const after = applyFact(before, decodeEvent(e.type, e.data));
+    await runSql(
+      em,
+      `INSERT INTO ${this.t('host_projections')} (host_id, state) VALUES ($1, $2::jsonb)
+       ON CONFLICT (host_id) DO UPDATE SET state = EXCLUDED.state, updated_at = now()`,
+      [e.hostId, JSON.stringify(projectionToJson(after))],
+    );
+    const stored = await this.storedDecisions(em, e.hostId);
+    const changes = decisionChanges(hostDecisions(after), stored);
+    if (changes.length > 0) await this.record(em, e, source, changes, publish);
+    // Facts of three owners reach the projector in an order no single log holds; decisions
+    // depend on it, so the order is itself recorded for rebuilds to follow.
+    if (publish) {
+      const entry = { hostId: e.hostId, eventId: e.id, topic: source.topic, partition: source.partition, offset: source.offset };
+      await writeOutbox(em, this.schema, [{ messageId: derivedId(`applied:${e.id}`), topic: this.appliedTopic, key: e.hostId, payload: entry }]);
+    }
+    return changes.length;
+  }
+
+  private async storedDecisions(em: EntityManager, hostId: string): Promise<Map<string, StoredDecision>> {
+    const { rows } = await runSql<{ subject_key: string; subject: DecisionSubject; vm_id: string | null; outcome: Record<string, unknown> }>(
+      em,
+      `SELECT subject_key, subject, vm_id, outcome FROM ${this.t('decisions')} WHERE host_id = $1`,
+      [hostId],
+    );
+    return new Map(rows.map((r) => [r.subject_key, { key: r.subject_key, subject: r.subject, vmId: r.vm_id, outcome: r.outcome }]));
+  }
+
+  private async record(em: EntityManager, e: Envelope, source: Source, changes: DecisionChange[], publish: boolean): Promise<void> {
+    const { rows } = await runSql<{ seq: number; hash: string }>(
+      em,
+      `SELECT seq, hash FROM ${this.t('audit_records')} WHERE host_id = $1 ORDER BY seq DESC LIMIT 1`,
+      [e.hostId],
+    );
+    let seq = rows.length ? Number(rows[0].seq) : 0;
+    let prevHash = rows.length ? rows[0].hash : GENESIS_HASH;
+    const snapshots = new Map<SubjectDecision['scenario'], string>();
+    const outbox: OutboxMessage[] = [];
+    for (const change of changes) {
+      const next = change.next;
+      let snapshot: string | null = null;
+      if (next) {
+        snapshot = snapshots.get(next.scenario) ?? null;
+        if (!snapshot) {
+          snapshot = scenarioHash(next);
+          snapshots.set(next.scenario, snapshot);
+          await runSql(em, `INSERT INTO ${this.t('fact_snapshots')} (hash, scenario) VALUES ($1, $2::jsonb) ON CONFLICT DO NOTHING`, [
+            snapshot,
+            JSON.stringify(scenarioToJson(next.scenario)),
+          ]);
+        }
+      }
+      seq += 1;
+      const record: AuditRecord = {
+        hostId: e.hostId,
+        seq,
+        subject: next ? next.subject : change.previous!.subject,
+        vmId: next ? next.vmId : null,
+        outcome: next ? next.outcome : null,
+        previous: change.previous ? change.previous.outcome : null,
+        facts: next ? auditFacts(next, snapshot!) : { removed: true },
+        ruleSet: RULE_SET,
+        causes: [e.id],
+        correlationId: e.correlationId ?? null,
+        principal: e.principal ?? null,
+      };
+      const hash = chainHash(prevHash, record);
+      await runSql(
+        em,
+        `INSERT INTO ${this.t('audit_records')} (host_id, seq, record, prev_hash, hash, source_topic, source_partition, source_offset)
+         VALUES ($1, $2, $3::jsonb, $4, $5, $6, $7, $8)`,
+        [e.hostId, seq, JSON.stringify(record), prevHash, hash, source.topic, source.partition, source.offset],
+      );
+      if (next) {
+        await runSql(
+          em,
+          `INSERT INTO ${this.t('decisions')} (host_id, subject_key, subject, vm_id, outcome, audit_seq) VALUES ($1, $2, $3::jsonb, $4, $5::jsonb, $6)
+           ON CONFLICT (host_id, subject_key) DO UPDATE SET subject = EXCLUDED.subject, vm_id = EXCLUDED.vm_id, outcome = EXCLUDED.outcome,
+             audit_seq = EXCLUDED.audit_seq, decided_at = now()`,
+          [e.hostId, change.key, JSON.stringify(next.subject), next.vmId, JSON.stringify(next.outcome), seq],
+        );
+      } else {
+        await runSql(em, `DELETE FROM ${this.t('decisions')} WHERE host_id = $1 AND subject_key = $2`, [e.hostId, change.key]);
+      }
+      if (publish) outbox.push(decisionMessage(this.decisionsTopic, e, record, hash));
+      prevHash = hash;
+    }
+    if (outbox.length) await writeOutbox(em, this.schema, outbox);
+  }
+}
+
+function decisionMessage(topic: string, cause: Envelope, record: AuditRecord, hash: string): OutboxMessage {
+  // Derived from the record's hash, so a rebuild that republishes names each decision alike.
+  const id = derivedId(hash);
+  const envelope: Envelope = {
+    id,
+    type: 'DecisionChanged',
+    schemaVersion: SCHEMA_VERSION,
+    hostId: record.hostId,
+    correlationId: cause.correlationId,
+    causationId: cause.id,
+    principal: cause.principal,
+    data: { ...record, auditHash: hash },
+  };
+  return { messageId: id, topic, key: record.hostId, payload: envelope };
+}
