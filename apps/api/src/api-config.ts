@@ -6,6 +6,8 @@ export interface ApiConfig {
   readonly tokensFile: string;
   /** How long a command waits for its outcome before answering 202. */
   readonly commandWaitMs: number;
+  /** Prefix of topics and schemas (BARPLANE_NAMESPACE): isolates test runs. */
+  readonly namespace: string;
 }
 
 export function apiConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ApiConfig {
@@ -15,6 +17,7 @@ export function apiConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ApiConfi
     kafkaBrokers: env.KAFKA_BROKERS ?? '127.0.0.1:9092',
     tokensFile: env.BARPLANE_TOKENS_FILE ?? '.run/tokens.json',
     commandWaitMs: Number(env.BARPLANE_COMMAND_WAIT_MS ?? 5000),
+    namespace: env.BARPLANE_NAMESPACE ?? '',
   };
 }
 

@@ -48,3 +48,4 @@ export * from './projection/host-decisions';
 export * from './audit/audit-record';
 export * from './audit/audit-chain';
 export * from './audit/audit-facts';
+export * from './projection/fast-path-coverage';

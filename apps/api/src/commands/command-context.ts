@@ -1,0 +1,44 @@
+import { BarplaneError } from '@barplane/contracts';
+import { Problem } from '@barplane/domain';
+import { AuthenticatedRequest } from '../auth/bearer-auth.guard';
+import { CommandGateway, CommandOutcome } from './command-gateway';
+import { CommandType } from '@barplane/contracts';
+
+/** Sends one command for an HTTP request: principal, Idempotency-Key, If-Match, correlation id. */
+export async function sendFor(
+  gateway: CommandGateway,
+  req: AuthenticatedRequest,
+  type: CommandType,
+  hostId: string,
+  data: Record<string, unknown>,
+  paths: (p: Problem) => Problem = (p) => p,
+): Promise<CommandOutcome> {
+  const header = (name: string) => {
+    const v = req.headers[name];
+    return Array.isArray(v) ? v[0] : v;
+  };
+  const ifMatch = header('if-match')?.replace(/^W\//, '').replace(/"/g, '');
+  if (ifMatch !== undefined && !/^\d+$/.test(ifMatch)) {
+    throw BarplaneError.invalid([{ path: 'If-Match', message: 'must be the stream version the change is based on, e.g. "3"' }]);
+  }
+  try {
+    return await gateway.send({
+      type,
+      hostId,
+      data,
+      principal: req.principal!,
+      idempotencyKey: header('idempotency-key'),
+      correlationId: header('x-correlation-id'),
+      expectedVersion: ifMatch,
+    });
+  } catch (error) {
+    if (error instanceof BarplaneError && error.code === 'VALIDATION') throw new BarplaneError('VALIDATION', error.message, error.problems.map(paths));
+    throw error;
+  }
+}
+
+/** A body that must be a JSON object. */
+export function objectBody(body: unknown): Record<string, unknown> {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw BarplaneError.invalid([{ path: '$', message: 'the body must be a JSON object' }]);
+  return body as Record<string, unknown>;
+}

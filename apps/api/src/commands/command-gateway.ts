@@ -1,0 +1,98 @@
+import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { createHash, randomUUID } from 'node:crypto';
+import { canonicalJson } from '@barplane/domain';
+import { BarplaneError, COMMAND_TOPIC, CommandType, Envelope, SCHEMA_VERSION, commandFromWire } from '@barplane/contracts';
+import { MessagePublisher, MessagingClient, ensureTopics } from '@barplane/messaging';
+import { API_CONFIG, ApiConfig } from '../api-config';
+import { Principal } from '../auth/role';
+import { ReadModels } from '../read-models/read-models';
+import { CommandAnswersListener } from './command-answers.listener';
+import { IdempotencyKeys } from './idempotency';
+
+export const KAFKA_CLIENT = Symbol('KafkaClient');
+
+export interface CommandRequest {
+  readonly type: CommandType;
+  readonly hostId: string;
+  readonly data: Record<string, unknown>;
+  readonly principal: Principal;
+  readonly idempotencyKey?: string;
+  readonly correlationId?: string;
+  readonly expectedVersion?: string;
+}
+
+export type CommandOutcome =
+  | { readonly status: 'applied' | 'rejected' | 'conflict'; readonly commandId: string; readonly correlationId: string; readonly answer: Envelope }
+  | { readonly status: 'pending'; readonly commandId: string; readonly correlationId: string };
+
+/**
+ * Sends a validated command to its owner's topic and waits, bounded, for the answer the
+ * projector records (so a 201 means the decisions are already readable).
+ */
+@Injectable()
+export class CommandGateway implements OnModuleInit, OnApplicationShutdown {
+  private readonly publisher: MessagePublisher;
+
+  constructor(
+    @Inject(API_CONFIG) private readonly config: ApiConfig,
+    @Inject(KAFKA_CLIENT) private readonly kafka: MessagingClient,
+    private readonly reads: ReadModels,
+    private readonly answers: CommandAnswersListener,
+    private readonly keys: IdempotencyKeys,
+  ) {
+    this.publisher = new MessagePublisher(kafka);
+  }
+
+  async onModuleInit(): Promise<void> {
+    const topics = [...new Set(Object.values(COMMAND_TOPIC))].map((t) => this.config.namespace + t);
+    await ensureTopics(this.kafka, topics);
+    await this.publisher.connect();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.publisher.disconnect().catch(() => undefined);
+  }
+
+  async send(req: CommandRequest): Promise<CommandOutcome> {
+    const read = commandFromWire(req.type, req.data, '');
+    if (!read.ok) throw BarplaneError.invalid(read.problems.map((p) => ({ ...p, path: p.path.replace(/^\./, '') })));
+    let commandId: string = randomUUID();
+    let first = true;
+    if (req.idempotencyKey) {
+      const body = createHash('sha256').update(canonicalJson({ type: req.type, hostId: req.hostId, data: req.data })).digest('hex');
+      const claim = await this.keys.claim(req.idempotencyKey, body, commandId);
+      if (claim === 'mismatch') throw new BarplaneError('IDEMPOTENCY_MISMATCH', `Idempotency-Key "${req.idempotencyKey}" was used with another body`);
+      ({ commandId, first } = claim);
+    }
+    const correlationId = req.correlationId ?? commandId;
+    if (first || !(await this.reads.commandStatus(commandId))) {
+      const envelope: Envelope = {
+        id: commandId,
+        type: req.type,
+        schemaVersion: SCHEMA_VERSION,
+        hostId: req.hostId,
+        correlationId,
+        principal: req.principal.name,
+        ...(req.expectedVersion !== undefined ? { expectedVersion: req.expectedVersion } : {}),
+        data: req.data,
+      };
+      await this.publisher.publish([{ topic: this.config.namespace + COMMAND_TOPIC[req.type], key: req.hostId, value: JSON.stringify(envelope) }]);
+    }
+    return this.outcome(commandId, correlationId, this.config.commandWaitMs);
+  }
+
+  /** The command's answer if the projector has it within `ms`, else pending. */
+  async outcome(commandId: string, correlationId: string, ms: number): Promise<CommandOutcome> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const row = await this.reads.commandStatus(commandId);
+      if (row) {
+        const answer = row.answer as unknown as Envelope;
+        return { status: row.status as 'applied' | 'rejected' | 'conflict', commandId, correlationId: answer.correlationId ?? correlationId, answer };
+      }
+      const left = deadline - Date.now();
+      if (left <= 0) return { status: 'pending', commandId, correlationId };
+      await this.answers.wait(commandId, Math.min(left, 100));
+    }
+  }
+}

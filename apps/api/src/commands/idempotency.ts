@@ -1,0 +1,45 @@
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { API_CONFIG, ApiConfig } from '../api-config';
+
+/**
+ * Idempotency-Key bookkeeping, the API's only table: the same key with the same body is the
+ * same command (same id, same answer); with another body it is refused (422).
+ */
+@Injectable()
+export class IdempotencyKeys implements OnModuleInit {
+  private readonly table: string;
+  private readonly schema: string;
+
+  constructor(
+    @Inject(DataSource) private readonly db: DataSource,
+    @Inject(API_CONFIG) config: ApiConfig,
+  ) {
+    this.schema = `${config.namespace.replace(/[^a-z0-9_]/gi, '_').toLowerCase()}api`;
+    this.table = `"${this.schema}"."idempotency_keys"`;
+  }
+
+  async onModuleInit(): Promise<void> {
+    // Created here rather than by a migration: one table, append-only, never altered.
+    await this.db.query(`SELECT pg_advisory_lock(hashtext('barplane.api.schema'))`);
+    try {
+      await this.db.query(`CREATE SCHEMA IF NOT EXISTS "${this.schema}"`);
+      await this.db.query(`CREATE TABLE IF NOT EXISTS ${this.table} (
+        key text PRIMARY KEY, body_sha256 text NOT NULL, command_id text NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`);
+    } finally {
+      await this.db.query(`SELECT pg_advisory_unlock(hashtext('barplane.api.schema'))`);
+    }
+  }
+
+  /** The command id for this key: new, the same (same body), or 'mismatch' (another body). */
+  async claim(key: string, bodySha256: string, commandId: string): Promise<{ commandId: string; first: boolean } | 'mismatch'> {
+    const inserted: { command_id: string }[] = await this.db.query(
+      `INSERT INTO ${this.table} (key, body_sha256, command_id) VALUES ($1, $2, $3) ON CONFLICT (key) DO NOTHING RETURNING command_id`,
+      [key, bodySha256, commandId],
+    );
+    if (inserted.length) return { commandId, first: true };
+    const rows: { body_sha256: string; command_id: string }[] = await this.db.query(`SELECT body_sha256, command_id FROM ${this.table} WHERE key = $1`, [key]);
+    if (rows[0].body_sha256 !== bodySha256) return 'mismatch';
+    return { commandId: rows[0].command_id, first: false };
+  }
+}

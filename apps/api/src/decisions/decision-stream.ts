@@ -1,0 +1,56 @@
+import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { parseEnvelope } from '@barplane/contracts';
+import { BatchConsumerRunner, MessagingClient, ensureTopics } from '@barplane/messaging';
+import { API_CONFIG, ApiConfig } from '../api-config';
+import { KAFKA_CLIENT } from '../commands/command-gateway';
+
+/** One decision change as the stream sends it. */
+export interface StreamedDecision {
+  readonly id: string;
+  readonly data: Record<string, unknown>;
+}
+
+/**
+ * Fans `decisions.events` out to the SSE clients of this API instance: a consumer group of
+ * its own, starting at the end (history comes from the audit log).
+ */
+@Injectable()
+export class DecisionStream implements OnModuleInit, OnApplicationShutdown {
+  private runner?: BatchConsumerRunner;
+  private readonly clients = new Set<(d: StreamedDecision) => void>();
+
+  constructor(
+    @Inject(API_CONFIG) private readonly config: ApiConfig,
+    @Inject(KAFKA_CLIENT) private readonly kafka: MessagingClient,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    const topic = `${this.config.namespace}decisions.events`;
+    await ensureTopics(this.kafka, [topic]);
+    this.runner = new BatchConsumerRunner(this.kafka, { groupId: `${this.config.namespace}api-stream-${randomUUID()}`, topics: [topic], fromBeginning: false }, async (messages) => {
+      for (const m of messages) {
+        const e = parseEnvelope(m.value);
+        if (!e) continue;
+        const d = streamed(e.data as Record<string, unknown>);
+        for (const send of this.clients) send(d);
+      }
+    });
+    await this.runner.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.runner?.stop();
+  }
+
+  subscribe(send: (d: StreamedDecision) => void): () => void {
+    this.clients.add(send);
+    return () => this.clients.delete(send);
+  }
+}
+
+/** An audit record (or DecisionChanged data) as a stream event: id `<host>/<seq>`. */
+export function streamed(record: Record<string, unknown>): StreamedDecision {
+  const { hostId, seq, subject, vmId, outcome, previous, ruleSet, correlationId, principal } = record;
+  return { id: `${hostId}/${seq}`, data: { hostId, seq, subject, vmId, outcome, previous, ruleSet, correlationId, principal, auditId: `${hostId}/${seq}` } };
+}

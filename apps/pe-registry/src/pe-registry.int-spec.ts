@@ -1,0 +1,160 @@
+// pe-registry in-process against the real Kafka and PostgreSQL, in a namespace of its own.
+import { randomUUID } from 'node:crypto';
+import type { Envelope } from '@barplane/contracts';
+import { DLQ_HEADERS } from '@barplane/messaging';
+import type { OwnerService } from '@barplane/owner-service';
+import { p9Host, p9Pes, USB } from '../../../libs/owner-service/src/testing/host-fixtures';
+import {
+  cleanUpNamespace,
+  commandEnvelope,
+  CommandSender,
+  testNamespace,
+  testOwner,
+  TopicRecorder,
+  waitFor,
+} from '../../../libs/owner-service/src/testing/owner-test-kit';
+import { peRegistryOwner } from './pe-registry.owner';
+
+jest.setTimeout(120_000);
+
+const ns = testNamespace();
+const commands = `${ns}pe.commands`;
+const events = `${ns}pe.events`;
+let owner: OwnerService;
+let recorder: TopicRecorder;
+let sender: CommandSender;
+
+beforeAll(async () => {
+  owner = testOwner(peRegistryOwner, ns);
+  await owner.start();
+  recorder = new TopicRecorder([events, `${commands}.dlq`]);
+  await recorder.start();
+  sender = new CommandSender();
+  await sender.connect();
+});
+
+afterAll(async () => {
+  await owner?.stop();
+  await recorder?.stop();
+  await sender?.disconnect();
+  await cleanUpNamespace([owner.names.schema], [commands, events]);
+});
+
+const hostId = () => `p9-${randomUUID().slice(0, 8)}`;
+
+async function streamVersion(host: string): Promise<string> {
+  const rows: { version: string }[] = await owner.database.query(
+    `SELECT version FROM "${owner.names.schema}".event_streams WHERE stream_id = $1`,
+    [`host-${host}`],
+  );
+  return rows[0]?.version ?? '0';
+}
+
+/** Sends a command and returns its answer and the events it caused. */
+async function run(command: Envelope): Promise<{ answer: Envelope; events: Envelope[] }> {
+  await sender.send(commands, command);
+  const answer = await recorder.answer(command.id);
+  return { answer, events: recorder.causedBy(command.id).filter((e) => e !== answer) };
+}
+
+async function registered(host: string): Promise<void> {
+  await run(commandEnvelope('RegisterHost', host, { host: p9Host(host) }));
+  await run(commandEnvelope('ImportTopology', host, { pes: p9Pes }));
+}
+
+describe('pe-registry', () => {
+  it('registers a host, then imports its topology: events then CommandApplied on pe.events, 64-bit values exact', async () => {
+    const host = hostId();
+    const register = commandEnvelope('RegisterHost', host, { host: p9Host(host) });
+    const first = await run(register);
+    expect(first.events.map((e) => e.type)).toEqual(['HostRegistered']);
+    expect(first.events[0]).toMatchObject({
+      hostId: host, streamId: `host-${host}`, streamVersion: '1', schemaVersion: 1,
+      correlationId: register.correlationId, causationId: register.id, principal: 'operator:test',
+      data: { host: { id: host, platform: 'powernv', pageSize: '0x10000' } },
+    });
+    expect(first.events[0].occurredAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
+    expect(first.answer).toMatchObject({
+      type: 'CommandApplied', hostId: host, correlationId: register.correlationId, causationId: register.id,
+      data: { commandId: register.id, commandType: 'RegisterHost', streamId: `host-${host}`, streamVersion: '1', eventIds: [first.events[0].id] },
+    });
+    expect(first.answer.id).not.toBe(register.id);
+
+    const topology = commandEnvelope('ImportTopology', host, { pes: p9Pes });
+    const second = await run(topology);
+    expect(second.events.map((e) => e.type)).toEqual(['TopologyImported']);
+    expect(second.answer.data).toMatchObject({ streamVersion: '2', eventIds: [second.events[0].id] });
+    // The raw Kafka value carries the address as the exact hex string, and the key is the host.
+    const raw = recorder.messages.find((m) => m.envelope?.id === second.events[0].id)!;
+    expect(raw.key).toBe(host);
+    expect(raw.value).toContain('"address":"0xfffffffffffff000"');
+    const top = (second.events[0].data.pes as { functions: { bars: { address: string }[] }[] }[])[1].functions[0].bars[0];
+    expect(top.address).toBe('0xfffffffffffff000');
+    // Events come before the answer that names them.
+    const order = recorder.messages.map((m) => m.envelope?.id);
+    expect(order.indexOf(second.events[0].id)).toBeLessThan(order.indexOf(second.answer.id));
+    expect(await streamVersion(host)).toBe('2');
+  });
+
+  it('rejects an invalid command naming every problem, appends and publishes nothing else', async () => {
+    const host = hostId();
+    await registered(host);
+    const bad = commandEnvelope('RelocateBar', host, { bdf: 'nope', index: 9, address: '-1', extra: true });
+    const { answer, events: caused } = await run(bad);
+    expect(answer).toMatchObject({ type: 'CommandRejected', causationId: bad.id, correlationId: bad.correlationId, data: { commandId: bad.id, commandType: 'RelocateBar', code: 'VALIDATION' } });
+    const paths = (answer.data.problems as { path: string }[]).map((p) => p.path).sort();
+    expect(paths).toEqual(['data.address', 'data.bdf', 'data.extra', 'data.index']);
+    // A domain rule (an unknown function) is rejected with the decider's code.
+    const unknown = commandEnvelope('RemoveFunction', host, { bdf: '0009:00:00.0' });
+    expect((await run(unknown)).answer.data).toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('0009:00:00.0') });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(caused).toEqual([]);
+    expect(recorder.causedBy(bad.id)).toHaveLength(1);
+    expect(await streamVersion(host)).toBe('2');
+  });
+
+  it('answers one of two commands at the same expectedVersion with CommandConflicted', async () => {
+    const host = hostId();
+    await registered(host);
+    const a = commandEnvelope('RelocateBar', host, { bdf: USB, index: 0, address: '0x3fe080011000' }, { expectedVersion: '2' });
+    const b = commandEnvelope('RelocateBar', host, { bdf: USB, index: 0, address: '0x3fe080012000' }, { expectedVersion: '2' });
+    await sender.send(commands, a, b);
+    const answers = [await recorder.answer(a.id), await recorder.answer(b.id)];
+    expect(answers.map((x) => x.type).sort()).toEqual(['CommandApplied', 'CommandConflicted']);
+    const conflicted = answers.find((x) => x.type === 'CommandConflicted')!;
+    expect(conflicted.data).toMatchObject({ expectedVersion: '2', actualVersion: '3' });
+    const relocated = recorder.envelopes(events).filter((e) => e.hostId === host && e.type === 'BarRelocated');
+    expect(relocated).toHaveLength(1);
+    expect(relocated[0].streamVersion).toBe('3');
+    expect(await streamVersion(host)).toBe('3');
+  });
+
+  it('answers and appends a command delivered twice only once', async () => {
+    const host = hostId();
+    const register = commandEnvelope('RegisterHost', host, { host: p9Host(host) });
+    await sender.send(commands, register, register);
+    await recorder.answer(register.id);
+    // A later command of the same host is answered after both copies were handled.
+    const later = commandEnvelope('ImportTopology', host, { pes: p9Pes });
+    await run(later);
+    await sender.send(commands, register);
+    const noop = commandEnvelope('RegisterHost', host, { host: p9Host(host) });
+    expect((await run(noop)).answer.data).toMatchObject({ streamVersion: '2', eventIds: [] });
+    expect(recorder.causedBy(register.id).map((e) => e.type)).toEqual(['HostRegistered', 'CommandApplied']);
+    expect(await streamVersion(host)).toBe('2');
+    expect(owner.counters.duplicates).toBeGreaterThanOrEqual(2);
+  });
+
+  it('dead-letters a poison message and goes on with the next command', async () => {
+    const host = hostId();
+    await sender.sendRaw(commands, host, 'this is {not json');
+    const register = commandEnvelope('RegisterHost', host, { host: p9Host(host) });
+    await sender.send(commands, register);
+    await waitFor('dead letter', () => recorder.messages.some((m) => m.topic === `${commands}.dlq` && m.value === 'this is {not json'));
+    expect((await recorder.answer(register.id)).type).toBe('CommandApplied');
+    // Another owner's command and a command with a mismatched host are answered, not dead-lettered.
+    const foreign = commandEnvelope('CreateVm', host, { vmId: 'v' });
+    expect((await run(foreign)).answer.data).toMatchObject({ code: 'VALIDATION', problems: [{ path: 'type' }] });
+    expect(DLQ_HEADERS.error).toBe('x-error');
+  });
+});

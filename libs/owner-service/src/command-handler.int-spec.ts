@@ -1,0 +1,119 @@
+// The command path against the real PostgreSQL (no Kafka): races, redeliveries, the outbox.
+import { randomUUID } from 'node:crypto';
+import { hostRegistryDecider, type HostRegistryCommand, type HostRegistryEvent, type HostRegistryState } from '@barplane/domain';
+import { EventStore } from '@barplane/eventstore';
+import type { DataSource } from 'typeorm';
+import { dropSchema, newEvent, openMigrated, uniqueSchema } from '../../eventstore/src/testing/postgres-test-kit';
+import { CommandHandler } from './command-handler';
+import { emptyOwnerCounters } from './owner-counters';
+import type { OwnerDefinition } from './owner-definition';
+import { p9Host, p9Pes, USB } from './testing/host-fixtures';
+import { commandEnvelope } from './testing/owner-test-kit';
+
+jest.setTimeout(60_000);
+
+const schema = uniqueSchema('owner');
+let dataSource: DataSource;
+
+const definition: OwnerDefinition<HostRegistryCommand, HostRegistryEvent, HostRegistryState> = {
+  identity: { service: 'pe-registry', schema: 'pe_registry', commandTopic: 'pe.commands', eventTopic: 'pe.events', streamPrefix: 'host-', streamType: 'host' },
+  decider: { decide: (c, s) => hostRegistryDecider.decide(c, s), evolve: hostRegistryDecider.evolve, initialState: hostRegistryDecider.initialState },
+  usesFacts: false,
+};
+
+/** A store where someone else appends to the stream right before our first append(s). */
+class RacingStore extends EventStore {
+  races = 0;
+  override async append(...args: Parameters<EventStore['append']>) {
+    if (this.races > 0) {
+      this.races -= 1;
+      const [streamId] = args;
+      const version = (await this.readStream(streamId)).version;
+      await super.append(streamId, 'host', version, [newEvent(streamId.slice(5), 'AlignmentOverrideSet', { peId: '0004:01', alignment: 'page' })]);
+    }
+    return super.append(...args);
+  }
+}
+
+beforeAll(async () => {
+  dataSource = await openMigrated(schema);
+});
+
+afterAll(async () => {
+  await dropSchema(dataSource, schema);
+  await dataSource.destroy();
+});
+
+function handler(store: EventStore) {
+  const counters = emptyOwnerCounters();
+  return { counters, commands: new CommandHandler({ store, definition, eventTopic: 'x.pe.events', inboxConsumer: 'pe-registry', counters }) };
+}
+
+async function outbox(causationId: string): Promise<{ type: string; data: Record<string, unknown> }[]> {
+  const rows: { payload: { type: string; data: Record<string, unknown>; causationId: string } }[] = await dataSource.query(
+    `SELECT payload FROM "${schema}".outbox WHERE payload->>'causationId' = $1 ORDER BY id`,
+    [causationId],
+  );
+  return rows.map((r) => r.payload);
+}
+
+async function registeredHost(store: EventStore): Promise<string> {
+  const host = `h-${randomUUID().slice(0, 8)}`;
+  const { commands } = handler(store);
+  expect(await commands.handle(commandEnvelope('RegisterHost', host, { host: p9Host(host) }))).toBe('applied');
+  expect(await commands.handle(commandEnvelope('ImportTopology', host, { pes: p9Pes }))).toBe('applied');
+  return host;
+}
+
+describe('CommandHandler', () => {
+  it('re-reads and retries once after losing a race, when the command has no expectedVersion', async () => {
+    const store = new RacingStore(dataSource, schema);
+    const host = await registeredHost(store);
+    store.races = 1;
+    const { commands, counters } = handler(store);
+    const relocate = commandEnvelope('RelocateBar', host, { bdf: USB, index: 0, address: '0x3fe080011000' });
+    expect(await commands.handle(relocate)).toBe('applied');
+    expect(counters.raceRetries).toBe(1);
+    expect((await outbox(relocate.id)).map((p) => p.type)).toEqual(['BarRelocated', 'CommandApplied']);
+    expect((await outbox(relocate.id))[1].data).toMatchObject({ streamVersion: '4' });
+  });
+
+  it('answers CommandConflicted after losing a race with an expectedVersion', async () => {
+    const store = new RacingStore(dataSource, schema);
+    const host = await registeredHost(store);
+    store.races = 1;
+    const relocate = commandEnvelope('RelocateBar', host, { bdf: USB, index: 0, address: '0x3fe080011000' }, { expectedVersion: '2' });
+    expect(await handler(store).commands.handle(relocate)).toBe('conflicted');
+    expect(await outbox(relocate.id)).toEqual([expect.objectContaining({ type: 'CommandConflicted', data: expect.objectContaining({ expectedVersion: '2', actualVersion: '3' }) })]);
+  });
+
+  it('throws after losing the race twice (the consumer retries the message)', async () => {
+    const store = new RacingStore(dataSource, schema);
+    const host = await registeredHost(store);
+    store.races = 2;
+    await expect(handler(store).commands.handle(commandEnvelope('RelocateBar', host, { bdf: USB, index: 0, address: '0x3fe080011000' }))).rejects.toMatchObject({ code: 'CONFLICT' });
+  });
+
+  it('answers a rejected or no-op command once, however often it is redelivered', async () => {
+    const store = new EventStore(dataSource, schema);
+    const host = await registeredHost(store);
+    const { commands, counters } = handler(store);
+    const bad = commandEnvelope('RemoveFunction', host, { bdf: '0009:00:00.0' });
+    expect(await commands.handle(bad)).toBe('rejected');
+    expect(await commands.handle(bad)).toBe('duplicate');
+    const same = commandEnvelope('ImportTopology', host, { pes: p9Pes });
+    expect(await commands.handle(same)).toBe('noop');
+    expect(await commands.handle(same)).toBe('duplicate');
+    expect((await outbox(bad.id)).map((p) => p.type)).toEqual(['CommandRejected']);
+    expect(await outbox(same.id)).toEqual([expect.objectContaining({ type: 'CommandApplied', data: expect.objectContaining({ eventIds: [], streamVersion: '2' }) })]);
+    expect(counters).toMatchObject({ rejected: 1, noops: 1, duplicates: 2 });
+  });
+
+  it('rejects a bad expectedVersion, an empty hostId and a mismatched type together', async () => {
+    const store = new EventStore(dataSource, schema);
+    const command = commandEnvelope('BindFunction', ' ', { bdf: 'x' }, { expectedVersion: '0x2' });
+    expect(await handler(store).commands.handle(command)).toBe('rejected');
+    const [answer] = await outbox(command.id);
+    expect((answer.data.problems as { path: string }[]).map((p) => p.path)).toEqual(['hostId', 'expectedVersion', 'type', 'data.bdf']);
+  });
+});

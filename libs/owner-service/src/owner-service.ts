@@ -1,0 +1,235 @@
+import type { DomainCommand, DomainEvent } from '@barplane/contracts';
+import {
+  createDataSource,
+  EventStore,
+  type InboxClaim,
+  migrateEventStore,
+  OutboxRelay,
+  type PendingOutboxMessage,
+  qualified,
+  type RelayCounters,
+} from '@barplane/eventstore';
+import {
+  BatchConsumerRunner,
+  type ConsumedMessage,
+  ensureTopics,
+  kafkaFromEnv,
+  MessagePublisher,
+  type MessagingClient,
+  type RetryPolicy,
+  TOPICS,
+} from '@barplane/messaging';
+import type { DataSource } from 'typeorm';
+import { CommandHandler } from './command-handler';
+import { DEFAULT_FACTS_WAIT, type FactsWaitOptions } from './facts-wait';
+import { type HostFactsCounters, HostFactsView, hostFactsMigration } from './host-facts-view';
+import { emptyOwnerCounters, type OwnerCounters } from './owner-counters';
+import type { OwnerDefinition } from './owner-definition';
+import { namespacedGroup, namespacedSchema, namespacedTopic, type OwnerServiceConfig } from './owner-service.config';
+import { ReactionHandler } from './reaction-handler';
+
+export interface OwnerLogger {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export const consoleLogger: OwnerLogger = {
+  info: (message) => console.log(message),
+  warn: (message) => console.warn(message),
+  error: (message) => console.error(message),
+};
+
+export interface OwnerServiceOptions {
+  logger?: OwnerLogger;
+  factsWait?: FactsWaitOptions;
+  /** Consumer retry policy (tests shorten it). */
+  retries?: Partial<RetryPolicy>;
+  /** Outbox relay poll interval when idle (NOTIFY wakes it sooner). */
+  relayIdleMs?: number;
+  /** A consumer crashed for good: the process should exit non-zero. */
+  onCrash?: (error: Error) => void;
+  /** A client to use instead of one built from config.kafkaBrokers. */
+  kafka?: MessagingClient;
+}
+
+/** The names an owner actually uses, namespace applied. */
+export interface OwnerNames {
+  schema: string;
+  commandTopic: string;
+  eventTopic: string;
+  commandGroup: string;
+  /** Present for owners that keep host facts. */
+  factsTopic?: string;
+  factsGroup?: string;
+  reactions: { name: string; topic: string; group: string }[];
+}
+
+export interface OwnerServiceCounters extends OwnerCounters {
+  relay: RelayCounters;
+  facts?: HostFactsCounters;
+}
+
+export function ownerNames(config: OwnerServiceConfig, definition: Pick<OwnerDefinition, 'usesFacts' | 'reactions'>): OwnerNames {
+  const ns = config.namespace;
+  return {
+    schema: namespacedSchema(ns, config.schema),
+    commandTopic: namespacedTopic(ns, config.commandTopic),
+    eventTopic: namespacedTopic(ns, config.eventTopic),
+    commandGroup: namespacedGroup(ns, config.service),
+    ...(definition.usesFacts
+      ? { factsTopic: namespacedTopic(ns, TOPICS.peEvents), factsGroup: namespacedGroup(ns, `${config.service}-facts`) }
+      : {}),
+    reactions: (definition.reactions ?? []).map((r) => ({
+      name: r.name,
+      topic: namespacedTopic(ns, r.topic),
+      group: namespacedGroup(ns, `${config.service}-${r.name}`),
+    })),
+  };
+}
+
+/**
+ * One owner service process: its event store (migrated at start), the outbox relay publishing
+ * to Kafka, the command consumer, and where needed the host facts view of pe.events and the
+ * reactions to other services' events. stop() lets every consumer finish and commit its batch
+ * and the relay finish its batch, then closes the producer and the database pool.
+ */
+export class OwnerService<C extends DomainCommand = DomainCommand, E extends DomainEvent = DomainEvent, S = unknown> {
+  readonly names: OwnerNames;
+  private readonly logger: OwnerLogger;
+  private readonly kafka: MessagingClient;
+  private readonly count = emptyOwnerCounters();
+  private dataSource?: DataSource;
+  private publisher?: MessagePublisher;
+  private relay?: OutboxRelay;
+  private facts?: HostFactsView;
+  private runners: BatchConsumerRunner[] = [];
+  private started?: Promise<void>;
+  private stopping?: Promise<void>;
+
+  constructor(
+    readonly config: OwnerServiceConfig,
+    readonly definition: OwnerDefinition<C, E, S>,
+    private readonly options: OwnerServiceOptions = {},
+  ) {
+    this.names = ownerNames(config, definition as OwnerDefinition);
+    this.logger = options.logger ?? consoleLogger;
+    this.kafka = options.kafka ?? kafkaFromEnv(`${config.namespace}${config.service}`, { brokers: [...config.kafkaBrokers] });
+  }
+
+  get counters(): OwnerServiceCounters {
+    return {
+      ...this.count,
+      relay: this.relay?.counters ?? { published: 0, failed: 0 },
+      ...(this.facts ? { facts: this.facts.counters } : {}),
+    };
+  }
+
+  /** The service's DataSource once started (for health checks and tests). */
+  get database(): DataSource {
+    if (!this.dataSource) throw new Error(`${this.config.service} is not started`);
+    return this.dataSource;
+  }
+
+  start(): Promise<void> {
+    this.started ??= this.startOnce();
+    return this.started;
+  }
+
+  stop(): Promise<void> {
+    this.stopping ??= this.stopOnce();
+    return this.stopping;
+  }
+
+  private async startOnce(): Promise<void> {
+    const { names, config, definition } = this;
+    const dataSource = createDataSource({ url: config.databaseUrl, schema: names.schema, applicationName: `barplane:${config.service}` });
+    await dataSource.initialize();
+    this.dataSource = dataSource;
+    await migrateEventStore(dataSource, names.schema, definition.usesFacts ? [hostFactsMigration(names.schema)] : []);
+
+    const topics = [names.commandTopic, names.eventTopic, ...(names.factsTopic ? [names.factsTopic] : []), ...names.reactions.map((r) => r.topic)];
+    await ensureTopics(this.kafka, topics);
+
+    const publisher = new MessagePublisher(this.kafka);
+    await publisher.connect();
+    this.publisher = publisher;
+    this.relay = new OutboxRelay(dataSource, {
+      schema: names.schema,
+      publish: (batch) => publisher.publish(batch.map(toOutgoing)),
+      idleMs: this.options.relayIdleMs,
+      onError: (error) => this.logger.warn(`${config.service}: outbox relay: ${error.message}`),
+    });
+    this.relay.start();
+
+    const store = new EventStore(dataSource, names.schema);
+    const inboxTable = qualified(names.schema, 'inbox');
+    const isProcessed = async (claim: InboxClaim) =>
+      (await dataSource.query(`SELECT 1 FROM ${inboxTable} WHERE consumer = $1 AND message_id = $2`, [claim.consumer, claim.messageId])).length > 0;
+    const factsWait = this.options.factsWait ?? DEFAULT_FACTS_WAIT;
+    const onCrash = (error: Error) => {
+      this.logger.error(`${config.service}: consumer crashed: ${error.message}`);
+      this.options.onCrash?.(error);
+    };
+
+    if (names.factsTopic && names.factsGroup) {
+      this.facts = new HostFactsView(dataSource, this.kafka, {
+        schema: names.schema,
+        topic: names.factsTopic,
+        groupId: names.factsGroup,
+        inboxConsumer: `${config.service}-facts`,
+        retries: this.options.retries,
+        onCrash,
+      });
+      await this.facts.start();
+    }
+
+    const commands = new CommandHandler<C, E, S>({
+      store, definition, eventTopic: names.eventTopic, inboxConsumer: config.service, facts: this.facts, isProcessed, factsWait, counters: this.count,
+    });
+    this.runners.push(this.consumer(names.commandGroup, names.commandTopic, (message) => commands.handleMessage(message), onCrash));
+
+    for (const [i, reaction] of (definition.reactions ?? []).entries()) {
+      const named = names.reactions[i];
+      const handler = new ReactionHandler<C, E, S>({
+        store, definition, reaction, eventTopic: names.eventTopic, inboxConsumer: `${config.service}-${reaction.name}`,
+        facts: this.facts, isProcessed, factsWait, counters: this.count,
+      });
+      this.runners.push(this.consumer(named.group, named.topic, (message) => handler.handleMessage(message), onCrash));
+    }
+    await Promise.all(this.runners.map((runner) => runner.start()));
+  }
+
+  private consumer(groupId: string, topic: string, handle: (message: ConsumedMessage) => Promise<unknown>, onCrash: (error: Error) => void): BatchConsumerRunner {
+    // One message at a time, in offset order: each command reads the stream the previous one wrote.
+    return new BatchConsumerRunner(
+      this.kafka,
+      { groupId, topics: [topic], fromBeginning: true, retries: this.options.retries, onCrash },
+      async (messages) => {
+        for (const message of messages) await handle(message);
+      },
+    );
+  }
+
+  private async stopOnce(): Promise<void> {
+    await this.started?.catch(() => undefined);
+    const errors: unknown[] = [];
+    const attempt = async (what: () => Promise<unknown> | undefined) => {
+      try {
+        await what();
+      } catch (error) {
+        errors.push(error);
+      }
+    };
+    await Promise.all(this.runners.map((runner) => attempt(() => runner.stop())));
+    await attempt(() => this.facts?.stop());
+    await attempt(() => this.relay?.stop());
+    await attempt(() => this.publisher?.disconnect());
+    await attempt(() => (this.dataSource?.isInitialized ? this.dataSource.destroy() : undefined));
+    if (errors.length > 0) throw errors[0];
+  }
+}
+
+function toOutgoing(message: PendingOutboxMessage) {
+  return { topic: message.topic, key: message.key, value: JSON.stringify(message.payload), headers: message.headers };
+}
