@@ -1,7 +1,6 @@
 import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
-import { Kafka, logLevel } from 'kafkajs';
 import { LoggerModule } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { API_CONFIG, ApiConfig } from './api-config';
@@ -14,6 +13,20 @@ import { ExactJsonMiddleware } from './http/exact-json.middleware';
 import { MetricsController } from './metrics/metrics.controller';
 import { registryProvider } from './metrics/registry.provider';
 import { PlansController } from './plans/plans.controller';
+import { AuditController } from './audit/audit.controller';
+import { CommandAnswersListener } from './commands/command-answers.listener';
+import { CommandGateway, KAFKA_CLIENT } from './commands/command-gateway';
+import { CommandsController } from './commands/commands.controller';
+import { HostsController } from './commands/hosts.controller';
+import { IdempotencyKeys } from './commands/idempotency';
+import { VmsController } from './commands/vms.controller';
+import { DecisionStream } from './decisions/decision-stream';
+import { DecisionsController } from './decisions/decisions.controller';
+import { FleetController } from './fleet/fleet.controller';
+import { HostViews } from './fleet/host-views';
+import { DecisionMetrics } from './metrics/decision-metrics';
+import { ReadModels } from './read-models/read-models';
+import { kafkaFromEnv } from '@barplane/messaging';
 
 /** The API: thin controllers over libs; configuration comes in as a value so tests can set it. */
 @Module({})
@@ -25,7 +38,7 @@ export class AppModule implements NestModule {
         TerminusModule,
         LoggerModule.forRoot({ pinoHttp: { level: process.env.LOG_LEVEL ?? 'info', autoLogging: process.env.NODE_ENV !== 'test' } }),
       ],
-      controllers: [PlansController, HealthController, MetricsController],
+      controllers: [PlansController, HealthController, MetricsController, HostsController, VmsController, CommandsController, FleetController, DecisionsController, AuditController],
       providers: [
         { provide: API_CONFIG, useValue: config },
         { provide: TokenRegistry, useValue: tokens },
@@ -37,7 +50,14 @@ export class AppModule implements NestModule {
           provide: DataSource,
           useFactory: async () => new DataSource({ type: 'postgres', url: config.databaseUrl, extra: { max: 5, connectionTimeoutMillis: 2000 } }).initialize(),
         },
-        { provide: Kafka, useFactory: () => new Kafka({ clientId: 'barplane-api', brokers: config.kafkaBrokers.split(','), logLevel: logLevel.NOTHING, connectionTimeout: 2000, retry: { retries: 1 } }) },
+        { provide: KAFKA_CLIENT, useFactory: () => kafkaFromEnv('barplane-api', { brokers: config.kafkaBrokers.split(',') }) },
+        ReadModels,
+        HostViews,
+        IdempotencyKeys,
+        CommandAnswersListener,
+        CommandGateway,
+        DecisionStream,
+        DecisionMetrics,
       ],
     };
   }

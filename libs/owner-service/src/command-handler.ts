@@ -91,7 +91,7 @@ export class CommandHandler<C extends DomainCommand, E extends DomainEvent, S> {
       }
       if (events.length === 0) {
         const applied = answerEnvelope('CommandApplied', cause, {
-          commandId: envelope.id, commandType: envelope.type, streamId, streamVersion: stream.version.toString(), eventIds: [],
+          commandId: envelope.id, commandType: envelope.type, streamId, streamVersion: stream.version.toString(), eventIds: [], events: [],
         });
         return (await store.record({ inbox, outbox: [this.outbox(applied)] })).duplicate ? 'duplicate' : 'noop';
       }
@@ -105,6 +105,8 @@ export class CommandHandler<C extends DomainCommand, E extends DomainEvent, S> {
               streamId,
               streamVersion: stored[stored.length - 1].streamVersion.toString(),
               eventIds: stored.map((event) => event.eventId),
+              // What the caller asked about, e.g. the functions an import added or removed.
+              events: stored.map((event) => ({ id: event.eventId, type: event.eventType, data: summary(event.eventType, event.data) })),
             });
             return [...stored.map((event) => this.outbox(eventEnvelope(event))), this.outbox(applied)];
           },
@@ -154,4 +156,11 @@ export class CommandHandler<C extends DomainCommand, E extends DomainEvent, S> {
 
 function describe(problems: readonly Problem[]): string {
   return problems.map((p) => `${p.path}: ${p.message}`).join('; ');
+}
+
+/** An event's data for the answer: a topology import says what changed, not the whole topology. */
+function summary(type: string, data: unknown): unknown {
+  if (type !== 'TopologyImported' || data === null || typeof data !== 'object') return data;
+  const { pes, ...changes } = data as Record<string, unknown>;
+  return { ...changes, peCount: Array.isArray(pes) ? pes.length : 0 };
 }

@@ -2,7 +2,8 @@ import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { DataSource } from 'typeorm';
-import { Kafka } from 'kafkajs';
+import { MessagingClient } from '@barplane/messaging';
+import { KAFKA_CLIENT } from '../commands/command-gateway';
 import { Public } from '../auth/roles.decorator';
 
 /** Liveness of what the API depends on: PostgreSQL (read models) and Kafka (commands). */
@@ -13,7 +14,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly indicator: HealthIndicatorService,
     @Inject(DataSource) private readonly db: DataSource,
-    @Inject(Kafka) private readonly kafka: Kafka,
+    @Inject(KAFKA_CLIENT) private readonly kafka: MessagingClient,
   ) {}
 
   @Get()

@@ -52,16 +52,26 @@ export class ReadModels {
     return `"${this.schema}"."${table}"`;
   }
 
+  /** Before the projector's first start its tables do not exist: that reads as empty. */
+  private async query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+    try {
+      return await this.db.query(sql, params);
+    } catch (error) {
+      if ((error as { code?: string }).code === '42P01') return [];
+      throw error;
+    }
+  }
+
   async projections(hostId?: string): Promise<HostProjection[]> {
     const rows: { state: Record<string, unknown> }[] = hostId
-      ? await this.db.query(`SELECT state FROM ${this.t('host_projections')} WHERE host_id = $1`, [hostId])
-      : await this.db.query(`SELECT state FROM ${this.t('host_projections')} ORDER BY host_id`);
+      ? await this.query(`SELECT state FROM ${this.t('host_projections')} WHERE host_id = $1`, [hostId])
+      : await this.query(`SELECT state FROM ${this.t('host_projections')} ORDER BY host_id`);
     return rows.map((r) => projectionFromJson(r.state));
   }
 
   /** The host a VM runs on, if any host has it. */
   async hostOfVm(vmId: string): Promise<string | undefined> {
-    const rows: { host_id: string }[] = await this.db.query(
+    const rows: { host_id: string }[] = await this.query(
       `SELECT host_id FROM ${this.t('host_projections')} WHERE state->'guest'->'vms' @> $1::jsonb LIMIT 1`,
       [JSON.stringify([{ id: vmId }])],
     );
@@ -79,7 +89,7 @@ export class ReadModels {
     if (filter.pe) add(`subject->>'pe' = ?`, filter.pe);
     if (filter.vm) add('vm_id = ?', filter.vm);
     if (filter.kind) add(`subject->>'kind' = ?`, filter.kind);
-    return this.db.query(
+    return this.query(
       `SELECT host_id, subject_key, subject, vm_id, outcome, audit_seq, decided_at FROM ${this.t('decisions')}
        ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY host_id, subject_key`,
       params,
@@ -104,7 +114,7 @@ export class ReadModels {
     if (filter.until) add('recorded_at < ?', filter.until);
     if (filter.afterHost !== undefined) add('(host_id, seq) > (?, ?)', filter.afterHost, filter.afterSeq ?? 0);
     params.push(limit);
-    return this.db.query(
+    return this.query(
       `SELECT host_id, seq, record, prev_hash, hash, recorded_at, source_topic, source_partition, source_offset
        FROM ${this.t('audit_records')} ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
        ORDER BY host_id, seq LIMIT $${params.length}`,
@@ -114,9 +124,9 @@ export class ReadModels {
 
   /** Every host's chain, host by host, in seq order (for verification). */
   async *chains(): AsyncGenerator<{ hostId: string; chain: ChainedRecord[] }> {
-    const hosts: { host_id: string }[] = await this.db.query(`SELECT DISTINCT host_id FROM ${this.t('audit_records')} ORDER BY host_id`);
+    const hosts: { host_id: string }[] = await this.query(`SELECT DISTINCT host_id FROM ${this.t('audit_records')} ORDER BY host_id`);
     for (const { host_id } of hosts) {
-      const rows: AuditRow[] = await this.db.query(
+      const rows: AuditRow[] = await this.query(
         `SELECT record, prev_hash, hash FROM ${this.t('audit_records')} WHERE host_id = $1 ORDER BY seq`,
         [host_id],
       );
@@ -125,7 +135,7 @@ export class ReadModels {
   }
 
   async commandStatus(commandId: string): Promise<{ status: string; answer: Record<string, unknown> } | undefined> {
-    const rows: { status: string; answer: Record<string, unknown> }[] = await this.db.query(
+    const rows: { status: string; answer: Record<string, unknown> }[] = await this.query(
       `SELECT status, answer FROM ${this.t('command_status')} WHERE command_id = $1`,
       [commandId],
     );
@@ -135,16 +145,16 @@ export class ReadModels {
   /** Audit records after a position in (recorded_at, host, seq) order, for the SSE stream. */
   async auditAfter(after: { recordedAt: Date; hostId: string; seq: number } | undefined, limit = 500): Promise<AuditRow[]> {
     return after
-      ? this.db.query(
+      ? this.query(
           `SELECT host_id, seq, record, hash, recorded_at FROM ${this.t('audit_records')}
            WHERE (recorded_at, host_id, seq) > ($1, $2, $3) ORDER BY recorded_at, host_id, seq LIMIT $4`,
           [after.recordedAt, after.hostId, after.seq, limit],
         )
-      : this.db.query(`SELECT host_id, seq, record, hash, recorded_at FROM ${this.t('audit_records')} ORDER BY recorded_at, host_id, seq LIMIT $1`, [limit]);
+      : this.query(`SELECT host_id, seq, record, hash, recorded_at FROM ${this.t('audit_records')} ORDER BY recorded_at, host_id, seq LIMIT $1`, [limit]);
   }
 
   async auditRecord(hostId: string, seq: number): Promise<AuditRow | undefined> {
-    const rows: AuditRow[] = await this.db.query(`SELECT host_id, seq, record, hash, recorded_at FROM ${this.t('audit_records')} WHERE host_id = $1 AND seq = $2`, [hostId, seq]);
+    const rows: AuditRow[] = await this.query(`SELECT host_id, seq, record, hash, recorded_at FROM ${this.t('audit_records')} WHERE host_id = $1 AND seq = $2`, [hostId, seq]);
     return rows[0];
   }
 }

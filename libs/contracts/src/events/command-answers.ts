@@ -8,6 +8,8 @@ export interface CommandAppliedData {
   /** Decimal string: the stream's version after the command. */
   readonly streamVersion: string;
   readonly eventIds: readonly string[];
+  /** The events with their data (a topology import: what changed, without the PEs). */
+  readonly events?: readonly { readonly id: string; readonly type: string; readonly data: unknown }[];
 }
 
 /**

@@ -12,7 +12,7 @@ export interface AdviceInput {
   readonly alignment: AlignmentDecision;
   readonly msixMappable: boolean;
   /** The free guest page for this BAR, computed on demand (only guest-placement advice needs it). */
-  readonly freeGuestPage: () => bigint;
+  readonly freeGuestPage: () => bigint | undefined;
   readonly relocation: (fn: PciFunction) => { target: number; barSize: bigint } | undefined;
 }
 
@@ -29,7 +29,8 @@ export function adviceFor(input: AdviceInput): Advice[] {
     advice.push({ kind: 'HOST_ALIGNMENT', kernelParameter: input.alignment.kernelParameter ?? '' });
   }
   if (emulated && (has('GUEST_SUBPAGE_UNALIGNED') || has('GUEST_PAGE_SHARED'))) {
-    advice.push({ kind: 'GUEST_PLACEMENT', address: input.freeGuestPage() });
+    const address = input.freeGuestPage();
+    if (address !== undefined) advice.push({ kind: 'GUEST_PLACEMENT', address });
   }
   if ((emulated || outcome.mode === 'PARTIAL_DIRECT') && has('MSIX_TABLE_TRAPPED') && input.msixMappable) {
     // On older kernels the kernel's cut of the table page stays, so relocating cannot help.

@@ -1,0 +1,54 @@
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { Gauge, Registry } from 'prom-client';
+import { BarDecisionView, fastPathCoverage } from '@barplane/domain';
+import { ReadModels } from '../read-models/read-models';
+
+/** Decision gauges, read from the read models at each scrape (they are the source of truth). */
+@Injectable()
+export class DecisionMetrics implements OnModuleInit {
+  constructor(
+    @Inject(Registry) private readonly registry: Registry,
+    private readonly reads: ReadModels,
+  ) {}
+
+  onModuleInit(): void {
+    const reads = this.reads;
+    let snapshot: Promise<{ modes: Map<string, Map<string, number>>; shares: Map<string, number> }> | undefined;
+    // One read per scrape for both gauges.
+    const load = () =>
+      (snapshot ??= (async () => {
+        const [projections, decisions] = await Promise.all([reads.projections(), reads.decisions({ kind: 'bar' })]);
+        const modes = new Map<string, Map<string, number>>();
+        const shares = new Map<string, number>();
+        for (const p of projections) {
+          const mine = decisions.filter((d) => d.host_id === p.hostId);
+          const byMode = new Map<string, number>();
+          for (const d of mine) byMode.set(String(d.outcome.mode), (byMode.get(String(d.outcome.mode)) ?? 0) + 1);
+          modes.set(p.hostId, byMode);
+          shares.set(p.hostId, fastPathCoverage(p.registry.pes, mine.map((d) => d.outcome as unknown as BarDecisionView)).byteShare);
+        }
+        setTimeout(() => (snapshot = undefined), 0);
+        return { modes, shares };
+      })());
+    new Gauge({
+      name: 'barplane_bar_decisions',
+      help: 'Current BAR decisions by host and mapping mode',
+      labelNames: ['host', 'mode'],
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        for (const [host, byMode] of (await load()).modes) for (const [mode, n] of byMode) this.set({ host, mode }, n);
+      },
+    });
+    new Gauge({
+      name: 'barplane_fast_path_byte_share',
+      help: 'Share of memory BAR bytes the guest reaches without a VM exit (DIRECT, DIRECT_PAGE_EXPANDED, direct ranges of PARTIAL_DIRECT), by host',
+      labelNames: ['host'],
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        for (const [host, share] of (await load()).shares) this.set({ host }, share);
+      },
+    });
+  }
+}

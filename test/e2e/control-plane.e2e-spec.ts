@@ -1,0 +1,174 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { planScenario, planToJson } from '@barplane/domain';
+import { readScenario } from '@barplane/contracts';
+import { ControlPlane, startControlPlane } from './control-plane-harness';
+
+// End to end over HTTP against the real broker and database: the whole control plane.
+jest.setTimeout(120_000);
+const demo = JSON.parse(readFileSync(join(__dirname, '..', '..', 'demo', 'power9-powernv.json'), 'utf8'));
+
+let cp: ControlPlane;
+beforeAll(async () => {
+  cp = await startControlPlane();
+});
+afterAll(() => cp?.stop());
+
+const planFields = (d: Record<string, unknown>) => {
+  const { pe, bdf, index, mode, reasons, slots, directRanges, advice } = d;
+  return { pe, bdf, index, mode, reasons, slots, directRanges, advice };
+};
+
+describe('control plane end to end (HTTP, real Kafka and PostgreSQL)', () => {
+  const hostId = `p9-e2e-${Date.now()}`;
+  const host = { ...demo.host, id: hostId };
+  const vmId = `${hostId}-vm`;
+
+  it('registers the POWER9 host, imports its topology, creates a VM, assigns PEs, programs guest BARs; the decisions equal barplane plan', async () => {
+    const { api } = cp;
+    const registered = await api.call('POST', '/v1/hosts', { role: 'provisioner', body: host });
+    expect(registered.status).toBe(201);
+    expect(registered.body).toMatchObject({ status: 'applied', host: { id: hostId, pageSize: '0x10000' } });
+
+    const imported = await api.call('PUT', `/v1/hosts/${hostId}/topology`, { role: 'provisioner', body: { pes: demo.pes } });
+    expect(imported.status).toBe(200);
+    expect(imported.body.events[0]).toMatchObject({ type: 'TopologyImported', data: { added: expect.arrayContaining(['0001:01:00.0']), removed: [] } });
+
+    const { guestBars, id: _id, ...vm } = demo.vm;
+    const created = await api.call('POST', '/v1/vms', { role: 'provisioner', body: { ...vm, id: vmId, hostId } });
+    expect(created.status).toBe(201);
+    for (const pe of demo.pes) {
+      const assigned = await api.call('POST', `/v1/vms/${vmId}/assignments`, { role: 'provisioner', body: { peId: pe.id } });
+      expect(assigned.status).toBe(201);
+    }
+    const programmed = await api.call('PUT', `/v1/vms/${vmId}/guest-bars`, { role: 'provisioner', body: guestBars });
+    expect(programmed.status).toBe(200);
+
+    const read = readScenario(JSON.stringify({ ...demo, host, vm: { ...demo.vm, id: vmId } }));
+    if (!read.ok) throw new Error('demo scenario invalid');
+    const plan = planToJson(planScenario(read.scenario)) as { bars: Record<string, unknown>[] };
+    const served = await api.call('GET', `/v1/decisions?host=${hostId}`);
+    expect(served.status).toBe(200);
+    expect(served.body.map(planFields)).toEqual(plan.bars.map(planFields));
+    expect(served.body[0]).toMatchObject({ ruleSet: 'barplane-rules/1', vmId, auditId: expect.stringMatching(new RegExp(`^${hostId}/\\d+$`)) });
+  });
+
+  it('serves the fleet: hosts with coverage, PEs with VFIO regions, VMs', async () => {
+    const { api } = cp;
+    const h = await api.call('GET', `/v1/hosts/${hostId}`);
+    expect(h.body.coverage).toMatchObject({ bars: { total: 12 }, byteShare: 1 });
+    const pe = await api.call('GET', `/v1/hosts/${hostId}/pes/0001:01`);
+    expect(pe.body.functions[1]).toMatchObject({ bdf: '0001:01:00.1', vfio: { bound: true, regions: [{ index: 0, offset: '0x0', flags: expect.arrayContaining(['MMAP']) }] } });
+    const vm = await api.call('GET', `/v1/vms/${vmId}`);
+    expect(vm.body).toMatchObject({ id: vmId, hostId, memslots: { nonBar: 3, bars: 12 } });
+  });
+
+  it('refuses bad input with 400 naming every problem, and appends nothing', async () => {
+    const { api } = cp;
+    const bad = await api.call('POST', '/v1/hosts', { role: 'provisioner', body: { id: 'bad-host', platform: 'sparc', pageSize: '0x3000', cpu: 1 } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.problems.map((p: { path: string }) => p.path).sort()).toEqual(['cpu', 'pageSize', 'platform']);
+    expect((await api.call('GET', '/v1/hosts/bad-host')).status).toBe(404);
+  });
+
+  it('answers 401 and 403 by token and role', async () => {
+    const { api } = cp;
+    expect((await api.call('POST', '/v1/hosts', { role: null, body: host })).status).toBe(401);
+    expect((await api.call('POST', '/v1/hosts', { role: 'viewer', body: host })).status).toBe(403);
+    expect((await api.call('PUT', `/v1/hosts/${hostId}/pes/0001:01/alignment`, { role: 'provisioner', body: { override: 'page' } })).status).toBe(403);
+    expect((await api.call('GET', '/v1/audit/verify', { role: 'viewer' })).status).toBe(403);
+  });
+
+  it('gives one of two commands with the same expected version a 409 and keeps the stream consistent', async () => {
+    const { api } = cp;
+    const first = await api.call('PUT', `/v1/hosts/${hostId}/pes/0001:01/alignment`, { role: 'operator', body: { override: 'none' } });
+    expect(first.status).toBe(200);
+    const version = first.body.streamVersion;
+    const [a, b] = await Promise.all(
+      ['page', 'auto'].map((override) =>
+        api.call('PUT', `/v1/hosts/${hostId}/pes/0001:01/alignment`, { role: 'operator', body: { override }, headers: { 'if-match': `"${version}"` } }),
+      ),
+    );
+    expect([a.status, b.status].sort()).toEqual([200, 409]);
+    const winner = a.status === 200 ? a : b;
+    expect(BigInt(winner.body.streamVersion)).toBe(BigInt(version) + 1n);
+  });
+
+  it('returns the first answer for a reused Idempotency-Key, and 422 for another body', async () => {
+    const { api } = cp;
+    const headers = { 'idempotency-key': `k-${hostId}` };
+    const one = await api.call('PUT', `/v1/hosts/${hostId}/pes/0001:03/alignment`, { role: 'operator', body: { override: 'page' }, headers });
+    const two = await api.call('PUT', `/v1/hosts/${hostId}/pes/0001:03/alignment`, { role: 'operator', body: { override: 'page' }, headers });
+    expect(two.body.commandId).toBe(one.body.commandId);
+    const other = await api.call('PUT', `/v1/hosts/${hostId}/pes/0001:03/alignment`, { role: 'operator', body: { override: 'none' }, headers });
+    expect(other.status).toBe(422);
+  });
+
+  it('refuses a PE held by another VM with 409 naming its functions', async () => {
+    const { api } = cp;
+    expect((await api.call('POST', '/v1/vms', { role: 'provisioner', body: { id: `${vmId}-2`, hostId } })).status).toBe(201);
+    const taken = await api.call('POST', `/v1/vms/${vmId}-2/assignments`, { role: 'provisioner', body: { peId: '0002:02' } });
+    expect(taken.status).toBe(409);
+    expect(JSON.stringify(taken.body.problems)).toContain('0002:02:01.0');
+  });
+
+  it('keeps 0xfffffffffffff000-class addresses exact through HTTP, Kafka, PostgreSQL and back', async () => {
+    const { api } = cp;
+    const topId = `${hostId}-top`;
+    expect((await api.call('POST', '/v1/hosts', { role: 'provisioner', body: { id: topId, platform: 'powernv', pageSize: '0x10000' } })).status).toBe(201);
+    const pes = [{ id: 'ffff:ff', functions: [{ bdf: 'ffff:ff:1f.7', bars: [
+      { index: 0, kind: 'mem64', address: '0xffffffffffff0000', size: '0x1000' },
+      { index: 2, kind: 'mem64', address: '0xfffffffffffef000', size: '0x1000' },
+    ] }] }];
+    expect((await api.call('PUT', `/v1/hosts/${topId}/topology`, { role: 'provisioner', body: { pes } })).status).toBe(200);
+    expect((await api.call('POST', '/v1/vms', { role: 'provisioner', body: { id: `${topId}-vm`, hostId: topId } })).status).toBe(201);
+    expect((await api.call('POST', `/v1/vms/${topId}-vm/assignments`, { role: 'provisioner', body: { peId: 'ffff:ff' } })).status).toBe(201);
+    const guest = (address: string) => api.call('PUT', `/v1/vms/${topId}-vm/guest-bars`, { role: 'provisioner', body: [{ bdf: 'ffff:ff:1f.7', index: 0, address }] });
+    expect((await guest('0xfffffffffffff000')).status).toBe(200);
+    let decided = await api.call('GET', `/v1/decisions?host=${topId}`);
+    // The last 4K of the space: not on a 64K page, and no free page above it to advise.
+    expect(decided.body[0]).toMatchObject({ mode: 'EMULATED', reasons: ['GUEST_SUBPAGE_UNALIGNED'], advice: [] });
+    expect((await api.call('GET', `/v1/vms/${topId}-vm`)).body.guestBars).toEqual([{ bdf: 'ffff:ff:1f.7', index: 0, address: '0xfffffffffffff000' }]);
+    expect((await guest('0x1fffffffffffff000')).status).toBe(400);
+    expect((await guest('0xffffffffffff0000')).status).toBe(200);
+    const pe = await api.call('GET', `/v1/hosts/${topId}/pes/ffff:ff`);
+    expect(pe.body.functions[0].bars.map((b: { address: string }) => b.address)).toEqual(['0xffffffffffff0000', '0xfffffffffffef000']);
+    const vm = await api.call('GET', `/v1/vms/${topId}-vm`);
+    expect(vm.body.guestBars).toEqual([{ bdf: 'ffff:ff:1f.7', index: 0, address: '0xffffffffffff0000' }]);
+    decided = await api.call('GET', `/v1/decisions?host=${topId}`);
+    expect(decided.body.map((d: { mode: string }) => d.mode)).toEqual(['DIRECT_PAGE_EXPANDED', 'EMULATED']);
+  });
+
+  it('keeps an audit trail that verifies, exports as JSON Lines, and names a record changed in the database', async () => {
+    const { api } = cp;
+    expect((await api.call('GET', '/v1/audit/verify', { role: 'auditor' })).body).toMatchObject({ ok: true });
+    const lines = await api.call('GET', `/v1/audit?host=${hostId}`, { role: 'auditor', headers: { accept: 'application/x-ndjson' } });
+    const records = lines.text.trim().split('\n').map((l) => JSON.parse(l));
+    expect(records[0]).toMatchObject({ hostId, seq: 1, record: { ruleSet: 'barplane-rules/1', principal: 'provisioner:test' }, hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    const schema = `${cp.namespace.replace(/[^a-z0-9_]/gi, '_').toLowerCase()}projector`;
+    const db = (cp.api.app.get(await import('typeorm').then((m) => m.DataSource)));
+    await db.query(`UPDATE "${schema}".audit_records SET record = jsonb_set(record, '{principal}', '"mallory"') WHERE host_id = $1 AND seq = 3`, [hostId]);
+    const verify = await api.call('GET', '/v1/audit/verify', { role: 'auditor' });
+    expect(verify.body).toMatchObject({ ok: false, failure: { hostId, seq: 3 } });
+    await db.query(`UPDATE "${schema}".audit_records SET record = jsonb_set(record, '{principal}', '"provisioner:test"') WHERE host_id = $1 AND seq = 3`, [hostId]);
+  });
+
+  it('streams new decisions as Server-Sent Events', async () => {
+    const { api } = cp;
+    const controller = new AbortController();
+    const res = await fetch(`${api.url}/v1/decisions/stream`, { headers: { authorization: 'Bearer test-viewer-token' }, signal: controller.signal });
+    const reader = res.body!.getReader();
+    let text = '';
+    const ready = (async () => {
+      while (!text.includes(': ready')) text += new TextDecoder().decode((await reader.read()).value);
+    })();
+    await ready;
+    // The override is recorded in the PE's alignment decision (the platform policy stays).
+    expect((await api.call('PUT', `/v1/hosts/${hostId}/pes/0001:09/alignment`, { role: 'operator', body: { override: 'page' } })).status).toBe(200);
+    const deadline = Date.now() + 20_000;
+    while (!text.includes('event: decision') && Date.now() < deadline) text += new TextDecoder().decode((await reader.read()).value);
+    controller.abort();
+    expect(text).toContain('event: decision');
+    expect(text).toMatch(new RegExp(`id: ${hostId}/\\d+`));
+  });
+});
