@@ -1,9 +1,8 @@
 // `npm start`: install what is missing, build, bring up Kafka and PostgreSQL (scripts/infra),
-// then plan the bundled demo fleet (demo/*.json) with `barplane plan --format table`.
-// The event-sourced services join here with the control-plane issue. The infrastructure stays
-// up until Ctrl-C, which stops what this run started. `--once` plans and exits.
+// run every service as its own process (pe-registry, vfio-regions, guest-memory, projector,
+// api), load the demo fleet through the API, print the URLs and tokens. Ctrl-C stops what it
+// started. `--once` loads the fleet, prints the POWER9 plan, and stops (a smoke run).
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureInstalled, root } from './ensure-installed.mjs';
 
@@ -13,32 +12,54 @@ const build = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, st
 if (build.status !== 0) process.exit(build.status ?? 1);
 
 const infra = await import('./infra/index.mjs');
+const { writeTokens } = await import('./control-plane/tokens.mjs');
+const { startServices, waitForHealth } = await import('./control-plane/processes.mjs');
+const { loadDemoFleet } = await import('./control-plane/load-demo-fleet.mjs');
+
 const before = await infra.status({ quiet: true });
 const wasUp = before.kafka.running && before.postgres.running;
 const env = await infra.up();
+const port = process.env.PORT ?? '8080';
+const apiUrl = `http://127.0.0.1:${port}`;
+const tokensFile = join(root, '.run', 'tokens.json');
+const tokens = writeTokens(tokensFile);
+const services = startServices(root, { KAFKA_BROKERS: env.kafkaBrokers, DATABASE_URL: env.databaseUrl, BARPLANE_TOKENS_FILE: tokensFile, PORT: port });
 
-// POWER9 first: the 64K host with small BARs this project is about.
-const demo = join(root, 'demo');
-const hosts = readdirSync(demo)
-  .filter((f) => f.endsWith('.json'))
-  .sort((a, b) => (a.startsWith('power9') ? -1 : b.startsWith('power9') ? 1 : a < b ? -1 : 1));
-for (const file of hosts) {
-  console.log(`\n=== barplane plan demo/${file} --format table`);
-  spawnSync(process.execPath, ['bin/barplane.js', 'plan', join(demo, file), '--format', 'table'], { cwd: root, stdio: 'inherit' });
-}
-
-console.log(`\nKafka:      ${env.kafkaBrokers}`);
-console.log(`PostgreSQL: ${env.databaseUrl}`);
-console.log('Try:        npx barplane plan demo/power9-powernv.json --format table');
-
-async function stop() {
+let stopping = false;
+async function stop(code = 0) {
+  if (stopping) return;
+  stopping = true;
+  console.log('\nstopping the services...');
+  await services.stop();
   if (!wasUp) await infra.down();
-  process.exit(0);
+  process.exit(code);
 }
-if (once) await stop();
-else {
-  console.log('\nInfrastructure is up; Ctrl-C stops what this run started.');
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
-  setInterval(() => {}, 1 << 30);
+process.on('SIGINT', () => void stop());
+process.on('SIGTERM', () => void stop());
+
+try {
+  await waitForHealth(apiUrl);
+  await loadDemoFleet(apiUrl, tokens.provisioner, join(root, 'demo'));
+} catch (error) {
+  console.error(`npm start: ${error.message}`);
+  await stop(1);
+}
+
+console.log(`
+barplane is running.
+  API        ${apiUrl}/v1/hosts
+  OpenAPI    ${apiUrl}/docs
+  health     ${apiUrl}/health      metrics ${apiUrl}/metrics
+  tokens     operator    ${tokens.operator}
+             provisioner ${tokens.provisioner}
+             viewer      ${tokens.viewer}
+             auditor     ${tokens.auditor}
+  try        curl -H 'Authorization: Bearer ${tokens.viewer}' ${apiUrl}/v1/decisions?host=p9-zz
+             npx barplane plan demo/power9-powernv.json --format table
+Ctrl-C stops everything this run started.`);
+
+if (once) {
+  const res = await fetch(`${apiUrl}/v1/hosts`, { headers: { authorization: `Bearer ${tokens.viewer}` } });
+  for (const h of await res.json()) console.log(`${h.id}: ${h.coverage.bars.fastPath}/${h.coverage.bars.total} BARs on the fast path, byte share ${h.coverage.byteShare}`);
+  await stop(0);
 }
