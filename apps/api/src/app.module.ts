@@ -36,7 +36,18 @@ export class AppModule implements NestModule {
       module: AppModule,
       imports: [
         TerminusModule,
-        LoggerModule.forRoot({ pinoHttp: { level: process.env.LOG_LEVEL ?? 'info', autoLogging: process.env.NODE_ENV !== 'test' } }),
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: process.env.LOG_LEVEL ?? 'info',
+            autoLogging: process.env.NODE_ENV !== 'test',
+            // One short line per request; never the Authorization header.
+            serializers: {
+              req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }),
+              res: (res: { statusCode: number }) => ({ status: res.statusCode }),
+            },
+            redact: ['req.headers.authorization'],
+          },
+        }),
       ],
       controllers: [PlansController, HealthController, MetricsController, HostsController, VmsController, CommandsController, FleetController, DecisionsController, AuditController],
       providers: [
