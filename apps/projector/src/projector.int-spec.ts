@@ -30,6 +30,8 @@ let db: DataSource;
 let publisher: MessagePublisher;
 let version = 0;
 
+const sent: { topic: string; envelope: Envelope }[] = [];
+
 async function publish(topic: string, hostId: string, event: DomainEvent): Promise<void> {
   version++;
   const envelope: Envelope = {
@@ -44,6 +46,7 @@ async function publish(topic: string, hostId: string, event: DomainEvent): Promi
     principal: 'provisioner:test',
     data: encodeEventData(event),
   };
+  sent.push({ topic, envelope });
   await publisher.publish([{ topic: namespace + topic, key: hostId, value: JSON.stringify(envelope) }]);
 }
 
@@ -131,6 +134,20 @@ describe('projector (real Kafka and PostgreSQL)', () => {
     expect((await chainOf(hostId)).map((r) => r.hash)).toEqual(hashes);
     service = new ProjectorService({ databaseUrl, kafkaBrokers, namespace });
     await service.start();
+  });
+
+  it('changes nothing when an event arrives twice', async () => {
+    const before = (await chainOf(hostId)).length;
+    const { topic, envelope } = sent[sent.length - 1];
+    expect(topic).toBe('guest.events');
+    await publisher.publish([{ topic: namespace + topic, key: hostId, value: JSON.stringify(envelope) }]);
+    // A later event on the same topic and key, so it is consumed after the redelivered one.
+    const g = s.vm!.guestBars[0];
+    await publish('guest.events', hostId, { type: 'GuestBarProgrammed', data: { vmId: s.vm!.id, bdf: g.bdf, index: g.index, address: 0x80030000n } });
+    const markerId = sent[sent.length - 1].envelope.id;
+    await until('the later event', async () => ((await chainOf(hostId)).length > before ? true : undefined));
+    const added = (await chainOf(hostId)).slice(before);
+    expect(added.every((r) => JSON.stringify(r.record.causes) === JSON.stringify([markerId]))).toBe(true);
   });
 
   it('publishes each change on decisions.events once', async () => {
