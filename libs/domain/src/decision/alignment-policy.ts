@@ -16,13 +16,9 @@ function resizable(fn: PciFunction, bar: Bar): boolean {
 /** Decision 2 for one PE (R2.1-R2.4, R3.6, R6.5). `pe.functions` must be in BDF order. */
 export function alignmentPolicy(pe: Pe, host: Host, hostReasonOf: HostReasonOf): AlignmentDecision {
   const P = host.pageSize;
-  let gaining = 0;
-  for (const fn of pe.functions) {
-    for (const bar of fn.bars) {
-      const reason = hostReasonOf(fn, bar);
-      if (isMemBar(bar.kind) && resizable(fn, bar) && reason !== undefined && isHostReason(reason)) gaining++;
-    }
-  }
+  // Only auto and page overrides on a host without platform alignment look at the BARs.
+  const platformDecides = host.platform === 'pseries' || (host.platform === 'powernv' && host.kernel.defaultPageAlignment);
+  const gaining = platformDecides || pe.alignment === 'none' ? 0 : countGaining(pe, hostReasonOf);
   const policy = choosePolicy(pe, host, gaining > 0);
   const resize = policy === 'PARAM_RESIZE';
   return {
@@ -33,6 +29,18 @@ export function alignmentPolicy(pe: Pe, host: Host, hostReasonOf: HostReasonOf):
     barsGainingMmap: resize ? gaining : 0,
     reasons: [],
   };
+}
+
+/** Member memory BARs the resize would make mmap-able: EMULATED by a HOST_* reason, resizable. */
+function countGaining(pe: Pe, hostReasonOf: HostReasonOf): number {
+  let gaining = 0;
+  for (const fn of pe.functions) {
+    for (const bar of fn.bars) {
+      const reason = hostReasonOf(fn, bar);
+      if (reason !== undefined && isHostReason(reason) && isMemBar(bar.kind) && resizable(fn, bar)) gaining++;
+    }
+  }
+  return gaining;
 }
 
 function choosePolicy(pe: Pe, host: Host, needsAlignment: boolean): AlignmentPolicy {

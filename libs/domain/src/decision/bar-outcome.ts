@@ -26,4 +26,8 @@ export const SHARED_OUTCOME = {
   hostRemainder: Object.freeze(outcome('EMULATED', Object.freeze(['HOST_PAGE_REMAINDER_BUSY'] as const))),
   unmapped: Object.freeze(outcome('PENDING', Object.freeze(['GUEST_BAR_UNMAPPED'] as const))),
   mmapDisabled: Object.freeze(outcome('EMULATED', Object.freeze(['MMAP_DISABLED'] as const))),
+  guestSubpage: Object.freeze(outcome('EMULATED', Object.freeze(['GUEST_SUBPAGE_UNALIGNED'] as const))),
 } satisfies Record<string, BarOutcome>;
+
+export const NO_REASONS: readonly Reason[] = Object.freeze([]);
+export const EXPANDED_REASONS: readonly Reason[] = Object.freeze(['EXPANDED_TO_PAGE'] as const);

@@ -7,7 +7,7 @@ import { alignDown, alignUp } from '../pci/page-math';
 import { PciFunction } from '../pci/pe';
 import { Vm } from '../pci/vm';
 import { DirectRange } from './bar-decision';
-import { BarOutcome, SHARED_OUTCOME, outcome } from './bar-outcome';
+import { BarOutcome, EXPANDED_REASONS, NO_REASONS, SHARED_OUTCOME, outcome } from './bar-outcome';
 import { Reason } from './reason';
 
 /** The VM-side facts the mapping of one BAR depends on. */
@@ -27,6 +27,10 @@ export interface GuestMappingContext {
 export function guestMapping(bar: Bar, fn: PciFunction, ctx: GuestMappingContext, slotsFree: number): BarOutcome {
   const { pageSize: P, kernel, vm } = ctx;
   if (vm.noMmap) return SHARED_OUTCOME.mmapDisabled;
+  if (fn.msix?.tableBar !== bar.index) {
+    const quick = withoutTable(bar, ctx, slotsFree);
+    if (quick) return quick;
+  }
 
   const reasons: Reason[] = [];
   let areas: AddressRange[] = [{ start: 0n, end: bar.size }];
@@ -85,4 +89,22 @@ export function guestMapping(bar: Bar, fn: PciFunction, ctx: GuestMappingContext
     return outcome(eff > bar.size ? 'DIRECT_PAGE_EXPANDED' : 'DIRECT', reasons, ranges);
   }
   return outcome('PARTIAL_DIRECT', reasons, ranges);
+}
+
+/**
+ * The common case, decided without building ranges: no MSI-X table in the BAR and no other
+ * guest BAR in its mapping, so the mapping is one whole-page piece (or the BAR is pending or
+ * sub-page misplaced). Undefined when guest BARs overlap: the general path decides then.
+ */
+function withoutTable(bar: Bar, ctx: GuestMappingContext, slotsFree: number): BarOutcome | undefined {
+  const G = ctx.guestAddress.get(bar);
+  if (G === undefined) return SHARED_OUTCOME.unmapped;
+  const P = ctx.pageSize;
+  const expanded = bar.size < P;
+  if (expanded && G % P !== 0n) return SHARED_OUTCOME.guestSubpage;
+  const eff = expanded ? P : bar.size;
+  if (ctx.guestBars.anyOverlap(G, G + eff, bar)) return undefined;
+  const reasons = expanded ? EXPANDED_REASONS : NO_REASONS;
+  if (slotsFree < 1) return { ...outcome('EMULATED', [...reasons, 'KVM_SLOTS_EXHAUSTED']), slotBudget: { needed: 1, free: slotsFree } };
+  return outcome(expanded ? 'DIRECT_PAGE_EXPANDED' : 'DIRECT', reasons, [{ offset: 0n, size: eff }]);
 }

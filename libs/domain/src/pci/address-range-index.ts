@@ -34,6 +34,15 @@ export class AddressRangeIndex<T> {
     return found.reverse();
   }
 
+  /** Whether any range other than `except`'s overlaps [start, end); allocates nothing. */
+  anyOverlap(start: bigint, end: bigint, except?: T): boolean {
+    for (let j = this.countStartingBefore(end) - 1; j >= 0 && this.maxEnd[j] > start; j--) {
+      const r = this.ranges[j];
+      if (r.end > start && r.owner !== except) return true;
+    }
+    return false;
+  }
+
   private countStartingBefore(end: bigint): number {
     let lo = 0;
     let hi = this.ranges.length;
@@ -45,3 +54,4 @@ export class AddressRangeIndex<T> {
     return lo;
   }
 }
+

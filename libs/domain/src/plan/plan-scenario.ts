@@ -20,6 +20,8 @@ import { Plan } from './plan';
 
 const NO_ADVICE: readonly Advice[] = Object.freeze([]);
 
+type MutableDecision = { -readonly [K in keyof BarDecision]: BarDecision[K] };
+
 /**
  * Decides a whole host: every BAR of every function in (PE id, BDF, index) order, then each
  * PE's alignment policy, then the advice that needs both. A pure function of the scenario;
@@ -34,23 +36,6 @@ export function planScenario(scenario: Scenario): Plan {
   const guest = vm ? guestContext(vm, pes, host.pageSize, host.kernel) : undefined;
   const assigned = new Set(vm?.assignedPes ?? []);
 
-  const outcomes: BarOutcome[] = [];
-  const hostReasons = new Map<Bar, Reason>();
-  let slotsFree = vm ? host.kvmMemslots - vm.memslotsUsed : 0;
-  for (const pe of pes) {
-    const given = guest !== undefined && assigned.has(pe.id);
-    for (const fn of pe.functions) {
-      for (const bar of fn.bars) {
-        let decided = hostMmapEligibility(bar, P, host.kernel, mmio);
-        if (decided) hostReasons.set(bar, decided.reasons[0]);
-        else if (!given) decided = SHARED_OUTCOME.unmapped;
-        else decided = guestMapping(bar, fn, guest, slotsFree);
-        if (takesSlots(decided.mode)) slotsFree -= decided.directRanges.length;
-        outcomes.push(decided);
-      }
-    }
-  }
-
   const relocations = new Map<PciFunction, ReturnType<typeof msixRelocationAdvice>>();
   const relocation = (fn: PciFunction) => {
     if (!relocations.has(fn)) relocations.set(fn, msixRelocationAdvice(fn, P));
@@ -58,36 +43,47 @@ export function planScenario(scenario: Scenario): Plan {
   };
   const planPes: Plan['pes'][number][] = [];
   const bars: BarDecision[] = [];
-  let at = 0;
+  const hostReasons = new Map<Bar, Reason>();
+  let slotsFree = vm ? host.kvmMemslots - vm.memslotsUsed : 0;
+  // One pass: a PE's alignment needs only its own BARs' host outcomes, and advice needs the
+  // alignment, so each PE is finished (decisions, alignment, advice) before the next starts.
   for (const pe of pes) {
-    const alignment = alignmentPolicy(pe, host, (_fn, bar) => hostReasons.get(bar));
-    planPes.push({ id: pe.id, alignment });
+    const given = guest !== undefined && assigned.has(pe.id);
+    const advisable: { decision: MutableDecision; fn: PciFunction; bar: Bar; outcome: BarOutcome }[] = [];
     for (const fn of pe.functions) {
       for (const bar of fn.bars) {
-        const decided = outcomes[at++];
-        const advisable = decided.mode === 'EMULATED' || decided.mode === 'PARTIAL_DIRECT';
-        const advice = !advisable
-          ? NO_ADVICE
-          : adviceFor({
-              fn,
-              bar,
-              outcome: decided,
-              alignment,
-              msixMappable: host.kernel.msixMappable,
-              freeGuestPage: () => freeGuestPage(guest!.guestAddress.get(bar)!, P, guest!.guestBars, bar),
-              relocation,
-            });
-        bars.push({
+        let decided = hostMmapEligibility(bar, P, host.kernel, mmio);
+        if (decided) hostReasons.set(bar, decided.reasons[0]);
+        else if (!given) decided = SHARED_OUTCOME.unmapped;
+        else decided = guestMapping(bar, fn, guest, slotsFree);
+        const slots = takesSlots(decided.mode) ? decided.directRanges.length : 0;
+        slotsFree -= slots;
+        const decision: MutableDecision = {
           pe: pe.id,
           bdf: fn.bdf,
           index: bar.index,
           mode: decided.mode,
           reasons: decided.reasons,
-          slots: takesSlots(decided.mode) ? decided.directRanges.length : 0,
+          slots,
           directRanges: decided.directRanges,
-          advice,
-        });
+          advice: NO_ADVICE,
+        };
+        bars.push(decision);
+        if (decided.mode === 'EMULATED' || decided.mode === 'PARTIAL_DIRECT') advisable.push({ decision, fn, bar, outcome: decided });
       }
+    }
+    const alignment = alignmentPolicy(pe, host, (_fn, bar) => hostReasons.get(bar));
+    planPes.push({ id: pe.id, alignment });
+    for (const { decision, fn, bar, outcome } of advisable) {
+      decision.advice = adviceFor({
+        fn,
+        bar,
+        outcome,
+        alignment,
+        msixMappable: host.kernel.msixMappable,
+        freeGuestPage: () => freeGuestPage(guest!.guestAddress.get(bar)!, P, guest!.guestBars, bar),
+        relocation,
+      });
     }
   }
 
