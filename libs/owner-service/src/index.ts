@@ -8,3 +8,4 @@ export * from './host-facts-view';
 export * from './command-handler';
 export * from './reaction-handler';
 export * from './owner-service';
+export * from './run-owner';
