@@ -24,3 +24,4 @@ export * from './events/command-answers';
 export * from './events/envelope';
 export * from './events/event-codec';
 export * from './events/projection-json';
+export * from './scenario/vm-settings.dto';

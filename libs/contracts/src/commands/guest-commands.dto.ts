@@ -1,28 +1,13 @@
-import { IsBoolean, IsDefined, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, Min, ValidateIf } from 'class-validator';
-import { MACHINES, MSIX_RELOCATIONS, Machine, MsixRelocation } from '@barplane/domain';
+import { IsDefined, IsInt, IsNotEmpty, IsOptional, IsString, Max, Min, ValidateIf } from 'class-validator';
+import { VmSettingsDto } from '../scenario/vm-settings.dto';
 import { IsBdf } from '../validation/is-bdf.decorator';
 import { IsU64, U64Json } from '../validation/is-u64.decorator';
 import { Required } from '../validation/required';
 
 /** Data of the guest-memory commands on guest.commands. */
-export class CreateVmDto {
+export class CreateVmDto extends VmSettingsDto {
   @Required() @IsString() @IsNotEmpty()
   vmId!: string;
-
-  @IsOptional() @IsIn(MACHINES)
-  machine?: Machine;
-
-  @IsOptional() @IsBoolean()
-  msixEmulation?: boolean;
-
-  @IsOptional() @IsBoolean()
-  noMmap?: boolean;
-
-  @IsOptional() @IsIn(MSIX_RELOCATIONS)
-  msixRelocation?: MsixRelocation;
-
-  @IsOptional() @IsInt() @Min(0)
-  memslotsUsed?: number;
 }
 
 /** The PE by its id, or by the BDF of one of its functions. */

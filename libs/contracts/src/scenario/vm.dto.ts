@@ -1,27 +1,12 @@
 import { Type } from 'class-transformer';
-import { IsArray, IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Min, ValidateNested } from 'class-validator';
-import { MACHINES, MSIX_RELOCATIONS, Machine, MsixRelocation } from '@barplane/domain';
+import { IsArray, IsNotEmpty, IsOptional, IsString, ValidateNested } from 'class-validator';
 import { Required } from '../validation/required';
 import { GuestBarDto } from './guest-bar.dto';
+import { VmSettingsDto } from './vm-settings.dto';
 
-export class VmDto {
+export class VmDto extends VmSettingsDto {
   @Required() @IsString() @IsNotEmpty()
   id!: string;
-
-  @IsOptional() @IsIn(MACHINES)
-  machine?: Machine;
-
-  @IsOptional() @IsBoolean()
-  msixEmulation?: boolean;
-
-  @IsOptional() @IsBoolean()
-  noMmap?: boolean;
-
-  @IsOptional() @IsIn(MSIX_RELOCATIONS)
-  msixRelocation?: MsixRelocation;
-
-  @IsOptional() @IsInt() @Min(0)
-  memslotsUsed?: number;
 
   @IsOptional() @IsArray() @IsString({ each: true })
   assignedPes?: string[];
