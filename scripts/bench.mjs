@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// npm run bench [-- --seed N --platform arm64|powernv]
+// npm run bench [-- --seed N --platform arm64|powernv --only engine|pipeline]
+// (the pipeline part is scripts/bench/pipeline.mjs: run it alone for its own options)
 // Generates a 10,000-function, ~30,000-BAR scenario and measures (1) the engine's rate in
 // BAR decisions per second and (2) the wall time of `barplane plan` on it, each next to a
 // baseline measured in the same run so numbers from different machines stay comparable.
@@ -12,6 +13,7 @@ import os from 'node:os';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateScenario } from './bench/generate-scenario.mjs';
+import { runPipelineBench } from './bench/pipeline.mjs';
 import { fmtInt, fmtMs, summarize, table, timeRuns } from './bench/stats.mjs';
 
 const TARGET_RATE = 1_000_000; // BAR decisions per second, one core
@@ -24,11 +26,13 @@ const root = join(import.meta.dirname, '..');
 const outDir = join(root, '.cache', 'bench');
 const scenarioFile = join(outDir, 'scenario-10k.json');
 const { values: opts } = parseArgs({
-  options: { seed: { type: 'string', default: '2978' }, platform: { type: 'string', default: 'arm64' } },
+  options: { seed: { type: 'string', default: '2978' }, platform: { type: 'string', default: 'arm64' }, only: { type: 'string' } },
 });
 if (!['arm64', 'powernv'].includes(opts.platform)) throw new Error('--platform must be arm64 or powernv');
+if (opts.only !== undefined && !['engine', 'pipeline'].includes(opts.only)) throw new Error('--only must be engine or pipeline');
 
 ensureBuilt();
+if (opts.only === 'pipeline') await runPipeline();
 const require = createRequire(import.meta.url);
 const { readScenario } = require(join(root, 'dist/libs/contracts/src/index.js'));
 const { planScenario } = require(join(root, 'dist/libs/domain/src/index.js'));
@@ -137,8 +141,21 @@ const summary = {
 };
 writeFileSync(join(outDir, 'last.json'), JSON.stringify(summary, null, 2) + '\n');
 console.log(`\nsummary: ${relative(root, join(outDir, 'last.json'))}`);
+if (opts.only !== 'engine') await runPipeline();
 
 // --- helpers -----------------------------------------------------------------------------
+
+/** The control-plane pipeline benchmark (needs Kafka and PostgreSQL up); then exits. */
+async function runPipeline() {
+  console.log('');
+  try {
+    await runPipelineBench();
+  } catch (error) {
+    console.error(`bench: pipeline failed: ${error.stack ?? error}`);
+    process.exit(1);
+  }
+  process.exit(0);
+}
 
 /** Rebuilds dist/ when it is missing or older than a source file tsconfig.build.json compiles. */
 function ensureBuilt() {

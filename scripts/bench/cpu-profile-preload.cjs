@@ -1,0 +1,23 @@
+// Preloaded into each service by `pipeline.mjs --profile` (NODE_OPTIONS=--require, since Node 20
+// refuses --cpu-prof there): samples the CPU with the inspector and writes
+// CPU.<time>.<pid>.0.0.cpuprofile into BARPLANE_CPU_PROFILE_DIR when the process exits.
+const inspector = require('node:inspector');
+const { mkdirSync, writeFileSync } = require('node:fs');
+const { join } = require('node:path');
+
+const dir = process.env.BARPLANE_CPU_PROFILE_DIR;
+if (dir) {
+  const session = new inspector.Session();
+  session.connect();
+  session.post('Profiler.enable');
+  session.post('Profiler.setSamplingInterval', { interval: 500 });
+  session.post('Profiler.start');
+  process.on('exit', () => {
+    // Same-thread inspector sessions answer synchronously, so this works inside 'exit'.
+    session.post('Profiler.stop', (error, result) => {
+      if (error) return;
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, `CPU.${Date.now()}.${process.pid}.0.0.cpuprofile`), JSON.stringify(result.profile));
+    });
+  });
+}

@@ -1,0 +1,479 @@
+#!/usr/bin/env node
+// Pipeline benchmark of the control plane (run by `npm run bench` after the engine one, or
+// alone: `node scripts/bench/pipeline.mjs [--commands 10000 --hosts 100 --clients 50
+// --requests 400 --profile]`). Needs Kafka and PostgreSQL up (`node scripts/infra.mjs up`)
+// and dist/ built. Runs every service from dist/ as its own process (as `npm start` does) in
+// a fresh BARPLANE_NAMESPACE, and removes that namespace's schemas, topics and groups at the end.
+//
+// 1. Throughput: N ProgramGuestBar envelopes produced straight to <ns>guest.commands (flipping
+//    a guest BAR between a page-aligned and an unaligned address, over many hosts, so each
+//    command makes one event and one changed decision); clock from the first produce to the
+//    projector's N-th answer in <ns>projector.command_status. Baselines in the same run:
+//    (a) bare kafkajs consumer of N messages of the event's size, (b) bare batched INSERTs of N
+//    event rows. Targets: >= 5,000 events/s and >= 20 % of the slower baseline.
+// 2. Latency: C concurrent HTTP clients PUT /v1/vms/{vm}/guest-bars (one BAR) until the 200
+//    (the API answers once the projector recorded the outcome). Target p99 < 100 ms.
+// Reports PASS/MISS, exits 0 either way (1 only when something breaks).
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import { join, relative } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { startServices, waitForHealth } from '../control-plane/processes.mjs';
+import { writeTokens } from '../control-plane/tokens.mjs';
+import { commitLatency, kafkaBaseline, postgresBaseline } from './pipeline-baselines.mjs';
+import { FLIP_BDF, UNALIGNED, flipAddress, hostIdOf, messagesOf, programGuestBar, setupCommands, vmIdOf } from './pipeline-fleet.mjs';
+import { summarizeProfiles } from './pipeline-profile.mjs';
+import { fmtInt, fmtMs, table } from './stats.mjs';
+
+const TARGET_EVENTS_PER_S = 5000;
+const TARGET_BASELINE_SHARE = 0.2;
+const TARGET_P99_MS = 100;
+
+export const PIPELINE_DEFAULTS = { commands: 10_000, hosts: 100, clients: 50, requests: 400, profile: false };
+
+export async function runPipelineBench(options = {}) {
+  const o = { ...PIPELINE_DEFAULTS, ...options };
+  process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
+  const root = join(import.meta.dirname, '..', '..');
+  const require = createRequire(join(root, 'package.json'));
+  const { Kafka, logLevel } = require('kafkajs');
+  const { Client } = require('pg');
+  const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/barplane';
+  const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((b) => b.trim());
+  const outDir = join(root, '.cache', 'bench');
+  mkdirSync(outDir, { recursive: true });
+  if (o.hosts < o.clients) throw new Error('--hosts must be >= --clients (one VM per client)');
+
+  const ns = `bp${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}.`;
+  const prefix = ns.toLowerCase().replace(/[^a-z0-9_]/g, '_');
+  const S = { guest: `"${prefix}guest_memory"`, projector: `"${prefix}projector"`, bench: `${prefix}bench` };
+  const tokensFile = join(outDir, `tokens-${prefix}json`);
+  const profileDir = join(outDir, 'profiles', prefix.replace(/_$/, ''));
+  const port = await freePort();
+  const apiUrl = `http://127.0.0.1:${port}`;
+  const log = (m) => console.log(`pipeline: ${m}`);
+  log(`namespace ${ns}  api ${apiUrl}  ${o.commands} commands over ${o.hosts} hosts, ${o.clients} HTTP clients`);
+
+  const kafka = new Kafka({ clientId: `${ns}bench`, brokers, logLevel: logLevel.WARN });
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
+  const q = async (sql, params) => (await db.query(sql, params)).rows;
+  const count = async (sql) => {
+    try {
+      return Number((await q(sql))[0].n);
+    } catch (error) {
+      if (error.code === '42P01') return 0; // not migrated yet
+      throw error;
+    }
+  };
+
+  const tokens = writeTokens(tokensFile);
+  const env = {
+    KAFKA_BROKERS: brokers.join(','),
+    DATABASE_URL: databaseUrl,
+    BARPLANE_NAMESPACE: ns,
+    BARPLANE_TOKENS_FILE: tokensFile,
+    PORT: String(port),
+    LOG_LEVEL: 'warn',
+    ...(o.profile ? { NODE_OPTIONS: `--require ${join(import.meta.dirname, 'cpu-profile-preload.cjs')}`, BARPLANE_CPU_PROFILE_DIR: profileDir } : {}),
+  };
+  const services = startServices(root, env, { quiet: true });
+  const tails = {};
+  for (const { name, child } of services.children) {
+    tails[name] = [];
+    child.stderr.on('data', (chunk) => tails[name].push(...String(chunk).split('\n').filter(Boolean)) && tails[name].splice(0, Math.max(0, tails[name].length - 20)));
+  }
+  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  const result = { date: new Date().toISOString(), node: process.version, cpu: os.cpus()[0]?.model, cpus: os.cpus().length, namespace: ns, options: o };
+  try {
+    await waitForHealth(apiUrl, 90_000);
+    await producer.connect();
+    const produce = async (topic, envelopes) => {
+      for (let i = 0; i < envelopes.length; i += 1000) {
+        await producer.sendBatch({ acks: -1, topicMessages: [{ topic: ns + topic, messages: messagesOf(envelopes.slice(i, i + 1000)) }] });
+      }
+    };
+    const statusCount = () => count(`SELECT count(*) AS n FROM ${S.projector}.command_status`);
+    const waitStatuses = async (n, what, timeoutMs = 120_000) => {
+      const deadline = Date.now() + timeoutMs;
+      while ((await statusCount()) < n) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (${await statusCount()}/${n} answers)`);
+        await sleep(50);
+      }
+    };
+    const quiesce = async (timeoutMs = 60_000) => {
+      // The vfio bindings follow PeAssigned asynchronously: wait until the projector's inbox stops growing.
+      const deadline = Date.now() + timeoutMs;
+      let last = -1;
+      for (let stable = 0; stable < 3 && Date.now() < deadline; ) {
+        const n = await count(`SELECT count(*) AS n FROM ${S.projector}.inbox`);
+        stable = n === last ? stable + 1 : 0;
+        last = n;
+        await sleep(400);
+      }
+    };
+
+    // --- setup: hosts, topologies, VMs, assignments; one warm-up flip per host ---------------
+    const t = performance.now();
+    const setup = Array.from({ length: o.hosts }, (_, i) => setupCommands(i));
+    await produce('pe.commands', setup.flatMap((s) => s.pe));
+    await waitStatuses(o.hosts * 2, 'host registration');
+    await produce('guest.commands', setup.flatMap((s) => s.guest));
+    await waitStatuses(o.hosts * 5, 'VMs and assignments');
+    const flips = new Array(o.hosts).fill(0);
+    const nextFlip = (i) => programGuestBar(i, flipAddress(flips[i]++));
+    await produce('guest.commands', Array.from({ length: o.hosts }, (_, i) => nextFlip(i)));
+    await waitStatuses(o.hosts * 6, 'warm-up flips');
+    await quiesce();
+    const rejectedSetup = await count(`SELECT count(*) AS n FROM ${S.projector}.command_status WHERE status <> 'applied'`);
+    if (rejectedSetup > 0) {
+      const sample = await q(`SELECT answer->'data'->>'message' AS m FROM ${S.projector}.command_status WHERE status <> 'applied' LIMIT 3`);
+      throw new Error(`${rejectedSetup} setup commands were not applied: ${sample.map((r) => r.m).join(' | ')}`);
+    }
+    log(`fleet ready in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+
+    // --- 1. throughput ------------------------------------------------------------------------
+    const before = await statusCount();
+    const auditBefore = await count(`SELECT count(*) AS n FROM ${S.projector}.audit_records`);
+    const commands = Array.from({ length: o.commands }, (_, k) => nextFlip(k % o.hosts));
+    const partitions = partitionSpread(commands.map((c) => c.hostId));
+    const cpu0 = cpuSnapshot(services.children);
+    const xact0 = await xactCommits(q);
+    const wall0 = Date.now();
+    const t0 = performance.now();
+    const producing = produce('guest.commands', commands);
+    const timeline = [];
+    let answered = 0;
+    const deadline = t0 + Math.max(120_000, o.commands * 30);
+    while (answered < o.commands && performance.now() < deadline) {
+      await sleep(25);
+      answered = (await statusCount()) - before;
+      timeline.push([Math.round(performance.now() - t0), answered]);
+    }
+    const t1 = performance.now();
+    const produceMs = await producing.then(() => undefined, (e) => e);
+    const ms = t1 - t0;
+    const cpu = cpuDelta(cpu0, cpuSnapshot(services.children), ms);
+    const xacts = (await xactCommits(q)) - xact0 - timeline.length;
+    const stages = await stageTimes(q, S, wall0);
+    const statuses = await q(`SELECT status, count(*)::int AS n FROM ${S.projector}.command_status WHERE updated_at >= to_timestamp($1 / 1000.0) GROUP BY status`, [wall0]);
+    const decisionsChanged = (await count(`SELECT count(*) AS n FROM ${S.projector}.audit_records`)) - auditBefore;
+    const eventsPerS = (answered / ms) * 1000;
+    result.throughput = {
+      commands: o.commands, answered, ms, eventsPerS, decisionsChanged, statuses, partitions, stages, cpuSecondsByProcess: cpu,
+      dbTransactionsPerCommand: xacts / Math.max(1, answered), timeline: thin(timeline, 40),
+      produceError: produceMs instanceof Error ? produceMs.message : undefined,
+    };
+    log(`throughput: ${answered}/${o.commands} answers in ${fmtMs(ms)} ms`);
+
+    // --- baselines ----------------------------------------------------------------------------
+    const sample = (await q(`SELECT data, metadata FROM ${S.guest}.events WHERE event_type = 'GuestBarProgrammed' ORDER BY global_position DESC LIMIT 1`))[0];
+    const msgBytes = Number((await q(`SELECT avg(length(payload::text))::int AS n FROM ${S.guest}.outbox WHERE created_at >= to_timestamp($1 / 1000.0)`, [wall0]))[0].n ?? 600);
+    const kb = await kafkaBaseline({ Kafka, logLevel, brokers, topic: `${ns}bench.baseline`, groupId: `${ns}bench-baseline`, count: o.commands, bytes: msgBytes });
+    await q(`CREATE SCHEMA IF NOT EXISTS "${S.bench}"`);
+    const pb = await postgresBaseline({ Client, databaseUrl, schema: S.bench, count: o.commands, perInsert: 100, data: sample.data, metadata: sample.metadata });
+    const cl = await commitLatency({ Client, databaseUrl, schema: S.bench });
+    const slower = Math.min(kb.perSecond, pb.perSecond);
+    result.baselines = { kafka: kb, postgres: pb, commit: cl, slower, pipelineShareOfSlower: eventsPerS / slower };
+
+    // --- 2. latency -----------------------------------------------------------------------------
+    const call = async (method, path, body, token = tokens.provisioner) => {
+      const res = await fetch(apiUrl + path, {
+        method,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await res.text();
+      return { status: res.status, body: text ? JSON.parse(text) : undefined };
+    };
+    const flipOverHttp = async (i) => {
+      const address = flipAddress(flips[i]++);
+      const t = performance.now();
+      const r = await call('PUT', `/v1/vms/${vmIdOf(i)}/guest-bars`, [{ bdf: FLIP_BDF, index: 0, address }]);
+      return { ms: performance.now() - t, ok: r.status === 200 && r.body?.results?.[0]?.status === 'applied', status: r.status, address };
+    };
+    // Warm-up: one request per client (connections, JIT), then one client alone, then C at once.
+    await Promise.all(Array.from({ length: o.clients }, (_, i) => flipOverHttp(i)));
+    const serial = [];
+    for (let k = 0; k < 30; k++) serial.push(await flipOverHttp(k % o.clients));
+    const perClient = Math.ceil(o.requests / o.clients);
+    const stopAt = performance.now() + 60_000;
+    const lastAddress = new Map();
+    const l0 = performance.now();
+    const concurrent = (
+      await Promise.all(
+        Array.from({ length: o.clients }, async (_, i) => {
+          const mine = [];
+          for (let k = 0; k < perClient && performance.now() < stopAt; k++) {
+            const r = await flipOverHttp(i);
+            mine.push(r);
+            if (r.ok) lastAddress.set(i, r.address);
+          }
+          return mine;
+        }),
+      )
+    ).flat();
+    const lMs = performance.now() - l0;
+    // Decision readable: the last flip of a sample of clients is what GET /v1/decisions shows.
+    let verified = 0;
+    const checked = [...lastAddress.keys()].slice(0, 10);
+    for (const i of checked) {
+      const r = await call('GET', `/v1/decisions?host=${hostIdOf(i)}`, undefined, tokens.viewer);
+      const bar = (r.body ?? []).find((d) => JSON.stringify(d).includes(FLIP_BDF) && (d.index ?? d.bar?.index ?? 0) === 0);
+      const unaligned = JSON.stringify(bar ?? {}).includes('GUEST_SUBPAGE_UNALIGNED');
+      if (bar && unaligned === (lastAddress.get(i) === UNALIGNED)) verified++;
+    }
+    result.latency = {
+      concurrent: { clients: o.clients, requests: concurrent.length, failed: concurrent.filter((r) => !r.ok).length, wallMs: lMs, ...percentiles(concurrent.map((r) => r.ms)) },
+      serial: { clients: 1, requests: serial.length, failed: serial.filter((r) => !r.ok).length, ...percentiles(serial.map((r) => r.ms)) },
+      decisionsVerified: `${verified}/${checked.length}`,
+      statuses: histogram(concurrent.map((r) => r.status)),
+    };
+  } catch (error) {
+    for (const [name, lines] of Object.entries(tails)) if (lines.length) console.error(`[${name}] ${lines.slice(-5).join('\n[' + name + '] ')}`);
+    throw error;
+  } finally {
+    await producer.disconnect().catch(() => undefined);
+    await services.stop();
+    await cleanUp(kafka, q, ns, prefix).catch((e) => console.warn(`pipeline: clean-up: ${e.message}`));
+    await db.end();
+    rmSync(tokensFile, { force: true });
+  }
+  if (o.profile) result.profile = summarizeProfiles(profileDir, Object.fromEntries(services.children.map(({ name, child }) => [String(child.pid), name])));
+  report(result, outDir, root);
+  return result;
+}
+
+// --- report --------------------------------------------------------------------------------
+
+function report(r, outDir, root) {
+  const v = (ok) => (ok ? 'PASS' : 'MISS');
+  const tp = r.throughput;
+  const b = r.baselines;
+  const rateOk = tp.eventsPerS >= TARGET_EVENTS_PER_S;
+  const shareOk = b.pipelineShareOfSlower >= TARGET_BASELINE_SHARE;
+  console.log(`\npipeline bench  node ${r.node}  ${r.cpu} (${r.cpus} cpu)  namespace ${r.namespace}`);
+  console.log(
+    '\n' +
+      table(
+        ['1. throughput (command topic -> decision persisted)', 'msgs', 'ms', 'per s', 'pipeline / this', 'target', ''],
+        [
+          ['pipeline: ProgramGuestBar -> command_status', fmtInt(tp.answered), fmtInt(tp.ms), fmtInt(tp.eventsPerS), '', `>= ${fmtInt(TARGET_EVENTS_PER_S)}/s`, v(rateOk)],
+          [`baseline a: kafkajs produce+consume (${b.kafka.bytes} B msgs)`, fmtInt(b.kafka.messages), fmtInt(b.kafka.ms), fmtInt(b.kafka.perSecond), pct(tp.eventsPerS / b.kafka.perSecond), '', ''],
+          [`baseline b: PG INSERT events, ${b.postgres.perInsert} rows/stmt`, fmtInt(b.postgres.rows), fmtInt(b.postgres.ms), fmtInt(b.postgres.perSecond), pct(tp.eventsPerS / b.postgres.perSecond), '', ''],
+          ['pipeline vs slower baseline', '', '', '', pct(b.pipelineShareOfSlower), `>= ${pct(TARGET_BASELINE_SHARE)}`, v(shareOk)],
+        ],
+      ),
+  );
+  const st = tp.stages;
+  const s = (x) => (x == null ? '-' : fmtInt(x));
+  console.log(
+    '\n' +
+      table(
+        ['stage (ms after the first produce)', 'first', 'last', 'rows', 'rows/s'],
+        [
+          ['guest-memory appended GuestBarProgrammed', s(st.ownerFirst), s(st.ownerLast), s(st.ownerEvents), s(rateOf(st.ownerEvents, st.ownerFirst, st.ownerLast))],
+          ['guest-memory relay published (outbox)', '', s(st.relayLast), s(st.relayRows), ''],
+          ['projector audit records (decision changes)', s(st.auditFirst), s(st.auditLast), s(st.auditRows), s(rateOf(st.auditRows, st.auditFirst, st.auditLast))],
+          ['projector command_status (answers)', '', s(st.statusLast), s(st.statusRows), ''],
+        ],
+      ),
+  );
+  console.log(
+    '\n' +
+      table(
+        ['CPU during the throughput run', 'cpu s', '% of 1 core'],
+        Object.entries(tp.cpuSecondsByProcess).map(([k, x]) => [k, x.toFixed(2), pct(x / (tp.ms / 1000))]),
+      ),
+  );
+  console.log(
+    `partitions of the commands: ${tp.partitions.join(' / ')}; statuses ${tp.statuses.map((x) => `${x.status} ${x.n}`).join(', ')}; ` +
+      `decisions changed ${fmtInt(tp.decisionsChanged)}; ~${tp.dbTransactionsPerCommand.toFixed(1)} committed DB transactions per command; ` +
+      `PG commit of a 1-row transaction ${b.commit.msPerTransaction.toFixed(2)} ms, round trip ${b.commit.msPerRoundTrip.toFixed(3)} ms`,
+  );
+  const lc = r.latency.concurrent;
+  const ls = r.latency.serial;
+  const latOk = lc.p99 < TARGET_P99_MS && lc.failed === 0;
+  const row = (name, x, target = '', ok) => [name, fmtInt(x.requests), fmtInt(x.failed), fmtMs(x.p50), fmtMs(x.p90), fmtMs(x.p99), fmtMs(x.max), target, ok === undefined ? '' : v(ok)];
+  console.log(
+    '\n' +
+      table(
+        ['2. latency PUT guest-bars -> 200 (ms)', 'reqs', 'failed', 'p50', 'p90', 'p99', 'max', 'target', ''],
+        [row(`${lc.clients} concurrent clients`, lc, `p99 < ${TARGET_P99_MS}`, latOk), row('1 client, serial', ls)],
+      ),
+  );
+  console.log(
+    `concurrent: ${fmtInt(lc.requests)} requests in ${fmtInt(lc.wallMs)} ms (${fmtInt((lc.requests / lc.wallMs) * 1000)} req/s); HTTP ${JSON.stringify(r.latency.statuses)}; ` +
+      `decision readable via GET /v1/decisions: ${r.latency.decisionsVerified} sampled VMs`,
+  );
+  if (r.profile) {
+    console.log('\ncpu profile (self time share of sampled time, per service):');
+    for (const p of r.profile.byArea) console.log(`${p.service.padEnd(14)} ${Object.entries(p.areas).map(([k, x]) => `${k} ${pct(x)}`).join('  ')}`);
+    for (const p of r.profile.top) console.log(`${p.service.padEnd(14)} top: ${p.functions.map((f) => `${f.name} ${pct(f.share)}`).join(', ')}`);
+  }
+  r.verdicts = { eventsPerS: v(rateOk), baselineShare: v(shareOk), p99: v(latOk) };
+  const file = join(outDir, 'pipeline.json');
+  writeFileSync(file, JSON.stringify(r, null, 2) + '\n');
+  console.log(`\nsummary: ${relative(root, file)}`);
+}
+
+// --- helpers -------------------------------------------------------------------------------
+
+async function stageTimes(q, S, wall0) {
+  const after = [wall0];
+  const rel = (x) => (x == null ? null : Number(x) - wall0);
+  const [owner] = await q(
+    `SELECT count(*)::int AS n, extract(epoch FROM min(occurred_at)) * 1000 AS first, extract(epoch FROM max(occurred_at)) * 1000 AS last
+     FROM ${S.guest}.events WHERE event_type = 'GuestBarProgrammed' AND occurred_at >= to_timestamp($1 / 1000.0)`,
+    after,
+  );
+  const [relay] = await q(
+    `SELECT count(*)::int AS n, extract(epoch FROM max(published_at)) * 1000 AS last FROM ${S.guest}.outbox WHERE created_at >= to_timestamp($1 / 1000.0)`,
+    after,
+  );
+  const [audit] = await q(
+    `SELECT count(*)::int AS n, extract(epoch FROM min(recorded_at)) * 1000 AS first, extract(epoch FROM max(recorded_at)) * 1000 AS last
+     FROM ${S.projector}.audit_records WHERE recorded_at >= to_timestamp($1 / 1000.0)`,
+    after,
+  );
+  const [status] = await q(
+    `SELECT count(*)::int AS n, extract(epoch FROM max(updated_at)) * 1000 AS last FROM ${S.projector}.command_status WHERE updated_at >= to_timestamp($1 / 1000.0)`,
+    after,
+  );
+  return {
+    ownerEvents: owner.n, ownerFirst: rel(owner.first), ownerLast: rel(owner.last),
+    relayRows: relay.n, relayLast: rel(relay.last),
+    auditRows: audit.n, auditFirst: rel(audit.first), auditLast: rel(audit.last),
+    statusRows: status.n, statusLast: rel(status.last),
+  };
+}
+
+const rateOf = (n, first, last) => (n && last > first ? (n / (last - first)) * 1000 : null);
+
+async function xactCommits(q) {
+  return Number((await q(`SELECT xact_commit AS n FROM pg_stat_database WHERE datname = current_database()`))[0].n);
+}
+
+/** utime+stime (s) of each service, of every postgres process, of the Kafka JVM, and of this process. */
+function cpuSnapshot(children) {
+  const ticks = 100;
+  const read = (pid) => {
+    try {
+      const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      return (Number(f[11]) + Number(f[12])) / ticks;
+    } catch {
+      return 0;
+    }
+  };
+  const comm = (pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+    } catch {
+      return '';
+    }
+  };
+  const snap = {};
+  for (const { name, child } of children) snap[name] = read(child.pid);
+  let pg = 0;
+  let kafka = 0;
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    const c = comm(pid);
+    if (c === 'postgres') pg += read(pid);
+    else if (c === 'java') kafka += read(pid);
+  }
+  snap.postgres = pg; // exited backends are not counted; the services keep theirs open
+  snap['kafka (java)'] = kafka;
+  const u = process.cpuUsage();
+  snap['bench (producer, polls)'] = (u.user + u.system) / 1e6;
+  return snap;
+}
+
+function cpuDelta(a, b) {
+  return Object.fromEntries(Object.keys(b).map((k) => [k, Math.max(0, b[k] - (a[k] ?? 0))]));
+}
+
+/** Messages per partition, as the default (murmur2) partitioner of kafkajs places the keys. */
+function partitionSpread(keys) {
+  const require = createRequire(import.meta.url);
+  const { Partitioners } = require(join(import.meta.dirname, '..', '..', 'node_modules', 'kafkajs'));
+  const partitioner = Partitioners.DefaultPartitioner();
+  const partitionMetadata = [0, 1, 2].map((partitionId) => ({ partitionId, leader: 0 }));
+  const counts = [0, 0, 0];
+  for (const key of keys) counts[partitioner({ topic: 't', partitionMetadata, message: { key } })]++;
+  return counts;
+}
+
+function percentiles(samples) {
+  const s = [...samples].sort((a, b) => a - b);
+  const at = (p) => s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] ?? NaN;
+  return { p50: at(50), p90: at(90), p99: at(99), max: s[s.length - 1] ?? NaN, mean: s.reduce((x, y) => x + y, 0) / (s.length || 1) };
+}
+
+function histogram(items) {
+  const h = {};
+  for (const x of items) h[x] = (h[x] ?? 0) + 1;
+  return h;
+}
+
+function thin(points, n) {
+  if (points.length <= n) return points;
+  const step = points.length / n;
+  return [...Array.from({ length: n - 1 }, (_, i) => points[Math.floor(i * step)]), points[points.length - 1]];
+}
+
+const pct = (x) => `${(x * 100).toFixed(x < 0.1 ? 1 : 0)}%`;
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Drops every schema, topic and consumer group of the namespace (they all start with it). */
+async function cleanUp(kafka, q, ns, prefix) {
+  const schemas = await q(`SELECT nspname FROM pg_namespace WHERE starts_with(nspname, $1)`, [prefix]);
+  for (const { nspname } of schemas) await q(`DROP SCHEMA IF EXISTS "${nspname}" CASCADE`);
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const topics = (await admin.listTopics()).filter((t) => t.startsWith(ns));
+    if (topics.length) await admin.deleteTopics({ topics, timeout: 15_000 }).catch(() => undefined);
+    const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith(ns));
+    if (groups.length) await admin.deleteGroups(groups).catch(() => undefined);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const { values } = parseArgs({
+    options: {
+      commands: { type: 'string' },
+      hosts: { type: 'string' },
+      clients: { type: 'string' },
+      requests: { type: 'string' },
+      profile: { type: 'boolean', default: false },
+    },
+  });
+  const num = (x, d) => (x === undefined ? d : Number(x));
+  runPipelineBench({
+    commands: num(values.commands, PIPELINE_DEFAULTS.commands),
+    hosts: num(values.hosts, PIPELINE_DEFAULTS.hosts),
+    clients: num(values.clients, PIPELINE_DEFAULTS.clients),
+    requests: num(values.requests, PIPELINE_DEFAULTS.requests),
+    profile: values.profile,
+  }).catch((error) => {
+    console.error(`pipeline bench failed: ${error.stack ?? error}`);
+    process.exit(1);
+  });
+}
