@@ -1,0 +1,48 @@
+import { Command } from 'commander';
+import { ApiClient, ApiOptions, CliFailure, seg, withApiOptions } from '../api/api-client';
+import { ExitStatus, OPERATOR_EXIT } from '../api/exit-status';
+import { Io, OutputFormat, STDIO, formatOption, json, runCommand } from '../format/output';
+
+interface CommandAnswer {
+  correlationId: string;
+  commandId: string;
+  status: 'applied' | 'pending';
+  statusUrl?: string;
+  events?: { id: string; type: string; data?: { vmId?: string; peId?: string; functions?: string[] } }[];
+}
+
+export async function runAssign(vmId: string, peId: string, opts: ApiOptions & { format: OutputFormat }, io: Io = STDIO): Promise<ExitStatus> {
+  const api = ApiClient.from(opts);
+  let answer: { status: number; body: CommandAnswer };
+  try {
+    answer = await api.json<CommandAnswer>('POST', `/v1/vms/${seg(vmId)}/assignments`, { peId });
+  } catch (error) {
+    if (error instanceof CliFailure && error.httpStatus === 409 && error.body) {
+      // The owner names each sibling function held by another VM, one problem each.
+      const siblings = error.body.problems.map((p) => p.message);
+      if (opts.format === 'json') io.out.write(json({ assigned: false, vmId, peId, error: error.body.error, message: error.body.message, siblings, correlationId: error.body.correlationId }));
+      io.err.write(`barplane assign: PE ${peId} cannot go to VM ${vmId} whole; sibling functions held elsewhere:\n`);
+      for (const s of siblings.length ? siblings : [error.body.message]) io.err.write(`  ${s}\n`);
+      return OPERATOR_EXIT.conflict;
+    }
+    throw error;
+  }
+  if (answer.body.status === 'pending') {
+    io.err.write(`barplane assign: accepted, but the outcome is not known yet; see ${answer.body.statusUrl} (correlation ${answer.body.correlationId})\n`);
+    return OPERATOR_EXIT.failure;
+  }
+  const functions = answer.body.events?.find((e) => e.type === 'PeAssigned')?.data?.functions ?? [];
+  if (opts.format === 'json') io.out.write(json({ assigned: true, vmId, peId, functions, correlationId: answer.body.correlationId, events: answer.body.events ?? [] }));
+  else io.out.write(`assigned PE ${peId} to VM ${vmId}${functions.length ? `: ${functions.join(', ')}` : ''} (correlation ${answer.body.correlationId})\n`);
+  return OPERATOR_EXIT.ok;
+}
+
+export function assignCommand(): Command {
+  return withApiOptions(
+    new Command('assign')
+      .description('give a PE to a VM, whole (POST /v1/vms/{vm}/assignments); on a conflict, names the sibling functions held by other VMs')
+      .argument('<vm>', 'VM id')
+      .argument('<pe>', 'PE id')
+      .addOption(formatOption()),
+  ).action((vmId: string, peId: string, opts: ApiOptions & { format: OutputFormat }) => runCommand('assign', () => runAssign(vmId, peId, opts)));
+}

@@ -1,0 +1,86 @@
+import { Command } from 'commander';
+import { ApiClient, ApiOptions, seg, withApiOptions } from '../api/api-client';
+import { ExitStatus, OPERATOR_EXIT } from '../api/exit-status';
+import { HostView, PeView } from '../api/views';
+import { adviceSummary } from '../explain/reason-sentences';
+import { Io, OutputFormat, STDIO, bytes, formatOption, json, percent, runCommand, table } from '../format/output';
+
+/** How well a host does: byte share on the fast path, then BAR share; no BARs counts as fine. */
+function score(h: HostView): [number, number] {
+  const c = h.coverage;
+  const barShare = c.bars.total === 0 ? 1 : c.bars.fastPath / c.bars.total;
+  return [BigInt(c.bytes.total) === 0n ? barShare : c.byteShare, barShare];
+}
+
+/** Worst first: lowest fast-path byte share, then BAR share, then id. */
+export function worstFirst(hosts: HostView[]): HostView[] {
+  return [...hosts].sort((a, b) => {
+    const [ab, aa] = score(a);
+    const [bb, ba] = score(b);
+    return ab - bb || aa - ba || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  });
+}
+
+const byMode = (m: Record<string, number | string>, fmt: (v: number | string) => string = String) =>
+  Object.entries(m)
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([k, v]) => `${k} ${fmt(v)}`)
+    .join(', ') || '-';
+
+export function hostsTable(hosts: HostView[]): string {
+  const t = table(['host', 'platform', 'page', 'PEs', 'functions', 'VMs', 'BARs', 'fast-path BARs', 'BARs by mode', 'fast-path bytes', 'byte share']);
+  for (const h of hosts) {
+    const c = h.coverage;
+    t.push([h.id, h.platform, bytes(h.pageSize), h.peCount, h.functionCount, h.vms.length, c.bars.total, c.bars.fastPath, byMode(c.bars.byMode), `${bytes(c.bytes.fastPath)} of ${bytes(c.bytes.total)}`, percent(c.byteShare)]);
+  }
+  return (hosts.length ? t.toString() : 'no hosts') + '\n';
+}
+
+export function hostDetailTable(host: HostView, pes: PeView[]): string {
+  const c = host.coverage;
+  const out = [
+    `host ${host.id}  ${host.platform}, page ${bytes(host.pageSize)}, ${host.kvmMemslots} KVM slots, VMs: ${host.vms.join(', ') || '-'}`,
+    `fast path: ${c.bars.fastPath} of ${c.bars.total} BARs, ${bytes(c.bytes.fastPath)} of ${bytes(c.bytes.total)} (${percent(c.byteShare)}); by mode: ${byMode(c.bars.byMode)}`,
+    '',
+  ];
+  const peTable = table(['PE', 'VM', 'functions', 'alignment policy', 'override', 'MMIO cost', 'BARs gaining mmap', 'kernel parameter']);
+  for (const pe of pes) {
+    const a = pe.alignment;
+    peTable.push([pe.id, pe.vmId ?? '-', pe.functions.length, a?.policy ?? '-', a?.override ?? pe.alignmentOverride, a?.mmioCost ?? '-', a?.barsGainingMmap ?? '-', a?.kernelParameter ?? '-']);
+  }
+  out.push(peTable.toString(), '');
+  const barTable = table(['PE', 'BDF', 'BAR', 'kind', 'address', 'size', 'mode', 'slots', 'reasons', 'advice']);
+  for (const pe of pes) {
+    for (const fn of pe.functions) {
+      const decided = new Map(fn.decisions.map((d) => [d.index, d]));
+      for (const bar of fn.bars) {
+        const d = decided.get(bar.index);
+        barTable.push([pe.id, fn.bdf, bar.index, bar.kind, bar.address, bytes(bar.size), d?.mode ?? '-', d?.slots ?? '-', d?.reasons.join(' ') || '-', d?.advice.map(adviceSummary).join('; ') || '-']);
+      }
+    }
+  }
+  out.push(barTable.toString());
+  return out.join('\n') + '\n';
+}
+
+export async function runHosts(hostId: string | undefined, opts: ApiOptions & { format: OutputFormat }, io: Io = STDIO): Promise<ExitStatus> {
+  const api = ApiClient.from(opts);
+  if (hostId === undefined) {
+    const hosts = worstFirst(await api.get<HostView[]>('/v1/hosts'));
+    io.out.write(opts.format === 'json' ? json(hosts) : hostsTable(hosts));
+    return OPERATOR_EXIT.ok;
+  }
+  const host = await api.get<HostView>(`/v1/hosts/${seg(hostId)}`);
+  const pes = await api.get<PeView[]>(`/v1/hosts/${seg(hostId)}/pes`);
+  io.out.write(opts.format === 'json' ? json({ host, pes }) : hostDetailTable(host, pes));
+  return OPERATOR_EXIT.ok;
+}
+
+export function hostsCommand(): Command {
+  return withApiOptions(
+    new Command('hosts')
+      .description('hosts with their fast-path coverage (BARs by mode, byte share), worst first; with HOST, its PEs with alignment policy and BAR decisions')
+      .argument('[host]', 'a host id: show its PEs, alignment policies and BAR decisions')
+      .addOption(formatOption()),
+  ).action((hostId: string | undefined, opts: ApiOptions & { format: OutputFormat }) => runCommand('hosts', () => runHosts(hostId, opts)));
+}
