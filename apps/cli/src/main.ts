@@ -3,13 +3,25 @@ import { dirname, join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { EXIT } from './exit-code';
 import { planCommand } from './plan/plan.command';
+import { importCommand } from './import/import.command';
+import { hostsCommand } from './hosts/hosts.command';
+import { explainCommand } from './explain/explain.command';
+import { assignCommand } from './assign/assign.command';
+import { auditCommand } from './audit/audit.command';
+import { replayCommand } from './replay/replay.command';
 
 /** The `barplane` command line. */
 export function program(): Command {
   const cli = new Command('barplane')
     .description('barplane: per-BAR KVM fast path or QEMU emulation for VFIO devices, with the reasons')
     .version(packageVersion())
-    .addCommand(planCommand());
+    .addCommand(planCommand())
+    .addCommand(importCommand())
+    .addCommand(hostsCommand())
+    .addCommand(explainCommand())
+    .addCommand(assignCommand())
+    .addCommand(auditCommand())
+    .addCommand(replayCommand());
   // addCommand does not pass exitOverride down: set it on every command so that usage
   // mistakes reach main() and get the documented status.
   for (const c of [cli, ...cli.commands]) c.exitOverride();

@@ -1,0 +1,89 @@
+import { BarKind, Platform } from '@barplane/domain';
+
+/** One BAR as a source showed it; 64-bit values stay bigint until the scenario is written. */
+export interface ImportedBar {
+  index: number;
+  kind: BarKind;
+  address: bigint;
+  size: bigint;
+  prefetchable: boolean;
+  fixed: boolean;
+}
+
+export interface ImportedMsix {
+  tableBar: number;
+  tableOffset: bigint;
+  vectors: number;
+  pbaBar: number;
+  pbaOffset: bigint;
+}
+
+/** One PCI function as a source showed it, before it is put into a PE. */
+export interface ImportedFunction {
+  /** Canonical `dddd:bb:dd.f`. */
+  bdf: string;
+  /** `vvvv:dddd`, when the source gives the ids. */
+  vendorDevice?: string;
+  isVf: boolean;
+  bars: ImportedBar[];
+  msix?: ImportedMsix;
+  /** IOMMU group number, when the source shows one. */
+  iommuGroup?: string;
+}
+
+/** What the source cannot tell: from flags or from the running machine. */
+export interface HostFacts {
+  id: string;
+  platform: Platform;
+  pageSize: bigint;
+}
+
+/** Wire shapes of docs/scenario.md (no `vm`): every 64-bit value a lowercase "0x..." string. */
+export interface ScenarioBarJson {
+  index: number;
+  kind: BarKind;
+  prefetchable: boolean;
+  fixed: boolean;
+  address: string;
+  size: string;
+}
+
+export interface ScenarioMsixJson {
+  tableBar: number;
+  tableOffset: string;
+  vectors: number;
+  pbaBar: number;
+  pbaOffset: string;
+}
+
+export interface ScenarioFunctionJson {
+  bdf: string;
+  vendorDevice?: string;
+  isVf: boolean;
+  bars: ScenarioBarJson[];
+  msix?: ScenarioMsixJson;
+}
+
+export interface ScenarioPeJson {
+  id: string;
+  functions: ScenarioFunctionJson[];
+}
+
+export interface ImportedScenarioJson {
+  host: { id: string; platform: Platform; pageSize: string };
+  pes: ScenarioPeJson[];
+}
+
+/** An import: the scenario, plus every fact the source could not give (never in the scenario). */
+export interface ImportResult {
+  scenario: ImportedScenarioJson;
+  warnings: string[];
+}
+
+/** The source itself is unusable (unreadable, not the expected format): the CLI's exit 2. */
+export class ImportInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ImportInputError';
+  }
+}
