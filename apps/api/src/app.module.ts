@@ -20,6 +20,7 @@ import { CommandsController } from './commands/commands.controller';
 import { HostsController } from './commands/hosts.controller';
 import { IdempotencyKeys } from './commands/idempotency';
 import { VmsController } from './commands/vms.controller';
+import { DashboardController } from './dashboard/dashboard.controller';
 import { DecisionStream } from './decisions/decision-stream';
 import { DecisionsController } from './decisions/decisions.controller';
 import { FleetController } from './fleet/fleet.controller';
@@ -49,7 +50,7 @@ export class AppModule implements NestModule {
           },
         }),
       ],
-      controllers: [PlansController, HealthController, MetricsController, HostsController, VmsController, CommandsController, FleetController, DecisionsController, AuditController],
+      controllers: [PlansController, HealthController, MetricsController, HostsController, VmsController, CommandsController, FleetController, DecisionsController, AuditController, DashboardController],
       providers: [
         { provide: API_CONFIG, useValue: config },
         { provide: TokenRegistry, useValue: tokens },
@@ -59,7 +60,7 @@ export class AppModule implements NestModule {
         DatabaseCloser,
         {
           provide: DataSource,
-          useFactory: async () => new DataSource({ type: 'postgres', url: config.databaseUrl, extra: { max: 5, connectionTimeoutMillis: 2000 } }).initialize(),
+          useFactory: async () => new DataSource({ type: 'postgres', url: config.databaseUrl, extra: { max: Number(process.env.BARPLANE_API_DB_POOL ?? 20), connectionTimeoutMillis: 2000 } }).initialize(),
         },
         { provide: KAFKA_CLIENT, useFactory: () => kafkaFromEnv('barplane-api', { brokers: config.kafkaBrokers.split(',') }) },
         ReadModels,

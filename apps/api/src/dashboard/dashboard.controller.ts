@@ -1,0 +1,67 @@
+import { Controller, Get, Param, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { Response } from 'express';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { BarplaneError } from '@barplane/contracts';
+import { Public } from '../auth/roles.decorator';
+
+const TYPES: Record<string, string> = {
+  html: 'text/html; charset=utf-8',
+  js: 'text/javascript; charset=utf-8',
+  css: 'text/css; charset=utf-8',
+  svg: 'image/svg+xml',
+};
+
+// The page loads only its own files and talks only to this origin; the token lives in
+// sessionStorage and goes out as a bearer header, never in a URL.
+const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+/**
+ * The web dashboard: static files (plain JS modules and SVG, no build step) served without a
+ * token; every API call the page makes carries the bearer token the user typed in.
+ */
+@ApiExcludeController()
+@Controller()
+export class DashboardController {
+  private readonly dir = webDir();
+
+  @Get()
+  @Public()
+  root(@Res() res: Response): void {
+    this.send(res, 'index.html');
+  }
+
+  @Get('dashboard')
+  @Public()
+  index(@Res() res: Response): void {
+    this.send(res, 'index.html');
+  }
+
+  @Get('dashboard/:file')
+  @Public()
+  file(@Param('file') file: string, @Res() res: Response): void {
+    this.send(res, file);
+  }
+
+  private send(res: Response, file: string): void {
+    const m = /^[a-z0-9-]+\.(html|js|css|svg)$/.exec(file);
+    const path = m ? join(this.dir, file) : '';
+    if (!m || !existsSync(path)) throw new BarplaneError('NOT_FOUND', `no dashboard file ${file}`);
+    res
+      .status(200)
+      .set({ 'Content-Type': TYPES[m[1]], 'Cache-Control': 'no-cache', 'Content-Security-Policy': CSP, 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer' })
+      .send(readFileSync(path));
+  }
+}
+
+/** The browser files live next to this source file; the compiled API (dist/) finds them in the source tree. */
+export function webDir(): string {
+  const here = join(__dirname, 'web');
+  if (existsSync(join(here, 'index.html'))) return here;
+  for (let dir = __dirname; dirname(dir) !== dir; dir = dirname(dir)) {
+    const candidate = join(dir, 'apps', 'api', 'src', 'dashboard', 'web');
+    if (existsSync(join(candidate, 'index.html'))) return candidate;
+  }
+  return here;
+}
