@@ -27,6 +27,7 @@ import { FleetController } from './fleet/fleet.controller';
 import { HostViews } from './fleet/host-views';
 import { DecisionMetrics } from './metrics/decision-metrics';
 import { ReadModels } from './read-models/read-models';
+import { MeController } from './me/me.controller';
 import { kafkaFromEnv } from '@barplane/messaging';
 
 /** The API: thin controllers over libs; configuration comes in as a value so tests can set it. */
@@ -50,7 +51,7 @@ export class AppModule implements NestModule {
           },
         }),
       ],
-      controllers: [PlansController, HealthController, MetricsController, HostsController, VmsController, CommandsController, FleetController, DecisionsController, AuditController, DashboardController],
+      controllers: [MeController, PlansController, HealthController, MetricsController, HostsController, VmsController, CommandsController, FleetController, DecisionsController, AuditController, DashboardController],
       providers: [
         { provide: API_CONFIG, useValue: config },
         { provide: TokenRegistry, useValue: tokens },

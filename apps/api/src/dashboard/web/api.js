@@ -44,24 +44,13 @@ export async function getIfAllowed(path) {
 }
 
 /**
- * What this token may do, found by asking the API: audit needs auditor or operator (GET
- * /v1/audit/verify); programming guest BARs needs provisioner or operator (an empty-bodied
- * PUT that is refused as invalid, 400, before anything is sent, or 403 for weaker roles).
- * Alignment overrides need operator: a token that can do both.
+ * What this token may do, from its roles (GET /v1/me): audit needs auditor or operator,
+ * programming guest BARs provisioner or operator, alignment overrides operator.
  */
 export async function capabilities() {
-  const status = async (method, path, body) => {
-    try {
-      await api(method, path, body);
-      return 200;
-    } catch (e) {
-      return e instanceof ApiError ? e.status : 0;
-    }
-  };
-  const [audit, program] = await Promise.all([status('GET', '/v1/audit/verify'), status('PUT', '/v1/vms/-/guest-bars', 'probe')]);
-  const canAudit = audit !== 403 && audit !== 401;
-  const canProgram = program !== 403 && program !== 401;
-  return { canAudit, canProgram, canAlign: canAudit && canProgram };
+  const { roles } = await get('/v1/me');
+  const has = (...wanted) => wanted.some((r) => roles.includes(r));
+  return { canAudit: has('auditor', 'operator'), canProgram: has('provisioner', 'operator'), canAlign: has('operator') };
 }
 
 /**
