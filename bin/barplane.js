@@ -13,4 +13,4 @@ try {
   }
   throw error;
 }
-cli.main(process.argv);
+void cli.main(process.argv);

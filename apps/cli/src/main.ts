@@ -37,9 +37,10 @@ function packageVersion(): string {
   return 'unknown';
 }
 
-export function main(argv: string[]): void {
+export async function main(argv: string[]): Promise<void> {
   try {
-    program().parse(argv);
+    // parseAsync: the API commands are async; their failures must reach this handler.
+    await program().parseAsync(argv);
   } catch (error) {
     if (error instanceof CommanderError) {
       // --help and --version end with code 0; a usage mistake is invalid input.
@@ -51,4 +52,4 @@ export function main(argv: string[]): void {
   }
 }
 
-if (require.main === module) main(process.argv);
+if (require.main === module) void main(process.argv);

@@ -7,3 +7,4 @@ export * from './sysfs/sysfs-reader';
 export * from './sysfs/import-sysfs';
 export * from './lspci/parse-lspci';
 export * from './host/host-facts';
+export * from './api/send-import';

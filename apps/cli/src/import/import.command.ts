@@ -14,7 +14,10 @@ import {
   parsePageSize,
   parsePlatform,
   scenarioFromLspci,
+  describeChanges,
+  sendImport,
 } from '@barplane/importers';
+import { DEFAULT_API_URL } from '../api/api-client';
 import { EXIT } from '../exit-code';
 
 export interface HostFlags {
@@ -123,8 +126,38 @@ export function runImport(source: string, produce: () => ImportResult, out: Node
 
 const EXIT_HELP = '\nExit status: 0 imported (the scenario on stdout, warnings on stderr), 2 unreadable or invalid input (the problem on stderr, nothing on stdout), 1 anything else.';
 
+export interface SendFlags {
+  send?: boolean;
+  api?: string;
+  token?: string;
+}
+
+/** With --send: the import goes to the API (register + topology) and the changes are printed. */
+async function send(source: string, produce: () => ImportResult, flags: SendFlags): Promise<number> {
+  if (!flags.token) {
+    process.stderr.write(`barplane import ${source}: --send needs --token or BARPLANE_TOKEN\n`);
+    return EXIT.invalid;
+  }
+  let json = '';
+  const sink = { write: (chunk: string) => ((json += chunk), true) } as unknown as NodeJS.WritableStream;
+  const status = runImport(source, produce, sink, process.stderr);
+  if (status !== EXIT.ok) return status;
+  try {
+    const changes = await sendImport(flags.api ?? DEFAULT_API_URL, flags.token, JSON.parse(json));
+    process.stdout.write(describeChanges(changes) + '\n');
+    return EXIT.ok;
+  } catch (error) {
+    process.stderr.write(`barplane import ${source}: ${(error as Error).message}\n`);
+    const code = (error as { status?: number }).status;
+    return code === 400 ? EXIT.invalid : EXIT.failure;
+  }
+}
+
 function hostOptions(c: Command): Command {
   return c
+    .addOption(new Option('--send', 'send it to the API (register the host, import the topology) and print what changed'))
+    .addOption(new Option('--api <url>', 'the barplane API (with --send)').env('BARPLANE_API_URL').default(DEFAULT_API_URL))
+    .addOption(new Option('--token <token>', 'API token of a provisioner (with --send)').env('BARPLANE_TOKEN'))
     .addOption(new Option('--host-id <id>', 'host id (default: the hostname)'))
     .addOption(new Option('--platform <platform>', 'host platform (default: the running machine\'s)').choices([...PLATFORMS]))
     .addOption(new Option('--page-size <bytes>', 'host page size: 0x1000, 0x4000 or 0x10000 (default: the running machine\'s)'));
@@ -137,8 +170,9 @@ export function importCommand(): Command {
       .addOption(new Option('--root <dir>', 'read <dir>/sys/bus/pci/devices instead (a copy from another host: needs --platform and --page-size)')),
   )
     .addHelpText('after', '\nRun as root: without it the kernel gives 64 bytes of config space and MSI-X is unknown (said on stderr).' + EXIT_HELP)
-    .action((opts: HostFlags & { root?: string }) => {
-      process.exitCode = runImport('sysfs', () => sysfsScenario(opts), process.stdout, process.stderr);
+    .action(async (opts: HostFlags & SendFlags & { root?: string }) => {
+      const produce = () => sysfsScenario(opts);
+      process.exitCode = opts.send ? await send('sysfs', produce, opts) : runImport('sysfs', produce, process.stdout, process.stderr);
     });
   const lspci = hostOptions(
     new Command('lspci')
@@ -146,8 +180,9 @@ export function importCommand(): Command {
       .argument('<file>', 'the lspci text, or - for standard input'),
   )
     .addHelpText('after', '\nWithout root lspci prints "Capabilities: <access denied>" and MSI-X is unknown (said on stderr).' + EXIT_HELP)
-    .action((file: string, opts: HostFlags) => {
-      process.exitCode = runImport('lspci', () => lspciScenario(file, opts), process.stdout, process.stderr);
+    .action(async (file: string, opts: HostFlags & SendFlags) => {
+      const produce = () => lspciScenario(file, opts);
+      process.exitCode = opts.send ? await send('lspci', produce, opts) : runImport('lspci', produce, process.stdout, process.stderr);
     });
   const cmd = new Command('import')
     .description('print the scenario (docs/scenario.md, no vm) of a real host, from sysfs or from lspci text')
