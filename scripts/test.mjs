@@ -44,7 +44,8 @@ if (ok) {
     const real = { KAFKA_BROKERS: env.kafkaBrokers, DATABASE_URL: env.databaseUrl, NODE_ENV: 'test' };
     ok =
       step('integration tests (real Kafka and PostgreSQL)', bin('jest'), ['--selectProjects', 'int', '--ci', '--runInBand'], real) &&
-      step('end-to-end tests (real Kafka and PostgreSQL)', bin('jest'), ['--selectProjects', 'e2e', '--ci', '--runInBand'], real);
+      step('Chromium for the browser tests (Debian package)', process.execPath, ['scripts/ensure-chromium.mjs']) &&
+      step('end-to-end tests (real Kafka and PostgreSQL, headless Chromium)', bin('jest'), ['--selectProjects', 'e2e', '--ci', '--runInBand'], real);
   }
   if (!wasUp) await infra.down().catch((error) => console.error(`infra down: ${error.message}`));
 }
