@@ -230,3 +230,66 @@ describe('inbox and outbox in the append transaction', () => {
     expect((await outboxRows()).filter((r) => r.message_id === answer.messageId)).toHaveLength(1);
   });
 });
+
+describe('appendMany', () => {
+  const message = (id: string): OutboxMessage => ({ messageId: id, topic: 't', key: 'k', payload: { id } });
+
+  it('writes several streams, their outbox rows in order and the inbox claims in one transaction', async () => {
+    const [a, b] = [`batch-a-${randomUUID()}`, `batch-b-${randomUUID()}`];
+    await store.append(a, 'host', 0n, [newEvent('ha', 'E', { n: 0 })]);
+    const e1 = newEvent('ha', 'E', { n: 1 });
+    const e2 = newEvent('hb', 'E', { n: 2 });
+    const e3 = newEvent('ha', 'E', { n: 3 });
+    const answers = Array.from({ length: 40 }, () => message(randomUUID()));
+    const result = await store.appendMany({
+      appends: [
+        { streamId: a, streamType: 'host', expectedVersion: 1n, events: [e1, e3] },
+        { streamId: b, streamType: 'host', expectedVersion: 0n, events: [e2] },
+      ],
+      eventOrder: [e1.eventId, e2.eventId, e3.eventId],
+      inbox: { consumer: 'batcher', messageIds: ['m1', 'm2'] },
+      outbox: (stored) => [...answers.slice(0, 20), ...[e1, e2, e3].map((e) => message(stored.get(e.eventId)!.eventId)), ...answers.slice(20)],
+    });
+    if (result.duplicate) throw new Error('unexpected duplicates');
+    expect(result.events.map((e) => [e.eventId, e.streamVersion])).toEqual([[e1.eventId, 2n], [e2.eventId, 1n], [e3.eventId, 3n]]);
+    expect(result.versions).toEqual(new Map([[a, 3n], [b, 1n]]));
+    expect(result.events[0].globalPosition < result.events[1].globalPosition && result.events[1].globalPosition < result.events[2].globalPosition).toBe(true);
+    expect(await store.streamVersion(a)).toBe(3n);
+    expect(await store.streamVersion(b)).toBe(1n);
+    const ids = [...answers.slice(0, 20).map((m) => m.messageId), e1.eventId, e2.eventId, e3.eventId, ...answers.slice(20).map((m) => m.messageId)];
+    const rows = (await outboxRows()).filter((r) => ids.includes(r.message_id));
+    expect(rows.map((r) => r.message_id)).toEqual(ids);
+    const read = await store.readStreams([a, b, 'batch-none']);
+    expect(read.get(a)!.events.map((e) => e.data)).toEqual([{ n: 0 }, { n: 1 }, { n: 3 }]);
+    expect(read.get('batch-none')).toEqual({ version: 0n, events: [] });
+  });
+
+  it('writes nothing and names the duplicates when a message is already in the inbox', async () => {
+    const a = `batch-dup-${randomUUID()}`;
+    await store.record({ inbox: { consumer: 'batcher', messageId: 'dup-1' } });
+    const result = await store.appendMany({
+      appends: [{ streamId: a, streamType: 'host', expectedVersion: 0n, events: [newEvent('h', 'E', {})] }],
+      inbox: { consumer: 'batcher', messageIds: ['dup-0', 'dup-1'] },
+      outbox: [message(randomUUID())],
+    });
+    expect(result).toEqual({ duplicate: true, duplicates: ['dup-1'] });
+    expect(await store.streamVersion(a)).toBe(0n);
+    expect((await store.appendMany({ appends: [], inbox: { consumer: 'batcher', messageIds: ['dup-0'] } })).duplicate).toBe(false);
+  });
+
+  it('throws ConcurrencyError and writes nothing when any stream moved', async () => {
+    const [a, b] = [`batch-c1-${randomUUID()}`, `batch-c2-${randomUUID()}`];
+    await store.append(b, 'host', 0n, [newEvent('h', 'E', {}), newEvent('h', 'E', {})]);
+    const attempt = store.appendMany({
+      appends: [
+        { streamId: a, streamType: 'host', expectedVersion: 0n, events: [newEvent('h', 'E', {})] },
+        { streamId: b, streamType: 'host', expectedVersion: 1n, events: [newEvent('h', 'E', {})] },
+      ],
+      inbox: { consumer: 'batcher', messageIds: ['c-1'] },
+    });
+    await expect(attempt).rejects.toMatchObject({ streamId: b, expectedVersion: 1n, actualVersion: 2n });
+    await expect(attempt).rejects.toBeInstanceOf(ConcurrencyError);
+    expect(await store.streamVersion(a)).toBe(0n);
+    expect((await store.appendMany({ appends: [], inbox: { consumer: 'batcher', messageIds: ['c-1'] } })).duplicate).toBe(false);
+  });
+});

@@ -10,6 +10,7 @@ export * from './store/new-event';
 export * from './store/stored-event';
 export * from './store/outbox-message';
 export * from './store/append-options';
+export * from './store/append-many';
 export * from './store/outbox-writer';
 export * from './store/event-store';
 export * from './consumer/inbox';

@@ -100,4 +100,38 @@ describe('BatchConsumerRunner (real broker)', () => {
     const dlqHigh = await highWatermarks(admin, `${topic}.dlq`);
     expect([...dlqHigh.values()].every((h) => h === '0')).toBe(true);
   });
+
+  it('handles partitions concurrently with partitionsConsumedConcurrently, each partition still in order', async () => {
+    const topic = uniqueName('runner-concurrent');
+    const groupId = uniqueName('runner-concurrent-group');
+    await ensureTopics(kafka, [topic]);
+    await publisher.publish(keyedMessages(topic, 600, 12));
+
+    const lastSeqByHost = new Map<string, number>();
+    const outOfOrder: string[] = [];
+    const inFlight = new Set<number>();
+    let handled = 0;
+    let maxInFlight = 0;
+    const busyPartitions: number[] = [];
+    await startRunner(kafka, { groupId, topics: [topic], fromBeginning: true, partitionsConsumedConcurrently: 3 }, async (messages, context) => {
+      if (inFlight.has(context.partition)) busyPartitions.push(context.partition);
+      inFlight.add(context.partition);
+      maxInFlight = Math.max(maxInFlight, inFlight.size);
+      // Slow enough that the partitions' batches overlap.
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      for (const message of messages) {
+        const { host, seq } = payloadOf(message);
+        if ((lastSeqByHost.get(host) ?? -1) !== seq - 1) outOfOrder.push(`${host}#${seq}`);
+        lastSeqByHost.set(host, seq);
+      }
+      handled += messages.length;
+      inFlight.delete(context.partition);
+    });
+
+    await waitFor('600 handled', () => handled >= 600);
+    await waitFor('offsets committed', () => fullyCommitted(admin, groupId, topic));
+    expect(outOfOrder).toEqual([]);
+    expect(busyPartitions).toEqual([]);
+    expect(maxInFlight).toBeGreaterThan(1);
+  });
 });

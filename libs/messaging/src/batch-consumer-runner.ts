@@ -19,6 +19,11 @@ export interface BatchConsumerOptions {
   sessionTimeout?: number;
   heartbeatInterval?: number;
   retries?: Partial<RetryPolicy>;
+  /**
+   * Partition batches handled at once (kafkajs' option of the same name; default 1). Each
+   * partition's batches still run one after the other, in offset order.
+   */
+  partitionsConsumedConcurrently?: number;
   /** kafkajs crashed and will not restart: the app should exit non-zero. */
   onCrash?: (error: Error) => void;
 }
@@ -92,6 +97,7 @@ export class BatchConsumerRunner {
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
       eachBatch: (payload) => this.onBatch(payload),
     });
   }

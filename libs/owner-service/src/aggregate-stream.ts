@@ -34,3 +34,12 @@ export function toNewEvents(events: readonly DomainEvent[], cause: Cause): NewEv
     metadata: eventMetadata(cause),
   }));
 }
+
+/** Folds events as the store returned them (wire-form data) onto `state`. */
+export function foldStored<E extends DomainEvent, S>(
+  decider: Pick<OwnerDecider<DomainCommand, E, S>, 'evolve'>,
+  state: S,
+  events: readonly { eventType: string; data: unknown }[],
+): S {
+  return events.reduce((s, stored) => decider.evolve(s, decodeEvent(stored.eventType, stored.data as Record<string, unknown>) as E), state);
+}

@@ -7,6 +7,8 @@ import { answerEnvelope, type Cause, eventEnvelope, outboxMessageOf } from './en
 import { DEFAULT_FACTS_WAIT, type FactsSource, type FactsWaitOptions, withFreshFacts } from './facts-wait';
 import type { OwnerCounters } from './owner-counters';
 import type { OwnerDefinition } from './owner-definition';
+import { BatchFacts, causeOf, StreamBatch } from './stream-batch';
+import { StreamCache } from './stream-cache';
 
 export type CommandOutcome = 'applied' | 'noop' | 'rejected' | 'conflicted' | 'duplicate';
 
@@ -20,9 +22,18 @@ export interface CommandHandlerDeps<C extends DomainCommand, E extends DomainEve
   facts?: FactsSource;
   /** Cheap early look at the inbox, so a redelivery skips the work (the claim still decides). */
   isProcessed?: (claim: InboxClaim) => Promise<boolean>;
+  /** The same look for a batch: the ids of `messageIds` the inbox of `consumer` holds. */
+  processedOf?: (consumer: string, messageIds: string[]) => Promise<Set<string>>;
   factsWait?: FactsWaitOptions;
   counters: OwnerCounters;
+  /** Folded streams shared with the owner's other writers (reactions); a private one if absent. */
+  cache?: StreamCache<S>;
+  /** Tries of a whole batch that lost a race before going one command at a time (default 3). */
+  batchAttempts?: number;
 }
+
+/** What a command comes to in a batch, before anything is written. */
+type Planned = { outcome: CommandOutcome; events?: number };
 
 const DECIMAL = /^(0|[1-9][0-9]*)$/;
 
@@ -36,21 +47,149 @@ const DECIMAL = /^(0|[1-9][0-9]*)$/;
  */
 export class CommandHandler<C extends DomainCommand, E extends DomainEvent, S> {
   private readonly commandTopic: string;
+  private readonly cache: StreamCache<S>;
 
   constructor(private readonly deps: CommandHandlerDeps<C, E, S>) {
     this.commandTopic = deps.definition.identity.commandTopic;
+    this.cache = deps.cache ?? new StreamCache<S>();
   }
 
-  async handleMessage(message: ConsumedMessage): Promise<CommandOutcome> {
-    const envelope = parseEnvelope(message.value);
-    if (!envelope) throw new Error(`${message.topic}[${message.partition}]@${message.offset} is not a command envelope`);
-    return this.handle(envelope);
+  /**
+   * A partition batch (in offset order): see handleBatch. A message that is not an envelope
+   * fails the whole batch, so the consumer's one-at-a-time fallback isolates it for the DLQ.
+   */
+  async handleMessages(messages: readonly ConsumedMessage[]): Promise<CommandOutcome[]> {
+    const envelopes = messages.map((message) => {
+      const envelope = parseEnvelope(message.value);
+      if (!envelope) throw new Error(`${message.topic}[${message.partition}]@${message.offset} is not a command envelope`);
+      return envelope;
+    });
+    return this.handleBatch(envelopes);
   }
 
-  async handle(envelope: Envelope): Promise<CommandOutcome> {
-    const cause: Cause = { hostId: envelope.hostId, correlationId: envelope.correlationId, causationId: envelope.id, principal: envelope.principal };
-    const inbox: InboxClaim = { consumer: this.deps.inboxConsumer, messageId: envelope.id };
-    const outcome = await this.decideAndWrite(envelope, cause, inbox);
+  /**
+   * Commands in order, with exactly the outcomes, events and answers that handling them one by
+   * one would give, in one transaction: every command is decided in memory against its stream
+   * as the commands before it left it (streams and host facts read once per batch, streams kept
+   * folded in the cache), then all events, outbox rows and inbox claims are written by
+   * EventStore.appendMany. A lost race (ConcurrencyError) rolls everything back, drops the
+   * batch's streams from the cache and decides again from fresh reads (a stale expectedVersion
+   * then answers CommandConflicted); after `batchAttempts` the commands go one at a time.
+   */
+  async handleBatch(envelopes: readonly Envelope[]): Promise<CommandOutcome[]> {
+    if (envelopes.length === 0) return [];
+    const duplicates = new Set<string>();
+    const attempts = this.deps.batchAttempts ?? 3;
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      const { batch, planned } = await this.plan(envelopes, duplicates);
+      if (batch.claimed.length > 0) {
+        try {
+          const result = await this.deps.store.appendMany(batch.input(this.deps.inboxConsumer));
+          if (result.duplicate) {
+            // Handled meanwhile (another instance after a rebalance): decide again without them.
+            for (const id of result.duplicates) duplicates.add(id);
+            continue;
+          }
+        } catch (error) {
+          if (!(error instanceof ConcurrencyError)) throw error;
+          this.cache.drop(batch.streamIds);
+          this.deps.counters.raceRetries += 1;
+          continue;
+        }
+        batch.commitTo(this.cache);
+      }
+      for (const p of planned) this.count(p.outcome, p.events ?? 0);
+      return planned.map((p) => p.outcome);
+    }
+    const outcomes: CommandOutcome[] = [];
+    for (const envelope of envelopes) {
+      outcomes.push(await this.handle(envelope));
+    }
+    return outcomes;
+  }
+
+  private async plan(envelopes: readonly Envelope[], duplicates: Set<string>): Promise<{ batch: StreamBatch<C, E, S>; planned: Planned[] }> {
+    const { definition, store, inboxConsumer } = this.deps;
+    const { identity, decider } = definition;
+    const batch = new StreamBatch<C, E, S>(decider, this.deps.eventTopic);
+    const reads = envelopes.map((envelope) => this.read(envelope));
+    const valid = envelopes.filter((_, i) => reads[i].problems.length === 0);
+    const facts = this.deps.facts ? new BatchFacts(this.deps.facts) : undefined;
+    const unknown = [...new Set(envelopes.map((e) => e.id))].filter((id) => !duplicates.has(id));
+    const [processed] = await Promise.all([
+      this.deps.processedOf && unknown.length > 0 ? this.deps.processedOf(inboxConsumer, unknown) : new Set<string>(),
+      batch.load(store, this.cache, valid.map((e) => identity.streamPrefix + e.hostId)),
+      facts?.prefetch(valid.map((e) => e.hostId)),
+    ]);
+    const seen = new Set<string>();
+    const planned: Planned[] = [];
+    for (const [i, envelope] of envelopes.entries()) {
+      if (duplicates.has(envelope.id) || processed.has(envelope.id) || seen.has(envelope.id)) {
+        planned.push({ outcome: 'duplicate' });
+        continue;
+      }
+      seen.add(envelope.id);
+      batch.claim(envelope.id);
+      planned.push(await this.planOne(batch, envelope, reads[i], facts));
+    }
+    return { batch, planned };
+  }
+
+  private read(envelope: Envelope): { command?: C; problems: Problem[] } {
+    const problems = this.envelopeProblems(envelope);
+    const read = commandFromWire(envelope.type, envelope.data);
+    if (!read.ok) problems.push(...read.problems);
+    if (read.ok && problems.length === 0) problems.push(...(this.deps.definition.validate?.(read.command as C, envelope) ?? []));
+    return read.ok && problems.length === 0 ? { command: read.command as C, problems } : { problems };
+  }
+
+  /** decideAndWrite in memory: the batch gets the command's events and answer. */
+  private async planOne(batch: StreamBatch<C, E, S>, envelope: Envelope, read: { command?: C; problems: Problem[] }, facts: BatchFacts | undefined): Promise<Planned> {
+    const { identity, decider } = this.deps.definition;
+    const cause = causeOf(envelope);
+    const answer = (type: 'CommandApplied' | 'CommandRejected' | 'CommandConflicted', data: Parameters<typeof answerEnvelope>[2]) =>
+      batch.publish(this.outbox(answerEnvelope(type, cause, data)));
+    if (!read.command) {
+      const { problems } = read;
+      answer('CommandRejected', { commandId: envelope.id, commandType: envelope.type, code: 'VALIDATION', message: `${envelope.type} is invalid: ${describe(problems)}`, problems });
+      return { outcome: 'rejected' };
+    }
+    const command = read.command;
+    const streamId = identity.streamPrefix + envelope.hostId;
+    const stream = batch.stream(streamId);
+    if (envelope.expectedVersion !== undefined && BigInt(envelope.expectedVersion) !== stream.version) {
+      answer('CommandConflicted', {
+        commandId: envelope.id, commandType: envelope.type, expectedVersion: BigInt(envelope.expectedVersion).toString(), actualVersion: stream.version.toString(),
+      });
+      return { outcome: 'conflicted' };
+    }
+    let events: E[];
+    try {
+      events = await withFreshFacts(facts, envelope.hostId, (f) => decider.decide(command, stream.state, f), this.deps.factsWait ?? DEFAULT_FACTS_WAIT);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      answer('CommandRejected', { commandId: envelope.id, commandType: envelope.type, code: error.code, message: error.message, problems: [...error.problems] });
+      return { outcome: 'rejected' };
+    } finally {
+      facts?.settle(envelope.hostId);
+    }
+    if (events.length === 0) {
+      answer('CommandApplied', { commandId: envelope.id, commandType: envelope.type, streamId, streamVersion: stream.version.toString(), eventIds: [], events: [] });
+      return { outcome: 'noop' };
+    }
+    const appended = batch.append(streamId, identity.streamType, events, cause);
+    answer('CommandApplied', {
+      commandId: envelope.id,
+      commandType: envelope.type,
+      streamId,
+      streamVersion: (appended.from + BigInt(appended.events.length)).toString(),
+      eventIds: appended.events.map((event) => event.eventId),
+      events: appended.events.map((event) => ({ id: event.eventId, type: event.eventType, data: summary(event.eventType, event.data) })),
+    });
+    return { outcome: 'applied', events: appended.events.length };
+  }
+
+  private count(outcome: CommandOutcome, events: number): void {
     const counters = this.deps.counters;
     if (outcome === 'duplicate') counters.duplicates += 1;
     else {
@@ -60,6 +199,27 @@ export class CommandHandler<C extends DomainCommand, E extends DomainEvent, S> {
       else if (outcome === 'rejected') counters.rejected += 1;
       else counters.conflicted += 1;
     }
+    counters.eventsAppended += events;
+  }
+
+  async handleMessage(message: ConsumedMessage): Promise<CommandOutcome> {
+    const envelope = parseEnvelope(message.value);
+    if (!envelope) throw new Error(`${message.topic}[${message.partition}]@${message.offset} is not a command envelope`);
+    return this.handle(envelope);
+  }
+
+  /** One command in its own transaction (the batch path's fallback). */
+  async handle(envelope: Envelope): Promise<CommandOutcome> {
+    const cause: Cause = { hostId: envelope.hostId, correlationId: envelope.correlationId, causationId: envelope.id, principal: envelope.principal };
+    const inbox: InboxClaim = { consumer: this.deps.inboxConsumer, messageId: envelope.id };
+    let outcome: CommandOutcome;
+    try {
+      outcome = await this.decideAndWrite(envelope, cause, inbox);
+    } finally {
+      // This path reads and writes the store directly: the cached fold may be behind now.
+      this.cache.drop([this.deps.definition.identity.streamPrefix + envelope.hostId]);
+    }
+    this.count(outcome, 0);
     return outcome;
   }
 

@@ -3,6 +3,8 @@ import { DomainError, type HostFacts } from '@barplane/domain';
 /** Where an owner reads host facts from (a HostFactsView, or a fake in unit specs). */
 export interface FactsSource {
   load(hostId: string): Promise<HostFacts | undefined>;
+  /** Several hosts at once (a batch); hosts without facts are absent or undefined. */
+  loadMany?(hostIds: readonly string[]): Promise<Map<string, HostFacts | undefined>>;
   /** True while the view may not have applied everything pe.events holds. */
   mightBeStale(): Promise<boolean>;
 }

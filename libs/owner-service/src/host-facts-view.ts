@@ -60,6 +60,10 @@ export function factsToJson(state: HostRegistryState): HostFactsJson {
   return { host: state.host ? hostToJson(state.host) : null, pes: state.pes.map(peToJson) };
 }
 
+function factsOf(state: HostRegistryState): HostFacts | undefined {
+  return state.host ? { host: state.host, pes: state.pes } : undefined;
+}
+
 export function factsFromJson(json: HostFactsJson): HostRegistryState {
   const host = json.host ? decodeEvent('HostRegistered', { host: json.host }) : undefined;
   const pes = decodeEvent('TopologyImported', { pes: json.pes, added: [], removed: [], changed: [] });
@@ -79,6 +83,8 @@ export interface HostFactsViewOptions {
   inboxConsumer: string;
   retries?: Partial<RetryPolicy>;
   onCrash?: (error: Error) => void;
+  /** Partition batches of pe.events folded at once (different hosts: no contention). */
+  partitionsConsumedConcurrently?: number;
 }
 
 export interface HostFactsCounters {
@@ -97,6 +103,8 @@ export class HostFactsView implements FactsSource {
   private readonly inbox: Inbox;
   private readonly runner: BatchConsumerRunner;
   private readonly count: HostFactsCounters = { applied: 0, duplicates: 0 };
+  /** host_facts rows as last read or committed here, by stream version (newest wins). */
+  private readonly known = new Map<string, { version: bigint; facts: HostFacts | undefined }>();
   private admin: Admin | undefined;
 
   constructor(
@@ -108,7 +116,14 @@ export class HostFactsView implements FactsSource {
     this.inbox = new Inbox(options.schema);
     this.runner = new BatchConsumerRunner(
       kafka,
-      { groupId: options.groupId, topics: [options.topic], fromBeginning: true, retries: options.retries, onCrash: options.onCrash },
+      {
+        groupId: options.groupId,
+        topics: [options.topic],
+        fromBeginning: true,
+        retries: options.retries,
+        onCrash: options.onCrash,
+        partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
+      },
       (messages) => this.apply(messages),
     );
   }
@@ -132,10 +147,40 @@ export class HostFactsView implements FactsSource {
 
   /** The host's facts; undefined until its HostRegistered arrived. */
   async load(hostId: string): Promise<HostFacts | undefined> {
-    const rows: { facts: HostFactsJson }[] = await this.dataSource.query(`SELECT facts FROM ${this.table} WHERE host_id = $1`, [hostId]);
+    const rows: { facts: HostFactsJson; stream_version: string }[] = await this.dataSource.query(
+      `SELECT facts, stream_version FROM ${this.table} WHERE host_id = $1`,
+      [hostId],
+    );
     if (rows.length === 0) return undefined;
-    const state = factsFromJson(rows[0].facts);
-    return state.host ? { host: state.host, pes: state.pes } : undefined;
+    return this.remember(hostId, BigInt(rows[0].stream_version), factsOf(factsFromJson(rows[0].facts)));
+  }
+
+  /**
+   * Facts of many hosts in one query that ships a host's facts only when the row moved past the
+   * version kept in memory (the view of this process refreshes that as it applies pe.events; a
+   * row written elsewhere, e.g. by a second instance, is read here).
+   */
+  async loadMany(hostIds: readonly string[]): Promise<Map<string, HostFacts | undefined>> {
+    const ids = [...new Set(hostIds)];
+    const result = new Map<string, HostFacts | undefined>();
+    if (ids.length === 0) return result;
+    const rows: { host_id: string; stream_version: string; facts: HostFactsJson | null }[] = await this.dataSource.query(
+      `SELECT h.host_id, h.stream_version, CASE WHEN k.version IS DISTINCT FROM h.stream_version THEN h.facts END AS facts
+       FROM ${this.table} h JOIN unnest($1::text[], $2::bigint[]) AS k(host_id, version) ON k.host_id = h.host_id`,
+      [ids, ids.map((id) => this.known.get(id)?.version.toString() ?? null)],
+    );
+    for (const row of rows) {
+      const version = BigInt(row.stream_version);
+      const facts = row.facts === null ? this.known.get(row.host_id)?.facts : this.remember(row.host_id, version, factsOf(factsFromJson(row.facts)));
+      result.set(row.host_id, facts);
+    }
+    return result;
+  }
+
+  private remember(hostId: string, version: bigint, facts: HostFacts | undefined): HostFacts | undefined {
+    const current = this.known.get(hostId);
+    if (!current || current.version <= version) this.known.set(hostId, { version, facts });
+    return facts;
   }
 
   /** True unless the view's committed offsets reached the end of every pe.events partition. */
@@ -160,28 +205,34 @@ export class HostFactsView implements FactsSource {
     });
     let applied = 0;
     let duplicates = 0;
+    const folded = new Map<string, { version: bigint; state: HostRegistryState }>();
     await this.dataSource.transaction(async (em) => {
       for (const envelope of envelopes) {
         if (isAnswer(envelope.type) || !(HOST_REGISTRY_EVENT_TYPES as readonly string[]).includes(envelope.type)) continue;
-        if (!(await this.inbox.claim(em, this.options.inboxConsumer, envelope.id)) || !(await this.fold(em, envelope))) {
+        const next = (await this.inbox.claim(em, this.options.inboxConsumer, envelope.id)) ? await this.fold(em, envelope) : undefined;
+        if (!next) {
           duplicates += 1;
         } else {
           applied += 1;
+          folded.set(envelope.hostId, next);
         }
       }
     });
+    // Committed: the command handlers of this process see the new facts without reading them.
+    for (const [hostId, { version, state }] of folded) this.remember(hostId, version, factsOf(state));
     this.count.applied += applied;
     this.count.duplicates += duplicates;
   }
 
-  private async fold(em: EntityManager, envelope: Envelope): Promise<boolean> {
+  /** The folded state and version written, or undefined when the event was applied already. */
+  private async fold(em: EntityManager, envelope: Envelope): Promise<{ version: bigint; state: HostRegistryState } | undefined> {
     const rows: { facts: HostFactsJson; stream_version: string }[] = await em.query(
       `SELECT facts, stream_version FROM ${this.table} WHERE host_id = $1 FOR UPDATE`,
       [envelope.hostId],
     );
     const version = envelope.streamVersion !== undefined ? BigInt(envelope.streamVersion) : undefined;
     const stored = rows.length > 0 ? BigInt(rows[0].stream_version) : 0n;
-    if (version !== undefined && version <= stored) return false;
+    if (version !== undefined && version <= stored) return undefined;
     const state = rows.length > 0 ? factsFromJson(rows[0].facts) : initialHostRegistryState();
     const event = decodeEvent(envelope.type, envelope.data) as HostRegistryEvent;
     const next = evolveHostRegistry(state, event);
@@ -190,6 +241,6 @@ export class HostFactsView implements FactsSource {
        ON CONFLICT (host_id) DO UPDATE SET facts = EXCLUDED.facts, stream_version = EXCLUDED.stream_version, updated_at = now()`,
       [envelope.hostId, JSON.stringify(factsToJson(next)), (version ?? stored).toString()],
     );
-    return true;
+    return { version: version ?? stored, state: next };
   }
 }

@@ -3,6 +3,8 @@ export * from './owner-definition';
 export * from './owner-counters';
 export * from './envelopes';
 export * from './aggregate-stream';
+export * from './stream-cache';
+export * from './stream-batch';
 export * from './facts-wait';
 export * from './host-facts-view';
 export * from './command-handler';

@@ -27,6 +27,10 @@ import { emptyOwnerCounters, type OwnerCounters } from './owner-counters';
 import type { OwnerDefinition } from './owner-definition';
 import { namespacedGroup, namespacedSchema, namespacedTopic, type OwnerServiceConfig } from './owner-service.config';
 import { ReactionHandler } from './reaction-handler';
+import { StreamCache } from './stream-cache';
+
+/** Partition batches each consumer handles at once (each partition's batches stay in order). */
+export const OWNER_PARTITIONS_CONCURRENTLY = 3;
 
 export interface OwnerLogger {
   info(message: string): void;
@@ -166,6 +170,15 @@ export class OwnerService<C extends DomainCommand = DomainCommand, E extends Dom
     const inboxTable = qualified(names.schema, 'inbox');
     const isProcessed = async (claim: InboxClaim) =>
       (await dataSource.query(`SELECT 1 FROM ${inboxTable} WHERE consumer = $1 AND message_id = $2`, [claim.consumer, claim.messageId])).length > 0;
+    const processedOf = async (consumer: string, messageIds: string[]) => {
+      const rows: { message_id: string }[] = await dataSource.query(
+        `SELECT message_id FROM ${inboxTable} WHERE consumer = $1 AND message_id = ANY($2::text[])`,
+        [consumer, messageIds],
+      );
+      return new Set(rows.map((r) => r.message_id));
+    };
+    // One cache for every writer of this owner's streams in this process (commands, reactions).
+    const cache = new StreamCache<S>();
     const factsWait = this.options.factsWait ?? DEFAULT_FACTS_WAIT;
     const onCrash = (error: Error) => {
       this.logger.error(`${config.service}: consumer crashed: ${error.message}`);
@@ -180,33 +193,37 @@ export class OwnerService<C extends DomainCommand = DomainCommand, E extends Dom
         inboxConsumer: `${config.service}-facts`,
         retries: this.options.retries,
         onCrash,
+        partitionsConsumedConcurrently: OWNER_PARTITIONS_CONCURRENTLY,
       });
       await this.facts.start();
     }
 
     const commands = new CommandHandler<C, E, S>({
-      store, definition, eventTopic: names.eventTopic, inboxConsumer: config.service, facts: this.facts, isProcessed, factsWait, counters: this.count,
+      store, definition, eventTopic: names.eventTopic, inboxConsumer: config.service, facts: this.facts, isProcessed, processedOf, factsWait,
+      counters: this.count, cache,
     });
-    this.runners.push(this.consumer(names.commandGroup, names.commandTopic, (message) => commands.handleMessage(message), onCrash));
+    this.runners.push(this.consumer(names.commandGroup, names.commandTopic, (messages) => commands.handleMessages(messages), onCrash));
 
     for (const [i, reaction] of (definition.reactions ?? []).entries()) {
       const named = names.reactions[i];
       const handler = new ReactionHandler<C, E, S>({
         store, definition, reaction, eventTopic: names.eventTopic, inboxConsumer: `${config.service}-${reaction.name}`,
-        facts: this.facts, isProcessed, factsWait, counters: this.count,
+        facts: this.facts, isProcessed, processedOf, factsWait, counters: this.count, cache,
       });
-      this.runners.push(this.consumer(named.group, named.topic, (message) => handler.handleMessage(message), onCrash));
+      this.runners.push(this.consumer(named.group, named.topic, (messages) => handler.handleMessages(messages), onCrash));
     }
     await Promise.all(this.runners.map((runner) => runner.start()));
   }
 
-  private consumer(groupId: string, topic: string, handle: (message: ConsumedMessage) => Promise<unknown>, onCrash: (error: Error) => void): BatchConsumerRunner {
-    // One message at a time, in offset order: each command reads the stream the previous one wrote.
+  private consumer(groupId: string, topic: string, handle: (messages: ConsumedMessage[]) => Promise<unknown>, onCrash: (error: Error) => void): BatchConsumerRunner {
+    // A partition batch at a time, decided in offset order and committed in one transaction (a
+    // failing batch is retried, then handled one message at a time by the runner: the handler
+    // sees a batch of one, so a poison message reaches the DLQ alone).
     return new BatchConsumerRunner(
       this.kafka,
-      { groupId, topics: [topic], fromBeginning: true, retries: this.options.retries, onCrash },
+      { groupId, topics: [topic], fromBeginning: true, retries: this.options.retries, onCrash, partitionsConsumedConcurrently: OWNER_PARTITIONS_CONCURRENTLY },
       async (messages) => {
-        for (const message of messages) await handle(message);
+        await handle(messages);
       },
     );
   }

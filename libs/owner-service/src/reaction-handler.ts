@@ -1,4 +1,5 @@
-import { type DomainCommand, type DomainEvent, parseEnvelope } from '@barplane/contracts';
+import { type DomainCommand, type DomainEvent, type Envelope, parseEnvelope } from '@barplane/contracts';
+import type { HostFacts } from '@barplane/domain';
 import { ConcurrencyError, type EventStore, type InboxClaim } from '@barplane/eventstore';
 import type { ConsumedMessage } from '@barplane/messaging';
 import { loadStream, toNewEvents } from './aggregate-stream';
@@ -6,6 +7,8 @@ import { type Cause, eventEnvelope, outboxMessageOf } from './envelopes';
 import { DEFAULT_FACTS_WAIT, type FactsSource, type FactsWaitOptions, withFreshFacts } from './facts-wait';
 import type { OwnerCounters } from './owner-counters';
 import type { OwnerDefinition, Reaction } from './owner-definition';
+import { BatchFacts, causeOf, StreamBatch } from './stream-batch';
+import { StreamCache } from './stream-cache';
 
 export type ReactionOutcome = 'applied' | 'noop' | 'skipped' | 'duplicate';
 
@@ -19,8 +22,13 @@ export interface ReactionHandlerDeps<C extends DomainCommand, E extends DomainEv
   inboxConsumer: string;
   facts?: FactsSource;
   isProcessed?: (claim: InboxClaim) => Promise<boolean>;
+  processedOf?: (consumer: string, messageIds: string[]) => Promise<Set<string>>;
   factsWait?: FactsWaitOptions;
   counters: OwnerCounters;
+  /** Folded streams shared with the owner's command handler; a private one if absent. */
+  cache?: StreamCache<S>;
+  /** Tries of a whole batch that lost a race before going one event at a time (default 3). */
+  batchAttempts?: number;
 }
 
 /**
@@ -30,9 +38,110 @@ export interface ReactionHandlerDeps<C extends DomainCommand, E extends DomainEv
  * A DomainError (after waiting for facts) throws: the event is retried, then dead-lettered.
  */
 export class ReactionHandler<C extends DomainCommand, E extends DomainEvent, S> {
-  constructor(private readonly deps: ReactionHandlerDeps<C, E, S>) {}
+  private readonly cache: StreamCache<S>;
 
+  constructor(private readonly deps: ReactionHandlerDeps<C, E, S>) {
+    this.cache = deps.cache ?? new StreamCache<S>();
+  }
+
+  /**
+   * A partition batch in one transaction, as CommandHandler.handleBatch: each event's derived
+   * commands decided in memory in order, then every event, outbox row and inbox claim written
+   * by EventStore.appendMany; a lost race re-reads and retries, then one event at a time. A
+   * message that is not an envelope, or a DomainError after waiting for facts, fails the batch
+   * (the consumer's one-at-a-time fallback then dead-letters that message alone).
+   */
+  async handleMessages(messages: readonly ConsumedMessage[]): Promise<ReactionOutcome[]> {
+    const envelopes = messages.map((message) => {
+      const envelope = parseEnvelope(message.value);
+      if (!envelope) throw new Error(`${message.topic}[${message.partition}]@${message.offset} is not an event envelope`);
+      return envelope;
+    });
+    const { store, definition, reaction, counters, inboxConsumer } = this.deps;
+    const { decider, identity } = definition;
+    const relevant = envelopes.filter((e) => reaction.eventTypes.includes(e.type));
+    if (relevant.length === 0) return envelopes.map(() => 'skipped');
+    const duplicates = new Set<string>();
+    for (let attempt = 1; attempt <= (this.deps.batchAttempts ?? 3); attempt++) {
+      const batch = new StreamBatch<C, E, S>(decider, this.deps.eventTopic);
+      const facts = this.deps.facts ? new BatchFacts(this.deps.facts) : undefined;
+      const unknown = [...new Set(relevant.map((e) => e.id))].filter((id) => !duplicates.has(id));
+      const [processed] = await Promise.all([
+        this.deps.processedOf && unknown.length > 0 ? this.deps.processedOf(inboxConsumer, unknown) : new Set<string>(),
+        batch.load(store, this.cache, relevant.map((e) => identity.streamPrefix + e.hostId)),
+        facts?.prefetch(relevant.map((e) => e.hostId)),
+      ]);
+      const outcomes = new Map<string, ReactionOutcome>();
+      for (const envelope of relevant) {
+        if (duplicates.has(envelope.id) || processed.has(envelope.id) || outcomes.has(envelope.id)) continue;
+        const streamId = identity.streamPrefix + envelope.hostId;
+        const stream = batch.stream(streamId);
+        let events: E[];
+        try {
+          events = await withFreshFacts(facts, envelope.hostId, (f) => this.decideAll(envelope, f, stream.state), this.deps.factsWait ?? DEFAULT_FACTS_WAIT);
+        } finally {
+          facts?.settle(envelope.hostId);
+        }
+        batch.claim(envelope.id);
+        if (events.length > 0) batch.append(streamId, identity.streamType, events, causeOf(envelope));
+        outcomes.set(envelope.id, events.length > 0 ? 'applied' : 'noop');
+      }
+      if (batch.claimed.length > 0) {
+        try {
+          const result = await store.appendMany(batch.input(inboxConsumer));
+          if (result.duplicate) {
+            for (const id of result.duplicates) duplicates.add(id);
+            continue;
+          }
+        } catch (error) {
+          if (!(error instanceof ConcurrencyError)) throw error;
+          this.cache.drop(batch.streamIds);
+          counters.raceRetries += 1;
+          continue;
+        }
+        batch.commitTo(this.cache);
+      }
+      const seen = new Set<string>();
+      const result = envelopes.map((envelope): ReactionOutcome => {
+        if (!reaction.eventTypes.includes(envelope.type)) return 'skipped';
+        const outcome = seen.has(envelope.id) ? undefined : outcomes.get(envelope.id);
+        seen.add(envelope.id);
+        return outcome ?? 'duplicate';
+      });
+      counters.duplicates += result.filter((o) => o === 'duplicate').length;
+      counters.reactions += result.filter((o) => o === 'applied').length;
+      counters.eventsAppended += batch.eventCount;
+      return result;
+    }
+    const result: ReactionOutcome[] = [];
+    for (const message of messages) result.push(await this.handleMessage(message));
+    return result;
+  }
+
+  /** The event's derived commands, each decided on the state the previous ones left. */
+  private decideAll(envelope: Envelope, facts: HostFacts | undefined, from: S): E[] {
+    const { decider } = this.deps.definition;
+    let state = from;
+    const all: E[] = [];
+    for (const command of this.deps.reaction.commandsFor(envelope, facts, state)) {
+      const decided = decider.decide(command, state, facts);
+      state = decided.reduce((s, event) => decider.evolve(s, event), state);
+      all.push(...decided);
+    }
+    return all;
+  }
+
+  /** One event in its own transaction (the batch path's fallback). */
   async handleMessage(message: ConsumedMessage): Promise<ReactionOutcome> {
+    const envelope = parseEnvelope(message.value);
+    try {
+      return await this.handleOne(message);
+    } finally {
+      if (envelope) this.cache.drop([this.deps.definition.identity.streamPrefix + envelope.hostId]);
+    }
+  }
+
+  private async handleOne(message: ConsumedMessage): Promise<ReactionOutcome> {
     const envelope = parseEnvelope(message.value);
     if (!envelope) throw new Error(`${message.topic}[${message.partition}]@${message.offset} is not an event envelope`);
     const { store, definition, reaction, counters } = this.deps;

@@ -33,3 +33,24 @@ export async function writeOutbox(em: EntityManager, schema: string, messages: O
   }
   await runSql(em, `SELECT pg_notify($1, '')`, [outboxChannel(schema)]);
 }
+
+/**
+ * writeOutbox for a batch: every row in one INSERT ... SELECT over the array WITH ORDINALITY,
+ * ORDER BY the ordinal, with the NOTIFY in the same statement. The identity default is evaluated
+ * above the sort, so ids (publication order) follow the array.
+ */
+export async function writeOutboxMany(em: EntityManager, schema: string, messages: OutboxMessage[]): Promise<void> {
+  if (messages.length === 0) return;
+  const rows = messages.map((m) => ({ messageId: m.messageId, topic: m.topic, key: m.key, headers: m.headers ?? {}, payload: m.payload ?? null }));
+  await runSql(
+    em,
+    `WITH inserted AS (
+       INSERT INTO ${qualified(schema, 'outbox')} (message_id, topic, message_key, headers, payload)
+       SELECT (x->>'messageId')::uuid, x->>'topic', x->>'key', x->'headers', x->'payload'
+       FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS t(x, ord) ORDER BY ord
+       RETURNING 1
+     )
+     SELECT pg_notify($2, '') FROM (SELECT count(*) FROM inserted) AS n`,
+    [jsonParam(rows, 'batch outbox'), outboxChannel(schema)],
+  );
+}
