@@ -1,12 +1,15 @@
 import { validateSync } from 'class-validator';
 import { GuestCommand, HostRegistryCommand, Problem, VfioCommand } from '@barplane/domain';
 import { instantiate } from '../validation/instantiate';
+import { cacheValidationMetadata } from '../validation/metadata-cache';
 import { u64 } from '../validation/is-u64.decorator';
 import { validationProblems } from '../validation/validation-problems';
 import { canonicalBdf, functionFromDto, hostFromDto } from '../scenario/scenario-from-dto';
 import { AssignPeDto, CreateVmDto, ProgramGuestBarDto, ReleasePeDto } from './guest-commands.dto';
 import { ImportTopologyDto, RegisterHostDto, RelocateBarDto, RemoveFunctionDto, SetAlignmentOverrideDto } from './host-commands.dto';
 import { FunctionRefDto } from './vfio-commands.dto';
+
+cacheValidationMetadata();
 
 export type DomainCommand = HostRegistryCommand | VfioCommand | GuestCommand;
 export type CommandType = DomainCommand['type'];

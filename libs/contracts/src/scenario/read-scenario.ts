@@ -1,4 +1,5 @@
 import { instantiate } from '../validation/instantiate';
+import { cacheValidationMetadata } from '../validation/metadata-cache';
 import { validateSync } from 'class-validator';
 import { Problem, Scenario, scenarioProblems } from '@barplane/domain';
 import { parseExactJson } from '../validation/exact-json';
@@ -7,6 +8,8 @@ import { ScenarioDto } from './scenario.dto';
 import { scenarioFromDto } from './scenario-from-dto';
 
 export type ScenarioRead = { ok: true; scenario: Scenario } | { ok: false; problems: Problem[] };
+
+cacheValidationMetadata();
 
 /** Validates a parsed scenario body: shape (DTOs) first, then the rules that span fields. */
 export function scenarioFromJson(body: unknown, inexact: readonly Problem[] = []): ScenarioRead {
