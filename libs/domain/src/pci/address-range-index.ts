@@ -14,7 +14,8 @@ export class AddressRangeIndex<T> {
   private readonly maxEnd: bigint[];
 
   constructor(ranges: Iterable<OwnedRange<T>>) {
-    this.ranges = [...ranges].filter((r) => r.end > r.start);
+    this.ranges = [];
+    for (const r of ranges) if (r.end > r.start) this.ranges.push(r);
     this.ranges.sort((x, y) => (x.start < y.start ? -1 : x.start > y.start ? 1 : 0));
     this.maxEnd = [];
     let max = 0n;

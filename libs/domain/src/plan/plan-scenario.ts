@@ -32,9 +32,9 @@ export function planScenario(scenario: Scenario): Plan {
   const { host, vm } = scenario;
   const P = host.pageSize;
   const pes = inDecisionOrder(scenario.pes);
-  const mmio = mmioIndex(pes, host.reservedRanges);
-  const guest = vm ? guestContext(vm, pes, host.pageSize, host.kernel) : undefined;
+  const mmio = mmioIndex(pes, host.reservedRanges, P, host.kernel);
   const assigned = new Set(vm?.assignedPes ?? []);
+  const guest = vm ? guestContext(vm, pes, assigned, host.pageSize, host.kernel) : undefined;
 
   const relocations = new Map<PciFunction, ReturnType<typeof msixRelocationAdvice>>();
   const relocation = (fn: PciFunction) => {
@@ -121,23 +121,34 @@ function sortedCopy<T>(items: readonly T[], compare: (a: T, b: T) => number): re
   return items;
 }
 
-/** Every MMIO resource of the host: mem and rom BARs of size > 0, and reserved ranges. */
-function mmioIndex(pes: readonly Pe[], reserved: Scenario['host']['reservedRanges']): AddressRangeIndex<Bar | null> {
+/**
+ * The MMIO resources the page-remainder rule can meet: only the pages of page-aligned
+ * sub-page BARs are ever asked about, and host BARs never overlap, so a BAR matters only if
+ * it starts or ends in such a page (reserved ranges, unchecked against BARs, always count).
+ */
+function mmioIndex(pes: readonly Pe[], reserved: Scenario['host']['reservedRanges'], P: bigint, kernel: Scenario['host']['kernel']): AddressRangeIndex<Bar | null> {
+  const asked = new Set<bigint>();
+  if (kernel.subPageMmap) {
+    for (const pe of pes) for (const fn of pe.functions) for (const bar of fn.bars) {
+      if (isMmio(bar.kind) && bar.kind !== 'rom' && bar.size > 0n && bar.size < P && bar.address % P === 0n) asked.add(bar.address / P);
+    }
+  }
   const ranges: OwnedRange<Bar | null>[] = [];
-  for (const pe of pes) {
-    for (const fn of pe.functions) {
-      for (const bar of fn.bars) {
-        if (isMmio(bar.kind) && bar.size > 0n) ranges.push({ start: bar.address, end: bar.address + bar.size, owner: bar });
-      }
+  if (asked.size > 0) {
+    for (const pe of pes) for (const fn of pe.functions) for (const bar of fn.bars) {
+      if (!isMmio(bar.kind) || bar.size === 0n) continue;
+      const end = bar.address + bar.size;
+      if (asked.has(bar.address / P) || asked.has((end - 1n) / P)) ranges.push({ start: bar.address, end, owner: bar });
     }
   }
   for (const r of reserved) ranges.push({ start: r.start, end: r.end, owner: null });
   return new AddressRangeIndex(ranges);
 }
 
-function guestContext(vm: Vm, pes: readonly Pe[], pageSize: bigint, kernel: Scenario['host']['kernel']): GuestMappingContext {
+function guestContext(vm: Vm, pes: readonly Pe[], assigned: ReadonlySet<string>, pageSize: bigint, kernel: Scenario['host']['kernel']): GuestMappingContext {
+  // Guest BARs belong to functions of assigned PEs (scenario rules), so only those are looked up.
   const functions = new Map<string, PciFunction>();
-  for (const pe of pes) for (const fn of pe.functions) functions.set(fn.bdf, fn);
+  for (const pe of pes) if (assigned.has(pe.id)) for (const fn of pe.functions) functions.set(fn.bdf, fn);
   const guestAddress = new Map<Bar, bigint>();
   const ranges: OwnedRange<Bar>[] = [];
   for (const g of vm.guestBars) {
