@@ -65,7 +65,7 @@ export class HostProjector {
   }
 
   private async recordAnswer(em: EntityManager, e: Envelope): Promise<void> {
-    const status = e.type === 'CommandApplied' ? 'applied' : e.type === 'CommandRejected' ? 'rejected' : 'conflict';
+    const status = answerStatus(e.type);
     await runSql(
       em,
       `INSERT INTO ${this.t('command_status')} (command_id, host_id, status, answer) VALUES ($1, $2, $3, $4::jsonb)
@@ -173,7 +173,12 @@ export class HostProjector {
   }
 }
 
-function decisionMessage(topic: string, cause: Envelope, record: AuditRecord, hash: string): OutboxMessage {
+/** The command_status.status of an answer type. */
+export function answerStatus(type: string): string {
+  return type === 'CommandApplied' ? 'applied' : type === 'CommandRejected' ? 'rejected' : 'conflict';
+}
+
+export function decisionMessage(topic: string, cause: Envelope, record: AuditRecord, hash: string): OutboxMessage {
   // Derived from the record's hash, so a rebuild that republishes names each decision alike.
   const id = derivedId(hash);
   const envelope: Envelope = {

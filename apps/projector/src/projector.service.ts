@@ -2,13 +2,17 @@ import { parseEnvelope } from '@barplane/contracts';
 import { OutboxRelay, createDataSource, migrateEventStore } from '@barplane/eventstore';
 import { BatchConsumerRunner, MessagePublisher, ensureTopics, kafkaFromEnv } from '@barplane/messaging';
 import { DataSource } from 'typeorm';
-import { HostProjector } from './host-projector';
+import { BatchItem, BatchProjector } from './batch-projector';
 import { ProjectorConfig, projectorNames } from './projector-config';
 import { projectorTablesMigration } from './projector-tables.migration';
 
+const PARTITIONS_CONCURRENTLY = 3;
+const RELAY_BATCH = 1000;
+
 /**
- * The projector process: consumes the owners' event topics, applies each event to its host
- * (HostProjector), and publishes DecisionChanged through its own outbox and relay.
+ * The projector process: consumes the owners' event topics, applies each partition batch in one
+ * transaction (BatchProjector: the same effects as HostProjector on each event in turn), and
+ * publishes DecisionChanged through its own outbox and relay.
  */
 export class ProjectorService {
   readonly names: ReturnType<typeof projectorNames>;
@@ -33,17 +37,26 @@ export class ProjectorService {
     const publisher = this.publisher;
     this.relay = new OutboxRelay(this.db, {
       schema,
+      // A partition batch writes two outbox rows per event: publish them in as few round trips.
+      batchSize: RELAY_BATCH,
       publish: (messages) => publisher.publish(messages.map((m) => ({ topic: m.topic, key: m.key, value: JSON.stringify(m.payload), headers: m.headers }))),
     });
     this.relay.start();
-    const projector = new HostProjector(this.db, schema, decisionsTopic, appliedTopic);
-    this.consumer = new BatchConsumerRunner(kafka, { groupId: group, topics: factTopics, fromBeginning: true }, async (messages) => {
-      for (const m of messages) {
+    const projector = new BatchProjector(this.db, schema, decisionsTopic, appliedTopic);
+    // Partitions in parallel (each still in offset order): one partition's transaction overlaps
+    // another's CPU work. Partitions sharing a host (pe.events and guest.events, same key) take
+    // the host's lock in turn (BatchProjector).
+    const options = { groupId: group, topics: factTopics, fromBeginning: true, partitionsConsumedConcurrently: PARTITIONS_CONCURRENTLY };
+    this.consumer = new BatchConsumerRunner(kafka, options, async (messages) => {
+      // A message that is not an envelope fails the batch; the runner then retries the messages
+      // one by one and dead-letters only that one.
+      const items: BatchItem[] = messages.map((m) => {
         const envelope = parseEnvelope(m.value);
         if (!envelope) throw new Error(`not an envelope at ${m.topic}/${m.partition}/${m.offset}`);
-        await projector.apply(envelope, { topic: this.names.topicName(m.topic), partition: m.partition, offset: m.offset });
-        this.applied++;
-      }
+        return { envelope, source: { topic: this.names.topicName(m.topic), partition: m.partition, offset: m.offset } };
+      });
+      await projector.applyBatch(items);
+      this.applied += items.length;
     });
     await this.consumer.start();
   }

@@ -2,7 +2,7 @@ import { Envelope, parseEnvelope } from '@barplane/contracts';
 import { OutboxRelay, runSql } from '@barplane/eventstore';
 import { ConsumedMessage, MessagePublisher, MessagingClient, readTopics } from '@barplane/messaging';
 import { DataSource } from 'typeorm';
-import { HostProjector } from './host-projector';
+import { BatchProjector } from './batch-projector';
 import { projectorNames } from './projector-config';
 import { PROJECTOR_READ_TABLES } from './projector-tables.migration';
 
@@ -31,15 +31,23 @@ export async function rebuildProjector(
   const messages = await readTopics(kafka, names.factTopics);
   const applied = (await readTopics(kafka, [names.appliedTopic])).map((m) => JSON.parse(m.value) as { eventId: string });
   const ordered = replayOrder(messages, applied.map((a) => a.eventId), names.topicName);
-  const projector = new HostProjector(db, names.schema, names.decisionsTopic, names.appliedTopic);
+  // In chunks of the replay order, each in one transaction: the same effects as one at a time.
+  const projector = new BatchProjector(db, names.schema, names.decisionsTopic, names.appliedTopic);
   let done = 0;
-  for (const { envelope, message } of ordered) {
-    await projector.apply(envelope, { topic: names.topicName(message.topic), partition: message.partition, offset: message.offset }, { publish: false });
-    done++;
-    if (done % 100 === 0 || done === ordered.length) onProgress({ applied: done, total: ordered.length });
+  for (let i = 0; i < ordered.length; i += REBUILD_CHUNK) {
+    const chunk = ordered.slice(i, i + REBUILD_CHUNK);
+    await projector.applyBatch(
+      chunk.map(({ envelope, message }) => ({ envelope, source: { topic: names.topicName(message.topic), partition: message.partition, offset: message.offset } })),
+      { publish: false },
+    );
+    const before = done;
+    done += chunk.length;
+    if (Math.floor(done / 100) > Math.floor(before / 100) || done === ordered.length) onProgress({ applied: done, total: ordered.length });
   }
   return { applied: done, total: ordered.length };
 }
+
+const REBUILD_CHUNK = 500;
 
 const TOPIC_RANK: Record<string, number> = { 'pe.events': 0, 'guest.events': 1, 'vfio.events': 2 };
 

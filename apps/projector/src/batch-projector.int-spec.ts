@@ -1,0 +1,168 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DomainEvent, Envelope, SCHEMA_VERSION, encodeEventData, readScenario } from '@barplane/contracts';
+import { ChainedRecord, Scenario, verifyChain } from '@barplane/domain';
+import { createDataSource, migrateEventStore } from '@barplane/eventstore';
+import { DataSource } from 'typeorm';
+import { BatchItem, BatchProjector } from './batch-projector';
+import { HostProjector, Source } from './host-projector';
+import { projectorTablesMigration } from './projector-tables.migration';
+
+// The batch path against one-at-a-time (HostProjector.apply) on a second schema: the same
+// envelopes, with duplicates, answers and several hosts interleaved, must leave exactly the same
+// rows: audit records and hashes, decisions, projections, snapshots, outbox order, answers.
+jest.setTimeout(60_000);
+const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/barplane';
+const run = `t${randomUUID().slice(0, 8)}`;
+const REF = `${run}_ref_projector`;
+const BATCH = `${run}_batch_projector`;
+const example = (name: string): Scenario => {
+  const read = readScenario(readFileSync(join(__dirname, '..', '..', '..', 'test', 'fixtures', 'examples', name), 'utf8'));
+  if (!read.ok) throw new Error(name);
+  return read.scenario;
+};
+
+let db: DataSource;
+const items: BatchItem[] = [];
+let offset = 0;
+let version = 0;
+
+function push(topic: string, envelope: Envelope): BatchItem {
+  const item = { envelope, source: { topic, partition: 1, offset: String(offset++) } satisfies Source };
+  items.push(item);
+  return item;
+}
+
+function fact(topic: string, hostId: string, event: DomainEvent): BatchItem {
+  version++;
+  return push(topic, {
+    id: randomUUID(),
+    type: event.type,
+    schemaVersion: SCHEMA_VERSION,
+    hostId,
+    streamId: `${topic}-${hostId}`,
+    streamVersion: String(version),
+    occurredAt: new Date(Date.UTC(2026, 10, 25, 12, 0, version)).toISOString(),
+    correlationId: randomUUID(),
+    principal: 'provisioner:test',
+    data: encodeEventData(event),
+  });
+}
+
+function answer(topic: string, hostId: string, type: 'CommandApplied' | 'CommandRejected', commandId: string): BatchItem {
+  const data =
+    type === 'CommandApplied'
+      ? { commandId, commandType: 'ProgramGuestBar', streamId: `guests-${hostId}`, streamVersion: String(version), eventIds: [] }
+      : { commandId, commandType: 'AssignPe', code: 'CONFLICT', message: 'taken', problems: [] };
+  return push(topic, { id: randomUUID(), type, schemaVersion: SCHEMA_VERSION, hostId, correlationId: commandId, causationId: commandId, principal: 'operator:test', data });
+}
+
+function redeliver(item: BatchItem): void {
+  items.push({ envelope: item.envelope, source: { ...item.source, offset: String(offset++) } });
+}
+
+beforeAll(async () => {
+  db = await createDataSource({ url: databaseUrl, schema: REF }).initialize();
+  for (const schema of [REF, BATCH]) await migrateEventStore(db, schema, [projectorTablesMigration(schema)]);
+
+  const hosts = [
+    { s: example('11-guest-page-shared.json'), id: `h1-${run}` },
+    { s: example('03-guest-subpage-unaligned.json'), id: `h2-${run}` },
+    { s: example('04-three-functions-one-page.json'), id: `h3-${run}` },
+  ];
+  for (const { s, id } of hosts) fact('pe.events', id, { type: 'HostRegistered', data: { host: { ...s.host, id } } });
+  for (const { s, id } of hosts) fact('pe.events', id, { type: 'TopologyImported', data: { pes: s.pes, added: [], removed: [], changed: [] } });
+  answer('pe.events', hosts[2].id, 'CommandApplied', 'cmd-topology');
+  for (const { s, id } of hosts.slice(0, 2)) {
+    const vm = { ...s.vm!, assignedPes: [], guestBars: [] };
+    fact('guest.events', id, { type: 'VmCreated', data: { vm } });
+    fact('guest.events', id, { type: 'PeAssigned', data: { vmId: vm.id, peId: s.pes[0].id, functions: s.pes[0].functions.map((f) => f.bdf) } });
+  }
+  const dup = items[items.length - 1];
+  redeliver(dup); // within the first batch
+  for (const { s, id } of hosts.slice(0, 2)) {
+    for (const g of s.vm!.guestBars) {
+      fact('guest.events', id, { type: 'GuestBarProgrammed', data: { vmId: s.vm!.id, ...g } });
+      answer('guest.events', id, 'CommandApplied', `cmd-${id}-${g.bdf}`);
+    }
+  }
+  answer('guest.events', hosts[0].id, 'CommandRejected', 'cmd-rejected');
+  const h2 = hosts[1];
+  const flip = fact('guest.events', h2.id, { type: 'GuestBarProgrammed', data: { vmId: h2.s.vm!.id, bdf: h2.s.vm!.guestBars[0].bdf, index: 0, address: 0x80010000n } });
+  answer('guest.events', h2.id, 'CommandApplied', 'cmd-flip');
+  answer('guest.events', h2.id, 'CommandApplied', 'cmd-flip'); // the same command answered twice: last wins
+  fact('guest.events', h2.id, { type: 'GuestBarProgrammed', data: { vmId: h2.s.vm!.id, bdf: h2.s.vm!.guestBars[0].bdf, index: 0, address: 0x80011000n } });
+  redeliver(flip); // a later batch sees an event of an earlier one again
+  fact('guest.events', hosts[0].id, { type: 'PeReleased', data: { vmId: hosts[0].s.vm!.id, peId: hosts[0].s.pes[0].id } });
+  fact('pe.events', hosts[2].id, { type: 'FunctionRemoved', data: { bdf: '0000:01:00.2', peId: '0000:01' } });
+  answer('pe.events', hosts[2].id, 'CommandApplied', 'cmd-remove');
+});
+
+afterAll(async () => {
+  if (db?.isInitialized) {
+    for (const schema of [REF, BATCH]) await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await db.destroy();
+  }
+});
+
+async function dump(schema: string) {
+  const q = (sql: string) => db.query(sql.replaceAll('$S', `"${schema}"`)) as Promise<Record<string, unknown>[]>;
+  return {
+    audit: await q(`SELECT host_id, seq, record, prev_hash, hash, source_topic, source_partition, source_offset FROM $S.audit_records ORDER BY host_id, seq`),
+    decisions: await q(`SELECT host_id, subject_key, subject, vm_id, outcome, audit_seq FROM $S.decisions ORDER BY host_id, subject_key`),
+    projections: await q(`SELECT host_id, state FROM $S.host_projections ORDER BY host_id`),
+    snapshots: await q(`SELECT hash, scenario FROM $S.fact_snapshots ORDER BY hash`),
+    outbox: await q(`SELECT message_id, topic, message_key, headers, payload FROM $S.outbox ORDER BY id`),
+    answers: await q(`SELECT command_id, host_id, status, answer FROM $S.command_status ORDER BY command_id`),
+    inbox: await q(`SELECT consumer, message_id FROM $S.inbox ORDER BY message_id`),
+  };
+}
+
+async function listen(channel: string): Promise<{ got: string[]; stop: () => Promise<void> }> {
+  const runner = db.createQueryRunner();
+  const client = (await runner.connect()) as { on(event: 'notification', f: (n: { channel: string; payload?: string }) => void): void };
+  const got: string[] = [];
+  client.on('notification', (n) => n.channel === channel && got.push(n.payload ?? ''));
+  await runner.query(`LISTEN "${channel}"`);
+  return {
+    got,
+    stop: async () => {
+      await runner.query(`UNLISTEN "${channel}"`);
+      await runner.release();
+    },
+  };
+}
+
+describe('BatchProjector', () => {
+  it('leaves exactly the rows one-at-a-time processing leaves, in batches with duplicates, answers and several hosts', async () => {
+    const one = new HostProjector(db, REF, 'decisions.events', 'projector.applied');
+    for (const { envelope, source } of items) await one.apply(envelope, source);
+
+    const notes = await listen(`${BATCH}_commands`);
+    const batch = new BatchProjector(db, BATCH, 'decisions.events', 'projector.applied');
+    const cut = 12;
+    const first = await batch.applyBatch(items.slice(0, cut));
+    const second = await batch.applyBatch(items.slice(cut));
+    const again = await batch.applyBatch(items); // all redelivered: nothing changes
+    expect(first.duplicates).toBe(1);
+    expect(second.duplicates).toBe(1);
+    expect(again).toEqual({ applied: 0, duplicates: items.length, changes: 0 });
+
+    const ref = await dump(REF);
+    const got = await dump(BATCH);
+    expect(ref.audit.length).toBeGreaterThan(10);
+    expect(ref.audit.some((r) => (r.record as { outcome: unknown }).outcome === null)).toBe(true); // a removal
+    expect(ref.answers.find((a) => a.command_id === 'cmd-rejected')?.status).toBe('rejected');
+    expect(got).toEqual(ref);
+    expect(first.changes + second.changes).toBe(ref.audit.length);
+    for (const hostId of new Set(got.audit.map((r) => r.host_id as string))) {
+      const chain = got.audit.filter((r) => r.host_id === hostId).map((r) => ({ record: r.record, prevHash: r.prev_hash, hash: r.hash }) as ChainedRecord);
+      expect(verifyChain(chain)).toEqual({ ok: true, records: chain.length });
+    }
+
+    await new Promise((r) => setTimeout(r, 200));
+    await notes.stop();
+    expect(new Set(notes.got)).toEqual(new Set(ref.answers.map((a) => a.command_id)));
+  });
+});

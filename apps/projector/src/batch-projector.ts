@@ -1,0 +1,350 @@
+import { DataSource, EntityManager } from 'typeorm';
+import {
+  AuditRecord,
+  DecisionSubject,
+  GENESIS_HASH,
+  HostProjection,
+  RULE_SET,
+  SubjectDecision,
+  applyFact,
+  auditFacts,
+  chainHash,
+  hostDecisions,
+  initialHostProjection,
+  scenarioHash,
+  scenarioToJson,
+} from '@barplane/domain';
+import { Envelope, decodeEvent, isAnswer, projectionFromJson, projectionToJson } from '@barplane/contracts';
+import { OutboxMessage, outboxChannel, runSql } from '@barplane/eventstore';
+import { StoredDecision, decisionChanges } from './decision-changes';
+import { derivedId } from './derived-id';
+import { Source, answerStatus, decisionMessage } from './host-projector';
+
+export interface BatchItem {
+  readonly envelope: Envelope;
+  readonly source: Source;
+}
+
+export interface BatchResult {
+  /** Envelopes applied (facts and answers), duplicates not counted. */
+  readonly applied: number;
+  /** Already in the inbox, or repeated within the batch. */
+  readonly duplicates: number;
+  /** Decision changes (= audit records written). */
+  readonly changes: number;
+}
+
+/** One host as the batch sees it: loaded once, folded in memory, written once. */
+interface HostWork {
+  state: HostProjection;
+  readonly decisions: Map<string, StoredDecision & { auditSeq: number }>;
+  seq: number;
+  prevHash: string;
+  /** Subject keys whose decision row must be written (upserted or deleted) at the end. */
+  readonly touched: Set<string>;
+}
+
+interface AuditRow {
+  hostId: string;
+  seq: number;
+  record: string;
+  prevHash: string;
+  hash: string;
+  source: Source;
+}
+
+/**
+ * Applies a run of envelopes (one Kafka partition batch, or a chunk of a rebuild) in one
+ * transaction, with exactly the effects HostProjector.apply has when run on each in turn: the
+ * inbox claims (a duplicate, in the inbox or earlier in the batch, changes nothing), each host's
+ * projection folded event by event with its decisions compared after every event (so the audit
+ * records, their hashes and the DecisionChanged messages are those of one-at-a-time), the
+ * applied-order log in the same outbox order, and the command answers with their NOTIFYs.
+ *
+ * Reads and writes are set-based: a fixed dozen statements per batch whatever its size.
+ * Hosts are locked (advisory, transaction-scoped, in sorted order, so that partitions consumed
+ * concurrently that share a host serialise instead of deadlocking) before their rows are read.
+ */
+export class BatchProjector {
+  private outboxSequence?: string;
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly schema: string,
+    private readonly decisionsTopic: string,
+    private readonly appliedTopic: string,
+    private readonly consumer = 'projector',
+  ) {}
+
+  private t(table: string): string {
+    return `"${this.schema}"."${table}"`;
+  }
+
+  applyBatch(items: readonly BatchItem[], opts: { publish?: boolean } = {}): Promise<BatchResult> {
+    const publish = opts.publish ?? true;
+    // A message repeated within the batch counts once: its first occurrence, as one at a time.
+    const seen = new Set<string>();
+    const unique = items.filter((i) => !seen.has(i.envelope.id) && seen.add(i.envelope.id));
+    if (unique.length === 0) return Promise.resolve({ applied: 0, duplicates: items.length, changes: 0 });
+    return this.db.transaction((em) => this.run(em, unique, items.length, publish));
+  }
+
+  private async run(em: EntityManager, unique: readonly BatchItem[], total: number, publish: boolean): Promise<BatchResult> {
+    const claimed = await this.claim(em, unique.map((i) => i.envelope.id));
+    const work = unique.filter((i) => claimed.has(i.envelope.id));
+    const duplicates = total - work.length;
+    if (work.length === 0) return { applied: 0, duplicates, changes: 0 };
+
+    const hostIds = [...new Set(work.filter((i) => !isAnswer(i.envelope.type)).map((i) => i.envelope.hostId))].sort();
+    const hosts = await this.loadHosts(em, hostIds);
+
+    const audit: AuditRow[] = [];
+    const snapshots = new Map<string, string>();
+    const outbox: OutboxMessage[] = [];
+    const answers = new Map<string, { hostId: string; status: string; answer: string }>();
+    const notify: string[] = [];
+    for (const { envelope: e, source } of work) {
+      if (isAnswer(e.type)) {
+        const commandId = String(e.data.commandId);
+        answers.delete(commandId); // last one wins, as successive upserts would
+        answers.set(commandId, { hostId: e.hostId, status: answerStatus(e.type), answer: JSON.stringify(e) });
+        notify.push(commandId);
+        continue;
+      }
+      const host = hosts.get(e.hostId)!;
+      host.state = applyFact(host.state, decodeEvent(e.type, e.data));
+      const changes = decisionChanges(hostDecisions(host.state), host.decisions);
+      const eventSnapshots = new Map<SubjectDecision['scenario'], string>();
+      for (const change of changes) {
+        const next = change.next;
+        let snapshot: string | null = null;
+        if (next) {
+          snapshot = eventSnapshots.get(next.scenario) ?? null;
+          if (!snapshot) {
+            snapshot = scenarioHash(next);
+            eventSnapshots.set(next.scenario, snapshot);
+            if (!snapshots.has(snapshot)) snapshots.set(snapshot, JSON.stringify(scenarioToJson(next.scenario)));
+          }
+        }
+        host.seq += 1;
+        const record: AuditRecord = {
+          hostId: e.hostId,
+          seq: host.seq,
+          subject: next ? next.subject : change.previous!.subject,
+          vmId: next ? next.vmId : null,
+          outcome: next ? next.outcome : null,
+          previous: change.previous ? change.previous.outcome : null,
+          facts: next ? auditFacts(next, snapshot!) : { removed: true },
+          ruleSet: RULE_SET,
+          causes: [e.id],
+          correlationId: e.correlationId ?? null,
+          principal: e.principal ?? null,
+        };
+        const hash = chainHash(host.prevHash, record);
+        audit.push({ hostId: e.hostId, seq: host.seq, record: JSON.stringify(record), prevHash: host.prevHash, hash, source });
+        if (next) {
+          // Kept as the database would give it back (JSON), for the next event's comparison and
+          // its audit record's `previous`, exactly as one-at-a-time reads it.
+          host.decisions.set(change.key, {
+            key: change.key,
+            subject: jsonCopy(next.subject),
+            vmId: next.vmId,
+            outcome: jsonCopy(next.outcome),
+            auditSeq: host.seq,
+          });
+        } else {
+          host.decisions.delete(change.key);
+        }
+        host.touched.add(change.key);
+        if (publish) outbox.push(decisionMessage(this.decisionsTopic, e, record, hash));
+        host.prevHash = hash;
+      }
+      // The applied-order log entry follows the event's decisions, as in HostProjector.
+      if (publish) {
+        const entry = { hostId: e.hostId, eventId: e.id, topic: source.topic, partition: source.partition, offset: source.offset };
+        outbox.push({ messageId: derivedId(`applied:${e.id}`), topic: this.appliedTopic, key: e.hostId, payload: entry });
+      }
+    }
+
+    await this.writeHosts(em, hosts);
+    await this.writeSnapshots(em, snapshots);
+    await this.writeAudit(em, audit);
+    await this.writeDecisions(em, hosts);
+    await this.writeOutbox(em, outbox);
+    await this.writeAnswers(em, answers, notify);
+    return { applied: work.length, duplicates, changes: audit.length };
+  }
+
+  private async claim(em: EntityManager, ids: string[]): Promise<Set<string>> {
+    const { rows } = await runSql<{ message_id: string }>(
+      em,
+      `INSERT INTO ${this.t('inbox')} (consumer, message_id) SELECT $1, id FROM unnest($2::text[]) AS id
+       ON CONFLICT DO NOTHING RETURNING message_id`,
+      [this.consumer, ids],
+    );
+    return new Set(rows.map((r) => r.message_id));
+  }
+
+  private async loadHosts(em: EntityManager, hostIds: string[]): Promise<Map<string, HostWork>> {
+    const hosts = new Map<string, HostWork>();
+    if (hostIds.length === 0) return hosts;
+    // Sorted: two transactions sharing hosts take their locks in the same order.
+    await runSql(em, `SELECT pg_advisory_xact_lock(hashtextextended($1 || h, 0)) FROM unnest($2::text[]) AS h`, [`${this.schema}.host:`, hostIds]);
+    const states = await runSql<{ host_id: string; state: Record<string, unknown> }>(
+      em,
+      `SELECT host_id, state FROM ${this.t('host_projections')} WHERE host_id = ANY($1::text[]) ORDER BY host_id FOR UPDATE`,
+      [hostIds],
+    );
+    const decisions = await runSql<{ host_id: string; subject_key: string; subject: DecisionSubject; vm_id: string | null; outcome: Record<string, unknown>; audit_seq: number }>(
+      em,
+      `SELECT host_id, subject_key, subject, vm_id, outcome, audit_seq FROM ${this.t('decisions')} WHERE host_id = ANY($1::text[])`,
+      [hostIds],
+    );
+    const heads = await runSql<{ host_id: string; seq: number; hash: string }>(
+      em,
+      `SELECT h AS host_id, a.seq, a.hash FROM unnest($1::text[]) AS h
+       CROSS JOIN LATERAL (SELECT seq, hash FROM ${this.t('audit_records')} WHERE host_id = h ORDER BY seq DESC LIMIT 1) a`,
+      [hostIds],
+    );
+    for (const hostId of hostIds) {
+      hosts.set(hostId, { state: initialHostProjection(hostId), decisions: new Map(), seq: 0, prevHash: GENESIS_HASH, touched: new Set() });
+    }
+    for (const r of states.rows) hosts.get(r.host_id)!.state = projectionFromJson(r.state);
+    for (const r of decisions.rows) {
+      hosts.get(r.host_id)!.decisions.set(r.subject_key, { key: r.subject_key, subject: r.subject, vmId: r.vm_id, outcome: r.outcome, auditSeq: Number(r.audit_seq) });
+    }
+    for (const r of heads.rows) {
+      const host = hosts.get(r.host_id)!;
+      host.seq = Number(r.seq);
+      host.prevHash = r.hash;
+    }
+    return hosts;
+  }
+
+  private async writeHosts(em: EntityManager, hosts: Map<string, HostWork>): Promise<void> {
+    if (hosts.size === 0) return;
+    const ids = [...hosts.keys()];
+    await runSql(
+      em,
+      `INSERT INTO ${this.t('host_projections')} (host_id, state) SELECT * FROM unnest($1::text[], $2::jsonb[])
+       ON CONFLICT (host_id) DO UPDATE SET state = EXCLUDED.state, updated_at = now()`,
+      [ids, ids.map((id) => JSON.stringify(projectionToJson(hosts.get(id)!.state)))],
+    );
+  }
+
+  private async writeSnapshots(em: EntityManager, snapshots: Map<string, string>): Promise<void> {
+    if (snapshots.size === 0) return;
+    // Shared between hosts: sorted, so concurrent batches inserting the same ones cannot deadlock.
+    const hashes = [...snapshots.keys()].sort();
+    await runSql(
+      em,
+      `INSERT INTO ${this.t('fact_snapshots')} (hash, scenario) SELECT * FROM unnest($1::text[], $2::jsonb[]) ON CONFLICT DO NOTHING`,
+      [hashes, hashes.map((h) => snapshots.get(h)!)],
+    );
+  }
+
+  private async writeAudit(em: EntityManager, audit: AuditRow[]): Promise<void> {
+    if (audit.length === 0) return;
+    await runSql(
+      em,
+      `INSERT INTO ${this.t('audit_records')} (host_id, seq, record, prev_hash, hash, source_topic, source_partition, source_offset)
+       SELECT * FROM unnest($1::text[], $2::int[], $3::jsonb[], $4::text[], $5::text[], $6::text[], $7::int[], $8::text[])`,
+      [
+        audit.map((a) => a.hostId),
+        audit.map((a) => a.seq),
+        audit.map((a) => a.record),
+        audit.map((a) => a.prevHash),
+        audit.map((a) => a.hash),
+        audit.map((a) => a.source.topic),
+        audit.map((a) => a.source.partition),
+        audit.map((a) => a.source.offset),
+      ],
+    );
+  }
+
+  /** Each touched decision once, as it stands after the batch: upserted, or deleted if gone. */
+  private async writeDecisions(em: EntityManager, hosts: Map<string, HostWork>): Promise<void> {
+    const up: (StoredDecision & { hostId: string; auditSeq: number })[] = [];
+    const gone: { hostId: string; key: string }[] = [];
+    for (const [hostId, host] of hosts) {
+      for (const key of host.touched) {
+        const d = host.decisions.get(key);
+        if (d) up.push({ ...d, hostId });
+        else gone.push({ hostId, key });
+      }
+    }
+    if (up.length) {
+      await runSql(
+        em,
+        `INSERT INTO ${this.t('decisions')} (host_id, subject_key, subject, vm_id, outcome, audit_seq)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::text[], $5::jsonb[], $6::int[])
+         ON CONFLICT (host_id, subject_key) DO UPDATE SET subject = EXCLUDED.subject, vm_id = EXCLUDED.vm_id, outcome = EXCLUDED.outcome,
+           audit_seq = EXCLUDED.audit_seq, decided_at = now()`,
+        [
+          up.map((d) => d.hostId),
+          up.map((d) => d.key),
+          up.map((d) => JSON.stringify(d.subject)),
+          up.map((d) => d.vmId),
+          up.map((d) => JSON.stringify(d.outcome)),
+          up.map((d) => d.auditSeq),
+        ],
+      );
+    }
+    if (gone.length) {
+      await runSql(
+        em,
+        `DELETE FROM ${this.t('decisions')} d USING unnest($1::text[], $2::text[]) AS g(host_id, subject_key)
+         WHERE d.host_id = g.host_id AND d.subject_key = g.subject_key`,
+        [gone.map((g) => g.hostId), gone.map((g) => g.key)],
+      );
+    }
+  }
+
+  /**
+   * The outbox rows in array order, for certain: ids are drawn from the outbox's identity
+   * sequence first and handed out in increasing order (one multi-row INSERT does not promise
+   * to take defaults in row order), then one NOTIFY for the relay.
+   */
+  private async writeOutbox(em: EntityManager, messages: OutboxMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    this.outboxSequence ??= (
+      await runSql<{ seq: string }>(em, `SELECT pg_get_serial_sequence($1, 'id') AS seq`, [this.t('outbox')])
+    ).rows[0].seq;
+    const { rows } = await runSql<{ id: string }>(em, `SELECT nextval($1::regclass)::text AS id FROM generate_series(1, $2::int)`, [
+      this.outboxSequence,
+      messages.length,
+    ]);
+    const ids = rows.map((r) => BigInt(r.id)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    await runSql(
+      em,
+      `INSERT INTO ${this.t('outbox')} (id, message_id, topic, message_key, headers, payload) OVERRIDING SYSTEM VALUE
+       SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::text[], $5::jsonb[], $6::jsonb[])`,
+      [
+        ids.map((id) => id.toString()),
+        messages.map((m) => m.messageId),
+        messages.map((m) => m.topic),
+        messages.map((m) => m.key),
+        messages.map((m) => JSON.stringify(m.headers ?? {})),
+        messages.map((m) => JSON.stringify(m.payload ?? null)),
+      ],
+    );
+    await runSql(em, `SELECT pg_notify($1, '')`, [outboxChannel(this.schema)]);
+  }
+
+  /** command_status after the batch's events; one NOTIFY per answered command (sent at commit). */
+  private async writeAnswers(em: EntityManager, answers: Map<string, { hostId: string; status: string; answer: string }>, notify: string[]): Promise<void> {
+    if (answers.size === 0) return;
+    const ids = [...answers.keys()];
+    await runSql(
+      em,
+      `INSERT INTO ${this.t('command_status')} (command_id, host_id, status, answer) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[])
+       ON CONFLICT (command_id) DO UPDATE SET status = EXCLUDED.status, answer = EXCLUDED.answer, updated_at = now()`,
+      [ids, ids.map((id) => answers.get(id)!.hostId), ids.map((id) => answers.get(id)!.status), ids.map((id) => answers.get(id)!.answer)],
+    );
+    await runSql(em, `SELECT pg_notify($1, c) FROM unnest($2::text[]) AS c`, [`${this.schema}_commands`, notify]);
+  }
+}
+
+function jsonCopy<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
