@@ -1,6 +1,7 @@
 import { getMetadataStorage } from 'class-validator';
 
-type Lookup = (target: Function, schema: string, always: boolean, strictGroups: boolean, groups?: string[]) => unknown[];
+type Target = object;
+type Lookup = (target: Target, schema: string, always: boolean, strictGroups: boolean, groups?: string[]) => unknown[];
 
 let installed = false;
 
@@ -16,7 +17,7 @@ export function cacheValidationMetadata(): void {
   const storage = getMetadataStorage() as unknown as { getTargetValidationMetadatas: Lookup; addValidationMetadata: (m: unknown) => void };
   const lookup = storage.getTargetValidationMetadatas.bind(storage);
   const add = storage.addValidationMetadata.bind(storage);
-  const cache = new Map<Function, Map<string, unknown[]>>();
+  const cache = new Map<Target, Map<string, unknown[]>>();
   storage.addValidationMetadata = (metadata) => {
     cache.clear();
     add(metadata);
