@@ -2,12 +2,19 @@
 // and PostgreSQL (scripts/infra), run the unit tier then the integration tier against them,
 // and stop what this run started. Exit status is the first failing step's.
 import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureInstalled, root } from './ensure-installed.mjs';
 
 ensureInstalled();
 const infra = await import('./infra/index.mjs');
 const bin = (name) => join(root, 'node_modules', '.bin', name);
+
+// Each jest tier writes its results here, so the run can end with one plain count.
+const results = join(root, '.run', 'test-results');
+rmSync(results, { recursive: true, force: true });
+mkdirSync(results, { recursive: true });
+const jestArgs = (tier) => ['--selectProjects', tier, '--ci', '--json', '--outputFile', join(results, `${tier}.json`)];
 
 function step(title, cmd, args, env = {}) {
   console.log(`\n> ${title}`);
@@ -26,7 +33,7 @@ let ok =
   step('type-check', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']) &&
   step('lint', bin('eslint'), ['.']) &&
   step('build', process.execPath, ['scripts/build.mjs']) &&
-  step('unit tests', bin('jest'), ['--selectProjects', 'unit', '--ci']);
+  step('unit tests', bin('jest'), jestArgs('unit'));
 
 if (ok) {
   // Leave alone infrastructure that was already up before this run (a developer's `npm start`).
@@ -43,12 +50,22 @@ if (ok) {
   if (env) {
     const real = { KAFKA_BROKERS: env.kafkaBrokers, DATABASE_URL: env.databaseUrl, NODE_ENV: 'test' };
     ok =
-      step('integration tests (real Kafka and PostgreSQL)', bin('jest'), ['--selectProjects', 'int', '--ci', '--runInBand'], real) &&
+      step('integration tests (real Kafka and PostgreSQL)', bin('jest'), [...jestArgs('int'), '--runInBand'], real) &&
       step('Chromium for the browser tests (Debian package)', process.execPath, ['scripts/ensure-chromium.mjs']) &&
-      step('end-to-end tests (real Kafka and PostgreSQL, headless Chromium)', bin('jest'), ['--selectProjects', 'e2e', '--ci', '--runInBand'], real);
+      step('end-to-end tests (real Kafka and PostgreSQL, headless Chromium)', bin('jest'), [...jestArgs('e2e'), '--runInBand'], real);
   }
   if (!wasUp) await infra.down().catch((error) => console.error(`infra down: ${error.message}`));
 }
 
+let passed = 0;
+let failed = 0;
+for (const tier of ['unit', 'int', 'e2e']) {
+  const file = join(results, `${tier}.json`);
+  if (!existsSync(file)) continue;
+  const r = JSON.parse(readFileSync(file, 'utf8'));
+  passed += r.numPassedTests;
+  failed += r.numFailedTests;
+}
 console.log(ok ? '\nnpm test: all steps passed' : '\nnpm test: FAILED');
+console.log(`${passed} passed, ${failed} failed`);
 process.exit(ok ? 0 : 1);
