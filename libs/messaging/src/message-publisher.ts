@@ -9,6 +9,9 @@ import type { OutgoingMessage } from './outgoing-message';
  */
 export class MessagePublisher {
   private readonly producer: Producer;
+  /** Messages of calls waiting for the send in flight to finish; they go out together next. */
+  private waiting: { messages: readonly OutgoingMessage[]; done: (error?: unknown) => void }[] = [];
+  private sending = false;
 
   constructor(kafka: MessagingClient) {
     // idempotent forces acks=-1 (all in-sync replicas) and unbounded retries inside kafkajs.
@@ -24,11 +27,36 @@ export class MessagePublisher {
   }
 
   /**
-   * Sends all messages in one request batch (grouped per topic, in the given order) and
-   * resolves only once the broker acknowledged every one of them.
+   * Sends the messages (grouped per topic, in the given order) and resolves only once the
+   * broker acknowledged every one of them. With one request in flight at a time, calls that
+   * arrive during a send are sent together in the next request (group commit): concurrent
+   * callers, such as 50 HTTP clients of the API, share round trips instead of queueing.
+   * Order between calls is the order of the calls.
    */
-  async publish(messages: readonly OutgoingMessage[]): Promise<void> {
-    if (messages.length === 0) return;
+  publish(messages: readonly OutgoingMessage[]): Promise<void> {
+    if (messages.length === 0) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ messages, done: (error) => (error === undefined ? resolve() : reject(error)) });
+      if (!this.sending) void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.sending = true;
+    while (this.waiting.length > 0) {
+      const calls = this.waiting;
+      this.waiting = [];
+      try {
+        await this.send(calls.flatMap((c) => c.messages));
+        for (const c of calls) c.done();
+      } catch (error) {
+        for (const c of calls) c.done(error);
+      }
+    }
+    this.sending = false;
+  }
+
+  private async send(messages: readonly OutgoingMessage[]): Promise<void> {
     const byTopic = new Map<string, OutgoingMessage[]>();
     for (const message of messages) {
       const group = byTopic.get(message.topic) ?? [];
