@@ -69,12 +69,18 @@ export class ReadModels {
     return rows.map((r) => projectionFromJson(r.state));
   }
 
+  /** VMs do not change hosts: a VM's host, once found, is remembered. */
+  private readonly vmHosts = new Map<string, string>();
+
   /** The host a VM runs on, if any host has it. */
   async hostOfVm(vmId: string): Promise<string | undefined> {
+    const known = this.vmHosts.get(vmId);
+    if (known) return known;
     const rows: { host_id: string }[] = await this.query(
       `SELECT host_id FROM ${this.t('host_projections')} WHERE state->'guest'->'vms' @> $1::jsonb LIMIT 1`,
       [JSON.stringify([{ id: vmId }])],
     );
+    if (rows[0]) this.vmHosts.set(vmId, rows[0].host_id);
     return rows[0]?.host_id;
   }
 
