@@ -8,7 +8,7 @@ import { GuestMappingContext, guestMapping } from '../decision/guest-mapping';
 import { hostMmapEligibility } from '../decision/host-mmap-eligibility';
 import { takesSlots } from '../decision/mapping-mode';
 import { msixRelocationAdvice } from '../decision/msix-relocation';
-import { Reason } from '../decision/reason';
+import { Reason, isHostReason } from '../decision/reason';
 import { RULE_SET } from '../decision/rule-set';
 import { AddressRangeIndex, OwnedRange } from '../pci/address-range-index';
 import { Bar, isMmio } from '../pci/bar';
@@ -53,7 +53,9 @@ export function planScenario(scenario: Scenario): Plan {
     for (const fn of pe.functions) {
       for (const bar of fn.bars) {
         let decided = hostMmapEligibility(bar, P, host.kernel, mmio);
-        if (decided) hostReasons.set(bar, decided.reasons[0]);
+        if (decided) {
+          if (isHostReason(decided.reasons[0])) hostReasons.set(bar, decided.reasons[0]);
+        }
         else if (!given) decided = SHARED_OUTCOME.unmapped;
         else decided = guestMapping(bar, fn, guest, slotsFree);
         const slots = takesSlots(decided.mode) ? decided.directRanges.length : 0;
