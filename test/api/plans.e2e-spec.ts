@@ -72,5 +72,11 @@ describe('API: plans, auth, health, metrics, docs', () => {
     expect(metrics.text).toContain('barplane_api_process_cpu_seconds_total');
     const docs = await api.call('GET', '/docs/json', { role: null });
     expect(Object.keys(docs.body.paths)).toContain('/v1/plans');
+    // Body schemas come from the validating DTOs themselves.
+    expect(docs.body.components.schemas.BarDto).toMatchObject({
+      properties: { kind: { enum: ['mem32', 'mem64', 'io', 'rom'] }, address: { type: 'string', pattern: expect.any(String) } },
+      required: expect.arrayContaining(['index', 'kind', 'address', 'size']),
+    });
+    expect(docs.body.components.schemas.ScenarioDto.properties.pes).toMatchObject({ type: 'array', items: { $ref: '#/components/schemas/PeDto' } });
   });
 });

@@ -1,12 +1,13 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import express from 'express';
+import { addDtoSchemas } from './openapi-schemas';
 
 /** What main() and the tests both apply to the app: raw JSON bodies, OpenAPI at /docs. */
 export function configureApp(app: INestApplication): void {
   // Bodies stay text here; ExactJsonMiddleware parses them without rounding big numbers.
   app.use(express.text({ type: ['application/json', 'application/*+json'], limit: '64mb' }));
-  const document = SwaggerModule.createDocument(
+  const document = addDtoSchemas(SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('barplane')
@@ -14,7 +15,7 @@ export function configureApp(app: INestApplication): void {
       .setVersion('1')
       .addBearerAuth()
       .build(),
-  );
+  ));
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/json' });
   app.enableShutdownHooks();
 }
