@@ -13,6 +13,7 @@ import { RULE_SET } from '../decision/rule-set';
 import { AddressRangeIndex, OwnedRange } from '../pci/address-range-index';
 import { Bar, isMmio } from '../pci/bar';
 import { compareIds } from '../pci/bdf';
+import { log2 } from '../pci/page-math';
 import { Pe, PciFunction } from '../pci/pe';
 import { Vm } from '../pci/vm';
 import { Scenario } from '../scenario/scenario';
@@ -129,10 +130,14 @@ function sortedCopy<T>(items: readonly T[], compare: (a: T, b: T) => number): re
  * it starts or ends in such a page (reserved ranges, unchecked against BARs, always count).
  */
 function mmioIndex(pes: readonly Pe[], reserved: Scenario['host']['reservedRanges'], P: bigint, kernel: Scenario['host']['kernel']): AddressRangeIndex<Bar | null> {
-  const asked = new Set<bigint>();
+  // Page numbers are below 2^52 (addresses below 2^64, pages of 4K or more): exact as numbers,
+  // and a shift and a mask are much cheaper than bigint division.
+  const shift = BigInt(log2(P));
+  const mask = P - 1n;
+  const asked = new Set<number>();
   if (kernel.subPageMmap) {
     for (const pe of pes) for (const fn of pe.functions) for (const bar of fn.bars) {
-      if (isMmio(bar.kind) && bar.kind !== 'rom' && bar.size > 0n && bar.size < P && bar.address % P === 0n) asked.add(bar.address / P);
+      if ((bar.kind === 'mem32' || bar.kind === 'mem64') && bar.size > 0n && bar.size < P && (bar.address & mask) === 0n) asked.add(Number(bar.address >> shift));
     }
   }
   const ranges: OwnedRange<Bar | null>[] = [];
@@ -140,7 +145,7 @@ function mmioIndex(pes: readonly Pe[], reserved: Scenario['host']['reservedRange
     for (const pe of pes) for (const fn of pe.functions) for (const bar of fn.bars) {
       if (!isMmio(bar.kind) || bar.size === 0n) continue;
       const end = bar.address + bar.size;
-      if (asked.has(bar.address / P) || asked.has((end - 1n) / P)) ranges.push({ start: bar.address, end, owner: bar });
+      if (asked.has(Number(bar.address >> shift)) || asked.has(Number((end - 1n) >> shift))) ranges.push({ start: bar.address, end, owner: bar });
     }
   }
   for (const r of reserved) ranges.push({ start: r.start, end: r.end, owner: null });
