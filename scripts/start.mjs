@@ -47,6 +47,7 @@ try {
 
 console.log(`
 barplane is running.
+  dashboard  ${apiUrl}/            (paste a token)
   API        ${apiUrl}/v1/hosts
   OpenAPI    ${apiUrl}/docs
   health     ${apiUrl}/health      metrics ${apiUrl}/metrics
