@@ -4,9 +4,16 @@ import { join } from 'node:path';
 
 export const SERVICES = ['pe-registry', 'vfio-regions', 'guest-memory', 'projector', 'api'];
 
+/**
+ * The projector runs the engine on every event and allocates many short-lived objects: a
+ * larger young generation (64 MB semi-spaces) cuts its scavenges (measured: ~0.86 -> ~0.95 M
+ * BAR decisions/s on the bench scenario). Short-lived processes (the CLI) are faster without.
+ */
+export const NODE_FLAGS = { projector: ['--max-semi-space-size=64'] };
+
 export function startServices(root, env, { quiet = false } = {}) {
   const children = SERVICES.map((name) => {
-    const child = spawn(process.execPath, [join(root, 'dist', 'apps', name, 'src', 'main.js')], {
+    const child = spawn(process.execPath, [...(NODE_FLAGS[name] ?? []), join(root, 'dist', 'apps', name, 'src', 'main.js')], {
       cwd: root,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
