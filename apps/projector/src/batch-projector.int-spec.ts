@@ -17,6 +17,7 @@ const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5
 const run = `t${randomUUID().slice(0, 8)}`;
 const REF = `${run}_ref_projector`;
 const BATCH = `${run}_batch_projector`;
+const MIXED = `${run}_mixed_projector`;
 const example = (name: string): Scenario => {
   const read = readScenario(readFileSync(join(__dirname, '..', '..', '..', 'test', 'fixtures', 'examples', name), 'utf8'));
   if (!read.ok) throw new Error(name);
@@ -64,7 +65,7 @@ function redeliver(item: BatchItem): void {
 
 beforeAll(async () => {
   db = await createDataSource({ url: databaseUrl, schema: REF }).initialize();
-  for (const schema of [REF, BATCH]) await migrateEventStore(db, schema, [projectorTablesMigration(schema)]);
+  for (const schema of [REF, BATCH, MIXED]) await migrateEventStore(db, schema, [projectorTablesMigration(schema)]);
 
   const hosts = [
     { s: example('11-guest-page-shared.json'), id: `h1-${run}` },
@@ -101,7 +102,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (db?.isInitialized) {
-    for (const schema of [REF, BATCH]) await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    for (const schema of [REF, BATCH, MIXED]) await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
     await db.destroy();
   }
 });
@@ -164,5 +165,15 @@ describe('BatchProjector', () => {
     await new Promise((r) => setTimeout(r, 200));
     await notes.stop();
     expect(new Set(notes.got)).toEqual(new Set(ref.answers.map((a) => a.command_id)));
+  });
+
+  it('does not trust the hosts it keeps in memory once another writer changed them', async () => {
+    const batch = new BatchProjector(db, MIXED, 'decisions.events', 'projector.applied');
+    const other = new HostProjector(db, MIXED, 'decisions.events', 'projector.applied');
+    const [a, b] = [12, 18];
+    await batch.applyBatch(items.slice(0, a));
+    for (const { envelope, source } of items.slice(a, b)) await other.apply(envelope, source); // behind its back
+    await batch.applyBatch(items.slice(b));
+    expect(await dump(MIXED)).toEqual(await dump(REF));
   });
 });

@@ -8,6 +8,7 @@ import {
   SubjectDecision,
   applyFact,
   auditFacts,
+  canonicalJson,
   chainHash,
   hostDecisions,
   initialHostProjection,
@@ -34,15 +35,34 @@ export interface BatchResult {
   readonly changes: number;
 }
 
+type HeldDecision = StoredDecision & { auditSeq: number };
+
 /** One host as the batch sees it: loaded once, folded in memory, written once. */
 interface HostWork {
   state: HostProjection;
-  readonly decisions: Map<string, StoredDecision & { auditSeq: number }>;
+  readonly decisions: Map<string, HeldDecision>;
   seq: number;
   prevHash: string;
   /** Subject keys whose decision row must be written (upserted or deleted) at the end. */
   readonly touched: Set<string>;
 }
+
+/**
+ * A host as the last transaction of this instance committed it, with the version of its
+ * host_projections row then (xmin and updated_at): valid only while the row still has that
+ * version. Any other writer (another instance after a rebalance, a rebuild, one-at-a-time)
+ * writes the row, so it changes the version and the entry is simply not used.
+ */
+interface CachedHost {
+  readonly version: string;
+  readonly state: HostProjection;
+  readonly decisions: ReadonlyMap<string, HeldDecision>;
+  readonly seq: number;
+  readonly prevHash: string;
+}
+
+/** Hosts kept in memory across batches (least recently used first out). */
+const HOST_CACHE_LIMIT = 10_000;
 
 interface AuditRow {
   hostId: string;
@@ -67,6 +87,8 @@ interface AuditRow {
  */
 export class BatchProjector {
   private outboxSequence?: string;
+  /** Hosts as committed by this instance, so a batch need not read and parse them again. */
+  private readonly cache = new Map<string, CachedHost>();
 
   constructor(
     private readonly db: DataSource,
@@ -86,14 +108,47 @@ export class BatchProjector {
     const seen = new Set<string>();
     const unique = items.filter((i) => !seen.has(i.envelope.id) && seen.add(i.envelope.id));
     if (unique.length === 0) return Promise.resolve({ applied: 0, duplicates: items.length, changes: 0 });
-    return this.db.transaction((em) => this.run(em, unique, items.length, publish));
+    let committed: Map<string, CachedHost> | undefined;
+    return this.db
+      .transaction(async (em) => {
+        const { result, hosts } = await this.run(em, unique, items.length, publish);
+        committed = hosts;
+        return result;
+      })
+      .then(
+        (result) => {
+          // Only now that the transaction committed does memory follow it.
+          for (const [hostId, host] of committed ?? []) this.remember(hostId, host);
+          return result;
+        },
+        (error: unknown) => {
+          for (const { envelope } of unique) this.cache.delete(envelope.hostId);
+          throw error;
+        },
+      );
   }
 
-  private async run(em: EntityManager, unique: readonly BatchItem[], total: number, publish: boolean): Promise<BatchResult> {
+  /** Forgets every host kept in memory (the next batch reads them from the database). */
+  clearCache(): void {
+    this.cache.clear();
+  }
+
+  private remember(hostId: string, host: CachedHost): void {
+    this.cache.delete(hostId);
+    this.cache.set(hostId, host);
+    if (this.cache.size > HOST_CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value!);
+  }
+
+  private async run(
+    em: EntityManager,
+    unique: readonly BatchItem[],
+    total: number,
+    publish: boolean,
+  ): Promise<{ result: BatchResult; hosts?: Map<string, CachedHost> }> {
     const claimed = await this.claim(em, unique.map((i) => i.envelope.id));
     const work = unique.filter((i) => claimed.has(i.envelope.id));
     const duplicates = total - work.length;
-    if (work.length === 0) return { applied: 0, duplicates, changes: 0 };
+    if (work.length === 0) return { result: { applied: 0, duplicates, changes: 0 } };
 
     const hostIds = [...new Set(work.filter((i) => !isAnswer(i.envelope.type)).map((i) => i.envelope.hostId))].sort();
     const hosts = await this.loadHosts(em, hostIds);
@@ -145,12 +200,14 @@ export class BatchProjector {
         if (next) {
           // Kept as the database would give it back (JSON), for the next event's comparison and
           // its audit record's `previous`, exactly as one-at-a-time reads it.
+          const outcomeJson = JSON.stringify(next.outcome);
           host.decisions.set(change.key, {
             key: change.key,
             subject: jsonCopy(next.subject),
             vmId: next.vmId,
-            outcome: jsonCopy(next.outcome),
+            outcome: JSON.parse(outcomeJson) as Record<string, unknown>,
             auditSeq: host.seq,
+            outcomeJson,
           });
         } else {
           host.decisions.delete(change.key);
@@ -166,13 +223,18 @@ export class BatchProjector {
       }
     }
 
-    await this.writeHosts(em, hosts);
+    const versions = await this.writeHosts(em, hosts);
     await this.writeSnapshots(em, snapshots);
     await this.writeAudit(em, audit);
     await this.writeDecisions(em, hosts);
     await this.writeOutbox(em, outbox);
     await this.writeAnswers(em, answers, notify);
-    return { applied: work.length, duplicates, changes: audit.length };
+    const cached = new Map<string, CachedHost>();
+    for (const [hostId, host] of hosts) {
+      const version = versions.get(hostId);
+      if (version) cached.set(hostId, { version, state: host.state, decisions: host.decisions, seq: host.seq, prevHash: host.prevHash });
+    }
+    return { result: { applied: work.length, duplicates, changes: audit.length }, hosts: cached };
   }
 
   private async claim(em: EntityManager, ids: string[]): Promise<Set<string>> {
@@ -190,28 +252,51 @@ export class BatchProjector {
     if (hostIds.length === 0) return hosts;
     // Sorted: two transactions sharing hosts take their locks in the same order.
     await runSql(em, `SELECT pg_advisory_xact_lock(hashtextextended($1 || h, 0)) FROM unnest($2::text[]) AS h`, [`${this.schema}.host:`, hostIds]);
+    const rows = await runSql<{ host_id: string; version: string }>(
+      em,
+      `SELECT host_id, ${VERSION} AS version FROM ${this.t('host_projections')} WHERE host_id = ANY($1::text[]) ORDER BY host_id FOR UPDATE`,
+      [hostIds],
+    );
+    const versions = new Map(rows.rows.map((r) => [r.host_id, r.version]));
+    const missed: string[] = [];
+    for (const hostId of hostIds) {
+      const cached = this.cache.get(hostId);
+      if (cached && cached.version === versions.get(hostId)) {
+        // A copy of the decisions: the batch changes them, and may yet roll back.
+        hosts.set(hostId, { state: cached.state, decisions: new Map(cached.decisions), seq: cached.seq, prevHash: cached.prevHash, touched: new Set() });
+      } else {
+        this.cache.delete(hostId);
+        missed.push(hostId);
+        hosts.set(hostId, { state: initialHostProjection(hostId), decisions: new Map(), seq: 0, prevHash: GENESIS_HASH, touched: new Set() });
+      }
+    }
+    if (missed.length === 0) return hosts;
     const states = await runSql<{ host_id: string; state: Record<string, unknown> }>(
       em,
-      `SELECT host_id, state FROM ${this.t('host_projections')} WHERE host_id = ANY($1::text[]) ORDER BY host_id FOR UPDATE`,
-      [hostIds],
+      `SELECT host_id, state FROM ${this.t('host_projections')} WHERE host_id = ANY($1::text[])`,
+      [missed],
     );
     const decisions = await runSql<{ host_id: string; subject_key: string; subject: DecisionSubject; vm_id: string | null; outcome: Record<string, unknown>; audit_seq: number }>(
       em,
       `SELECT host_id, subject_key, subject, vm_id, outcome, audit_seq FROM ${this.t('decisions')} WHERE host_id = ANY($1::text[])`,
-      [hostIds],
+      [missed],
     );
     const heads = await runSql<{ host_id: string; seq: number; hash: string }>(
       em,
       `SELECT h AS host_id, a.seq, a.hash FROM unnest($1::text[]) AS h
        CROSS JOIN LATERAL (SELECT seq, hash FROM ${this.t('audit_records')} WHERE host_id = h ORDER BY seq DESC LIMIT 1) a`,
-      [hostIds],
+      [missed],
     );
-    for (const hostId of hostIds) {
-      hosts.set(hostId, { state: initialHostProjection(hostId), decisions: new Map(), seq: 0, prevHash: GENESIS_HASH, touched: new Set() });
-    }
     for (const r of states.rows) hosts.get(r.host_id)!.state = projectionFromJson(r.state);
     for (const r of decisions.rows) {
-      hosts.get(r.host_id)!.decisions.set(r.subject_key, { key: r.subject_key, subject: r.subject, vmId: r.vm_id, outcome: r.outcome, auditSeq: Number(r.audit_seq) });
+      hosts.get(r.host_id)!.decisions.set(r.subject_key, {
+        key: r.subject_key,
+        subject: r.subject,
+        vmId: r.vm_id,
+        outcome: r.outcome,
+        auditSeq: Number(r.audit_seq),
+        outcomeCanonical: canonicalJson(r.outcome),
+      });
     }
     for (const r of heads.rows) {
       const host = hosts.get(r.host_id)!;
@@ -221,15 +306,18 @@ export class BatchProjector {
     return hosts;
   }
 
-  private async writeHosts(em: EntityManager, hosts: Map<string, HostWork>): Promise<void> {
-    if (hosts.size === 0) return;
+  /** Upserts each host's projection; returns each row's new version (see CachedHost). */
+  private async writeHosts(em: EntityManager, hosts: Map<string, HostWork>): Promise<Map<string, string>> {
+    if (hosts.size === 0) return new Map();
     const ids = [...hosts.keys()];
-    await runSql(
+    const { rows } = await runSql<{ host_id: string; version: string }>(
       em,
       `INSERT INTO ${this.t('host_projections')} (host_id, state) SELECT * FROM unnest($1::text[], $2::jsonb[])
-       ON CONFLICT (host_id) DO UPDATE SET state = EXCLUDED.state, updated_at = now()`,
+       ON CONFLICT (host_id) DO UPDATE SET state = EXCLUDED.state, updated_at = now()
+       RETURNING host_id, ${VERSION} AS version`,
       [ids, ids.map((id) => JSON.stringify(projectionToJson(hosts.get(id)!.state)))],
     );
+    return new Map(rows.map((r) => [r.host_id, r.version]));
   }
 
   private async writeSnapshots(em: EntityManager, snapshots: Map<string, string>): Promise<void> {
@@ -285,7 +373,7 @@ export class BatchProjector {
           up.map((d) => d.key),
           up.map((d) => JSON.stringify(d.subject)),
           up.map((d) => d.vmId),
-          up.map((d) => JSON.stringify(d.outcome)),
+          up.map((d) => d.outcomeJson ?? JSON.stringify(d.outcome)),
           up.map((d) => d.auditSeq),
         ],
       );
@@ -344,6 +432,9 @@ export class BatchProjector {
     await runSql(em, `SELECT pg_notify($1, c) FROM unnest($2::text[]) AS c`, [`${this.schema}_commands`, notify]);
   }
 }
+
+/** A host_projections row's version: every write of the row gives it a new xmin (and updated_at). */
+const VERSION = `xmin::text || '/' || updated_at::text`;
 
 function jsonCopy<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;

@@ -6,6 +6,13 @@ export interface StoredDecision {
   readonly subject: DecisionSubject;
   readonly vmId: string | null;
   readonly outcome: Record<string, unknown>;
+  /**
+   * Optional comparison shortcuts a caller may keep with a decision it holds in memory:
+   * `outcomeJson`, JSON.stringify of the outcome as decided (the same text for an unchanged
+   * outcome, since it comes from the same code); `outcomeCanonical`, its canonical JSON.
+   */
+  readonly outcomeJson?: string;
+  readonly outcomeCanonical?: string;
 }
 
 export interface DecisionChange {
@@ -21,8 +28,14 @@ export function decisionChanges(next: readonly SubjectDecision[], stored: Readon
   for (const d of next) {
     seen.add(d.key);
     const prev = stored.get(d.key) ?? null;
-    if (!prev || prev.vmId !== d.vmId || canonicalJson(prev.outcome) !== canonicalJson(d.outcome)) changes.push({ key: d.key, next: d, previous: prev });
+    if (!prev || prev.vmId !== d.vmId || !sameOutcome(prev, d.outcome)) changes.push({ key: d.key, next: d, previous: prev });
   }
   for (const [key, prev] of stored) if (!seen.has(key)) changes.push({ key, next: null, previous: prev });
   return changes.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+/** Same JSON text means the same value; otherwise the canonical forms decide. */
+function sameOutcome(prev: StoredDecision, outcome: Record<string, unknown>): boolean {
+  if (prev.outcomeJson !== undefined && prev.outcomeJson === JSON.stringify(outcome)) return true;
+  return (prev.outcomeCanonical ?? canonicalJson(prev.outcome)) === canonicalJson(outcome);
 }

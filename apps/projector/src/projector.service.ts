@@ -20,6 +20,7 @@ export class ProjectorService {
   private relay?: OutboxRelay;
   private consumer?: BatchConsumerRunner;
   private publisher?: MessagePublisher;
+  private projector?: BatchProjector;
   applied = 0;
 
   constructor(private readonly config: ProjectorConfig) {
@@ -43,6 +44,7 @@ export class ProjectorService {
     });
     this.relay.start();
     const projector = new BatchProjector(this.db, schema, decisionsTopic, appliedTopic);
+    this.projector = projector;
     // Partitions in parallel (each still in offset order): one partition's transaction overlaps
     // another's CPU work. Partitions sharing a host (pe.events and guest.events, same key) take
     // the host's lock in turn (BatchProjector).
@@ -63,6 +65,8 @@ export class ProjectorService {
 
   async stop(): Promise<void> {
     await this.consumer?.stop();
+    // The hosts it kept in memory belong to this run of the consumer.
+    this.projector?.clearCache();
     await this.relay?.stop();
     await this.publisher?.disconnect();
     if (this.db?.isInitialized) await this.db.destroy();

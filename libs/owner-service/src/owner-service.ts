@@ -32,6 +32,9 @@ import { StreamCache } from './stream-cache';
 /** Partition batches each consumer handles at once (each partition's batches stay in order). */
 export const OWNER_PARTITIONS_CONCURRENTLY = 3;
 
+/** Outbox rows per relay transaction (one producer request). */
+const OWNER_RELAY_BATCH = 1000;
+
 export interface OwnerLogger {
   info(message: string): void;
   warn(message: string): void;
@@ -161,6 +164,9 @@ export class OwnerService<C extends DomainCommand = DomainCommand, E extends Dom
     this.relay = new OutboxRelay(dataSource, {
       schema: names.schema,
       publish: (batch) => publisher.publish(batch.map(toOutgoing)),
+      // A command batch appends an event and an answer per command: publish them in as few
+      // broker round trips (one relay transaction each) as the projector's relay does.
+      batchSize: OWNER_RELAY_BATCH,
       idleMs: this.options.relayIdleMs,
       onError: (error) => this.logger.warn(`${config.service}: outbox relay: ${error.message}`),
     });
