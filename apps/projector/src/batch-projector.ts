@@ -1,13 +1,11 @@
+import { auditRecordOf } from './audit-record-of';
 import { DataSource, EntityManager } from 'typeorm';
 import {
-  AuditRecord,
   DecisionSubject,
   GENESIS_HASH,
   HostProjection,
-  RULE_SET,
   SubjectDecision,
   applyFact,
-  auditFacts,
   canonicalJson,
   chainHash,
   hostDecisions,
@@ -182,19 +180,7 @@ export class BatchProjector {
           }
         }
         host.seq += 1;
-        const record: AuditRecord = {
-          hostId: e.hostId,
-          seq: host.seq,
-          subject: next ? next.subject : change.previous!.subject,
-          vmId: next ? next.vmId : null,
-          outcome: next ? next.outcome : null,
-          previous: change.previous ? change.previous.outcome : null,
-          facts: next ? auditFacts(next, snapshot!) : { removed: true },
-          ruleSet: RULE_SET,
-          causes: [e.id],
-          correlationId: e.correlationId ?? null,
-          principal: e.principal ?? null,
-        };
+        const record = auditRecordOf(e, host.seq, change, snapshot);
         const hash = chainHash(host.prevHash, record);
         audit.push({ hostId: e.hostId, seq: host.seq, record: JSON.stringify(record), prevHash: host.prevHash, hash, source });
         if (next) {

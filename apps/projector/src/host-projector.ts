@@ -3,10 +3,8 @@ import {
   AuditRecord,
   DecisionSubject,
   GENESIS_HASH,
-  RULE_SET,
   SubjectDecision,
   applyFact,
-  auditFacts,
   chainHash,
   hostDecisions,
   initialHostProjection,
@@ -15,6 +13,7 @@ import {
 } from '@barplane/domain';
 import { Envelope, SCHEMA_VERSION, decodeEvent, isAnswer, projectionFromJson, projectionToJson } from '@barplane/contracts';
 import { Inbox, OutboxMessage, runSql, writeOutbox } from '@barplane/eventstore';
+import { auditRecordOf } from './audit-record-of';
 import { DecisionChange, StoredDecision, decisionChanges } from './decision-changes';
 import { derivedId } from './derived-id';
 
@@ -135,19 +134,7 @@ export class HostProjector {
         }
       }
       seq += 1;
-      const record: AuditRecord = {
-        hostId: e.hostId,
-        seq,
-        subject: next ? next.subject : change.previous!.subject,
-        vmId: next ? next.vmId : null,
-        outcome: next ? next.outcome : null,
-        previous: change.previous ? change.previous.outcome : null,
-        facts: next ? auditFacts(next, snapshot!) : { removed: true },
-        ruleSet: RULE_SET,
-        causes: [e.id],
-        correlationId: e.correlationId ?? null,
-        principal: e.principal ?? null,
-      };
+      const record = auditRecordOf(e, seq, change, snapshot);
       const hash = chainHash(prevHash, record);
       await runSql(
         em,
