@@ -176,7 +176,14 @@ export function decisionMessage(topic: string, cause: Envelope, record: AuditRec
     correlationId: cause.correlationId,
     causationId: cause.id,
     principal: cause.principal,
-    data: { ...record, auditHash: hash },
+    // The decision and where its audit record is, not the facts: those stay in the audit log
+    // (GET /v1/audit), and every event on the topic would otherwise carry the PE's whole facts.
+    data: { ...withoutFacts(record), factsSha256: record.facts.scenarioSha256 ?? null, auditHash: hash },
   };
   return { messageId: id, topic, key: record.hostId, payload: envelope };
+}
+
+function withoutFacts(record: AuditRecord): Omit<AuditRecord, 'facts'> {
+  const { facts: _facts, ...rest } = record;
+  return rest;
 }
