@@ -81,7 +81,7 @@ export function guestMapping(bar: Bar, fn: PciFunction, ctx: GuestMappingContext
   if (trimmed) reasons.push('KVM_PAGE_TRIM');
 
   if (slots.length > slotsFree) {
-    return { ...outcome('EMULATED', [...reasons, 'KVM_SLOTS_EXHAUSTED']), slotBudget: { needed: slots.length, free: slotsFree } };
+    return outcome('EMULATED', [...reasons, 'KVM_SLOTS_EXHAUSTED'], undefined, { needed: slots.length, free: slotsFree });
   }
   if (slots.length === 0) return outcome('EMULATED', reasons);
   const ranges: DirectRange[] = slots.map((s) => ({ offset: s.start, size: s.end - s.start }));
@@ -105,6 +105,6 @@ function withoutTable(bar: Bar, ctx: GuestMappingContext, slotsFree: number): Ba
   const eff = expanded ? P : bar.size;
   if (ctx.guestBars.anyOverlap(G, G + eff, bar)) return undefined;
   const reasons = expanded ? EXPANDED_REASONS : NO_REASONS;
-  if (slotsFree < 1) return { ...outcome('EMULATED', [...reasons, 'KVM_SLOTS_EXHAUSTED']), slotBudget: { needed: 1, free: slotsFree } };
+  if (slotsFree < 1) return outcome('EMULATED', [...reasons, 'KVM_SLOTS_EXHAUSTED'], undefined, { needed: 1, free: slotsFree });
   return outcome(expanded ? 'DIRECT_PAGE_EXPANDED' : 'DIRECT', reasons, [{ offset: 0n, size: eff }]);
 }
