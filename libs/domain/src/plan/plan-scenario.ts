@@ -11,7 +11,7 @@ import { msixRelocationAdvice } from '../decision/msix-relocation';
 import { Reason, isHostReason } from '../decision/reason';
 import { RULE_SET } from '../decision/rule-set';
 import { AddressRangeIndex, OwnedRange } from '../pci/address-range-index';
-import { Bar, isMmio } from '../pci/bar';
+import { Bar } from '../pci/bar';
 import { compareIds } from '../pci/bdf';
 import { log2 } from '../pci/page-math';
 import { Pe, PciFunction } from '../pci/pe';
@@ -125,28 +125,25 @@ function sortedCopy<T>(items: readonly T[], compare: (a: T, b: T) => number): re
 }
 
 /**
- * The MMIO resources the page-remainder rule can meet: only the pages of page-aligned
- * sub-page BARs are ever asked about, and host BARs never overlap, so a BAR matters only if
- * it starts or ends in such a page (reserved ranges, unchecked against BARs, always count).
+ * The MMIO resources the page-remainder rule can meet. Only the pages of page-aligned
+ * sub-page BARs are ever asked about, and a BAR of a page or more (naturally aligned) owns
+ * whole pages, so it can never share one with another BAR: only sub-page BARs in asked pages
+ * matter, and reserved ranges (unchecked against BARs) always count.
  */
 function mmioIndex(pes: readonly Pe[], reserved: Scenario['host']['reservedRanges'], P: bigint, kernel: Scenario['host']['kernel']): AddressRangeIndex<Bar | null> {
   // Page numbers are below 2^52 (addresses below 2^64, pages of 4K or more): exact as numbers,
-  // and a shift and a mask are much cheaper than bigint division.
+  // and a shift is much cheaper than bigint division.
   const shift = BigInt(log2(P));
-  const mask = P - 1n;
+  const subPage: Bar[] = [];
   const asked = new Set<number>();
-  if (kernel.subPageMmap) {
-    for (const pe of pes) for (const fn of pe.functions) for (const bar of fn.bars) {
-      if ((bar.kind === 'mem32' || bar.kind === 'mem64') && bar.size > 0n && bar.size < P && (bar.address & mask) === 0n) asked.add(Number(bar.address >> shift));
-    }
+  for (const pe of pes) for (const fn of pe.functions) for (const bar of fn.bars) {
+    if (bar.kind === 'io' || bar.size === 0n || bar.size >= P) continue;
+    subPage.push(bar);
+    if (kernel.subPageMmap && bar.kind !== 'rom' && bar.address % P === 0n) asked.add(Number(bar.address >> shift));
   }
   const ranges: OwnedRange<Bar | null>[] = [];
   if (asked.size > 0) {
-    for (const pe of pes) for (const fn of pe.functions) for (const bar of fn.bars) {
-      if (!isMmio(bar.kind) || bar.size === 0n) continue;
-      const end = bar.address + bar.size;
-      if (asked.has(Number(bar.address >> shift)) || asked.has(Number((end - 1n) >> shift))) ranges.push({ start: bar.address, end, owner: bar });
-    }
+    for (const bar of subPage) if (asked.has(Number(bar.address >> shift))) ranges.push({ start: bar.address, end: bar.address + bar.size, owner: bar });
   }
   for (const r of reserved) ranges.push({ start: r.start, end: r.end, owner: null });
   return new AddressRangeIndex(ranges);
