@@ -1,13 +1,13 @@
 import { AddressRangeIndex } from '../pci/address-range-index';
 import { Bar } from '../pci/bar';
 import { KernelFeatures } from '../pci/host';
-import { alignDown } from '../pci/page-math';
 import { BarOutcome, SHARED_OUTCOME } from './bar-outcome';
 
 /**
  * Steps 1-2 of decision 1: what the host kernel allows, whatever the VM does (R1.1, R1.2).
  * Returns the final outcome when the BAR can never be mmapped, or undefined when it is eligible.
- * `mmio` holds every MMIO resource of the host, owned by its BAR (reserved ranges by null).
+ * `mmio` holds the MMIO resources that can share a page with a sub-page BAR, owned by their
+ * BAR (reserved ranges by null).
  */
 export function hostMmapEligibility(
   bar: Bar,
@@ -22,9 +22,8 @@ export function hostMmapEligibility(
   if (!kernel.subPageMmap || bar.address % pageSize !== 0n) return SHARED_OUTCOME.hostSubpage;
   // vfio-pci claims the rest of the page with a dummy resource: anything there, even a
   // sibling in the same PE, makes the BAR unmappable.
-  const remainderStart = bar.address + bar.size;
-  const remainderEnd = alignDown(bar.address, pageSize) + pageSize;
-  if (mmio.overlapping(remainderStart, remainderEnd, bar).length > 0) {
+  // The start is page-aligned here, so the rest of its page is [H+S, H+P).
+  if (mmio.anyOverlap(bar.address + bar.size, bar.address + pageSize, bar)) {
     return SHARED_OUTCOME.hostRemainder;
   }
   return undefined;
