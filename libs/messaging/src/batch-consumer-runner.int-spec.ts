@@ -1,10 +1,7 @@
-import type { Admin } from 'kafkajs';
 import type { BatchContext } from './batch-handler';
 import { BatchConsumerRunner } from './batch-consumer-runner';
 import type { ConsumedMessage } from './consumed-message';
 import { ensureTopics } from './ensure-topics';
-import { kafkaFromEnv } from './kafka-from-env';
-import { MessagePublisher } from './message-publisher';
 import {
   committedOffsets,
   fullyCommitted,
@@ -13,25 +10,13 @@ import {
   payloadOf,
   uniqueName,
   waitFor,
+  useBroker,
 } from './testing/kafka-test-kit';
 
 jest.setTimeout(60_000);
 
 describe('BatchConsumerRunner (real broker)', () => {
-  const kafka = kafkaFromEnv('messaging-test-runner');
-  const publisher = new MessagePublisher(kafka);
-  const runners: BatchConsumerRunner[] = [];
-  let admin: Admin;
-
-  beforeAll(async () => {
-    admin = kafka.admin();
-    await Promise.all([admin.connect(), publisher.connect()]);
-  });
-
-  afterAll(async () => {
-    await Promise.all(runners.map((runner) => runner.stop()));
-    await Promise.all([admin.disconnect(), publisher.disconnect()]);
-  });
+  const { kafka, publisher, admin, runners } = useBroker('messaging-test-runner');
 
   async function startRunner(...args: ConstructorParameters<typeof BatchConsumerRunner>): Promise<BatchConsumerRunner> {
     const runner = new BatchConsumerRunner(...args);

@@ -1,31 +1,15 @@
-import type { Admin } from 'kafkajs';
 import { BatchConsumerRunner } from './batch-consumer-runner';
 import type { ConsumedMessage } from './consumed-message';
 import { DLQ_HEADERS } from './dead-letter';
 import { ensureTopics } from './ensure-topics';
-import { kafkaFromEnv } from './kafka-from-env';
-import { MessagePublisher } from './message-publisher';
-import { fullyCommitted, keyedMessages, payloadOf, uniqueName, waitFor } from './testing/kafka-test-kit';
+import { fullyCommitted, keyedMessages, payloadOf, uniqueName, waitFor, useBroker } from './testing/kafka-test-kit';
 
 jest.setTimeout(60_000);
 
 const idOf = (message: { value: string }) => payloadOf(message).id;
 
 describe('poison message (real broker)', () => {
-  const kafka = kafkaFromEnv('messaging-test-dlq');
-  const publisher = new MessagePublisher(kafka);
-  const runners: BatchConsumerRunner[] = [];
-  let admin: Admin;
-
-  beforeAll(async () => {
-    admin = kafka.admin();
-    await Promise.all([admin.connect(), publisher.connect()]);
-  });
-
-  afterAll(async () => {
-    await Promise.all(runners.map((runner) => runner.stop()));
-    await Promise.all([admin.disconnect(), publisher.disconnect()]);
-  });
+  const { kafka, publisher, admin, runners } = useBroker('messaging-test-dlq');
 
   it('dead-letters the poison with x-error and its original value, handles the others once, goes on', async () => {
     const topic = uniqueName('poison');

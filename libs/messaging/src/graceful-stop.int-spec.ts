@@ -1,29 +1,13 @@
-import type { Admin } from 'kafkajs';
 import { BatchConsumerRunner } from './batch-consumer-runner';
 import { ensureTopics } from './ensure-topics';
-import { kafkaFromEnv } from './kafka-from-env';
-import { MessagePublisher } from './message-publisher';
-import { committedOffsets, fullyCommitted, keyedMessages, payloadOf, uniqueName, waitFor } from './testing/kafka-test-kit';
+import { committedOffsets, fullyCommitted, keyedMessages, payloadOf, uniqueName, waitFor, useBroker } from './testing/kafka-test-kit';
 
 jest.setTimeout(60_000);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('stop() during consumption (real broker)', () => {
-  const kafka = kafkaFromEnv('messaging-test-stop');
-  const publisher = new MessagePublisher(kafka);
-  const runners: BatchConsumerRunner[] = [];
-  let admin: Admin;
-
-  beforeAll(async () => {
-    admin = kafka.admin();
-    await Promise.all([admin.connect(), publisher.connect()]);
-  });
-
-  afterAll(async () => {
-    await Promise.all(runners.map((runner) => runner.stop()));
-    await Promise.all([admin.disconnect(), publisher.disconnect()]);
-  });
+  const { kafka, publisher, admin, runners } = useBroker('messaging-test-stop');
 
   it('finishes and commits the batch in flight; a new runner in the group resumes right after it', async () => {
     const topic = uniqueName('stop');

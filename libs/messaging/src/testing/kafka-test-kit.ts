@@ -3,6 +3,9 @@ import { randomUUID } from 'node:crypto';
 import type { Admin } from 'kafkajs';
 import type { ConsumedMessage } from '../consumed-message';
 import type { OutgoingMessage } from '../outgoing-message';
+import { BatchConsumerRunner } from '../batch-consumer-runner';
+import { kafkaFromEnv } from '../kafka-from-env';
+import { MessagePublisher } from '../message-publisher';
 
 /** Unique per run, so reruns and parallel files never share topics or groups. */
 export function uniqueName(prefix: string): string {
@@ -56,4 +59,21 @@ export interface TestPayload {
 
 export function payloadOf(message: Pick<ConsumedMessage, 'value'>): TestPayload {
   return JSON.parse(message.value) as TestPayload;
+}
+
+/**
+ * A suite's connection to the real broker: client, publisher and admin connected before the
+ * suite, and every runner the suite pushes on `runners` stopped after it.
+ */
+export function useBroker(clientId: string) {
+  const kafka = kafkaFromEnv(clientId);
+  const publisher = new MessagePublisher(kafka);
+  const admin = kafka.admin();
+  const runners: BatchConsumerRunner[] = [];
+  beforeAll(() => Promise.all([admin.connect(), publisher.connect()]));
+  afterAll(async () => {
+    await Promise.all(runners.map((runner) => runner.stop()));
+    await Promise.all([admin.disconnect(), publisher.disconnect()]);
+  });
+  return { kafka, publisher, admin, runners };
 }
