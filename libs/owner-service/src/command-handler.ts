@@ -12,12 +12,13 @@ import { StreamCache } from './stream-cache';
 
 export type CommandOutcome = 'applied' | 'noop' | 'rejected' | 'conflicted' | 'duplicate';
 
-export interface CommandHandlerDeps<C extends DomainCommand, E extends DomainEvent, S> {
+/** What a command handler and a reaction handler both write with. */
+export interface StreamWriterDeps<C extends DomainCommand, E extends DomainEvent, S> {
   store: EventStore;
   definition: OwnerDefinition<C, E, S>;
-  /** Namespaced event topic: where events and answers go. */
+  /** Namespaced event topic of the owner: where events and answers go. */
   eventTopic: string;
-  /** The service name: inbox consumer of its commands. */
+  /** Inbox consumer name of what is handled. */
   inboxConsumer: string;
   facts?: FactsSource;
   /** Cheap early look at the inbox, so a redelivery skips the work (the claim still decides). */
@@ -26,11 +27,13 @@ export interface CommandHandlerDeps<C extends DomainCommand, E extends DomainEve
   processedOf?: (consumer: string, messageIds: string[]) => Promise<Set<string>>;
   factsWait?: FactsWaitOptions;
   counters: OwnerCounters;
-  /** Folded streams shared with the owner's other writers (reactions); a private one if absent. */
+  /** Folded streams shared by the owner's writers (commands, reactions); a private one if absent. */
   cache?: StreamCache<S>;
-  /** Tries of a whole batch that lost a race before going one command at a time (default 3). */
+  /** Tries of a whole batch that lost a race before going one message at a time (default 3). */
   batchAttempts?: number;
 }
+
+export type CommandHandlerDeps<C extends DomainCommand, E extends DomainEvent, S> = StreamWriterDeps<C, E, S>;
 
 /** What a command comes to in a batch, before anything is written. */
 type Planned = { outcome: CommandOutcome; events?: number };

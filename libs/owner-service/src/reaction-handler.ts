@@ -1,34 +1,19 @@
 import { type DomainCommand, type DomainEvent, type Envelope, parseEnvelope } from '@barplane/contracts';
 import type { HostFacts } from '@barplane/domain';
-import { ConcurrencyError, type EventStore, type InboxClaim } from '@barplane/eventstore';
+import { ConcurrencyError, type InboxClaim } from '@barplane/eventstore';
 import type { ConsumedMessage } from '@barplane/messaging';
 import { loadStream, toNewEvents } from './aggregate-stream';
 import { type Cause, eventEnvelope, outboxMessageOf } from './envelopes';
-import { DEFAULT_FACTS_WAIT, type FactsSource, type FactsWaitOptions, withFreshFacts } from './facts-wait';
-import type { OwnerCounters } from './owner-counters';
-import type { OwnerDefinition, Reaction } from './owner-definition';
+import { DEFAULT_FACTS_WAIT, withFreshFacts } from './facts-wait';
+import type { Reaction } from './owner-definition';
 import { BatchFacts, causeOf, StreamBatch } from './stream-batch';
 import { StreamCache } from './stream-cache';
+import type { StreamWriterDeps } from './command-handler';
 
 export type ReactionOutcome = 'applied' | 'noop' | 'skipped' | 'duplicate';
 
-export interface ReactionHandlerDeps<C extends DomainCommand, E extends DomainEvent, S> {
-  store: EventStore;
-  definition: OwnerDefinition<C, E, S>;
+export interface ReactionHandlerDeps<C extends DomainCommand, E extends DomainEvent, S> extends StreamWriterDeps<C, E, S> {
   reaction: Reaction<C, S>;
-  /** Namespaced event topic of the owner. */
-  eventTopic: string;
-  /** Inbox consumer: `<service>-<reaction name>`. */
-  inboxConsumer: string;
-  facts?: FactsSource;
-  isProcessed?: (claim: InboxClaim) => Promise<boolean>;
-  processedOf?: (consumer: string, messageIds: string[]) => Promise<Set<string>>;
-  factsWait?: FactsWaitOptions;
-  counters: OwnerCounters;
-  /** Folded streams shared with the owner's command handler; a private one if absent. */
-  cache?: StreamCache<S>;
-  /** Tries of a whole batch that lost a race before going one event at a time (default 3). */
-  batchAttempts?: number;
 }
 
 /**
