@@ -1,7 +1,8 @@
+import { factEnvelope } from './testing/fact-envelope';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DomainEvent, Envelope, SCHEMA_VERSION, encodeEventData, readScenario } from '@barplane/contracts';
+import { DomainEvent, Envelope, SCHEMA_VERSION, readScenario } from '@barplane/contracts';
 import { ChainedRecord, Scenario, verifyChain } from '@barplane/domain';
 import { createDataSource, migrateEventStore } from '@barplane/eventstore';
 import { DataSource } from 'typeorm';
@@ -37,18 +38,7 @@ function push(topic: string, envelope: Envelope): BatchItem {
 
 function fact(topic: string, hostId: string, event: DomainEvent): BatchItem {
   version++;
-  return push(topic, {
-    id: randomUUID(),
-    type: event.type,
-    schemaVersion: SCHEMA_VERSION,
-    hostId,
-    streamId: `${topic}-${hostId}`,
-    streamVersion: String(version),
-    occurredAt: new Date(Date.UTC(2026, 10, 25, 12, 0, version)).toISOString(),
-    correlationId: randomUUID(),
-    principal: 'provisioner:test',
-    data: encodeEventData(event),
-  });
+  return push(topic, factEnvelope(topic, hostId, event, version));
 }
 
 function answer(topic: string, hostId: string, type: 'CommandApplied' | 'CommandRejected', commandId: string): BatchItem {

@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DomainEvent, Envelope, SCHEMA_VERSION, encodeEventData, readScenario } from '@barplane/contracts';
+import { DomainEvent, Envelope, readScenario } from '@barplane/contracts';
 import { ChainedRecord, Scenario, planScenario, planToJson, verifyChain } from '@barplane/domain';
 import { createDataSource } from '@barplane/eventstore';
 import { MessagePublisher, kafkaFromEnv } from '@barplane/messaging';
 import { DataSource } from 'typeorm';
 import { projectorNames } from './projector-config';
+import { factEnvelope } from './testing/fact-envelope';
 import { ProjectorService } from './projector.service';
 import { rebuildProjector } from './rebuild';
 
@@ -34,18 +35,7 @@ const sent: { topic: string; envelope: Envelope }[] = [];
 
 async function publish(topic: string, hostId: string, event: DomainEvent): Promise<void> {
   version++;
-  const envelope: Envelope = {
-    id: randomUUID(),
-    type: event.type,
-    schemaVersion: SCHEMA_VERSION,
-    hostId,
-    streamId: `${topic}-${hostId}`,
-    streamVersion: String(version),
-    occurredAt: new Date(Date.UTC(2026, 10, 25, 12, 0, version)).toISOString(),
-    correlationId: randomUUID(),
-    principal: 'provisioner:test',
-    data: encodeEventData(event),
-  };
+  const envelope = factEnvelope(topic, hostId, event, version);
   sent.push({ topic, envelope });
   await publisher.publish([{ topic: namespace + topic, key: hostId, value: JSON.stringify(envelope) }]);
 }
