@@ -26,13 +26,14 @@ export async function ensureTopics(
     const existing = new Set(await admin.listTopics());
     const missing = wanted.filter((topic) => !existing.has(topic));
     if (missing.length > 0) {
-      // Returns false (no throw) when another process created them all first. If only some
-      // existed, kafkajs skips its own leader wait, hence the explicit wait below.
-      await admin.createTopics({
-        topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })),
-        waitForLeaders: true,
-        timeout: timeoutMs,
-      });
+      // kafkajs's own leader wait gives up on UNKNOWN_TOPIC_OR_PARTITION, which a KRaft broker
+      // answers while a new topic's metadata propagates (seen when several services start at
+      // once): create only, then wait below, retrying until the deadline.
+      await admin
+        .createTopics({ topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })), waitForLeaders: false, timeout: timeoutMs })
+        .catch((error: unknown) => {
+          if (!createdElsewhere(error)) throw error;
+        });
     }
     await waitForLeaders(admin, wanted, timeoutMs);
   } finally {
@@ -56,4 +57,10 @@ async function waitForLeaders(admin: Admin, topics: string[], timeoutMs: number)
     if (Date.now() >= deadline) throw new Error(`timed out waiting for leaders of ${topics.join(', ')}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** Another process created some of the topics first: every error of the answer says so. */
+function createdElsewhere(error: unknown): boolean {
+  const errors = (error as { errors?: { type?: string }[] }).errors;
+  return Array.isArray(errors) && errors.length > 0 && errors.every((e) => e.type === 'TOPIC_ALREADY_EXISTS');
 }
