@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Pipeline benchmark of the control plane (run by `npm run bench` after the engine one, or
 // alone: `node scripts/bench/pipeline.mjs [--commands 10000 --hosts 100 --clients 50
-// --requests 400 --profile]`). Needs Kafka and PostgreSQL up (`node scripts/infra.mjs up`)
-// and dist/ built. Runs every service from dist/ as its own process (as `npm start` does) in
+// --requests 400 --profile --keep]`; --keep leaves the namespace's schemas and topics for a
+// closer look). Needs Kafka and PostgreSQL up (`node scripts/infra.mjs up`) and dist/ built. Runs every service from dist/ as its own process (as `npm start` does) in
 // a fresh BARPLANE_NAMESPACE, and removes that namespace's schemas, topics and groups at the end.
 //
 // 1. Throughput: N ProgramGuestBar envelopes produced straight to <ns>guest.commands (flipping
@@ -33,7 +33,7 @@ const TARGET_EVENTS_PER_S = 5000;
 const TARGET_BASELINE_SHARE = 0.2;
 const TARGET_P99_MS = 100;
 
-export const PIPELINE_DEFAULTS = { commands: 10_000, hosts: 100, clients: 50, requests: 400, profile: false };
+export const PIPELINE_DEFAULTS = { commands: 10_000, hosts: 100, clients: 50, requests: 400, profile: false, keep: false };
 
 export async function runPipelineBench(options = {}) {
   const o = { ...PIPELINE_DEFAULTS, ...options };
@@ -169,10 +169,11 @@ export async function runPipelineBench(options = {}) {
       produceError: produceMs instanceof Error ? produceMs.message : undefined,
     };
     log(`throughput: ${answered}/${o.commands} answers in ${fmtMs(ms)} ms`);
+    if (answered < o.commands) printTails(tails);
 
     // --- baselines ----------------------------------------------------------------------------
     const sample = (await q(`SELECT data, metadata FROM ${S.guest}.events WHERE event_type = 'GuestBarProgrammed' ORDER BY global_position DESC LIMIT 1`))[0];
-    const msgBytes = Number((await q(`SELECT avg(length(payload::text))::int AS n FROM ${S.guest}.outbox WHERE created_at >= to_timestamp($1 / 1000.0)`, [wall0]))[0].n ?? 600);
+    const msgBytes = Number((await q(`SELECT avg(length(payload::text))::int AS n FROM ${S.guest}.outbox_messages WHERE created_at >= to_timestamp($1 / 1000.0)`, [wall0]))[0].n ?? 600);
     const kb = await kafkaBaseline({ Kafka, logLevel, brokers, topic: `${ns}bench.baseline`, groupId: `${ns}bench-baseline`, count: o.commands, bytes: msgBytes });
     await q(`CREATE SCHEMA IF NOT EXISTS "${S.bench}"`);
     const pb = await postgresBaseline({ Client, databaseUrl, schema: S.bench, count: o.commands, perInsert: 100, data: sample.data, metadata: sample.metadata });
@@ -234,12 +235,13 @@ export async function runPipelineBench(options = {}) {
       statuses: histogram(concurrent.map((r) => r.status)),
     };
   } catch (error) {
-    for (const [name, lines] of Object.entries(tails)) if (lines.length) console.error(`[${name}] ${lines.slice(-5).join('\n[' + name + '] ')}`);
+    printTails(tails);
     throw error;
   } finally {
     await producer.disconnect().catch(() => undefined);
     await services.stop();
-    await cleanUp(kafka, q, ns, prefix).catch((e) => console.warn(`pipeline: clean-up: ${e.message}`));
+    if (o.keep) log(`kept namespace ${ns} (schemas ${prefix}*, topics ${ns}*)`);
+    else await cleanUp(kafka, q, ns, prefix).catch((e) => console.warn(`pipeline: clean-up: ${e.message}`));
     await db.end();
     rmSync(tokensFile, { force: true });
   }
@@ -277,7 +279,7 @@ function report(r, outDir, root) {
         ['stage (ms after the first produce)', 'first', 'last', 'rows', 'rows/s'],
         [
           ['guest-memory appended GuestBarProgrammed', s(st.ownerFirst), s(st.ownerLast), s(st.ownerEvents), s(rateOf(st.ownerEvents, st.ownerFirst, st.ownerLast))],
-          ['guest-memory relay published (outbox)', '', s(st.relayLast), s(st.relayRows), ''],
+          ['guest-memory relay published (outbox messages)', '', s(st.relayLast), s(st.relayRows), ''],
           ['projector audit records (decision changes)', s(st.auditFirst), s(st.auditLast), s(st.auditRows), s(rateOf(st.auditRows, st.auditFirst, st.auditLast))],
           ['projector command_status (answers)', '', s(st.statusLast), s(st.statusRows), ''],
         ],
@@ -323,6 +325,11 @@ function report(r, outDir, root) {
 
 // --- helpers -------------------------------------------------------------------------------
 
+/** The last lines each service wrote to stderr: why a run fell short. */
+function printTails(tails) {
+  for (const [name, lines] of Object.entries(tails)) if (lines.length) console.error(`[${name}] ${lines.slice(-5).join('\n[' + name + '] ')}`);
+}
+
 async function stageTimes(q, S, wall0) {
   const after = [wall0];
   const rel = (x) => (x == null ? null : Number(x) - wall0);
@@ -332,7 +339,7 @@ async function stageTimes(q, S, wall0) {
     after,
   );
   const [relay] = await q(
-    `SELECT count(*)::int AS n, extract(epoch FROM max(published_at)) * 1000 AS last FROM ${S.guest}.outbox WHERE created_at >= to_timestamp($1 / 1000.0)`,
+    `SELECT count(*)::int AS n, extract(epoch FROM max(published_at)) * 1000 AS last FROM ${S.guest}.outbox_messages WHERE created_at >= to_timestamp($1 / 1000.0)`,
     after,
   );
   const [audit] = await q(
@@ -463,6 +470,7 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
       clients: { type: 'string' },
       requests: { type: 'string' },
       profile: { type: 'boolean', default: false },
+      keep: { type: 'boolean', default: false },
     },
   });
   const num = (x, d) => (x === undefined ? d : Number(x));
@@ -472,6 +480,7 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
     clients: num(values.clients, PIPELINE_DEFAULTS.clients),
     requests: num(values.requests, PIPELINE_DEFAULTS.requests),
     profile: values.profile,
+    keep: values.keep,
   }).catch((error) => {
     console.error(`pipeline bench failed: ${error.stack ?? error}`);
     process.exit(1);

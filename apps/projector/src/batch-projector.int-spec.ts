@@ -6,7 +6,7 @@ import { DomainEvent, Envelope, SCHEMA_VERSION, readScenario } from '@barplane/c
 import { ChainedRecord, Scenario, verifyChain } from '@barplane/domain';
 import { createDataSource, migrateEventStore } from '@barplane/eventstore';
 import { DataSource } from 'typeorm';
-import { BatchItem, BatchProjector } from './batch-projector';
+import { BatchProjector } from './batch-projector';
 import { HostProjector, Source } from './host-projector';
 import { projectorTablesMigration } from './projector-tables.migration';
 
@@ -26,22 +26,24 @@ const example = (name: string): Scenario => {
 };
 
 let db: DataSource;
-const items: BatchItem[] = [];
+/** A BatchItem the test may still change (ridingAnswer). */
+type Item = { envelope: Envelope; source: Source };
+const items: Item[] = [];
 let offset = 0;
 let version = 0;
 
-function push(topic: string, envelope: Envelope): BatchItem {
+function push(topic: string, envelope: Envelope): Item {
   const item = { envelope, source: { topic, partition: 1, offset: String(offset++) } satisfies Source };
   items.push(item);
   return item;
 }
 
-function fact(topic: string, hostId: string, event: DomainEvent): BatchItem {
+function fact(topic: string, hostId: string, event: DomainEvent): Item {
   version++;
   return push(topic, factEnvelope(topic, hostId, event, version));
 }
 
-function answer(topic: string, hostId: string, type: 'CommandApplied' | 'CommandRejected', commandId: string): BatchItem {
+function answer(topic: string, hostId: string, type: 'CommandApplied' | 'CommandRejected', commandId: string): Item {
   const data =
     type === 'CommandApplied'
       ? { commandId, commandType: 'ProgramGuestBar', streamId: `guests-${hostId}`, streamVersion: String(version), eventIds: [] }
@@ -49,7 +51,14 @@ function answer(topic: string, hostId: string, type: 'CommandApplied' | 'Command
   return push(topic, { id: randomUUID(), type, schemaVersion: SCHEMA_VERSION, hostId, correlationId: commandId, causationId: commandId, principal: 'operator:test', data });
 }
 
-function redeliver(item: BatchItem): void {
+/** CommandApplied riding on the command's last event (Envelope.answer), as owners publish it. */
+function ridingAnswer(item: Item, commandId: string): void {
+  const e = item.envelope;
+  const data = { commandId, commandType: 'ProgramGuestBar', streamId: e.streamId, streamVersion: e.streamVersion, eventIds: [e.id] };
+  item.envelope = { ...e, answer: { id: randomUUID(), type: 'CommandApplied', schemaVersion: SCHEMA_VERSION, hostId: e.hostId, correlationId: commandId, causationId: commandId, principal: 'operator:test', data } };
+}
+
+function redeliver(item: Item): void {
   items.push({ envelope: item.envelope, source: { ...item.source, offset: String(offset++) } });
 }
 
@@ -74,8 +83,7 @@ beforeAll(async () => {
   redeliver(dup); // within the first batch
   for (const { s, id } of hosts.slice(0, 2)) {
     for (const g of s.vm!.guestBars) {
-      fact('guest.events', id, { type: 'GuestBarProgrammed', data: { vmId: s.vm!.id, ...g } });
-      answer('guest.events', id, 'CommandApplied', `cmd-${id}-${g.bdf}`);
+      ridingAnswer(fact('guest.events', id, { type: 'GuestBarProgrammed', data: { vmId: s.vm!.id, ...g } }), `cmd-${id}-${g.bdf}`);
     }
   }
   answer('guest.events', hosts[0].id, 'CommandRejected', 'cmd-rejected');
@@ -104,7 +112,7 @@ async function dump(schema: string) {
     decisions: await q(`SELECT host_id, subject_key, subject, vm_id, outcome, audit_seq FROM $S.decisions ORDER BY host_id, subject_key`),
     projections: await q(`SELECT host_id, state FROM $S.host_projections ORDER BY host_id`),
     snapshots: await q(`SELECT hash, scenario FROM $S.fact_snapshots ORDER BY hash`),
-    outbox: await q(`SELECT message_id, topic, message_key, headers, payload FROM $S.outbox ORDER BY id`),
+    outbox: await q(`SELECT message_id, topic, message_key, headers, payload FROM $S.outbox_messages ORDER BY outbox_id, position`),
     answers: await q(`SELECT command_id, host_id, status, answer FROM $S.command_status ORDER BY command_id`),
     inbox: await q(`SELECT consumer, message_id FROM $S.inbox ORDER BY message_id`),
   };
@@ -145,6 +153,9 @@ describe('BatchProjector', () => {
     expect(ref.audit.length).toBeGreaterThan(10);
     expect(ref.audit.some((r) => (r.record as { outcome: unknown }).outcome === null)).toBe(true); // a removal
     expect(ref.answers.find((a) => a.command_id === 'cmd-rejected')?.status).toBe('rejected');
+    const riding = items.filter((i) => i.envelope.answer).map((i) => String(i.envelope.answer!.data.commandId));
+    expect(riding.length).toBeGreaterThan(1);
+    for (const id of riding) expect(ref.answers.find((a) => a.command_id === id)?.status).toBe('applied');
     expect(got).toEqual(ref);
     expect(first.changes + second.changes).toBe(ref.audit.length);
     for (const hostId of new Set(got.audit.map((r) => r.host_id as string))) {

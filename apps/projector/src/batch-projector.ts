@@ -14,7 +14,7 @@ import {
   scenarioToJson,
 } from '@barplane/domain';
 import { Envelope, decodeEvent, isAnswer, projectionFromJson, projectionToJson } from '@barplane/contracts';
-import { OutboxMessage, outboxChannel, runSql } from '@barplane/eventstore';
+import { OutboxMessage, runSql, writeOutbox } from '@barplane/eventstore';
 import { StoredDecision, decisionChanges } from './decision-changes';
 import { derivedId } from './derived-id';
 import { Source, answerStatus, decisionMessage } from './host-projector';
@@ -84,7 +84,6 @@ interface AuditRow {
  * concurrently that share a host serialise instead of deadlocking) before their rows are read.
  */
 export class BatchProjector {
-  private outboxSequence?: string;
   /** Hosts as committed by this instance, so a batch need not read and parse them again. */
   private readonly cache = new Map<string, CachedHost>();
 
@@ -156,12 +155,15 @@ export class BatchProjector {
     const outbox: OutboxMessage[] = [];
     const answers = new Map<string, { hostId: string; status: string; answer: string }>();
     const notify: string[] = [];
+    const answer = (a: Envelope) => {
+      const commandId = String(a.data.commandId);
+      answers.delete(commandId); // last one wins, as successive upserts would
+      answers.set(commandId, { hostId: a.hostId, status: answerStatus(a.type), answer: JSON.stringify(a) });
+      notify.push(commandId);
+    };
     for (const { envelope: e, source } of work) {
       if (isAnswer(e.type)) {
-        const commandId = String(e.data.commandId);
-        answers.delete(commandId); // last one wins, as successive upserts would
-        answers.set(commandId, { hostId: e.hostId, status: answerStatus(e.type), answer: JSON.stringify(e) });
-        notify.push(commandId);
+        answer(e);
         continue;
       }
       const host = hosts.get(e.hostId)!;
@@ -207,13 +209,14 @@ export class BatchProjector {
         const entry = { hostId: e.hostId, eventId: e.id, topic: source.topic, partition: source.partition, offset: source.offset };
         outbox.push({ messageId: derivedId(`applied:${e.id}`), topic: this.appliedTopic, key: e.hostId, payload: entry });
       }
+      if (e.answer) answer(e.answer);
     }
 
     const versions = await this.writeHosts(em, hosts);
     await this.writeSnapshots(em, snapshots);
     await this.writeAudit(em, audit);
     await this.writeDecisions(em, hosts);
-    await this.writeOutbox(em, outbox);
+    await writeOutbox(em, this.schema, outbox);
     await this.writeAnswers(em, answers, notify);
     const cached = new Map<string, CachedHost>();
     for (const [hostId, host] of hosts) {
@@ -372,37 +375,6 @@ export class BatchProjector {
         [gone.map((g) => g.hostId), gone.map((g) => g.key)],
       );
     }
-  }
-
-  /**
-   * The outbox rows in array order, for certain: ids are drawn from the outbox's identity
-   * sequence first and handed out in increasing order (one multi-row INSERT does not promise
-   * to take defaults in row order), then one NOTIFY for the relay.
-   */
-  private async writeOutbox(em: EntityManager, messages: OutboxMessage[]): Promise<void> {
-    if (messages.length === 0) return;
-    this.outboxSequence ??= (
-      await runSql<{ seq: string }>(em, `SELECT pg_get_serial_sequence($1, 'id') AS seq`, [this.t('outbox')])
-    ).rows[0].seq;
-    const { rows } = await runSql<{ id: string }>(em, `SELECT nextval($1::regclass)::text AS id FROM generate_series(1, $2::int)`, [
-      this.outboxSequence,
-      messages.length,
-    ]);
-    const ids = rows.map((r) => BigInt(r.id)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    await runSql(
-      em,
-      `INSERT INTO ${this.t('outbox')} (id, message_id, topic, message_key, headers, payload) OVERRIDING SYSTEM VALUE
-       SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::text[], $5::jsonb[], $6::jsonb[])`,
-      [
-        ids.map((id) => id.toString()),
-        messages.map((m) => m.messageId),
-        messages.map((m) => m.topic),
-        messages.map((m) => m.key),
-        messages.map((m) => JSON.stringify(m.headers ?? {})),
-        messages.map((m) => JSON.stringify(m.payload ?? null)),
-      ],
-    );
-    await runSql(em, `SELECT pg_notify($1, '')`, [outboxChannel(this.schema)]);
   }
 
   /** command_status after the batch's events; one NOTIFY per answered command (sent at commit). */

@@ -32,7 +32,8 @@ export interface ApplyResult {
 /**
  * Applies one fact event (or command answer) to its host in one transaction: the inbox
  * claim, the host's projection, the decisions that changed, their audit records (hash
- * chained per host), DecisionChanged envelopes in the outbox, and command status.
+ * chained per host), DecisionChanged envelopes in the outbox, and command status (of an
+ * answer, or of the answer an event carries).
  */
 export class HostProjector {
   private readonly inbox: Inbox;
@@ -55,6 +56,8 @@ export class HostProjector {
         return { duplicate: false, changes: 0 };
       }
       const changes = await this.applyFact(em, envelope, source, opts.publish ?? true);
+      // The answer of the command that appended this event, when it is the command's last.
+      if (envelope.answer) await this.recordAnswer(em, envelope.answer);
       return { duplicate: false, changes };
     });
   }

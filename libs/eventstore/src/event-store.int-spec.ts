@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { ConcurrencyError } from './errors/concurrency.error';
 import { EventStoreError } from './errors/event-store.error';
+import { createEventStoreTablesMigration } from './schema/create-event-store-tables.migration';
+import { eventStoreMigrations } from './schema/event-store-migrations';
 import { migrateEventStore } from './schema/migrate-event-store';
 import { EventStore } from './store/event-store';
 import type { OutboxMessage } from './store/outbox-message';
@@ -33,7 +35,7 @@ const envelopes = (stored: StoredEvent[]): OutboxMessage[] =>
   }));
 
 async function outboxRows(): Promise<{ message_id: string; payload: { streamVersion: string; occurredAt: string } }[]> {
-  return dataSource.query(`SELECT message_id, payload FROM "${schema}".outbox ORDER BY id`);
+  return dataSource.query(`SELECT message_id, payload FROM "${schema}".outbox_messages ORDER BY outbox_id, position`);
 }
 
 describe('migrations', () => {
@@ -42,7 +44,7 @@ describe('migrations', () => {
     // The DataSource lists the same migrations: TypeORM sees none pending.
     expect(await dataSource.showMigrations()).toBe(false);
     const tables: { table_name: string }[] = await dataSource.query(
-      `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name`,
+      `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_type = 'BASE TABLE' ORDER BY table_name`,
       [schema],
     );
     expect(tables.map((t) => t.table_name)).toEqual(['checkpoints', 'event_streams', 'events', 'inbox', 'migrations', 'outbox']);
@@ -52,7 +54,37 @@ describe('migrations', () => {
     const other = uniqueSchema('mig');
     try {
       const results = await Promise.all([1, 2, 3].map(() => migrateEventStore(dataSource, other)));
-      expect(results.map((names) => names.length).sort()).toEqual([0, 0, 1]);
+      expect(results.map((names) => names.length).sort()).toEqual([0, 0, eventStoreMigrations(other).length]);
+    } finally {
+      await dropSchema(dataSource, other);
+    }
+  });
+
+  it('turn per-message outbox rows still pending into one-row batches, losing nothing', async () => {
+    const other = uniqueSchema('mig');
+    try {
+      // A schema as the first release left it: one outbox row per message, two not yet published.
+      await dataSource.query(`CREATE SCHEMA "${other}"`);
+      const runner = dataSource.createQueryRunner();
+      await new (createEventStoreTablesMigration(other))().up(runner);
+      await runner.release();
+      await dataSource.query(`CREATE TABLE "${other}".migrations (id SERIAL PRIMARY KEY, timestamp bigint NOT NULL, name varchar NOT NULL)`);
+      const first = new (createEventStoreTablesMigration(other))().name!;
+      await dataSource.query(`INSERT INTO "${other}".migrations (timestamp, name) VALUES ($1, $2)`, [first.slice(-13), first]);
+      const ids = [randomUUID(), randomUUID(), randomUUID()];
+      for (const [i, id] of ids.entries()) {
+        await dataSource.query(
+          `INSERT INTO "${other}".outbox (message_id, topic, message_key, headers, payload, published_at) VALUES ($1, 'pe.events', 'h', '{"type":"E"}', $2, $3)`,
+          [id, JSON.stringify({ i, address: '0xfffffffffffff000' }), i === 0 ? new Date() : null],
+        );
+      }
+      expect(await migrateEventStore(dataSource, other)).toHaveLength(eventStoreMigrations(other).length - 1);
+      const pending = await dataSource.query(
+        `SELECT message_id, topic, message_key, headers, payload FROM "${other}".outbox_messages WHERE published_at IS NULL ORDER BY outbox_id, position`,
+      );
+      expect(pending).toEqual(
+        [1, 2].map((i) => ({ message_id: ids[i], topic: 'pe.events', message_key: 'h', headers: { type: 'E' }, payload: { i, address: '0xfffffffffffff000' } })),
+      );
     } finally {
       await dropSchema(dataSource, other);
     }

@@ -3,6 +3,7 @@ export * from './errors/concurrency.error';
 export * from './schema/schema-name';
 export * from './schema/migration-class';
 export * from './schema/create-event-store-tables.migration';
+export * from './schema/outbox-batches.migration';
 export * from './schema/event-store-migrations';
 export * from './schema/migrate-event-store';
 export * from './data-source/create-data-source';

@@ -60,7 +60,7 @@ async function appendMany(n: number, host = 'h1'): Promise<string[]> {
 }
 
 async function unpublished(): Promise<number> {
-  const [row] = await dataSource.query(`SELECT count(*)::int AS n FROM "${schema}".outbox WHERE published_at IS NULL`);
+  const [row] = await dataSource.query(`SELECT count(*)::int AS n FROM "${schema}".outbox_messages WHERE published_at IS NULL`);
   return row.n;
 }
 
@@ -80,6 +80,30 @@ describe('OutboxRelay', () => {
     expect(seen[0]).toMatchObject({ topic: 'pe.events', key: 'h1', headers: { type: 'E' }, payload: { streamVersion: '1' } });
     expect(typeof seen[0].id).toBe('bigint');
     expect(r.counters).toEqual({ published: 25, failed: 0 });
+    expect(await unpublished()).toBe(0);
+  });
+
+  it('publishes the messages of a transaction as one row, whole, in row and position order', async () => {
+    // Three batches of 7 messages (one appendMany each): with batchSize 10, a relay round takes
+    // whole rows until it holds 10 messages, so 14 then 7, never a row cut in two.
+    const batches: string[][] = [];
+    for (let b = 0; b < 3; b++) {
+      const events = Array.from({ length: 7 }, (_, i) => newEvent('h7', 'E', { b, i }));
+      const result = await store.appendMany({ appends: [{ streamId: `host-${randomUUID()}`, streamType: 'host', expectedVersion: 0n, events }], outbox: (stored) => envelopes([...stored.values()]) });
+      if (result.duplicate) throw new Error('unexpected duplicate');
+      batches.push(events.map((e) => e.eventId));
+    }
+    const [rows] = await dataSource.query(`SELECT count(*)::int AS n FROM "${schema}".outbox WHERE published_at IS NULL`);
+    expect(rows.n).toBe(3);
+    const rounds: PendingOutboxMessage[][] = [];
+    const r = relay(async (messages) => {
+      rounds.push(messages);
+    });
+    expect(await r.drainOnce()).toBe(14);
+    expect(await r.drainOnce()).toBe(7);
+    expect(await r.drainOnce()).toBe(0);
+    expect(rounds.flat().map((m) => m.messageId)).toEqual(batches.flat());
+    expect(rounds[0].map((m) => m.position)).toEqual([1, 2, 3, 4, 5, 6, 7, 1, 2, 3, 4, 5, 6, 7]);
     expect(await unpublished()).toBe(0);
   });
 

@@ -35,3 +35,18 @@ it('delivers 200 concurrent calls, each acknowledged, in call order per key', as
     expect(values).toHaveLength(50);
   }
 });
+
+it('splits a batch larger than a produce request may be into requests, in order', async () => {
+  // 3 MiB of values in one call: one request would exceed the broker's message.max.bytes.
+  await ensureTopics(kafka, [topic]);
+  const publisher = new MessagePublisher(kafka);
+  await publisher.connect();
+  const big = 'x'.repeat(30_000);
+  try {
+    await publisher.publish(Array.from({ length: 100 }, (_, i) => ({ topic, key: 'host-big', value: `${i} ${big}` })));
+  } finally {
+    await publisher.disconnect();
+  }
+  const values = (await readTopics(kafka, [topic])).filter((m) => m.key === 'host-big').map((m) => Number(m.value.split(' ')[0]));
+  expect(values).toEqual(Array.from({ length: 100 }, (_, i) => i));
+});

@@ -56,7 +56,23 @@ export class MessagePublisher {
     this.sending = false;
   }
 
+  /** One request per REQUEST_BYTES of values, one after the other (order kept). */
   private async send(messages: readonly OutgoingMessage[]): Promise<void> {
+    let start = 0;
+    let bytes = 0;
+    for (let i = 0; i < messages.length; i++) {
+      const size = messageBytes(messages[i]);
+      if (i > start && bytes + size > REQUEST_BYTES) {
+        await this.sendRequest(messages.slice(start, i));
+        start = i;
+        bytes = 0;
+      }
+      bytes += size;
+    }
+    await this.sendRequest(messages.slice(start));
+  }
+
+  private async sendRequest(messages: readonly OutgoingMessage[]): Promise<void> {
     const byTopic = new Map<string, OutgoingMessage[]>();
     for (const message of messages) {
       const group = byTopic.get(message.topic) ?? [];
@@ -71,4 +87,16 @@ export class MessagePublisher {
       })),
     });
   }
+}
+
+/**
+ * Bytes of values per produce request. The broker refuses a partition's record batch over
+ * message.max.bytes (1 MiB by default), and an outbox row can hold thousands of messages (a
+ * whole consumer batch): half a MiB per request keeps every partition's share under the limit.
+ */
+export const REQUEST_BYTES = 512 * 1024;
+
+function messageBytes(message: OutgoingMessage): number {
+  // UTF-16 length: a lower bound of the UTF-8 bytes that is exact for ASCII JSON, and cheap.
+  return message.value.length + (message.key?.length ?? 0) + 64;
 }

@@ -91,7 +91,7 @@ function scenario(a: string, b: string) {
 /** Every outbox row and event of the hosts, with ids, hosts and times made comparable. */
 async function history(hosts: string[]): Promise<string[]> {
   const outbox: { payload: Envelope; topic: string; message_key: string }[] = await dataSource.query(
-    `SELECT topic, message_key, payload FROM "${schema}".outbox WHERE message_key = ANY($1::text[]) ORDER BY id`,
+    `SELECT topic, message_key, payload FROM "${schema}".outbox_messages WHERE message_key = ANY($1::text[]) ORDER BY outbox_id, position`,
     [hosts],
   );
   const events: { stream_id: string; stream_version: string; event_type: string; data: unknown; metadata: unknown }[] = await dataSource.query(
@@ -176,8 +176,9 @@ describe('CommandHandler.handleBatch', () => {
       [1n, 'HostRegistered'], [2n, 'TopologyImported'], [3n, 'AlignmentOverrideSet'], [4n, 'AlignmentOverrideSet'], [5n, 'BarRelocated'], [6n, 'BarRelocated'],
     ]);
     const answers: { type: string; data: Record<string, unknown>; causationId: string }[] = (
-      await dataSource.query(`SELECT payload FROM "${schema}".outbox WHERE payload->>'causationId' = ANY($1::text[]) ORDER BY id`, [batch.map((e) => e.id)])
-    ).map((r: { payload: unknown }) => r.payload);
+      await dataSource.query(`SELECT payload FROM "${schema}".outbox_messages WHERE payload->>'causationId' = ANY($1::text[]) ORDER BY outbox_id, position`, [batch.map((e) => e.id)])
+    ).flatMap((r: { payload: { answer?: unknown } }) => (r.payload.answer ? [r.payload, r.payload.answer] : [r.payload]));
+    // CommandApplied rides on the command's last event; the conflict travels alone.
     expect(answers.map((p) => [p.type, batch.findIndex((e) => e.id === p.causationId)])).toEqual([
       ['BarRelocated', 0], ['CommandApplied', 0], ['BarRelocated', 1], ['CommandApplied', 1], ['CommandConflicted', 2], ['BarRelocated', 3], ['CommandApplied', 3],
     ]);

@@ -49,12 +49,15 @@ function handler(store: EventStore) {
   return { counters, commands: new CommandHandler({ store, definition, eventTopic: 'x.pe.events', inboxConsumer: 'pe-registry', counters }) };
 }
 
-async function outbox(causationId: string): Promise<{ type: string; data: Record<string, unknown> }[]> {
-  const rows: { payload: { type: string; data: Record<string, unknown>; causationId: string } }[] = await dataSource.query(
-    `SELECT payload FROM "${schema}".outbox WHERE payload->>'causationId' = $1 ORDER BY id`,
+type Published = { type: string; data: Record<string, unknown>; causationId: string; answer?: Published };
+
+/** What the outbox publishes for a command, an answer riding on an event listed after it. */
+async function outbox(causationId: string): Promise<Published[]> {
+  const rows: { payload: Published }[] = await dataSource.query(
+    `SELECT payload FROM "${schema}".outbox_messages WHERE payload->>'causationId' = $1 ORDER BY outbox_id, position`,
     [causationId],
   );
-  return rows.map((r) => r.payload);
+  return rows.flatMap((r) => (r.payload.answer ? [r.payload, r.payload.answer] : [r.payload]));
 }
 
 async function registeredHost(store: EventStore): Promise<string> {

@@ -43,8 +43,9 @@ const DECIMAL = /^(0|[1-9][0-9]*)$/;
 /**
  * Handles one command envelope end to end: validate, read and fold the stream, check the
  * expected version, decide (with the host facts where the owner needs them), then append the
- * events with their envelopes and the CommandApplied answer, or record the answer alone; every
- * write carries the inbox claim of the command id, so a redelivered command is answered once.
+ * events with their envelopes, the last carrying the CommandApplied answer, or record the
+ * answer alone; every write carries the inbox claim of the command id, so a redelivered
+ * command is answered once.
  * Throws only for what retrying may fix (database down, a second lost race) or for a message
  * that is not an envelope at all (it goes to the DLQ after the retries).
  */
@@ -181,14 +182,14 @@ export class CommandHandler<C extends DomainCommand, E extends DomainEvent, S> {
       return { outcome: 'noop' };
     }
     const appended = batch.append(streamId, identity.streamType, events, cause);
-    answer('CommandApplied', {
+    batch.answerLastEvent(answerEnvelope('CommandApplied', cause, {
       commandId: envelope.id,
       commandType: envelope.type,
       streamId,
       streamVersion: (appended.from + BigInt(appended.events.length)).toString(),
       eventIds: appended.events.map((event) => event.eventId),
       events: appended.events.map((event) => ({ id: event.eventId, type: event.eventType, data: summary(event.eventType, event.data) })),
-    });
+    }));
     return { outcome: 'applied', events: appended.events.length };
   }
 
@@ -271,7 +272,7 @@ export class CommandHandler<C extends DomainCommand, E extends DomainEvent, S> {
               // What the caller asked about, e.g. the functions an import added or removed.
               events: stored.map((event) => ({ id: event.eventId, type: event.eventType, data: summary(event.eventType, event.data) })),
             });
-            return [...stored.map((event) => this.outbox(eventEnvelope(event))), this.outbox(applied)];
+            return stored.map((event, i) => this.outbox(eventEnvelope(event, i === stored.length - 1 ? applied : undefined)));
           },
         });
         if (result.duplicate) return 'duplicate';

@@ -23,8 +23,11 @@ export function eventMetadata(cause: Cause): Record<string, unknown> {
   return { correlationId: cause.correlationId, causationId: cause.causationId, principal: cause.principal };
 }
 
-/** The envelope of a committed event: streamVersion and occurredAt exactly as stored. */
-export function eventEnvelope(stored: StoredEvent): Envelope {
+/**
+ * The envelope of a committed event: streamVersion and occurredAt exactly as stored; `answer`
+ * on the last event of a command (Envelope.answer).
+ */
+export function eventEnvelope(stored: StoredEvent, answer?: Envelope): Envelope {
   const meta = stored.metadata;
   return {
     id: stored.eventId,
@@ -38,6 +41,7 @@ export function eventEnvelope(stored: StoredEvent): Envelope {
     causationId: String(meta.causationId ?? ''),
     principal: String(meta.principal ?? ''),
     data: stored.data as Record<string, unknown>,
+    ...(answer ? { answer } : {}),
   };
 }
 

@@ -16,12 +16,12 @@ interface Working<S> {
   events: NewEvent[];
 }
 
-type OutboxEntry = { eventId: string } | { message: OutboxMessage };
+type OutboxEntry = { eventId: string; answer?: Envelope } | { message: OutboxMessage };
 
 /**
  * One partition batch of an owner, decided in memory: each stream's state as of the commands
- * before, the events to append per stream, the outbox rows in order (a command's events, then
- * its answer) and the inbox claims. `input()` is what EventStore.appendMany commits at once.
+ * before, the events to append per stream, the outbox messages in order (a command's events,
+ * its answer on the last of them, or the answer alone) and the inbox claims. `input()` is what EventStore.appendMany commits at once.
  */
 export class StreamBatch<C extends DomainCommand, E extends DomainEvent, S> {
   private readonly streams = new Map<string, Working<S>>();
@@ -80,9 +80,16 @@ export class StreamBatch<C extends DomainCommand, E extends DomainEvent, S> {
     return { from, events: added };
   }
 
-  /** An outbox row after those already added (an answer). */
+  /** An outbox message after those already added (an answer to a command without events). */
   publish(message: OutboxMessage): void {
     this.entries.push({ message });
+  }
+
+  /** The answer of the command whose events were appended last: it rides on the last of them. */
+  answerLastEvent(answer: Envelope): void {
+    const last = this.entries.at(-1);
+    if (!last || !('eventId' in last)) throw new Error('answerLastEvent: the last outbox entry is not an event');
+    last.answer = answer;
   }
 
   /** The inbox claim of a handled message (answered, applied, or a no-op). */
@@ -117,7 +124,9 @@ export class StreamBatch<C extends DomainCommand, E extends DomainEvent, S> {
       // Global positions in decision order, across streams, as one-at-a-time handling gives.
       eventOrder: this.entries.flatMap((entry) => ('eventId' in entry ? [entry.eventId] : [])),
       outbox: (stored: ReadonlyMap<string, StoredEvent>) =>
-        this.entries.map((entry) => ('message' in entry ? entry.message : outboxMessageOf(this.eventTopic, eventEnvelope(stored.get(entry.eventId)!)))),
+        this.entries.map((entry) =>
+          'message' in entry ? entry.message : outboxMessageOf(this.eventTopic, eventEnvelope(stored.get(entry.eventId)!, entry.answer)),
+        ),
     };
   }
 

@@ -32,7 +32,10 @@ export interface CommandConflictedData {
   readonly actualVersion: string;
 }
 
-/** Answers travel on the owner's events topic after the events they answer for. */
+/**
+ * Answers travel on the owner's events topic: CommandApplied of a command that appended events
+ * on its last event (Envelope.answer), every other answer as a message of its own.
+ */
 export const ANSWER_TYPES = ['CommandApplied', 'CommandRejected', 'CommandConflicted'] as const;
 export type AnswerType = (typeof ANSWER_TYPES)[number];
 

@@ -18,6 +18,12 @@ export interface Envelope<Data = Record<string, unknown>> {
   /** Commands only: the stream version the sender saw (optimistic concurrency). */
   readonly expectedVersion?: string;
   readonly data: Data;
+  /**
+   * Events only, on the last event a command appended: the command's CommandApplied answer.
+   * It travels with the event instead of as a message of its own (half the messages on the
+   * events topic); answers of commands that appended nothing still travel alone.
+   */
+  readonly answer?: Envelope;
 }
 
 export const SCHEMA_VERSION = 1;

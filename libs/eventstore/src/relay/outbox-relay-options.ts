@@ -6,7 +6,7 @@ export type PublishFn = (messages: PendingOutboxMessage[]) => Promise<void>;
 export interface OutboxRelayOptions {
   schema: string;
   publish: PublishFn;
-  /** Rows per transaction; small keeps row locks short while the broker call runs. Default 100. */
+  /** Messages per transaction (whole outbox rows: at least one row, stopping at this many). Default 100. */
   batchSize?: number;
   /** Poll interval when the outbox is empty (NOTIFY usually wakes the relay sooner). Default 100 ms. */
   idleMs?: number;

@@ -2,31 +2,30 @@ import type { DataSource } from 'typeorm';
 import { assertSchemaName, qualified } from '../schema/schema-name';
 import { int8 } from '../sql/pg-values';
 import { runSql } from '../sql/run-sql';
-import type { PendingOutboxMessage } from '../store/outbox-message';
+import type { OutboxMessage, PendingOutboxMessage } from '../store/outbox-message';
 import { outboxChannel } from '../store/outbox-writer';
 import type { OutboxRelayOptions, PublishFn, RelayCounters } from './outbox-relay-options';
 import { RelayLeadership } from './relay-leadership';
 
 interface OutboxRow {
   id: string;
-  message_id: string;
-  topic: string;
-  message_key: string;
-  headers: Record<string, string>;
-  payload: unknown;
+  messages: OutboxMessage[];
   attempts: number;
 }
 
 type BatchOutcome = { published: number; failed: boolean };
 
 /**
- * Publishes a schema's outbox in id order, at least once: rows are locked, published, marked and
- * committed in one transaction, so a crash after publishing and before the commit republishes
- * them on restart (consumers dedupe by message id), and a crash before publishing loses nothing.
+ * Publishes a schema's outbox in order (rows by id, each row's messages in array order), at
+ * least once: rows are locked, published, marked and committed in one transaction, so a crash
+ * after publishing and before the commit republishes them on restart (consumers dedupe by
+ * message id), and a crash before publishing loses nothing.
  *
  * Order: one relay per schema (see RelayLeadership). Appends to one stream serialise on its
  * stream row before writing the outbox, so a stream's rows get increasing ids and commit in that
  * order; a batch therefore never holds a later message of a stream without the earlier ones.
+ * Rows are locked with a plain FOR UPDATE (a relay that lost its lock mid-batch makes the next
+ * one wait for it, rather than skip ahead and reorder).
  */
 export class OutboxRelay {
   private readonly table: string;
@@ -95,8 +94,8 @@ export class OutboxRelay {
 
   /**
    * One batch, for tests and tools: takes the lock if free (keeping it until stop), publishes
-   * up to batchSize rows, returns how many were published (0 when another relay leads or the
-   * publish failed). Not to be mixed with a running loop.
+   * whole rows up to batchSize messages, returns how many messages were published (0 when
+   * another relay leads or the publish failed). Not to be mixed with a running loop.
    */
   async drainOnce(): Promise<number> {
     if (!(await this.leadership.tryAcquire())) return 0;
@@ -117,8 +116,8 @@ export class OutboxRelay {
             delay = backoff;
           } else {
             backoff = 0;
-            // A full batch means more is probably waiting: go again at once.
-            delay = outcome.published === this.batchSize ? 0 : this.idleMs;
+            // Rows were there, so more may be: look again at once; sleep only on an empty outbox.
+            delay = outcome.published > 0 ? 0 : this.idleMs;
           }
         }
       } catch (error) {
@@ -132,22 +131,28 @@ export class OutboxRelay {
 
   private async publishBatch(): Promise<BatchOutcome> {
     let batch: PendingOutboxMessage[] = [];
+    let rowIds: string[] = [];
     let sent = false;
     try {
       await this.dataSource.transaction(async (em) => {
+        // Whole rows, oldest first, until they hold batchSize messages (at least one row).
         const { rows } = await runSql<OutboxRow>(
           em,
-          `SELECT id, message_id, topic, message_key, headers, payload, attempts FROM ${this.table}
-           WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+          `SELECT id, messages, attempts FROM ${this.table}
+           WHERE published_at IS NULL AND id IN (
+             SELECT id FROM (
+               SELECT id, sum(message_count) OVER (ORDER BY id) - message_count AS before
+               FROM ${this.table} WHERE published_at IS NULL ORDER BY id LIMIT $1
+             ) pending WHERE before < $1)
+           ORDER BY id FOR UPDATE`,
           [this.batchSize],
         );
-        batch = rows.map(toPending);
+        batch = rows.flatMap(toPending);
+        rowIds = rows.map((row) => row.id);
         if (batch.length === 0) return;
         await this.publish(batch);
         sent = true;
-        await runSql(em, `UPDATE ${this.table} SET published_at = clock_timestamp() WHERE id = ANY($1::bigint[])`, [
-          batch.map((message) => message.id.toString()),
-        ]);
+        await runSql(em, `UPDATE ${this.table} SET published_at = clock_timestamp() WHERE id = ANY($1::bigint[])`, [rowIds]);
       });
     } catch (error) {
       if (batch.length === 0) throw error;
@@ -155,7 +160,7 @@ export class OutboxRelay {
       // Sent but not marked (commit failed): they go again next round; nothing to count.
       if (sent) return { published: 0, failed: true };
       this.count.failed += batch.length;
-      await this.noteFailure(batch, error as Error).catch((noteError: Error) => this.reportError(noteError));
+      await this.noteFailure(rowIds, error as Error).catch((noteError: Error) => this.reportError(noteError));
       return { published: 0, failed: true };
     }
     this.count.published += batch.length;
@@ -163,11 +168,11 @@ export class OutboxRelay {
   }
 
   /** After the rollback, in its own small transaction: the failure must outlive the rollback. */
-  private async noteFailure(batch: PendingOutboxMessage[], error: Error): Promise<void> {
+  private async noteFailure(rowIds: string[], error: Error): Promise<void> {
     await runSql(
       this.dataSource.manager,
       `UPDATE ${this.table} SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1::bigint[])`,
-      [batch.map((message) => message.id.toString()), String(error?.message ?? error).slice(0, 2000)],
+      [rowIds, String(error?.message ?? error).slice(0, 2000)],
     );
   }
 
@@ -194,14 +199,16 @@ export class OutboxRelay {
   }
 }
 
-function toPending(row: OutboxRow): PendingOutboxMessage {
-  return {
-    id: int8(row.id, 'outbox.id'),
-    messageId: row.message_id,
-    topic: row.topic,
-    key: row.message_key,
-    headers: row.headers,
-    payload: row.payload,
+function toPending(row: OutboxRow): PendingOutboxMessage[] {
+  const id = int8(row.id, 'outbox.id');
+  return row.messages.map((message, i) => ({
+    id,
+    position: i + 1,
+    messageId: message.messageId,
+    topic: message.topic,
+    key: message.key,
+    headers: message.headers ?? {},
+    payload: message.payload,
     attempts: row.attempts,
-  };
+  }));
 }

@@ -9,7 +9,7 @@ import type { AppendManyInput, AppendManyResult } from './append-many';
 import type { AppendExtras, AppendResult, RecordResult } from './append-options';
 import type { NewEvent } from './new-event';
 import type { OutboxMessage } from './outbox-message';
-import { writeOutbox, writeOutboxMany } from './outbox-writer';
+import { writeOutbox } from './outbox-writer';
 import type { StoredEvent } from './stored-event';
 import { EVENT_COLUMNS, type EventRow, toStoredEvent } from './stored-event-row';
 
@@ -128,8 +128,8 @@ export class EventStore {
 
   /**
    * A whole batch in one transaction and a fixed number of statements, whatever its size: the
-   * inbox claims of every message, each stream's version check and advance, every event, every
-   * outbox row (in array order) and one NOTIFY. Returns `{ duplicates }`, writing nothing, when
+   * inbox claims of every message, each stream's version check and advance, every event, and
+   * one outbox row with every message (in array order) and its NOTIFY. Returns `{ duplicates }`, writing nothing, when
    * any message is already in the inbox; throws ConcurrencyError (for the first stream found
    * elsewhere, or when the batch deadlocked with another writer of its streams) and writes
    * nothing when any stream is not at its expected version.
@@ -162,7 +162,7 @@ export class EventStore {
         const stored = await this.insertEvents(em, input.appends, input.eventOrder);
         const byId = new Map(stored.map((event) => [event.eventId, event]));
         const outbox = typeof input.outbox === 'function' ? input.outbox(byId) : (input.outbox ?? []);
-        await writeOutboxMany(em, this.schema, outbox);
+        await writeOutbox(em, this.schema, outbox);
         const versions = new Map(input.appends.map((a) => [a.streamId, a.expectedVersion + BigInt(a.events.length)]));
         return { duplicate: false, versions, events: stored };
       });

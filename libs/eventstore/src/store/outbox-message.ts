@@ -9,11 +9,13 @@ export interface OutboxMessage {
   payload: unknown;
 }
 
-/** An outbox row as the relay reads it. */
+/** A message of an outbox row as the relay reads it. */
 export interface PendingOutboxMessage extends OutboxMessage {
-  /** Outbox id: publication order. */
+  /** Id of its outbox row (one per transaction): with `position`, the publication order. */
   id: bigint;
+  /** 1-based place in its row. */
+  position: number;
   headers: Record<string, string>;
-  /** Publish attempts that failed so far. */
+  /** Publish attempts of its row that failed so far. */
   attempts: number;
 }

@@ -81,8 +81,11 @@ export class TopicRecorder {
     await this.consumer.disconnect();
   }
 
+  /** Envelopes in topic order; an answer riding on an event (Envelope.answer) right after it. */
   envelopes(topic?: string): Envelope[] {
-    return this.messages.filter((m) => (topic === undefined || m.topic === topic) && m.envelope).map((m) => m.envelope!);
+    return this.messages
+      .filter((m) => (topic === undefined || m.topic === topic) && m.envelope)
+      .flatMap((m) => (m.envelope!.answer ? [m.envelope!, m.envelope!.answer] : [m.envelope!]));
   }
 
   /** Every envelope caused by (or answering) the command or event `causationId`. */
