@@ -147,10 +147,10 @@ describe('control plane end to end (HTTP, real Kafka and PostgreSQL)', () => {
     expect(records[0]).toMatchObject({ hostId, seq: 1, record: { ruleSet: 'barplane-rules/1', principal: 'provisioner:test' }, hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
     const schema = `${cp.namespace.replace(/[^a-z0-9_]/gi, '_').toLowerCase()}projector`;
     const db = (cp.api.app.get(await import('typeorm').then((m) => m.DataSource)));
-    await db.query(`UPDATE "${schema}".audit_records SET record = jsonb_set(record, '{principal}', '"mallory"') WHERE host_id = $1 AND seq = 3`, [hostId]);
+    await db.query(`UPDATE "${schema}".audit_records SET record = jsonb_set(record::jsonb, '{principal}', '"mallory"')::json WHERE host_id = $1 AND seq = 3`, [hostId]);
     const verify = await api.call('GET', '/v1/audit/verify', { role: 'auditor' });
     expect(verify.body).toMatchObject({ ok: false, failure: { hostId, seq: 3 } });
-    await db.query(`UPDATE "${schema}".audit_records SET record = jsonb_set(record, '{principal}', '"provisioner:test"') WHERE host_id = $1 AND seq = 3`, [hostId]);
+    await db.query(`UPDATE "${schema}".audit_records SET record = jsonb_set(record::jsonb, '{principal}', '"provisioner:test"')::json WHERE host_id = $1 AND seq = 3`, [hostId]);
   });
 
   it('streams new decisions as Server-Sent Events', async () => {

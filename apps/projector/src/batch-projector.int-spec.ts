@@ -8,7 +8,7 @@ import { createDataSource, migrateEventStore } from '@barplane/eventstore';
 import { DataSource } from 'typeorm';
 import { BatchProjector } from './batch-projector';
 import { HostProjector, Source } from './host-projector';
-import { projectorTablesMigration } from './projector-tables.migration';
+import { projectorMigrations } from './projector-tables.migration';
 
 // The batch path against one-at-a-time (HostProjector.apply) on a second schema: the same
 // envelopes, with duplicates, answers and several hosts interleaved, must leave exactly the same
@@ -64,7 +64,7 @@ function redeliver(item: Item): void {
 
 beforeAll(async () => {
   db = await createDataSource({ url: databaseUrl, schema: REF }).initialize();
-  for (const schema of [REF, BATCH, MIXED]) await migrateEventStore(db, schema, [projectorTablesMigration(schema)]);
+  for (const schema of [REF, BATCH, MIXED]) await migrateEventStore(db, schema, projectorMigrations(schema));
 
   const hosts = [
     { s: example('11-guest-page-shared.json'), id: `h1-${run}` },
@@ -112,10 +112,21 @@ async function dump(schema: string) {
     decisions: await q(`SELECT host_id, subject_key, subject, vm_id, outcome, audit_seq FROM $S.decisions ORDER BY host_id, subject_key`),
     projections: await q(`SELECT host_id, state FROM $S.host_projections ORDER BY host_id`),
     snapshots: await q(`SELECT hash, scenario FROM $S.fact_snapshots ORDER BY hash`),
-    outbox: await q(`SELECT message_id, topic, message_key, headers, payload FROM $S.outbox_messages ORDER BY outbox_id, position`),
+    // Decisions as published, message for message; the applied-order log as each host's entries
+    // in order (one message per host and transaction: a batch groups what one at a time spreads).
+    outbox: await q(`SELECT message_id, topic, message_key, headers, payload FROM $S.outbox_messages WHERE topic <> 'projector.applied' ORDER BY outbox_id, position`),
+    applied: await q(
+      `SELECT e->>'hostId' AS host_id, json_agg(e ORDER BY o.outbox_id, o.position, i) AS entries
+       FROM $S.outbox_messages o CROSS JOIN LATERAL json_array_elements(o.payload->'entries') WITH ORDINALITY AS a(e, i)
+       WHERE o.topic = 'projector.applied' GROUP BY 1 ORDER BY 1`,
+    ),
     answers: await q(`SELECT command_id, host_id, status, answer FROM $S.command_status ORDER BY command_id`),
     inbox: await q(`SELECT consumer, message_id FROM $S.inbox ORDER BY message_id`),
   };
+}
+
+async function q1(schema: string, sql: string): Promise<number> {
+  return ((await db.query(sql.replaceAll('$S', `"${schema}"`))) as { n: number }[])[0].n;
 }
 
 async function listen(channel: string): Promise<{ got: string[]; stop: () => Promise<void> }> {
@@ -157,6 +168,10 @@ describe('BatchProjector', () => {
     expect(riding.length).toBeGreaterThan(1);
     for (const id of riding) expect(ref.answers.find((a) => a.command_id === id)?.status).toBe('applied');
     expect(got).toEqual(ref);
+    expect(ref.applied.length).toBe(3);
+    expect(await q1(BATCH, `SELECT count(*)::int AS n FROM $S.outbox_messages WHERE topic = 'projector.applied'`)).toBeLessThan(
+      await q1(REF, `SELECT count(*)::int AS n FROM $S.outbox_messages WHERE topic = 'projector.applied'`),
+    );
     expect(first.changes + second.changes).toBe(ref.audit.length);
     for (const hostId of new Set(got.audit.map((r) => r.host_id as string))) {
       const chain = got.audit.filter((r) => r.host_id === hostId).map((r) => ({ record: r.record, prevHash: r.prev_hash, hash: r.hash }) as ChainedRecord);

@@ -7,17 +7,17 @@ import {
   SubjectDecision,
   applyFact,
   canonicalJson,
-  chainHash,
+  chainHashOfText,
   hostDecisions,
   initialHostProjection,
-  scenarioHash,
-  scenarioToJson,
+  scenarioSnapshot,
 } from '@barplane/domain';
 import { Envelope, decodeEvent, isAnswer, projectionFromJson, projectionToJson } from '@barplane/contracts';
 import { OutboxMessage, runSql, writeOutbox } from '@barplane/eventstore';
 import { StoredDecision, decisionChanges } from './decision-changes';
-import { derivedId } from './derived-id';
-import { Source, answerStatus, decisionMessage } from './host-projector';
+import { AppliedEntry, appliedEntry, appliedMessage } from './applied-log';
+import { answerStatus, decisionMessage } from './host-projector';
+import { Source } from './source';
 
 export interface BatchItem {
   readonly envelope: Envelope;
@@ -65,10 +65,17 @@ const HOST_CACHE_LIMIT = 10_000;
 interface AuditRow {
   hostId: string;
   seq: number;
-  record: string;
+  /** The record's canonical JSON: what its hash covers, and what is stored. */
+  recordJson: string;
   prevHash: string;
   hash: string;
   source: Source;
+}
+
+interface AnswerRow {
+  hostId: string;
+  status: string;
+  answer: Envelope;
 }
 
 /**
@@ -153,12 +160,13 @@ export class BatchProjector {
     const audit: AuditRow[] = [];
     const snapshots = new Map<string, string>();
     const outbox: OutboxMessage[] = [];
-    const answers = new Map<string, { hostId: string; status: string; answer: string }>();
+    const applied = new Map<string, AppliedEntry[]>();
+    const answers = new Map<string, AnswerRow>();
     const notify: string[] = [];
     const answer = (a: Envelope) => {
       const commandId = String(a.data.commandId);
       answers.delete(commandId); // last one wins, as successive upserts would
-      answers.set(commandId, { hostId: a.hostId, status: answerStatus(a.type), answer: JSON.stringify(a) });
+      answers.set(commandId, { hostId: a.hostId, status: answerStatus(a.type), answer: a });
       notify.push(commandId);
     };
     for (const { envelope: e, source } of work) {
@@ -176,15 +184,17 @@ export class BatchProjector {
         if (next) {
           snapshot = eventSnapshots.get(next.scenario) ?? null;
           if (!snapshot) {
-            snapshot = scenarioHash(next);
+            const made = scenarioSnapshot(next.scenario);
+            snapshot = made.hash;
             eventSnapshots.set(next.scenario, snapshot);
-            if (!snapshots.has(snapshot)) snapshots.set(snapshot, JSON.stringify(scenarioToJson(next.scenario)));
+            if (!snapshots.has(snapshot)) snapshots.set(snapshot, made.json);
           }
         }
         host.seq += 1;
         const record = auditRecordOf(e, host.seq, change, snapshot);
-        const hash = chainHash(host.prevHash, record);
-        audit.push({ hostId: e.hostId, seq: host.seq, record: JSON.stringify(record), prevHash: host.prevHash, hash, source });
+        const recordJson = canonicalJson(record);
+        const hash = chainHashOfText(host.prevHash, recordJson);
+        audit.push({ hostId: e.hostId, seq: host.seq, recordJson, prevHash: host.prevHash, hash, source });
         if (next) {
           // Kept as the database would give it back (JSON), for the next event's comparison and
           // its audit record's `previous`, exactly as one-at-a-time reads it.
@@ -204,13 +214,15 @@ export class BatchProjector {
         if (publish) outbox.push(decisionMessage(this.decisionsTopic, e, record, hash));
         host.prevHash = hash;
       }
-      // The applied-order log entry follows the event's decisions, as in HostProjector.
       if (publish) {
-        const entry = { hostId: e.hostId, eventId: e.id, topic: source.topic, partition: source.partition, offset: source.offset };
-        outbox.push({ messageId: derivedId(`applied:${e.id}`), topic: this.appliedTopic, key: e.hostId, payload: entry });
+        const entries = applied.get(e.hostId) ?? [];
+        entries.push(appliedEntry(e, source));
+        applied.set(e.hostId, entries);
       }
       if (e.answer) answer(e.answer);
     }
+    // The applied-order log: one message per host of the batch, its events in the order applied.
+    for (const entries of applied.values()) outbox.push(appliedMessage(this.appliedTopic, entries));
 
     const versions = await this.writeHosts(em, hosts);
     await this.writeSnapshots(em, snapshots);
@@ -298,15 +310,15 @@ export class BatchProjector {
   /** Upserts each host's projection; returns each row's new version (see CachedHost). */
   private async writeHosts(em: EntityManager, hosts: Map<string, HostWork>): Promise<Map<string, string>> {
     if (hosts.size === 0) return new Map();
-    const ids = [...hosts.keys()];
-    const { rows } = await runSql<{ host_id: string; version: string }>(
+    const rows = [...hosts].map(([id, host]) => ({ id, state: projectionToJson(host.state) }));
+    const { rows: written } = await runSql<{ host_id: string; version: string }>(
       em,
-      `INSERT INTO ${this.t('host_projections')} (host_id, state) SELECT * FROM unnest($1::text[], $2::jsonb[])
+      `INSERT INTO ${this.t('host_projections')} (host_id, state) SELECT id, state FROM json_to_recordset($1::json) AS x(id text, state jsonb)
        ON CONFLICT (host_id) DO UPDATE SET state = EXCLUDED.state, updated_at = now()
        RETURNING host_id, ${VERSION} AS version`,
-      [ids, ids.map((id) => JSON.stringify(projectionToJson(hosts.get(id)!.state)))],
+      [JSON.stringify(rows)],
     );
-    return new Map(rows.map((r) => [r.host_id, r.version]));
+    return new Map(written.map((r) => [r.host_id, r.version]));
   }
 
   private async writeSnapshots(em: EntityManager, snapshots: Map<string, string>): Promise<void> {
@@ -315,79 +327,83 @@ export class BatchProjector {
     const hashes = [...snapshots.keys()].sort();
     await runSql(
       em,
-      `INSERT INTO ${this.t('fact_snapshots')} (hash, scenario) SELECT * FROM unnest($1::text[], $2::jsonb[]) ON CONFLICT DO NOTHING`,
-      [hashes, hashes.map((h) => snapshots.get(h)!)],
+      `INSERT INTO ${this.t('fact_snapshots')} (hash, scenario) SELECT hash, scenario FROM json_to_recordset($1::json) AS x(hash text, scenario json)
+       ORDER BY hash ON CONFLICT DO NOTHING`,
+      // The scenarios are JSON texts already (canonical): spliced in, not parsed and written again.
+      [`[${hashes.map((h) => `{"hash":"${h}","scenario":${snapshots.get(h)!}}`).join(',')}]`],
     );
   }
 
   private async writeAudit(em: EntityManager, audit: AuditRow[]): Promise<void> {
     if (audit.length === 0) return;
+    // The records are their canonical JSON texts (what was hashed): spliced in as they are.
+    const rows = audit.map(
+      (a) =>
+        `{"host_id":${JSON.stringify(a.hostId)},"seq":${a.seq},"record":${a.recordJson},"prev_hash":"${a.prevHash}","hash":"${a.hash}",` +
+        `"topic":${JSON.stringify(a.source.topic)},"partition":${a.source.partition},"offset":${JSON.stringify(a.source.offset)}}`,
+    );
     await runSql(
       em,
       `INSERT INTO ${this.t('audit_records')} (host_id, seq, record, prev_hash, hash, source_topic, source_partition, source_offset)
-       SELECT * FROM unnest($1::text[], $2::int[], $3::jsonb[], $4::text[], $5::text[], $6::text[], $7::int[], $8::text[])`,
-      [
-        audit.map((a) => a.hostId),
-        audit.map((a) => a.seq),
-        audit.map((a) => a.record),
-        audit.map((a) => a.prevHash),
-        audit.map((a) => a.hash),
-        audit.map((a) => a.source.topic),
-        audit.map((a) => a.source.partition),
-        audit.map((a) => a.source.offset),
-      ],
+       SELECT host_id, seq, record, prev_hash, hash, topic, partition, "offset"
+       FROM json_to_recordset($1::json) AS x(host_id text, seq int, record json, prev_hash text, hash text, topic text, partition int, "offset" text)`,
+      [`[${rows.join(',')}]`],
     );
   }
 
   /** Each touched decision once, as it stands after the batch: upserted, or deleted if gone. */
   private async writeDecisions(em: EntityManager, hosts: Map<string, HostWork>): Promise<void> {
-    const up: (StoredDecision & { hostId: string; auditSeq: number })[] = [];
-    const gone: { hostId: string; key: string }[] = [];
+    const up: string[] = [];
+    const gone: { host_id: string; subject_key: string }[] = [];
     for (const [hostId, host] of hosts) {
       for (const key of host.touched) {
         const d = host.decisions.get(key);
-        if (d) up.push({ ...d, hostId });
-        else gone.push({ hostId, key });
+        if (!d) {
+          gone.push({ host_id: hostId, subject_key: key });
+          continue;
+        }
+        const outcome = d.outcomeJson ?? JSON.stringify(d.outcome);
+        up.push(
+          `{"host_id":${JSON.stringify(hostId)},"subject_key":${JSON.stringify(key)},"subject":${JSON.stringify(d.subject)},` +
+            `"vm_id":${JSON.stringify(d.vmId)},"outcome":${outcome},"audit_seq":${d.auditSeq}}`,
+        );
       }
     }
     if (up.length) {
       await runSql(
         em,
         `INSERT INTO ${this.t('decisions')} (host_id, subject_key, subject, vm_id, outcome, audit_seq)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::text[], $5::jsonb[], $6::int[])
+         SELECT host_id, subject_key, subject, vm_id, outcome, audit_seq
+         FROM json_to_recordset($1::json) AS x(host_id text, subject_key text, subject jsonb, vm_id text, outcome jsonb, audit_seq int)
          ON CONFLICT (host_id, subject_key) DO UPDATE SET subject = EXCLUDED.subject, vm_id = EXCLUDED.vm_id, outcome = EXCLUDED.outcome,
            audit_seq = EXCLUDED.audit_seq, decided_at = now()`,
-        [
-          up.map((d) => d.hostId),
-          up.map((d) => d.key),
-          up.map((d) => JSON.stringify(d.subject)),
-          up.map((d) => d.vmId),
-          up.map((d) => d.outcomeJson ?? JSON.stringify(d.outcome)),
-          up.map((d) => d.auditSeq),
-        ],
+        [`[${up.join(',')}]`],
       );
     }
     if (gone.length) {
       await runSql(
         em,
-        `DELETE FROM ${this.t('decisions')} d USING unnest($1::text[], $2::text[]) AS g(host_id, subject_key)
+        `DELETE FROM ${this.t('decisions')} d USING json_to_recordset($1::json) AS g(host_id text, subject_key text)
          WHERE d.host_id = g.host_id AND d.subject_key = g.subject_key`,
-        [gone.map((g) => g.hostId), gone.map((g) => g.key)],
+        [JSON.stringify(gone)],
       );
     }
   }
 
   /** command_status after the batch's events; one NOTIFY per answered command (sent at commit). */
-  private async writeAnswers(em: EntityManager, answers: Map<string, { hostId: string; status: string; answer: string }>, notify: string[]): Promise<void> {
+  private async writeAnswers(em: EntityManager, answers: Map<string, AnswerRow>, notify: string[]): Promise<void> {
     if (answers.size === 0) return;
-    const ids = [...answers.keys()];
+    const rows = [...answers].map(([id, a]) => ({ command_id: id, host_id: a.hostId, status: a.status, answer: a.answer }));
     await runSql(
       em,
-      `INSERT INTO ${this.t('command_status')} (command_id, host_id, status, answer) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[])
-       ON CONFLICT (command_id) DO UPDATE SET status = EXCLUDED.status, answer = EXCLUDED.answer, updated_at = now()`,
-      [ids, ids.map((id) => answers.get(id)!.hostId), ids.map((id) => answers.get(id)!.status), ids.map((id) => answers.get(id)!.answer)],
+      `WITH written AS (
+         INSERT INTO ${this.t('command_status')} (command_id, host_id, status, answer)
+         SELECT command_id, host_id, status, answer FROM json_to_recordset($1::json) AS x(command_id text, host_id text, status text, answer json)
+         ON CONFLICT (command_id) DO UPDATE SET status = EXCLUDED.status, answer = EXCLUDED.answer, updated_at = now()
+         RETURNING 1)
+       SELECT pg_notify($2, c) FROM unnest($3::text[]) AS c`,
+      [JSON.stringify(rows), `${this.schema}_commands`, notify],
     );
-    await runSql(em, `SELECT pg_notify($1, c) FROM unnest($2::text[]) AS c`, [`${this.schema}_commands`, notify]);
   }
 }
 

@@ -5,24 +5,21 @@ import {
   GENESIS_HASH,
   SubjectDecision,
   applyFact,
-  chainHash,
+  canonicalJson,
+  chainHashOfText,
   hostDecisions,
   initialHostProjection,
-  scenarioHash,
-  scenarioToJson,
+  scenarioSnapshot,
 } from '@barplane/domain';
 import { Envelope, SCHEMA_VERSION, decodeEvent, isAnswer, projectionFromJson, projectionToJson } from '@barplane/contracts';
 import { Inbox, OutboxMessage, runSql, writeOutbox } from '@barplane/eventstore';
 import { auditRecordOf } from './audit-record-of';
 import { DecisionChange, StoredDecision, decisionChanges } from './decision-changes';
 import { derivedId } from './derived-id';
+import { appliedEntry, appliedMessage } from './applied-log';
+import { Source } from './source';
 
-/** Where an envelope was read from; kept beside the audit record, never hashed. */
-export interface Source {
-  readonly topic: string;
-  readonly partition: number;
-  readonly offset: string;
-}
+export type { Source } from './source';
 
 export interface ApplyResult {
   readonly duplicate: boolean;
@@ -70,7 +67,7 @@ export class HostProjector {
     const status = answerStatus(e.type);
     await runSql(
       em,
-      `INSERT INTO ${this.t('command_status')} (command_id, host_id, status, answer) VALUES ($1, $2, $3, $4::jsonb)
+      `INSERT INTO ${this.t('command_status')} (command_id, host_id, status, answer) VALUES ($1, $2, $3, $4::json)
        ON CONFLICT (command_id) DO UPDATE SET status = EXCLUDED.status, answer = EXCLUDED.answer, updated_at = now()`,
       [String(e.data.commandId), e.hostId, status, JSON.stringify(e)],
     );
@@ -94,12 +91,8 @@ export class HostProjector {
     const stored = await this.storedDecisions(em, e.hostId);
     const changes = decisionChanges(hostDecisions(after), stored);
     if (changes.length > 0) await this.record(em, e, source, changes, publish);
-    // Facts of three owners reach the projector in an order no single log holds; decisions
-    // depend on it, so the order is itself recorded for rebuilds to follow.
-    if (publish) {
-      const entry = { hostId: e.hostId, eventId: e.id, topic: source.topic, partition: source.partition, offset: source.offset };
-      await writeOutbox(em, this.schema, [{ messageId: derivedId(`applied:${e.id}`), topic: this.appliedTopic, key: e.hostId, payload: entry }]);
-    }
+    // The order facts were applied in (applied-log.ts), after the event's decisions.
+    if (publish) await writeOutbox(em, this.schema, [appliedMessage(this.appliedTopic, [appliedEntry(e, source)])]);
     return changes.length;
   }
 
@@ -128,22 +121,22 @@ export class HostProjector {
       if (next) {
         snapshot = snapshots.get(next.scenario) ?? null;
         if (!snapshot) {
-          snapshot = scenarioHash(next);
+          const made = scenarioSnapshot(next.scenario);
+          snapshot = made.hash;
           snapshots.set(next.scenario, snapshot);
-          await runSql(em, `INSERT INTO ${this.t('fact_snapshots')} (hash, scenario) VALUES ($1, $2::jsonb) ON CONFLICT DO NOTHING`, [
-            snapshot,
-            JSON.stringify(scenarioToJson(next.scenario)),
-          ]);
+          await runSql(em, `INSERT INTO ${this.t('fact_snapshots')} (hash, scenario) VALUES ($1, $2::json) ON CONFLICT DO NOTHING`, [snapshot, made.json]);
         }
       }
       seq += 1;
       const record = auditRecordOf(e, seq, change, snapshot);
-      const hash = chainHash(prevHash, record);
+      // Stored as the canonical text the hash covers.
+      const recordJson = canonicalJson(record);
+      const hash = chainHashOfText(prevHash, recordJson);
       await runSql(
         em,
         `INSERT INTO ${this.t('audit_records')} (host_id, seq, record, prev_hash, hash, source_topic, source_partition, source_offset)
-         VALUES ($1, $2, $3::jsonb, $4, $5, $6, $7, $8)`,
-        [e.hostId, seq, JSON.stringify(record), prevHash, hash, source.topic, source.partition, source.offset],
+         VALUES ($1, $2, $3::json, $4, $5, $6, $7, $8)`,
+        [e.hostId, seq, recordJson, prevHash, hash, source.topic, source.partition, source.offset],
       );
       if (next) {
         await runSql(

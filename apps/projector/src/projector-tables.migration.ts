@@ -1,5 +1,6 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 import { MigrationClass } from '@barplane/eventstore';
+import { auditTextMigration } from './audit-text.migration';
 
 /**
  * The projector's read models, in its own schema beside the event-store tables (outbox for
@@ -50,6 +51,11 @@ export function projectorTablesMigration(schema: string): MigrationClass {
       for (const t of ['command_status', 'fact_snapshots', 'audit_records', 'decisions', 'host_projections']) await runner.query(`DROP TABLE ${q(t)}`);
     }
   };
+}
+
+/** Every migration of the projector's own tables, oldest first (after the event store's). */
+export function projectorMigrations(schema: string): MigrationClass[] {
+  return [projectorTablesMigration(schema), auditTextMigration(schema)];
 }
 
 /** The tables a rebuild empties (not the migrations, not the outbox of what was published). */

@@ -109,13 +109,13 @@ describe('projector (real Kafka and PostgreSQL)', () => {
     expect(last).toMatchObject({ hostId, ruleSet: 'barplane-rules/1', principal: 'provisioner:test', causes: [expect.any(String)] });
     expect((last.facts as Record<string, unknown>).scenarioSha256).toMatch(/^[0-9a-f]{64}$/);
 
-    await q(`UPDATE $S.audit_records SET record = jsonb_set(record, '{principal}', '"mallory"') WHERE host_id = $1 AND seq = 2`, [hostId]);
+    await q(`UPDATE $S.audit_records SET record = jsonb_set(record::jsonb, '{principal}', '"mallory"')::json WHERE host_id = $1 AND seq = 2`, [hostId]);
     expect(verifyChain(await chainOf(hostId))).toMatchObject({ ok: false, seq: 2, hostId });
   });
 
   it('rebuilds from the topics into the same decisions and the same audit hashes', async () => {
     await service.stop();
-    await q(`UPDATE $S.audit_records SET record = jsonb_set(record, '{principal}', '"provisioner:test"') WHERE host_id = $1 AND seq = 2`, [hostId]);
+    await q(`UPDATE $S.audit_records SET record = jsonb_set(record::jsonb, '{principal}', '"provisioner:test"')::json WHERE host_id = $1 AND seq = 2`, [hostId]);
     const decisions = await decisionsOf(hostId);
     const hashes = (await chainOf(hostId)).map((r) => r.hash);
     const result = await rebuildProjector(db, kafka, namespace);

@@ -4,7 +4,7 @@ import { BatchConsumerRunner, MessagePublisher, ensureTopics, kafkaFromEnv } fro
 import { DataSource } from 'typeorm';
 import { BatchItem, BatchProjector } from './batch-projector';
 import { ProjectorConfig, projectorNames } from './projector-config';
-import { projectorTablesMigration } from './projector-tables.migration';
+import { projectorMigrations } from './projector-tables.migration';
 
 const PARTITIONS_CONCURRENTLY = 3;
 const RELAY_BATCH = 1000;
@@ -32,7 +32,7 @@ export class ProjectorService {
     const kafka = kafkaFromEnv(`${group}`, { brokers: this.config.kafkaBrokers.split(',') });
     await ensureTopics(kafka, [...factTopics, decisionsTopic, appliedTopic]);
     this.db = await createDataSource({ url: this.config.databaseUrl, schema, applicationName: group }).initialize();
-    await migrateEventStore(this.db, schema, [projectorTablesMigration(schema)]);
+    await migrateEventStore(this.db, schema, projectorMigrations(schema));
     this.publisher = new MessagePublisher(kafka);
     await this.publisher.connect();
     const publisher = this.publisher;

@@ -2,6 +2,7 @@ import { Envelope, parseEnvelope } from '@barplane/contracts';
 import { OutboxRelay, runSql } from '@barplane/eventstore';
 import { ConsumedMessage, MessagePublisher, MessagingClient, readTopics } from '@barplane/messaging';
 import { DataSource } from 'typeorm';
+import { appliedEntriesOf } from './applied-log';
 import { BatchProjector } from './batch-projector';
 import { projectorNames } from './projector-config';
 import { PROJECTOR_READ_TABLES } from './projector-tables.migration';
@@ -29,7 +30,7 @@ export async function rebuildProjector(
     await runSql(em, `TRUNCATE ${PROJECTOR_READ_TABLES.map((t) => `"${names.schema}"."${t}"`).join(', ')}`);
   });
   const messages = await readTopics(kafka, names.factTopics);
-  const applied = (await readTopics(kafka, [names.appliedTopic])).map((m) => JSON.parse(m.value) as { eventId: string });
+  const applied = (await readTopics(kafka, [names.appliedTopic])).flatMap((m) => appliedEntriesOf(m.value));
   const ordered = replayOrder(messages, applied.map((a) => a.eventId), names.topicName);
   // In chunks of the replay order, each in one transaction: the same effects as one at a time.
   const projector = new BatchProjector(db, names.schema, names.decisionsTopic, names.appliedTopic);

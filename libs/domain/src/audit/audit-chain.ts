@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import canonicalize from 'canonicalize';
+import { configure } from 'safe-stable-stringify';
 import { AuditRecord } from './audit-record';
 
 /** The prev_hash of a chain's first record. */
@@ -9,16 +9,27 @@ export function sha256Hex(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
+// Keys sorted by UTF-16 code units, numbers and strings as JSON.stringify writes them: for
+// JSON values that is RFC 8785 byte for byte (audit-chain.spec checks it against the
+// `canonicalize` reference), at about twice its speed. strict: NaN, Infinity, bigint and
+// functions throw instead of turning into null or vanishing.
+const jcs = configure({ strict: true, deterministic: true, bigint: false });
+
 /** RFC 8785 (JCS) text of a JSON value: the same bytes for the same content, anywhere. */
 export function canonicalJson(value: unknown): string {
-  const text = canonicalize(value);
+  const text = jcs(value);
   if (text === undefined) throw new Error('value cannot be canonicalised as JSON');
   return text;
 }
 
 /** hash = hex(sha256(prev_hash + "\n" + JCS(record))), architecture.md "Audit". */
 export function chainHash(prevHash: string, record: AuditRecord): string {
-  return sha256Hex(`${prevHash}\n${canonicalJson(record)}`);
+  return chainHashOfText(prevHash, canonicalJson(record));
+}
+
+/** chainHash of a record whose canonical text the caller already has (and may store). */
+export function chainHashOfText(prevHash: string, canonicalRecord: string): string {
+  return sha256Hex(`${prevHash}\n${canonicalRecord}`);
 }
 
 export interface ChainedRecord {

@@ -1,11 +1,37 @@
+import { Host } from '../pci/host';
 import { toHex } from '../pci/hex';
+import { Pe } from '../pci/pe';
 import { SubjectDecision } from '../projection/host-decisions';
-import { peToJson, scenarioToJson } from '../scenario/scenario-json';
+import { Scenario } from '../scenario/scenario';
+import { hostToJson, peToJson, vmToJson } from '../scenario/scenario-json';
 import { canonicalJson, sha256Hex } from './audit-chain';
 
-/** SHA-256 of a scenario's canonical wire form: the name of a fact snapshot. */
-export function scenarioHash(decision: Pick<SubjectDecision, 'scenario'>): string {
-  return sha256Hex(canonicalJson(scenarioToJson(decision.scenario)));
+/** A fact snapshot: the scenario's canonical wire form and its SHA-256, its name. */
+export interface ScenarioSnapshot {
+  readonly hash: string;
+  readonly json: string;
+}
+
+export function scenarioSnapshot(scenario: Scenario): ScenarioSnapshot {
+  const json = scenarioCanonicalJson(scenario);
+  return { hash: sha256Hex(json), json };
+}
+
+// Host and PE objects are immutable and shared by every scenario of a host until its facts
+// change (a guest event changes only the VM), so their canonical text is made once each.
+const hostText = new WeakMap<Host, string>();
+const pesText = new WeakMap<readonly Pe[], string>();
+
+/**
+ * canonicalJson(scenarioToJson(s)), byte for byte (audit-chain.spec), from the cached texts
+ * of the host and the PEs: the keys host < pes < vm are in RFC 8785 order already.
+ */
+export function scenarioCanonicalJson(s: Scenario): string {
+  let host = hostText.get(s.host);
+  if (host === undefined) hostText.set(s.host, (host = canonicalJson(hostToJson(s.host))));
+  let pes = pesText.get(s.pes);
+  if (pes === undefined) pesText.set(s.pes, (pes = `[${s.pes.map((pe) => canonicalJson(peToJson(pe))).join(',')}]`));
+  return `{"host":${host},"pes":${pes}${s.vm ? `,"vm":${canonicalJson(vmToJson(s.vm))}` : ''}}`;
 }
 
 /**
