@@ -5,7 +5,9 @@ import { answerEnvelope, eventEnvelope, outboxMessageOf } from './envelopes';
 import { withFreshFacts } from './facts-wait';
 import { factsFromJson, factsToJson } from './host-facts-view';
 import { namespacedGroup, namespacedSchema, namespacedTopic, ownerConfigFromEnv } from './owner-service.config';
+import { emptyOwnerCounters } from './owner-counters';
 import { ownerNames } from './owner-service';
+import { ReactionHandler } from './reaction-handler';
 import { p9Host, p9Pes } from './testing/host-fixtures';
 
 const identity = { service: 'vfio-regions', schema: 'vfio_regions', commandTopic: 'vfio.commands', eventTopic: 'vfio.events', streamPrefix: 'vfio-', streamType: 'vfio' };
@@ -105,5 +107,29 @@ describe('withFreshFacts', () => {
   it('lets other errors through at once', async () => {
     const source = { load: async () => undefined, mightBeStale: async () => true };
     await expect(withFreshFacts(source, 'h', () => { throw new Error('boom'); }, fast)).rejects.toThrow('boom');
+  });
+});
+
+describe('reactions', () => {
+  const message = (value: string, headers: Record<string, string>) => ({ topic: 'guest.events', partition: 0, offset: '1', key: 'h', value, headers, timestamp: '0' });
+  const handler = () =>
+    new ReactionHandler({
+      // Nothing below is reached for a batch with no event of interest.
+      store: undefined as never,
+      definition: { identity, decider: undefined as never } as never,
+      reaction: { name: 'guest', topic: 'guest.events', eventTypes: ['PeAssigned'], commandsFor: () => [] },
+      eventTopic: 'vfio.events',
+      inboxConsumer: 'vfio-regions-guest',
+      counters: emptyOwnerCounters(),
+    });
+
+  it('skips events of other types by their type header, without reading the value', async () => {
+    expect(await handler().handleMessages([message('not json at all', { type: 'GuestBarProgrammed' })])).toEqual(['skipped']);
+  });
+
+  it('reads a message without a type header, and fails on one that is not an envelope', async () => {
+    const envelope = { id: 'e', type: 'GuestBarProgrammed', schemaVersion: 1, hostId: 'h', correlationId: 'c', principal: 'p', data: {} };
+    expect(await handler().handleMessages([message(JSON.stringify(envelope), {})])).toEqual(['skipped']);
+    await expect(handler().handleMessages([message('not json at all', {})])).rejects.toThrow(/not an event envelope/);
   });
 });

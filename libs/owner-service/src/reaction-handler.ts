@@ -37,14 +37,18 @@ export class ReactionHandler<C extends DomainCommand, E extends DomainEvent, S> 
    * (the consumer's one-at-a-time fallback then dead-letters that message alone).
    */
   async handleMessages(messages: readonly ConsumedMessage[]): Promise<ReactionOutcome[]> {
+    const { store, definition, reaction, counters, inboxConsumer } = this.deps;
+    const { decider, identity } = definition;
+    // Owners name each event's type in a header: most events on the topic are of no interest
+    // here, and need not be parsed to know it (a message without the header is parsed).
     const envelopes = messages.map((message) => {
+      const type = message.headers.type;
+      if (type !== undefined && !reaction.eventTypes.includes(type)) return undefined;
       const envelope = parseEnvelope(message.value);
       if (!envelope) throw new Error(`${message.topic}[${message.partition}]@${message.offset} is not an event envelope`);
       return envelope;
     });
-    const { store, definition, reaction, counters, inboxConsumer } = this.deps;
-    const { decider, identity } = definition;
-    const relevant = envelopes.filter((e) => reaction.eventTypes.includes(e.type));
+    const relevant = envelopes.filter((e): e is Envelope => e !== undefined && reaction.eventTypes.includes(e.type));
     if (relevant.length === 0) return envelopes.map(() => 'skipped');
     const duplicates = new Set<string>();
     for (let attempt = 1; attempt <= (this.deps.batchAttempts ?? 3); attempt++) {
@@ -88,7 +92,7 @@ export class ReactionHandler<C extends DomainCommand, E extends DomainEvent, S> 
       }
       const seen = new Set<string>();
       const result = envelopes.map((envelope): ReactionOutcome => {
-        if (!reaction.eventTypes.includes(envelope.type)) return 'skipped';
+        if (!envelope || !reaction.eventTypes.includes(envelope.type)) return 'skipped';
         const outcome = seen.has(envelope.id) ? undefined : outcomes.get(envelope.id);
         seen.add(envelope.id);
         return outcome ?? 'duplicate';

@@ -29,6 +29,8 @@ export class DecisionStream implements OnModuleInit, OnApplicationShutdown {
     const topic = `${this.config.namespace}decisions.events`;
     await ensureTopics(this.kafka, [topic]);
     this.runner = new BatchConsumerRunner(this.kafka, { groupId: `${this.config.namespace}api-stream-${randomUUID()}`, topics: [topic], fromBeginning: false }, async (messages) => {
+      // Nobody listening: nothing to decode (the stream carries every decision of the fleet).
+      if (this.clients.size === 0) return;
       for (const m of messages) {
         const e = parseEnvelope(m.value);
         if (!e) continue;

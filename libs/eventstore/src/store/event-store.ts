@@ -11,7 +11,7 @@ import type { NewEvent } from './new-event';
 import type { OutboxMessage } from './outbox-message';
 import { writeOutbox } from './outbox-writer';
 import type { StoredEvent } from './stored-event';
-import { EVENT_COLUMNS, type EventRow, toStoredEvent } from './stored-event-row';
+import { ASSIGNED_COLUMNS, type AssignedColumns, EVENT_COLUMNS, type EventRow, storedEvent, toStoredEvent } from './stored-event-row';
 
 export interface ReadStreamResult {
   /** 0n for a stream that does not exist. */
@@ -301,31 +301,31 @@ export class EventStore {
       }
       rows = ordered as typeof rows;
     }
-    const { rows: inserted } = await runSql<EventRow>(
+    const { rows: inserted } = await runSql<AssignedColumns>(
       em,
       `INSERT INTO ${this.table('events')}
          (stream_id, stream_version, event_id, event_type, schema_version, host_id, data, metadata)
        SELECT x->>'streamId', (x->>'streamVersion')::bigint, (x->>'eventId')::uuid, x->>'eventType', (x->>'schemaVersion')::int,
               x->>'hostId', x->'data', x->'metadata'
        FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS t(x, ord) ORDER BY ord
-       RETURNING ${EVENT_COLUMNS}`,
+       RETURNING ${ASSIGNED_COLUMNS}`,
       [jsonParam(rows, 'batch events')],
     );
-    const byId = new Map(inserted.map((row) => [row.event_id, toStoredEvent(row)]));
+    const byId = new Map(inserted.map((row) => [row.event_id, row]));
     return rows.map((row) => {
-      const event = byId.get(row.eventId.toLowerCase());
-      if (!event) throw new EventStoreError('INVALID_ARGUMENT', `event ${row.eventId} was not returned by the insert`);
-      return event;
+      const assigned = byId.get(row.eventId.toLowerCase());
+      if (!assigned) throw new EventStoreError('INVALID_ARGUMENT', `event ${row.eventId} was not returned by the insert`);
+      return storedEvent(row.streamId, BigInt(row.streamVersion), row, assigned);
     });
   }
 
   private async insertEvent(em: EntityManager, streamId: string, version: bigint, event: NewEvent): Promise<StoredEvent> {
-    const { rows } = await runSql<EventRow>(
+    const { rows } = await runSql<AssignedColumns>(
       em,
       `INSERT INTO ${this.table('events')}
          (stream_id, stream_version, event_id, event_type, schema_version, host_id, data, metadata)
        VALUES ($1, $2::bigint, $3, $4, $5, $6, $7::jsonb, $8::jsonb)
-       RETURNING ${EVENT_COLUMNS}`,
+       RETURNING ${ASSIGNED_COLUMNS}`,
       [
         streamId,
         int8Param(version),
@@ -337,7 +337,7 @@ export class EventStore {
         jsonParam(event.metadata ?? {}, `event ${event.eventId} metadata`),
       ],
     );
-    return toStoredEvent(rows[0]);
+    return storedEvent(streamId, version, event, rows[0]);
   }
 
   private outboxFor(extras: AppendExtras, stored: StoredEvent[]): OutboxMessage[] {

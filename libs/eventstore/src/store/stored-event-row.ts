@@ -1,4 +1,5 @@
 import { int8 } from '../sql/pg-values';
+import type { NewEvent } from './new-event';
 import type { StoredEvent } from './stored-event';
 
 /**
@@ -38,5 +39,33 @@ export function toStoredEvent(row: EventRow): StoredEvent {
     data: row.data,
     metadata: row.metadata,
     occurredAt: row.occurred_at,
+  };
+}
+
+/**
+ * What an insert gets back: only what the database assigns (position, commit-clock time, the
+ * uuid as it renders it). Data and metadata are what was sent, not parsed again from the
+ * answer; appends and reads then agree on values (jsonb keeps values, not key order).
+ */
+export const ASSIGNED_COLUMNS = `global_position, event_id, ${OCCURRED_AT_ISO} AS occurred_at`;
+
+export interface AssignedColumns {
+  global_position: string;
+  event_id: string;
+  occurred_at: string;
+}
+
+export function storedEvent(streamId: string, streamVersion: bigint, event: NewEvent, assigned: AssignedColumns): StoredEvent {
+  return {
+    globalPosition: int8(assigned.global_position, 'global_position'),
+    streamId,
+    streamVersion,
+    eventId: assigned.event_id,
+    eventType: event.eventType,
+    schemaVersion: event.schemaVersion ?? 1,
+    hostId: event.hostId,
+    data: event.data ?? null,
+    metadata: event.metadata ?? {},
+    occurredAt: assigned.occurred_at,
   };
 }
