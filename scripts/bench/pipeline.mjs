@@ -15,6 +15,7 @@
 //    (the API answers once the projector recorded the outcome). Target p99 < 100 ms.
 // Reports PASS/MISS, exits 0 either way (1 only when something breaks).
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import os from 'node:os';
@@ -193,15 +194,26 @@ export async function runPipelineBench(options = {}) {
     result.baselines = { kafka: kb, postgres: pb, commit: cl, slower, pipelineShareOfSlower: eventsPerS / slower };
 
     // --- 2. latency -----------------------------------------------------------------------------
-    const call = async (method, path, body, token = tokens.provisioner) => {
-      const res = await fetch(apiUrl + path, {
-        method,
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
+    // node:http with keep-alive, not fetch: the clients share the machine with the services, and
+    // fetch (undici) costs ~2.5 ms of CPU per request here, which the services would then lack.
+    const agent = new http.Agent({ keepAlive: true, maxSockets: o.clients });
+    const call = (method, path, body, token = tokens.provisioner) =>
+      new Promise((resolve, reject) => {
+        const payload = body === undefined ? undefined : JSON.stringify(body);
+        const req = http.request(
+          apiUrl + path,
+          { method, agent, headers: { authorization: `Bearer ${token}`, ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}) } },
+          (res) => {
+            let text = '';
+            res.setEncoding('utf8');
+            res.on('data', (chunk) => (text += chunk));
+            res.on('end', () => resolve({ status: res.statusCode, body: text ? JSON.parse(text) : undefined }));
+            res.on('error', reject);
+          },
+        );
+        req.on('error', reject);
+        req.end(payload);
       });
-      const text = await res.text();
-      return { status: res.status, body: text ? JSON.parse(text) : undefined };
-    };
     const flipOverHttp = async (i) => {
       const address = flipAddress(flips[i]++);
       const t = performance.now();
@@ -215,6 +227,7 @@ export async function runPipelineBench(options = {}) {
     const perClient = Math.ceil(o.requests / o.clients);
     const stopAt = performance.now() + 60_000;
     const lastAddress = new Map();
+    const lcpu0 = cpuSnapshot(services.children);
     const l0 = performance.now();
     const concurrent = (
       await Promise.all(
@@ -230,6 +243,7 @@ export async function runPipelineBench(options = {}) {
       )
     ).flat();
     const lMs = performance.now() - l0;
+    const lcpu = cpuDelta(lcpu0, cpuSnapshot(services.children));
     // Decision readable: the last flip of a sample of clients is what GET /v1/decisions shows.
     let verified = 0;
     const checked = [...lastAddress.keys()].slice(0, 10);
@@ -239,10 +253,12 @@ export async function runPipelineBench(options = {}) {
       const unaligned = JSON.stringify(bar ?? {}).includes('GUEST_SUBPAGE_UNALIGNED');
       if (bar && unaligned === (lastAddress.get(i) === UNALIGNED)) verified++;
     }
+    agent.destroy();
     result.latency = {
       concurrent: { clients: o.clients, requests: concurrent.length, failed: concurrent.filter((r) => !r.ok).length, wallMs: lMs, ...percentiles(concurrent.map((r) => r.ms)) },
       serial: { clients: 1, requests: serial.length, failed: serial.filter((r) => !r.ok).length, ...percentiles(serial.map((r) => r.ms)) },
       decisionsVerified: `${verified}/${checked.length}`,
+      cpuSecondsByProcess: lcpu,
       statuses: histogram(concurrent.map((r) => r.status)),
     };
   } catch (error) {
@@ -317,6 +333,13 @@ function report(r, outDir, root) {
       table(
         ['2. latency PUT guest-bars -> 200 (ms)', 'reqs', 'failed', 'p50', 'p90', 'p99', 'max', 'target', ''],
         [row(`${lc.clients} concurrent clients`, lc, `p99 < ${TARGET_P99_MS}`, latOk), row('1 client, serial', ls)],
+      ),
+  );
+  console.log(
+    '\n' +
+      table(
+        ['CPU during the concurrent latency run', 'cpu s', '% of 1 core', 'ms per request'],
+        Object.entries(r.latency.cpuSecondsByProcess).map(([k, x]) => [k, x.toFixed(2), pct(x / (lc.wallMs / 1000)), ((x * 1000) / lc.requests).toFixed(2)]),
       ),
   );
   console.log(

@@ -41,7 +41,8 @@ export class AppModule implements NestModule {
         LoggerModule.forRoot({
           pinoHttp: {
             level: process.env.LOG_LEVEL ?? 'info',
-            autoLogging: process.env.NODE_ENV !== 'test',
+            // Request lines are info: below that level (and in tests) nothing is logged per request.
+            autoLogging: process.env.NODE_ENV !== 'test' && ['trace', 'debug', 'info'].includes(process.env.LOG_LEVEL ?? 'info'),
             // One short line per request; never the Authorization header.
             serializers: {
               req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }),

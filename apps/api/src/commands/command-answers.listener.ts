@@ -2,6 +2,8 @@ import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs
 import { Client } from 'pg';
 import { API_CONFIG, ApiConfig } from '../api-config';
 
+const RECONNECT_MS = 1000;
+
 /**
  * Wakes waiting command requests when the projector records an answer: it NOTIFYs
  * `<schema>_commands` with the command id. A hint only; waiters also poll.
@@ -9,6 +11,8 @@ import { API_CONFIG, ApiConfig } from '../api-config';
 @Injectable()
 export class CommandAnswersListener implements OnModuleInit, OnApplicationShutdown {
   private client?: Client;
+  private stopped = false;
+  private retry?: NodeJS.Timeout;
   private readonly waiters = new Map<string, Set<() => void>>();
   private readonly channel: string;
 
@@ -17,26 +21,51 @@ export class CommandAnswersListener implements OnModuleInit, OnApplicationShutdo
   }
 
   async onModuleInit(): Promise<void> {
+    await this.connect();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.retry);
+    await this.client?.end().catch(() => undefined);
+  }
+
+  private async connect(): Promise<void> {
     const client = new Client({ connectionString: this.config.databaseUrl });
     client.on('notification', (n) => {
       for (const wake of this.waiters.get(n.payload ?? '') ?? []) wake();
     });
-    client.on('error', () => undefined);
+    // A lost connection is a lost LISTEN: waiters fall back to polling until it is back.
+    const lost = () => {
+      if (this.client !== client) return;
+      this.client = undefined;
+      client.end().catch(() => undefined);
+      this.reconnectLater();
+    };
+    client.on('error', lost);
+    client.on('end', lost);
+    this.client = client;
     await client.connect();
     await client.query(`LISTEN "${this.channel}"`);
-    this.client = client;
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    await this.client?.end().catch(() => undefined);
+  private reconnectLater(): void {
+    if (this.stopped) return;
+    clearTimeout(this.retry);
+    this.retry = setTimeout(() => void this.connect().catch(() => this.reconnectLater()), RECONNECT_MS);
   }
 
-  /** Resolves when the command's answer may be there, or after `ms`. */
-  wait(commandId: string, ms: number): Promise<void> {
-    return new Promise((resolve) => {
+  /**
+   * Listens for the command's answer before the caller looks for it, so a NOTIFY that arrives
+   * while the caller's query is in flight is not missed: `woken` resolves on the NOTIFY or
+   * after `ms`; `cancel` stops listening.
+   */
+  arm(commandId: string, ms: number): { woken: Promise<void>; cancel: () => void } {
+    let done!: () => void;
+    const woken = new Promise<void>((resolve) => {
       const set = this.waiters.get(commandId) ?? new Set();
       this.waiters.set(commandId, set);
-      const done = () => {
+      done = () => {
         clearTimeout(timer);
         set.delete(done);
         if (set.size === 0) this.waiters.delete(commandId);
@@ -45,5 +74,6 @@ export class CommandAnswersListener implements OnModuleInit, OnApplicationShutdo
       const timer = setTimeout(done, ms);
       set.add(done);
     });
+    return { woken, cancel: done };
   }
 }

@@ -11,6 +11,9 @@ import { IdempotencyKeys } from './idempotency';
 
 export const KAFKA_CLIENT = Symbol('KafkaClient');
 
+/** How often a waiting request looks for its answer without a NOTIFY. */
+const POLL_MS = 500;
+
 export interface CommandRequest {
   readonly type: CommandType;
   readonly hostId: string;
@@ -65,6 +68,9 @@ export class CommandGateway implements OnModuleInit, OnApplicationShutdown {
       ({ commandId, first } = claim);
     }
     const correlationId = req.correlationId ?? commandId;
+    const started = Date.now();
+    // Listening before publishing: the answer's NOTIFY cannot come before we wait for it.
+    const answered = this.answers.arm(commandId, Math.min(this.config.commandWaitMs, POLL_MS));
     if (first || !(await this.reads.commandStatus(commandId))) {
       const envelope: Envelope = {
         id: commandId,
@@ -77,22 +83,32 @@ export class CommandGateway implements OnModuleInit, OnApplicationShutdown {
         data: req.data,
       };
       await this.publisher.publish([{ topic: this.config.namespace + COMMAND_TOPIC[req.type], key: req.hostId, value: JSON.stringify(envelope) }]);
+      // Just published: no answer can be there yet, so wait for its NOTIFY before looking.
+      await answered.woken;
+    } else {
+      answered.cancel();
     }
-    return this.outcome(commandId, correlationId, this.config.commandWaitMs);
+    return this.outcome(commandId, correlationId, Math.max(0, this.config.commandWaitMs - (Date.now() - started)));
   }
 
   /** The command's answer if the projector has it within `ms`, else pending. */
   async outcome(commandId: string, correlationId: string, ms: number): Promise<CommandOutcome> {
     const deadline = Date.now() + ms;
     for (;;) {
+      // Armed first: the NOTIFY of an answer committed while the query runs still wakes us.
+      // The timeout is the backstop for a NOTIFY lost with the listener's connection.
+      const wake = this.answers.arm(commandId, Math.max(0, Math.min(deadline - Date.now(), POLL_MS)));
       const row = await this.reads.commandStatus(commandId);
       if (row) {
+        wake.cancel();
         const answer = row.answer as unknown as Envelope;
         return { status: row.status as 'applied' | 'rejected' | 'conflict', commandId, correlationId: answer.correlationId ?? correlationId, answer };
       }
-      const left = deadline - Date.now();
-      if (left <= 0) return { status: 'pending', commandId, correlationId };
-      await this.answers.wait(commandId, Math.min(left, 100));
+      if (deadline - Date.now() <= 0) {
+        wake.cancel();
+        return { status: 'pending', commandId, correlationId };
+      }
+      await wake.woken;
     }
   }
 }
