@@ -45,10 +45,10 @@ export class ProjectorService {
     this.relay.start();
     const projector = new BatchProjector(this.db, schema, decisionsTopic, appliedTopic);
     this.projector = projector;
-    // Partitions in parallel (each still in offset order): one partition's transaction overlaps
-    // another's CPU work. Partitions sharing a host (pe.events and guest.events, same key) take
-    // the host's lock in turn (BatchProjector).
-    const options = { groupId: group, topics: factTopics, fromBeginning: true, partitionsConsumedConcurrently: PARTITIONS_CONCURRENTLY };
+    // Partitions in parallel (each still in offset order), the batches of one fetch applied in
+    // one transaction (BatchCombiner); batches that do not meet overlap. Partitions sharing a
+    // host (pe.events and guest.events, same key) take the host's lock in turn (BatchProjector).
+    const options = { groupId: group, topics: factTopics, fromBeginning: true, partitionsConsumedConcurrently: PARTITIONS_CONCURRENTLY, combinePartitions: true };
     this.consumer = new BatchConsumerRunner(kafka, options, async (messages) => {
       // A message that is not an envelope fails the batch; the runner then retries the messages
       // one by one and dead-letters only that one.

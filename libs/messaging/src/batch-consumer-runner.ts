@@ -1,4 +1,5 @@
 import type { Consumer, EachBatchPayload, Logger } from 'kafkajs';
+import { BatchCombiner } from './batch-combiner';
 import type { BatchHandler } from './batch-handler';
 import { processPartitionBatch } from './batch-processor';
 import { toConsumedMessage } from './consumed-message';
@@ -24,6 +25,11 @@ export interface BatchConsumerOptions {
    * partition's batches still run one after the other, in offset order.
    */
   partitionsConsumedConcurrently?: number;
+  /**
+   * First tries of partition batches handled at the same time go to the handler together (see
+   * BatchCombiner): the handler must accept messages of several partitions in one call.
+   */
+  combinePartitions?: boolean;
   /** kafkajs crashed and will not restart: the app should exit non-zero. */
   onCrash?: (error: Error) => void;
 }
@@ -40,6 +46,7 @@ export class BatchConsumerRunner {
   private readonly logger: Logger;
   private readonly retry: RetryPolicy;
   private readonly heartbeatInterval: number;
+  private readonly handler: BatchHandler;
   private settle!: { resolve: () => void; reject: (error: Error) => void };
   private starting?: Promise<void>;
   private stopping?: Promise<void>;
@@ -47,8 +54,9 @@ export class BatchConsumerRunner {
   constructor(
     kafka: MessagingClient,
     private readonly options: BatchConsumerOptions,
-    private readonly handler: BatchHandler,
+    handler: BatchHandler,
   ) {
+    this.handler = options.combinePartitions ? new BatchCombiner(handler).handle : handler;
     this.heartbeatInterval = options.heartbeatInterval ?? 3_000;
     this.consumer = kafka.consumer({
       groupId: options.groupId,

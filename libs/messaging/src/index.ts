@@ -5,6 +5,7 @@ export * from './outgoing-message';
 export * from './message-publisher';
 export * from './consumed-message';
 export * from './batch-handler';
+export * from './batch-combiner';
 export * from './retry-policy';
 export * from './dead-letter';
 export * from './batch-processor';

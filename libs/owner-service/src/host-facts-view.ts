@@ -123,6 +123,7 @@ export class HostFactsView implements FactsSource {
         retries: options.retries,
         onCrash: options.onCrash,
         partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
+        combinePartitions: true,
       },
       (messages) => this.apply(messages),
     );

@@ -222,12 +222,15 @@ export class OwnerService<C extends DomainCommand = DomainCommand, E extends Dom
   }
 
   private consumer(groupId: string, topic: string, handle: (messages: ConsumedMessage[]) => Promise<unknown>, onCrash: (error: Error) => void): BatchConsumerRunner {
-    // A partition batch at a time, decided in offset order and committed in one transaction (a
-    // failing batch is retried, then handled one message at a time by the runner: the handler
-    // sees a batch of one, so a poison message reaches the DLQ alone).
+    // Partition batches decided in offset order and committed in one transaction, those of one
+    // fetch together (a failing batch is retried alone, then one message at a time by the
+    // runner: the handler sees a batch of one, so a poison message reaches the DLQ alone).
     return new BatchConsumerRunner(
       this.kafka,
-      { groupId, topics: [topic], fromBeginning: true, retries: this.options.retries, onCrash, partitionsConsumedConcurrently: OWNER_PARTITIONS_CONCURRENTLY },
+      {
+        groupId, topics: [topic], fromBeginning: true, retries: this.options.retries, onCrash,
+        partitionsConsumedConcurrently: OWNER_PARTITIONS_CONCURRENTLY, combinePartitions: true,
+      },
       async (messages) => {
         await handle(messages);
       },
