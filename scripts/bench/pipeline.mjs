@@ -147,7 +147,7 @@ export async function runPipelineBench(options = {}) {
     const pending = new Set(commands.map((c) => c.id));
     const listener = new Client({ connectionString: databaseUrl });
     await listener.connect();
-    listener.on('notification', (n) => pending.delete(n.payload));
+    listener.on('notification', (n) => pending.delete(n.payload.split('\n', 1)[0])); // CommandNotice: the id first
     await listener.query(`LISTEN "${prefix}projector_commands"`);
     const cpu0 = cpuSnapshot(services.children);
     const xact0 = await xactCommits(q);

@@ -2,7 +2,7 @@ import { factEnvelope } from './testing/fact-envelope';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DomainEvent, Envelope, SCHEMA_VERSION, readScenario } from '@barplane/contracts';
+import { DomainEvent, Envelope, SCHEMA_VERSION, readCommandNotice, readScenario, type CommandNotice } from '@barplane/contracts';
 import { ChainedRecord, Scenario, verifyChain } from '@barplane/domain';
 import { createDataSource, migrateEventStore } from '@barplane/eventstore';
 import { DataSource } from 'typeorm';
@@ -129,14 +129,21 @@ async function q1(schema: string, sql: string): Promise<number> {
   return ((await db.query(sql.replaceAll('$S', `"${schema}"`))) as { n: number }[])[0].n;
 }
 
-async function listen(channel: string): Promise<{ got: string[]; stop: () => Promise<void> }> {
+async function listen(channel: string): Promise<{ got: string[]; notices: CommandNotice[]; stop: () => Promise<void> }> {
   const runner = db.createQueryRunner();
   const client = (await runner.connect()) as { on(event: 'notification', f: (n: { channel: string; payload?: string }) => void): void };
   const got: string[] = [];
-  client.on('notification', (n) => n.channel === channel && got.push(n.payload ?? ''));
+  const notices: CommandNotice[] = [];
+  client.on('notification', (n) => {
+    if (n.channel !== channel) return;
+    const notice = readCommandNotice(n.payload ?? '');
+    got.push(notice.commandId);
+    notices.push(notice);
+  });
   await runner.query(`LISTEN "${channel}"`);
   return {
     got,
+    notices,
     stop: async () => {
       await runner.query(`UNLISTEN "${channel}"`);
       await runner.release();
@@ -181,6 +188,10 @@ describe('BatchProjector', () => {
     await new Promise((r) => setTimeout(r, 200));
     await notes.stop();
     expect(new Set(notes.got)).toEqual(new Set(ref.answers.map((a) => a.command_id)));
+    // Each notice carries the answer as recorded, so a waiting request need not read it back.
+    for (const a of ref.answers) {
+      expect(notes.notices.filter((n) => n.commandId === a.command_id).at(-1)).toEqual({ commandId: a.command_id, status: a.status, answer: a.answer });
+    }
   });
 
   it('does not trust the hosts it keeps in memory once another writer changed them', async () => {

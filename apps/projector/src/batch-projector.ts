@@ -12,7 +12,7 @@ import {
   initialHostProjection,
   scenarioSnapshot,
 } from '@barplane/domain';
-import { Envelope, decodeEvent, isAnswer, projectionFromJson, projectionToJson } from '@barplane/contracts';
+import { Envelope, commandNoticeOf, decodeEvent, isAnswer, projectionFromJson, projectionToJson } from '@barplane/contracts';
 import { OutboxMessage, runSql, writeOutbox } from '@barplane/eventstore';
 import { StoredDecision, decisionChanges } from './decision-changes';
 import { AppliedEntry, appliedEntry, appliedMessage } from './applied-log';
@@ -162,12 +162,10 @@ export class BatchProjector {
     const outbox: OutboxMessage[] = [];
     const applied = new Map<string, AppliedEntry[]>();
     const answers = new Map<string, AnswerRow>();
-    const notify: string[] = [];
     const answer = (a: Envelope) => {
       const commandId = String(a.data.commandId);
       answers.delete(commandId); // last one wins, as successive upserts would
       answers.set(commandId, { hostId: a.hostId, status: answerStatus(a.type), answer: a });
-      notify.push(commandId);
     };
     for (const { envelope: e, source } of work) {
       if (isAnswer(e.type)) {
@@ -229,7 +227,7 @@ export class BatchProjector {
     await this.writeAudit(em, audit);
     await this.writeDecisions(em, hosts);
     await writeOutbox(em, this.schema, outbox);
-    await this.writeAnswers(em, answers, notify);
+    await this.writeAnswers(em, answers);
     const cached = new Map<string, CachedHost>();
     for (const [hostId, host] of hosts) {
       const version = versions.get(hostId);
@@ -391,9 +389,15 @@ export class BatchProjector {
   }
 
   /** command_status after the batch's events; one NOTIFY per answered command (sent at commit). */
-  private async writeAnswers(em: EntityManager, answers: Map<string, AnswerRow>, notify: string[]): Promise<void> {
+  private async writeAnswers(em: EntityManager, answers: Map<string, AnswerRow>): Promise<void> {
     if (answers.size === 0) return;
-    const rows = [...answers].map(([id, a]) => ({ command_id: id, host_id: a.hostId, status: a.status, answer: a.answer }));
+    const rows: string[] = [];
+    const notices: string[] = [];
+    for (const [id, a] of answers) {
+      const answer = JSON.stringify(a.answer);
+      rows.push(`{"command_id":${JSON.stringify(id)},"host_id":${JSON.stringify(a.hostId)},"status":"${a.status}","answer":${answer}}`);
+      notices.push(commandNoticeOf(id, a.status, answer));
+    }
     await runSql(
       em,
       `WITH written AS (
@@ -401,8 +405,8 @@ export class BatchProjector {
          SELECT command_id, host_id, status, answer FROM json_to_recordset($1::json) AS x(command_id text, host_id text, status text, answer json)
          ON CONFLICT (command_id) DO UPDATE SET status = EXCLUDED.status, answer = EXCLUDED.answer, updated_at = now()
          RETURNING 1)
-       SELECT pg_notify($2, c) FROM unnest($3::text[]) AS c`,
-      [JSON.stringify(rows), `${this.schema}_commands`, notify],
+       SELECT pg_notify($2, n) FROM unnest($3::text[]) AS n`,
+      [`[${rows.join(',')}]`, `${this.schema}_commands`, notices],
     );
   }
 }

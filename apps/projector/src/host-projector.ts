@@ -11,7 +11,7 @@ import {
   initialHostProjection,
   scenarioSnapshot,
 } from '@barplane/domain';
-import { Envelope, SCHEMA_VERSION, decodeEvent, isAnswer, projectionFromJson, projectionToJson } from '@barplane/contracts';
+import { Envelope, SCHEMA_VERSION, commandNoticeOf, decodeEvent, isAnswer, projectionFromJson, projectionToJson } from '@barplane/contracts';
 import { Inbox, OutboxMessage, runSql, writeOutbox } from '@barplane/eventstore';
 import { auditRecordOf } from './audit-record-of';
 import { DecisionChange, StoredDecision, decisionChanges } from './decision-changes';
@@ -65,13 +65,15 @@ export class HostProjector {
 
   private async recordAnswer(em: EntityManager, e: Envelope): Promise<void> {
     const status = answerStatus(e.type);
+    const commandId = String(e.data.commandId);
+    const answer = JSON.stringify(e);
     await runSql(
       em,
       `INSERT INTO ${this.t('command_status')} (command_id, host_id, status, answer) VALUES ($1, $2, $3, $4::json)
        ON CONFLICT (command_id) DO UPDATE SET status = EXCLUDED.status, answer = EXCLUDED.answer, updated_at = now()`,
-      [String(e.data.commandId), e.hostId, status, JSON.stringify(e)],
+      [commandId, e.hostId, status, answer],
     );
-    await runSql(em, `SELECT pg_notify($1, $2)`, [`${this.schema}_commands`, String(e.data.commandId)]);
+    await runSql(em, `SELECT pg_notify($1, $2)`, [`${this.schema}_commands`, commandNoticeOf(commandId, status, answer)]);
   }
 
   private async applyFact(em: EntityManager, e: Envelope, source: Source, publish: boolean): Promise<number> {

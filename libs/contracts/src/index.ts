@@ -21,6 +21,7 @@ export * from './commands/guest-commands.dto';
 export * from './commands/host-commands.dto';
 export * from './commands/vfio-commands.dto';
 export * from './events/command-answers';
+export * from './events/command-notice';
 export * from './events/envelope';
 export * from './events/event-codec';
 export * from './events/projection-json';

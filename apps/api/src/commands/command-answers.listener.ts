@@ -1,19 +1,21 @@
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Client } from 'pg';
+import { CommandNotice, readCommandNotice } from '@barplane/contracts';
 import { API_CONFIG, ApiConfig } from '../api-config';
 
 const RECONNECT_MS = 1000;
 
 /**
  * Wakes waiting command requests when the projector records an answer: it NOTIFYs
- * `<schema>_commands` with the command id. A hint only; waiters also poll.
+ * `<schema>_commands` with the command id and, when it fits, the answer (CommandNotice).
+ * Waiters also poll, for a NOTIFY lost with the connection.
  */
 @Injectable()
 export class CommandAnswersListener implements OnModuleInit, OnApplicationShutdown {
   private client?: Client;
   private stopped = false;
   private retry?: NodeJS.Timeout;
-  private readonly waiters = new Map<string, Set<() => void>>();
+  private readonly waiters = new Map<string, Set<(notice?: CommandNotice) => void>>();
   private readonly channel: string;
 
   constructor(@Inject(API_CONFIG) private readonly config: ApiConfig) {
@@ -33,7 +35,8 @@ export class CommandAnswersListener implements OnModuleInit, OnApplicationShutdo
   private async connect(): Promise<void> {
     const client = new Client({ connectionString: this.config.databaseUrl });
     client.on('notification', (n) => {
-      for (const wake of this.waiters.get(n.payload ?? '') ?? []) wake();
+      const notice = readCommandNotice(n.payload ?? '');
+      for (const wake of this.waiters.get(notice.commandId) ?? []) wake(notice);
     });
     // A lost connection is a lost LISTEN: waiters fall back to polling until it is back.
     const lost = () => {
@@ -57,23 +60,23 @@ export class CommandAnswersListener implements OnModuleInit, OnApplicationShutdo
 
   /**
    * Listens for the command's answer before the caller looks for it, so a NOTIFY that arrives
-   * while the caller's query is in flight is not missed: `woken` resolves on the NOTIFY or
-   * after `ms`; `cancel` stops listening.
+   * while the caller's query is in flight is not missed: `woken` resolves with the notice (which
+   * may carry the answer) or, after `ms` or `cancel`, with nothing.
    */
-  arm(commandId: string, ms: number): { woken: Promise<void>; cancel: () => void } {
-    let done!: () => void;
-    const woken = new Promise<void>((resolve) => {
+  arm(commandId: string, ms: number): { woken: Promise<CommandNotice | undefined>; cancel: () => void } {
+    let done!: (notice?: CommandNotice) => void;
+    const woken = new Promise<CommandNotice | undefined>((resolve) => {
       const set = this.waiters.get(commandId) ?? new Set();
       this.waiters.set(commandId, set);
-      done = () => {
+      done = (notice) => {
         clearTimeout(timer);
         set.delete(done);
         if (set.size === 0) this.waiters.delete(commandId);
-        resolve();
+        resolve(notice);
       };
       const timer = setTimeout(done, ms);
       set.add(done);
     });
-    return { woken, cancel: done };
+    return { woken, cancel: () => done() };
   }
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
 import { canonicalJson } from '@barplane/domain';
-import { BarplaneError, COMMAND_TOPIC, CommandType, Envelope, SCHEMA_VERSION, commandFromWire } from '@barplane/contracts';
+import { BarplaneError, COMMAND_TOPIC, CommandNotice, CommandType, Envelope, SCHEMA_VERSION, commandFromWire } from '@barplane/contracts';
 import { MessagePublisher, MessagingClient, ensureTopics } from '@barplane/messaging';
 import { API_CONFIG, ApiConfig } from '../api-config';
 import { Principal } from '../auth/role';
@@ -83,8 +83,10 @@ export class CommandGateway implements OnModuleInit, OnApplicationShutdown {
         data: req.data,
       };
       await this.publisher.publish([{ topic: this.config.namespace + COMMAND_TOPIC[req.type], key: req.hostId, value: JSON.stringify(envelope) }]);
-      // Just published: no answer can be there yet, so wait for its NOTIFY before looking.
-      await answered.woken;
+      // Just published: no answer can be there yet, so wait for its NOTIFY before looking; the
+      // NOTIFY itself usually carries the answer.
+      const notice = await answered.woken;
+      if (notice?.answer) return outcomeOf(notice, commandId, correlationId);
     } else {
       answered.cancel();
     }
@@ -108,7 +110,13 @@ export class CommandGateway implements OnModuleInit, OnApplicationShutdown {
         wake.cancel();
         return { status: 'pending', commandId, correlationId };
       }
-      await wake.woken;
+      const notice = await wake.woken;
+      if (notice?.answer) return outcomeOf(notice, commandId, correlationId);
     }
   }
+}
+
+function outcomeOf(notice: CommandNotice, commandId: string, correlationId: string): CommandOutcome {
+  const answer = notice.answer!;
+  return { status: notice.status as 'applied' | 'rejected' | 'conflict', commandId, correlationId: answer.correlationId ?? correlationId, answer };
 }
