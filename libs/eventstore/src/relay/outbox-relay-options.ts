@@ -8,7 +8,7 @@ export interface OutboxRelayOptions {
   publish: PublishFn;
   /** Messages per transaction (whole outbox rows: at least one row, stopping at this many). Default 100. */
   batchSize?: number;
-  /** Poll interval when the outbox is empty (NOTIFY usually wakes the relay sooner). Default 100 ms. */
+  /** Poll interval when the outbox is empty, a backstop: the commit-time NOTIFY wakes the relay. Default 1000 ms. */
   idleMs?: number;
   /** How often a standby retries the leader lock. Default 1000 ms. */
   lockRetryMs?: number;

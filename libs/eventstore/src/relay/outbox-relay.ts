@@ -52,7 +52,7 @@ export class OutboxRelay {
     this.table = qualified(schema, 'outbox');
     this.publish = options.publish;
     this.batchSize = options.batchSize ?? 100;
-    this.idleMs = options.idleMs ?? 100;
+    this.idleMs = options.idleMs ?? 1000;
     this.lockRetryMs = options.lockRetryMs ?? 1000;
     this.minBackoffMs = options.minBackoffMs ?? 100;
     this.maxBackoffMs = options.maxBackoffMs ?? 5000;
