@@ -308,15 +308,15 @@ export class BatchProjector {
   /** Upserts each host's projection; returns each row's new version (see CachedHost). */
   private async writeHosts(em: EntityManager, hosts: Map<string, HostWork>): Promise<Map<string, string>> {
     if (hosts.size === 0) return new Map();
-    const rows = [...hosts].map(([id, host]) => ({ id, state: projectionToJson(host.state) }));
-    const { rows: written } = await runSql<{ host_id: string; version: string }>(
+    const ids = [...hosts.keys()];
+    const { rows } = await runSql<{ host_id: string; version: string }>(
       em,
-      `INSERT INTO ${this.t('host_projections')} (host_id, state) SELECT id, state FROM json_to_recordset($1::json) AS x(id text, state jsonb)
+      `INSERT INTO ${this.t('host_projections')} (host_id, state) SELECT * FROM unnest($1::text[], ${JSON_TEXTS('$2')}::jsonb[])
        ON CONFLICT (host_id) DO UPDATE SET state = EXCLUDED.state, updated_at = now()
        RETURNING host_id, ${VERSION} AS version`,
-      [JSON.stringify(rows)],
+      [ids, jsonTexts(ids.map((id) => JSON.stringify(projectionToJson(hosts.get(id)!.state))))],
     );
-    return new Map(written.map((r) => [r.host_id, r.version]));
+    return new Map(rows.map((r) => [r.host_id, r.version]));
   }
 
   private async writeSnapshots(em: EntityManager, snapshots: Map<string, string>): Promise<void> {
@@ -325,65 +325,65 @@ export class BatchProjector {
     const hashes = [...snapshots.keys()].sort();
     await runSql(
       em,
-      `INSERT INTO ${this.t('fact_snapshots')} (hash, scenario) SELECT hash, scenario FROM json_to_recordset($1::json) AS x(hash text, scenario json)
-       ORDER BY hash ON CONFLICT DO NOTHING`,
-      // The scenarios are JSON texts already (canonical): spliced in, not parsed and written again.
-      [`[${hashes.map((h) => `{"hash":"${h}","scenario":${snapshots.get(h)!}}`).join(',')}]`],
+      `INSERT INTO ${this.t('fact_snapshots')} (hash, scenario) SELECT * FROM unnest($1::text[], ${JSON_TEXTS('$2')}::json[]) ON CONFLICT DO NOTHING`,
+      [hashes, jsonTexts(hashes.map((h) => snapshots.get(h)!))],
     );
   }
 
   private async writeAudit(em: EntityManager, audit: AuditRow[]): Promise<void> {
     if (audit.length === 0) return;
-    // The records are their canonical JSON texts (what was hashed): spliced in as they are.
-    const rows = audit.map(
-      (a) =>
-        `{"host_id":${JSON.stringify(a.hostId)},"seq":${a.seq},"record":${a.recordJson},"prev_hash":"${a.prevHash}","hash":"${a.hash}",` +
-        `"topic":${JSON.stringify(a.source.topic)},"partition":${a.source.partition},"offset":${JSON.stringify(a.source.offset)}}`,
-    );
     await runSql(
       em,
       `INSERT INTO ${this.t('audit_records')} (host_id, seq, record, prev_hash, hash, source_topic, source_partition, source_offset)
-       SELECT host_id, seq, record, prev_hash, hash, topic, partition, "offset"
-       FROM json_to_recordset($1::json) AS x(host_id text, seq int, record json, prev_hash text, hash text, topic text, partition int, "offset" text)`,
-      [`[${rows.join(',')}]`],
+       SELECT * FROM unnest($1::text[], $2::int[], ${JSON_TEXTS('$3')}::json[], $4::text[], $5::text[], $6::text[], $7::int[], $8::text[])`,
+      [
+        audit.map((a) => a.hostId),
+        audit.map((a) => a.seq),
+        // The records as their canonical texts, what was hashed: stored as they are.
+        jsonTexts(audit.map((a) => a.recordJson)),
+        audit.map((a) => a.prevHash),
+        audit.map((a) => a.hash),
+        audit.map((a) => a.source.topic),
+        audit.map((a) => a.source.partition),
+        audit.map((a) => a.source.offset),
+      ],
     );
   }
 
   /** Each touched decision once, as it stands after the batch: upserted, or deleted if gone. */
   private async writeDecisions(em: EntityManager, hosts: Map<string, HostWork>): Promise<void> {
-    const up: string[] = [];
-    const gone: { host_id: string; subject_key: string }[] = [];
+    const up: (StoredDecision & { hostId: string; auditSeq: number })[] = [];
+    const gone: { hostId: string; key: string }[] = [];
     for (const [hostId, host] of hosts) {
       for (const key of host.touched) {
         const d = host.decisions.get(key);
-        if (!d) {
-          gone.push({ host_id: hostId, subject_key: key });
-          continue;
-        }
-        const outcome = d.outcomeJson ?? JSON.stringify(d.outcome);
-        up.push(
-          `{"host_id":${JSON.stringify(hostId)},"subject_key":${JSON.stringify(key)},"subject":${JSON.stringify(d.subject)},` +
-            `"vm_id":${JSON.stringify(d.vmId)},"outcome":${outcome},"audit_seq":${d.auditSeq}}`,
-        );
+        if (d) up.push({ ...d, hostId });
+        else gone.push({ hostId, key });
       }
     }
     if (up.length) {
       await runSql(
         em,
         `INSERT INTO ${this.t('decisions')} (host_id, subject_key, subject, vm_id, outcome, audit_seq)
-         SELECT host_id, subject_key, subject, vm_id, outcome, audit_seq
-         FROM json_to_recordset($1::json) AS x(host_id text, subject_key text, subject jsonb, vm_id text, outcome jsonb, audit_seq int)
+         SELECT * FROM unnest($1::text[], $2::text[], ${JSON_TEXTS('$3')}::jsonb[], $4::text[], ${JSON_TEXTS('$5')}::jsonb[], $6::int[])
          ON CONFLICT (host_id, subject_key) DO UPDATE SET subject = EXCLUDED.subject, vm_id = EXCLUDED.vm_id, outcome = EXCLUDED.outcome,
            audit_seq = EXCLUDED.audit_seq, decided_at = now()`,
-        [`[${up.join(',')}]`],
+        [
+          up.map((d) => d.hostId),
+          up.map((d) => d.key),
+          jsonTexts(up.map((d) => JSON.stringify(d.subject))),
+          up.map((d) => d.vmId),
+          jsonTexts(up.map((d) => d.outcomeJson ?? JSON.stringify(d.outcome))),
+          up.map((d) => d.auditSeq),
+        ],
       );
     }
     if (gone.length) {
       await runSql(
         em,
-        `DELETE FROM ${this.t('decisions')} d USING json_to_recordset($1::json) AS g(host_id text, subject_key text)
+        `DELETE FROM ${this.t('decisions')} d USING unnest($1::text[], $2::text[]) AS g(host_id, subject_key)
          WHERE d.host_id = g.host_id AND d.subject_key = g.subject_key`,
-        [JSON.stringify(gone)],
+        [gone.map((g) => g.hostId), gone.map((g) => g.key)],
       );
     }
   }
@@ -391,25 +391,41 @@ export class BatchProjector {
   /** command_status after the batch's events; one NOTIFY per answered command (sent at commit). */
   private async writeAnswers(em: EntityManager, answers: Map<string, AnswerRow>): Promise<void> {
     if (answers.size === 0) return;
-    const rows: string[] = [];
-    const notices: string[] = [];
-    for (const [id, a] of answers) {
-      const answer = JSON.stringify(a.answer);
-      rows.push(`{"command_id":${JSON.stringify(id)},"host_id":${JSON.stringify(a.hostId)},"status":"${a.status}","answer":${answer}}`);
-      notices.push(commandNoticeOf(id, a.status, answer));
-    }
+    const ids = [...answers.keys()];
+    const texts = ids.map((id) => JSON.stringify(answers.get(id)!.answer));
     await runSql(
       em,
       `WITH written AS (
          INSERT INTO ${this.t('command_status')} (command_id, host_id, status, answer)
-         SELECT command_id, host_id, status, answer FROM json_to_recordset($1::json) AS x(command_id text, host_id text, status text, answer json)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], ${JSON_TEXTS('$4')}::json[])
          ON CONFLICT (command_id) DO UPDATE SET status = EXCLUDED.status, answer = EXCLUDED.answer, updated_at = now()
          RETURNING 1)
-       SELECT pg_notify($2, n) FROM unnest($3::text[]) AS n`,
-      [`[${rows.join(',')}]`, `${this.schema}_commands`, notices],
+       SELECT pg_notify($5, n) FROM unnest(${JSON_TEXTS('$6')}) AS n`,
+      [
+        ids,
+        ids.map((id) => answers.get(id)!.hostId),
+        ids.map((id) => answers.get(id)!.status),
+        jsonTexts(texts),
+        `${this.schema}_commands`,
+        jsonTexts(ids.map((id, i) => commandNoticeOf(id, answers.get(id)!.status, texts[i]))),
+      ],
     );
   }
 }
+
+/**
+ * JSON texts as one parameter, split in SQL: a text[] parameter would have the driver escape
+ * every quote of every document in JavaScript (the most expensive part of a batch once), and
+ * a JSON document of documents would have PostgreSQL parse each one twice. U+001E never
+ * occurs in JSON text (control characters are escaped inside strings), nor in a CommandNotice.
+ */
+function jsonTexts(texts: readonly string[]): string {
+  // Only a command id sent straight to Kafka could hold one: refuse it rather than split wrong.
+  for (const text of texts) if (text.includes('\u001e')) throw new Error(`U+001E in ${JSON.stringify(text.slice(0, 80))}`);
+  return texts.join('\u001e');
+}
+
+const JSON_TEXTS = (param: string) => `string_to_array(${param}, chr(30))`;
 
 /** A host_projections row's version: every write of the row gives it a new xmin (and updated_at). */
 const VERSION = `xmin::text || '/' || updated_at::text`;

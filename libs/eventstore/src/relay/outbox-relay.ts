@@ -9,7 +9,8 @@ import { RelayLeadership } from './relay-leadership';
 
 interface OutboxRow {
   id: string;
-  messages: OutboxMessage[];
+  /** JSON text of the row's OutboxMessage[] (a text column: see OutboxBatches). */
+  messages: string;
   attempts: number;
 }
 
@@ -201,7 +202,7 @@ export class OutboxRelay {
 
 function toPending(row: OutboxRow): PendingOutboxMessage[] {
   const id = int8(row.id, 'outbox.id');
-  return row.messages.map((message, i) => ({
+  return (JSON.parse(row.messages) as OutboxMessage[]).map((message, i) => ({
     id,
     position: i + 1,
     messageId: message.messageId,

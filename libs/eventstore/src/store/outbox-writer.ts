@@ -27,7 +27,7 @@ export async function writeOutbox(em: EntityManager, schema: string, messages: r
   const rows = messages.map((m) => ({ messageId: m.messageId, topic: m.topic, key: m.key, headers: m.headers ?? {}, payload: m.payload ?? null }));
   await runSql(
     em,
-    `WITH inserted AS (INSERT INTO ${qualified(schema, 'outbox')} (messages, message_count) VALUES ($1::json, $2) RETURNING 1)
+    `WITH inserted AS (INSERT INTO ${qualified(schema, 'outbox')} (messages, message_count) VALUES ($1, $2) RETURNING 1)
      SELECT pg_notify($3, '') FROM inserted`,
     [jsonParam(rows, 'outbox messages'), rows.length, outboxChannel(schema)],
   );
