@@ -34,8 +34,12 @@ export function decisionChanges(next: readonly SubjectDecision[], stored: Readon
   return changes.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
-/** Same JSON text means the same value; otherwise the canonical forms decide. */
+/**
+ * An outcome held in memory was made by the same code as the new one (plan-json), which builds
+ * equal values with their keys in the same order: their JSON texts decide. One read back from
+ * the database (jsonb keeps values, not key order) is compared by canonical forms.
+ */
 function sameOutcome(prev: StoredDecision, outcome: Record<string, unknown>): boolean {
-  if (prev.outcomeJson !== undefined && prev.outcomeJson === JSON.stringify(outcome)) return true;
+  if (prev.outcomeJson !== undefined) return prev.outcomeJson === JSON.stringify(outcome);
   return (prev.outcomeCanonical ?? canonicalJson(prev.outcome)) === canonicalJson(outcome);
 }
