@@ -40,7 +40,7 @@ export class ProjectorService {
       schema,
       // A partition batch writes two outbox rows per event: publish them in as few round trips.
       batchSize: RELAY_BATCH,
-      publish: (messages) => publisher.publish(messages.map((m) => ({ topic: m.topic, key: m.key, value: JSON.stringify(m.payload), headers: m.headers }))),
+      publish: (messages) => publisher.publish(messages),
     });
     this.relay.start();
     const projector = new BatchProjector(this.db, schema, decisionsTopic, appliedTopic);

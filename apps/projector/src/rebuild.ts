@@ -90,7 +90,7 @@ async function drainOutbox(db: DataSource, kafka: MessagingClient, schema: strin
     const relay = new OutboxRelay(db, {
       schema,
       listen: false,
-      publish: (messages) => publisher.publish(messages.map((m) => ({ topic: m.topic, key: m.key, value: JSON.stringify(m.payload), headers: m.headers }))),
+      publish: (messages) => publisher.publish(messages),
     });
     while ((await relay.drainOnce()) > 0);
     await relay.stop();

@@ -13,6 +13,7 @@ export * from './store/outbox-message';
 export * from './store/append-options';
 export * from './store/append-many';
 export * from './store/outbox-writer';
+export * from './store/outbox-lines';
 export * from './store/event-store';
 export * from './consumer/inbox';
 export * from './consumer/checkpoints';

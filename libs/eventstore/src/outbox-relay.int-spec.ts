@@ -77,7 +77,8 @@ describe('OutboxRelay', () => {
     expect(seen.map((m) => m.messageId)).toEqual(ids);
     const outboxIds = seen.map((m) => m.id);
     expect([...outboxIds].sort((a, b) => (a < b ? -1 : 1))).toEqual(outboxIds);
-    expect(seen[0]).toMatchObject({ topic: 'pe.events', key: 'h1', headers: { type: 'E' }, payload: { streamVersion: '1' } });
+    expect(seen[0]).toMatchObject({ topic: 'pe.events', key: 'h1', headers: { type: 'E' } });
+    expect(JSON.parse(seen[0].value)).toEqual({ id: ids[0], streamVersion: '1' });
     expect(typeof seen[0].id).toBe('bigint');
     expect(r.counters).toEqual({ published: 25, failed: 0 });
     expect(await unpublished()).toBe(0);

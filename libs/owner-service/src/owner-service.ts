@@ -5,7 +5,6 @@ import {
   type InboxClaim,
   migrateEventStore,
   OutboxRelay,
-  type PendingOutboxMessage,
   qualified,
   type RelayCounters,
 } from '@barplane/eventstore';
@@ -163,7 +162,7 @@ export class OwnerService<C extends DomainCommand = DomainCommand, E extends Dom
     this.publisher = publisher;
     this.relay = new OutboxRelay(dataSource, {
       schema: names.schema,
-      publish: (batch) => publisher.publish(batch.map(toOutgoing)),
+      publish: (batch) => publisher.publish(batch),
       // A command batch appends an event and an answer per command: publish them in as few
       // broker round trips (one relay transaction each) as the projector's relay does.
       batchSize: OWNER_RELAY_BATCH,
@@ -254,8 +253,4 @@ export class OwnerService<C extends DomainCommand = DomainCommand, E extends Dom
     await attempt(() => (this.dataSource?.isInitialized ? this.dataSource.destroy() : undefined));
     if (errors.length > 0) throw errors[0];
   }
-}
-
-function toOutgoing(message: PendingOutboxMessage) {
-  return { topic: message.topic, key: message.key, value: JSON.stringify(message.payload), headers: message.headers };
 }

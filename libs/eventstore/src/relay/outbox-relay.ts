@@ -2,14 +2,15 @@ import type { DataSource } from 'typeorm';
 import { assertSchemaName, qualified } from '../schema/schema-name';
 import { int8 } from '../sql/pg-values';
 import { runSql } from '../sql/run-sql';
-import type { OutboxMessage, PendingOutboxMessage } from '../store/outbox-message';
+import type { PendingOutboxMessage } from '../store/outbox-message';
+import { readOutboxLines } from '../store/outbox-lines';
 import { outboxChannel } from '../store/outbox-writer';
 import type { OutboxRelayOptions, PublishFn, RelayCounters } from './outbox-relay-options';
 import { RelayLeadership } from './relay-leadership';
 
 interface OutboxRow {
   id: string;
-  /** JSON text of the row's OutboxMessage[] (a text column: see OutboxBatches). */
+  /** The row's messages as outbox lines (outbox-lines.ts). */
   messages: string;
   attempts: number;
 }
@@ -201,15 +202,5 @@ export class OutboxRelay {
 }
 
 function toPending(row: OutboxRow): PendingOutboxMessage[] {
-  const id = int8(row.id, 'outbox.id');
-  return (JSON.parse(row.messages) as OutboxMessage[]).map((message, i) => ({
-    id,
-    position: i + 1,
-    messageId: message.messageId,
-    topic: message.topic,
-    key: message.key,
-    headers: message.headers ?? {},
-    payload: message.payload,
-    attempts: row.attempts,
-  }));
+  return readOutboxLines(int8(row.id, 'outbox.id'), row.messages, row.attempts);
 }

@@ -1,16 +1,17 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import type { MigrationClass } from './migration-class';
+import { OUTBOX_LINES_SQL as L } from '../store/outbox-lines';
 import { assertSchemaName, qualified } from './schema-name';
 
 const TIMESTAMP = '1764800000000';
 
 /**
  * One outbox row per transaction instead of one per message: `messages` holds the
- * transaction's messages in publication order. A batch of 150 commands then costs the outbox
+ * transaction's messages in publication order, as outbox lines (outbox-lines.ts). A batch of 150 commands then costs the outbox
  * one insert, one read and one update instead of 300 of each (measured: the per-message rows
- * were ~60 % of PostgreSQL's time in the pipeline bench). Plain `text` holding a JSON array:
- * only the relay reads it, as text, and validating a row of a few hundred kilobytes as `json`
- * (or building a `jsonb`) on every insert was the most expensive statement of a batch. Rows
+ * were ~60 % of PostgreSQL's time in the pipeline bench). Plain `text`: only the relay reads it,
+ * as text, and validating a row of a few hundred kilobytes as `json` (or building a `jsonb`) on
+ * every insert was the most expensive statement of a batch. Rows
  * still pending are converted, so an upgrade loses nothing. `outbox_messages` shows one row per
  * message, for people and tests that query the outbox.
  */
@@ -25,8 +26,8 @@ export function outboxBatchesMigration(schema: string): MigrationClass {
     async up(runner: QueryRunner): Promise<void> {
       await runner.query(`ALTER TABLE ${t('outbox')} ADD COLUMN messages text, ADD COLUMN message_count int`);
       await runner.query(`
-        UPDATE ${t('outbox')} SET message_count = 1, messages = json_build_array(json_build_object(
-          'messageId', message_id, 'topic', topic, 'key', message_key, 'headers', headers, 'payload', payload))::text`);
+        UPDATE ${t('outbox')} SET message_count = 1,
+          messages = json_build_object('messageId', message_id, 'topic', topic, 'key', message_key, 'headers', headers)::text || chr(9) || payload::text`);
       await runner.query(`
         ALTER TABLE ${t('outbox')}
           ALTER COLUMN messages SET NOT NULL,
@@ -38,9 +39,9 @@ export function outboxBatchesMigration(schema: string): MigrationClass {
       await runner.query(`ALTER TABLE ${t('outbox')} ALTER COLUMN messages SET STORAGE EXTERNAL`);
       await runner.query(`
         CREATE VIEW ${t('outbox_messages')} AS
-        SELECT o.id AS outbox_id, m.ord::int AS position, m.x->>'messageId' AS message_id, m.x->>'topic' AS topic,
-               m.x->>'key' AS message_key, m.x->'headers' AS headers, m.x->'payload' AS payload, o.created_at, o.published_at
-        FROM ${t('outbox')} o CROSS JOIN LATERAL json_array_elements(o.messages::json) WITH ORDINALITY AS m(x, ord)`);
+        SELECT o.id AS outbox_id, l.ord::int AS position, ${L.head}->>'messageId' AS message_id, ${L.head}->>'topic' AS topic,
+               ${L.head}->>'key' AS message_key, ${L.head}->'headers' AS headers, ${L.value} AS payload, o.created_at, o.published_at
+        FROM ${t('outbox')} o CROSS JOIN LATERAL ${L.lines('o.messages')}`);
     }
 
     async down(runner: QueryRunner): Promise<void> {
@@ -49,8 +50,9 @@ export function outboxBatchesMigration(schema: string): MigrationClass {
       // One row per message again; ids are re-drawn in (row, position) order.
       await runner.query(`
         INSERT INTO ${t('outbox')} (message_id, topic, message_key, headers, payload, messages, message_count, created_at, published_at, attempts, last_error)
-        SELECT (x->>'messageId')::uuid, x->>'topic', x->>'key', (x->'headers')::jsonb, (x->'payload')::jsonb, '[]', 0, created_at, published_at, attempts, last_error
-        FROM ${t('outbox')} o CROSS JOIN LATERAL json_array_elements(o.messages::json) WITH ORDINALITY AS m(x, ord) ORDER BY o.id, m.ord`);
+        SELECT (${L.head}->>'messageId')::uuid, ${L.head}->>'topic', ${L.head}->>'key', (${L.head}->'headers')::jsonb, ${L.value}::jsonb,
+               '', 0, created_at, published_at, attempts, last_error
+        FROM ${t('outbox')} o CROSS JOIN LATERAL ${L.lines('o.messages')} ORDER BY o.id, l.ord`);
       await runner.query(`DELETE FROM ${t('outbox')} WHERE message_id IS NULL`);
       await runner.query(`
         ALTER TABLE ${t('outbox')} DROP COLUMN messages, DROP COLUMN message_count,

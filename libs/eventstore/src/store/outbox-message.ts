@@ -9,13 +9,21 @@ export interface OutboxMessage {
   payload: unknown;
 }
 
-/** A message of an outbox row as the relay reads it. */
-export interface PendingOutboxMessage extends OutboxMessage {
+/**
+ * A message of an outbox row as the relay reads it: ready for the producer (`topic`, `key`,
+ * `value`, `headers` are what a Kafka message needs).
+ */
+export interface PendingOutboxMessage {
   /** Id of its outbox row (one per transaction): with `position`, the publication order. */
   id: bigint;
   /** 1-based place in its row. */
   position: number;
+  messageId: string;
+  topic: string;
+  key: string;
   headers: Record<string, string>;
+  /** The payload's JSON text, as written. */
+  value: string;
   /** Publish attempts of its row that failed so far. */
   attempts: number;
 }

@@ -1,9 +1,9 @@
 import type { EntityManager } from 'typeorm';
 import { EventStoreError } from '../errors/event-store.error';
 import { qualified } from '../schema/schema-name';
-import { jsonParam } from '../sql/pg-values';
 import { runSql } from '../sql/run-sql';
 import type { OutboxMessage } from './outbox-message';
+import { outboxLines } from './outbox-lines';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -24,11 +24,10 @@ export async function writeOutbox(em: EntityManager, schema: string, messages: r
   for (const m of messages) {
     if (!UUID.test(m.messageId)) throw new EventStoreError('INVALID_ARGUMENT', `outbox message id ${JSON.stringify(m.messageId)} is not a uuid`);
   }
-  const rows = messages.map((m) => ({ messageId: m.messageId, topic: m.topic, key: m.key, headers: m.headers ?? {}, payload: m.payload ?? null }));
   await runSql(
     em,
     `WITH inserted AS (INSERT INTO ${qualified(schema, 'outbox')} (messages, message_count) VALUES ($1, $2) RETURNING 1)
      SELECT pg_notify($3, '') FROM inserted`,
-    [jsonParam(rows, 'outbox messages'), rows.length, outboxChannel(schema)],
+    [outboxLines(messages), messages.length, outboxChannel(schema)],
   );
 }
