@@ -1,5 +1,5 @@
 import { factEnvelope } from './testing/fact-envelope';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DomainEvent, Envelope, SCHEMA_VERSION, readCommandNotice, readScenario, type CommandNotice } from '@barplane/contracts';
@@ -180,6 +180,12 @@ describe('BatchProjector', () => {
       await q1(REF, `SELECT count(*)::int AS n FROM $S.outbox_messages WHERE topic = 'projector.applied'`),
     );
     expect(first.changes + second.changes).toBe(ref.audit.length);
+    // Stored as the very text that was hashed: sha256(prev_hash || "\n" || record::text) is the hash.
+    for (const schema of [REF, BATCH]) {
+      const texts = (await db.query(`SELECT prev_hash || chr(10) || record::text AS text, hash FROM "${schema}".audit_records`)) as { text: string; hash: string }[];
+      expect(texts.length).toBe(ref.audit.length);
+      for (const { text, hash } of texts) expect(createHash('sha256').update(text, 'utf8').digest('hex')).toBe(hash);
+    }
     for (const hostId of new Set(got.audit.map((r) => r.host_id as string))) {
       const chain = got.audit.filter((r) => r.host_id === hostId).map((r) => ({ record: r.record, prevHash: r.prev_hash, hash: r.hash }) as ChainedRecord);
       expect(verifyChain(chain)).toEqual({ ok: true, records: chain.length });
