@@ -13,4 +13,9 @@ describe('command notices', () => {
     expect(payload).toBe('cmd');
     expect(readCommandNotice(payload)).toEqual({ commandId: 'cmd' });
   });
+
+  it('name no command whose id holds control characters (they would break the lines)', () => {
+    expect(commandNoticeOf('bad\u001eid', 'applied', JSON.stringify(answer))).toBe('');
+    expect(readCommandNotice('')).toEqual({ commandId: '' });
+  });
 });

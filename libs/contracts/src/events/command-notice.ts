@@ -16,8 +16,17 @@ export interface CommandNotice {
 const PAYLOAD_LIMIT = 7900;
 
 export function commandNoticeOf(commandId: string, status: string, answerJson: string): string {
+  // An id with control characters (possible only from a command sent straight to Kafka) would
+  // break the payload's lines: such a notice names no command, and its waiter finds the answer
+  // by polling.
+  if (hasControl(commandId)) return '';
   const full = `${commandId}\n${status}\n${answerJson}`;
   return Buffer.byteLength(full, 'utf8') < PAYLOAD_LIMIT ? full : commandId;
+}
+
+function hasControl(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) < 0x20) return true;
+  return false;
 }
 
 export function readCommandNotice(payload: string): CommandNotice {
