@@ -1,14 +1,15 @@
 #!/usr/bin/env node
 // Pipeline benchmark of the control plane (run by `npm run bench` after the engine one, or
 // alone: `node scripts/bench/pipeline.mjs [--commands 10000 --hosts 100 --clients 50
-// --requests 400 --profile --keep]`; --keep leaves the namespace's schemas and topics for a
-// closer look). Needs Kafka and PostgreSQL up (`node scripts/infra.mjs up`) and dist/ built. Runs every service from dist/ as its own process (as `npm start` does) in
-// a fresh BARPLANE_NAMESPACE, and removes that namespace's schemas, topics and groups at the end.
+// --requests 400 --profile --keep]`). Needs Kafka and PostgreSQL up (`node scripts/infra.mjs
+// up`) and dist/ built. Runs every service from dist/ as its own process (as `npm start` does)
+// in a fresh BARPLANE_NAMESPACE, and removes that namespace's schemas, topics and groups at the
+// end (--keep leaves them for a closer look; --profile writes a CPU profile per service).
 //
 // 1. Throughput: N ProgramGuestBar envelopes produced straight to <ns>guest.commands (flipping
 //    a guest BAR between a page-aligned and an unaligned address, over many hosts, so each
 //    command makes one event and one changed decision); clock from the first produce to the
-//    projector's N-th answer in <ns>projector.command_status. Baselines in the same run:
+//    projector's N-th answer (its NOTIFY, checked against <ns>projector.command_status). Baselines in the same run:
 //    (a) bare kafkajs consumer of N messages of the event's size, (b) bare batched INSERTs of N
 //    event rows. Targets: >= 5,000 events/s and >= 20 % of the slower baseline.
 // 2. Latency: C concurrent HTTP clients PUT /v1/vms/{vm}/guest-bars (one BAR) until the 200
