@@ -7,7 +7,8 @@ import { ChainedRecord, Scenario, verifyChain } from '@barplane/domain';
 import { createDataSource, migrateEventStore } from '@barplane/eventstore';
 import { DataSource } from 'typeorm';
 import { BatchProjector } from './batch-projector';
-import { HostProjector, Source } from './host-projector';
+import { HostProjector } from './host-projector';
+import { Source } from './source';
 import { projectorMigrations } from './projector-tables.migration';
 
 // The batch path against one-at-a-time (HostProjector.apply) on a second schema: the same

@@ -19,7 +19,6 @@ import { derivedId } from './derived-id';
 import { appliedEntry, appliedMessage } from './applied-log';
 import { Source } from './source';
 
-export type { Source } from './source';
 
 export interface ApplyResult {
   readonly duplicate: boolean;

@@ -94,7 +94,7 @@ export class MessagePublisher {
  * message.max.bytes (1 MiB by default), and an outbox row can hold thousands of messages (a
  * whole consumer batch): half a MiB per request keeps every partition's share under the limit.
  */
-export const REQUEST_BYTES = 512 * 1024;
+const REQUEST_BYTES = 512 * 1024;
 
 function messageBytes(message: OutgoingMessage): number {
   // UTF-16 length: a lower bound of the UTF-8 bytes that is exact for ASCII JSON, and cheap.

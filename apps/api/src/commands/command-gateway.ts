@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
 import { canonicalJson } from '@barplane/domain';
-import { BarplaneError, COMMAND_TOPIC, CommandNotice, CommandType, Envelope, SCHEMA_VERSION, commandFromWire } from '@barplane/contracts';
+import { BarplaneError, COMMAND_TOPIC, CommandType, Envelope, SCHEMA_VERSION, commandFromWire } from '@barplane/contracts';
 import { MessagePublisher, MessagingClient, ensureTopics } from '@barplane/messaging';
 import { API_CONFIG, ApiConfig } from '../api-config';
 import { Principal } from '../auth/role';
@@ -68,9 +68,7 @@ export class CommandGateway implements OnModuleInit, OnApplicationShutdown {
       ({ commandId, first } = claim);
     }
     const correlationId = req.correlationId ?? commandId;
-    const started = Date.now();
-    // Listening before publishing: the answer's NOTIFY cannot come before we wait for it.
-    const answered = this.answers.arm(commandId, Math.min(this.config.commandWaitMs, POLL_MS));
+    let sent: Armed | undefined;
     if (first || !(await this.reads.commandStatus(commandId))) {
       const envelope: Envelope = {
         id: commandId,
@@ -82,41 +80,44 @@ export class CommandGateway implements OnModuleInit, OnApplicationShutdown {
         ...(req.expectedVersion !== undefined ? { expectedVersion: req.expectedVersion } : {}),
         data: req.data,
       };
+      // Listening before publishing: the answer's NOTIFY cannot come before we wait for it.
+      sent = this.answers.arm(commandId, Math.min(this.config.commandWaitMs, POLL_MS));
       await this.publisher.publish([{ topic: this.config.namespace + COMMAND_TOPIC[req.type], key: req.hostId, value: JSON.stringify(envelope) }]);
-      // Just published: no answer can be there yet, so wait for its NOTIFY before looking; the
-      // NOTIFY itself usually carries the answer.
-      const notice = await answered.woken;
-      if (notice?.answer) return outcomeOf(notice, commandId, correlationId);
-    } else {
-      answered.cancel();
     }
-    return this.outcome(commandId, correlationId, Math.max(0, this.config.commandWaitMs - (Date.now() - started)));
+    return this.outcome(commandId, correlationId, this.config.commandWaitMs, sent);
   }
 
-  /** The command's answer if the projector has it within `ms`, else pending. */
-  async outcome(commandId: string, correlationId: string, ms: number): Promise<CommandOutcome> {
+  /**
+   * The command's answer if the projector has it within `ms`, else pending. `sent`: armed when
+   * the command was just published, so no answer can be there yet: its NOTIFY, which usually
+   * carries the answer, is awaited before looking.
+   */
+  async outcome(commandId: string, correlationId: string, ms: number, sent?: Armed): Promise<CommandOutcome> {
     const deadline = Date.now() + ms;
+    let wake = sent;
     for (;;) {
+      if (wake) {
+        const notice = await wake.woken;
+        if (notice?.answer) return outcomeOf(notice.status!, notice.answer, commandId, correlationId);
+      }
       // Armed first: the NOTIFY of an answer committed while the query runs still wakes us.
       // The timeout is the backstop for a NOTIFY lost with the listener's connection.
-      const wake = this.answers.arm(commandId, Math.max(0, Math.min(deadline - Date.now(), POLL_MS)));
+      wake = this.answers.arm(commandId, Math.max(0, Math.min(deadline - Date.now(), POLL_MS)));
       const row = await this.reads.commandStatus(commandId);
       if (row) {
         wake.cancel();
-        const answer = row.answer as unknown as Envelope;
-        return { status: row.status as 'applied' | 'rejected' | 'conflict', commandId, correlationId: answer.correlationId ?? correlationId, answer };
+        return outcomeOf(row.status, row.answer as unknown as Envelope, commandId, correlationId);
       }
       if (deadline - Date.now() <= 0) {
         wake.cancel();
         return { status: 'pending', commandId, correlationId };
       }
-      const notice = await wake.woken;
-      if (notice?.answer) return outcomeOf(notice, commandId, correlationId);
     }
   }
 }
 
-function outcomeOf(notice: CommandNotice, commandId: string, correlationId: string): CommandOutcome {
-  const answer = notice.answer!;
-  return { status: notice.status as 'applied' | 'rejected' | 'conflict', commandId, correlationId: answer.correlationId ?? correlationId, answer };
+type Armed = ReturnType<CommandAnswersListener['arm']>;
+
+function outcomeOf(status: string, answer: Envelope, commandId: string, correlationId: string): CommandOutcome {
+  return { status: status as 'applied' | 'rejected' | 'conflict', commandId, correlationId: answer.correlationId ?? correlationId, answer };
 }

@@ -129,10 +129,11 @@ export class EventStore {
   /**
    * A whole batch in one transaction and a fixed number of statements, whatever its size: the
    * inbox claims of every message, each stream's version check and advance, every event, and
-   * one outbox row with every message (in array order) and its NOTIFY. Returns `{ duplicates }`, writing nothing, when
-   * any message is already in the inbox; throws ConcurrencyError (for the first stream found
-   * elsewhere, or when the batch deadlocked with another writer of its streams) and writes
-   * nothing when any stream is not at its expected version.
+   * one outbox row with every message (in array order) and its NOTIFY. Returns
+   * `{ duplicates }`, writing nothing, when any message is already in the inbox; throws
+   * ConcurrencyError (for the first stream found elsewhere, or when the batch deadlocked with
+   * another writer of its streams) and writes nothing when any stream is not at its expected
+   * version.
    */
   async appendMany(input: AppendManyInput): Promise<AppendManyResult> {
     const streams = new Set<string>();

@@ -27,11 +27,3 @@ export function readOutboxLines(id: bigint, text: string, attempts: number): Pen
     return { id, position: i + 1, messageId: head.messageId, topic: head.topic, key: head.key, headers: head.headers, value: line.slice(tab + 1), attempts };
   });
 }
-
-/** The same split in SQL (for the outbox_messages view and the migrations). */
-export const OUTBOX_LINES_SQL = {
-  /** Lines of `column` WITH ORDINALITY as l(line, ord). */
-  lines: (column: string) => `string_to_table(${column}, chr(10)) WITH ORDINALITY AS l(line, ord)`,
-  head: `split_part(l.line, chr(9), 1)::json`,
-  value: `substr(l.line, strpos(l.line, chr(9)) + 1)::json`,
-};
