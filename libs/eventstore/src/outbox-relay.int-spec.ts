@@ -108,6 +108,25 @@ describe('OutboxRelay', () => {
     expect(await unpublished()).toBe(0);
   });
 
+  it('prunes published rows past retention, and only those', async () => {
+    const ids = await appendMany(6);
+    const seen: PendingOutboxMessage[] = [];
+    const r = new OutboxRelay(dataSource, { schema, publish: async (m) => void seen.push(...m), batchSize: 4, retainPublishedMs: 3_600_000 });
+    relays.push(r);
+    expect(await r.drainOnce()).toBe(4); // rows of ids[0..3] published, ids[4..5] pending
+    const rowOf = async (messageId: string) =>
+      (await dataSource.query(`SELECT outbox_id FROM "${schema}".outbox_messages WHERE message_id = $1`, [messageId]))[0]?.outbox_id;
+    const old = [await rowOf(ids[0]), await rowOf(ids[1])];
+    // Two published rows made older than the hour kept; also the pending ones (never pruned).
+    await dataSource.query(`UPDATE "${schema}".outbox SET published_at = now() - interval '2 hours' WHERE id = ANY($1::bigint[])`, [old]);
+    await dataSource.query(`UPDATE "${schema}".outbox SET created_at = now() - interval '2 hours' WHERE published_at IS NULL`);
+    expect(await r.pruneOnce()).toBe(2);
+    for (const id of ids.slice(0, 2)) expect(await rowOf(id)).toBeUndefined();
+    for (const id of ids.slice(2)) expect(await rowOf(id)).toBeDefined();
+    expect(await unpublished()).toBe(2);
+    expect(await r.pruneOnce()).toBe(0);
+  });
+
   it('wakes up on the commit-time NOTIFY long before its next poll', async () => {
     const seen: string[] = [];
     const r = relay(

@@ -34,6 +34,11 @@ export interface BatchConsumerOptions {
    * BatchCombiner): the handler must accept messages of several partitions in one call.
    */
   combinePartitions?: boolean;
+  /**
+   * The group belongs to this runner alone (e.g. one per API instance, named at random): it is
+   * deleted once the runner left it on stop(), so such groups do not pile up in the broker.
+   */
+  transientGroup?: boolean;
   /** kafkajs crashed and will not restart: the app should exit non-zero. */
   onCrash?: (error: Error) => void;
 }
@@ -56,7 +61,7 @@ export class BatchConsumerRunner {
   private stopping?: Promise<void>;
 
   constructor(
-    kafka: MessagingClient,
+    private readonly kafka: MessagingClient,
     private readonly options: BatchConsumerOptions,
     handler: BatchHandler,
   ) {
@@ -121,10 +126,24 @@ export class BatchConsumerRunner {
       await this.consumer.stop();
       await this.consumer.disconnect();
       await this.deadLetters.disconnect();
+      if (this.options.transientGroup) await this.deleteGroup();
       this.settle.resolve();
     } catch (error) {
       this.settle.reject(error as Error);
       throw error;
+    }
+  }
+
+  /** Best effort: a group left behind only costs the broker its offsets until they expire. */
+  private async deleteGroup(): Promise<void> {
+    const admin = this.kafka.admin();
+    try {
+      await admin.connect();
+      await admin.deleteGroups([this.options.groupId]);
+    } catch (error) {
+      this.logger.warn('could not delete the transient consumer group', { groupId: this.options.groupId, error: String(error) });
+    } finally {
+      await admin.disconnect().catch(() => undefined);
     }
   }
 

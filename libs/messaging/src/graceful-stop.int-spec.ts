@@ -56,4 +56,29 @@ describe('stop() during consumption (real broker)', () => {
     await waitFor('offsets committed', () => fullyCommitted(admin, groupId, topic));
     expect(duplicates).toBe(0);
   });
+
+  it('deletes a transient group once it left it, and keeps an ordinary one', async () => {
+    const topic = uniqueName('transient');
+    await ensureTopics(kafka, [topic]);
+    await publisher.publish(keyedMessages(topic, 3, 3));
+    const groups = async () => new Set((await admin.listGroups()).groups.map((g) => g.groupId));
+    const run = async (groupId: string, transientGroup: boolean) => {
+      let seen = 0;
+      const runner = new BatchConsumerRunner(kafka, { groupId, topics: [topic], fromBeginning: true, transientGroup }, async (messages) => {
+        seen += messages.length;
+      });
+      runners.push(runner);
+      await runner.start();
+      await waitFor('all 3 handled', () => seen === 3);
+      expect((await groups()).has(groupId)).toBe(true);
+      await runner.stop();
+    };
+    const transient = uniqueName('transient-group');
+    const ordinary = uniqueName('ordinary-group');
+    await run(transient, true);
+    await run(ordinary, false);
+    const left = await groups();
+    expect(left.has(transient)).toBe(false);
+    expect(left.has(ordinary)).toBe(true);
+  });
 });

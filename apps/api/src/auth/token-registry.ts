@@ -1,5 +1,6 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { sha256Hex } from '@barplane/domain';
 import { Principal, ROLES, Role } from './role';
 
 /** One entry of the tokens file: only the token's SHA-256 is stored, never the token. */
@@ -9,13 +10,16 @@ export interface TokenEntry {
   sha256: string;
 }
 
-export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
-}
+export { sha256Hex };
 
 /** Bearer tokens from a JSON file `{ "tokens": [TokenEntry] }`. */
 export class TokenRegistry {
-  private constructor(private readonly entries: readonly TokenEntry[]) {}
+  /** The entries' digests as bytes, decoded once rather than on every request. */
+  private readonly digests: readonly { entry: TokenEntry; digest: Buffer }[];
+
+  private constructor(entries: readonly TokenEntry[]) {
+    this.digests = entries.map((entry) => ({ entry, digest: Buffer.from(entry.sha256, 'hex') }));
+  }
 
   static fromFile(file: string): TokenRegistry {
     const parsed = JSON.parse(readFileSync(file, 'utf8')) as { tokens?: TokenEntry[] };
@@ -34,9 +38,9 @@ export class TokenRegistry {
 
   /** The principal a bearer token stands for, or undefined. Compares digests in constant time. */
   principalOf(token: string): Principal | undefined {
-    const digest = Buffer.from(sha256Hex(token), 'hex');
-    for (const e of this.entries) {
-      if (timingSafeEqual(digest, Buffer.from(e.sha256, 'hex'))) return { name: e.principal, roles: e.roles };
+    const digest = hash('sha256', token, 'buffer');
+    for (const { entry, digest: known } of this.digests) {
+      if (timingSafeEqual(digest, known)) return { name: entry.principal, roles: entry.roles };
     }
     return undefined;
   }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { createHash, randomUUID } from 'node:crypto';
-import { canonicalJson } from '@barplane/domain';
+import { randomUUID } from 'node:crypto';
+import { canonicalJson, sha256Hex } from '@barplane/domain';
 import { BarplaneError, COMMAND_TOPIC, CommandType, Envelope, SCHEMA_VERSION, commandFromWire } from '@barplane/contracts';
 import { MessagePublisher, MessagingClient, ensureTopics } from '@barplane/messaging';
 import { API_CONFIG, ApiConfig } from '../api-config';
@@ -62,7 +62,7 @@ export class CommandGateway implements OnModuleInit, OnApplicationShutdown {
     let commandId: string = randomUUID();
     let first = true;
     if (req.idempotencyKey) {
-      const body = createHash('sha256').update(canonicalJson({ type: req.type, hostId: req.hostId, data: req.data })).digest('hex');
+      const body = sha256Hex(canonicalJson({ type: req.type, hostId: req.hostId, data: req.data }));
       const claim = await this.keys.claim(req.idempotencyKey, body, commandId);
       if (claim === 'mismatch') throw new BarplaneError('IDEMPOTENCY_MISMATCH', `Idempotency-Key "${req.idempotencyKey}" was used with another body`);
       ({ commandId, first } = claim);

@@ -13,7 +13,7 @@ export interface StreamedDecision {
 
 /**
  * Fans `decisions.events` out to the SSE clients of this API instance: a consumer group of
- * its own, starting at the end (history comes from the audit log).
+ * its own, starting at the end (history comes from the audit log), deleted when it stops.
  */
 @Injectable()
 export class DecisionStream implements OnModuleInit, OnApplicationShutdown {
@@ -28,7 +28,7 @@ export class DecisionStream implements OnModuleInit, OnApplicationShutdown {
   async onModuleInit(): Promise<void> {
     const topic = `${this.config.namespace}decisions.events`;
     await ensureTopics(this.kafka, [topic]);
-    this.runner = new BatchConsumerRunner(this.kafka, { groupId: `${this.config.namespace}api-stream-${randomUUID()}`, topics: [topic], fromBeginning: false }, async (messages) => {
+    this.runner = new BatchConsumerRunner(this.kafka, { groupId: `${this.config.namespace}api-stream-${randomUUID()}`, topics: [topic], fromBeginning: false, transientGroup: true }, async (messages) => {
       // Nobody listening: nothing to decode (the stream carries every decision of the fleet).
       if (this.clients.size === 0) return;
       for (const m of messages) {

@@ -15,6 +15,14 @@ export interface OutboxRelayOptions {
   /** First and last delay after a failed publish (doubling in between). Defaults 100 and 5000 ms. */
   minBackoffMs?: number;
   maxBackoffMs?: number;
+  /**
+   * How long published rows stay in the outbox for inspection (the events stay in the event
+   * store, the messages in Kafka) before the leading relay deletes them. Default 7 days,
+   * Kafka's default retention; 0 keeps them for ever.
+   */
+  retainPublishedMs?: number;
+  /** How often the leading relay deletes published rows past retainPublishedMs. Default 60 s. */
+  pruneEveryMs?: number;
   /** LISTEN for the commit-time NOTIFY as a wake-up hint. Default true. */
   listen?: boolean;
   /** Failures the loop survives (publish errors, lost connection); default: ignored. */

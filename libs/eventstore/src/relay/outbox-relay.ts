@@ -17,6 +17,11 @@ interface OutboxRow {
 
 type BatchOutcome = { published: number; failed: boolean };
 
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** Rows looked at per prune statement, and prune statements per prune round. */
+const PRUNE_CHUNK = 5000;
+const PRUNE_ROUNDS = 20;
+
 /**
  * Publishes a schema's outbox in order (rows by id, each row's messages in array order), at
  * least once: rows are locked, published, marked and committed in one transaction, so a crash
@@ -38,6 +43,9 @@ export class OutboxRelay {
   private readonly lockRetryMs: number;
   private readonly minBackoffMs: number;
   private readonly maxBackoffMs: number;
+  private readonly retainPublishedMs: number;
+  private readonly pruneEveryMs: number;
+  private lastPrune = 0;
   private readonly reportError: (error: Error) => void;
   private readonly count: RelayCounters = { published: 0, failed: 0 };
   private running = false;
@@ -58,6 +66,8 @@ export class OutboxRelay {
     this.lockRetryMs = options.lockRetryMs ?? 1000;
     this.minBackoffMs = options.minBackoffMs ?? 100;
     this.maxBackoffMs = options.maxBackoffMs ?? 5000;
+    this.retainPublishedMs = options.retainPublishedMs ?? 7 * DAY_MS;
+    this.pruneEveryMs = options.pruneEveryMs ?? 60_000;
     this.reportError = options.onError ?? (() => undefined);
     this.leadership = new RelayLeadership(
       dataSource,
@@ -104,6 +114,28 @@ export class OutboxRelay {
     return (await this.publishBatch()).published;
   }
 
+  /**
+   * Deletes published rows older than retainPublishedMs (at most PRUNE_ROUNDS x PRUNE_CHUNK
+   * rows a call); returns how many. The relay publishes rows in id order, so the prunable rows
+   * are the oldest ids: each statement looks only at the first PRUNE_CHUNK rows by id, whatever
+   * the outbox's size, and never touches a row that is unpublished or younger.
+   */
+  async pruneOnce(): Promise<number> {
+    if (this.retainPublishedMs <= 0) return 0;
+    let deleted = 0;
+    for (let round = 0; round < PRUNE_ROUNDS; round++) {
+      const { rowCount } = await runSql(
+        this.dataSource.manager,
+        `DELETE FROM ${this.table} WHERE id IN (SELECT id FROM ${this.table} ORDER BY id LIMIT $1)
+         AND published_at < clock_timestamp() - $2 * interval '1 millisecond'`,
+        [PRUNE_CHUNK, this.retainPublishedMs],
+      );
+      deleted += rowCount;
+      if (rowCount < PRUNE_CHUNK) break;
+    }
+    return deleted;
+  }
+
   private async run(): Promise<void> {
     let backoff = 0;
     while (this.running) {
@@ -112,6 +144,10 @@ export class OutboxRelay {
         if (!(await this.leadership.tryAcquire())) {
           delay = this.lockRetryMs;
         } else {
+          if (Date.now() - this.lastPrune >= this.pruneEveryMs) {
+            this.lastPrune = Date.now();
+            await this.pruneOnce();
+          }
           const outcome = await this.publishBatch();
           if (outcome.failed) {
             backoff = Math.min(Math.max(backoff * 2, this.minBackoffMs), this.maxBackoffMs);
