@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { planScenario, planToJson } from '@barplane/domain';
 import { readScenario } from '@barplane/contracts';
+import { kafkaFromEnv } from '@barplane/messaging';
+import { ConfigResourceTypes } from 'kafkajs';
 import { ControlPlane, startControlPlane } from './control-plane-harness';
 
 // End to end over HTTP against the real broker and database: the whole control plane.
@@ -170,5 +172,30 @@ describe('control plane end to end (HTTP, real Kafka and PostgreSQL)', () => {
     controller.abort();
     expect(text).toContain('event: decision');
     expect(text).toMatch(new RegExp(`id: ${hostId}/\\d+`));
+  });
+
+  it('keeps the topics a rebuild replays for ever, and the others at the broker default', async () => {
+    const admin = kafkaFromEnv('e2e-topic-configs').admin();
+    await admin.connect();
+    try {
+      const names = ['pe.events', 'vfio.events', 'guest.events', 'projector.applied', 'guest.commands', 'decisions.events'];
+      const { resources } = await admin.describeConfigs({
+        resources: names.map((n) => ({ type: ConfigResourceTypes.TOPIC, name: cp.namespace + n, configNames: ['retention.ms'] })),
+        includeSynonyms: false,
+      });
+      const retention = Object.fromEntries(
+        resources.map((r) => [r.resourceName.slice(cp.namespace.length), r.configEntries.find((e) => e.configName === 'retention.ms')?.configValue]),
+      );
+      expect(retention).toEqual({
+        'pe.events': '-1',
+        'vfio.events': '-1',
+        'guest.events': '-1',
+        'projector.applied': '-1',
+        'guest.commands': '604800000',
+        'decisions.events': '604800000',
+      });
+    } finally {
+      await admin.disconnect();
+    }
   });
 });

@@ -30,7 +30,8 @@ export class ProjectorService {
   async start(): Promise<void> {
     const { schema, group, factTopics, decisionsTopic, appliedTopic } = this.names;
     const kafka = kafkaFromEnv(`${group}`, { brokers: this.config.kafkaBrokers.split(',') });
-    await ensureTopics(kafka, [...factTopics, decisionsTopic, appliedTopic]);
+    // The fact topics and the applied-order log are what a rebuild replays: kept for ever.
+    await ensureTopics(kafka, [decisionsTopic], { keepForever: [...factTopics, appliedTopic] });
     this.db = await createDataSource({ url: this.config.databaseUrl, schema, applicationName: group }).initialize();
     await migrateEventStore(this.db, schema, projectorMigrations(schema));
     this.publisher = new MessagePublisher(kafka);

@@ -1,4 +1,4 @@
-import type { Admin } from 'kafkajs';
+import { type Admin, ConfigResourceTypes } from 'kafkajs';
 import { ensureTopics } from './ensure-topics';
 import { kafkaFromEnv } from './kafka-from-env';
 import { uniqueName } from './testing/kafka-test-kit';
@@ -33,5 +33,24 @@ describe('ensureTopics (real broker)', () => {
       expect(topic.partitions).toHaveLength(3);
       expect(topic.partitions.every((p) => p.leader >= 0)).toBe(true);
     }
+  });
+
+  it('keeps replay sources for ever, also when they exist with a retention, and leaves the rest alone', async () => {
+    const events = uniqueName('ensure-events');
+    const commands = uniqueName('ensure-commands');
+    const older = uniqueName('ensure-older');
+    await ensureTopics(kafka, [older]); // as an older version made it: broker default retention
+    await ensureTopics(kafka, [commands, events, older], { keepForever: [events, older] });
+    const retention = async (topic: string) => {
+      const { resources } = await admin.describeConfigs({
+        resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['retention.ms'] }],
+        includeSynonyms: false,
+      });
+      return resources[0].configEntries.find((e) => e.configName === 'retention.ms')?.configValue;
+    };
+    expect(await retention(events)).toBe('-1');
+    expect(await retention(older)).toBe('-1');
+    expect(await retention(commands)).toBe('604800000');
+    expect(await retention(`${events}.dlq`)).toBe('604800000');
   });
 });

@@ -1,4 +1,4 @@
-import type { Admin } from 'kafkajs';
+import { type Admin, ConfigResourceTypes } from 'kafkajs';
 import type { MessagingClient } from './kafka-from-env';
 import { dlqTopicOf } from './topics';
 
@@ -6,7 +6,16 @@ export interface EnsureTopicsOptions {
   partitions?: number;
   /** How long to wait for every partition to have a leader. */
   timeoutMs?: number;
+  /**
+   * Topics that are a replay source (the owners' event topics, the projector's applied-order
+   * log: a rebuild reads them from the start), kept for ever: created with retention.ms=-1,
+   * and set to it when they exist with a retention (the broker's default is 7 days). Their
+   * dead-letter topics keep the default.
+   */
+  keepForever?: readonly string[];
 }
+
+const FOREVER = '-1';
 
 /**
  * Creates each topic and its `<topic>.dlq` when missing, then waits until every partition has
@@ -17,9 +26,10 @@ export interface EnsureTopicsOptions {
 export async function ensureTopics(
   kafka: MessagingClient,
   topics: readonly string[],
-  { partitions = 3, timeoutMs = 30_000 }: EnsureTopicsOptions = {},
+  { partitions = 3, timeoutMs = 30_000, keepForever = [] }: EnsureTopicsOptions = {},
 ): Promise<void> {
-  const wanted = [...new Set(topics.flatMap((topic) => [topic, dlqTopicOf(topic)]))];
+  const wanted = [...new Set([...topics, ...keepForever].flatMap((topic) => [topic, dlqTopicOf(topic)]))];
+  const forever = new Set(keepForever);
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -30,15 +40,42 @@ export async function ensureTopics(
       // answers while a new topic's metadata propagates (seen when several services start at
       // once): create only, then wait below, retrying until the deadline.
       await admin
-        .createTopics({ topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })), waitForLeaders: false, timeout: timeoutMs })
+        .createTopics({
+          topics: missing.map((topic) => ({
+            topic,
+            numPartitions: partitions,
+            replicationFactor: 1,
+            configEntries: forever.has(topic) ? [{ name: 'retention.ms', value: FOREVER }] : [],
+          })),
+          waitForLeaders: false,
+          timeout: timeoutMs,
+        })
         .catch((error: unknown) => {
           if (!createdElsewhere(error)) throw error;
         });
     }
     await waitForLeaders(admin, wanted, timeoutMs);
+    if (forever.size > 0) await keepTopicsForever(admin, [...forever]);
   } finally {
     await admin.disconnect();
   }
+}
+
+/** Sets retention.ms=-1 on those of `topics` that have another retention (e.g. made by an older version). */
+async function keepTopicsForever(admin: Admin, topics: string[]): Promise<void> {
+  const { resources } = await admin.describeConfigs({
+    resources: topics.map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames: ['retention.ms'] })),
+    includeSynonyms: false,
+  });
+  const short = resources
+    .filter((r) => r.configEntries.find((e) => e.configName === 'retention.ms')?.configValue !== FOREVER)
+    .map((r) => r.resourceName);
+  if (short.length === 0) return;
+  // AlterConfigs replaces a topic's dynamic configs: retention.ms is the only one these carry.
+  await admin.alterConfigs({
+    validateOnly: false,
+    resources: short.map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configEntries: [{ name: 'retention.ms', value: FOREVER }] })),
+  });
 }
 
 async function waitForLeaders(admin: Admin, topics: string[], timeoutMs: number): Promise<void> {

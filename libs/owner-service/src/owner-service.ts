@@ -154,8 +154,9 @@ export class OwnerService<C extends DomainCommand = DomainCommand, E extends Dom
     this.dataSource = dataSource;
     await migrateEventStore(dataSource, names.schema, definition.usesFacts ? [hostFactsMigration(names.schema)] : []);
 
-    const topics = [names.commandTopic, names.eventTopic, ...(names.factsTopic ? [names.factsTopic] : []), ...names.reactions.map((r) => r.topic)];
-    await ensureTopics(this.kafka, topics);
+    // Every topic here but the commands is an event topic, which a projector rebuild replays.
+    const eventTopics = [names.eventTopic, ...(names.factsTopic ? [names.factsTopic] : []), ...names.reactions.map((r) => r.topic)];
+    await ensureTopics(this.kafka, [names.commandTopic], { keepForever: eventTopics });
 
     const publisher = new MessagePublisher(this.kafka);
     await publisher.connect();
