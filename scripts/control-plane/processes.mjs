@@ -8,10 +8,10 @@ export const SERVICES = ['pe-registry', 'vfio-regions', 'guest-memory', 'project
  * Every service collects garbage on its own thread (--single-threaded-gc): the five services,
  * PostgreSQL and Kafka share the machine's cores, and V8's parallel GC helpers only compete for
  * them (pipeline bench on 2 cores, 3 interleaved pairs: projector CPU per 10k events 3.6 ->
- * 3.1 s, throughput 1,890 -> 2,030/s on average; run-to-run noise there is +-20 %). The projector runs the engine on every event and allocates
- * many short-lived objects: a larger young generation (64 MB semi-spaces) cuts its scavenges
- * (measured: ~0.86 -> ~0.95 M BAR decisions/s on the bench scenario). Short-lived processes
- * (the CLI) are faster without.
+ * 3.1 s, throughput 1,890 -> 2,030/s on average; run-to-run noise there is +-20 %).
+ * The projector runs the engine on every event and allocates many short-lived objects: a
+ * larger young generation (64 MB semi-spaces) cuts its scavenges (measured: ~0.86 -> ~0.95 M
+ * BAR decisions/s on the bench scenario). Short-lived processes (the CLI) are faster without.
  */
 const SHARED_FLAGS = ['--single-threaded-gc'];
 export const NODE_FLAGS = {

@@ -96,7 +96,7 @@ function clusterId() {
 
 function javaArgs(libs) {
   // Serial GC: on a small heap and few cores, G1's concurrent threads cost more CPU than they
-  // save in pauses (pipeline bench: broker CPU per command about 30 % lower).
+  // save in pauses (pipeline bench, freshly started broker each: broker CPU about 30 % lower).
   return [
     '-Xms256m', '-Xmx512m', '-XX:+UseSerialGC', '-Djava.awt.headless=true',
     `-Dlog4j2.configurationFile=file:${join(ROOT, 'infra/kafka/log4j2.properties')}`,

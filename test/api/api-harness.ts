@@ -4,7 +4,8 @@ import { AddressInfo } from 'node:net';
 import { ApiConfig, apiConfigFromEnv } from '../../apps/api/src/api-config';
 import { AppModule } from '../../apps/api/src/app.module';
 import { Role } from '../../apps/api/src/auth/role';
-import { TokenRegistry, sha256Hex } from '../../apps/api/src/auth/token-registry';
+import { sha256Hex } from '@barplane/domain';
+import { TokenRegistry } from '../../apps/api/src/auth/token-registry';
 import { configureApp } from '../../apps/api/src/http/configure-app';
 
 /** One plain token per role, as a test client would hold them. */

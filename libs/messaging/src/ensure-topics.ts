@@ -55,7 +55,9 @@ export async function ensureTopics(
         });
     }
     await waitForLeaders(admin, wanted, timeoutMs);
-    if (forever.size > 0) await keepTopicsForever(admin, [...forever]);
+    // Topics created above carry the setting already; only older ones may lack it.
+    const older = [...forever].filter((topic) => existing.has(topic));
+    if (older.length > 0) await keepTopicsForever(admin, older);
   } finally {
     await admin.disconnect();
   }

@@ -1,6 +1,5 @@
 import { hash, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { sha256Hex } from '@barplane/domain';
 import { Principal, ROLES, Role } from './role';
 
 /** One entry of the tokens file: only the token's SHA-256 is stored, never the token. */
@@ -9,8 +8,6 @@ export interface TokenEntry {
   roles: Role[];
   sha256: string;
 }
-
-export { sha256Hex };
 
 /** Bearer tokens from a JSON file `{ "tokens": [TokenEntry] }`. */
 export class TokenRegistry {
