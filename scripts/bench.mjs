@@ -7,7 +7,7 @@
 // Reports PASS/MISS against the targets but exits 0 either way: a benchmark reports, it
 // does not fail a build. It exits 1 only when something breaks (invalid scenario, CLI error).
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, openSync, readdirSync, statSync, writeFileSync, closeSync } from 'node:fs';
+import { mkdirSync, openSync, writeFileSync, closeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { join, relative } from 'node:path';
@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util';
 import v8 from 'node:v8';
 import { generateScenario } from './bench/generate-scenario.mjs';
 import { runPipelineBench } from './bench/pipeline.mjs';
+import { ensureBuilt } from './ensure-built.mjs';
 import { fmtInt, fmtMs, summarize, table, timeRuns } from './bench/stats.mjs';
 
 const TARGET_RATE = 1_000_000; // BAR decisions per second, one core
@@ -32,7 +33,7 @@ const { values: opts } = parseArgs({
 if (!['arm64', 'powernv'].includes(opts.platform)) throw new Error('--platform must be arm64 or powernv');
 if (opts.only !== undefined && !['engine', 'pipeline'].includes(opts.only)) throw new Error('--only must be engine or pipeline');
 
-ensureBuilt();
+ensureBuilt('bench');
 // The engine runs in the projector, which starts with a 64 MB young generation
 // (scripts/control-plane/processes.mjs NODE_FLAGS); measure it the way it runs. The
 // baseline loop below runs with the same setting. `--default-gc` measures V8's defaults.
@@ -164,31 +165,6 @@ async function runPipeline() {
 }
 
 /** Rebuilds dist/ when it is missing or older than a source file tsconfig.build.json compiles. */
-function ensureBuilt() {
-  const isSource = (p) => p.endsWith('.ts') && !/\.(spec|int-spec|e2e-spec)\.ts$/.test(p) && !p.includes('/testing/');
-  const newestSource = Math.max(...['libs', 'apps'].flatMap((d) => files(join(root, d), isSource)).map(mtime));
-  const built = files(join(root, 'dist'), (p) => p.endsWith('.js'));
-  const oldestBuilt = built.length ? Math.min(...built.map(mtime)) : 0;
-  if (oldestBuilt >= newestSource) return;
-  console.log('bench: dist/ is missing or stale; building');
-  const r = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'inherit' });
-  if (r.status !== 0) throw new Error('bench: build failed');
-}
-
-function files(dir, keep) {
-  let entries;
-  try {
-    entries = readdirSync(dir, { recursive: true, withFileTypes: true });
-  } catch {
-    return [];
-  }
-  return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath ?? e.path, e.name)).filter(keep);
-}
-
-function mtime(path) {
-  return statSync(path).mtimeMs;
-}
-
 function scenarioCounts(s, bytes) {
   const fns = s.pes.flatMap((pe) => pe.functions);
   const bars = fns.flatMap((fn) => fn.bars);

@@ -4,6 +4,7 @@ export * from './pci/bar';
 export * from './pci/bdf';
 export * from './pci/hex';
 export * from './pci/host';
+export * from './pci/kernel-release';
 export * from './pci/msix';
 export * from './pci/page-math';
 export * from './pci/pe';

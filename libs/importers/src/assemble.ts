@@ -1,5 +1,5 @@
-import { compareIds, MIN_BAR_SIZE, msixPbaSize, msixTableSize, toHex, U64_LIMIT } from '@barplane/domain';
-import { HostFacts, ImportedBar, ImportedFunction, ImportedMsix, ImportResult, ScenarioFunctionJson, ScenarioPeJson } from './imported';
+import { compareIds, kernelFeaturesOf, MIN_BAR_SIZE, msixPbaSize, msixTableSize, parseKernelRelease, toHex, U64_LIMIT } from '@barplane/domain';
+import { HostFacts, ImportedBar, ImportedFunction, ImportedMsix, ImportedScenarioJson, ImportResult, ScenarioFunctionJson, ScenarioPeJson } from './imported';
 
 const isPow2 = (v: bigint) => v > 0n && (v & (v - 1n)) === 0n;
 
@@ -78,9 +78,20 @@ export function assembleScenario(host: HostFacts, functions: readonly ImportedFu
     .sort(([a], [b]) => compareIds(a, b))
     .map(([id, members]) => ({ id, functions: members.sort((a, b) => compareIds(a.bdf, b.bdf)).map(functionJson) }));
   return {
-    scenario: { host: { id: host.id, platform: host.platform, pageSize: toHex(host.pageSize) }, pes: peJson },
+    scenario: { host: { id: host.id, platform: host.platform, pageSize: toHex(host.pageSize), ...kernelOf(host, warnings) }, pes: peJson },
     warnings,
   };
+}
+
+/** The kernel features and memslot limit of the host's kernel release, when the source gave one. */
+function kernelOf(host: HostFacts, warnings: string[]): Pick<ImportedScenarioJson['host'], 'kernel' | 'kvmMemslots'> {
+  if (host.kernelRelease === undefined) return {};
+  const version = parseKernelRelease(host.kernelRelease);
+  if (!version) {
+    warnings.push(`kernel release "${host.kernelRelease.trim()}" is not a version: kernel features default to a current kernel`);
+    return {};
+  }
+  return kernelFeaturesOf(version, host.platform);
 }
 
 function functionJson(f: ImportedFunction): ScenarioFunctionJson {

@@ -1,4 +1,4 @@
-import { BarKind, Platform } from '@barplane/domain';
+import { BarKind, KernelFeatures, Platform } from '@barplane/domain';
 
 /** One BAR as a source showed it; 64-bit values stay bigint until the scenario is written. */
 export interface ImportedBar {
@@ -36,6 +36,8 @@ export interface HostFacts {
   id: string;
   platform: Platform;
   pageSize: bigint;
+  /** `uname -r` of the host's kernel, when the source shows it: the kernel features follow from it. */
+  kernelRelease?: string;
 }
 
 /** Wire shapes of docs/scenario.md (no `vm`): every 64-bit value a lowercase "0x..." string. */
@@ -70,7 +72,7 @@ export interface ScenarioPeJson {
 }
 
 export interface ImportedScenarioJson {
-  host: { id: string; platform: Platform; pageSize: string };
+  host: { id: string; platform: Platform; pageSize: string; kernel?: KernelFeatures; kvmMemslots?: number };
   pes: ScenarioPeJson[];
 }
 

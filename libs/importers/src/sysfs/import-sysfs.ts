@@ -1,6 +1,6 @@
 import { assembleScenario } from '../assemble';
 import { HostFacts, ImportedFunction, ImportInputError, ImportResult } from '../imported';
-import { pciDevicesDir, readSysfsDevices } from './sysfs-reader';
+import { pciDevicesDir, readKernelRelease, readSysfsDevices } from './sysfs-reader';
 import { SysfsDeviceFiles, sysfsFunction } from './sysfs-function';
 
 /** Builds the scenario from the files of every function directory (pure). */
@@ -15,7 +15,7 @@ export function scenarioFromSysfs(host: HostFacts, devices: readonly SysfsDevice
 }
 
 export interface SysfsImportOptions {
-  /** Directory holding `sys/bus/pci/devices`; `/` for the running machine. */
+  /** Directory holding `sys/bus/pci/devices` (and `proc/sys/kernel/osrelease`, if any); `/` for the running machine. */
   root: string;
   host: HostFacts;
 }
@@ -26,6 +26,6 @@ export function importSysfs(options: SysfsImportOptions): ImportResult {
   if (devices.length === 0) {
     throw new ImportInputError(`${pciDevicesDir(options.root)} lists no PCI functions (no PCI bus, or sysfs not mounted)`);
   }
-  return scenarioFromSysfs(options.host, devices);
+  return scenarioFromSysfs({ kernelRelease: readKernelRelease(options.root), ...options.host }, devices);
 }
 

@@ -63,3 +63,8 @@ export function readSysfsDevices(root: string): SysfsDeviceFiles[] {
     };
   });
 }
+
+/** `uname -r` of the kernel whose sysfs this is (`<root>/proc/sys/kernel/osrelease`), when readable. */
+export function readKernelRelease(root: string): string | undefined {
+  return text(join(root, 'proc', 'sys', 'kernel', 'osrelease'))?.trim() || undefined;
+}

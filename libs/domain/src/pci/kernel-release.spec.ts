@@ -1,0 +1,41 @@
+import { kernelFeaturesOf, parseKernelRelease } from './kernel-release';
+
+describe('parseKernelRelease', () => {
+  it('reads major and minor from the releases Debian kernels report', () => {
+    expect(parseKernelRelease('6.12.95+deb12-powerpc64le-64k')).toEqual({ major: 6, minor: 12 });
+    expect(parseKernelRelease('6.1.0-50-amd64\n')).toEqual({ major: 6, minor: 1 });
+    expect(parseKernelRelease('4.9.0-19-powerpc64le')).toEqual({ major: 4, minor: 9 });
+  });
+
+  it('gives nothing for text that is not a release', () => {
+    expect(parseKernelRelease('')).toBeUndefined();
+    expect(parseKernelRelease('linux')).toBeUndefined();
+  });
+});
+
+describe('kernelFeaturesOf', () => {
+  it('gives a current kernel every feature and the 5.12 memslot limits', () => {
+    expect(kernelFeaturesOf({ major: 6, minor: 12 }, 'powernv')).toEqual({
+      kernel: { subPageMmap: true, msixMappable: true, sparseMmap: false, defaultPageAlignment: true },
+      kvmMemslots: 32767,
+    });
+    expect(kernelFeaturesOf({ major: 6, minor: 1 }, 'x86_64')).toEqual({
+      kernel: { subPageMmap: true, msixMappable: true, sparseMmap: false, defaultPageAlignment: false },
+      kvmMemslots: 32764,
+    });
+  });
+
+  it('follows each boundary of the reference: 4.6, 4.7, 4.12, 4.16, 5.12', () => {
+    const at = (major: number, minor: number, platform: 'powernv' | 'x86_64' = 'powernv') => kernelFeaturesOf({ major, minor }, platform);
+    expect(at(4, 5).kernel).toEqual({ subPageMmap: false, msixMappable: false, sparseMmap: false, defaultPageAlignment: false });
+    expect(at(4, 6).kernel).toEqual({ subPageMmap: false, msixMappable: false, sparseMmap: true, defaultPageAlignment: false });
+    expect(at(4, 7).kernel.subPageMmap).toBe(true);
+    expect(at(4, 11).kernel.defaultPageAlignment).toBe(false);
+    expect(at(4, 12).kernel.defaultPageAlignment).toBe(true);
+    expect(at(4, 15).kernel).toMatchObject({ msixMappable: false, sparseMmap: true });
+    expect(at(4, 16).kernel).toMatchObject({ msixMappable: true, sparseMmap: false });
+    expect(at(5, 11, 'x86_64').kvmMemslots).toBe(509);
+    expect(at(5, 11).kvmMemslots).toBe(512);
+    expect(at(5, 12, 'x86_64').kvmMemslots).toBe(32764);
+  });
+});
