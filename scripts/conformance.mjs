@@ -14,6 +14,7 @@ import { ensureHostTools } from './conformance/host-tools.mjs';
 import { buildInitramfs } from './conformance/initramfs.mjs';
 import { ensureKernel } from './conformance/kernels.mjs';
 import { MACHINES, qemuCommand } from './conformance/machines.mjs';
+import { qemuFiles, qemuScript } from './conformance/qemu-side.mjs';
 import { LAB_RUN, ROOT } from './conformance/paths.mjs';
 import { ensureBuilt } from './ensure-built.mjs';
 import { ensureInstalled } from './ensure-installed.mjs';
@@ -70,10 +71,12 @@ const bootSeconds = new Map();
 async function runCase(c, { name = c.name, cmdline = c.cmdline ?? [] } = {}) {
   const k = kernels.get(c.kernel);
   const dir = join(LAB_RUN, name);
-  const initrd = buildInitramfs(dir, { ...guestParts.get(k.arch), modules: k.modules });
+  const extra = c.qemu ? qemuSide(dir, c.qemu) : [];
+  const initrd = buildInitramfs(dir, { ...guestParts.get(k.arch), modules: k.modules, files: extra });
   const t0 = Date.now();
   log(`conformance: booting ${name} (${c.machine}, ${k.release}${cmdline.length ? `, ${cmdline.join(' ')}` : ''})`);
-  const booted = await boot(dir, qemuCommand(c.machine, { kernel: k.image, initrd, slots: c.slots, cmdline }), TIMEOUT_MS[c.machine]);
+  const command = qemuCommand(c.machine, { kernel: k.image, initrd, slots: c.slots, cmdline, memory: c.memory });
+  const booted = await boot(dir, command, TIMEOUT_MS[c.machine] * (c.qemu ? 3 : 1));
   bootSeconds.set(name, (Date.now() - t0) / 1000);
   const report = lab.readGuestReport(booted.events);
   let imported = { scenario: {}, warnings: [] };
@@ -88,8 +91,24 @@ async function runCase(c, { name = c.name, cmdline = c.cmdline ?? [] } = {}) {
     (scenario) => vfioPciBinds(scenario.host),
   );
   const disagreements = [...(booted.problem ? [`boot: ${booted.problem} (console: ${relative(ROOT, booted.consoleFile)})`] : []), ...result.disagreements];
-  log(`conformance: ${name}: ${result.bars.length} BARs, ${result.regions.length} regions, ${disagreements.length} disagreements (${Math.round(bootSeconds.get(name))} s)`);
-  return { ...result, disagreements };
+  const qemu = [];
+  for (const run of c.qemu ?? []) {
+    if (!result.scenario) break;
+    const compared = lab.compareQemuRun(result.scenario, run, lab.qemuRunReport(booted.events, run.name));
+    qemu.push({ run: run.name, firmware: run.firmware, ...compared, log: lab.qemuRunReport(booted.events, run.name).log });
+    for (const p of compared.problems) disagreements.push(`QEMU run ${run.name}: ${p}`);
+    for (const r of compared.rows) if (!r.agree) disagreements.push(`QEMU run ${run.name}: ${r.bdf} BAR ${r.index}: ${r.difference}`);
+  }
+  log(`conformance: ${name}: ${result.bars.length} BARs, ${result.regions.length} regions, ${qemu.flatMap((q) => q.rows).length} QEMU BARs, ${disagreements.length} disagreements (${Math.round(bootSeconds.get(name))} s)`);
+  return { ...result, qemu, disagreements };
+}
+
+/** Files for a guest that runs this machine's QEMU: the binary and its libraries, SeaBIOS, the runs' script. */
+function qemuSide(dir, runs) {
+  const script = join(dir, 'lab-extra.sh');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(script, qemuScript(runs));
+  return [...qemuFiles(), { from: script, to: '/etc/lab-extra.sh', mode: 0o755 }];
 }
 
 /** Runs `tasks` (functions returning promises) at most `limit` at a time, in order of results. */
@@ -146,6 +165,7 @@ const markdown = lab.renderConformance(results, {
   advice,
   known,
   open,
+  qemu: results.flatMap((r) => (r.qemu ?? []).map((q) => ({ case: r.input.name, ...q }))),
 });
 mkdirSync(join(outFile, '..'), { recursive: true });
 writeFileSync(outFile, markdown + '\n');

@@ -21,6 +21,55 @@ const TOPOLOGY = [
 /** Small BARs on the root bus: Linux packs them into shared pages when it assigns them itself. */
 const PACKED = [{ rootBus: ['i6300esb', 'i6300esb', 'ich9-usb-ehci1', 'pci-testdev', 'i6300esb'] }, 'nvme,serial=lab0', 'e1000e'];
 
+/** Devices for QEMU's side (an x86 guest running this machine's QEMU with them as vfio-pci). */
+const QEMU_SIDE = ['nvme,serial=lab0', 'e1000e', 'virtio-net-pci,disable-legacy=on', 'i6300esb', 'i6300esb', 'pci-testdev,membar=0x4000'];
+const NVME = '1b36:0010';
+const E1000E = '8086:10d3';
+const VIRTIO_NET = '1af4:1041';
+const ESB = '8086:25ab';
+const TESTDEV = '1b36:0005';
+
+/**
+ * QEMU runs inside the x86 guest. Each is one VM: `seabios` lets the firmware place every BAR;
+ * `qtest` places them by config writes where no firmware would (a 16-byte BAR mid-page, two BARs
+ * in one guest page, a device left undecoded). `noMmap` and `msixRelocation` are barplane's VM
+ * settings for QEMU's per-device x-no-mmap and x-msix-relocation.
+ */
+const QEMU_RUNS = [
+  {
+    name: 'seabios',
+    firmware: 'seabios',
+    devices: [
+      { id: 'nvme', match: NVME, slot: 4 },
+      { id: 'e1000e', match: E1000E, slot: 5 },
+      { id: 'virtio', match: VIRTIO_NET, slot: 6 },
+      { id: 'esb', match: ESB, slot: 7 },
+      { id: 'testdev', match: TESTDEV, slot: 8 },
+    ],
+  },
+  { name: 'no-mmap', firmware: 'seabios', noMmap: true, devices: [{ id: 'e1000e', match: E1000E, slot: 4, props: 'x-no-mmap=on' }] },
+  { name: 'relocation', firmware: 'seabios', msixRelocation: 'bar2', devices: [{ id: 'nvme', match: NVME, slot: 4, props: 'x-msix-relocation=bar2' }] },
+  {
+    name: 'placed',
+    firmware: 'qtest',
+    devices: [
+      { id: 'esb0', match: ESB, slot: 4 },
+      { id: 'esb1', match: ESB, slot: 5 },
+      { id: 'testdev', match: TESTDEV, slot: 6 },
+      { id: 'virtio', match: VIRTIO_NET, slot: 7 },
+      { id: 'nvme', match: NVME, slot: 8 },
+    ],
+    place: [
+      { id: 'esb0', bar: 0, address: 0xe0000000 },
+      { id: 'esb1', bar: 0, address: 0xe0000800 },
+      { id: 'testdev', bar: 0, address: 0xe0010000 },
+      { id: 'testdev', bar: 2, address: 0xe0100000, wide: true },
+      { id: 'virtio', bar: 1, address: 0xe0020000 },
+      { id: 'virtio', bar: 4, address: 0xe0040000, wide: true },
+    ],
+  },
+];
+
 export const CASES = [
   { name: 'powernv9-6.12-64k-endpoints', machine: 'powernv9', kernel: 'ppc64el-6.12-64k', slots: ENDPOINTS, ci: true },
   { name: 'powernv9-6.12-64k-topology', machine: 'powernv9', kernel: 'ppc64el-6.12-64k', slots: TOPOLOGY },
@@ -29,6 +78,7 @@ export const CASES = [
   { name: 'powernv9-6.1-64k-endpoints', machine: 'powernv9', kernel: 'ppc64el-6.1', slots: ENDPOINTS },
   { name: 'q35-6.12-endpoints', machine: 'q35', kernel: 'amd64-6.12', slots: ENDPOINTS, ci: true },
   { name: 'q35-6.1-endpoints', machine: 'q35', kernel: 'amd64-6.1', slots: ENDPOINTS },
+  { name: 'q35-6.12-qemu', machine: 'q35', kernel: 'amd64-6.12', slots: QEMU_SIDE, qemu: QEMU_RUNS, memory: '2G', ci: true },
   { name: 'q35-6.12-topology', machine: 'q35', kernel: 'amd64-6.12', slots: TOPOLOGY },
   { name: 'virt-6.12-packed', machine: 'virt', kernel: 'arm64-6.12', slots: PACKED },
   { name: 'virt-6.1-endpoints', machine: 'virt', kernel: 'arm64-6.1', slots: ENDPOINTS },

@@ -93,11 +93,12 @@ export function deviceArgs(machineName, slots) {
 }
 
 /** The whole QEMU command of one boot. */
-export function qemuCommand(machineName, { kernel, initrd, slots, cmdline = [] }) {
+export function qemuCommand(machineName, { kernel, initrd, slots, cmdline = [], memory }) {
   const m = MACHINES[machineName];
+  const args = memory ? m.args.map((a, i) => (m.args[i - 1] === '-m' ? memory : a)) : m.args;
   const append = [`console=${m.console}`, 'quiet', 'loglevel=1', 'panic=-1', ...(m.cmdline ?? []), ...cmdline].join(' ');
   return {
     command: m.qemu,
-    args: [...m.args, ...accelFor(machineName), '-no-reboot', '-kernel', kernel, '-initrd', initrd, '-append', append, ...deviceArgs(machineName, slots)],
+    args: [...args, ...accelFor(machineName), '-no-reboot', '-kernel', kernel, '-initrd', initrd, '-append', append, ...deviceArgs(machineName, slots)],
   };
 }

@@ -21,6 +21,7 @@ const COLOURS: Record<string, string> = {
   EMULATED: '#d93025',
   PENDING: '#8e6bd1',
   ABSENT: '#9aa0a6',
+  UNAVAILABLE: '#5f1a37',
 };
 const PE = '0001:01';
 
@@ -125,14 +126,15 @@ describe('web dashboard (headless Chromium, whole control plane)', () => {
   });
 
   it('uses the same sentences as the CLI (apps/cli/src/explain/reason-sentences.ts)', async () => {
-    const codes = ['IO_BAR', 'ROM_BAR', 'ZERO_SIZE', 'MMAP_DISABLED', 'HOST_SUBPAGE_UNALIGNED', 'HOST_PAGE_REMAINDER_BUSY', 'MSIX_RELOCATED', 'NO_MSIX_MAPPABLE_SPARSE', 'MSIX_PAGE_COVERS_BAR', 'GUEST_BAR_UNMAPPED', 'GUEST_SUBPAGE_UNALIGNED', 'EXPANDED_TO_PAGE', 'MSIX_TABLE_TRAPPED', 'GUEST_PAGE_SHARED', 'KVM_PAGE_TRIM', 'KVM_SLOTS_EXHAUSTED', 'NEW_CODE'];
+    const codes = ['VFIO_PCI_UNBINDABLE', 'IO_BAR', 'ROM_BAR', 'ZERO_SIZE', 'MMAP_DISABLED', 'HOST_SUBPAGE_UNALIGNED', 'HOST_PAGE_REMAINDER_BUSY', 'MSIX_RELOCATED', 'NO_MSIX_MAPPABLE_SPARSE', 'MSIX_PAGE_COVERS_BAR', 'GUEST_BAR_UNMAPPED', 'GUEST_SUBPAGE_UNALIGNED', 'EXPANDED_TO_PAGE', 'MSIX_TABLE_TRAPPED', 'GUEST_PAGE_SHARED', 'KVM_PAGE_TRIM', 'KVM_SLOTS_EXHAUSTED', 'NEW_CODE'];
     const ctxs = [{}, { pageSize: '0x1000', subPageMmap: false }, { pageSize: '0x10000', subPageMmap: true }];
-    const modes = ['DIRECT', 'DIRECT_PAGE_EXPANDED', 'PARTIAL_DIRECT', 'EMULATED', 'PENDING', 'ABSENT', 'OTHER'];
+    const modes = ['DIRECT', 'DIRECT_PAGE_EXPANDED', 'PARTIAL_DIRECT', 'EMULATED', 'PENDING', 'ABSENT', 'UNAVAILABLE', 'OTHER'];
     const advice = [
       { kind: 'HOST_ALIGNMENT', kernelParameter: 'pci=resource_alignment=16@0000:01:00.0' },
       { kind: 'GUEST_PLACEMENT', address: '0x80010000' },
       { kind: 'MSIX_RELOCATION', option: 'x-msix-relocation=bar2', target: 2, barSize: '0x10000' },
       { kind: 'SLOT_BUDGET', slotsNeeded: 2, slotsFree: 1 },
+      { kind: 'HOST_KERNEL', minimumVersion: '6.4', commit: 'a940904443e4' },
     ] as const;
     // A string expression: evaluated as written (no transpiling of the dynamic import).
     const input = JSON.stringify({ codes, ctxs, modes, advice });

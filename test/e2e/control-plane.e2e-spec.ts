@@ -52,7 +52,7 @@ describe('control plane end to end (HTTP, real Kafka and PostgreSQL)', () => {
     const served = await api.call('GET', `/v1/decisions?host=${hostId}`);
     expect(served.status).toBe(200);
     expect(served.body.map(planFields)).toEqual(plan.bars.map(planFields));
-    expect(served.body[0]).toMatchObject({ ruleSet: 'barplane-rules/1', vmId, auditId: expect.stringMatching(new RegExp(`^${hostId}/\\d+$`)) });
+    expect(served.body[0]).toMatchObject({ ruleSet: 'barplane-rules/2', vmId, auditId: expect.stringMatching(new RegExp(`^${hostId}/\\d+$`)) });
   });
 
   it('serves the fleet: hosts with coverage, PEs with VFIO regions, VMs', async () => {
@@ -146,7 +146,7 @@ describe('control plane end to end (HTTP, real Kafka and PostgreSQL)', () => {
     expect((await api.call('GET', '/v1/audit/verify', { role: 'auditor' })).body).toMatchObject({ ok: true });
     const lines = await api.call('GET', `/v1/audit?host=${hostId}`, { role: 'auditor', headers: { accept: 'application/x-ndjson' } });
     const records = lines.text.trim().split('\n').map((l) => JSON.parse(l));
-    expect(records[0]).toMatchObject({ hostId, seq: 1, record: { ruleSet: 'barplane-rules/1', principal: 'provisioner:test' }, hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(records[0]).toMatchObject({ hostId, seq: 1, record: { ruleSet: 'barplane-rules/2', principal: 'provisioner:test' }, hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
     const schema = `${cp.namespace.replace(/[^a-z0-9_]/gi, '_').toLowerCase()}projector`;
     const db = (cp.api.app.get(await import('typeorm').then((m) => m.DataSource)));
     await db.query(`UPDATE "${schema}".audit_records SET record = jsonb_set(record::jsonb, '{principal}', '"mallory"')::json WHERE host_id = $1 AND seq = 3`, [hostId]);

@@ -106,7 +106,7 @@ describe('projector (real Kafka and PostgreSQL)', () => {
     expect(chain.length).toBeGreaterThanOrEqual(3);
     expect(verifyChain(chain)).toEqual({ ok: true, records: chain.length });
     const last = chain.at(-1)!.record as unknown as Record<string, unknown>;
-    expect(last).toMatchObject({ hostId, ruleSet: 'barplane-rules/1', principal: 'provisioner:test', causes: [expect.any(String)] });
+    expect(last).toMatchObject({ hostId, ruleSet: 'barplane-rules/2', principal: 'provisioner:test', causes: [expect.any(String)] });
     expect((last.facts as Record<string, unknown>).scenarioSha256).toMatch(/^[0-9a-f]{64}$/);
 
     await q(`UPDATE $S.audit_records SET record = jsonb_set(record::jsonb, '{principal}', '"mallory"')::json WHERE host_id = $1 AND seq = 2`, [hostId]);
@@ -148,6 +148,6 @@ describe('projector (real Kafka and PostgreSQL)', () => {
       return mine.length === (await chainOf(hostId)).length ? mine : undefined;
     });
     expect(new Set(published.map((e) => e.id)).size).toBe(published.length);
-    expect(published[0]).toMatchObject({ type: 'DecisionChanged', data: { seq: 1, ruleSet: 'barplane-rules/1' } });
+    expect(published[0]).toMatchObject({ type: 'DecisionChanged', data: { seq: 1, ruleSet: 'barplane-rules/2' } });
   });
 });

@@ -24,6 +24,11 @@ describe('vfioRegionsOwner', () => {
     ]);
   });
 
+  it('binds nothing on a host whose kernel cannot bind vfio-pci (BindFunction would be refused)', () => {
+    const power61 = { ...facts, host: { id: 'h', kernel: { vfioPci: false } } } as unknown as HostFacts;
+    expect(guestAssignmentReaction.commandsFor(event('PeAssigned', { vmId: 'v', peId: 'pe1', functions: ['a', 'b'] }), power61, bound())).toEqual([]);
+  });
+
   it('unbinds the bound functions of a released PE, from the facts', () => {
     expect(guestAssignmentReaction.commandsFor(event('PeReleased', { vmId: 'v', peId: 'pe1' }), facts, bound('b', 'z'))).toEqual([
       { type: 'UnbindFunction', data: { bdf: 'b' } },

@@ -1,12 +1,14 @@
 import type { Envelope } from '@barplane/contracts';
-import { type HostFacts, NotFoundError, vfioDecider, type VfioCommand, type VfioEvent, type VfioState } from '@barplane/domain';
+import { type HostFacts, NotFoundError, vfioDecider, vfioPciBinds, type VfioCommand, type VfioEvent, type VfioState } from '@barplane/domain';
 import { TOPICS } from '@barplane/messaging';
 import type { OwnerDefinition, Reaction } from '@barplane/owner-service';
 
 /**
  * libvirt's managed='yes': assigning a PE to a VM binds its functions to vfio-pci, releasing it
  * unbinds them. PeAssigned lists the functions; PeReleased names the PE, whose functions come
- * from the host facts (only those bound are unbound).
+ * from the host facts (only those bound are unbound). On a host whose kernel cannot bind
+ * vfio-pci an assignment binds nothing: BindFunction would be refused, and a refused reaction is
+ * retried and dead-lettered; the decisions already say UNAVAILABLE.
  */
 export const guestAssignmentReaction: Reaction<VfioCommand, VfioState> = {
   name: 'guest',
@@ -14,6 +16,7 @@ export const guestAssignmentReaction: Reaction<VfioCommand, VfioState> = {
   eventTypes: ['PeAssigned', 'PeReleased'],
   commandsFor(event: Envelope, facts: HostFacts | undefined, state: VfioState): VfioCommand[] {
     if (event.type === 'PeAssigned') {
+      if (facts && !vfioPciBinds(facts.host)) return [];
       const functions = (event.data.functions ?? []) as string[];
       return functions.map((bdf) => ({ type: 'BindFunction', data: { bdf } }));
     }

@@ -23,6 +23,7 @@ export interface BarRow {
  */
 function expectedRegion(decision: BarDecision): { flags: string; what: string } {
   const first = decision.reasons[0];
+  if (first === 'VFIO_PCI_UNBINDABLE') return { flags: 'not bound', what: 'vfio-pci does not bind' };
   if (first === 'ZERO_SIZE') return { flags: 'none', what: 'no region' };
   if (first === 'IO_BAR') return { flags: 'READ|WRITE', what: 'read/write, no mmap' };
   if (first === 'ROM_BAR') return { flags: 'READ', what: 'read only' };
@@ -30,16 +31,27 @@ function expectedRegion(decision: BarDecision): { flags: string; what: string } 
   return { flags: 'READ|WRITE|MMAP', what: 'mmap' };
 }
 
-/** Each decided BAR of the functions the kernel reported, against that function's region row. */
-export function checkBars(decisions: readonly BarDecision[], pes: readonly Pe[], rows: readonly RegionRow[], reported: ReadonlySet<string>): BarRow[] {
+/**
+ * Each decided BAR of the functions the kernel reported (opened through VFIO) against that
+ * function's region row, and of the functions vfio-pci refused to bind (`refused`, with the
+ * kernel's line) against "not bound".
+ */
+export function checkBars(
+  decisions: readonly BarDecision[],
+  pes: readonly Pe[],
+  rows: readonly RegionRow[],
+  reported: ReadonlySet<string>,
+  refused: ReadonlyMap<string, string>,
+): BarRow[] {
   const bars = new Map(pes.flatMap((pe) => pe.functions.flatMap((fn) => fn.bars.map((b) => [`${fn.bdf}/${b.index}`, b] as const))));
   const out: BarRow[] = [];
   for (const d of decisions) {
-    if (!reported.has(d.bdf)) continue;
+    const notBound = refused.get(d.bdf);
+    if (!reported.has(d.bdf) && notBound === undefined) continue;
     const bar = bars.get(`${d.bdf}/${d.index}`);
     if (!bar) continue;
     const row = rows.find((r) => r.bdf === d.bdf && r.index === d.index);
-    const kernelFlags = row?.kernel ? row.kernel.flags.join('|') : 'none';
+    const kernelFlags = notBound !== undefined ? 'not bound' : row?.kernel ? row.kernel.flags.join('|') : 'none';
     const expected = expectedRegion(d);
     const agree = kernelFlags === expected.flags;
     out.push({
@@ -51,7 +63,7 @@ export function checkBars(decisions: readonly BarDecision[], pes: readonly Pe[],
       size: bar.size,
       mode: d.mode,
       reasons: d.reasons,
-      kernelSays: describeRegion(row?.kernel),
+      kernelSays: notBound !== undefined ? `vfio-pci did not bind${notBound ? `: ${notBound}` : ''}` : describeRegion(row?.kernel),
       agree,
       ...(agree ? {} : { difference: `${d.mode} ${d.reasons.join(',')} means ${expected.what}; the kernel's region is ${kernelFlags} (BAR at ${toHex(bar.address)})` }),
     });

@@ -83,7 +83,8 @@ export function judgeCase(input: CaseInput, expectBind: BindExpectation): CaseRe
   for (const r of regions) if (!r.agree) disagreements.push(`${r.bdf} region ${r.index}: ${r.difference}`);
 
   const opened = new Set(report.devices.keys());
-  const bars = checkBars(plan.bars, scenario.pes, regions, opened);
+  const refused = new Map(report.binds.filter((b) => !b.bound).map((b) => [b.bdf, (b.kernel ?? '').replace(/^\[[^\]]*\]\s*/, '')] as const));
+  const bars = checkBars(plan.bars, scenario.pes, regions, opened, refused);
   for (const b of bars) if (!b.agree) disagreements.push(`${b.bdf} BAR ${b.index}: ${b.difference}`);
 
   const pes: PeRow[] = [];

@@ -2,6 +2,7 @@ import { Reason, REASONS, toHex } from '@barplane/domain';
 import { CaseResult } from './case-result';
 import { deviceName } from './device-names';
 import { AdviceRow } from './alignment-check';
+import { QemuBarRow } from './qemu-comparison';
 import { REASON_REACH, reasonCoverage } from './reason-coverage';
 import { describeRegion } from './region-comparison';
 
@@ -18,8 +19,15 @@ export interface RunSummary {
   readonly known: readonly { disagreement: string; reason: string }[];
   /** Disagreements not accepted: the run fails when there is any. */
   readonly open: readonly string[];
-  /** Reason codes reached by other parts of the lab (QEMU's side), with an example each. */
-  readonly extraReached?: readonly { reasons: readonly Reason[]; example: string }[];
+  /** QEMU's side: each run of this machine's QEMU inside a guest, compared BAR by BAR. */
+  readonly qemu: readonly {
+    case: string;
+    run: string;
+    firmware: string;
+    rows: readonly QemuBarRow[];
+    reasons: readonly { reasons: readonly Reason[]; example: string }[];
+    log: readonly string[];
+  }[];
 }
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -38,8 +46,9 @@ export function renderConformance(results: readonly CaseResult[], run: RunSummar
   const regions = results.flatMap((r) => r.regions);
   const coverage = reasonCoverage([
     ...agreeing.map(({ r, b }) => ({ reasons: b.reasons, example: `${r.input.name} ${b.bdf} BAR ${b.index}` })),
-    ...(run.extraReached ?? []),
+    ...run.qemu.flatMap((q) => q.reasons),
   ]);
+  const qemuRows = run.qemu.flatMap((q) => q.rows.map((row) => ({ q, row })));
   const out: string[] = [];
   out.push('# Conformance: barplane against real kernels');
   out.push('');
@@ -49,7 +58,8 @@ export function renderConformance(results: readonly CaseResult[], run: RunSummar
   out.push('');
   out.push(
     `**${results.length} boots, ${run.kernels.length} kernel builds, ${archs.size} architectures, ${bars.length} BARs (${agreeing.length} agree), ` +
-      `${regions.length} regions (${regions.filter((r) => r.agree).length} agree), ${results.flatMap((r) => r.pes).length} PEs; ` +
+      `${regions.length} regions (${regions.filter((r) => r.agree).length} agree), ${results.flatMap((r) => r.pes).length} PEs, ` +
+      `${qemuRows.length} BARs through QEMU (${qemuRows.filter(({ row }) => row.agree).length} agree); ` +
       `${run.open.length} open disagreements, ${run.known.length} known differences. Wall time ${Math.round(run.wallSeconds)} s.**`,
   );
   out.push('');
@@ -125,6 +135,44 @@ export function renderConformance(results: readonly CaseResult[], run: RunSummar
     out.push('## Advice applied: a second boot with barplane\'s kernel parameter');
     out.push('');
     out.push(table(['case', 'PE', 'kernel parameter', 'barplane promised', 'kernel did', 'agree'], run.advice.flatMap((a) => a.rows.map((x) => [a.case, x.pe, x.kernelParameter, x.promised, x.kernelSays, yes(x.agree)]))));
+    out.push('');
+  }
+  if (qemuRows.length > 0) {
+    out.push("## QEMU's side: this machine's QEMU, inside a guest, with the guest's vfio-pci functions");
+    out.push('');
+    out.push(
+      'Each run is one VM of `qemu-system-x86_64` (TCG, q35) inside an x86 guest whose functions are bound to vfio-pci. ' +
+        'SeaBIOS places the BARs, or qtest config writes place them where no firmware would. QEMU says where each BAR is ' +
+        '(QMP query-pci) and which of its ranges are ram-device regions, its direct path (`info mtree -f`); KVM then maps ' +
+        'those ranges rounded inward to host pages (kvm_align_section), which the lab applies itself: there is no KVM in the guest. ' +
+        'barplane plans the same VM from the host\'s facts, the guest addresses and the run\'s options.',
+    );
+    out.push('');
+    out.push(
+      table(
+        ['case', 'run', 'function', 'device', 'BAR', 'size', 'guest address', 'QEMU ram-device ranges', 'QEMU (page-rounded)', 'barplane', 'agree'],
+        qemuRows.map(({ q, row }) => {
+          const r = results.find((x) => x.input.name === q.case);
+          const ranges = (list: readonly { offset: bigint; size: bigint }[]) => list.map((x) => `[${toHex(x.offset)},${toHex(x.offset + x.size)})`).join(' ') || 'none';
+          return [
+            q.case,
+            `${q.run} (${q.firmware})`,
+            row.bdf,
+            r ? fnName(r, row.bdf) : '?',
+            String(row.index),
+            toHex(row.size),
+            row.guest === undefined ? 'unmapped' : toHex(row.guest),
+            ranges(row.qemuDirect),
+            `${row.qemuMode} ${ranges(row.qemuRanges)}`,
+            `${row.barplane.mode} ${row.barplane.reasons.join(',')} ${ranges(row.barplane.directRanges)}`,
+            yes(row.agree),
+          ];
+        }),
+      ),
+    );
+    out.push('');
+    const logs = run.qemu.flatMap((q) => q.log.map((line) => [q.case, q.run, line]));
+    out.push(logs.length === 0 ? 'QEMU printed no warning in any run (no "Failed to mmap ... Performance may be slow").' : table(['case', 'run', 'QEMU said'], logs));
     out.push('');
   }
   out.push('## Sub-page reservations');

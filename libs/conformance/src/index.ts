@@ -8,3 +8,4 @@ export * from './reason-coverage';
 export * from './device-names';
 export * from './known-differences';
 export * from './conformance-report';
+export * from './qemu-comparison';

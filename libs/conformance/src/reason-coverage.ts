@@ -8,6 +8,7 @@ export interface ReasonReach {
 }
 
 export const REASON_REACH: Record<Reason, ReasonReach> = {
+  VFIO_PCI_UNBINDABLE: { decidedBy: 'kernel' },
   IO_BAR: { decidedBy: 'kernel' },
   ROM_BAR: { decidedBy: 'kernel' },
   ZERO_SIZE: { decidedBy: 'kernel' },

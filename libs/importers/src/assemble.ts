@@ -5,6 +5,7 @@ const isPow2 = (v: bigint) => v > 0n && (v & (v - 1n)) === 0n;
 
 /** Why a BAR cannot go into a scenario as the source gave it, or undefined when it can. */
 export function barProblem(b: ImportedBar): string | undefined {
+  if (b.size === 0n) return undefined;
   if (!isPow2(b.size)) return `size ${toHex(b.size)} is not a power of two`;
   if (b.size < MIN_BAR_SIZE[b.kind]) return `size ${toHex(b.size)} is below the ${b.kind} minimum ${toHex(MIN_BAR_SIZE[b.kind])}`;
   if (b.address % b.size !== 0n) return `address ${toHex(b.address)} is not aligned to its size ${toHex(b.size)}`;

@@ -106,6 +106,16 @@ describe('assembly', () => {
   });
 });
 
+describe('kernel release', () => {
+  it('derives vfioPci from it: the conformance lab\'s Debian 6.1 ppc64el kernel cannot bind vfio-pci, 6.12 can', () => {
+    const kernel = (kernelRelease: string, platform: 'powernv' | 'x86_64' = 'powernv') =>
+      assembleScenario({ ...host, platform, kernelRelease }, [], []).scenario.host.kernel;
+    expect(kernel('6.1.0-50-powerpc64le')).toMatchObject({ vfioPci: false, msixMappable: true });
+    expect(kernel('6.12.95+deb12-powerpc64le-64k')).toMatchObject({ vfioPci: true });
+    expect(kernel('6.1.0-50-amd64', 'x86_64')).toMatchObject({ vfioPci: true });
+  });
+});
+
 describe('host facts', () => {
   it('maps the CPU architecture to a platform; ppc64 by /proc/cpuinfo', () => {
     expect(platformFromMachine('x64', undefined, false)).toBe('x86_64');

@@ -4,7 +4,8 @@
  *
  *   vfio-probe regions BDF...   every region of each function (VFIO_DEVICE_GET_REGION_INFO),
  *                               with the vfio lines of /proc/iomem while every device is open
- *   vfio-probe qmp SOCKET CMD... sends QMP commands to a QEMU monitor socket, prints each answer
+ *   vfio-probe qmp TAG SOCKET CMD...    sends QMP commands to a QEMU monitor, prints each answer
+ *   vfio-probe qtest TAG SOCKET LINE... drives a qtest QEMU (config writes that place guest BARs)
  *
  * Every output line starts with "@@bp " so the host can pick it out of a console that the
  * kernel also writes to. 64-bit values are printed as "0x..." strings, never as numbers.
@@ -194,7 +195,7 @@ static int regions(int argc, char **argv) {
   return 0;
 }
 
-/* Reads one line (one QMP message) from the socket; returns its length or -1. */
+/* Reads one line (one QMP message or qtest reply) from the socket; returns its length or -1. */
 static ssize_t read_line(int fd, char *buf, size_t cap) {
   size_t n = 0;
   while (n + 1 < cap) {
@@ -208,31 +209,43 @@ static ssize_t read_line(int fd, char *buf, size_t cap) {
   return (ssize_t)n;
 }
 
-/* Sends each command and prints the answer to it (events on the way are printed too, as themselves). */
-static int qmp(int argc, char **argv) {
-  if (argc < 1) { fprintf(stderr, "qmp SOCKET CMD...\n"); return 2; }
+/* Connects to a unix socket QEMU is about to open, retrying for up to a minute. */
+static int connect_unix(const char *path) {
   struct sockaddr_un addr = { .sun_family = AF_UNIX };
-  snprintf(addr.sun_path, sizeof addr.sun_path, "%s", argv[0]);
-  int fd = -1;
+  snprintf(addr.sun_path, sizeof addr.sun_path, "%s", path);
   for (int tries = 0; tries < 600; tries++) {
-    fd = socket(AF_UNIX, SOCK_STREAM, 0);
-    if (connect(fd, (struct sockaddr *)&addr, sizeof addr) == 0) break;
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    if (connect(fd, (struct sockaddr *)&addr, sizeof addr) == 0) return fd;
     close(fd);
-    fd = -1;
     struct timespec t = { 0, 100000000 };
     nanosleep(&t, NULL);
   }
-  if (fd < 0) { error_line(argv[0], "qmp-connect", errno); return 1; }
+  return -1;
+}
+
+static int send_line(int fd, const char *line) {
+  return write(fd, line, strlen(line)) < 0 || write(fd, "\n", 1) < 0 ? -1 : 0;
+}
+
+/* qmp TAG SOCKET CMD...: sends each QMP command, prints each answer (events on the way too). */
+static int qmp(int argc, char **argv) {
+  if (argc < 2) { fprintf(stderr, "qmp TAG SOCKET CMD...\n"); return 2; }
+  const char *tag = argv[0];
+  int fd = connect_unix(argv[1]);
+  if (fd < 0) { error_line(tag, "qmp-connect", errno); return 1; }
   static char line[1 << 20];
-  if (read_line(fd, line, sizeof line) < 0) { error_line(argv[0], "qmp-greeting", EPROTO); return 1; }
-  const char *caps = "{\"execute\":\"qmp_capabilities\"}\n";
-  if (write(fd, caps, strlen(caps)) < 0 || read_line(fd, line, sizeof line) < 0) { error_line(argv[0], "qmp-capabilities", EPROTO); return 1; }
-  for (int i = 1; i < argc; i++) {
-    if (write(fd, argv[i], strlen(argv[i])) < 0 || write(fd, "\n", 1) < 0) { error_line(argv[0], "qmp-write", errno); return 1; }
+  if (read_line(fd, line, sizeof line) < 0) { error_line(tag, "qmp-greeting", EPROTO); return 1; }
+  if (send_line(fd, "{\"execute\":\"qmp_capabilities\"}") || read_line(fd, line, sizeof line) < 0) { error_line(tag, "qmp-capabilities", EPROTO); return 1; }
+  for (int i = 2; i < argc; i++) {
+    if (send_line(fd, argv[i])) { error_line(tag, "qmp-write", errno); return 1; }
     for (;;) {
-      if (read_line(fd, line, sizeof line) < 0) { error_line(argv[0], "qmp-read", EPROTO); return 1; }
-      int is_event = strncmp(line, "{\"timestamp\"", 12) == 0 || strstr(line, "\"event\"") == line + 1;
-      printf(PREFIX "{\"type\":\"%s\",\"command\":%d,\"message\":%s}\n", is_event ? "qmp-event" : "qmp", i, line);
+      if (read_line(fd, line, sizeof line) < 0) { error_line(tag, "qmp-read", EPROTO); return 1; }
+      int is_event = strstr(line, "\"event\"") != NULL && strstr(line, "\"return\"") == NULL;
+      printf(PREFIX "{\"type\":\"%s\",\"tag\":", is_event ? "qmp-event" : "qmp");
+      json_string(tag);
+      printf(",\"command\":");
+      json_string(argv[i]);
+      printf(",\"message\":%s}\n", line);
       if (!is_event) break;
     }
   }
@@ -241,10 +254,43 @@ static int qmp(int argc, char **argv) {
   return 0;
 }
 
+/* qtest TAG SOCKET LINE...: the qtest protocol ("outl 0xcf8 0x80002010"), one reply line each. */
+static int qtest(int argc, char **argv) {
+  if (argc < 2) { fprintf(stderr, "qtest TAG SOCKET LINE...\n"); return 2; }
+  const char *tag = argv[0];
+  int fd = connect_unix(argv[1]);
+  if (fd < 0) { error_line(tag, "qtest-connect", errno); return 1; }
+  static char line[4096];
+  for (int i = 2; i < argc; i++) {
+    if (send_line(fd, argv[i])) { error_line(tag, "qtest-write", errno); return 1; }
+    /* Skip asynchronous IRQ notices ("IRQ raise ..."): only "OK ..." or "FAIL ..." answer a command. */
+    do {
+      if (read_line(fd, line, sizeof line) < 0) { error_line(tag, "qtest-read", EPROTO); return 1; }
+    } while (strncmp(line, "IRQ", 3) == 0);
+    if (strncmp(line, "OK", 2) != 0) {
+      printf(PREFIX "{\"type\":\"qtest\",\"tag\":");
+      json_string(tag);
+      printf(",\"command\":");
+      json_string(argv[i]);
+      printf(",\"reply\":");
+      json_string(line);
+      printf("}\n");
+    }
+  }
+  printf(PREFIX "{\"type\":\"qtest-done\",\"tag\":");
+  json_string(tag);
+  printf("}\n");
+  fflush(stdout);
+  /* The socket stays open until QEMU exits: closing it would end a qtest QEMU. */
+  pause();
+  return 0;
+}
+
 int main(int argc, char **argv) {
   setvbuf(stdout, NULL, _IOLBF, 0);
   if (argc >= 2 && strcmp(argv[1], "regions") == 0) return regions(argc - 2, argv + 2);
   if (argc >= 2 && strcmp(argv[1], "qmp") == 0) return qmp(argc - 2, argv + 2);
-  fprintf(stderr, "usage: vfio-probe regions BDF... | vfio-probe qmp SOCKET CMD...\n");
+  if (argc >= 2 && strcmp(argv[1], "qtest") == 0) return qtest(argc - 2, argv + 2);
+  fprintf(stderr, "usage: vfio-probe regions BDF... | qmp TAG SOCKET CMD... | qtest TAG SOCKET LINE...\n");
   return 2;
 }

@@ -73,7 +73,7 @@ export class HostsController {
 
   @Put(':hostId/functions/:bdf/vfio')
   @Roles('provisioner', 'operator')
-  @ApiOperation({ summary: 'Bind a function to vfio-pci ahead of assignment' })
+  @ApiOperation({ summary: 'Bind a function to vfio-pci ahead of assignment; 409 when the host kernel cannot bind vfio-pci (POWER 5.19-6.3)' })
   async bind(@Param('hostId') hostId: string, @Param('bdf') bdf: string, @Req() req: AuthenticatedRequest, @Res({ passthrough: true }) res: Response) {
     return commandResponse(res, await sendFor(this.gateway, req, 'BindFunction', hostId, { bdf }), 200);
   }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { BarDecisionView, HostProjection, fastPathCoverage, functionToJson, hostToJson, toHex, vmToJson } from '@barplane/domain';
+import { BarDecisionView, HostProjection, RULE_SET, fastPathCoverage, functionToJson, hostToJson, toHex, vmToJson } from '@barplane/domain';
 import { regionToJson } from '@barplane/contracts';
 import { DecisionRow, ReadModels } from '../read-models/read-models';
 
@@ -87,7 +87,7 @@ export class HostViews {
 /** A stored decision in the `bars` shape of a plan, plus when, by which rules, and its audit record. */
 export function decisionView(d: DecisionRow | undefined): Json | null {
   if (!d) return null;
-  return { ...d.outcome, hostId: d.host_id, vmId: d.vm_id, decidedAt: new Date(d.decided_at).toISOString(), ruleSet: 'barplane-rules/1', auditId: `${d.host_id}/${d.audit_seq}` };
+  return { ...d.outcome, hostId: d.host_id, vmId: d.vm_id, decidedAt: new Date(d.decided_at).toISOString(), ruleSet: RULE_SET, auditId: `${d.host_id}/${d.audit_seq}` };
 }
 
 function coverageJson(c: ReturnType<typeof fastPathCoverage>): Json {

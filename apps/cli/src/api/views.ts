@@ -12,7 +12,7 @@ export interface HostView {
   id: string;
   platform: string;
   pageSize: string;
-  kernel: { subPageMmap?: boolean; msixMappable?: boolean; [k: string]: unknown };
+  kernel: { subPageMmap?: boolean; msixMappable?: boolean; vfioPci?: boolean; [k: string]: unknown };
   kvmMemslots: number;
   peCount: number;
   functionCount: number;

@@ -21,6 +21,8 @@ export function pagePhrase(pageSize?: string): string {
 }
 
 const SENTENCES: { readonly [R in Reason]: (ctx: SentenceContext) => string } = {
+  VFIO_PCI_UNBINDABLE: () =>
+    'The host kernel cannot bind vfio-pci: POWER kernels 5.19 to 6.3 make VFIO ask the IOMMU driver for DMA cache coherence, which POWER only reports since 6.4, so every vfio-pci probe fails with -EINVAL (-22); QEMU gets no device and the guest cannot reach this BAR at all.',
   IO_BAR: () => 'This is an I/O port BAR: port I/O cannot be mapped into guest memory, so every guest access traps to QEMU, which forwards it to vfio-pci.',
   ROM_BAR: () => 'This is the expansion ROM: QEMU reads it through vfio-pci and serves it to the guest (firmware reads it at boot); it never gets a KVM memory slot.',
   ZERO_SIZE: () => 'The BAR has size 0: the device does not implement it, so there is nothing to map.',
@@ -65,6 +67,7 @@ const MODE_SENTENCES: { readonly [M in MappingMode]: string } = {
   EMULATED: 'Slow path: every guest access to this BAR traps to QEMU, which forwards it to the device through vfio-pci.',
   PENDING: 'Pending: the host side is decided; the guest side (the VM and the guest BAR address) is not known yet.',
   ABSENT: 'Absent: the BAR has size 0.',
+  UNAVAILABLE: 'Unavailable: the host kernel cannot bind vfio-pci, so the device cannot be given to a VM at all; there is neither a fast nor a slow path.',
 };
 
 export function modeSentence(mode: string): string {
@@ -76,7 +79,8 @@ export type AdviceJson =
   | { readonly kind: 'HOST_ALIGNMENT'; readonly kernelParameter: string }
   | { readonly kind: 'GUEST_PLACEMENT'; readonly address: string }
   | { readonly kind: 'MSIX_RELOCATION'; readonly option: string; readonly target: number; readonly barSize: string }
-  | { readonly kind: 'SLOT_BUDGET'; readonly slotsNeeded: number; readonly slotsFree: number };
+  | { readonly kind: 'SLOT_BUDGET'; readonly slotsNeeded: number; readonly slotsFree: number }
+  | { readonly kind: 'HOST_KERNEL'; readonly minimumVersion: string; readonly commit: string };
 
 /** A short form for tables. */
 export function adviceSummary(a: AdviceJson): string {
@@ -89,12 +93,14 @@ export function adviceSummary(a: AdviceJson): string {
       return `${a.option} (BAR ${a.target} becomes ${a.barSize})`;
     case 'SLOT_BUDGET':
       return `needs ${a.slotsNeeded} slots, ${a.slotsFree} free`;
+    case 'HOST_KERNEL':
+      return `boot kernel ${a.minimumVersion} or later (or one with ${a.commit})`;
     default:
       return String((a as { kind?: unknown }).kind);
   }
 }
 
-/** The advice as something to do: which parameter, address, option or budget, and what it gains. */
+/** The advice as something to do: which parameter, address, option, budget or kernel, and what it gains. */
 export function adviceAction(a: AdviceJson): string {
   switch (a.kind) {
     case 'HOST_ALIGNMENT':
@@ -105,6 +111,8 @@ export function adviceAction(a: AdviceJson): string {
       return `Start the device with the QEMU option ${a.option} (-device vfio-pci,...,${a.option}; the VM's msixRelocation in barplane): the emulated MSI-X table moves to BAR ${a.target}, which becomes ${a.barSize}, and this BAR no longer traps on the table.`;
     case 'SLOT_BUDGET':
       return `The BAR needs ${a.slotsNeeded} KVM memory slots and ${a.slotsFree} are free: give the VM fewer devices, boot a host kernel with more slots (5.12 or later: 32764 on x86, 32767 elsewhere), or start the device with x-no-mmap=on so QEMU does not abort.`;
+    case 'HOST_KERNEL':
+      return `Boot the host on kernel ${a.minimumVersion} or later, or on a distribution kernel with commit ${a.commit} (powerpc/iommu: Add iommu_ops to report capabilities and allow blocking domains) backported: vfio-pci then binds, and once the host's facts name the new kernel every BAR is decided again.`;
     default:
       return `Advice ${String((a as { kind?: unknown }).kind)} (not known to this version of barplane).`;
   }

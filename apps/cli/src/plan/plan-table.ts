@@ -36,5 +36,7 @@ function adviceText(a: Advice): string {
       return `${a.option} (BAR ${a.target} becomes ${toHex(a.barSize)})`;
     case 'SLOT_BUDGET':
       return `needs ${a.slotsNeeded} slots, ${a.slotsFree} free`;
+    case 'HOST_KERNEL':
+      return `boot kernel ${a.minimumVersion} or later (or one with ${a.commit})`;
   }
 }

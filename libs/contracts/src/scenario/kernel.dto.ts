@@ -13,4 +13,8 @@ export class KernelDto {
 
   @IsOptional() @IsBoolean()
   defaultPageAlignment?: boolean;
+
+  /** false: vfio-pci cannot bind (POWER kernels 5.19-6.3), every BAR is UNAVAILABLE. */
+  @IsOptional() @IsBoolean()
+  vfioPci?: boolean;
 }

@@ -3,7 +3,7 @@ import { IsInt, IsOptional, Matches, Min, ValidateNested } from 'class-validator
 import { Required } from '../validation/required';
 import { AddressRangeDto } from './address-range.dto';
 
-/** A PCI host bridge; informational in rule set 1. */
+/** A PCI host bridge; informational in rule sets 1 and 2. */
 export class PhbDto {
   @Required() @Matches(/^[0-9a-f]{4}$/i, { message: 'must be a PCI domain of 4 hex digits' })
   domain!: string;

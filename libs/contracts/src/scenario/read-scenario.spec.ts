@@ -27,9 +27,17 @@ describe('readScenario', () => {
     const read = readScenario(JSON.stringify(base()));
     expect(read.ok).toBe(true);
     if (!read.ok) return;
-    expect(read.scenario.host).toMatchObject({ kvmMemslots: 32767, kernel: { subPageMmap: true, msixMappable: true, sparseMmap: false, defaultPageAlignment: false } });
+    expect(read.scenario.host).toMatchObject({ kvmMemslots: 32767, kernel: { subPageMmap: true, msixMappable: true, sparseMmap: false, defaultPageAlignment: false, vfioPci: true } });
     expect(read.scenario.vm).toMatchObject({ machine: 'virt', msixEmulation: true, noMmap: false, msixRelocation: 'off', memslotsUsed: 0, assignedPes: ['0000:01'] });
     expect(read.scenario.pes[0].functions[0].bars[0]).toEqual({ index: 0, kind: 'mem64', address: 0x600000000000n, size: 0x4000n, prefetchable: false, fixed: false });
+  });
+
+  it('reads host.kernel.vfioPci, and refuses one that is not a boolean', () => {
+    const body = base();
+    Object.assign(body.host, { kernel: { vfioPci: false } });
+    const read = readScenario(JSON.stringify(body));
+    expect(read.ok && read.scenario.host.kernel).toMatchObject({ vfioPci: false, subPageMmap: true });
+    expect(problemsOf((s) => Object.assign(s.host, { kernel: { vfioPci: 'no' } }))).toEqual([{ path: 'host.kernel.vfioPci', message: expect.any(String) }]);
   });
 
   it('accepts decimal strings and safe JSON numbers for 64-bit fields, and keeps 2^64 - 4K exact', () => {

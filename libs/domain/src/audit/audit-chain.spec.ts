@@ -59,7 +59,7 @@ describe('hash chain', () => {
     outcome: { mode: outcome },
     previous: null,
     facts: { scenarioSha256: 'f'.repeat(64) },
-    ruleSet: 'barplane-rules/1',
+    ruleSet: 'barplane-rules/2',
     causes: ['e1'],
     correlationId: 'c1',
     principal: 'operator:test',

@@ -1,4 +1,5 @@
 import { Bar } from '../pci/bar';
+import { VFIO_PCI_POWER_FIX } from '../pci/kernel-release';
 import { PciFunction } from '../pci/pe';
 import { Advice } from './advice';
 import { AlignmentDecision } from './alignment-decision';
@@ -16,9 +17,15 @@ export interface AdviceInput {
   readonly relocation: (fn: PciFunction) => { target: number; barSize: bigint } | undefined;
 }
 
+/** The same for every BAR of a host that cannot bind vfio-pci: shared, never mutate it. */
+const HOST_KERNEL_ADVICE: readonly Advice[] = Object.freeze([
+  Object.freeze({ kind: 'HOST_KERNEL', minimumVersion: VFIO_PCI_POWER_FIX.minimumVersion, commit: VFIO_PCI_POWER_FIX.commit } as const),
+]);
+
 /** The advice kinds of domain.md, in table order. */
-export function adviceFor(input: AdviceInput): Advice[] {
+export function adviceFor(input: AdviceInput): readonly Advice[] {
   const { outcome } = input;
+  if (outcome.mode === 'UNAVAILABLE') return HOST_KERNEL_ADVICE;
   const has = (r: string) => outcome.reasons.includes(r as never);
   if (outcome.slotBudget) {
     return [{ kind: 'SLOT_BUDGET', slotsNeeded: outcome.slotBudget.needed, slotsFree: outcome.slotBudget.free }];

@@ -10,6 +10,6 @@ export interface AlignmentDecision {
   readonly kernelParameter: string | null;
   readonly mmioCost: bigint;
   readonly barsGainingMmap: number;
-  /** Empty in rule set 1. */
+  /** Empty in rule sets 1 and 2. */
   readonly reasons: readonly string[];
 }

@@ -7,7 +7,7 @@ const unalignedPe = (alignment: 'auto' | 'page' | 'none' = 'auto') =>
   pe('0000:01', [fn('0000:01:00.0', [bar(0, 'mem32', 0xf0001000n, 0x1000n)]), fn('0000:01:00.1', [bar(0, 'mem64', 0xf0100000n, 0x100000n)])], alignment);
 
 function policyOf(platform: Platform, alignment: 'auto' | 'page' | 'none', defaultPageAlignment?: boolean) {
-  const h = host(platform, 0x10000n, defaultPageAlignment === undefined ? {} : { kernel: { subPageMmap: true, msixMappable: true, sparseMmap: false, defaultPageAlignment } });
+  const h = host(platform, 0x10000n, defaultPageAlignment === undefined ? {} : { kernel: { subPageMmap: true, msixMappable: true, sparseMmap: false, defaultPageAlignment, vfioPci: true } });
   return planScenario(scenario(h, [unalignedPe(alignment)])).pes[0].alignment;
 }
 

@@ -25,6 +25,7 @@ export function outcome(
 
 /** The outcomes that carry nothing BAR-specific are shared: a host has thousands of them. Never mutate them. */
 export const SHARED_OUTCOME = {
+  unbindable: outcome('UNAVAILABLE', Object.freeze(['VFIO_PCI_UNBINDABLE'] as const)),
   io: outcome('EMULATED', Object.freeze(['IO_BAR'] as const)),
   rom: outcome('EMULATED', Object.freeze(['ROM_BAR'] as const)),
   absent: outcome('ABSENT', Object.freeze(['ZERO_SIZE'] as const)),

@@ -4,7 +4,7 @@ import { KernelFeatures } from '../pci/host';
 import { BarOutcome, SHARED_OUTCOME } from './bar-outcome';
 
 /**
- * Steps 1-2 of decision 1: what the host kernel allows, whatever the VM does (R1.1, R1.2).
+ * Steps 0-2 of decision 1: what the host kernel allows, whatever the VM does (R1.1, R1.2).
  * Returns the final outcome when the BAR can never be mmapped, or undefined when it is eligible.
  * `mmio` holds the MMIO resources that can share a page with a sub-page BAR, owned by their
  * BAR (reserved ranges by null).
@@ -15,9 +15,14 @@ export function hostMmapEligibility(
   kernel: KernelFeatures,
   mmio: AddressRangeIndex<Bar | null>,
 ): BarOutcome | undefined {
+  // A kernel that cannot bind vfio-pci gives QEMU no device at all, whatever the BAR is.
+  if (!kernel.vfioPci) return SHARED_OUTCOME.unbindable;
+  // Size first: vfio reports a region of size 0 (no flags) for a BAR the host left unassigned,
+  // whatever its kind, and QEMU gives the guest no such BAR (conformance lab: e1000e's I/O BAR
+  // on PowerNV, whose PHBs have no I/O window).
+  if (bar.size === 0n) return SHARED_OUTCOME.absent;
   if (bar.kind === 'io') return SHARED_OUTCOME.io;
   if (bar.kind === 'rom') return SHARED_OUTCOME.rom;
-  if (bar.size === 0n) return SHARED_OUTCOME.absent;
   if (bar.size >= pageSize) return undefined;
   if (!kernel.subPageMmap || bar.address % pageSize !== 0n) return SHARED_OUTCOME.hostSubpage;
   // vfio-pci claims the rest of the page with a dummy resource: anything there, even a

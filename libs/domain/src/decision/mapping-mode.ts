@@ -5,6 +5,7 @@ export const MAPPING_MODES = [
   'EMULATED',
   'PENDING',
   'ABSENT',
+  'UNAVAILABLE',
 ] as const;
 export type MappingMode = (typeof MAPPING_MODES)[number];
 

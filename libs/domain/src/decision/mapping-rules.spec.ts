@@ -1,4 +1,5 @@
 import { planScenario } from '../plan/plan-scenario';
+import { scenarioProblems } from '../scenario/scenario-problems';
 import { bar, decisionOf, fn, host, pe, scenario, vm } from '../testing/scenario-builder';
 
 // Decision 1 branch by branch, beyond the worked examples.
@@ -7,7 +8,7 @@ const F0 = '0000:01:00.0';
 const F1 = '0000:01:00.1';
 
 function planOne(bars: ReturnType<typeof bar>[], opts: { kernel?: object; vm?: object | null; msix?: object; guest?: bigint; reserved?: { start: bigint; end: bigint }[] } = {}) {
-  const h = host('arm64', P, { kernel: { subPageMmap: true, msixMappable: true, sparseMmap: false, defaultPageAlignment: false, ...opts.kernel }, reservedRanges: opts.reserved ?? [] });
+  const h = host('arm64', P, { kernel: { subPageMmap: true, msixMappable: true, sparseMmap: false, defaultPageAlignment: false, vfioPci: true, ...opts.kernel }, reservedRanges: opts.reserved ?? [] });
   const pes = [pe('0000:01', [fn(F0, bars, opts.msix ? { msix: opts.msix as never } : {})])];
   const guestBars = opts.guest === undefined ? [] : [{ bdf: F0, index: bars[0].index, address: opts.guest }];
   return planScenario(scenario(h, pes, opts.vm === null ? undefined : vm(h, pes, { guestBars, ...opts.vm })));
@@ -16,6 +17,12 @@ function planOne(bars: ReturnType<typeof bar>[], opts: { kernel?: object; vm?: o
 describe('decision 1: mapping mode of each BAR', () => {
   it('an unimplemented BAR (size 0) is ABSENT', () => {
     expect(decisionOf(planOne([bar(0, 'mem32', 0n, 0n)]), F0, 0)).toMatchObject({ mode: 'ABSENT', reasons: ['ZERO_SIZE'] });
+  });
+
+  it('a size-0 I/O or ROM BAR is ABSENT too: vfio reports no region for it (rule set 2)', () => {
+    // The conformance lab's PowerNV e1000e: BAR 2 is an I/O BAR the kernel could not assign.
+    expect(decisionOf(planOne([bar(2, 'io', 0n, 0n)]), F0, 2)).toMatchObject({ mode: 'ABSENT', reasons: ['ZERO_SIZE'] });
+    expect(decisionOf(planOne([bar(6, 'rom', 0n, 0n)]), F0, 6)).toMatchObject({ mode: 'ABSENT', reasons: ['ZERO_SIZE'] });
   });
 
   it('a kernel without sub-page mmap emulates an aligned sub-page BAR', () => {
@@ -119,5 +126,81 @@ describe('decision 1: mapping mode of each BAR', () => {
     const plan = planScenario(scenario(h, pes, vm(h, pes, { guestBars })));
     expect(decisionOf(plan, 'ffff:ff:1f.7', 0)).toMatchObject({ mode: 'DIRECT_PAGE_EXPANDED', directRanges: [{ offset: 0n, size: P }] });
     expect(decisionOf(plan, 'ffff:ff:1f.7', 2)).toMatchObject({ mode: 'EMULATED', reasons: ['HOST_SUBPAGE_UNALIGNED'] });
+  });
+});
+
+describe('decision 1, step 0: a host kernel that cannot bind vfio-pci', () => {
+  // POWER 5.19-6.3: vfio-pci's probe fails -EINVAL (the conformance lab's Debian 6.1.176 ppc64el).
+  const power61 = (over: object = {}) => host('powernv', P, { kernel: { ...host('powernv', P).kernel, vfioPci: false }, ...over });
+  const unavailable = {
+    mode: 'UNAVAILABLE',
+    reasons: ['VFIO_PCI_UNBINDABLE'],
+    slots: 0,
+    directRanges: [],
+    advice: [{ kind: 'HOST_KERNEL', minimumVersion: '6.4', commit: 'a940904443e4' }],
+  };
+  const msix = { tableBar: 0, tableOffset: 0x2000n, vectors: 32, pbaBar: 0, pbaOffset: 0x3000n };
+  const every = fn(F0, [
+    bar(0, 'mem64', 0x3fe080000000n, 0x4000n), // MSI-X table BAR, sub-page, page aligned
+    bar(2, 'mem32', 0x3fe080021000n, 0x1000n), // sub-page off a page boundary
+    bar(3, 'io', 0x1000n, 0x20n),
+    bar(4, 'mem32', 0x3fe100000000n, 0x100000n), // page multiple
+    bar(5, 'mem32', 0n, 0n), // unimplemented
+    bar(6, 'rom', 0x3fe080040000n, 0x10000n),
+  ], { msix });
+  const guestBars = [
+    { bdf: F0, index: 0, address: 0x80000000n },
+    { bdf: F0, index: 2, address: 0x80021000n },
+    { bdf: F0, index: 4, address: 0x80100000n },
+  ];
+
+  it('makes every BAR UNAVAILABLE, whatever its kind or size, with a VM or without', () => {
+    const h = power61();
+    const pes = [pe('0000:01', [every])];
+    expect(scenarioProblems(scenario(h, pes, vm(h, pes, { guestBars })))).toEqual([]);
+    for (const plan of [planScenario(scenario(h, pes)), planScenario(scenario(h, pes, vm(h, pes, { guestBars })))]) {
+      expect(plan.bars.map((b) => b.index)).toEqual([0, 2, 3, 4, 5, 6]);
+      for (const d of plan.bars) expect(d).toMatchObject(unavailable);
+    }
+  });
+
+  it('decides nothing else: no VM setting, MSI-X relocation or slot budget adds a reason', () => {
+    const h = power61({ kvmMemslots: 1 });
+    const pes = [pe('0000:01', [every])];
+    for (const over of [{ noMmap: true }, { msixRelocation: 'bar5' as const }, { memslotsUsed: 1 }, { machine: 'q35' as const, msixEmulation: true }]) {
+      const plan = planScenario(scenario(h, pes, vm(h, pes, { guestBars, ...over })));
+      for (const d of plan.bars) expect(d).toMatchObject(unavailable);
+      expect(plan.vm).toMatchObject({ slotsNeeded: 0 });
+    }
+  });
+
+  it('is not a host reason: the PE needs no alignment for it (no alignment makes vfio-pci bind)', () => {
+    const h = host('arm64', P, { kernel: { ...host('arm64', P).kernel, vfioPci: false } });
+    const pes = [pe('0000:01', [fn(F0, [bar(0, 'mem32', 0xf0001000n, 0x1000n)])])];
+    const plan = planScenario(scenario(h, pes));
+    expect(decisionOf(plan, F0, 0)).toMatchObject(unavailable);
+    expect(plan.pes[0].alignment).toMatchObject({ policy: 'NONE', kernelParameter: null, barsGainingMmap: 0 });
+  });
+
+  it('shares one outcome and one advice list between BARs (a host has thousands)', () => {
+    const h = power61();
+    const plan = planScenario(scenario(h, [pe('0000:01', [every])]));
+    expect(new Set(plan.bars.map((b) => b.reasons)).size).toBe(1);
+    expect(new Set(plan.bars.map((b) => b.advice)).size).toBe(1);
+  });
+
+  it('with vfioPci true decides every BAR as rule set 1 did (step 0 does not fire)', () => {
+    const pes = [pe('0000:01', [every])];
+    const bindable = power61({ kernel: { ...host('powernv', P).kernel, vfioPci: true } });
+    const plan = planScenario(scenario(bindable, pes, vm(bindable, pes, { guestBars })));
+    expect(plan).toEqual(planScenario(scenario(host('powernv', P), pes, vm(host('powernv', P), pes, { guestBars }))));
+    expect(plan.bars.map((b) => [b.index, b.mode, b.reasons])).toEqual([
+      [0, 'DIRECT_PAGE_EXPANDED', ['EXPANDED_TO_PAGE']],
+      [2, 'EMULATED', ['HOST_SUBPAGE_UNALIGNED']],
+      [3, 'EMULATED', ['IO_BAR']],
+      [4, 'DIRECT', []],
+      [5, 'ABSENT', ['ZERO_SIZE']],
+      [6, 'EMULATED', ['ROM_BAR']],
+    ]);
   });
 });

@@ -1,5 +1,6 @@
-/** The closed set of reason codes of rule set 1 (domain.md). */
+/** The closed set of reason codes of rule set 2 (domain.md). */
 export const REASONS = [
+  'VFIO_PCI_UNBINDABLE',
   'IO_BAR',
   'ROM_BAR',
   'ZERO_SIZE',
@@ -19,7 +20,10 @@ export const REASONS = [
 ] as const;
 export type Reason = (typeof REASONS)[number];
 
-/** Host-side reasons: the host BAR placement keeps it off the fast path. */
+/**
+ * Host-side reasons: the host BAR placement keeps it off the fast path. VFIO_PCI_UNBINDABLE is
+ * not one: no alignment helps a kernel that cannot bind vfio-pci at all.
+ */
 export function isHostReason(reason: Reason): boolean {
   return reason === 'HOST_SUBPAGE_UNALIGNED' || reason === 'HOST_PAGE_REMAINDER_BUSY';
 }

@@ -14,6 +14,11 @@ export interface KernelFeatures {
   readonly sparseMmap: boolean;
   /** PowerNV `pnv_pci_default_alignment`: every BAR starts on a page. */
   readonly defaultPageAlignment: boolean;
+  /**
+   * vfio-pci can bind this host's functions. False on POWER 5.19-6.3: generic VFIO asks
+   * iommu_ops for cache coherency and POWER had none until 6.4, so every probe fails -EINVAL.
+   */
+  readonly vfioPci: boolean;
 }
 
 export interface PhbWindow {
@@ -21,7 +26,7 @@ export interface PhbWindow {
   readonly size: bigint;
 }
 
-/** A PCI host bridge; informational in rule set 1. */
+/** A PCI host bridge; informational in rule sets 1 and 2. */
 export interface Phb {
   readonly domain: string;
   readonly peCount?: number;
@@ -44,7 +49,7 @@ export interface Host {
 
 /** Defaults of a current kernel (scenario.md, "Input"). */
 export function defaultKernel(platform: Platform): KernelFeatures {
-  return { subPageMmap: true, msixMappable: true, sparseMmap: false, defaultPageAlignment: platform === 'powernv' };
+  return { subPageMmap: true, msixMappable: true, sparseMmap: false, defaultPageAlignment: platform === 'powernv', vfioPci: true };
 }
 
 /** KVM_USER_MEM_SLOTS since 5.12 (R5.2). */

@@ -50,5 +50,7 @@ export function adviceToJson(a: Advice): Record<string, unknown> {
       return { kind: a.kind, option: a.option, target: a.target, barSize: toHex(a.barSize) };
     case 'SLOT_BUDGET':
       return { kind: a.kind, slotsNeeded: a.slotsNeeded, slotsFree: a.slotsFree };
+    case 'HOST_KERNEL':
+      return { kind: a.kind, minimumVersion: a.minimumVersion, commit: a.commit };
   }
 }

@@ -75,6 +75,36 @@ describe('plan properties', () => {
     );
   });
 
+  it('a kernel that binds vfio-pci never decides UNAVAILABLE, VFIO_PCI_UNBINDABLE or HOST_KERNEL', () => {
+    fc.assert(
+      fc.property(scenarioArbitrary, (s) => {
+        const bindable = { ...s, host: { ...s.host, kernel: { ...s.host.kernel, vfioPci: true } } };
+        for (const d of planScenario(bindable).bars) {
+          expect(d.mode).not.toBe('UNAVAILABLE');
+          expect(d.reasons).not.toContain('VFIO_PCI_UNBINDABLE');
+          expect(d.advice.map((a) => a.kind)).not.toContain('HOST_KERNEL');
+        }
+      }),
+      runs,
+    );
+  });
+
+  it('a kernel that cannot bind vfio-pci makes every BAR UNAVAILABLE, takes no slot and needs no alignment', () => {
+    fc.assert(
+      fc.property(scenarioArbitrary, (s) => {
+        const unbindable = { ...s, host: { ...s.host, kernel: { ...s.host.kernel, vfioPci: false } } };
+        const plan = planScenario(unbindable);
+        for (const d of plan.bars) {
+          expect(d).toMatchObject({ mode: 'UNAVAILABLE', reasons: ['VFIO_PCI_UNBINDABLE'], slots: 0, directRanges: [] });
+          expect(d.advice).toEqual([{ kind: 'HOST_KERNEL', minimumVersion: '6.4', commit: 'a940904443e4' }]);
+        }
+        for (const pe of plan.pes) expect(pe.alignment.barsGainingMmap).toBe(0);
+        if (plan.vm) expect(plan.vm.slotsNeeded).toBe(0);
+      }),
+      runs,
+    );
+  });
+
   it('the same facts give byte-identical output, whatever order the input lists them in', () => {
     fc.assert(
       fc.property(scenarioArbitrary, (s) => {

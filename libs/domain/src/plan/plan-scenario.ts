@@ -72,7 +72,9 @@ export function planScenario(scenario: Scenario): Plan {
           advice: NO_ADVICE,
         };
         bars.push(decision);
-        if (decided.mode === 'EMULATED' || decided.mode === 'PARTIAL_DIRECT') advisable.push({ decision, fn, bar, outcome: decided });
+        if (decided.mode === 'EMULATED' || decided.mode === 'PARTIAL_DIRECT' || decided.mode === 'UNAVAILABLE') {
+          advisable.push({ decision, fn, bar, outcome: decided });
+        }
       }
     }
     const alignment = alignmentPolicy(pe, host, (_fn, bar) => hostReasons.get(bar));
@@ -139,7 +141,7 @@ function mmioIndex(pes: readonly Pe[], reserved: Scenario['host']['reservedRange
   for (const pe of pes) for (const fn of pe.functions) for (const bar of fn.bars) {
     if (bar.kind === 'io' || bar.size === 0n || bar.size >= P) continue;
     subPage.push(bar);
-    if (kernel.subPageMmap && bar.kind !== 'rom' && bar.address % P === 0n) asked.add(Number(bar.address >> shift));
+    if (kernel.vfioPci && kernel.subPageMmap && bar.kind !== 'rom' && bar.address % P === 0n) asked.add(Number(bar.address >> shift));
   }
   const ranges: OwnedRange<Bar | null>[] = [];
   if (asked.size > 0) {

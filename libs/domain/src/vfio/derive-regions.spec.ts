@@ -21,6 +21,14 @@ describe('deriveRegions: region info (R1.2)', () => {
   });
 });
 
+describe('deriveRegions: a kernel that cannot bind vfio-pci', () => {
+  it('gives no region at all: there is no device fd to ask (POWER 5.19-6.3)', () => {
+    const f = fn('0000:01:00.0', [bar(0, 'mem64', 0xf0000000n, 0x10000n), bar(2, 'io', 0x1000n, 0x20n), bar(6, 'rom', 0xf0080000n, 0x80000n)]);
+    expect(deriveRegions({ ...P64, kernel: { ...P64.kernel, vfioPci: false } }, f)).toEqual([]);
+    expect(deriveRegions(P64, f)).toHaveLength(3);
+  });
+});
+
 describe('deriveRegions: sub-page BARs (R1.1)', () => {
   const small = fn('0000:01:00.0', [bar(0, 'mem32', 0x3fe080010000n, 0x1000n)]);
 

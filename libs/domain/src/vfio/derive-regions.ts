@@ -2,6 +2,7 @@ import { hostMmapEligibility } from '../decision/host-mmap-eligibility';
 import { AddressRangeIndex, OwnedRange } from '../pci/address-range-index';
 import { Bar, isMmio } from '../pci/bar';
 import { Host } from '../pci/host';
+import { vfioPciBinds } from '../pci/kernel-release';
 import { msixTableSize } from '../pci/msix';
 import { alignDown, alignUp } from '../pci/page-math';
 import { Pe, PciFunction } from '../pci/pe';
@@ -11,9 +12,11 @@ import { VfioRegion, VfioRegionFlag, VfioSparseArea, regionOffset } from './vfio
  * The regions vfio-pci reports for `fn` on `host` (R1.1-R1.5): one per BAR index 0..5 and
  * ROM 6 the function has, in index order. `pes` is the rest of the host's topology: the
  * sub-page rule needs the rest of the page free of every other MMIO resource (other
- * functions' BARs and the host's reserved ranges).
+ * functions' BARs and the host's reserved ranges). None on a host whose kernel cannot bind
+ * vfio-pci: there is no device fd to ask.
  */
 export function deriveRegions(host: Host, fn: PciFunction, pes: readonly Pe[] = []): VfioRegion[] {
+  if (!vfioPciBinds(host)) return [];
   const mmio = mmioIndex(host, fn, pes);
   const P = host.pageSize;
   return [...fn.bars]

@@ -27,6 +27,22 @@ describe('vfio-regions: BindFunction', () => {
     spec.given([]).when({ type: 'BindFunction', data: { bdf: nic.bdf } }, undefined).thenThrows('NOT_FOUND', /no host facts/);
   });
 
+  it('refuses to bind on a host whose kernel cannot bind vfio-pci (ILLEGAL_STATE), naming the kernel and the fix', () => {
+    // The conformance lab's Debian 6.1.176 ppc64el kernel: every vfio-pci probe failed with -22.
+    const power61: HostFacts = { ...facts, host: { ...facts.host, kernel: { ...facts.host.kernel, vfioPci: false } } };
+    const error = spec.given([]).when({ type: 'BindFunction', data: { bdf: nic.bdf } }, power61).thenThrows('ILLEGAL_STATE', /cannot bind vfio-pci/);
+    expect(error.message).toMatch(/0004:01:00\.0/);
+    expect(error.message).toMatch(/powernv-host.*powernv/);
+    expect(error.message).toMatch(/5\.19-6\.3/);
+    expect(error.message).toMatch(/6\.4 or later.*a940904443e4/);
+  });
+
+  it('still names an unknown BDF first, and binds once the host facts say the kernel binds (another kernel booted)', () => {
+    const power61: HostFacts = { ...facts, host: { ...facts.host, kernel: { ...facts.host.kernel, vfioPci: false } } };
+    spec.given([]).when({ type: 'BindFunction', data: { bdf: '0004:01:00.5' } }, power61).thenThrows('NOT_FOUND', /0004:01:00.5/);
+    spec.given([]).when({ type: 'BindFunction', data: { bdf: nic.bdf } }, facts).then([bound]);
+  });
+
   it('keeps a 0xffffffffffff0000-class BAR and its reservation exact through decide and evolve', () => {
     const top = fn('0005:01:00.0', [bar(0, 'mem64', 0xfffffffffffff000n, 0x1000n)]);
     const edge = fn('0005:01:00.1', [bar(0, 'mem64', 0xffffffffffff0000n, 0x1000n)]);

@@ -9,6 +9,10 @@ const PCI_CB_CAPABILITY_LIST = 0x14;
 const PCI_CAP_ID_MSIX = 0x11;
 const PCI_MSIX_FLAGS_QSIZE = 0x07ff;
 const PCI_MSIX_BIR = 0x7;
+const PCI_BASE_ADDRESS_0 = 0x10;
+const PCI_BASE_ADDRESS_SPACE_IO = 0x1;
+const PCI_BASE_ADDRESS_MEM_TYPE_MASK = 0x6;
+const PCI_BASE_ADDRESS_MEM_TYPE_64 = 0x4;
 /** Unprivileged reads of sysfs `config` stop here (drivers/pci/pci-sysfs.c). */
 export const UNPRIVILEGED_CONFIG_BYTES = 64;
 
@@ -67,4 +71,28 @@ export function readMsix(config: Uint8Array): MsixRead {
     ptr = config[ptr + 1] & 0xfc;
   }
   return { known: true };
+}
+
+const register = (config: Uint8Array, index: number): number | undefined => {
+  const at = PCI_BASE_ADDRESS_0 + 4 * index;
+  if (config.length < at + 4) return undefined;
+  return new DataView(config.buffer, config.byteOffset, config.byteLength).getUint32(at, true);
+};
+
+/**
+ * The kind of BAR `index` (0-5) as its register shows it, when the register is implemented
+ * (not zero) and is not the upper half of a 64-bit BAR; undefined otherwise. An unimplemented
+ * register reads 0; an implemented one keeps its type bits (an I/O BAR reads at least 0x1).
+ */
+export function implementedBar(config: Uint8Array, index: number): 'io' | 'mem32' | 'mem64' | undefined {
+  for (let i = 0; i < index; i++) {
+    const before = register(config, i);
+    if (before === undefined) return undefined;
+    // Registers 0..index-1: a 64-bit memory BAR takes the next register as its upper half.
+    if (i === index - 1 && !(before & PCI_BASE_ADDRESS_SPACE_IO) && (before & PCI_BASE_ADDRESS_MEM_TYPE_MASK) === PCI_BASE_ADDRESS_MEM_TYPE_64) return undefined;
+  }
+  const value = register(config, index);
+  if (value === undefined || value === 0) return undefined;
+  if (value & PCI_BASE_ADDRESS_SPACE_IO) return 'io';
+  return (value & PCI_BASE_ADDRESS_MEM_TYPE_MASK) === PCI_BASE_ADDRESS_MEM_TYPE_64 ? 'mem64' : 'mem32';
 }

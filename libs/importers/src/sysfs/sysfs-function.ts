@@ -1,6 +1,6 @@
 import { parseBdf } from '@barplane/domain';
 import { ImportedBar, ImportedFunction } from '../imported';
-import { headerType, readMsix } from './config-space';
+import { headerType, implementedBar, readMsix } from './config-space';
 import { parseResourceFile, resourceBar, ROM_RESOURCE } from './resource';
 
 /** The files of one `/sys/bus/pci/devices/<bdf>` directory, as read (undefined: missing or unreadable). */
@@ -74,7 +74,15 @@ export function sysfsFunction(files: SysfsDeviceFiles, warnings: string[]): Impo
         continue;
       }
       bars.push({ index: line.index, kind: r.kind, address: r.address, size: r.size, prefetchable: r.prefetchable, fixed: r.fixed });
-    } else if (!r.absent) {
+    } else if (r.absent) {
+      // An implemented BAR the kernel could not assign (no window for it) has an empty
+      // resource: vfio reports it with size 0 and the guest does not see it, so it is a BAR of size 0.
+      const kind = line.index < ROM_RESOURCE && files.config ? implementedBar(files.config, line.index) : undefined;
+      if (kind) {
+        warnings.push(`${bdf}: BAR ${line.index} (${kind}) is implemented but has no host address (the kernel could not assign it): size 0, absent for a guest`);
+        bars.push({ index: line.index, kind, address: 0n, size: 0n, prefetchable: false, fixed: false });
+      }
+    } else {
       warnings.push(`${bdf}: ${line.index === ROM_RESOURCE ? 'ROM' : `BAR ${line.index}`} left out: ${r.problem}`);
     }
   }

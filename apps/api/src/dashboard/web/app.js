@@ -148,7 +148,8 @@ async function fleetPage(seq) {
         }
       }
       const n = Object.values(counts).reduce((a, b) => a + b, 0);
-      const offenders = (counts.EMULATED ?? 0) * 1000 + (counts.PARTIAL_DIRECT ?? 0) * 100 + (counts.PENDING ?? 0) * 10;
+      // A PE the kernel cannot bind at all is worse off than one that is only slow.
+      const offenders = (counts.UNAVAILABLE ?? 0) * 10000 + (counts.EMULATED ?? 0) * 1000 + (counts.PARTIAL_DIRECT ?? 0) * 100 + (counts.PENDING ?? 0) * 10;
       peRows.push({ host: h, pe, counts, n, total, slow, offenders });
     }
   });

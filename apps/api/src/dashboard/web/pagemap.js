@@ -9,6 +9,7 @@ export const MODE_COLOURS = {
   EMULATED: '#d93025',
   PENDING: '#8e6bd1',
   ABSENT: '#9aa0a6',
+  UNAVAILABLE: '#5f1a37',
   UNDECIDED: '#ffffff',
 };
 
