@@ -12,7 +12,7 @@ import { CASES } from './conformance/cases.mjs';
 import { ensureBusybox, ensureProbe } from './conformance/guest-tools.mjs';
 import { ensureHostTools } from './conformance/host-tools.mjs';
 import { buildInitramfs } from './conformance/initramfs.mjs';
-import { ensureKernel } from './conformance/kernels.mjs';
+import { ensureKernel, KERNELS } from './conformance/kernels.mjs';
 import { MACHINES, qemuCommand } from './conformance/machines.mjs';
 import { qemuFiles, qemuScript } from './conformance/qemu-side.mjs';
 import { LAB_RUN, ROOT } from './conformance/paths.mjs';
@@ -45,7 +45,7 @@ function usage(message) {
 const started = Date.now();
 const log = (m) => console.log(m);
 ensureInstalled();
-ensureHostTools(log);
+ensureHostTools([...new Set(selected.map((c) => KERNELS[c.kernel].arch))], log);
 ensureBuilt('conformance');
 const require = createRequire(import.meta.url);
 const lab = require(join(ROOT, 'dist/libs/conformance/src/index.js'));
@@ -76,7 +76,7 @@ async function runCase(c, { name = c.name, cmdline = c.cmdline ?? [] } = {}) {
   const t0 = Date.now();
   log(`conformance: booting ${name} (${c.machine}, ${k.release}${cmdline.length ? `, ${cmdline.join(' ')}` : ''})`);
   const command = qemuCommand(c.machine, { kernel: k.image, initrd, slots: c.slots, cmdline, memory: c.memory });
-  const booted = await boot(dir, command, TIMEOUT_MS[c.machine] * (c.qemu ? 3 : 1));
+  const booted = await boot(dir, command, TIMEOUT_MS[c.machine] * (c.qemu ? 3 : 1), lab.parseConsole);
   bootSeconds.set(name, (Date.now() - t0) / 1000);
   const report = lab.readGuestReport(booted.events);
   let imported = { scenario: {}, warnings: [] };
@@ -90,7 +90,11 @@ async function runCase(c, { name = c.name, cmdline = c.cmdline ?? [] } = {}) {
     { name, machine: c.machine, kernelBuild: c.kernel, kernelPackage: `${k.package}=${k.version}`, report, imported, cmdline: cmdline.join(' ') || undefined },
     (scenario) => vfioPciBinds(scenario.host),
   );
-  const disagreements = [...(booted.problem ? [`boot: ${booted.problem} (console: ${relative(ROOT, booted.consoleFile)})`] : []), ...result.disagreements];
+  const disagreements = [
+    ...(booted.problem ? [`boot: ${booted.problem} (console: ${relative(ROOT, booted.consoleFile)})`] : []),
+    ...(booted.badLines.length > 0 ? [`the console garbled ${booted.badLines.length} guest lines, first: ${booted.badLines[0]}`] : []),
+    ...result.disagreements,
+  ];
   const qemu = [];
   for (const run of c.qemu ?? []) {
     if (!result.scenario) break;

@@ -29,11 +29,22 @@ function step(title, cmd, args, env = {}) {
   return true;
 }
 
+// The conformance lab's CI subset boots real kernels under QEMU (scripts/conformance.mjs):
+// BARPLANE_CONFORMANCE=skip leaves it out of a developer's loop; CI always runs it.
+function conformance() {
+  if (process.env.BARPLANE_CONFORMANCE === 'skip') {
+    console.log('\n> conformance lab skipped (BARPLANE_CONFORMANCE=skip)');
+    return true;
+  }
+  return step('conformance lab, CI subset (real kernels under QEMU)', process.execPath, ['scripts/conformance.mjs', '--subset', 'ci']);
+}
+
 let ok =
   step('type-check', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']) &&
   step('lint', bin('eslint'), ['.']) &&
   step('build', process.execPath, ['scripts/build.mjs']) &&
-  step('unit tests', bin('jest'), jestArgs('unit'));
+  step('unit tests', bin('jest'), jestArgs('unit')) &&
+  conformance();
 
 if (ok) {
   // Leave alone infrastructure that was already up before this run (a developer's `npm start`).

@@ -5,11 +5,12 @@ import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
- * Runs `command` until QEMU exits (the guest powers off) or `timeoutMs` passes. Resolves with
+ * Runs `command` until QEMU exits (the guest powers off) or `timeoutMs` passes, then reads the
+ * console with `parseConsole` (libs/conformance). Resolves with
  * the guest's messages, the capture directory and the wall time; never rejects for a guest
  * that misbehaves (that is a finding): `problem` says what went wrong.
  */
-export function boot(dir, { command, args }, timeoutMs) {
+export function boot(dir, { command, args }, timeoutMs, parseConsole) {
   mkdirSync(dir, { recursive: true });
   const consoleFile = join(dir, 'console.log');
   const out = createWriteStream(consoleFile);
@@ -53,27 +54,4 @@ export function boot(dir, { command, args }, timeoutMs) {
       resolve({ events: result.events, badLines: result.badLines, capture, consoleFile, wallMs, problem });
     });
   });
-}
-
-/** The guest's JSON events and tar bytes from a console transcript (kernel lines are ignored). */
-export function parseConsole(text) {
-  const events = [];
-  const badLines = [];
-  const base64 = [];
-  for (const raw of text.split('\n')) {
-    const line = raw.replace(/\r$/, '');
-    const bp = line.indexOf('@@bp ');
-    const tar = line.indexOf('@@tar ');
-    if (bp >= 0) {
-      const body = line.slice(bp + 5);
-      try {
-        events.push(JSON.parse(body));
-      } catch {
-        badLines.push(body.slice(0, 200));
-      }
-    } else if (tar >= 0) {
-      base64.push(line.slice(tar + 6).trim());
-    }
-  }
-  return { events, badLines, tar: Buffer.from(base64.join(''), 'base64') };
 }

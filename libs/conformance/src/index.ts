@@ -1,3 +1,4 @@
+export * from './console-transcript';
 export * from './guest-report';
 export * from './region-comparison';
 export * from './bar-check';
