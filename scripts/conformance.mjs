@@ -14,7 +14,8 @@ import { ensureHostTools } from './conformance/host-tools.mjs';
 import { buildInitramfs } from './conformance/initramfs.mjs';
 import { ensureKernel, KERNELS } from './conformance/kernels.mjs';
 import { MACHINES, qemuCommand } from './conformance/machines.mjs';
-import { qemuFiles, qemuScript } from './conformance/qemu-side.mjs';
+import { qemuBuild } from './conformance/qemu-builds.mjs';
+import { qemuScript } from './conformance/qemu-side.mjs';
 import { LAB_RUN, ROOT } from './conformance/paths.mjs';
 import { ensureBuilt } from './ensure-built.mjs';
 import { ensureInstalled } from './ensure-installed.mjs';
@@ -71,7 +72,7 @@ const bootSeconds = new Map();
 async function runCase(c, { name = c.name, cmdline = c.cmdline ?? [] } = {}) {
   const k = kernels.get(c.kernel);
   const dir = join(LAB_RUN, name);
-  const extra = c.qemu ? qemuSide(dir, c.qemu) : [];
+  const extra = c.qemu ? qemuSide(dir, k.arch, c.qemu) : [];
   const initrd = buildInitramfs(dir, { ...guestParts.get(k.arch), modules: k.modules, files: extra });
   const t0 = Date.now();
   log(`conformance: booting ${name} (${c.machine}, ${k.release}${cmdline.length ? `, ${cmdline.join(' ')}` : ''})`);
@@ -107,12 +108,15 @@ async function runCase(c, { name = c.name, cmdline = c.cmdline ?? [] } = {}) {
   return { ...result, qemu, disagreements };
 }
 
-/** Files for a guest that runs this machine's QEMU: the binary and its libraries, SeaBIOS, the runs' script. */
-function qemuSide(dir, runs) {
+const qemuBuilds = new Map();
+/** Files for a guest that runs a QEMU inside: the binary, its libraries and firmware, the runs' script. */
+function qemuSide(dir, arch, runs) {
+  if (!qemuBuilds.has(arch)) qemuBuilds.set(arch, qemuBuild(arch, log));
+  const build = qemuBuilds.get(arch);
   const script = join(dir, 'lab-extra.sh');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(script, qemuScript(runs));
-  return [...qemuFiles(), { from: script, to: '/etc/lab-extra.sh', mode: 0o755 }];
+  writeFileSync(script, qemuScript(build.binaries, runs));
+  return [...build.files, { from: script, to: '/etc/lab-extra.sh', mode: 0o755 }];
 }
 
 /** Runs `tasks` (functions returning promises) at most `limit` at a time, in order of results. */
@@ -170,6 +174,7 @@ const markdown = lab.renderConformance(results, {
   known,
   open,
   qemu: results.flatMap((r) => (r.qemu ?? []).map((q) => ({ case: r.input.name, ...q }))),
+  qemuBuilds: [...qemuBuilds.entries()].map(([arch, b]) => ({ arch, version: b.version })),
 });
 mkdirSync(join(outFile, '..'), { recursive: true });
 writeFileSync(outFile, markdown + '\n');

@@ -71,8 +71,44 @@ const QEMU_RUNS = [
   },
 ];
 
+/**
+ * The same on a 64K host: Debian's ppc64el QEMU inside the PowerNV guest runs a pseries VM
+ * (no MSI-X emulation, R4.6) with BARs placed by RTAS config writes: a 16-byte BAR at a 64K
+ * page (grown to the page), the NVMe of worked example 6, a 4K BAR at a 4K but not 64K
+ * boundary (example 3), and a BAR sharing another's guest page (example 11).
+ */
+const EHCI = '8086:293a';
+const QEMU_RUNS_64K = [
+  {
+    name: 'pseries-placed',
+    firmware: 'qtest',
+    machine: 'pseries',
+    devices: [
+      { id: 'esb', match: ESB, slot: 1 },
+      { id: 'nvme', match: NVME, slot: 2 },
+      { id: 'testdev', match: TESTDEV, slot: 3 },
+      { id: 'ehci', match: EHCI, slot: 4 },
+      { id: 'e1000e', match: E1000E, slot: 5 },
+      { id: 'virtio', match: VIRTIO_NET, slot: 6 },
+    ],
+    place: [
+      { id: 'esb', bar: 0, address: 0x80000000 },
+      { id: 'nvme', bar: 0, address: 0x80010000, wide: true },
+      { id: 'testdev', bar: 0, address: 0x80021000 },
+      { id: 'testdev', bar: 2, address: 0x80030000, wide: true },
+      { id: 'ehci', bar: 0, address: 0x80038000 },
+      { id: 'e1000e', bar: 0, address: 0x80040000 },
+      { id: 'e1000e', bar: 1, address: 0x80060000 },
+      { id: 'e1000e', bar: 3, address: 0x80080000 },
+      { id: 'virtio', bar: 1, address: 0x800a0000 },
+      { id: 'virtio', bar: 4, address: 0x800b0000, wide: true },
+    ],
+  },
+];
+
 export const CASES = [
   { name: 'powernv9-6.12-64k-endpoints', machine: 'powernv9', kernel: 'ppc64el-6.12-64k', slots: ENDPOINTS, ci: true },
+  { name: 'powernv9-6.12-64k-qemu', machine: 'powernv9', kernel: 'ppc64el-6.12-64k', slots: ENDPOINTS, qemu: QEMU_RUNS_64K, memory: '4G' },
   { name: 'powernv9-6.12-64k-topology', machine: 'powernv9', kernel: 'ppc64el-6.12-64k', slots: TOPOLOGY },
   { name: 'powernv9-6.12-4k-endpoints', machine: 'powernv9', kernel: 'ppc64el-6.12-4k', slots: ENDPOINTS },
   { name: 'powernv9-6.12-4k-topology', machine: 'powernv9', kernel: 'ppc64el-6.12-4k', slots: TOPOLOGY },

@@ -48,6 +48,11 @@ export function ensureLists(arch, log = console.log) {
   writeFileSync(stamp, new Date().toISOString() + '\n');
 }
 
+/** What `apt-cache ARGS` prints with the private state of `arch`. */
+export function aptList(arch, args) {
+  return apt('apt-cache', arch, args, { maxBuffer: 1 << 26 });
+}
+
 /** `Package`, `Version` and the first `Depends` name of a package as `suite` has it. */
 export function showPackage(arch, name, suite) {
   const text = apt('apt-cache', arch, ['show', `${name}/${suite}`]);
@@ -55,6 +60,17 @@ export function showPackage(arch, name, suite) {
   const field = (key) => new RegExp(`^${key}: (.*)$`, 'm').exec(first)?.[1];
   const depends = field('Depends')?.split(',')[0].trim().split(' ')[0];
   return { package: field('Package'), version: field('Version'), depends };
+}
+
+/** Downloads every `{ name, version }` not in the cache yet, in one apt-get call. */
+export function downloadAll(arch, wanted, log = console.log) {
+  const debs = join(LAB_CACHE, 'debs', arch);
+  mkdirSync(debs, { recursive: true });
+  const have = readdirSync(debs).map((f) => decodeURIComponent(f));
+  const missing = wanted.filter(({ name, version }) => !have.some((f) => f.startsWith(`${name}_`) && f.includes(`_${version}_`)));
+  if (missing.length === 0) return;
+  log(`conformance: apt-get download ${missing.length} packages (${arch})`);
+  apt('apt-get', arch, ['download', '-q', ...missing.map(({ name, version }) => `${name}=${version}`)], { cwd: debs });
 }
 
 /**
@@ -67,7 +83,7 @@ export function fetchAndUnpack(arch, name, version, log = console.log) {
   if (existsSync(done)) return target;
   const debs = join(LAB_CACHE, 'debs', arch);
   mkdirSync(debs, { recursive: true });
-  const existing = () => readdirSync(debs).find((f) => f.startsWith(`${name}_`) && f.endsWith(`_${arch}.deb`) && decodeURIComponent(f).includes(`_${version}_`));
+  const existing = () => readdirSync(debs).find((f) => f.startsWith(`${name}_`) && (f.endsWith(`_${arch}.deb`) || f.endsWith('_all.deb')) && decodeURIComponent(f).includes(`_${version}_`));
   if (!existing()) {
     log(`conformance: apt-get download ${name}=${version} (${arch})`);
     apt('apt-get', arch, ['download', '-q', `${name}=${version}`], { cwd: debs });

@@ -1,29 +1,9 @@
-// QEMU's side of the lab: this machine's own qemu-system-x86_64 (binary, shared libraries,
-// SeaBIOS) copied into an x86 guest, where it runs under TCG with the guest's vfio-pci functions
-// as `-device vfio-pci,host=BDF`. Each run is one VM: SeaBIOS places the BARs, or a qtest
-// protocol places them where the run says (config writes through 0xcf8/0xcfc), then QMP's
-// query-pci and `info mtree -f` show where each BAR is and which ranges QEMU maps directly.
-// (For qtest runs the CPU never starts, so no firmware moves what the run placed.)
-import { execFileSync } from 'node:child_process';
-
-const QEMU = '/usr/bin/qemu-system-x86_64';
-const SEABIOS = '/usr/share/seabios/bios-256k.bin';
-/** Debian builds TCG as a loadable module, looked up at this path. */
-const TCG_MODULE = '/usr/lib/x86_64-linux-gnu/qemu/accel-tcg-x86_64.so';
-
-/** The binary, every shared library it loads (at the same paths) and SeaBIOS, for the initramfs. */
-export function qemuFiles() {
-  const ldd = execFileSync('ldd', [QEMU], { encoding: 'utf8' });
-  const libs = [...ldd.matchAll(/(\/\S+)\s+\(0x[0-9a-f]+\)/g)].map((m) => m[1]);
-  return [
-    { from: QEMU, to: QEMU, mode: 0o755 },
-    { from: TCG_MODULE, to: TCG_MODULE, mode: 0o755 },
-    ...libs.map((lib) => ({ from: lib, to: lib, mode: 0o755 })),
-    { from: SEABIOS, to: '/qemu/bios-256k.bin' },
-    // q35 loads it as an option ROM even under TCG, and warns when it is missing.
-    { from: '/usr/share/qemu/kvmvapic.bin', to: '/qemu/kvmvapic.bin' },
-  ];
-}
+// QEMU's side of the lab: a QEMU inside a guest (qemu-builds.mjs) runs VMs with the guest's
+// vfio-pci functions as `-device vfio-pci,host=BDF`. Each run is one VM: on q35 SeaBIOS places
+// the BARs, or the qtest protocol places them where the run says (config writes through
+// 0xcf8/0xcfc on q35, RTAS ibm,write-pci-config on pseries; the CPU never starts, so no firmware
+// moves them); then QMP's query-pci and `info mtree -f` show where each BAR is and which ranges
+// QEMU maps directly.
 
 /**
  * QEMU's own account of its mmap decisions (stderr): regions, mmaps, MSI-X carving and
@@ -36,15 +16,27 @@ const TRACES = ['vfio_region_setup', 'vfio_region_mmap', 'vfio_region_mmaps_set_
 const sh = (s) => `'${String(s).replace(/'/g, `'\\''`)}'`;
 const hex = (n) => `0x${BigInt.asUintN(64, BigInt(n)).toString(16)}`;
 
-/** qtest lines that write a 32-bit config register of bus 0, device `slot`, function 0. */
-function configWrite(slot, register, value, width = 'l') {
+/** qtest lines that write a 32-bit config register of bus 0, device `slot`, function 0 (q35: 0xcf8/0xcfc). */
+function pcConfigWrite(slot, register, value) {
   const address = (0x80000000 | (slot << 11) | (register & 0xfc)) >>> 0;
-  const port = 0xcfc + (register & 3);
-  return [`outl 0xcf8 ${hex(address)}`, `out${width} ${hex(port)} ${hex(value)}`];
+  return [`outl 0xcf8 ${hex(address)}`, `outl 0xcfc ${hex(value)}`];
+}
+
+/** The default pseries PHB's BUID (SPAPR_PCI_BASE_BUID), split as RTAS takes it. */
+const SPAPR_BUID = 0x800000020000000n;
+/** Guest RAM the RTAS call reads its arguments from and writes its status to. */
+const RTAS_ARGS = 0x1000;
+const RTAS_RETS = 0x1100;
+
+/** The same on pseries: RTAS ibm,write-pci-config (config address, BUID high and low, size, value). */
+function spaprConfigWrite(slot, register, value) {
+  const args = [(slot << 11) | register, Number(SPAPR_BUID >> 32n), Number(SPAPR_BUID & 0xffffffffn), 4, value];
+  return [...args.map((a, i) => `writel ${hex(RTAS_ARGS + 4 * i)} ${hex(a >>> 0)}`), `rtas ibm,write-pci-config 5 ${hex(RTAS_ARGS)} 1 ${hex(RTAS_RETS)}`];
 }
 
 /** Config writes that place each BAR (64-bit BARs take two registers) and enable memory decoding. */
 function placementLines(run) {
+  const configWrite = run.machine === 'pseries' ? spaprConfigWrite : pcConfigWrite;
   const lines = [];
   for (const dev of run.devices) {
     const bars = (run.place ?? []).filter((p) => p.id === dev.id);
@@ -54,17 +46,20 @@ function placementLines(run) {
       lines.push(...configWrite(dev.slot, 0x10 + 4 * p.bar, Number(address & 0xffffffffn)));
       if (p.wide) lines.push(...configWrite(dev.slot, 0x14 + 4 * p.bar, Number(address >> 32n)));
     }
-    lines.push(...configWrite(dev.slot, 0x04, 0x0006, 'w'));
+    lines.push(...configWrite(dev.slot, 0x04, 0x0006));
   }
   return lines;
 }
 
+/** -M of a run: pseries with TCG's own security capabilities, so that QEMU does not warn about them. */
+const machineArg = (run) => (run.machine === 'pseries' ? 'pseries,cap-cfpc=broken,cap-sbbc=broken,cap-ibs=broken,cap-ccf-assist=off' : 'q35');
+
 /**
  * The guest's /etc/lab-extra.sh: for each run, pick the guest's bound functions by vendor:device,
- * start QEMU with them, wait for SeaBIOS (or place the BARs by qtest), ask QMP, stop QEMU, and
+ * start the QEMU `binaries` names for the run's machine with them, wait for SeaBIOS (or place the BARs by qtest), ask QMP, stop QEMU, and
  * print QEMU's own warnings. Uses init.sh's `say` and `str`.
  */
-export function qemuScript(runs) {
+export function qemuScript(binaries, runs) {
   const out = [
     '# Generated by scripts/conformance/qemu-side.mjs for this case.',
     '# Sets $picked to the first function with these ids that is bound to vfio-pci and not taken yet.',
@@ -81,24 +76,27 @@ export function qemuScript(runs) {
   ];
   for (const run of runs) {
     const t = run.name;
+    const binary = binaries[run.machine ?? 'q35'];
+    if (!binary) throw new Error(`QEMU run ${t}: this guest has no QEMU for ${run.machine ?? 'q35'}`);
     out.push('', `# run ${t}`, 'used=', `args=`);
     for (const dev of run.devices) {
       out.push(`pick ${dev.match}; h=$picked`);
       out.push(`say "{\\"type\\":\\"qemu-device\\",\\"tag\\":\\"${t}\\",\\"id\\":\\"${dev.id}\\",\\"host\\":\\"$h\\",\\"slot\\":${dev.slot}}"`);
-      out.push(`args="$args -device vfio-pci,host=$h,id=${dev.id},bus=pcie.0,addr=${hex(dev.slot)}${dev.props ? `,${dev.props}` : ''}"`);
+      const bus = run.machine === 'pseries' ? 'pci.0' : 'pcie.0';
+      out.push(`args="$args -device vfio-pci,host=$h,id=${dev.id},bus=${bus},addr=${hex(dev.slot)}${dev.props ? `,${dev.props}` : ''}"`);
     }
-    const common = `${TRACES} -L /qemu -M q35 -m 64 -nodefaults -display none -serial none -monitor none -qmp unix:/tmp/${t}.qmp,server=on,wait=off`;
+    const common = `${TRACES} -L /qemu -M ${machineArg(run)} -m 256 -nodefaults -display none -serial none -monitor none -qmp unix:/tmp/${t}.qmp,server=on,wait=off`;
     if (run.firmware === 'qtest') {
       // Debian's QEMU has no qtest accelerator; -S keeps the CPU (and so SeaBIOS) from running
       // while the qtest protocol writes config space.
-      out.push(`/usr/bin/qemu-system-x86_64 ${common} -accel tcg -S -qtest unix:/tmp/${t}.qt,server=on,wait=off -qtest-log /dev/null $args 2>/tmp/${t}.err &`);
+      out.push(`${binary} ${common} -accel tcg -S -qtest unix:/tmp/${t}.qt,server=on,wait=off -qtest-log /dev/null $args 2>/tmp/${t}.err &`);
       out.push('qpid=$!');
       out.push(`vfio-probe qtest ${t} /tmp/${t}.qt ${placementLines(run).map(sh).join(' ')} > /tmp/${t}.qtest &`);
       out.push('tpid=$!');
       out.push(`i=0; while [ $i -lt 600 ] && kill -0 $qpid 2>/dev/null && ! grep -q qtest-done /tmp/${t}.qtest 2>/dev/null; do sleep 0.2; i=$((i+1)); done`);
       out.push(`grep -v qtest-done /tmp/${t}.qtest`);
     } else {
-      out.push(`/usr/bin/qemu-system-x86_64 ${common} -accel tcg -chardev file,id=sb,path=/tmp/${t}.seabios -device isa-debugcon,iobase=0x402,chardev=sb $args 2>/tmp/${t}.err &`);
+      out.push(`${binary} ${common} -accel tcg -chardev file,id=sb,path=/tmp/${t}.seabios -device isa-debugcon,iobase=0x402,chardev=sb $args 2>/tmp/${t}.err &`);
       out.push('qpid=$!');
       // SeaBIOS has placed and enabled every BAR once it looks for something to boot.
       out.push(`i=0; while [ $i -lt 1200 ] && kill -0 $qpid 2>/dev/null && ! grep -q -e "No bootable device" -e "Booting from" -e "enter handle_19" /tmp/${t}.seabios 2>/dev/null; do sleep 0.5; i=$((i+1)); done`);
@@ -109,7 +107,8 @@ export function qemuScript(runs) {
     }
     const commands = ['{"execute":"query-pci"}', '{"execute":"human-monitor-command","arguments":{"command-line":"info mtree"}}', '{"execute":"human-monitor-command","arguments":{"command-line":"info mtree -f"}}', '{"execute":"quit"}'];
     out.push(`kill -0 $qpid 2>/dev/null && vfio-probe qmp ${t} /tmp/${t}.qmp ${commands.map(sh).join(' ')}`);
-    out.push('wait $qpid');
+    out.push('wait $qpid; rc=$?');
+    out.push(`[ $rc = 0 ] || say "{\\"type\\":\\"error\\",\\"bdf\\":\\"${t}\\",\\"step\\":\\"qemu-exit\\",\\"errno\\":$rc,\\"message\\":\\"QEMU exited with status $rc\\"}"`);
     if (run.firmware === 'qtest') out.push('kill $tpid 2>/dev/null');
     out.push(`while read -r l; do say "{\\"type\\":\\"qemu-log\\",\\"tag\\":\\"${t}\\",\\"line\\":$(str "$l")}"; done < /tmp/${t}.err`);
   }

@@ -19,6 +19,8 @@ export interface RunSummary {
   readonly known: readonly { disagreement: string; reason: string }[];
   /** Disagreements not accepted: the run fails when there is any. */
   readonly open: readonly string[];
+  /** The QEMU each kind of guest ran inside, by Debian architecture. */
+  readonly qemuBuilds?: readonly { arch: string; version: string }[];
   /** QEMU's side: each run of this machine's QEMU inside a guest, compared BAR by BAR. */
   readonly qemu: readonly {
     case: string;
@@ -69,6 +71,8 @@ export function renderConformance(results: readonly CaseResult[], run: RunSummar
   out.push('');
   out.push(table(['build', 'Debian package', 'uname -r', 'arch', 'page'], run.kernels.map((k) => [k.build, k.package, k.release, k.arch, toHex(k.pageSize)])));
   out.push('');
+  for (const q of run.qemuBuilds ?? []) out.push(`QEMU inside the ${q.arch} guests: ${q.version}.`);
+  if ((run.qemuBuilds ?? []).length > 0) out.push('');
   out.push('## Boots');
   out.push('');
   out.push(

@@ -1,8 +1,10 @@
-import { alignDown, alignUp, BarDecision, isMemBar, MsixRelocation, planScenario, Reason, Scenario, toHex, Vm } from '@barplane/domain';
+import { alignDown, alignUp, BarDecision, defaultMsixEmulation, isMemBar, Machine, MsixRelocation, planScenario, Reason, Scenario, toHex, Vm } from '@barplane/domain';
 
 /** One VM the lab ran with this machine's QEMU inside a guest (scripts/conformance/qemu-side.mjs). */
 export interface QemuRunSpec {
   readonly name: string;
+  /** The VM's machine: `q35` (MSI-X emulated) or `pseries` (vfio-no-msix-emulation). Default q35. */
+  readonly machine?: Machine;
   /** QEMU's per-device options, as barplane's VM-wide settings (every device of a run shares them). */
   readonly noMmap?: boolean;
   readonly msixRelocation?: MsixRelocation;
@@ -30,6 +32,8 @@ export interface FlatRange {
   readonly end: bigint;
   readonly type: string;
   readonly name: string;
+  /** Where the range starts inside its memory region (the " @..." suffix; 0 without one). */
+  readonly offset: bigint;
 }
 
 export interface QemuBarRow {
@@ -61,8 +65,10 @@ export function memoryFlatView(mtree: string): FlatRange[] {
   for (const line of view.split('\n')) {
     const m = /^\s+([0-9a-f]+)-([0-9a-f]+) \(prio -?\d+, ([^)]+)\): (.*)$/.exec(line);
     if (!m) continue;
-    const name = m[4].replace(/ @[0-9a-f]+$/, '').replace(/ KVM$/, '').trim();
-    out.push({ start: BigInt(`0x${m[1]}`), end: BigInt(`0x${m[2]}`) + 1n, type: m[3], name });
+    const rest = m[4].replace(/ KVM$/, '').trim();
+    const at = / @([0-9a-f]+)$/.exec(rest);
+    const name = rest.replace(/ @[0-9a-f]+$/, '');
+    out.push({ start: BigInt(`0x${m[1]}`), end: BigInt(`0x${m[2]}`) + 1n, type: m[3], name, offset: at ? BigInt(`0x${at[1]}`) : 0n });
   }
   return out;
 }
@@ -86,6 +92,16 @@ export function guestAddresses(queryPci: unknown): Map<string, Map<number, bigin
     }
   };
   for (const bus of buses) visit((bus.devices as Json[] | undefined) ?? []);
+  return out;
+}
+
+/** Where each mmap of a BAR starts inside the BAR, from QEMU's vfio_region_mmap trace ("BDF BAR n mmaps[i]" -> offset). */
+export function mmapOffsets(trace: readonly string[]): Map<string, bigint> {
+  const out = new Map<string, bigint>();
+  for (const line of trace) {
+    const m = /^vfio_region_mmap Region (.+ mmaps\[\d+\]) \[(0x[0-9a-f]+) - 0x[0-9a-f]+\]/.exec(line);
+    if (m) out.set(m[1], BigInt(m[2]));
+  }
   return out;
 }
 
@@ -125,6 +141,7 @@ export function compareQemuRun(host: Scenario, spec: QemuRunSpec, report: QemuRu
   const fnByBdf = new Map(host.pes.flatMap((pe) => pe.functions.map((fn) => [fn.bdf, { pe, fn }] as const)));
   const addresses = guestAddresses(report.queryPci);
   const flat = memoryFlatView(report.mtree);
+  const mmapStart = mmapOffsets(report.trace);
   const assigned = new Set<string>();
   const guestBars: Vm['guestBars'][number][] = [];
   for (const [id, bdf] of report.devices) {
@@ -140,10 +157,11 @@ export function compareQemuRun(host: Scenario, spec: QemuRunSpec, report: QemuRu
       if (bar && isMemBar(bar.kind) && bar.size > 0n) guestBars.push({ bdf, index, address });
     }
   }
+  const machine = spec.machine ?? 'q35';
   const vm: Vm = {
     id: spec.name,
-    machine: 'q35',
-    msixEmulation: true,
+    machine,
+    msixEmulation: defaultMsixEmulation(machine),
     noMmap: spec.noMmap ?? false,
     msixRelocation: spec.msixRelocation ?? 'off',
     memslotsUsed: 0,
@@ -162,10 +180,16 @@ export function compareQemuRun(host: Scenario, spec: QemuRunSpec, report: QemuRu
       if (!decision) continue;
       const guest = guestBars.find((g) => g.bdf === bdf && g.index === bar.index)?.address;
       const prefix = `${bdf} BAR ${bar.index} mmaps[`;
+      // Offsets inside the BAR come from the regions themselves (the mmap's place in the BAR plus
+      // the range's place in the mmap), not from addresses: on pseries the flat view shows CPU
+      // addresses and query-pci bus addresses.
       const direct =
         guest === undefined
           ? []
-          : flat.filter((r) => r.type === 'ramd' && r.name.startsWith(prefix)).map((r) => ({ offset: r.start - guest, size: r.end - r.start }));
+          : flat
+              .filter((r) => r.type === 'ramd' && r.name.startsWith(prefix))
+              .map((r) => ({ offset: (mmapStart.get(r.name) ?? 0n) + r.offset, size: r.end - r.start }))
+              .sort((a, b) => (a.offset < b.offset ? -1 : 1));
       const ranges = kvmAlign(direct, P);
       const qemuMode = guest === undefined ? 'PENDING' : modeOf(ranges, bar.size);
       const barplaneRanges = decision.directRanges;
