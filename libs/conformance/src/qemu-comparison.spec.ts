@@ -1,5 +1,5 @@
 import { bar, fn, host, pe, scenario } from '@barplane/domain/testing/scenario-builder';
-import { compareQemuRun, guestAddresses, memoryFlatView, qemuRunReport } from './qemu-comparison';
+import { compareQemuRun, guestAddresses, memoryFlatView, mmapOffsets, qemuRunReport } from './qemu-comparison';
 
 /** `info mtree -f` as QEMU 7.2 prints it through HMP (\r\n line ends), cut to what matters. */
 const MTREE = [
@@ -33,11 +33,12 @@ const QUERY_PCI = [
 describe('memoryFlatView', () => {
   it('reads the ranges of the flat view the "memory" address space uses', () => {
     const ranges = memoryFlatView(MTREE);
-    expect(ranges[0]).toEqual({ start: 0n, end: 0xa0000n, type: 'ram', name: 'pc.ram' });
-    expect(ranges.filter((r) => r.type === 'ramd').map((r) => [r.start, r.end, r.name])).toEqual([
-      [0xfebc0000n, 0xfebc2000n, '0000:01:00.0 BAR 0 mmaps[0]'],
-      [0xfebc2410n, 0xfebc4000n, '0000:01:00.0 BAR 0 mmaps[0]'],
-      [0xfebc9000n, 0xfebca000n, '0000:04:00.0 BAR 0 mmaps[0]'],
+    expect(ranges[0]).toEqual({ start: 0n, end: 0xa0000n, type: 'ram', name: 'pc.ram', offset: 0n });
+    // The " @..." suffix is where the range starts inside its region: the BAR offset, whatever the address.
+    expect(ranges.filter((r) => r.type === 'ramd').map((r) => [r.start, r.end, r.name, r.offset])).toEqual([
+      [0xfebc0000n, 0xfebc2000n, '0000:01:00.0 BAR 0 mmaps[0]', 0n],
+      [0xfebc2410n, 0xfebc4000n, '0000:01:00.0 BAR 0 mmaps[0]', 0x2410n],
+      [0xfebc9000n, 0xfebca000n, '0000:04:00.0 BAR 0 mmaps[0]', 0n],
     ]);
   });
 });
@@ -47,6 +48,14 @@ describe('guestAddresses', () => {
     const a = guestAddresses(QUERY_PCI);
     expect(a.get('nvme')).toEqual(new Map([[0, 0xfebc0000n], [2, 0xfebff000n]]));
     expect(a.get('idle')).toEqual(new Map());
+  });
+});
+
+describe('mmapOffsets', () => {
+  it("reads where each mmap starts inside its BAR from QEMU's trace", () => {
+    expect(mmapOffsets(['vfio_region_mmap Region 0000:01:00.0 BAR 0 mmaps[1] [0x3000 - 0x3fff]', 'vfio_region_setup Device x'])).toEqual(
+      new Map([['0000:01:00.0 BAR 0 mmaps[1]', 0x3000n]]),
+    );
   });
 });
 
@@ -73,6 +82,19 @@ describe('compareQemuRun', () => {
     const { rows } = compareQemuRun(x86, { name: 'seabios' }, report(withoutEsbMmap));
     expect(rows[1]).toMatchObject({ agree: false, qemuMode: 'EMULATED' });
     expect(rows[1].difference).toBe('QEMU EMULATED, barplane DIRECT_PAGE_EXPANDED EXPANDED_TO_PAGE; direct ranges none (QEMU, page-rounded) vs [0x0,0x1000)');
+  });
+
+  it('plans a pseries VM without MSI-X emulation, and takes offsets from the regions, not from addresses', () => {
+    // pseries: the flat view has CPU addresses (window 0x200000000000), query-pci bus addresses.
+    const spapr = MTREE.replace('00000000febc0000-00000000febc1fff (prio 0, ramd): 0000:01:00.0 BAR 0 mmaps[0]\r\n', '')
+      .replace('00000000febc2000-00000000febc240f (prio 0, i/o): msix-table\r\n', '')
+      .replace('00000000febc2410-00000000febc3fff (prio 0, ramd): 0000:01:00.0 BAR 0 mmaps[0] @0000000000002410', '0000200080010000-000020008001ffff (prio 0, ramd): 0000:01:00.0 BAR 0 mmaps[0]');
+    const nvme64k = scenario(host('powernv', 0x10000n), [pe('iommu-0', [fn('0000:01:00.0', [bar(0, 'mem64', 0x600c000000000n, 0x4000n)], { msix: { tableBar: 0, tableOffset: 0x2000n, vectors: 65, pbaBar: 0, pbaOffset: 0x3000n } })])]);
+    const pci = [{ bus: 0, devices: [{ qdev_id: 'nvme', regions: [{ bar: 0, type: 'memory', address: 0x80010000, size: 0x4000 }] }] }];
+    const { rows } = compareQemuRun(nvme64k, { name: 'pseries', machine: 'pseries' }, { ...report(spapr), devices: new Map([['nvme', '0000:01:00.0']]), queryPci: pci });
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ agree: true, qemuMode: 'DIRECT_PAGE_EXPANDED', qemuRanges: [{ offset: 0n, size: 0x10000n }] });
+    expect(rows[0].barplane.reasons).toEqual(['EXPANDED_TO_PAGE']);
   });
 
   it('names a run that gave no answer', () => {
