@@ -28,7 +28,8 @@ const text = lap('read', () => readFileSync(process.argv[2], 'utf8'));
 const parsed = lap('parse', () => contracts.parseExactJson(text));
 const read = lap('validate', () => contracts.scenarioFromJson(parsed.value, parsed.inexact));
 if (!read.ok) throw new Error(`invalid scenario: ${JSON.stringify(read.problems.slice(0, 3))}`);
-const plan = lap('plan', () => domain.planScenario(read.scenario));
+// What the CLI runs: the decisions and, beside them, every function's VFIO regions.
+const plan = lap('plan', () => domain.planAnswer(read.scenario));
 const json = lap('toJson', () => domain.planToJson(plan));
 lap('stringify', () => JSON.stringify(json, null, 2));
 process.stdout.write(JSON.stringify(ms) + '\n');

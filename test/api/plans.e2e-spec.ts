@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { planScenario, planToJson } from '@barplane/domain';
+import { planAnswer, planToJson } from '@barplane/domain';
 import { readScenario } from '@barplane/contracts';
 import { RunningApi, startApi } from './api-harness';
 
@@ -15,12 +15,15 @@ describe('API: plans, auth, health, metrics, docs', () => {
   });
   afterAll(() => api?.close());
 
-  it('answers POST /v1/plans with exactly what barplane plan decides', async () => {
+  it('answers POST /v1/plans with exactly what barplane plan decides, VFIO regions included', async () => {
     const text = readFileSync(join(examples, '05-nvme-x86-msix-trapped.json'), 'utf8');
     const res = await api.call('POST', '/v1/plans', { raw: text });
     expect(res.status).toBe(200);
     const read = readScenario(text);
-    expect(read.ok && res.body).toEqual(read.ok && planToJson(planScenario(read.scenario)));
+    expect(read.ok && res.body).toEqual(read.ok && planToJson(planAnswer(read.scenario)));
+    expect(res.body.regions).toEqual([
+      { pe: '0000:01', bdf: '0000:01:00.0', regions: [{ index: 0, offset: '0x0', size: '0x4000', flags: ['READ', 'WRITE', 'MMAP'], caps: ['MSIX_MAPPABLE'] }] },
+    ]);
   });
 
   it('keeps a 0xfffffffffffff000-class address exact through the HTTP body', async () => {
@@ -78,5 +81,7 @@ describe('API: plans, auth, health, metrics, docs', () => {
       required: expect.arrayContaining(['index', 'kind', 'address', 'size']),
     });
     expect(docs.body.components.schemas.ScenarioDto.properties.pes).toMatchObject({ type: 'array', items: { $ref: '#/components/schemas/PeDto' } });
+    // The answer's schema, next to the request DTOs' (apps/api/src/plans/plan-response.dto.ts).
+    expect(docs.body.components.schemas.PlanDto.properties.regions).toMatchObject({ type: 'array', items: { $ref: '#/components/schemas/PlanFunctionRegionsDto' } });
   });
 });

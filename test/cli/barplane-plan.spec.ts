@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { barplane, repoRoot } from './run-cli';
 
 // `barplane plan` end to end: the worked examples of ../shared/examples (copied into
-// test/fixtures/examples) and the failure modes of scenario.md, through the real binary.
+// test/fixtures/examples, each expected plan with the VFIO regions of its functions) and the
+// failure modes of scenario.md, through the real binary.
 const examples = join(repoRoot, 'test', 'fixtures', 'examples');
 const tmp = mkdtempSync(join(tmpdir(), 'barplane-cli-'));
 const write = (name: string, body: unknown) => {
@@ -55,9 +56,11 @@ describe('barplane plan (child process)', () => {
     });
     const run = barplane(['plan', file]);
     expect(run.status).toBe(0);
-    const bars = JSON.parse(run.stdout).bars;
+    const { bars, regions } = JSON.parse(run.stdout);
     expect(bars[0]).toMatchObject({ mode: 'DIRECT_PAGE_EXPANDED', directRanges: [{ offset: '0x0', size: '0x10000' }] });
     expect(bars[1]).toMatchObject({ mode: 'EMULATED', reasons: ['HOST_SUBPAGE_UNALIGNED'] });
+    expect(regions[0].regions[0].subPageReservation).toEqual({ start: '0xffffffffffff1000', size: '0xf000' });
+    expect(regions[0].regions[1]).toEqual({ index: 2, offset: '0x20000000000', size: '0x1000', flags: ['READ', 'WRITE'], caps: [] });
   });
 
   it('refuses invalid input with exit 2, every problem on stderr with its path, nothing on stdout', () => {
@@ -126,6 +129,28 @@ describe('barplane plan (child process)', () => {
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/0000:01:00\.0 .* PARTIAL_DIRECT .* 0x0\+0x2000 0x3000\+0x1000/);
     expect(run.stdout).toContain('x-msix-relocation=bar2');
+    expect(run.stdout).toMatch(/VFIO regions[^]*0000:01:00\.0 .* 0 .* 0x4000 .* READ WRITE MMAP .* MSIX_MAPPABLE .* - /);
+    expect(run.stdout.indexOf('VFIO regions')).toBeGreaterThan(run.stdout.indexOf('PARTIAL_DIRECT'));
     expect(run.stdout).toContain('VM vm1: 2 BAR slots needed');
+  });
+
+  it('lists sparse areas and sub-page reservations in the table, and no region where vfio-pci cannot bind', () => {
+    const fns = [
+      { bdf: '0000:01:00.0', bars: [{ index: 0, kind: 'mem64', address: '0x600c080000000', size: '0x4000' }], msix: { tableBar: 0, tableOffset: '0x2000', vectors: 32 } },
+      { bdf: '0000:01:00.1', bars: [{ index: 0, kind: 'mem64', address: '0x600c080010000', size: '0x4000' }] },
+    ];
+    const old = { id: 'p9-4.14', platform: 'powernv', pageSize: '0x10000', kernel: { msixMappable: false, sparseMmap: true } };
+    const table = barplane(['plan', write('sparse.json', { host: old, pes: [{ id: '0000:01', functions: fns }] }), '--format', 'table']);
+    expect(table.status).toBe(0);
+    expect(table.stdout).toMatch(/0000:01:00\.0 .* 0x4000 .* READ WRITE MMAP .* SPARSE_MMAP 0x0\+0x0 .* 0x600c080004000\+0xc000/);
+    expect(table.stdout).toMatch(/0000:01:00\.1 .* 0x4000 .* READ WRITE MMAP .* - .* 0x600c080014000\+0xc000/);
+
+    const power61 = { id: 'p9-6.1', platform: 'powernv', pageSize: '0x10000', kernel: { vfioPci: false } };
+    const file = write('unbindable.json', { host: power61, pes: [{ id: '0000:01', functions: fns }] });
+    expect(JSON.parse(barplane(['plan', file]).stdout).regions).toEqual([
+      { pe: '0000:01', bdf: '0000:01:00.0', regions: [] },
+      { pe: '0000:01', bdf: '0000:01:00.1', regions: [] },
+    ]);
+    expect(barplane(['plan', file, '--format', 'table']).stdout).toContain('VFIO regions: none, the host kernel cannot bind vfio-pci');
   });
 });

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { BarDecisionView, HostProjection, RULE_SET, fastPathCoverage, functionToJson, hostToJson, toHex, vmToJson } from '@barplane/domain';
-import { regionToJson } from '@barplane/contracts';
+import { BarDecisionView, HostProjection, RULE_SET, fastPathCoverage, functionToJson, hostToJson, regionToJson, toHex, vmToJson } from '@barplane/domain';
 import { DecisionRow, ReadModels } from '../read-models/read-models';
 
 type Json = Record<string, unknown>;

@@ -2,9 +2,9 @@ import Table from 'cli-table3';
 
 // Plain and compact: the same bytes on a terminal, in a pipe and in a test.
 const style = { head: [], border: [], compact: true };
-import { Advice, Plan, toHex } from '@barplane/domain';
+import { Advice, FunctionRegions, Plan, VfioRegion, toHex } from '@barplane/domain';
 
-/** A plan for people: PE policies, then one row per BAR, then the VM's slot use. */
+/** A plan for people: PE policies, one row per BAR, one per VFIO region, then the VM's slot use. */
 export function planTable(plan: Plan): string {
   const out: string[] = [`host ${plan.host}  (${plan.ruleSet})`, ''];
   const pes = new Table({ style, head: ['PE', 'alignment policy', 'override', 'MMIO cost', 'BARs gaining mmap', 'kernel parameter'] });
@@ -19,11 +19,34 @@ export function planTable(plan: Plan): string {
     bars.push([b.pe, b.bdf, b.index, b.mode, b.slots, ranges || '-', b.reasons.join(' ') || '-', b.advice.map(adviceText).join('; ') || '-']);
   }
   out.push(bars.toString());
+  // UNAVAILABLE is decided for every BAR exactly when the kernel cannot bind vfio-pci.
+  if (plan.regions) out.push('', ...regionsSection(plan.regions, plan.bars.some((b) => b.mode === 'UNAVAILABLE')));
   if (plan.vm) {
     const v = plan.vm;
     out.push('', `VM ${v.id}: ${v.slotsNeeded} BAR slots needed, ${v.slotsUsedBefore} in use before, limit ${v.slotLimit}`);
   }
   return out.join('\n') + '\n';
+}
+
+/** What vfio-pci would report per function once bound; a function without BARs gets one '-' row. */
+function regionsSection(functions: readonly FunctionRegions[], unbindable: boolean): string[] {
+  if (unbindable) return ['VFIO regions: none, the host kernel cannot bind vfio-pci'];
+  const table = new Table({ style, head: ['PE', 'BDF', 'region', 'size', 'flags', 'caps / sparse areas', 'sub-page reservation'] });
+  for (const f of functions) {
+    if (f.regions.length === 0) table.push([f.pe, f.bdf, '-', '-', '-', '-', '-']);
+    for (const r of f.regions) table.push([f.pe, f.bdf, r.index, toHex(r.size), r.flags.join(' ') || '-', capsText(r), reservationText(r)]);
+  }
+  return ['VFIO regions (what vfio-pci reports once each function is bound)', table.toString()];
+}
+
+function capsText(r: VfioRegion): string {
+  const areas = r.sparseAreas?.map((a) => `${toHex(a.offset)}+${toHex(a.size)}`) ?? [];
+  return [...r.caps, ...areas].join(' ') || '-';
+}
+
+function reservationText(r: VfioRegion): string {
+  const s = r.subPageReservation;
+  return s ? `${toHex(s.start)}+${toHex(s.size)}` : '-';
 }
 
 function adviceText(a: Advice): string {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { planScenario, planToJson } from '@barplane/domain';
+import { planAnswer, planToJson } from '@barplane/domain';
 import { readScenario } from '@barplane/contracts';
 import { EXIT } from '../exit-code';
 import { planTable } from './plan-table';
@@ -22,14 +22,14 @@ export function runPlan(file: string, format: PlanFormat, out: NodeJS.WritableSt
     for (const p of read.problems) err.write(`  ${p.path}: ${p.message}\n`);
     return EXIT.invalid;
   }
-  const plan = planScenario(read.scenario);
+  const plan = planAnswer(read.scenario);
   out.write(format === 'table' ? planTable(plan) : JSON.stringify(planToJson(plan), null, 2) + '\n');
   return EXIT.ok;
 }
 
 export function planCommand(): Command {
   return new Command('plan')
-    .description('decide every BAR and PE of a scenario file, offline (nothing is stored)')
+    .description('decide every BAR and PE of a scenario file, with each function\'s VFIO regions, offline (nothing is stored)')
     .argument('<scenario>', 'scenario JSON file (docs/scenario.md), or - for standard input')
     .addOption(new Option('--format <format>', 'output format').choices(['json', 'table']).default('json'))
     .addHelpText('after', '\nExit status: 0 decided, 2 invalid input (every problem on stderr), 1 anything else.')

@@ -11,12 +11,11 @@ import {
 import { functionFromDto, hostFromDto } from '../scenario/scenario-from-dto';
 import { FunctionDto } from '../scenario/function.dto';
 import { HostDto } from '../scenario/host.dto';
-import { hostToJson, peToJson, vmToJson } from '@barplane/domain';
+import { hostToJson, peToJson, regionToJson, vmToJson } from '@barplane/domain';
 
 export type DomainEvent = HostRegistryEvent | VfioEvent | GuestEvent;
 type Json = Record<string, unknown>;
 
-const hex = (v: bigint | undefined) => (v === undefined ? undefined : toHex(v));
 const big = (v: unknown) => parseU64(String(v)) as bigint;
 
 /** The wire form of a domain event's data: scenario.md shapes, 64-bit values as "0x...". */
@@ -65,18 +64,6 @@ export function decodeEvent(type: string, data: Json): DomainEvent {
     default:
       throw new Error(`unknown event type "${type}"`);
   }
-}
-
-export function regionToJson(r: VfioRegion): Json {
-  return {
-    index: r.index,
-    offset: toHex(r.offset),
-    size: toHex(r.size),
-    flags: [...r.flags],
-    caps: [...r.caps],
-    ...(r.sparseAreas ? { sparseAreas: r.sparseAreas.map((a) => ({ offset: toHex(a.offset), size: toHex(a.size) })) } : {}),
-    ...(r.subPageReservation ? { subPageReservation: { start: hex(r.subPageReservation.start), size: hex(r.subPageReservation.size) } } : {}),
-  };
 }
 
 export function regionFromJson(j: Json): VfioRegion {

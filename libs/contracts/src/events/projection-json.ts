@@ -1,7 +1,7 @@
-import { HostProjection, VfioRegion, hostToJson, peToJson, vmToJson } from '@barplane/domain';
+import { HostProjection, VfioRegion, hostToJson, peToJson, regionToJson, vmToJson } from '@barplane/domain';
 import { HostDto } from '../scenario/host.dto';
 import { hostFromDto } from '../scenario/scenario-from-dto';
-import { peFromJson, regionFromJson, regionToJson, vmFromJson } from './event-codec';
+import { peFromJson, regionFromJson, vmFromJson } from './event-codec';
 
 type Json = Record<string, unknown>;
 

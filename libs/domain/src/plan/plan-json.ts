@@ -2,6 +2,7 @@ import { Advice } from '../decision/advice';
 import { AlignmentDecision } from '../decision/alignment-decision';
 import { BarDecision } from '../decision/bar-decision';
 import { toHex } from '../pci/hex';
+import { regionToJson } from '../vfio/vfio-region-json';
 import { Plan } from './plan';
 
 /** The wire form of a plan: every 64-bit value as a lowercase "0x..." string. */
@@ -12,6 +13,7 @@ export function planToJson(plan: Plan): Record<string, unknown> {
     pes: plan.pes.map((pe) => ({ id: pe.id, alignment: alignmentToJson(pe.alignment) })),
     bars: plan.bars.map(barDecisionToJson),
   };
+  if (plan.regions) json.regions = plan.regions.map((f) => ({ pe: f.pe, bdf: f.bdf, regions: f.regions.map(regionToJson) }));
   if (plan.vm) json.vm = { ...plan.vm };
   return json;
 }

@@ -4,6 +4,7 @@ import { MAPPING_MODES, takesSlots } from '../decision/mapping-mode';
 import { scenarioProblems } from '../scenario/scenario-problems';
 import { scenarioArbitrary } from '../testing/scenario-arbitrary';
 import { Scenario } from '../scenario/scenario';
+import { planAnswer } from './plan-answer';
 import { planToJson } from './plan-json';
 import { planScenario } from './plan-scenario';
 
@@ -108,9 +109,21 @@ describe('plan properties', () => {
   it('the same facts give byte-identical output, whatever order the input lists them in', () => {
     fc.assert(
       fc.property(scenarioArbitrary, (s) => {
-        const once = JSON.stringify(planToJson(planScenario(s)));
-        expect(JSON.stringify(planToJson(planScenario(s)))).toBe(once);
-        expect(JSON.stringify(planToJson(planScenario(reversed(s))))).toBe(once);
+        const once = JSON.stringify(planToJson(planAnswer(s)));
+        expect(JSON.stringify(planToJson(planAnswer(s)))).toBe(once);
+        expect(JSON.stringify(planToJson(planAnswer(reversed(s))))).toBe(once);
+      }),
+      runs,
+    );
+  });
+
+  it('the answer decides exactly what the projector decides, and adds one regions entry per function', () => {
+    fc.assert(
+      fc.property(scenarioArbitrary, (s) => {
+        const { regions, ...decisions } = planAnswer(s);
+        expect(decisions).toEqual(planScenario(s));
+        expect(planScenario(s).regions).toBeUndefined();
+        expect(regions!.map((f) => f.bdf).sort()).toEqual(s.pes.flatMap((pe) => pe.functions.map((fn) => fn.bdf)).sort());
       }),
       runs,
     );

@@ -12,11 +12,10 @@ import { Reason, isHostReason } from '../decision/reason';
 import { RULE_SET } from '../decision/rule-set';
 import { AddressRangeIndex, OwnedRange } from '../pci/address-range-index';
 import { Bar } from '../pci/bar';
-import { compareIds } from '../pci/bdf';
-import { log2 } from '../pci/page-math';
 import { Pe, PciFunction } from '../pci/pe';
 import { Vm } from '../pci/vm';
 import { Scenario } from '../scenario/scenario';
+import { HostLayout, hostLayout } from './host-layout';
 import { Plan } from './plan';
 
 const NO_ADVICE: readonly Advice[] = Object.freeze([]);
@@ -27,13 +26,13 @@ type MutableDecision = { -readonly [K in keyof BarDecision]: BarDecision[K] };
  * Decides a whole host: every BAR of every function in (PE id, BDF, index) order, then each
  * PE's alignment policy, then the advice that needs both. A pure function of the scenario;
  * the input must have passed `scenarioProblems`. Shared outcome objects and identity-keyed
- * maps keep it allocation-light: a host can have tens of thousands of BARs.
+ * maps keep it allocation-light: a host can have tens of thousands of BARs. `layout` is the
+ * scenario's own, given when the caller needs it too (`planAnswer`).
  */
-export function planScenario(scenario: Scenario): Plan {
+export function planScenario(scenario: Scenario, layout: HostLayout = hostLayout(scenario)): Plan {
   const { host, vm } = scenario;
   const P = host.pageSize;
-  const pes = inDecisionOrder(scenario.pes);
-  const mmio = mmioIndex(pes, host.reservedRanges, P, host.kernel);
+  const { pes, mmio } = layout;
   const assigned = new Set(vm?.assignedPes ?? []);
   const guest = vm ? guestContext(vm, pes, assigned, host.pageSize, host.kernel) : undefined;
 
@@ -97,58 +96,6 @@ export function planScenario(scenario: Scenario): Plan {
   let slotsNeeded = 0;
   for (const b of bars) slotsNeeded += b.slots;
   return { ...plan, vm: { id: vm.id, slotsUsedBefore: vm.memslotsUsed, slotsNeeded, slotLimit: host.kvmMemslots } };
-}
-
-/** PEs by id, functions by BDF, BARs by index; copies only what is out of order. */
-function inDecisionOrder(pes: readonly Pe[]): readonly Pe[] {
-  const byId = (a: Pe, b: Pe) => compareIds(a.id, b.id);
-  const byBdf = (a: PciFunction, b: PciFunction) => compareIds(a.bdf, b.bdf);
-  const byIndex = (a: Bar, b: Bar) => a.index - b.index;
-  const sortedPes = sortedCopy(pes, byId);
-  let changed = sortedPes !== pes;
-  const out = sortedPes.map((pe) => {
-    let fnChanged = false;
-    const functions = sortedCopy(pe.functions, byBdf).map((fn) => {
-      const bars = sortedCopy(fn.bars, byIndex);
-      if (bars === fn.bars) return fn;
-      fnChanged = true;
-      return { ...fn, bars };
-    });
-    if (!fnChanged && functions.every((fn, i) => fn === pe.functions[i])) return pe;
-    changed = true;
-    return { ...pe, functions };
-  });
-  return changed ? out : pes;
-}
-
-function sortedCopy<T>(items: readonly T[], compare: (a: T, b: T) => number): readonly T[] {
-  for (let i = 1; i < items.length; i++) if (compare(items[i - 1], items[i]) > 0) return [...items].sort(compare);
-  return items;
-}
-
-/**
- * The MMIO resources the page-remainder rule can meet. Only the pages of page-aligned
- * sub-page BARs are ever asked about, and a BAR of a page or more (naturally aligned) owns
- * whole pages, so it can never share one with another BAR: only sub-page BARs in asked pages
- * matter, and reserved ranges (unchecked against BARs) always count.
- */
-function mmioIndex(pes: readonly Pe[], reserved: Scenario['host']['reservedRanges'], P: bigint, kernel: Scenario['host']['kernel']): AddressRangeIndex<Bar | null> {
-  // Page numbers are below 2^52 (addresses below 2^64, pages of 4K or more): exact as numbers,
-  // and a shift is much cheaper than bigint division.
-  const shift = BigInt(log2(P));
-  const subPage: Bar[] = [];
-  const asked = new Set<number>();
-  for (const pe of pes) for (const fn of pe.functions) for (const bar of fn.bars) {
-    if (bar.kind === 'io' || bar.size === 0n || bar.size >= P) continue;
-    subPage.push(bar);
-    if (kernel.vfioPci && kernel.subPageMmap && bar.kind !== 'rom' && bar.address % P === 0n) asked.add(Number(bar.address >> shift));
-  }
-  const ranges: OwnedRange<Bar | null>[] = [];
-  if (asked.size > 0) {
-    for (const bar of subPage) if (asked.has(Number(bar.address >> shift))) ranges.push({ start: bar.address, end: bar.address + bar.size, owner: bar });
-  }
-  for (const r of reserved) ranges.push({ start: r.start, end: r.end, owner: null });
-  return new AddressRangeIndex(ranges);
 }
 
 function guestContext(vm: Vm, pes: readonly Pe[], assigned: ReadonlySet<string>, pageSize: bigint, kernel: Scenario['host']['kernel']): GuestMappingContext {

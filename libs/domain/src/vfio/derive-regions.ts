@@ -6,7 +6,7 @@ import { vfioPciBinds } from '../pci/kernel-release';
 import { msixTableSize } from '../pci/msix';
 import { alignDown, alignUp } from '../pci/page-math';
 import { Pe, PciFunction } from '../pci/pe';
-import { VfioRegion, VfioRegionFlag, VfioSparseArea, regionOffset } from './vfio-region';
+import { VfioRegion, VfioRegionCap, VfioRegionFlag, VfioSparseArea, VfioSubPageReservation, regionOffset } from './vfio-region';
 
 /**
  * The regions vfio-pci reports for `fn` on `host` (R1.1-R1.5): one per BAR index 0..5 and
@@ -17,22 +17,50 @@ import { VfioRegion, VfioRegionFlag, VfioSparseArea, regionOffset } from './vfio
  */
 export function deriveRegions(host: Host, fn: PciFunction, pes: readonly Pe[] = []): VfioRegion[] {
   if (!vfioPciBinds(host)) return [];
-  const mmio = mmioIndex(host, fn, pes);
+  return regionsAgainst(host, fn, mmioIndex(host, fn, pes));
+}
+
+/**
+ * `deriveRegions` against an index of the host's MMIO built by the caller, so that deriving
+ * every function of a host builds it once (planRegions) instead of once per function.
+ * `mmio` must answer the page-remainder question as `hostMmapEligibility` asks it. Written
+ * as a loop over shared flag and capability arrays: a plan derives one region per BAR of
+ * the host, and spreads and fresh arrays there cost more than the rules.
+ */
+export function regionsAgainst(host: Host, fn: PciFunction, mmio: AddressRangeIndex<Bar | null>): VfioRegion[] {
+  if (!vfioPciBinds(host)) return [];
+  const regions: VfioRegion[] = [];
+  for (const bar of inIndexOrder(fn.bars)) regions.push(regionOf(host, fn, bar, mmio));
+  return regions;
+}
+
+const FLAGS = {
+  none: Object.freeze([]),
+  read: Object.freeze(['READ']),
+  readWrite: Object.freeze(['READ', 'WRITE']),
+  mmap: Object.freeze(['READ', 'WRITE', 'MMAP']),
+} satisfies Record<string, readonly VfioRegionFlag[]>;
+const CAPS = { none: Object.freeze([]), msixMappable: Object.freeze(['MSIX_MAPPABLE']), sparse: Object.freeze(['SPARSE_MMAP']) } satisfies Record<string, readonly VfioRegionCap[]>;
+const OFFSETS = [0, 1, 2, 3, 4, 5, 6].map(regionOffset);
+
+function regionOf(host: Host, fn: PciFunction, bar: Bar, mmio: AddressRangeIndex<Bar | null>): VfioRegion {
+  const { index, size } = bar;
+  const offset = OFFSETS[index] ?? regionOffset(index);
+  if (size === 0n) return { index, offset, size, flags: FLAGS.none, caps: CAPS.none };
+  if (bar.kind === 'rom') return { index, offset, size, flags: FLAGS.read, caps: CAPS.none };
   const P = host.pageSize;
-  return [...fn.bars]
-    .sort((a, b) => a.index - b.index)
-    .map((bar) => {
-      const base = { index: bar.index, offset: regionOffset(bar.index), size: bar.size };
-      if (bar.size === 0n) return { ...base, flags: [], caps: [] };
-      if (bar.kind === 'rom') return { ...base, flags: ['READ'], caps: [] };
-      const mmap = bar.kind !== 'io' && hostMmapEligibility(bar, P, host.kernel, mmio) === undefined;
-      const flags: VfioRegionFlag[] = mmap ? ['READ', 'WRITE', 'MMAP'] : ['READ', 'WRITE'];
-      if (!mmap) return { ...base, flags, caps: [] };
-      const region: VfioRegion = { ...base, flags, caps: [], ...subPageReservation(bar, P) };
-      if (fn.msix?.tableBar !== bar.index) return region;
-      if (host.kernel.msixMappable) return { ...region, caps: ['MSIX_MAPPABLE'] };
-      return { ...region, caps: ['SPARSE_MMAP'], sparseAreas: sparseAreas(bar.size, fn.msix.tableOffset, msixTableSize(fn.msix.vectors), P) };
-    });
+  if (bar.kind === 'io' || hostMmapEligibility(bar, P, host.kernel, mmio) !== undefined) return { index, offset, size, flags: FLAGS.readWrite, caps: CAPS.none };
+  const msix = fn.msix?.tableBar === index ? fn.msix : undefined;
+  const caps = !msix ? CAPS.none : host.kernel.msixMappable ? CAPS.msixMappable : CAPS.sparse;
+  const region: { -readonly [K in keyof VfioRegion]: VfioRegion[K] } = { index, offset, size, flags: FLAGS.mmap, caps };
+  if (msix && caps === CAPS.sparse) region.sparseAreas = sparseAreas(size, msix.tableOffset, msixTableSize(msix.vectors), P);
+  if (size < P) region.subPageReservation = subPageReservation(bar, P);
+  return region;
+}
+
+function inIndexOrder(bars: readonly Bar[]): readonly Bar[] {
+  for (let i = 1; i < bars.length; i++) if (bars[i - 1].index > bars[i].index) return [...bars].sort((a, b) => a.index - b.index);
+  return bars;
 }
 
 /**
@@ -48,10 +76,10 @@ export function sparseAreas(barSize: bigint, tableOffset: bigint, tableSize: big
   return areas.length > 0 ? areas : [{ offset: 0n, size: 0n }];
 }
 
-function subPageReservation(bar: Bar, pageSize: bigint): Pick<VfioRegion, 'subPageReservation'> {
-  if (bar.size >= pageSize) return {};
+/** [H+S, floor(H,P)+P): the rest of a sub-page BAR's page, which vfio-pci claims (R1.1). */
+function subPageReservation(bar: Bar, pageSize: bigint): VfioSubPageReservation {
   const start = bar.address + bar.size;
-  return { subPageReservation: { start, size: alignDown(bar.address, pageSize) + pageSize - start } };
+  return { start, size: alignDown(bar.address, pageSize) + pageSize - start };
 }
 
 /** Every MMIO resource of the host, owned by its BAR (reserved ranges by null); `fn`'s own bars as given. */
