@@ -1,5 +1,5 @@
 import { scenarioFromJson } from '@barplane/contracts';
-import { Plan, planScenario, Scenario } from '@barplane/domain';
+import { Plan, planAnswer, Scenario } from '@barplane/domain';
 import { checkAlignment, PeRow } from './alignment-check';
 import { BarRow, checkBars } from './bar-check';
 import { GuestReport } from './guest-report';
@@ -46,7 +46,8 @@ export interface CaseResult {
 export type BindExpectation = (scenario: Scenario) => boolean;
 
 /**
- * Judges one boot: imports the capture as barplane does, plans it without a VM, and compares
+ * Judges one boot: imports the capture as `barplane import sysfs` does, plans it without a VM
+ * as `barplane plan` does (decisions and regions), and compares
  * region by region, BAR by BAR, PE by PE, and the sub-page reservations, with the kernel.
  */
 export function judgeCase(input: CaseInput, expectBind: BindExpectation): CaseResult {
@@ -64,8 +65,10 @@ export function judgeCase(input: CaseInput, expectBind: BindExpectation): CaseRe
   if (report.pageSize !== undefined && report.pageSize !== scenario.host.pageSize) {
     disagreements.push(`the kernel's page size is 0x${report.pageSize.toString(16)}, the scenario says 0x${scenario.host.pageSize.toString(16)}`);
   }
-  const plan = planScenario(scenario);
-  const functions = new Map(scenario.pes.flatMap((pe) => pe.functions.map((fn) => [fn.bdf, fn] as const)));
+  // What `barplane plan` answers: the decisions and every function's regions.
+  const plan = planAnswer(scenario);
+  const planned = plan.regions ?? [];
+  const derivedOf = new Map(planned.map((f) => [f.bdf, f.regions] as const));
 
   const expected = expectBind(scenario);
   const binds: BindRow[] = report.binds.map((b) => ({
@@ -79,7 +82,7 @@ export function judgeCase(input: CaseInput, expectBind: BindExpectation): CaseRe
   for (const e of report.errors) disagreements.push(`${e.bdf}: the probe failed at ${e.step}: ${e.message}`);
 
   const regions: RegionRow[] = [];
-  for (const device of report.devices.values()) regions.push(...compareRegions(scenario.host, scenario.pes, functions.get(device.bdf), device));
+  for (const device of report.devices.values()) regions.push(...compareRegions(derivedOf.get(device.bdf) ?? [], device));
   for (const r of regions) if (!r.agree) disagreements.push(`${r.bdf} region ${r.index}: ${r.difference}`);
 
   const opened = new Set(report.devices.keys());
@@ -97,7 +100,7 @@ export function judgeCase(input: CaseInput, expectBind: BindExpectation): CaseRe
     if (!row.agree) disagreements.push(`PE ${pe.id}: ${row.difference}`);
   }
 
-  const reservations = checkReservations(scenario.host, scenario.pes, opened, report.subPageReservations);
+  const reservations = checkReservations(planned, opened, report.subPageReservations);
   for (const r of reservations) {
     if (!r.agree) disagreements.push(`sub-page reservation 0x${r.start.toString(16)}-0x${r.end.toString(16)}: ${r.kernel ? 'the kernel made it, barplane does not derive it' : 'barplane derives it, the kernel did not make it'}`);
   }

@@ -1,4 +1,4 @@
-import { deriveRegions, Host, Pe, PciFunction, regionOffset, toHex, VfioRegion } from '@barplane/domain';
+import { regionOffset, toHex, VfioRegion } from '@barplane/domain';
 import { KernelDevice, KernelRegion } from './guest-report';
 
 /** A region reduced to what both sides can say about it; undefined stands for "no region" (size 0). */
@@ -74,12 +74,11 @@ function difference(k: RegionView | undefined, b: RegionView | undefined): strin
 }
 
 /**
- * Region by region, BARs and ROM: what the kernel reported for `device` against what barplane
- * derives for `fn` on `host` (deriveRegions, as apps/vfio-regions does). The kernel's offsets
- * are checked against index << 40 too.
+ * Region by region, BARs and ROM: what the kernel reported for `device` against the regions
+ * barplane derives for that function (`derived`: what `barplane plan` answers, the derivation
+ * apps/vfio-regions uses). The kernel's offsets are checked against index << 40 too.
  */
-export function compareRegions(host: Host, pes: readonly Pe[], fn: PciFunction | undefined, device: KernelDevice): RegionRow[] {
-  const derived = fn ? deriveRegions(host, fn, pes) : [];
+export function compareRegions(derived: readonly VfioRegion[], device: KernelDevice): RegionRow[] {
   const rows: RegionRow[] = [];
   for (let index = 0; index <= LAST_BAR_REGION; index++) {
     const kernelRegion = device.regions.find((r) => r.index === index);

@@ -1,4 +1,4 @@
-import { deriveRegions, Host, Pe, toHex } from '@barplane/domain';
+import { FunctionRegions, toHex } from '@barplane/domain';
 
 /** One "vfio sub-page reserved" range: barplane's subPageReservation against /proc/iomem. */
 export interface ReservationRow {
@@ -11,19 +11,17 @@ export interface ReservationRow {
 
 /**
  * While a device is open, vfio-pci claims the rest of the page of each mmap-able sub-page BAR
- * (R1.1). barplane derives the same ranges (VfioRegion.subPageReservation); compared as sets
- * over the functions the probe opened.
+ * (R1.1). barplane derives the same ranges (VfioRegion.subPageReservation of the plan's
+ * regions); compared as sets over the functions the probe opened.
  */
-export function checkReservations(host: Host, pes: readonly Pe[], opened: ReadonlySet<string>, kernel: readonly { start: bigint; end: bigint }[]): ReservationRow[] {
+export function checkReservations(planned: readonly FunctionRegions[], opened: ReadonlySet<string>, kernel: readonly { start: bigint; end: bigint }[]): ReservationRow[] {
   const key = (r: { start: bigint; end: bigint }) => `${toHex(r.start)}-${toHex(r.end)}`;
   const ours = new Map<string, { start: bigint; end: bigint }>();
-  for (const pe of pes) {
-    for (const fn of pe.functions) {
-      if (!opened.has(fn.bdf)) continue;
-      for (const region of deriveRegions(host, fn, pes)) {
-        const r = region.subPageReservation;
-        if (r && region.flags.includes('MMAP')) ours.set(key({ start: r.start, end: r.start + r.size }), { start: r.start, end: r.start + r.size });
-      }
+  for (const fn of planned) {
+    if (!opened.has(fn.bdf)) continue;
+    for (const region of fn.regions) {
+      const r = region.subPageReservation;
+      if (r && region.flags.includes('MMAP')) ours.set(key({ start: r.start, end: r.start + r.size }), { start: r.start, end: r.start + r.size });
     }
   }
   const theirs = new Map(kernel.map((r) => [key(r), r]));
