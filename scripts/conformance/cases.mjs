@@ -33,7 +33,7 @@ const TESTDEV = '1b36:0005';
 /**
  * QEMU runs inside the x86 guest. Each is one VM: `seabios` lets the firmware place every BAR;
  * `qtest` places them by config writes where no firmware would (a 16-byte BAR mid-page, two BARs
- * in one guest page, a device left undecoded). `noMmap` and `msixRelocation` are barplane's VM
+ * in one guest page, a device left undecoded: the e1000e of `placed`). `noMmap` and `msixRelocation` are barplane's VM
  * settings for QEMU's per-device x-no-mmap and x-msix-relocation.
  */
 const QEMU_RUNS = [
@@ -41,15 +41,25 @@ const QEMU_RUNS = [
     name: 'seabios',
     firmware: 'seabios',
     devices: [
-      { id: 'nvme', match: NVME, slot: 4 },
-      { id: 'e1000e', match: E1000E, slot: 5 },
-      { id: 'virtio', match: VIRTIO_NET, slot: 6 },
-      { id: 'esb', match: ESB, slot: 7 },
-      { id: 'testdev', match: TESTDEV, slot: 8 },
+      { id: 'e1000e', match: E1000E, slot: 4 },
+      { id: 'virtio', match: VIRTIO_NET, slot: 5 },
+      { id: 'esb', match: ESB, slot: 6 },
+      { id: 'testdev', match: TESTDEV, slot: 7 },
     ],
   },
   { name: 'no-mmap', firmware: 'seabios', noMmap: true, devices: [{ id: 'e1000e', match: E1000E, slot: 4, props: 'x-no-mmap=on' }] },
-  { name: 'relocation', firmware: 'seabios', msixRelocation: 'bar2', devices: [{ id: 'nvme', match: NVME, slot: 4, props: 'x-msix-relocation=bar2' }] },
+  // The NVMe only under qtest: SeaBIOS drives it through INTx, and while INTx fires QEMU keeps
+  // every mmap of the device off (docs/domain.md, "Not modelled").
+  {
+    name: 'relocation',
+    firmware: 'qtest',
+    msixRelocation: 'bar2',
+    devices: [{ id: 'nvme', match: NVME, slot: 4, props: 'x-msix-relocation=bar2' }],
+    place: [
+      { id: 'nvme', bar: 0, address: 0xe0000000, wide: true },
+      { id: 'nvme', bar: 2, address: 0xe0100000, wide: true },
+    ],
+  },
   {
     name: 'placed',
     firmware: 'qtest',
@@ -59,6 +69,7 @@ const QEMU_RUNS = [
       { id: 'testdev', match: TESTDEV, slot: 6 },
       { id: 'virtio', match: VIRTIO_NET, slot: 7 },
       { id: 'nvme', match: NVME, slot: 8 },
+      { id: 'e1000e', match: E1000E, slot: 9 },
     ],
     place: [
       { id: 'esb0', bar: 0, address: 0xe0000000 },
@@ -67,6 +78,7 @@ const QEMU_RUNS = [
       { id: 'testdev', bar: 2, address: 0xe0100000, wide: true },
       { id: 'virtio', bar: 1, address: 0xe0020000 },
       { id: 'virtio', bar: 4, address: 0xe0040000, wide: true },
+      { id: 'nvme', bar: 0, address: 0xe0200000, wide: true },
     ],
   },
 ];

@@ -32,7 +32,8 @@ export const REASON_REACH: Record<Reason, ReasonReach> = {
   KVM_PAGE_TRIM: { decidedBy: 'KVM' },
   KVM_SLOTS_EXHAUSTED: {
     decidedBy: 'KVM',
-    unreachable: 'needs KVM_CAP_NR_MEMSLOTS from a real KVM running out of slots; the lab\'s guests run QEMU under TCG (no nested KVM here), where QEMU makes no KVM slots at all',
+    unreachable:
+      'needs a real KVM running out of memslots; the lab runs every VM under TCG (this machine\'s /dev/kvm stops a guest with "KVM internal error", and the guests have no nested KVM), and under TCG QEMU makes no KVM slots at all',
   },
 };
 
