@@ -1,8 +1,11 @@
 import { AlignmentDecision, Bar, Host, isMemBar, Pe, PciFunction, toHex } from '@barplane/domain';
 import { RegionRow } from './region-comparison';
 
-/** Where the kernel put a PE's BARs, seen from its host pages. */
-export type Placement = 'no sub-page BARs' | 'page-start aligned' | 'packed' | 'expanded';
+/**
+ * Where the kernel put a PE's BARs, seen from its host pages. (Expanded BARs, after barplane's
+ * kernel parameter, are checked against the boot before: checkAdviceApplied.)
+ */
+export type Placement = 'no sub-page BARs' | 'page-start aligned' | 'packed';
 
 /** One PE: barplane's alignment decision beside where the kernel placed the PE's BARs. */
 export interface PeRow {
