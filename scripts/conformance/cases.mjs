@@ -118,6 +118,50 @@ const QEMU_RUNS_64K = [
   },
 ];
 
+/**
+ * And on a 16K arm64 host: Debian's arm64 QEMU inside the virt guest runs a virt VM, which
+ * emulates MSI-X (R4.6): worked example 7 at 16K (the NVMe's table traps inside its one page,
+ * nothing left for KVM) and its remedy, x-msix-relocation.
+ */
+const QEMU_RUNS_16K = [
+  {
+    name: 'virt-placed',
+    firmware: 'qtest',
+    machine: 'virt',
+    devices: [
+      { id: 'nvme', match: NVME, slot: 1 },
+      { id: 'esb', match: ESB, slot: 2 },
+      { id: 'testdev', match: TESTDEV, slot: 3 },
+      { id: 'e1000e', match: E1000E, slot: 4 },
+      { id: 'virtio', match: VIRTIO_NET, slot: 5 },
+    ],
+    place: [
+      { id: 'nvme', bar: 0, address: 0x10000000, wide: true },
+      { id: 'esb', bar: 0, address: 0x10004000 },
+      { id: 'testdev', bar: 0, address: 0x10009000 },
+      // Every BAR of a decoding device is placed: one left at 0 would sit outside the host
+      // bridge's window, where the CPU cannot reach it and QEMU maps nothing.
+      { id: 'testdev', bar: 2, address: 0x10090000, wide: true },
+      { id: 'e1000e', bar: 0, address: 0x10020000 },
+      { id: 'e1000e', bar: 1, address: 0x10040000 },
+      { id: 'e1000e', bar: 3, address: 0x10060000 },
+      { id: 'virtio', bar: 1, address: 0x10070000 },
+      { id: 'virtio', bar: 4, address: 0x10080000, wide: true },
+    ],
+  },
+  {
+    name: 'virt-relocation',
+    firmware: 'qtest',
+    machine: 'virt',
+    msixRelocation: 'bar2',
+    devices: [{ id: 'nvme', match: NVME, slot: 1, props: 'x-msix-relocation=bar2' }],
+    place: [
+      { id: 'nvme', bar: 0, address: 0x10000000, wide: true },
+      { id: 'nvme', bar: 2, address: 0x10100000, wide: true },
+    ],
+  },
+];
+
 export const CASES = [
   { name: 'powernv9-6.12-64k-endpoints', machine: 'powernv9', kernel: 'ppc64el-6.12-64k', slots: ENDPOINTS, ci: true },
   { name: 'powernv9-6.12-64k-qemu', machine: 'powernv9', kernel: 'ppc64el-6.12-64k', slots: ENDPOINTS, qemu: QEMU_RUNS_64K, memory: '4G' },
@@ -132,5 +176,6 @@ export const CASES = [
   { name: 'q35-6.12-topology', machine: 'q35', kernel: 'amd64-6.12', slots: TOPOLOGY },
   { name: 'virt-6.12-packed', machine: 'virt', kernel: 'arm64-6.12', slots: PACKED },
   { name: 'virt-6.1-endpoints', machine: 'virt', kernel: 'arm64-6.1', slots: ENDPOINTS },
+  { name: 'virt-6.12-16k-qemu', machine: 'virt', kernel: 'arm64-6.12-16k', slots: ENDPOINTS, qemu: QEMU_RUNS_16K, memory: '3G' },
   { name: 'virt-6.12-16k-packed', machine: 'virt', kernel: 'arm64-6.12-16k', slots: PACKED },
 ];

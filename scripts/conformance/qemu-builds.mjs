@@ -1,7 +1,8 @@
 // The QEMU that runs inside a guest. In an x86 guest: this machine's own qemu-system-x86_64
-// (binary, the libraries ldd names, its TCG module, SeaBIOS). In a PowerNV guest: Debian's
-// ppc64el qemu-system-ppc64, assembled from its packages (and theirs) through the private apt
-// state, with the libraries its ELF headers need (readelf: the binary cannot run here).
+// (binary, the libraries ldd names, its TCG module, SeaBIOS). In a PowerNV or arm64 guest:
+// Debian's qemu-system-ppc64 or qemu-system-aarch64 of that architecture, assembled from its
+// packages (and theirs) through the private apt state, with the libraries its ELF headers need
+// (readelf: the binary cannot run here).
 // `binaries` maps a VM's machine to the binary that runs it. (Debian's ppc64el
 // qemu-system-x86_64 runs there too, but dies with SIGSEGV as soon as it is given a vfio-pci
 // device: a q35 VM on a POWER host cannot have one, so the PowerNV guests run pseries only.)
@@ -52,12 +53,34 @@ function neededClosure(root, elf, libDirs) {
   return [...found.values()];
 }
 
-/** Debian's ppc64el QEMU for pseries VMs, with every library it needs and SLOF, for a PowerNV guest. */
-function debianPpc64(log) {
-  const arch = 'ppc64el';
+/**
+ * Debian's QEMU for the VMs of a non-x86 guest, by guest architecture: the package, the binary,
+ * the machine it runs, where its libraries live, its loader, and the firmware it insists on.
+ */
+const DEBIAN_QEMU = {
+  ppc64el: {
+    package: 'qemu-system-ppc',
+    binary: '/usr/bin/qemu-system-ppc64',
+    machine: 'pseries',
+    triplet: 'powerpc64le-linux-gnu',
+    loader: { from: 'lib/powerpc64le-linux-gnu/ld64.so.2', to: '/lib64/ld64.so.2' },
+    firmware: [{ from: 'usr/share/qemu/slof.bin', to: '/qemu/slof.bin' }],
+  },
+  arm64: {
+    package: 'qemu-system-arm',
+    binary: '/usr/bin/qemu-system-aarch64',
+    machine: 'virt',
+    triplet: 'aarch64-linux-gnu',
+    loader: { from: 'lib/aarch64-linux-gnu/ld-linux-aarch64.so.1', to: '/lib/ld-linux-aarch64.so.1' },
+    firmware: [],
+  },
+};
+
+/** Debian's QEMU of `arch` with every library it needs, assembled from its packages and theirs. */
+function debianQemu(arch, log) {
+  const spec = DEBIAN_QEMU[arch];
   ensureLists(arch, log);
-  const wanted = ['qemu-system-ppc/bookworm'];
-  const packages = aptList(arch, ['depends', '--recurse', '--no-recommends', '--no-suggests', '--no-conflicts', '--no-breaks', '--no-replaces', '--no-enhances', ...wanted])
+  const packages = aptList(arch, ['depends', '--recurse', '--no-recommends', '--no-suggests', '--no-conflicts', '--no-breaks', '--no-replaces', '--no-enhances', `${spec.package}/bookworm`])
     .split('\n')
     .filter((l) => /^[a-z0-9]/.test(l) && !l.includes('<'));
   const names = [...new Set(packages)].sort();
@@ -81,18 +104,15 @@ function debianPpc64(log) {
     }
     writeFileSync(stamp, versions.join('\n') + '\n');
   }
-  const elves = ['/usr/bin/qemu-system-ppc64'];
-  const libDirs = ['/lib/powerpc64le-linux-gnu', '/usr/lib/powerpc64le-linux-gnu'];
-  const libs = [...new Set(elves.flatMap((elf) => neededClosure(root, join(root, elf), libDirs)))];
-  const qemuVersion = versions.find((v) => v.startsWith('qemu-system-ppc='));
+  const libs = neededClosure(root, join(root, spec.binary), [`/lib/${spec.triplet}`, `/usr/lib/${spec.triplet}`]);
   return {
-    binaries: { pseries: elves[0] },
-    version: `Debian ppc64el ${qemuVersion}`,
+    binaries: { [spec.machine]: spec.binary },
+    version: `Debian ${arch} ${versions.find((v) => v.startsWith(`${spec.package}=`))}`,
     files: [
-      ...elves.map((elf) => ({ from: join(root, elf), to: elf, mode: 0o755 })),
-      { from: realpathSync(join(root, 'lib/powerpc64le-linux-gnu/ld64.so.2')), to: '/lib64/ld64.so.2', mode: 0o755 },
+      { from: join(root, spec.binary), to: spec.binary, mode: 0o755 },
+      { from: realpathSync(join(root, spec.loader.from)), to: spec.loader.to, mode: 0o755 },
       ...libs.map((lib) => ({ from: realpathSync(join(root, lib)), to: lib, mode: 0o755 })),
-      { from: join(root, 'usr/share/qemu/slof.bin'), to: '/qemu/slof.bin' },
+      ...spec.firmware.map((f) => ({ from: join(root, f.from), to: f.to })),
     ],
   };
 }
@@ -100,6 +120,6 @@ function debianPpc64(log) {
 /** The QEMU for guests of `arch`: binary per machine inside the guest, version, files for the initramfs. */
 export function qemuBuild(arch, log = console.log) {
   if (arch === 'amd64') return hostX86();
-  if (arch === 'ppc64el') return debianPpc64(log);
+  if (DEBIAN_QEMU[arch]) return debianQemu(arch, log);
   throw new Error(`no QEMU for ${arch} guests in the lab`);
 }

@@ -1,7 +1,7 @@
 // QEMU's side of the lab: a QEMU inside a guest (qemu-builds.mjs) runs VMs with the guest's
 // vfio-pci functions as `-device vfio-pci,host=BDF`. Each run is one VM: on q35 SeaBIOS places
 // the BARs, or the qtest protocol places them where the run says (config writes through
-// 0xcf8/0xcfc on q35, RTAS ibm,write-pci-config on pseries; the CPU never starts, so no firmware
+// 0xcf8/0xcfc on q35, RTAS ibm,write-pci-config on pseries, ECAM stores on virt; the CPU never starts, so no firmware
 // moves them); then QMP's query-pci and `info mtree -f` show where each BAR is and which ranges
 // QEMU maps directly.
 
@@ -34,9 +34,19 @@ function spaprConfigWrite(slot, register, value) {
   return [...args.map((a, i) => `writel ${hex(RTAS_ARGS + 4 * i)} ${hex(a >>> 0)}`), `rtas ibm,write-pci-config 5 ${hex(RTAS_ARGS)} 1 ${hex(RTAS_RETS)}`];
 }
 
+/** virt with highmem=off: the ECAM window of the PCIe host bridge (VIRT_PCIE_ECAM), bus 0 first. */
+const VIRT_ECAM = 0x3f000000;
+
+/** The same on virt: a store into the ECAM window. */
+function ecamConfigWrite(slot, register, value) {
+  return [`writel ${hex(VIRT_ECAM + (slot << 15) + register)} ${hex(value >>> 0)}`];
+}
+
+const CONFIG_WRITE = { q35: pcConfigWrite, pseries: spaprConfigWrite, virt: ecamConfigWrite };
+
 /** Config writes that place each BAR (64-bit BARs take two registers) and enable memory decoding. */
 function placementLines(run) {
-  const configWrite = run.machine === 'pseries' ? spaprConfigWrite : pcConfigWrite;
+  const configWrite = CONFIG_WRITE[run.machine ?? 'q35'];
   const lines = [];
   for (const dev of run.devices) {
     const bars = (run.place ?? []).filter((p) => p.id === dev.id);
@@ -51,8 +61,15 @@ function placementLines(run) {
   return lines;
 }
 
-/** -M of a run: pseries with TCG's own security capabilities, so that QEMU does not warn about them. */
-const machineArg = (run) => (run.machine === 'pseries' ? 'pseries,cap-cfpc=broken,cap-sbbc=broken,cap-ibs=broken,cap-ccf-assist=off' : 'q35');
+/**
+ * -M of a run: pseries with TCG's own security capabilities (so that QEMU does not warn about
+ * them), virt with its ECAM and MMIO below 4G and a 64-bit CPU.
+ */
+const MACHINE_ARGS = {
+  q35: '-M q35',
+  pseries: '-M pseries,cap-cfpc=broken,cap-sbbc=broken,cap-ibs=broken,cap-ccf-assist=off',
+  virt: '-M virt,highmem=off -cpu max',
+};
 
 /**
  * The guest's /etc/lab-extra.sh: for each run, pick the guest's bound functions by vendor:device,
@@ -82,10 +99,10 @@ export function qemuScript(binaries, runs) {
     for (const dev of run.devices) {
       out.push(`pick ${dev.match}; h=$picked`);
       out.push(`say "{\\"type\\":\\"qemu-device\\",\\"tag\\":\\"${t}\\",\\"id\\":\\"${dev.id}\\",\\"host\\":\\"$h\\",\\"slot\\":${dev.slot}}"`);
-      const bus = run.machine === 'pseries' ? 'pci.0' : 'pcie.0';
+      const bus = run.machine === 'pseries' ? 'pci.0' : 'pcie.0';  // pseries: its PHB's bus
       out.push(`args="$args -device vfio-pci,host=$h,id=${dev.id},bus=${bus},addr=${hex(dev.slot)}${dev.props ? `,${dev.props}` : ''}"`);
     }
-    const common = `${TRACES} -L /qemu -M ${machineArg(run)} -m 256 -nodefaults -display none -serial none -monitor none -qmp unix:/tmp/${t}.qmp,server=on,wait=off`;
+    const common = `${TRACES} -L /qemu ${MACHINE_ARGS[run.machine ?? 'q35']} -m 256 -nodefaults -display none -serial none -monitor none -qmp unix:/tmp/${t}.qmp,server=on,wait=off`;
     if (run.firmware === 'qtest') {
       // Debian's QEMU has no qtest accelerator; -S keeps the CPU (and so SeaBIOS) from running
       // while the qtest protocol writes config space.

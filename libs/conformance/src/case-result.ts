@@ -20,9 +20,13 @@ export interface CaseInput {
   readonly cmdline?: string;
 }
 
-/** vfio-pci's probe: barplane expects it to bind every endpoint the kernel can hand to a VM. */
+/**
+ * vfio-pci's probe: barplane expects it to bind every endpoint the kernel can hand to a VM, and
+ * no bridge (vfio-pci binds only normal, type 0, functions; the importer puts bridges in no PE).
+ */
 export interface BindRow {
   readonly bdf: string;
+  readonly bridge: boolean;
   readonly kernelBound: boolean;
   readonly barplaneExpects: boolean;
   readonly kernel?: string;
@@ -71,13 +75,10 @@ export function judgeCase(input: CaseInput, expectBind: BindExpectation): CaseRe
   const derivedOf = new Map(planned.map((f) => [f.bdf, f.regions] as const));
 
   const expected = expectBind(scenario);
-  const binds: BindRow[] = report.binds.map((b) => ({
-    bdf: b.bdf,
-    kernelBound: b.bound,
-    barplaneExpects: expected,
-    ...(b.kernel ? { kernel: b.kernel } : {}),
-    agree: b.bound === expected,
-  }));
+  const binds: BindRow[] = report.binds.map((b) => {
+    const expects = b.bridge ? false : expected;
+    return { bdf: b.bdf, bridge: b.bridge ?? false, kernelBound: b.bound, barplaneExpects: expects, ...(b.kernel ? { kernel: b.kernel } : {}), agree: b.bound === expects };
+  });
   for (const b of binds) if (!b.agree) disagreements.push(`${b.bdf}: vfio-pci ${b.kernelBound ? 'bound' : 'did not bind'}; barplane expected it ${b.barplaneExpects ? 'to bind' : 'not to bind'}${b.kernel ? ` (${b.kernel})` : ''}`);
   for (const e of report.errors) disagreements.push(`${e.bdf}: the probe failed at ${e.step}: ${e.message}`);
 
@@ -86,7 +87,7 @@ export function judgeCase(input: CaseInput, expectBind: BindExpectation): CaseRe
   for (const r of regions) if (!r.agree) disagreements.push(`${r.bdf} region ${r.index}: ${r.difference}`);
 
   const opened = new Set(report.devices.keys());
-  const refused = new Map(report.binds.filter((b) => !b.bound).map((b) => [b.bdf, (b.kernel ?? '').replace(/^\[[^\]]*\]\s*/, '')] as const));
+  const refused = new Map(report.binds.filter((b) => !b.bound && !b.bridge).map((b) => [b.bdf, (b.kernel ?? '').replace(/^\[[^\]]*\]\s*/, '')] as const));
   const bars = checkBars(plan.bars, scenario.pes, regions, opened, refused);
   for (const b of bars) if (!b.agree) disagreements.push(`${b.bdf} BAR ${b.index}: ${b.difference}`);
 

@@ -77,14 +77,14 @@ export function renderConformance(results: readonly CaseResult[], run: RunSummar
   out.push('');
   out.push(
     table(
-      ['case', 'machine', 'kernel', 'extra command line', 'seconds', 'bound to vfio-pci', 'disagreements'],
+      ['case', 'machine', 'kernel', 'extra command line', 'seconds', 'endpoints bound to vfio-pci', 'disagreements'],
       results.map((r) => [
         r.input.name,
         r.input.machine,
         r.input.kernelBuild,
         r.input.cmdline ?? '',
         String(Math.round(run.bootSeconds.get(r.input.name) ?? 0)),
-        `${r.binds.filter((b) => b.kernelBound).length}/${r.binds.length}`,
+        `${r.binds.filter((b) => !b.bridge && b.kernelBound).length}/${r.binds.filter((b) => !b.bridge).length}`,
         String(r.disagreements.length),
       ]),
     ),
@@ -110,7 +110,16 @@ export function renderConformance(results: readonly CaseResult[], run: RunSummar
   out.push(
     table(
       ['case', 'function', 'device', 'kernel', 'barplane expects', 'agree'],
-      results.flatMap((r) => r.binds.map((b) => [r.input.name, b.bdf, fnName(r, b.bdf), b.kernelBound ? 'bound' : `not bound${b.kernel ? `: ${b.kernel.replace(/^\[[^\]]*\]\s*/, '')}` : ''}`, b.barplaneExpects ? 'binds' : 'cannot bind', yes(b.agree)])),
+      results.flatMap((r) =>
+        r.binds.map((b) => [
+          r.input.name,
+          b.bdf,
+          b.bridge ? 'a bridge' : fnName(r, b.bdf),
+          b.kernelBound ? 'bound' : `not bound${b.kernel ? `: ${b.kernel.replace(/^\[[^\]]*\]\s*/, '')}` : ''}`,
+          b.barplaneExpects ? 'binds' : b.bridge ? 'cannot bind (in no PE)' : 'cannot bind',
+          yes(b.agree),
+        ]),
+      ),
     ),
   );
   out.push('');

@@ -25,6 +25,8 @@ export interface KernelDevice {
 export interface BindResult {
   readonly bdf: string;
   readonly bound: boolean;
+  /** A bridge (header type 1 or 2) the lab asked vfio-pci to bind, to see it refuse. */
+  readonly bridge?: boolean;
   /** The kernel's own line about a failed probe, when there is one. */
   readonly kernel?: string;
 }
@@ -92,7 +94,7 @@ export function readGuestReport(events: readonly unknown[]): GuestReport {
         pageSize = BigInt(Number(e.pageSize));
         break;
       case 'bind':
-        binds.push({ bdf: String(e.bdf), bound: e.bound === true, ...(text(e.kernel) ? { kernel: text(e.kernel) } : {}) });
+        binds.push({ bdf: String(e.bdf), bound: e.bound === true, ...(e.bridge === true ? { bridge: true } : {}), ...(text(e.kernel) ? { kernel: text(e.kernel) } : {}) });
         break;
       case 'device': {
         const bdf = String(e.bdf);

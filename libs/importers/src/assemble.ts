@@ -59,12 +59,24 @@ export function assembleScenario(host: HostFacts, functions: readonly ImportedFu
     kept.push({ ...f, bars, msix });
   }
 
-  const grouped = kept.some((f) => f.iommuGroup !== undefined);
-  if (kept.length > 0 && !grouped) {
+  // Bridges are never a VM's (vfio-pci binds only type 0 headers), so they are in no PE; their
+  // memory BARs still hold MMIO a sub-page BAR's page may share, so they become reserved ranges.
+  const reserved: { start: bigint; size: bigint }[] = [];
+  for (const b of kept.filter((f) => f.bridge)) {
+    const mmio = b.bars.filter((bar) => bar.kind !== 'io' && bar.size > 0n);
+    warnings.push(
+      `${b.bdf}: a bridge: vfio-pci binds only normal (type 0) functions, so it is in no PE` +
+        (mmio.length > 0 ? `; its BAR${mmio.length > 1 ? 's' : ''} ${mmio.map((bar) => bar.index).join(', ')} kept as reserved MMIO` : ''),
+    );
+    for (const bar of mmio) reserved.push({ start: bar.address, size: bar.size });
+  }
+  const endpoints = kept.filter((f) => !f.bridge);
+  const grouped = endpoints.some((f) => f.iommuGroup !== undefined);
+  if (endpoints.length > 0 && !grouped) {
     warnings.push('no IOMMU groups shown (IOMMU off, or a source that does not print them): one PE per function, named by its BDF');
   }
   const pes = new Map<string, ImportedFunction[]>();
-  for (const f of kept) {
+  for (const f of endpoints) {
     let id: string;
     if (f.iommuGroup !== undefined) id = `iommu-${f.iommuGroup}`;
     else {
@@ -79,7 +91,16 @@ export function assembleScenario(host: HostFacts, functions: readonly ImportedFu
     .sort(([a], [b]) => compareIds(a, b))
     .map(([id, members]) => ({ id, functions: members.sort((a, b) => compareIds(a.bdf, b.bdf)).map(functionJson) }));
   return {
-    scenario: { host: { id: host.id, platform: host.platform, pageSize: toHex(host.pageSize), ...kernelOf(host, warnings) }, pes: peJson },
+    scenario: {
+      host: {
+        id: host.id,
+        platform: host.platform,
+        pageSize: toHex(host.pageSize),
+        ...kernelOf(host, warnings),
+        ...(reserved.length > 0 ? { reservedRanges: reserved.sort((a, b) => (a.start < b.start ? -1 : 1)).map((r) => ({ start: toHex(r.start), size: toHex(r.size) })) } : {}),
+      },
+      pes: peJson,
+    },
     warnings,
   };
 }

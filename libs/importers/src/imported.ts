@@ -29,6 +29,11 @@ export interface ImportedFunction {
   msix?: ImportedMsix;
   /** IOMMU group number, when the source shows one. */
   iommuGroup?: string;
+  /**
+   * A PCI-PCI or CardBus bridge (header type 1 or 2): vfio-pci binds only normal (type 0)
+   * functions, so a bridge is never a VM's; its BARs still hold MMIO.
+   */
+  bridge?: boolean;
 }
 
 /** What the source cannot tell: from flags or from the running machine. */
@@ -72,7 +77,14 @@ export interface ScenarioPeJson {
 }
 
 export interface ImportedScenarioJson {
-  host: { id: string; platform: Platform; pageSize: string; kernel?: KernelFeatures; kvmMemslots?: number };
+  host: {
+    id: string;
+    platform: Platform;
+    pageSize: string;
+    kernel?: KernelFeatures;
+    kvmMemslots?: number;
+    reservedRanges?: { start: string; size: string }[];
+  };
   pes: ScenarioPeJson[];
 }
 

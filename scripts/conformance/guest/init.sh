@@ -43,7 +43,25 @@ for d in /sys/bus/pci/devices/*; do
   say "{\"type\":\"function\",\"bdf\":$(str "$b"),\"class\":$(str "$(cat $d/class)"),\"driver\":$(str "$drv")}"
 done
 
-# Bind every endpoint (bridges stay with their drivers) to vfio-pci.
+# Ask vfio-pci to bind each bridge (header type 1 or 2) too, to see it refuse, then give the
+# bridge back to its own driver.
+for d in /sys/bus/pci/devices/*; do
+  b=${d##*/}
+  case $(od -An -tx1 -j14 -N1 $d/config | tr -d ' ') in 01|81|02|82) ;; *) continue;; esac
+  drv=
+  [ -L $d/driver ] && drv=$(basename "$(readlink $d/driver)") && echo $b > $d/driver/unbind
+  echo vfio-pci > $d/driver_override
+  echo $b > /sys/bus/pci/drivers_probe 2>/dev/null
+  now=
+  [ -L $d/driver ] && now=$(basename "$(readlink $d/driver)")
+  why=$(dmesg | grep -F "$b" | grep -i vfio | tail -1)
+  say "{\"type\":\"bind\",\"bdf\":$(str "$b"),\"bridge\":true,\"bound\":$([ "$now" = vfio-pci ] && echo true || echo false),\"driver\":$(str "$now"),\"kernel\":$(str "$why")}"
+  [ "$now" = vfio-pci ] && echo $b > $d/driver/unbind
+  echo > $d/driver_override
+  [ -n "$drv" ] && echo $b > /sys/bus/pci/drivers_probe 2>/dev/null
+done
+
+# Bind every endpoint to vfio-pci.
 bound=
 for d in /sys/bus/pci/devices/*; do
   b=${d##*/}

@@ -193,7 +193,9 @@ export function parseLspci(text: string, warnings: string[]): ImportedFunction[]
         warnings.push(`${bdf}: MSI-X table or PBA location not shown (lspci -vv or -vvv shows it)`);
       }
     }
-    functions.push({ bdf, vendorDevice, isVf: namedVf || allVirtual, bars: d.bars, msix, iommuGroup: d.iommuGroup });
+    // lspci names the class: PCI bridge [0604] and CardBus bridge [0607] have type 1 and 2 headers.
+    const bridge = /^(?:PCI|CardBus) bridge\b/i.test(d.header) || /\[060[47]\]/.test(d.header.split(':')[0] ?? '');
+    functions.push({ bdf, vendorDevice, isVf: namedVf || allVirtual, bars: d.bars, msix, iommuGroup: d.iommuGroup, ...(bridge ? { bridge } : {}) });
   }
   return functions;
 }

@@ -104,5 +104,6 @@ export function sysfsFunction(files: SysfsDeviceFiles, warnings: string[]): Impo
   }
 
   const group = files.iommuGroupLink?.split('/').filter(Boolean).pop();
-  return { bdf, vendorDevice, isVf: files.hasPhysfn, bars, msix, iommuGroup: group };
+  const bridge = type === 1 || type === 2 || (type === undefined && count < 6);
+  return { bdf, vendorDevice, isVf: files.hasPhysfn, bars, msix, iommuGroup: group, ...(bridge ? { bridge } : {}) };
 }
