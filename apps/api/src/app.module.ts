@@ -19,6 +19,7 @@ import { CommandGateway, KAFKA_CLIENT } from './commands/command-gateway';
 import { CommandsController } from './commands/commands.controller';
 import { HostsController } from './commands/hosts.controller';
 import { IdempotencyKeys } from './commands/idempotency';
+import { SentCommands } from './commands/sent-commands';
 import { VmsController } from './commands/vms.controller';
 import { DashboardController } from './dashboard/dashboard.controller';
 import { DecisionStream } from './decisions/decision-stream';
@@ -72,6 +73,7 @@ export class AppModule implements NestModule {
         ReadModels,
         HostViews,
         IdempotencyKeys,
+        SentCommands,
         CommandAnswersListener,
         CommandGateway,
         DecisionStream,

@@ -1,5 +1,6 @@
 export * from './validation/exact-json';
 export * from './validation/is-bdf.decorator';
+export * from './validation/is-id.decorator';
 export * from './validation/is-u64.decorator';
 export * from './validation/validation-problems';
 export * from './scenario/address-range.dto';

@@ -10,6 +10,7 @@ export * from './pci/page-math';
 export * from './pci/pe';
 export * from './pci/vm';
 export * from './scenario/problem';
+export * from './scenario/identifier';
 export * from './scenario/scenario';
 export * from './scenario/scenario-problems';
 export * from './decision/advice';

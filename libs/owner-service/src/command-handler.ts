@@ -1,5 +1,5 @@
 import { COMMAND_TOPIC, type CommandType, commandFromWire, type DomainCommand, type DomainEvent, type Envelope, parseEnvelope } from '@barplane/contracts';
-import { DomainError, type Problem } from '@barplane/domain';
+import { DomainError, idProblem, type Problem } from '@barplane/domain';
 import { ConcurrencyError, type EventStore, type InboxClaim, type OutboxMessage } from '@barplane/eventstore';
 import type { ConsumedMessage } from '@barplane/messaging';
 import { loadStream, toNewEvents } from './aggregate-stream';
@@ -290,7 +290,10 @@ export class CommandHandler<C extends DomainCommand, E extends DomainEvent, S> {
 
   private envelopeProblems(envelope: Envelope): Problem[] {
     const problems: Problem[] = [];
-    if (envelope.hostId.trim() === '') problems.push({ path: 'hostId', message: 'should not be empty' });
+    // The same id rules as the API's edge: a command from elsewhere with an undecodable or
+    // unstorable host id is rejected with its reason, never left pending.
+    const hostProblem = idProblem(envelope.hostId);
+    if (hostProblem) problems.push({ path: 'hostId', message: hostProblem });
     if (envelope.expectedVersion !== undefined && (typeof envelope.expectedVersion !== 'string' || !DECIMAL.test(envelope.expectedVersion))) {
       problems.push({ path: 'expectedVersion', message: 'must be a decimal string (a stream version)' });
     }

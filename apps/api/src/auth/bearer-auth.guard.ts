@@ -4,6 +4,7 @@ import { Request } from 'express';
 import { BarplaneError } from '@barplane/contracts';
 import { Principal, Role } from './role';
 import { PUBLIC_KEY, ROLES_KEY } from './roles.decorator';
+import { bearerToken } from './authenticate-before-body';
 import { TokenRegistry } from './token-registry';
 
 export type AuthenticatedRequest = Request & { principal?: Principal };
@@ -20,8 +21,7 @@ export class BearerAuthGuard implements CanActivate {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
     const req = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const header = req.headers.authorization ?? '';
-    const token = /^Bearer\s+(.+)$/i.exec(header)?.[1]?.trim();
+    const token = bearerToken(req);
     const principal = token ? this.tokens.principalOf(token) : undefined;
     if (!principal) throw new BarplaneError('UNAUTHENTICATED', 'a valid bearer token is required (Authorization: Bearer <token>)');
     req.principal = principal;

@@ -1,5 +1,6 @@
 import { BarplaneError } from '@barplane/contracts';
-import { Problem } from '@barplane/domain';
+import { idProblem, Problem } from '@barplane/domain';
+import { ExactRequest } from '../http/exact-json.middleware';
 import { AuthenticatedRequest } from '../auth/bearer-auth.guard';
 import { CommandGateway, CommandOutcome } from './command-gateway';
 import { CommandType } from '@barplane/contracts';
@@ -17,10 +18,19 @@ export async function sendFor(
     const v = req.headers[name];
     return Array.isArray(v) ? v[0] : v;
   };
+  const problems: Problem[] = [...((req as ExactRequest).inexact ?? [])].map(paths);
   const ifMatch = header('if-match')?.replace(/^W\//, '').replace(/"/g, '');
   if (ifMatch !== undefined && !/^\d+$/.test(ifMatch)) {
-    throw BarplaneError.invalid([{ path: 'If-Match', message: 'must be the stream version the change is based on, e.g. "3"' }]);
+    problems.push({ path: 'If-Match', message: 'must be the stream version the change is based on, e.g. "3"' });
   }
+  // Both are stored and logged with the command: bounded, printable, well-formed like an id.
+  for (const name of ['Idempotency-Key', 'X-Correlation-Id']) {
+    const value = header(name.toLowerCase());
+    const problem = value === undefined ? undefined : idProblem(value);
+    if (problem) problems.push({ path: name, message: problem });
+  }
+  // A number the exact parser refused became null: it is named here, not read as 0 or a default.
+  if (problems.length > 0) throw BarplaneError.invalid(problems);
   try {
     return await gateway.send({
       type,

@@ -8,6 +8,7 @@ import { Principal } from '../auth/role';
 import { ReadModels } from '../read-models/read-models';
 import { CommandAnswersListener } from './command-answers.listener';
 import { IdempotencyKeys } from './idempotency';
+import { SentCommands } from './sent-commands';
 
 export const KAFKA_CLIENT = Symbol('KafkaClient');
 
@@ -42,6 +43,7 @@ export class CommandGateway implements OnModuleInit, OnApplicationShutdown {
     private readonly reads: ReadModels,
     private readonly answers: CommandAnswersListener,
     private readonly keys: IdempotencyKeys,
+    private readonly sentCommands: SentCommands,
   ) {
     this.publisher = new MessagePublisher(kafka);
   }
@@ -80,11 +82,18 @@ export class CommandGateway implements OnModuleInit, OnApplicationShutdown {
         ...(req.expectedVersion !== undefined ? { expectedVersion: req.expectedVersion } : {}),
         data: req.data,
       };
+      // Recorded before publishing: from here on GET /v1/commands/{id} answers pending, not 404.
+      if (first) await this.sentCommands.record(commandId, req.hostId);
       // Listening before publishing: the answer's NOTIFY cannot come before we wait for it.
       sent = this.answers.arm(commandId, Math.min(this.config.commandWaitMs, POLL_MS));
       await this.publisher.publish([{ topic: this.config.namespace + COMMAND_TOPIC[req.type], key: req.hostId, value: JSON.stringify(envelope) }]);
     }
     return this.outcome(commandId, correlationId, this.config.commandWaitMs, sent);
+  }
+
+  /** Whether this API (or another instance on the same database) ever published `commandId`. */
+  known(commandId: string): Promise<boolean> {
+    return this.sentCommands.known(commandId);
   }
 
   /**

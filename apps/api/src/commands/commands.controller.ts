@@ -1,6 +1,7 @@
 import { Controller, Get, Param, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Response } from 'express';
+import { BarplaneError } from '@barplane/contracts';
 import { Roles } from '../auth/roles.decorator';
 import { CommandGateway } from './command-gateway';
 
@@ -13,11 +14,14 @@ export class CommandsController {
 
   @Get(':commandId')
   @Roles('viewer')
-  @ApiOperation({ summary: 'pending, applied (with the events) or rejected (with the problems)' })
+  @ApiOperation({ summary: 'pending, applied (with the events) or rejected (with the problems); 404 for an id never sent' })
   async status(@Param('commandId') commandId: string, @Res({ passthrough: true }) res: Response) {
     const outcome = await this.gateway.outcome(commandId, commandId, 0);
     res.status(200);
-    if (outcome.status === 'pending') return { commandId, status: 'pending' };
+    if (outcome.status === 'pending') {
+      if (!(await this.gateway.known(commandId))) throw new BarplaneError('NOT_FOUND', `no command ${commandId} was sent`);
+      return { commandId, status: 'pending' };
+    }
     return { commandId, correlationId: outcome.correlationId, status: outcome.status, answer: outcome.answer.data };
   }
 }

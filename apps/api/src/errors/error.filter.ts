@@ -3,7 +3,7 @@ import { Request, Response } from 'express';
 import { BarplaneError, ERROR_STATUS } from '@barplane/contracts';
 import { ErrorBody } from './error-body';
 
-const STATUS_CODE: Record<number, string> = { 400: 'VALIDATION', 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 409: 'CONFLICT', 413: 'VALIDATION', 422: 'IDEMPOTENCY_MISMATCH' };
+const STATUS_CODE: Record<number, string> = { 400: 'VALIDATION', 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 409: 'CONFLICT', 413: 'TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE', 422: 'IDEMPOTENCY_MISMATCH' };
 
 /** Maps every error, once, to its HTTP status and the one error body. */
 @Catch()
@@ -19,6 +19,12 @@ export class ErrorFilter implements ExceptionFilter {
     if (error instanceof BarplaneError) {
       status = ERROR_STATUS[error.code];
       body = { error: error.code, message: error.message, problems: error.problems };
+    } else if (isBodyError(error)) {
+      // body-parser's own errors (http-errors): a body too large, in an unknown charset, unreadable.
+      status = error.status === 413 ? 413 : error.status === 415 ? 415 : 400;
+      const code = status === 413 ? 'TOO_LARGE' : status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : 'VALIDATION';
+      const message = status === 413 ? `the body is larger than ${error.limit} bytes` : error.message;
+      body = { error: code, message, problems: [{ path: '$', message }] };
     } else if (error instanceof HttpException) {
       status = error.getStatus();
       const response = error.getResponse();
@@ -30,4 +36,11 @@ export class ErrorFilter implements ExceptionFilter {
     if (req.correlationId) body.correlationId = req.correlationId;
     if (!res.headersSent) res.status(status).json(body);
   }
+}
+
+/** An error body-parser raised while reading a request body (it has a 4xx `status` and a `type`). */
+function isBodyError(error: unknown): error is { status: number; type: string; message: string; limit?: number } {
+  if (error === null || typeof error !== 'object') return false;
+  const e = error as { status?: unknown; type?: unknown };
+  return typeof e.status === 'number' && e.status >= 400 && e.status < 500 && typeof e.type === 'string';
 }

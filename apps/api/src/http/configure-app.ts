@@ -1,12 +1,22 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import express from 'express';
+import { API_CONFIG, ApiConfig } from '../api-config';
+import { authenticateBeforeBody } from '../auth/authenticate-before-body';
+import { TokenRegistry } from '../auth/token-registry';
+import { IdParamPipe } from './id-param.pipe';
 import { addDtoSchemas } from './openapi-schemas';
 
-/** What main() and the tests both apply to the app: raw JSON bodies, OpenAPI at /docs. */
+/**
+ * What main() and the tests both apply to the app: the token checked before a body is read,
+ * raw JSON bodies up to the configured size, ids in paths checked, OpenAPI at /docs.
+ */
 export function configureApp(app: INestApplication): void {
+  const config = app.get<ApiConfig>(API_CONFIG);
+  app.use(authenticateBeforeBody(app.get(TokenRegistry)));
   // Bodies stay text here; ExactJsonMiddleware parses them without rounding big numbers.
-  app.use(express.text({ type: ['application/json', 'application/*+json'], limit: '64mb' }));
+  app.use(express.text({ type: ['application/json', 'application/*+json'], limit: config.maxBodyBytes }));
+  app.useGlobalPipes(new IdParamPipe());
   const document = addDtoSchemas(SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

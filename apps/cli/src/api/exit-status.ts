@@ -18,7 +18,7 @@ export type ExitStatus = (typeof OPERATOR_EXIT)[keyof typeof OPERATOR_EXIT];
 const API_MEANINGS: Record<ExitStatus, string> = {
   0: 'ok',
   1: 'failure: the API cannot be reached, refuses the token (401/403) or fails (5xx)',
-  2: 'invalid input or usage: bad arguments or options, HTTP 400/422',
+  2: 'invalid input or usage: bad arguments or options, HTTP 400/413/415/422',
   3: 'not found: HTTP 404 (unknown host, PE, function, BAR or VM)',
   4: 'conflict: HTTP 409 (e.g. a sibling function of the PE is given to another VM)',
 };
@@ -33,7 +33,7 @@ export const EXIT_STATUS_HELP = exitStatusHelp();
 
 /** The exit status for an HTTP error status. */
 export function exitForHttp(status: number): ExitStatus {
-  if (status === 400 || status === 422) return OPERATOR_EXIT.invalid;
+  if (status === 400 || status === 413 || status === 415 || status === 422) return OPERATOR_EXIT.invalid;
   if (status === 404) return OPERATOR_EXIT.notFound;
   if (status === 409) return OPERATOR_EXIT.conflict;
   return OPERATOR_EXIT.failure;

@@ -15,7 +15,7 @@ describe('commandFromWire', () => {
       ok: false,
       problems: expect.arrayContaining([
         { path: 'data.extra', message: 'is not a known field' },
-        { path: 'data.vmId', message: 'should not be empty' },
+        { path: 'data.vmId', message: 'must not be empty' },
         { path: 'data.bdf', message: expect.stringContaining('is not a BDF') },
         { path: 'data.index', message: 'must not be greater than 6' },
         { path: 'data.address', message: expect.stringContaining('64-bit value') },

@@ -1,24 +1,25 @@
-import { IsDefined, IsInt, IsNotEmpty, IsOptional, IsString, Max, Min, ValidateIf } from 'class-validator';
+import { IsDefined, IsInt, IsOptional, IsString, Max, Min, ValidateIf } from 'class-validator';
 import { VmSettingsDto } from '../scenario/vm-settings.dto';
 import { IsBdf } from '../validation/is-bdf.decorator';
 import { IsU64, U64Json } from '../validation/is-u64.decorator';
 import { Required } from '../validation/required';
+import { IsId } from '../validation/is-id.decorator';
 
 /** Data of the guest-memory commands on guest.commands. */
 export class CreateVmDto extends VmSettingsDto {
-  @Required() @IsString() @IsNotEmpty()
+  @Required() @IsString() @IsId()
   vmId!: string;
 }
 
 /** The PE by its id, or by the BDF of one of its functions. */
 export class AssignPeDto {
-  @Required() @IsString() @IsNotEmpty()
+  @Required() @IsString() @IsId()
   vmId!: string;
 
   @ValidateIf((o: AssignPeDto) => o.bdf === undefined)
   @IsDefined({ message: 'is required unless bdf names one of its functions' })
   @IsString()
-  @IsNotEmpty()
+  @IsId()
   peId?: string;
 
   @IsOptional() @IsBdf()
@@ -26,7 +27,7 @@ export class AssignPeDto {
 }
 
 export class ProgramGuestBarDto {
-  @Required() @IsString() @IsNotEmpty()
+  @Required() @IsString() @IsId()
   vmId!: string;
 
   @Required() @IsBdf()
@@ -40,9 +41,9 @@ export class ProgramGuestBarDto {
 }
 
 export class ReleasePeDto {
-  @Required() @IsString() @IsNotEmpty()
+  @Required() @IsString() @IsId()
   vmId!: string;
 
-  @Required() @IsString() @IsNotEmpty()
+  @Required() @IsString() @IsId()
   peId!: string;
 }

@@ -1,11 +1,12 @@
 import { Type } from 'class-transformer';
-import { IsArray, IsIn, IsInt, IsNotEmpty, IsString, Max, Min, ValidateNested } from 'class-validator';
+import { IsArray, IsIn, IsInt, IsString, Max, Min, ValidateNested } from 'class-validator';
 import { ALIGNMENT_OVERRIDES, AlignmentOverride } from '@barplane/domain';
 import { IsBdf } from '../validation/is-bdf.decorator';
 import { IsU64, U64Json } from '../validation/is-u64.decorator';
 import { Required } from '../validation/required';
 import { HostDto } from '../scenario/host.dto';
 import { PeDto } from '../scenario/pe.dto';
+import { IsId } from '../validation/is-id.decorator';
 
 /** Data of the pe-registry commands (docs/control-plane.md), as they travel on pe.commands. */
 export class RegisterHostDto {
@@ -19,7 +20,7 @@ export class ImportTopologyDto {
 }
 
 export class SetAlignmentOverrideDto {
-  @Required() @IsString() @IsNotEmpty()
+  @Required() @IsString() @IsId()
   peId!: string;
 
   @Required() @IsIn(ALIGNMENT_OVERRIDES)

@@ -63,6 +63,38 @@ describe('readScenario', () => {
     ]);
   });
 
+  it('refuses __proto__, constructor and prototype keys by name, whichever parser read them', () => {
+    const text = JSON.stringify(base()).replace('"host":{', '"__proto__":{"polluted":1},"host":{"constructor":1,');
+    const read = readScenario(text);
+    expect(!read.ok && read.problems).toEqual([
+      { path: '__proto__', message: 'is not a known field' },
+      { path: 'host.constructor', message: 'is not a known field' },
+    ]);
+    // A number past 2^53 sends the text through the lossless parser: the same answer.
+    const lossless = readScenario(text.replace('"0x600000000000"', '9007199254740993').replace('"constructor":1', '"prototype":{}'));
+    expect(!lossless.ok && lossless.problems.map((p) => p.path)).toEqual(['__proto__', 'host.prototype']);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('refuses nesting deeper than 64 levels before anything recurses', () => {
+    const read = readScenario('['.repeat(100_000) + ']'.repeat(100_000));
+    expect(!read.ok && read.problems).toEqual([{ path: '$', message: 'nested 100000 levels deep; at most 64' }]);
+    expect(readScenario('{"a":"' + '['.repeat(1000) + '"}').ok).toBe(false); // brackets in strings do not count: a shape problem, not depth
+  });
+
+  it('refuses ids that are empty, too long, hold a control character or a lone surrogate', () => {
+    const problems = problemsOf((s) => {
+      s.host.id = 'a\u0000b';
+      s.pes[0].id = 'x'.repeat(300);
+      (s.vm as Record<string, unknown>).id = 'v\ud800';
+    });
+    expect(problems).toEqual([
+      { path: 'host.id', message: 'holds the control character U+0000 at 1' },
+      { path: 'pes[0].id', message: 'is 300 characters long; at most 256' },
+      { path: 'vm.id', message: 'is not well-formed Unicode (a lone surrogate)' },
+    ]);
+  });
+
   it('names unknown fields anywhere', () => {
     const problems = problemsOf((s) => {
       s.colour = 'red';

@@ -1,14 +1,15 @@
 import { Type } from 'class-transformer';
-import { IsArray, IsNotEmpty, IsOptional, IsString, ValidateNested } from 'class-validator';
+import { IsArray, IsOptional, IsString, ValidateNested } from 'class-validator';
 import { Required } from '../validation/required';
 import { GuestBarDto } from './guest-bar.dto';
 import { VmSettingsDto } from './vm-settings.dto';
+import { IsId } from '../validation/is-id.decorator';
 
 export class VmDto extends VmSettingsDto {
-  @Required() @IsString() @IsNotEmpty()
+  @Required() @IsString() @IsId()
   id!: string;
 
-  @IsOptional() @IsArray() @IsString({ each: true })
+  @IsOptional() @IsArray() @IsString({ each: true }) @IsId({ each: true })
   assignedPes?: string[];
 
   @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => GuestBarDto)

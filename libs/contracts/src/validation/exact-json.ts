@@ -4,6 +4,10 @@ import { Problem } from '@barplane/domain';
 export type ExactJson = { ok: true; value: unknown; inexact: Problem[] } | { ok: false; problems: Problem[] };
 
 const INEXACT = Symbol('inexact');
+/** Deeper than any barplane body (a scenario is 6 levels deep): refused before anything recurses. */
+export const MAX_JSON_DEPTH = 64;
+/** Keys that name object machinery, never data: no barplane body has them. */
+const MACHINERY = new Set(['__proto__', 'constructor', 'prototype']);
 const EXACT_BELOW = 2 ** 52;
 interface InexactNumber {
   [INEXACT]: string;
@@ -15,6 +19,16 @@ interface InexactNumber {
  * silently changed.
  */
 export function parseExactJson(text: string): ExactJson {
+  const depth = nestingDepth(text);
+  if (depth > MAX_JSON_DEPTH) return { ok: false, problems: [{ path: '$', message: `nested ${depth} levels deep; at most ${MAX_JSON_DEPTH}` }] };
+  const parsed = parseNumbersExactly(text);
+  if (!parsed.ok) return parsed;
+  const machinery: Problem[] = [];
+  findMachineryKeys(parsed.value, '', machinery);
+  return machinery.length > 0 ? { ok: false, problems: machinery } : parsed;
+}
+
+function parseNumbersExactly(text: string): ExactJson {
   // Fast path: JSON.parse, then a walk over the numbers. Any number a double may have
   // rounded (not an integer, or 2^52 or more in magnitude, where fractions vanish) sends the
   // text to the lossless parser, which alone can tell exact from rounded.
@@ -62,4 +76,42 @@ function allNumbersExact(value: unknown): boolean {
   }
   for (const key in value) if (!allNumbersExact((value as Record<string, unknown>)[key])) return false;
   return true;
+}
+
+/** The deepest nesting of arrays and objects in JSON text, strings skipped (one pass, no recursion). */
+function nestingDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) max = depth;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return max;
+}
+
+/**
+ * `__proto__`, `constructor` and `prototype` keys are refused by name: class-transformer and
+ * the lossless parser would treat them as object machinery rather than unknown fields.
+ */
+function findMachineryKeys(value: unknown, path: string, found: Problem[]): void {
+  if (value === null || typeof value !== 'object') return;
+  if (Array.isArray(value)) {
+    value.forEach((item, i) => findMachineryKeys(item, `${path}[${i}]`, found));
+    return;
+  }
+  if (Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null) {
+    found.push({ path: path ? `${path}.__proto__` : '__proto__', message: 'is not a known field' });
+  }
+  for (const key of Object.keys(value)) {
+    const at = path ? `${path}.${key}` : key;
+    if (MACHINERY.has(key)) found.push({ path: at, message: 'is not a known field' });
+    else findMachineryKeys((value as Record<string, unknown>)[key], at, found);
+  }
 }

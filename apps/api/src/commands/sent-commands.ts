@@ -1,0 +1,43 @@
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { API_CONFIG, ApiConfig } from '../api-config';
+
+/**
+ * The commands this API published, so that GET /v1/commands/{id} can tell a command still on
+ * its way (pending) from one that never existed (404). One row per command, written before
+ * the command is published.
+ */
+@Injectable()
+export class SentCommands implements OnModuleInit {
+  private readonly table: string;
+  private readonly schema: string;
+
+  constructor(
+    @Inject(DataSource) private readonly db: DataSource,
+    @Inject(API_CONFIG) config: ApiConfig,
+  ) {
+    this.schema = `${config.namespace.replace(/[^a-z0-9_]/gi, '_').toLowerCase()}api`;
+    this.table = `"${this.schema}"."sent_commands"`;
+  }
+
+  async onModuleInit(): Promise<void> {
+    // Created here rather than by a migration, as the idempotency keys: one table, never altered.
+    await this.db.query(`SELECT pg_advisory_lock(hashtext('barplane.api.schema'))`);
+    try {
+      await this.db.query(`CREATE SCHEMA IF NOT EXISTS "${this.schema}"`);
+      await this.db.query(`CREATE TABLE IF NOT EXISTS ${this.table} (
+        command_id text PRIMARY KEY, host_id text NOT NULL, sent_at timestamptz NOT NULL DEFAULT now())`);
+    } finally {
+      await this.db.query(`SELECT pg_advisory_unlock(hashtext('barplane.api.schema'))`);
+    }
+  }
+
+  async record(commandId: string, hostId: string): Promise<void> {
+    await this.db.query(`INSERT INTO ${this.table} (command_id, host_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [commandId, hostId]);
+  }
+
+  async known(commandId: string): Promise<boolean> {
+    const rows: unknown[] = await this.db.query(`SELECT 1 FROM ${this.table} WHERE command_id = $1`, [commandId]);
+    return rows.length > 0;
+  }
+}
