@@ -174,7 +174,7 @@ export class BatchConsumerRunner {
           await this.deadLetters.publish([deadLetterOf(message, error)]);
         },
         onHandlerError: (error, context) =>
-          this.logger.warn('handler failed', {
+          this.logger.warn(context.transient ? 'handler waits: a transient failure (retried until it passes)' : 'handler failed', {
             topic,
             partition,
             mode: context.mode,

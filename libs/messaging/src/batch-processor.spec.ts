@@ -24,7 +24,7 @@ function setup(handler: BatchProcessorDeps['handler'], stopAfterCommits = Infini
   };
   const deps: BatchProcessorDeps = {
     handler,
-    retry: { batchRetries: 2, messageRetries: 1, initialBackoffMs: 1, maxBackoffMs: 1 },
+    retry: { batchRetries: 2, messageRetries: 1, initialBackoffMs: 1, maxBackoffMs: 1, maxTransientBackoffMs: 8 },
     heartbeatIntervalMs: 1_000,
     deadLetter: async (m) => void dead.push(m.offset),
     sleep: async () => undefined,
@@ -81,4 +81,46 @@ describe('processPartitionBatch', () => {
     expect(calls).toBe(1);
     expect(dead).toEqual([]);
   });
+
+  it('waits out a transient failure for as long as it lasts: no dead letter, nothing skipped, backoff growing to its cap', async () => {
+    let outage = 40; // attempts while "PostgreSQL is down": far more than the bounded retries
+    const waits: number[] = [];
+    const { batch, deps, commits, dead } = setup(async () => {
+      if (outage-- > 0) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    });
+    deps.sleep = async (ms) => void waits.push(ms);
+    await processPartitionBatch(batch, deps);
+    expect(dead).toEqual([]);
+    expect(commits).toEqual(['13']);
+    expect(waits.slice(0, 5)).toEqual([1, 2, 4, 8, 8]);
+    expect(waits).toHaveLength(40);
+  });
+
+  it('still dead-letters a poison message that fails between transient failures', async () => {
+    let calls = 0;
+    const { batch, deps, dead } = setup(async (messages) => {
+      calls++;
+      if (calls % 2 === 0) throw withCode('57P01'); // PostgreSQL restarting, every other try
+      if (messages.some((m) => m.offset === '11')) throw new Error('poison');
+    });
+    await processPartitionBatch(batch, deps);
+    expect(dead).toEqual(['11']);
+  });
+
+  it('stops waiting when asked to stop, leaving the batch uncommitted', async () => {
+    let stop = false;
+    const { batch, deps, commits, dead } = setup(async () => {
+      throw withCode('ECONNRESET');
+    });
+    batch.shouldStop = () => stop;
+    let waits = 0;
+    deps.sleep = async () => {
+      if (++waits === 3) stop = true;
+    };
+    await processPartitionBatch(batch, deps);
+    expect(commits).toEqual([]);
+    expect(dead).toEqual([]);
+  });
 });
+
+const withCode = (code: string) => Object.assign(new Error(code), { code });

@@ -1,6 +1,7 @@
 import type { BatchContext, BatchHandler } from './batch-handler';
 import type { ConsumedMessage } from './consumed-message';
-import { backoffMs, type RetryPolicy } from './retry-policy';
+import { backoffMs, transientBackoffMs, type RetryPolicy } from './retry-policy';
+import { isTransient as defaultIsTransient } from './transient-error';
 
 /** What the processor needs from the client for one fetched batch of one partition. */
 export interface PartitionBatch {
@@ -20,8 +21,10 @@ export interface BatchProcessorDeps {
   deadLetter(message: ConsumedMessage, error: unknown): Promise<void>;
   /** Heartbeat period while a handler runs (long DB transactions must not cost the membership). */
   heartbeatIntervalMs: number;
-  onHandlerError?(error: unknown, context: BatchContext): void;
+  onHandlerError?(error: unknown, context: BatchContext & { transient: boolean }): void;
   sleep?(ms: number): Promise<void>;
+  /** Which failures are transient (default: transient-error.ts). */
+  isTransient?(error: unknown): boolean;
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -30,7 +33,10 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
  * Handles one partition batch with bounded failure handling, independent of the Kafka client:
  * the whole batch is tried `1 + batchRetries` times; then each message alone `1 + messageRetries`
  * times; a message that still fails is dead-lettered and committed past, so a poison message
- * never blocks its partition. Offsets are committed only after the handler resolved.
+ * never blocks its partition. Transient failures (the database or the broker away, a lost race)
+ * count towards neither: they are retried with backoff for as long as they last, the partition
+ * waiting, so an outage never turns good messages into dead letters. Offsets are committed
+ * only after the handler resolved.
  * Errors of `commit` and `deadLetter` propagate: they are client failures, not handler ones,
  * and must not turn a handled message into a dead letter.
  */
@@ -66,15 +72,13 @@ async function attempt(
   mode: BatchContext['mode'],
   retries: number,
 ): Promise<Outcome> {
+  const transient = deps.isTransient ?? defaultIsTransient;
+  const sleep = deps.sleep ?? defaultSleep;
   let lastError: unknown;
-  for (let attemptNo = 1; attemptNo <= retries + 1; attemptNo++) {
-    if (attemptNo > 1) {
-      await (deps.sleep ?? defaultSleep)(backoffMs(deps.retry, attemptNo - 1));
-      // A failed attempt during shutdown is not retried and not dead-lettered: the messages stay
-      // uncommitted and the next owner of the partition gets them again.
-      if (batch.shouldStop()) return { kind: 'stopped' };
-      await batch.heartbeat();
-    }
+  let attemptNo = 1;
+  let failures = 0;
+  let transientStreak = 0;
+  for (;;) {
     const context: BatchContext = {
       topic: batch.topic,
       partition: batch.partition,
@@ -88,10 +92,27 @@ async function attempt(
       return { kind: 'handled' };
     } catch (error) {
       lastError = error;
-      deps.onHandlerError?.(error, context);
+      const isTransient = transient(error);
+      deps.onHandlerError?.(error, { ...context, transient: isTransient });
+      if (isTransient) transientStreak++;
+      else {
+        transientStreak = 0;
+        failures++;
+      }
     }
+    if (failures > retries) return { kind: 'failed', error: lastError };
+    const wait = transientStreak > 0 ? transientBackoffMs(deps.retry, transientStreak) : backoffMs(deps.retry, failures);
+    // Heartbeats go on while waiting: an outage can outlast the group's session timeout.
+    await withHeartbeat(batch, deps.heartbeatIntervalMs, () => sleep(wait));
+    // A failed attempt during shutdown is not retried and not dead-lettered: the messages stay
+    // uncommitted and the next owner of the partition gets them again.
+    if (batch.shouldStop()) return { kind: 'stopped' };
+    await batch.heartbeat().catch((error: unknown) => {
+      // The broker itself may be the outage: keep waiting for it rather than failing the batch.
+      if (!transient(error)) throw error;
+    });
+    attemptNo++;
   }
-  return { kind: 'failed', error: lastError };
 }
 
 async function withHeartbeat<T>(batch: PartitionBatch, intervalMs: number, run: () => Promise<T>): Promise<T> {

@@ -7,6 +7,7 @@ export * from './consumed-message';
 export * from './batch-handler';
 export * from './batch-combiner';
 export * from './retry-policy';
+export * from './transient-error';
 export * from './dead-letter';
 export * from './batch-processor';
 export * from './batch-consumer-runner';

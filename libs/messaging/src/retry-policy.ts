@@ -7,6 +7,11 @@ export interface RetryPolicy {
   /** Backoff before the first retry; doubles each retry up to `maxBackoffMs`. */
   initialBackoffMs: number;
   maxBackoffMs: number;
+  /**
+   * The longest wait between retries of a transient failure (database or broker away): those
+   * are retried for as long as they last and never count towards the bounded retries above.
+   */
+  maxTransientBackoffMs: number;
 }
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
@@ -14,9 +19,15 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   messageRetries: 2,
   initialBackoffMs: 100,
   maxBackoffMs: 2_000,
+  maxTransientBackoffMs: 30_000,
 };
 
 /** Backoff before retry number `retry` (1-based). */
 export function backoffMs(policy: RetryPolicy, retry: number): number {
   return Math.min(policy.maxBackoffMs, policy.initialBackoffMs * 2 ** (retry - 1));
+}
+
+/** Backoff before the `streak`-th retry of a transient failure in a row (1-based). */
+export function transientBackoffMs(policy: RetryPolicy, streak: number): number {
+  return Math.min(policy.maxTransientBackoffMs, policy.initialBackoffMs * 2 ** Math.min(streak - 1, 20));
 }
