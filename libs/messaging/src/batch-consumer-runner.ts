@@ -2,7 +2,7 @@ import type { Consumer, EachBatchPayload, Logger } from 'kafkajs';
 import { BatchCombiner } from './batch-combiner';
 import type { BatchHandler } from './batch-handler';
 import { processPartitionBatch } from './batch-processor';
-import { toConsumedMessage } from './consumed-message';
+import { type ConsumedMessage, toConsumedMessage } from './consumed-message';
 import { deadLetterOf } from './dead-letter';
 import type { MessagingClient } from './kafka-from-env';
 import { MessagePublisher } from './message-publisher';
@@ -41,6 +41,11 @@ export interface BatchConsumerOptions {
   transientGroup?: boolean;
   /** kafkajs crashed and will not restart: the app should exit non-zero. */
   onCrash?: (error: Error) => void;
+  /**
+   * After a message went to the DLQ (and before its offset is committed): e.g. answer the
+   * command it carried as failed. A throw here is a client failure: the message is retried.
+   */
+  onDeadLettered?: (message: ConsumedMessage, error: unknown, dlqTopic: string) => Promise<void>;
 }
 
 /**
@@ -171,7 +176,9 @@ export class BatchConsumerRunner {
         heartbeatIntervalMs: this.heartbeatInterval,
         deadLetter: async (message, error) => {
           this.logger.error('message dead-lettered', { topic, partition, offset: message.offset, error: String(error) });
-          await this.deadLetters.publish([deadLetterOf(message, error)]);
+          const dead = deadLetterOf(message, error);
+          await this.deadLetters.publish([dead]);
+          await this.options.onDeadLettered?.(message, error, dead.topic);
         },
         onHandlerError: (error, context) =>
           this.logger.warn(context.transient ? 'handler waits: a transient failure (retried until it passes)' : 'handler failed', {

@@ -304,6 +304,19 @@ export class CommandHandler<C extends DomainCommand, E extends DomainEvent, S> {
     return problems;
   }
 
+  /**
+   * A command the runner dead-lettered (it failed deterministically, every retry) still gets an
+   * answer, so that it ends `failed` with its reason instead of pending for ever: a
+   * CommandRejected with code FAILED, recorded with its inbox claim (a replay of the same id is
+   * a duplicate). A message that is not even an envelope has no command id to answer.
+   */
+  async fail(message: ConsumedMessage, error: unknown, dlqTopic: string): Promise<void> {
+    const envelope = parseEnvelope(message.value);
+    if (!envelope) return;
+    const reason = error instanceof Error ? error.message : String(error);
+    await this.reject(envelope, causeOf(envelope), { consumer: this.deps.inboxConsumer, messageId: envelope.id }, 'FAILED', `${envelope.type} failed in ${this.deps.definition.identity.service} and is kept in ${dlqTopic}: ${reason}`, []);
+  }
+
   private async reject(envelope: Envelope, cause: Cause, inbox: InboxClaim, code: string, message: string, problems: Problem[]): Promise<CommandOutcome> {
     const answer = answerEnvelope('CommandRejected', cause, { commandId: envelope.id, commandType: envelope.type, code, message, problems });
     return (await this.deps.store.record({ inbox, outbox: [this.outbox(answer)] })).duplicate ? 'duplicate' : 'rejected';

@@ -208,7 +208,9 @@ export class OwnerService<C extends DomainCommand = DomainCommand, E extends Dom
       store, definition, eventTopic: names.eventTopic, inboxConsumer: config.service, facts: this.facts, isProcessed, processedOf, factsWait,
       counters: this.count, cache,
     });
-    this.runners.push(this.consumer(names.commandGroup, names.commandTopic, (messages) => commands.handleMessages(messages), onCrash));
+    this.runners.push(
+      this.consumer(names.commandGroup, names.commandTopic, (messages) => commands.handleMessages(messages), onCrash, (message, error, dlq) => commands.fail(message, error, dlq)),
+    );
 
     for (const [i, reaction] of (definition.reactions ?? []).entries()) {
       const named = names.reactions[i];
@@ -221,14 +223,20 @@ export class OwnerService<C extends DomainCommand = DomainCommand, E extends Dom
     await Promise.all(this.runners.map((runner) => runner.start()));
   }
 
-  private consumer(groupId: string, topic: string, handle: (messages: ConsumedMessage[]) => Promise<unknown>, onCrash: (error: Error) => void): BatchConsumerRunner {
+  private consumer(
+    groupId: string,
+    topic: string,
+    handle: (messages: ConsumedMessage[]) => Promise<unknown>,
+    onCrash: (error: Error) => void,
+    onDeadLettered?: (message: ConsumedMessage, error: unknown, dlqTopic: string) => Promise<void>,
+  ): BatchConsumerRunner {
     // Partition batches decided in offset order and committed in one transaction, those of one
     // fetch together (a failing batch is retried alone, then one message at a time by the
     // runner: the handler sees a batch of one, so a poison message reaches the DLQ alone).
     return new BatchConsumerRunner(
       this.kafka,
       {
-        groupId, topics: [topic], fromBeginning: true, retries: this.options.retries, onCrash,
+        groupId, topics: [topic], fromBeginning: true, retries: this.options.retries, onCrash, onDeadLettered,
         partitionsConsumedConcurrently: OWNER_PARTITIONS_CONCURRENTLY, combinePartitions: true,
       },
       async (messages) => {
