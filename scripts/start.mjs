@@ -50,14 +50,14 @@ barplane is running.
   dashboard  ${apiUrl}/            (paste a token)
   API        ${apiUrl}/v1/hosts
   OpenAPI    ${apiUrl}/docs
-  health     ${apiUrl}/health      metrics ${apiUrl}/metrics
+  health     ${apiUrl}/health      (readiness, per component; liveness: /health/live)   metrics ${apiUrl}/metrics
   tokens     operator    ${tokens.operator}
              provisioner ${tokens.provisioner}
              viewer      ${tokens.viewer}
              auditor     ${tokens.auditor}
   try        curl -H 'Authorization: Bearer ${tokens.viewer}' ${apiUrl}/v1/decisions?host=p9-zz
              npx barplane plan demo/power9-powernv.json --format table
-Ctrl-C stops everything this run started.`);
+A service that dies is restarted (with backoff, said here). Ctrl-C stops everything this run started.`);
 
 if (once) {
   const res = await fetch(`${apiUrl}/v1/hosts`, { headers: { authorization: `Bearer ${tokens.viewer}` } });

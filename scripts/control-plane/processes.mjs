@@ -1,6 +1,8 @@
-// Runs each service as its own Node process, prefixes its output, stops them all on request.
+// Runs each service as its own Node process under a supervisor (restarted when it dies),
+// prefixes its output, stops them all on request.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { supervise } from './supervisor.mjs';
 
 export const SERVICES = ['pe-registry', 'vfio-regions', 'guest-memory', 'projector', 'api'];
 
@@ -19,62 +21,86 @@ export const NODE_FLAGS = {
   projector: [...SHARED_FLAGS, '--max-semi-space-size=64'],
 };
 
-export function startServices(root, env, { quiet = false } = {}) {
+/**
+ * Starts every service as its own process under a supervisor (supervisor.mjs): a service that
+ * dies is restarted with backoff, and the console says which, how it ended and when it comes
+ * back. `children` holds each service's current process. stop() ends them all: SIGTERM
+ * (graceful: finish the batch, commit, exit), SIGKILL after 20 s, and no restart.
+ */
+export function startServices(root, env, { quiet = false, backoff } = {}) {
   const children = SERVICES.map((name) => {
-    const child = spawn(process.execPath, [...(NODE_FLAGS[name] ?? []), join(root, 'dist', 'apps', name, 'src', 'main.js')], {
-      cwd: root,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
     const prefix = `[${name}]`.padEnd(15);
-    for (const stream of [child.stdout, child.stderr]) {
-      let buffered = '';
-      stream.on('data', (chunk) => {
-        buffered += chunk;
-        const lines = buffered.split('\n');
-        buffered = lines.pop();
-        if (!quiet) for (const line of lines) if (line.trim()) console.log(prefix + line);
-      });
-    }
-    child.on('exit', (code, signal) => {
-      if (!child.stopping) console.error(`${prefix}exited (${signal ?? code}) unexpectedly`);
+    const supervised = supervise({
+      name,
+      backoff,
+      spawn: () =>
+        spawn(process.execPath, [...(NODE_FLAGS[name] ?? []), join(root, 'dist', 'apps', name, 'src', 'main.js')], {
+          cwd: root,
+          env: { ...process.env, ...env },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        }),
+      onSpawn: (child) => {
+        for (const stream of [child.stdout, child.stderr]) {
+          let buffered = '';
+          stream.on('data', (chunk) => {
+            buffered += chunk;
+            const lines = buffered.split('\n');
+            buffered = lines.pop();
+            if (!quiet) for (const line of lines) if (line.trim()) console.log(prefix + line);
+          });
+        }
+      },
+      // Deaths and restarts are said even when the services' own output is not.
+      log: (line) => console.error(`${prefix}${line}`),
     });
-    return { name, child };
+    return {
+      name,
+      get child() {
+        return supervised.child;
+      },
+      supervised,
+    };
   });
   return {
     children,
-    /** SIGTERM every service (graceful: finish the batch, commit, exit), SIGKILL after 20 s. */
     async stop() {
-      await Promise.all(
-        children.map(
-          ({ child }) =>
-            new Promise((resolve) => {
-              if (child.exitCode !== null || child.signalCode !== null) return resolve();
-              child.stopping = true;
-              const kill = setTimeout(() => child.kill('SIGKILL'), 20_000);
-              child.once('exit', () => {
-                clearTimeout(kill);
-                resolve();
-              });
-              child.kill('SIGTERM');
-            }),
-        ),
-      );
+      await Promise.all(children.map(({ supervised }) => supervised.stop()));
     },
   };
 }
 
-/** Polls GET /health until it answers 200 (bounded). */
+/**
+ * Polls GET /health (readiness) until it answers 200, or until every process is up (PostgreSQL
+ * and Kafka answer, each service beats and its consumers run) while something left from before
+ * keeps it at 503, such as messages in a dead-letter topic: then it says what, and returns. Bounded.
+ */
 export async function waitForHealth(url, timeoutMs = 90_000) {
   const deadline = Date.now() + timeoutMs;
+  let last = 'the API does not answer';
   for (;;) {
     try {
       const res = await fetch(`${url}/health`);
       if (res.ok) return;
+      const body = await res.json().catch(() => undefined);
+      const down = Object.entries(body?.error ?? {}).map(([name, c]) => `${name}: ${c.reason ?? c.message ?? 'down'}`);
+      last = down.join('; ') || `HTTP ${res.status}`;
+      if (res.status === 503 && everyProcessUp(body)) {
+        console.warn(`the control plane is up but not ready: ${last}`);
+        return;
+      }
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`the API did not become healthy at ${url} within ${timeoutMs / 1000} s`);
+    if (Date.now() > deadline) throw new Error(`the API did not become ready at ${url} within ${timeoutMs / 1000} s: ${last}`);
     await new Promise((r) => setTimeout(r, 250));
   }
+}
+
+function everyProcessUp(body) {
+  const details = body?.details ?? {};
+  if (details.database?.status !== 'up' || details.kafka?.status !== 'up') return false;
+  return SERVICES.filter((name) => name !== 'api').every((name) => {
+    const service = details[name];
+    return service?.instances > 0 && (service.consumers ?? []).every((c) => c.state === 'running');
+  });
 }

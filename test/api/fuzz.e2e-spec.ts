@@ -109,7 +109,10 @@ describe('API: a fuzz run of hostile requests', () => {
       }
       const text = await res.text();
       statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
-      if (res.status >= 500) fives.push(`${s.route.method} ${path.slice(0, 80)} -> ${res.status} ${text.slice(0, 200)}`);
+      // Readiness answers 503 with its report when a component is down (no service runs in
+      // this namespace): that is the route's answer, not a failure of the API.
+      const readiness = s.route.method === 'GET' && ['/health', '/health/ready'].includes(s.route.path) && res.status === 503 && isReadinessReport(text);
+      if (res.status >= 500 && !readiness) fives.push(`${s.route.method} ${path.slice(0, 80)} -> ${res.status} ${text.slice(0, 200)}`);
       const command = s.route.method !== 'GET' && s.route.path.startsWith('/v1/') && s.route.path !== '/v1/plans';
       if (command && res.status >= 200 && res.status < 300) accepted++;
     }
@@ -129,3 +132,12 @@ describe('API: a fuzz run of hostile requests', () => {
     expect((await api.call('POST', '/v1/plans', { body: { host: { id: 'h', platform: 'x86_64', pageSize: '0x1000' }, pes: [] } })).status).toBe(200);
   });
 });
+
+function isReadinessReport(text: string): boolean {
+  try {
+    const body = JSON.parse(text);
+    return body.status === 'error' && typeof body.details === 'object' && body.details.database !== undefined;
+  } catch {
+    return false;
+  }
+}

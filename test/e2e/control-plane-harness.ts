@@ -4,6 +4,7 @@ import { peRegistryOwner } from '../../apps/pe-registry/src/pe-registry.owner';
 import { vfioRegionsOwner } from '../../apps/vfio-regions/src/vfio-regions.owner';
 import { OwnerService } from '../../libs/owner-service/src/owner-service';
 import { cleanUpNamespace, testNamespace, testOwner } from '../../libs/owner-service/src/testing/owner-test-kit';
+import type { ApiConfig } from '../../apps/api/src/api-config';
 import { RunningApi, startApi } from '../api/api-harness';
 
 /** The whole control plane in this process, in a namespace of its own: three owners, the projector, the API. */
@@ -15,7 +16,7 @@ export interface ControlPlane {
   stop(): Promise<void>;
 }
 
-export async function startControlPlane(): Promise<ControlPlane> {
+export async function startControlPlane(apiOverrides: Partial<ApiConfig> = {}): Promise<ControlPlane> {
   const namespace = testNamespace();
   const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/barplane';
   const kafkaBrokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
@@ -25,9 +26,10 @@ export async function startControlPlane(): Promise<ControlPlane> {
     await owner.start();
     owners.push(owner);
   }
-  const projector = new ProjectorService({ databaseUrl, kafkaBrokers, namespace });
+  // Beats often (as the owners of testOwner do), so /health follows a stop within a second.
+  const projector = new ProjectorService({ databaseUrl, kafkaBrokers, namespace }, { heartbeatMs: 250 });
   await projector.start();
-  const api = await startApi({ namespace, commandWaitMs: 15_000 });
+  const api = await startApi({ namespace, commandWaitMs: 15_000, ...apiOverrides });
   return {
     namespace,
     api,

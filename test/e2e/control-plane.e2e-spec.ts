@@ -114,6 +114,60 @@ describe('control plane end to end (HTTP, real Kafka and PostgreSQL)', () => {
     expect(JSON.stringify(taken.body.problems)).toContain('0002:02:01.0');
   });
 
+  it('refuses a topology that drops or re-partitions a PE a VM holds (409 naming the VM and the PE); the facts still plan; after the release the import is 200', async () => {
+    const { api } = cp;
+    const heldHost = `${hostId}-held`;
+    const heldVm = `${heldHost}-vm`;
+    const x86 = { id: heldHost, platform: 'x86_64', pageSize: '0x1000' };
+    const nic = { bdf: '0000:03:00.0', bars: [{ index: 0, kind: 'mem64', address: '0xfe000000', size: '0x20000' }] };
+    const nicFn1 = { bdf: '0000:03:00.1', bars: [{ index: 0, kind: 'mem64', address: '0xfe020000', size: '0x4000' }] };
+    const nvme = { bdf: '0000:04:00.0', bars: [{ index: 0, kind: 'mem64', address: '0xfd000000', size: '0x4000' }] };
+    const held = { id: '0000:03', functions: [nic, nicFn1] };
+    const free = { id: '0000:04', functions: [nvme] };
+    const topology = (pes: unknown[]) => api.call('PUT', `/v1/hosts/${heldHost}/topology`, { role: 'provisioner', body: { pes } });
+    expect((await api.call('POST', '/v1/hosts', { role: 'provisioner', body: x86 })).status).toBe(201);
+    expect((await topology([held, free])).status).toBe(200);
+    expect((await api.call('POST', '/v1/vms', { role: 'provisioner', body: { id: heldVm, hostId: heldHost } })).status).toBe(201);
+    expect((await api.call('POST', `/v1/vms/${heldVm}/assignments`, { role: 'provisioner', body: { peId: held.id } })).status).toBe(201);
+    const guestBars = [{ bdf: nic.bdf, index: 0, address: '0x80000000' }];
+    expect((await api.call('PUT', `/v1/vms/${heldVm}/guest-bars`, { role: 'provisioner', body: guestBars })).status).toBe(200);
+    const before = (await api.call('GET', `/v1/decisions?host=${heldHost}`)).body.map(planFields);
+
+    // Right after the assignment's 201: pe-registry knows the hold (it waits for guest.events).
+    const dropped = await topology([free]);
+    expect(dropped.status).toBe(409);
+    expect(dropped.body).toMatchObject({ error: 'CONFLICT', message: expect.stringContaining(`PE "0000:03" is given to VM "${heldVm}"`) });
+    expect(dropped.body.problems).toEqual([{ path: 'pes', message: expect.stringMatching(new RegExp(`VM "${heldVm}".*drops the PE`)) }]);
+    const repartitioned = await topology([{ id: '0000:03', functions: [nic] }, { id: '0000:04', functions: [nvme, nicFn1] }]);
+    expect(repartitioned.status).toBe(409);
+    expect(repartitioned.body.problems).toEqual([{ path: 'pes[0]', message: expect.stringContaining(`moves ${nicFn1.bdf} to PE "0000:04"`) }]);
+    expect((await api.call('DELETE', `/v1/hosts/${heldHost}/functions/${nicFn1.bdf}`, { role: 'provisioner' })).status).toBe(409);
+
+    // The facts still plan: nothing changed, and the served decisions are the plan of those facts.
+    const pes = (await api.call('GET', `/v1/hosts/${heldHost}/pes`)).body;
+    expect(pes.map((pe: { id: string; functions: { bdf: string }[] }) => [pe.id, pe.functions.map((f) => f.bdf)])).toEqual([
+      ['0000:03', [nic.bdf, nicFn1.bdf]],
+      ['0000:04', [nvme.bdf]],
+    ]);
+    const after = (await api.call('GET', `/v1/decisions?host=${heldHost}`)).body.map(planFields);
+    expect(after).toEqual(before);
+    const planned = await api.call('POST', '/v1/plans', { body: { host: x86, pes: [held, free], vm: { id: heldVm, assignedPes: [held.id], guestBars } } });
+    expect(planned.status).toBe(200);
+    expect(planned.body.bars.map(planFields)).toEqual(after);
+
+    // A BAR that moves in a held PE is a fact: accepted.
+    const movedNic = { ...nic, bars: [{ ...nic.bars[0], address: '0xfe040000' }] };
+    const barsOnly = await topology([{ ...held, functions: [movedNic, nicFn1] }, free]);
+    expect(barsOnly.status).toBe(200);
+    expect(barsOnly.body.events[0].data).toMatchObject({ added: [], removed: [], changed: [nic.bdf] });
+
+    // Released, the same import is applied.
+    expect((await api.call('DELETE', `/v1/vms/${heldVm}/assignments/${held.id}`, { role: 'provisioner' })).status).toBe(200);
+    const imported = await topology([free]);
+    expect(imported.status).toBe(200);
+    expect(imported.body.events[0]).toMatchObject({ type: 'TopologyImported', data: { removed: [nic.bdf, nicFn1.bdf] } });
+  });
+
   it('keeps 0xfffffffffffff000-class addresses exact through HTTP, Kafka, PostgreSQL and back', async () => {
     const { api } = cp;
     const topId = `${hostId}-top`;

@@ -8,6 +8,8 @@ import { BearerAuthGuard } from './auth/bearer-auth.guard';
 import { TokenRegistry } from './auth/token-registry';
 import { ErrorFilter } from './errors/error.filter';
 import { HealthController } from './health/health.controller';
+import { Readiness } from './health/readiness';
+import { ServiceHeartbeats } from './health/service-heartbeats';
 import { DatabaseCloser } from './http/database-closer';
 import { ExactJsonMiddleware } from './http/exact-json.middleware';
 import { MetricsController } from './metrics/metrics.controller';
@@ -27,6 +29,7 @@ import { DecisionsController } from './decisions/decisions.controller';
 import { FleetController } from './fleet/fleet.controller';
 import { HostViews } from './fleet/host-views';
 import { DecisionMetrics } from './metrics/decision-metrics';
+import { HealthMetrics } from './metrics/health-metrics';
 import { ReadModels } from './read-models/read-models';
 import { MeController } from './me/me.controller';
 import { kafkaFromEnv } from '@barplane/messaging';
@@ -39,7 +42,8 @@ export class AppModule implements NestModule {
     return {
       module: AppModule,
       imports: [
-        TerminusModule,
+        // The readiness check logs when it changes (health/readiness.ts), not at every 503.
+        TerminusModule.forRoot({ logger: false }),
         LoggerModule.forRoot({
           // Request lines are info: below that level (and in tests) the per-request middleware
           // is not installed at all (it cost ~10 % of the API's CPU under load); errors are
@@ -78,6 +82,9 @@ export class AppModule implements NestModule {
         CommandGateway,
         DecisionStream,
         DecisionMetrics,
+        ServiceHeartbeats,
+        Readiness,
+        HealthMetrics,
       ],
     };
   }

@@ -78,8 +78,11 @@ describe('guest-memory and vfio-regions', () => {
 
   it('binds the functions of the assigned PE (FunctionBound, regions at index << 40), caused by PeAssigned', async () => {
     const bound = await recorder.waitForEnvelope('NIC bound', (e) => e.type === 'FunctionBound' && e.data.bdf === NIC);
-    const both = recorder.causedBy(assigned.id);
+    const both = recorder.causedBy(assigned.id).filter((e) => e.streamId === `vfio-${host}`);
     expect(both.map((e) => [e.type, e.data.bdf])).toEqual([['FunctionBound', NIC], ['FunctionBound', USB]]);
+    // pe-registry learnt the hold from the same event (it then refuses to drop the PE).
+    const held = await recorder.waitForEnvelope('PE held', (e) => e.type === 'PeHeld' && e.causationId === assigned.id);
+    expect(held).toMatchObject({ streamId: `host-${host}`, correlationId: assign.correlationId, data: { vmId: 'vm-a', peId: '0004:01' } });
     expect(bound).toMatchObject({ hostId: host, streamId: `vfio-${host}`, correlationId: assign.correlationId, principal: 'operator:test' });
     const regions = bound.data.regions as { index: number; offset: string; size: string }[];
     expect(regions.map((r) => [r.index, r.offset, r.size])).toEqual([
@@ -114,6 +117,8 @@ describe('guest-memory and vfio-regions', () => {
     const released = release.events[0];
     expect(released.type).toBe('PeReleased');
     await recorder.waitForEnvelope('unbound', (e) => e.type === 'FunctionUnbound' && e.causationId === released.id && e.data.bdf === USB);
-    expect(recorder.causedBy(released.id).map((e) => [e.type, e.data.bdf])).toEqual([['FunctionUnbound', NIC], ['FunctionUnbound', USB]]);
+    const unbound = recorder.causedBy(released.id).filter((e) => e.streamId === `vfio-${host}`);
+    expect(unbound.map((e) => [e.type, e.data.bdf])).toEqual([['FunctionUnbound', NIC], ['FunctionUnbound', USB]]);
+    await recorder.waitForEnvelope('PE freed', (e) => e.type === 'PeFreed' && e.causationId === released.id && e.streamId === `host-${host}`);
   });
 });

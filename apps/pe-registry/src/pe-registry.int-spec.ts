@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Envelope } from '@barplane/contracts';
 import { DLQ_HEADERS } from '@barplane/messaging';
 import type { OwnerService } from '@barplane/owner-service';
-import { p9Host, p9Pes, USB } from '../../../libs/owner-service/src/testing/host-fixtures';
+import { NIC, p9Host, p9Pes, USB } from '../../../libs/owner-service/src/testing/host-fixtures';
 import {
   cleanUpNamespace,
   commandEnvelope,
@@ -20,6 +20,7 @@ jest.setTimeout(120_000);
 const ns = testNamespace();
 const commands = `${ns}pe.commands`;
 const events = `${ns}pe.events`;
+const guestEvents = `${ns}guest.events`;
 let owner: OwnerService;
 let recorder: TopicRecorder;
 let sender: CommandSender;
@@ -37,7 +38,7 @@ afterAll(async () => {
   await owner?.stop();
   await recorder?.stop();
   await sender?.disconnect();
-  await cleanUpNamespace([owner.names.schema], [commands, events]);
+  await cleanUpNamespace([owner.names.schema], [commands, events, guestEvents]);
 });
 
 const hostId = () => `p9-${randomUUID().slice(0, 8)}`;
@@ -156,5 +157,88 @@ describe('pe-registry', () => {
     const foreign = commandEnvelope('CreateVm', host, { vmId: 'v' });
     expect((await run(foreign)).answer.data).toMatchObject({ code: 'VALIDATION', problems: [{ path: 'type' }] });
     expect(DLQ_HEADERS.error).toBe('x-error');
+  });
+});
+
+describe('pe-registry: which VM holds which PE, learnt from guest.events', () => {
+  const host = hostId();
+  /** A guest-memory event as guest-memory's outbox publishes it. */
+  const guestEvent = (type: 'PeAssigned' | 'PeReleased', data: Record<string, unknown>): Envelope => ({
+    ...commandEnvelope(type, host, data, { principal: 'provisioner:test' }),
+    streamId: `guests-${host}`,
+    streamVersion: '1',
+    occurredAt: new Date().toISOString(),
+    causationId: randomUUID(),
+  });
+  const heldBy = (cause: Envelope) => recorder.causedBy(cause.id).filter((e) => e.type === 'PeHeld' || e.type === 'PeFreed');
+  const nicPe = p9Pes[0];
+  const topPe = p9Pes[1];
+  let assigned: Envelope;
+
+  it('records PeHeld caused by PeAssigned, and refuses an import sent right after it that drops the PE (409 CONFLICT naming the VM and the PE)', async () => {
+    await registered(host);
+    assigned = guestEvent('PeAssigned', { vmId: 'vm-a', peId: '0004:01', functions: [NIC, USB] });
+    await sender.send(guestEvents, assigned);
+    // Not waiting for PeHeld: the import waits for pe-registry's reaction to catch up with guest.events.
+    const drop = commandEnvelope('ImportTopology', host, { pes: [topPe] });
+    const { answer, events: caused } = await run(drop);
+    expect(caused).toEqual([]);
+    expect(answer).toMatchObject({ type: 'CommandRejected', data: { commandType: 'ImportTopology', code: 'CONFLICT' } });
+    expect(answer.data.message).toMatch(/PE "0004:01" is given to VM "vm-a"/);
+    expect(answer.data.problems).toEqual([
+      { path: 'pes', message: `PE "0004:01" is given to VM "vm-a": ImportTopology drops the PE, removes ${NIC}, ${USB}; release the PE from the VM first` },
+    ]);
+    const [held] = heldBy(assigned);
+    expect(held).toMatchObject({
+      type: 'PeHeld', hostId: host, streamId: `host-${host}`, streamVersion: '3', data: { vmId: 'vm-a', peId: '0004:01' },
+      causationId: assigned.id, correlationId: assigned.correlationId, principal: 'provisioner:test',
+    });
+    // Derived holds are not answered.
+    expect(recorder.causedBy(assigned.id).filter((e) => e.type.startsWith('Command'))).toEqual([]);
+  });
+
+  it('records a redelivered PeAssigned once', async () => {
+    await sender.send(guestEvents, assigned);
+    const other = guestEvent('PeAssigned', { vmId: 'vm-b', peId: '0005:01', functions: [topPe.functions[0].bdf] });
+    await sender.send(guestEvents, other);
+    // Same host, same partition: once vm-b's hold is in, the copy before it was handled.
+    await recorder.waitForEnvelope('vm-b holds 0005:01', (e) => e.type === 'PeHeld' && e.causationId === other.id);
+    expect(heldBy(assigned)).toHaveLength(1);
+    expect(await streamVersion(host)).toBe('4');
+  });
+
+  it('refuses a re-partition and RemoveFunction of a held PE, and accepts an import that only moves BARs', async () => {
+    const [nic, usb] = nicPe.functions;
+    const repartition = commandEnvelope('ImportTopology', host, { pes: [{ id: '0004:01', functions: [nic] }, { ...topPe, functions: [...topPe.functions, usb] }] });
+    const refused = (await run(repartition)).answer;
+    expect(refused.data).toMatchObject({ code: 'CONFLICT' });
+    expect((refused.data.problems as { path: string; message: string }[]).map((p) => [p.path, p.message])).toEqual([
+      ['pes[0]', `PE "0004:01" is given to VM "vm-a": ImportTopology moves ${USB} to PE "0005:01"; release the PE from the VM first`],
+      ['pes[1]', `PE "0005:01" is given to VM "vm-b": ImportTopology adds ${USB}; release the PE from the VM first`],
+    ]);
+    const remove = (await run(commandEnvelope('RemoveFunction', host, { bdf: USB }))).answer;
+    expect(remove.data).toMatchObject({ code: 'CONFLICT', problems: [{ path: 'bdf', message: expect.stringContaining('VM "vm-a"') }] });
+
+    const moved = { ...usb, bars: [{ index: 0, kind: 'mem32', address: '0x3fe080011000', size: '0x1000' }] };
+    const barsOnly = await run(commandEnvelope('ImportTopology', host, { pes: [{ ...nicPe, functions: [nic, moved] }, topPe] }));
+    expect(barsOnly.answer.type).toBe('CommandApplied');
+    expect(barsOnly.events[0].data).toMatchObject({ added: [], removed: [], changed: [USB] });
+    expect(await streamVersion(host)).toBe('5');
+  });
+
+  it('gives the same answer after a restart (the holds are in the host stream), and accepts the import once PeReleased arrived', async () => {
+    await owner.stop();
+    owner = testOwner(peRegistryOwner, ns);
+    await owner.start();
+    const again = (await run(commandEnvelope('ImportTopology', host, { pes: [topPe] }))).answer;
+    expect(again.data).toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('VM "vm-a"') });
+
+    const released = guestEvent('PeReleased', { vmId: 'vm-a', peId: '0004:01' });
+    await sender.send(guestEvents, released);
+    const imported = await run(commandEnvelope('ImportTopology', host, { pes: [topPe] }));
+    expect(imported.answer.type).toBe('CommandApplied');
+    expect(imported.events[0].data).toMatchObject({ removed: [NIC, USB] });
+    expect(heldBy(released)).toEqual([expect.objectContaining({ type: 'PeFreed', data: { vmId: 'vm-a', peId: '0004:01' }, streamVersion: '6' })]);
+    expect(await streamVersion(host)).toBe('7');
   });
 });

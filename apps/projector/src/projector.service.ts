@@ -1,6 +1,7 @@
 import { parseEnvelope } from '@barplane/contracts';
-import { OutboxRelay, createDataSource, migrateEventStore } from '@barplane/eventstore';
+import { Heartbeat, OutboxRelay, createDataSource, heartbeatMsFromEnv, migrateEventStore } from '@barplane/eventstore';
 import { BatchConsumerRunner, MessagePublisher, ensureTopics, kafkaFromEnv } from '@barplane/messaging';
+import { ConsumerHealth } from '@barplane/messaging/kafka-health';
 import { DataSource } from 'typeorm';
 import { BatchItem, BatchProjector } from './batch-projector';
 import { ProjectorConfig, projectorNames } from './projector-config';
@@ -8,6 +9,13 @@ import { projectorMigrations } from './projector-tables.migration';
 
 const PARTITIONS_CONCURRENTLY = 3;
 const RELAY_BATCH = 1000;
+
+export interface ProjectorOptions {
+  /** Time between heartbeats (`<schema>.heartbeats`, read by the API's /health). Default BARPLANE_HEARTBEAT_MS or 5 s. */
+  heartbeatMs?: number;
+  /** The consumer crashed for good (kafkajs will not restart it): the process should exit non-zero. */
+  onCrash?: (error: Error) => void;
+}
 
 /**
  * The projector process: consumes the owners' event topics, applies each partition batch in one
@@ -21,9 +29,14 @@ export class ProjectorService {
   private consumer?: BatchConsumerRunner;
   private publisher?: MessagePublisher;
   private projector?: BatchProjector;
+  private health?: ConsumerHealth;
+  private heartbeat?: Heartbeat;
   applied = 0;
 
-  constructor(private readonly config: ProjectorConfig) {
+  constructor(
+    private readonly config: ProjectorConfig,
+    private readonly options: ProjectorOptions = {},
+  ) {
     this.names = projectorNames(config.namespace);
   }
 
@@ -34,6 +47,19 @@ export class ProjectorService {
     await ensureTopics(kafka, [decisionsTopic], { keepForever: [...factTopics, appliedTopic] });
     this.db = await createDataSource({ url: this.config.databaseUrl, schema, applicationName: group }).initialize();
     await migrateEventStore(this.db, schema, projectorMigrations(schema));
+    // The heartbeat row the API's /health reads: outbox backlog, the consumer, its lag and DLQ depth.
+    const heartbeatMs = this.options.heartbeatMs ?? heartbeatMsFromEnv();
+    const health = new ConsumerHealth(this.config.kafkaBrokers.split(','), [{ groupId: group, topics: factTopics }], { clientId: `${group}-health` });
+    this.health = health;
+    health.start(heartbeatMs);
+    this.heartbeat = new Heartbeat(this.db, {
+      schema,
+      service: 'projector',
+      intervalMs: heartbeatMs,
+      report: () => ({ ...health.report(), applied: this.applied, relay: { leader: this.relay?.isLeader ?? false, ...this.relay?.counters } }),
+      onError: (error) => console.warn(`projector: heartbeat: ${error.message}`),
+    });
+    await this.heartbeat.start();
     this.publisher = new MessagePublisher(kafka);
     await this.publisher.connect();
     const publisher = this.publisher;
@@ -49,7 +75,12 @@ export class ProjectorService {
     // Partitions in parallel (each still in offset order), the batches of one fetch applied in
     // one transaction (BatchCombiner); batches that do not meet overlap. Partitions sharing a
     // host (pe.events and guest.events, same key) take the host's lock in turn (BatchProjector).
-    const options = { groupId: group, topics: factTopics, fromBeginning: true, partitionsConsumedConcurrently: PARTITIONS_CONCURRENTLY, combinePartitions: true };
+    const onCrash = (error: Error) => {
+      health.crashed(group, error);
+      console.error(`projector: consumer crashed: ${error.message}`);
+      this.options.onCrash?.(error);
+    };
+    const options = { groupId: group, topics: factTopics, fromBeginning: true, partitionsConsumedConcurrently: PARTITIONS_CONCURRENTLY, combinePartitions: true, onCrash };
     this.consumer = new BatchConsumerRunner(kafka, options, async (messages) => {
       // A message that is not an envelope fails the batch; the runner then retries the messages
       // one by one and dead-letters only that one.
@@ -62,9 +93,13 @@ export class ProjectorService {
       this.applied += items.length;
     });
     await this.consumer.start();
+    health.running(group);
   }
 
   async stop(): Promise<void> {
+    // First of all: a projector that is stopping is not there any more for /health.
+    await this.heartbeat?.stop().catch(() => undefined);
+    await this.health?.stop();
     await this.consumer?.stop();
     // The hosts it kept in memory belong to this run of the consumer.
     this.projector?.clearCache();

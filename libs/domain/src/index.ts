@@ -32,6 +32,7 @@ export * from './host-registry/host-registry.decider';
 export * from './host-registry/host-registry.events';
 export * from './host-registry/host-registry.rules';
 export * from './host-registry/host-registry.state';
+export * from './host-registry/held-pe-changes';
 export * from './host-registry/topology-diff';
 export * from './vfio/derive-regions';
 export * from './vfio/plan-regions';

@@ -47,7 +47,7 @@ describe('migrations', () => {
       `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_type = 'BASE TABLE' ORDER BY table_name`,
       [schema],
     );
-    expect(tables.map((t) => t.table_name)).toEqual(['checkpoints', 'event_streams', 'events', 'inbox', 'migrations', 'outbox']);
+    expect(tables.map((t) => t.table_name)).toEqual(['checkpoints', 'event_streams', 'events', 'heartbeats', 'inbox', 'migrations', 'outbox']);
   });
 
   it('survive concurrent runs on a fresh schema', async () => {

@@ -80,7 +80,7 @@ describe('OutboxRelay', () => {
     expect(seen[0]).toMatchObject({ topic: 'pe.events', key: 'h1', headers: { type: 'E' } });
     expect(JSON.parse(seen[0].value)).toEqual({ id: ids[0], streamVersion: '1' });
     expect(typeof seen[0].id).toBe('bigint');
-    expect(r.counters).toEqual({ published: 25, failed: 0 });
+    expect(r.counters).toEqual({ published: 25, failed: 0, quarantined: 0 });
     expect(await unpublished()).toBe(0);
   });
 
@@ -154,7 +154,7 @@ describe('OutboxRelay', () => {
       seen.push(...messages.map((m) => m.messageId));
     });
     expect(await r.drainOnce()).toBe(0);
-    expect(r.counters).toEqual({ published: 0, failed: 5 });
+    expect(r.counters).toEqual({ published: 0, failed: 5, quarantined: 0 });
     const rows: { attempts: number; last_error: string }[] = await dataSource.query(
       `SELECT attempts, last_error FROM "${schema}".outbox WHERE published_at IS NULL ORDER BY id`,
     );
@@ -248,3 +248,51 @@ describe('OutboxRelay', () => {
     expect(seenB).toEqual(second);
   });
 });
+
+describe('a row the broker refuses for good (issue 10)', () => {
+  it('is quarantined with its error, reported, and every row behind it is published in order', async () => {
+    const ids = await appendMany(6);
+    const tooBig = ids[2];
+    const published: string[] = [];
+    const quarantined: string[] = [];
+    const r = new OutboxRelay(dataSource, {
+      schema,
+      batchSize: 10,
+      idleMs: 50,
+      lockRetryMs: 100,
+      minBackoffMs: 20,
+      onQuarantine: (rowId) => void quarantined.push(rowId),
+      publish: async (messages) => {
+        // As the broker answers a message over message.max.bytes: the whole request fails.
+        if (messages.some((m) => m.messageId === tooBig)) throw Object.assign(new Error('The request included a message larger than the max message size the server will accept'), { type: 'MESSAGE_TOO_LARGE' });
+        published.push(...messages.map((m) => m.messageId));
+      },
+    });
+    relays.push(r);
+    r.start();
+    await waitFor('the five others published', () => published.length === 5);
+    expect(published).toEqual(ids.filter((id) => id !== tooBig));
+    expect(quarantined).toHaveLength(1);
+    expect(r.counters.quarantined).toBe(1);
+    const [row] = await dataSource.query(
+      `SELECT o.quarantined_at IS NOT NULL AS quarantined, o.published_at, o.last_error FROM "${schema}".outbox o JOIN "${schema}".outbox_messages m ON m.outbox_id = o.id WHERE m.message_id = $1`,
+      [tooBig],
+    );
+    expect(row).toMatchObject({ quarantined: true, published_at: null, last_error: expect.stringContaining('larger than the max message size') });
+  });
+
+  it('keeps backing off on a failure that may pass (the broker away): nothing is quarantined', async () => {
+    const ids = await appendMany(3);
+    let refuse = 3;
+    const published: string[] = [];
+    const r = relay(async (messages) => {
+      if (refuse-- > 0) throw Object.assign(new Error('Connection error: connect ECONNREFUSED 127.0.0.1:9092'), { name: 'KafkaJSConnectionError' });
+      published.push(...messages.map((m) => m.messageId));
+    });
+    r.start();
+    await waitFor('all three published', () => published.length === 3);
+    expect(published).toEqual(ids);
+    expect(r.counters.quarantined).toBe(0);
+  });
+});
+

@@ -1,5 +1,6 @@
-import type { Consumer, EachBatchPayload, Logger } from 'kafkajs';
+import { type Consumer, type EachBatchPayload, type Logger, PartitionAssigners } from 'kafkajs';
 import { BatchCombiner } from './batch-combiner';
+import { CoPartitionedAssigner } from './co-partitioned-assigner';
 import type { BatchHandler } from './batch-handler';
 import { processPartitionBatch } from './batch-processor';
 import { type ConsumedMessage, toConsumedMessage } from './consumed-message';
@@ -74,6 +75,9 @@ export class BatchConsumerRunner {
     this.heartbeatInterval = options.heartbeatInterval ?? 3_000;
     this.consumer = kafka.consumer({
       groupId: options.groupId,
+      // Partition N of every topic to one member (one instance owns whole hosts); round robin
+      // stays listed so that a group of old and new members still agrees on a protocol.
+      partitionAssigners: [CoPartitionedAssigner, PartitionAssigners.roundRobin],
       maxBytesPerPartition: options.maxBytesPerPartition,
       minBytes: options.minBytes,
       maxWaitTimeInMs: options.maxWaitTimeInMs ?? 1000,

@@ -119,4 +119,25 @@ describe('CommandHandler', () => {
     const [answer] = await outbox(command.id);
     expect((answer.data.problems as { path: string }[]).map((p) => p.path)).toEqual(['hostId', 'expectedVersion', 'type', 'data.bdf']);
   });
+
+  it('refuses a command whose event would not fit on the broker, and stores nothing (issue 10)', async () => {
+    const store = new EventStore(dataSource, schema);
+    const host = `huge-${randomUUID().slice(0, 8)}`;
+    expect(await handler(store).commands.handle(commandEnvelope('RegisterHost', host, { host: p9Host(host) }))).toBe('applied');
+    // 8,000 functions: a command of about half a megabyte, an event of more than the 1,000,000 bytes.
+    const pes = Array.from({ length: 2000 }, (_, p) => ({
+      id: `${(p >> 8).toString(16).padStart(4, '0')}:${(p & 0xff).toString(16).padStart(2, '0')}`,
+      functions: Array.from({ length: 4 }, (_, f) => ({
+        bdf: `${(p >> 8).toString(16).padStart(4, '0')}:${(p & 0xff).toString(16).padStart(2, '0')}:00.${f}`,
+        bars: [{ index: 0, kind: 'mem64', address: `0x${(0x600000000000 + (p * 4 + f) * 0x10000).toString(16)}`, size: '0x4000' }],
+      })),
+    }));
+    const command = commandEnvelope('ImportTopology', host, { pes });
+    expect(await handler(store).commands.handle(command)).toBe('rejected');
+    const [answer] = await outbox(command.id);
+    expect(answer.type).toBe('CommandRejected');
+    expect(answer.data).toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/would make a \w+ event of \d+ bytes; a message on the broker holds at most \d+/) });
+    expect((await store.readStream(`host-${host}`)).version).toBe(1n);
+  });
 });
+

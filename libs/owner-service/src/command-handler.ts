@@ -1,12 +1,13 @@
-import { COMMAND_TOPIC, type CommandType, commandFromWire, type DomainCommand, type DomainEvent, type Envelope, parseEnvelope } from '@barplane/contracts';
-import { DomainError, idProblem, type Problem } from '@barplane/domain';
+import { COMMAND_TOPIC, type CommandType, commandFromWire, type DomainCommand, type DomainEvent, encodeEventData, type Envelope, parseEnvelope } from '@barplane/contracts';
+import { DomainError, idProblem, type Problem, ValidationError } from '@barplane/domain';
 import { ConcurrencyError, type EventStore, type InboxClaim, type OutboxMessage } from '@barplane/eventstore';
-import type { ConsumedMessage } from '@barplane/messaging';
+import { type ConsumedMessage, jsonBytes, MAX_MESSAGE_BYTES } from '@barplane/messaging';
 import { loadStream, toNewEvents } from './aggregate-stream';
 import { answerEnvelope, type Cause, eventEnvelope, outboxMessageOf } from './envelopes';
 import { DEFAULT_FACTS_WAIT, type FactsSource, type FactsWaitOptions, withFreshFacts } from './facts-wait';
 import type { OwnerCounters } from './owner-counters';
 import type { OwnerDefinition } from './owner-definition';
+import type { ReactionBarrier } from './reaction-catch-up';
 import { BatchFacts, causeOf, StreamBatch } from './stream-batch';
 import { StreamCache } from './stream-cache';
 
@@ -33,7 +34,10 @@ export interface StreamWriterDeps<C extends DomainCommand, E extends DomainEvent
   batchAttempts?: number;
 }
 
-export type CommandHandlerDeps<C extends DomainCommand, E extends DomainEvent, S> = StreamWriterDeps<C, E, S>;
+export interface CommandHandlerDeps<C extends DomainCommand, E extends DomainEvent, S> extends StreamWriterDeps<C, E, S> {
+  /** Reactions some command types wait for before they are decided (Reaction.awaitedBy). */
+  catchUp?: ReactionBarrier;
+}
 
 /** What a command comes to in a batch, before anything is written. */
 type Planned = { outcome: CommandOutcome; events?: number };
@@ -118,6 +122,8 @@ export class CommandHandler<C extends DomainCommand, E extends DomainEvent, S> {
     const batch = new StreamBatch<C, E, S>(decider, this.deps.eventTopic);
     const reads = envelopes.map((envelope) => this.read(envelope));
     const valid = envelopes.filter((_, i) => reads[i].problems.length === 0);
+    // Before the streams are read: what the awaited reactions append must be in them.
+    const caughtUp = await this.reactionsCaughtUp(valid.map((e) => e.type));
     const facts = this.deps.facts ? new BatchFacts(this.deps.facts) : undefined;
     const unknown = [...new Set(envelopes.map((e) => e.id))].filter((id) => !duplicates.has(id));
     const [processed] = await Promise.all([
@@ -134,7 +140,7 @@ export class CommandHandler<C extends DomainCommand, E extends DomainEvent, S> {
       }
       seen.add(envelope.id);
       batch.claim(envelope.id);
-      planned.push(await this.planOne(batch, envelope, reads[i], facts));
+      planned.push(await this.planOne(batch, envelope, reads[i], facts, caughtUp));
     }
     return { batch, planned };
   }
@@ -148,7 +154,13 @@ export class CommandHandler<C extends DomainCommand, E extends DomainEvent, S> {
   }
 
   /** decideAndWrite in memory: the batch gets the command's events and answer. */
-  private async planOne(batch: StreamBatch<C, E, S>, envelope: Envelope, read: { command?: C; problems: Problem[] }, facts: BatchFacts | undefined): Promise<Planned> {
+  private async planOne(
+    batch: StreamBatch<C, E, S>,
+    envelope: Envelope,
+    read: { command?: C; problems: Problem[] },
+    facts: BatchFacts | undefined,
+    caughtUp: boolean,
+  ): Promise<Planned> {
     const { identity, decider } = this.deps.definition;
     const cause = causeOf(envelope);
     const answer = (type: 'CommandApplied' | 'CommandRejected' | 'CommandConflicted', data: Parameters<typeof answerEnvelope>[2]) =>
@@ -159,6 +171,10 @@ export class CommandHandler<C extends DomainCommand, E extends DomainEvent, S> {
       return { outcome: 'rejected' };
     }
     const command = read.command;
+    if (!caughtUp && this.deps.catchUp?.awaits(command.type)) {
+      answer('CommandRejected', { commandId: envelope.id, commandType: envelope.type, code: 'UNAVAILABLE', message: this.deps.catchUp.lagMessage(command.type), problems: [] });
+      return { outcome: 'rejected' };
+    }
     const streamId = identity.streamPrefix + envelope.hostId;
     const stream = batch.stream(streamId);
     if (envelope.expectedVersion !== undefined && BigInt(envelope.expectedVersion) !== stream.version) {
@@ -170,6 +186,7 @@ export class CommandHandler<C extends DomainCommand, E extends DomainEvent, S> {
     let events: E[];
     try {
       events = await withFreshFacts(facts, envelope.hostId, (f) => decider.decide(command, stream.state, f), this.deps.factsWait ?? DEFAULT_FACTS_WAIT);
+      assertFitsTheBroker(envelope, events);
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       answer('CommandRejected', { commandId: envelope.id, commandType: envelope.type, code: error.code, message: error.message, problems: [...error.problems] });
@@ -191,6 +208,14 @@ export class CommandHandler<C extends DomainCommand, E extends DomainEvent, S> {
       events: appended.events.map((event) => ({ id: event.eventId, type: event.eventType, data: summary(event.eventType, event.data) })),
     }));
     return { outcome: 'applied', events: appended.events.length };
+  }
+
+  /** Waits for the reactions that any of these command types await; false when they did not catch up in time. */
+  private async reactionsCaughtUp(commandTypes: readonly string[]): Promise<boolean> {
+    const barrier = this.deps.catchUp;
+    if (!barrier) return true;
+    const awaited = [...new Set(commandTypes)].filter((type) => barrier.awaits(type));
+    return awaited.length === 0 || barrier.wait(awaited);
   }
 
   private count(outcome: CommandOutcome, events: number): void {
@@ -240,6 +265,9 @@ export class CommandHandler<C extends DomainCommand, E extends DomainEvent, S> {
       return this.reject(envelope, cause, inbox, 'VALIDATION', `${envelope.type} is invalid: ${describe(problems)}`, problems);
     }
     const command = read.command as C;
+    if (!(await this.reactionsCaughtUp([command.type]))) {
+      return this.reject(envelope, cause, inbox, 'UNAVAILABLE', this.deps.catchUp!.lagMessage(command.type), []);
+    }
     const expected = envelope.expectedVersion === undefined ? undefined : BigInt(envelope.expectedVersion);
     const streamId = identity.streamPrefix + envelope.hostId;
 
@@ -249,6 +277,7 @@ export class CommandHandler<C extends DomainCommand, E extends DomainEvent, S> {
       let events: E[];
       try {
         events = await withFreshFacts(this.deps.facts, envelope.hostId, (facts) => decider.decide(command, stream.state, facts), this.deps.factsWait ?? DEFAULT_FACTS_WAIT);
+        assertFitsTheBroker(envelope, events);
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
         return this.reject(envelope, cause, inbox, error.code, error.message, [...error.problems]);
@@ -332,6 +361,23 @@ export class CommandHandler<C extends DomainCommand, E extends DomainEvent, S> {
   private outbox(envelope: Envelope): OutboxMessage {
     return outboxMessageOf(this.deps.eventTopic, envelope);
   }
+}
+
+/** Room the envelope around an event's data takes (ids, metadata, the answer riding on the last). */
+const ENVELOPE_ROOM = 64 * 1024;
+
+/**
+ * Refuses a command whose events could not be published: an event over the broker's message
+ * size would sit in the outbox for ever and block every host of this owner behind it.
+ */
+function assertFitsTheBroker(envelope: Envelope, events: readonly DomainEvent[]): void {
+  const limit = MAX_MESSAGE_BYTES - ENVELOPE_ROOM;
+  // The wire form (64-bit values as "0x..." strings) is what the outbox holds and the broker gets.
+  const sizes = events.map((event) => jsonBytes(encodeEventData(event)));
+  const largest = Math.max(0, ...sizes);
+  if (largest <= limit) return;
+  const message = `${envelope.type} would make a ${events[sizes.indexOf(largest)].type} event of ${largest} bytes; a message on the broker holds at most ${limit} (BARPLANE_MAX_MESSAGE_BYTES ${MAX_MESSAGE_BYTES} less the envelope): split it (e.g. import the topology in parts) or raise the broker's message.max.bytes and BARPLANE_MAX_MESSAGE_BYTES`;
+  throw new ValidationError(message, [{ path: '$', message }]);
 }
 
 function describe(problems: readonly Problem[]): string {

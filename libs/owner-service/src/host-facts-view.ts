@@ -15,6 +15,10 @@ import type { FactsSource } from './facts-wait';
 
 type Admin = ReturnType<MessagingClient['admin']>;
 
+/**
+ * The pe-registry events that are host facts. PeHeld and PeFreed (which VM holds which PE, as
+ * pe-registry learnt it from guest.events) are not: the owners that need them read guest.events.
+ */
 export const HOST_REGISTRY_EVENT_TYPES: readonly HostRegistryEvent['type'][] = [
   'HostRegistered',
   'HostFactsChanged',
@@ -70,6 +74,7 @@ export function factsFromJson(json: HostFactsJson): HostRegistryState {
   return {
     host: host?.type === 'HostRegistered' ? host.data.host : null,
     pes: pes.type === 'TopologyImported' ? pes.data.pes : [],
+    holds: [],
   };
 }
 

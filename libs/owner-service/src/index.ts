@@ -9,5 +9,6 @@ export * from './facts-wait';
 export * from './host-facts-view';
 export * from './command-handler';
 export * from './reaction-handler';
+export * from './reaction-catch-up';
 export * from './owner-service';
 export * from './run-owner';

@@ -25,6 +25,13 @@ export interface Reaction<C extends DomainCommand, S> {
   /** Event types reacted to; every other message of the topic is skipped. */
   readonly eventTypes: readonly string[];
   /**
+   * Command types the owner decides only once this reaction has applied every message its topic
+   * held when the command was taken up (ReactionCatchUp; bounded: after the bound the command is
+   * answered CommandRejected `UNAVAILABLE`, undecided). For commands whose decision depends on
+   * what the reaction records, so that one sent after the other service's answer sees it.
+   */
+  readonly awaitedBy?: readonly string[];
+  /**
    * The commands for one event, in order (may be empty). May throw a NOT_FOUND DomainError when
    * the facts it needs have not arrived yet: the owner waits for them like for a command.
    */

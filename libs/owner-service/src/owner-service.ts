@@ -2,6 +2,8 @@ import type { DomainCommand, DomainEvent } from '@barplane/contracts';
 import {
   createDataSource,
   EventStore,
+  Heartbeat,
+  heartbeatMsFromEnv,
   type InboxClaim,
   migrateEventStore,
   OutboxRelay,
@@ -18,6 +20,7 @@ import {
   type RetryPolicy,
   TOPICS,
 } from '@barplane/messaging';
+import { ConsumerHealth } from '@barplane/messaging/kafka-health';
 import type { DataSource } from 'typeorm';
 import { CommandHandler } from './command-handler';
 import { DEFAULT_FACTS_WAIT, type FactsWaitOptions } from './facts-wait';
@@ -25,6 +28,7 @@ import { type HostFactsCounters, HostFactsView, hostFactsMigration } from './hos
 import { emptyOwnerCounters, type OwnerCounters } from './owner-counters';
 import type { OwnerDefinition } from './owner-definition';
 import { namespacedGroup, namespacedSchema, namespacedTopic, type OwnerServiceConfig } from './owner-service.config';
+import { DEFAULT_CATCH_UP_WAIT, type CatchUpWaitOptions, ReactionCatchUp } from './reaction-catch-up';
 import { ReactionHandler } from './reaction-handler';
 import { StreamCache } from './stream-cache';
 
@@ -49,6 +53,8 @@ export const consoleLogger: OwnerLogger = {
 export interface OwnerServiceOptions {
   logger?: OwnerLogger;
   factsWait?: FactsWaitOptions;
+  /** How long a command waits for the reactions it awaits (Reaction.awaitedBy). */
+  catchUpWait?: CatchUpWaitOptions;
   /** Consumer retry policy (tests shorten it). */
   retries?: Partial<RetryPolicy>;
   /** Outbox relay poll interval when idle (NOTIFY wakes it sooner). */
@@ -57,6 +63,8 @@ export interface OwnerServiceOptions {
   onCrash?: (error: Error) => void;
   /** A client to use instead of one built from config.kafkaBrokers. */
   kafka?: MessagingClient;
+  /** Time between heartbeats (`<schema>.heartbeats`, read by the API's /health). Default BARPLANE_HEARTBEAT_MS or 5 s. */
+  heartbeatMs?: number;
 }
 
 /** The names an owner actually uses, namespace applied. */
@@ -109,6 +117,9 @@ export class OwnerService<C extends DomainCommand = DomainCommand, E extends Dom
   private publisher?: MessagePublisher;
   private relay?: OutboxRelay;
   private facts?: HostFactsView;
+  private catchUp?: ReactionCatchUp;
+  private health?: ConsumerHealth;
+  private heartbeat?: Heartbeat;
   private runners: BatchConsumerRunner[] = [];
   private started?: Promise<void>;
   private stopping?: Promise<void>;
@@ -126,7 +137,7 @@ export class OwnerService<C extends DomainCommand = DomainCommand, E extends Dom
   get counters(): OwnerServiceCounters {
     return {
       ...this.count,
-      relay: this.relay?.counters ?? { published: 0, failed: 0 },
+      relay: this.relay?.counters ?? { published: 0, failed: 0, quarantined: 0 },
       ...(this.facts ? { facts: this.facts.counters } : {}),
     };
   }
@@ -153,6 +164,7 @@ export class OwnerService<C extends DomainCommand = DomainCommand, E extends Dom
     await dataSource.initialize();
     this.dataSource = dataSource;
     await migrateEventStore(dataSource, names.schema, definition.usesFacts ? [hostFactsMigration(names.schema)] : []);
+    await this.startHeartbeat(dataSource);
 
     // Every topic here but the commands is an event topic, which a projector rebuild replays.
     const eventTopics = [names.eventTopic, ...(names.factsTopic ? [names.factsTopic] : []), ...names.reactions.map((r) => r.topic)];
@@ -186,8 +198,9 @@ export class OwnerService<C extends DomainCommand = DomainCommand, E extends Dom
     // One cache for every writer of this owner's streams in this process (commands, reactions).
     const cache = new StreamCache<S>();
     const factsWait = this.options.factsWait ?? DEFAULT_FACTS_WAIT;
-    const onCrash = (error: Error) => {
-      this.logger.error(`${config.service}: consumer crashed: ${error.message}`);
+    const crashOf = (groupId: string) => (error: Error) => {
+      this.health?.crashed(groupId, error);
+      this.logger.error(`${config.service}: consumer ${groupId} crashed: ${error.message}`);
       this.options.onCrash?.(error);
     };
 
@@ -198,18 +211,27 @@ export class OwnerService<C extends DomainCommand = DomainCommand, E extends Dom
         groupId: names.factsGroup,
         inboxConsumer: `${config.service}-facts`,
         retries: this.options.retries,
-        onCrash,
+        onCrash: crashOf(names.factsGroup),
         partitionsConsumedConcurrently: OWNER_PARTITIONS_CONCURRENTLY,
       });
       await this.facts.start();
+      this.health?.running(names.factsGroup);
+    }
+
+    const awaited = (definition.reactions ?? []).flatMap((reaction, i) =>
+      reaction.awaitedBy?.length ? [{ groupId: names.reactions[i].group, topic: names.reactions[i].topic, commandTypes: reaction.awaitedBy }] : [],
+    );
+    if (awaited.length > 0) {
+      this.catchUp = new ReactionCatchUp(this.kafka.admin(), awaited, this.options.catchUpWait ?? DEFAULT_CATCH_UP_WAIT);
+      await this.catchUp.start();
     }
 
     const commands = new CommandHandler<C, E, S>({
       store, definition, eventTopic: names.eventTopic, inboxConsumer: config.service, facts: this.facts, isProcessed, processedOf, factsWait,
-      counters: this.count, cache,
+      counters: this.count, cache, catchUp: this.catchUp,
     });
     this.runners.push(
-      this.consumer(names.commandGroup, names.commandTopic, (messages) => commands.handleMessages(messages), onCrash, (message, error, dlq) => commands.fail(message, error, dlq)),
+      this.consumer(names.commandGroup, names.commandTopic, (messages) => commands.handleMessages(messages), crashOf(names.commandGroup), (message, error, dlq) => commands.fail(message, error, dlq)),
     );
 
     for (const [i, reaction] of (definition.reactions ?? []).entries()) {
@@ -218,9 +240,39 @@ export class OwnerService<C extends DomainCommand = DomainCommand, E extends Dom
         store, definition, reaction, eventTopic: names.eventTopic, inboxConsumer: `${config.service}-${reaction.name}`,
         facts: this.facts, isProcessed, processedOf, factsWait, counters: this.count, cache,
       });
-      this.runners.push(this.consumer(named.group, named.topic, (messages) => handler.handleMessages(messages), onCrash));
+      this.runners.push(this.consumer(named.group, named.topic, (messages) => handler.handleMessages(messages), crashOf(named.group)));
     }
     await Promise.all(this.runners.map((runner) => runner.start()));
+    for (const groupId of [names.commandGroup, ...names.reactions.map((r) => r.group)]) this.health?.running(groupId);
+  }
+
+  /**
+   * The process's heartbeat row (libs/eventstore Heartbeat), beating from here on: the outbox's
+   * backlog, and the consumers (starting until they joined, or crashed), their lag and their
+   * dead-letter depth (ConsumerHealth), which the API's readiness check reads.
+   */
+  private async startHeartbeat(dataSource: DataSource): Promise<void> {
+    const { names, config } = this;
+    const intervalMs = this.options.heartbeatMs ?? heartbeatMsFromEnv();
+    this.health = new ConsumerHealth(
+      config.kafkaBrokers,
+      [
+        { groupId: names.commandGroup, topics: [names.commandTopic] },
+        ...(names.factsGroup && names.factsTopic ? [{ groupId: names.factsGroup, topics: [names.factsTopic] }] : []),
+        ...names.reactions.map((r) => ({ groupId: r.group, topics: [r.topic] })),
+      ],
+      { clientId: `${config.namespace}${config.service}-health` },
+    );
+    this.health.start(intervalMs);
+    const health = this.health;
+    this.heartbeat = new Heartbeat(dataSource, {
+      schema: names.schema,
+      service: config.service,
+      intervalMs,
+      report: () => ({ ...health.report(), relay: { leader: this.relay?.isLeader ?? false, ...this.relay?.counters } }),
+      onError: (error) => this.logger.warn(`${config.service}: heartbeat: ${error.message}`),
+    });
+    await this.heartbeat.start();
   }
 
   private consumer(
@@ -255,8 +307,12 @@ export class OwnerService<C extends DomainCommand = DomainCommand, E extends Dom
         errors.push(error);
       }
     };
+    // First of all: a process that is stopping is not there any more for /health.
+    await attempt(() => this.heartbeat?.stop());
+    await attempt(() => this.health?.stop());
     await Promise.all(this.runners.map((runner) => attempt(() => runner.stop())));
     await attempt(() => this.facts?.stop());
+    await attempt(() => this.catchUp?.stop());
     await attempt(() => this.relay?.stop());
     await attempt(() => this.publisher?.disconnect());
     await attempt(() => (this.dataSource?.isInitialized ? this.dataSource.destroy() : undefined));

@@ -2,15 +2,19 @@ import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs
 import { randomUUID } from 'node:crypto';
 import { canonicalJson, sha256Hex } from '@barplane/domain';
 import { BarplaneError, COMMAND_TOPIC, CommandType, Envelope, SCHEMA_VERSION, commandFromWire } from '@barplane/contracts';
-import { MessagePublisher, MessagingClient, ensureTopics } from '@barplane/messaging';
+import { MAX_MESSAGE_BYTES, MessagePublisher, MessagingClient, ensureTopics, jsonBytes } from '@barplane/messaging';
 import { API_CONFIG, ApiConfig } from '../api-config';
 import { Principal } from '../auth/role';
 import { ReadModels } from '../read-models/read-models';
 import { CommandAnswersListener } from './command-answers.listener';
 import { IdempotencyKeys } from './idempotency';
+import { KafkaStartup } from './kafka-startup';
 import { SentCommands } from './sent-commands';
 
 export const KAFKA_CLIENT = Symbol('KafkaClient');
+
+/** Room the envelope takes around a command's data (ids, principal, correlation). */
+const ENVELOPE_ROOM = 1024;
 
 /** How often a waiting request looks for its answer without a NOTIFY. */
 const POLL_MS = 500;
@@ -36,6 +40,7 @@ export type CommandOutcome =
 @Injectable()
 export class CommandGateway implements OnModuleInit, OnApplicationShutdown {
   private readonly publisher: MessagePublisher;
+  private readonly startup: KafkaStartup;
 
   constructor(
     @Inject(API_CONFIG) private readonly config: ApiConfig,
@@ -46,21 +51,33 @@ export class CommandGateway implements OnModuleInit, OnApplicationShutdown {
     private readonly sentCommands: SentCommands,
   ) {
     this.publisher = new MessagePublisher(kafka);
+    const topics = [...new Set(Object.values(COMMAND_TOPIC))].map((t) => this.config.namespace + t);
+    // With Kafka away at start-up the API still starts (reads and /health answer); commands
+    // are refused with 503 until the producer is connected.
+    this.startup = new KafkaStartup('commands', config.kafkaBrokers.split(','), async () => {
+      await ensureTopics(this.kafka, topics);
+      await this.publisher.connect();
+    }, config.health.timeoutMs);
   }
 
   async onModuleInit(): Promise<void> {
-    const topics = [...new Set(Object.values(COMMAND_TOPIC))].map((t) => this.config.namespace + t);
-    await ensureTopics(this.kafka, topics);
-    await this.publisher.connect();
+    await this.startup.begin();
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.startup.stop();
     await this.publisher.disconnect().catch(() => undefined);
   }
 
   async send(req: CommandRequest): Promise<CommandOutcome> {
     const read = commandFromWire(req.type, req.data, '');
     if (!read.ok) throw BarplaneError.invalid(read.problems.map((p) => ({ ...p, path: p.path.replace(/^\./, '') })));
+    // Refused before anything is stored or published: the broker would refuse the message.
+    const bytes = jsonBytes(req.data) + ENVELOPE_ROOM;
+    if (bytes > MAX_MESSAGE_BYTES) {
+      throw new BarplaneError('TOO_LARGE', `${req.type} would be a message of ${bytes} bytes; the broker takes at most ${MAX_MESSAGE_BYTES} (BARPLANE_MAX_MESSAGE_BYTES): split it, e.g. import the topology in parts`);
+    }
+    if (!this.startup.ready) throw new BarplaneError('UNAVAILABLE', `commands cannot be sent: Kafka has not answered since the API started (${this.startup.reason})`);
     let commandId: string = randomUUID();
     let first = true;
     if (req.idempotencyKey) {

@@ -35,7 +35,7 @@ export class HostsController {
 
   @Put(':hostId/topology')
   @Roles('provisioner', 'operator')
-  @ApiOperation({ summary: 'Import the topology: `{ "pes": [...] }`; answers what changed' })
+  @ApiOperation({ summary: 'Import the topology: `{ "pes": [...] }`; answers what changed; 409 when it would drop or re-partition a PE a VM holds (pe-registry refuses it, naming the PE and the VM)' })
   async topology(@Param('hostId') hostId: string, @Body() body: unknown, @Req() req: AuthenticatedRequest, @Res({ passthrough: true }) res: Response) {
     const outcome = await sendFor(this.gateway, req, 'ImportTopology', hostId, objectBody(body));
     return commandResponse(res, outcome, 200);
@@ -86,6 +86,10 @@ export class HostsController {
     return commandResponse(res, await sendFor(this.gateway, req, 'UnbindFunction', hostId, { bdf }), 200);
   }
 
+  /**
+   * A quick answer from the read model. For RemoveFunction it is the second line: pe-registry
+   * itself refuses to remove a function of a PE a VM holds (it learns the holds from guest.events).
+   */
   private async refuseWhileAssigned(hostId: string, bdf: string, what: string): Promise<void> {
     const [p] = await this.reads.projections(hostId);
     const holder = p?.guest.holders.get(bdf.toLowerCase());

@@ -4,6 +4,7 @@ import { parseEnvelope } from '@barplane/contracts';
 import { BatchConsumerRunner, MessagingClient, ensureTopics } from '@barplane/messaging';
 import { API_CONFIG, ApiConfig } from '../api-config';
 import { KAFKA_CLIENT } from '../commands/command-gateway';
+import { KafkaStartup } from '../commands/kafka-startup';
 
 /** One decision change as the stream sends it. */
 export interface StreamedDecision {
@@ -18,6 +19,7 @@ export interface StreamedDecision {
 @Injectable()
 export class DecisionStream implements OnModuleInit, OnApplicationShutdown {
   private runner?: BatchConsumerRunner;
+  private startup?: KafkaStartup;
   private readonly clients = new Set<(d: StreamedDecision) => void>();
 
   constructor(
@@ -26,9 +28,15 @@ export class DecisionStream implements OnModuleInit, OnApplicationShutdown {
   ) {}
 
   async onModuleInit(): Promise<void> {
+    // With Kafka away at start-up the API starts anyway; the stream joins when Kafka answers.
+    this.startup = new KafkaStartup('decision stream', this.config.kafkaBrokers.split(','), () => this.join(), this.config.health.timeoutMs);
+    await this.startup.begin();
+  }
+
+  private async join(): Promise<void> {
     const topic = `${this.config.namespace}decisions.events`;
     await ensureTopics(this.kafka, [topic]);
-    this.runner = new BatchConsumerRunner(this.kafka, { groupId: `${this.config.namespace}api-stream-${randomUUID()}`, topics: [topic], fromBeginning: false, transientGroup: true }, async (messages) => {
+    const runner = new BatchConsumerRunner(this.kafka, { groupId: `${this.config.namespace}api-stream-${randomUUID()}`, topics: [topic], fromBeginning: false, transientGroup: true }, async (messages) => {
       // Nobody listening: nothing to decode (the stream carries every decision of the fleet).
       if (this.clients.size === 0) return;
       for (const m of messages) {
@@ -38,10 +46,19 @@ export class DecisionStream implements OnModuleInit, OnApplicationShutdown {
         for (const send of this.clients) send(d);
       }
     });
-    await this.runner.start();
+    this.runner = runner;
+    try {
+      await runner.start();
+    } catch (error) {
+      // A later attempt starts a runner of its own.
+      this.runner = undefined;
+      await runner.stop().catch(() => undefined);
+      throw error;
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.startup?.stop();
     await this.runner?.stop();
   }
 

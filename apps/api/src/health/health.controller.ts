@@ -1,50 +1,51 @@
-import { Controller, Get, Inject } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Res, ServiceUnavailableException } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
-import { DataSource } from 'typeorm';
-import { MessagingClient } from '@barplane/messaging';
-import { KAFKA_CLIENT } from '../commands/command-gateway';
+import type { Response } from 'express';
 import { Public } from '../auth/roles.decorator';
+import { Readiness } from './readiness';
 
-/** Liveness of what the API depends on: PostgreSQL (read models) and Kafka (commands). */
+/**
+ * Liveness (`/health/live`: this process answers) and readiness (`/health`, `/health/ready`:
+ * PostgreSQL and Kafka answer, and every service beats, consumes, publishes its outbox and has
+ * no dead letter), each component with its status and, when down, the reason.
+ */
 @ApiTags('operations')
 @Controller('health')
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly indicator: HealthIndicatorService,
-    @Inject(DataSource) private readonly db: DataSource,
-    @Inject(KAFKA_CLIENT) private readonly kafka: MessagingClient,
+    private readonly readiness: Readiness,
   ) {}
 
-  @Get()
+  @Get('live')
   @Public()
   @HealthCheck()
-  check() {
-    return this.health.check([() => this.database(), () => this.broker()]);
+  @ApiOperation({ summary: 'Liveness: 200 whenever the API process answers (it depends on nothing else)' })
+  live() {
+    return this.health.check([]);
   }
 
-  private async database() {
-    const check = this.indicator.check('database');
+  @Get(['', 'ready'])
+  @Public()
+  @HealthCheck()
+  @ApiOperation({
+    summary:
+      'Readiness: 200 when PostgreSQL and Kafka answer and every service has a fresh heartbeat, running consumers, no outbox message older than the limit and no dead letter; 503 otherwise, each component with its status and reason',
+  })
+  async ready(@Res({ passthrough: true }) res: Response) {
+    const { components } = await this.readiness.check();
     try {
-      await this.db.query('SELECT 1');
-      return check.up();
+      return await this.health.check(
+        Object.entries(components).map(([name, c]) => () => (c.up ? this.indicator.check(name).up(c.details) : this.indicator.check(name).down(c.details))),
+      );
     } catch (error) {
-      return check.down({ message: (error as Error).message });
-    }
-  }
-
-  private async broker() {
-    const check = this.indicator.check('kafka');
-    const admin = this.kafka.admin();
-    try {
-      await admin.connect();
-      const cluster = await admin.describeCluster();
-      return check.up({ brokers: cluster.brokers.length });
-    } catch (error) {
-      return check.down({ message: (error as Error).message });
-    } finally {
-      await admin.disconnect().catch(() => undefined);
+      // Terminus says 503 with the report as an exception; answer the report itself (the
+      // app's error filter would reduce it to the one error shape and lose the components).
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      res.status(503);
+      return error.getResponse();
     }
   }
 }

@@ -1,5 +1,5 @@
 import { validateSync } from 'class-validator';
-import { GuestCommand, HostRegistryCommand, Problem, VfioCommand } from '@barplane/domain';
+import { GuestCommand, HostRegistryCommand, PeHoldCommand, Problem, VfioCommand } from '@barplane/domain';
 import { instantiate } from '../validation/instantiate';
 import { cacheValidationMetadata } from '../validation/metadata-cache';
 import { u64 } from '../validation/is-u64.decorator';
@@ -11,8 +11,15 @@ import { FunctionRefDto } from './vfio-commands.dto';
 
 cacheValidationMetadata();
 
-export type DomainCommand = HostRegistryCommand | VfioCommand | GuestCommand;
-export type CommandType = DomainCommand['type'];
+/** The commands that travel on the command topics. */
+export type WireCommand = HostRegistryCommand | VfioCommand | GuestCommand;
+/**
+ * Every command an owner decides: the wire commands and those an owner derives from another
+ * service's events (pe-registry's PeHoldCommand, from guest.events), which have no wire form: on
+ * a command topic they are an unknown command type.
+ */
+export type DomainCommand = WireCommand | PeHoldCommand;
+export type CommandType = WireCommand['type'];
 
 /** The owner of each command type: the service that consumes its topic. */
 export const COMMAND_TOPIC: Record<CommandType, 'pe.commands' | 'vfio.commands' | 'guest.commands'> = {

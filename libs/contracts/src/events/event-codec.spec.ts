@@ -1,5 +1,6 @@
-import { Vm, defaultKernel } from '@barplane/domain';
+import { Vm, applyFact, defaultKernel, initialHostProjection } from '@barplane/domain';
 import { DomainEvent, decodeEvent, encodeEventData } from './event-codec';
+import { projectionFromJson, projectionToJson } from './projection-json';
 
 // Every event survives the wire (JSON text) exactly, 64-bit values included.
 const host = { id: 'h', platform: 'powernv' as const, pageSize: 0x10000n, kernel: defaultKernel('powernv'), kvmMemslots: 32767, reservedRanges: [{ start: 0xfffffffffff00000n, end: 0xfffffffffff10000n }], phbs: [] };
@@ -25,6 +26,8 @@ const events: DomainEvent[] = [
   { type: 'PeAssigned', data: { vmId: 'vm', peId: 'p', functions: ['0000:01:00.0'] } },
   { type: 'GuestBarProgrammed', data: { vmId: 'vm', bdf: '0000:01:00.0', index: 0, address: 0xfffffffffffff000n } },
   { type: 'PeReleased', data: { vmId: 'vm', peId: 'p' } },
+  { type: 'PeHeld', data: { vmId: 'vm', peId: 'p' } },
+  { type: 'PeFreed', data: { vmId: 'vm', peId: 'p' } },
 ];
 
 describe('event codec', () => {
@@ -35,5 +38,16 @@ describe('event codec', () => {
 
   it('writes 64-bit values as hex strings', () => {
     expect(JSON.stringify(encodeEventData(events[4]))).toBe('{"bdf":"0000:01:00.0","index":0,"address":"0xfffffffffffff000","previous":"0x1000"}');
+  });
+});
+
+describe('projection JSON', () => {
+  it('keeps the holds pe-registry learnt, and reads a projection stored before it kept them', () => {
+    const folded = events.slice(0, 3).concat([{ type: 'PeHeld', data: { vmId: 'vm', peId: 'p' } }]).reduce(applyFact, initialHostProjection('h'));
+    expect(folded.registry.holds).toEqual([{ peId: 'p', vmId: 'vm' }]);
+    const stored = JSON.parse(JSON.stringify(projectionToJson(folded)));
+    expect(projectionFromJson(stored)).toEqual(folded);
+    delete stored.registry.holds;
+    expect(projectionFromJson(stored).registry.holds).toEqual([]);
   });
 });

@@ -60,6 +60,8 @@ export function decodeEvent(type: string, data: Json): DomainEvent {
     case 'FunctionUnbound':
     case 'PeAssigned':
     case 'PeReleased':
+    case 'PeHeld':
+    case 'PeFreed':
       return { type, data } as unknown as DomainEvent;
     default:
       throw new Error(`unknown event type "${type}"`);

@@ -9,7 +9,11 @@ type Json = Record<string, unknown>;
 export function projectionToJson(p: HostProjection): Json {
   return {
     hostId: p.hostId,
-    registry: { host: p.registry.host ? hostToJson(p.registry.host) : null, pes: p.registry.pes.map(peToJson) },
+    registry: {
+      host: p.registry.host ? hostToJson(p.registry.host) : null,
+      pes: p.registry.pes.map(peToJson),
+      holds: p.registry.holds.map((h) => ({ peId: h.peId, vmId: h.vmId })),
+    },
     vfio: { bound: [...p.vfio.bound].map(([bdf, regions]) => [bdf, regions.map(regionToJson)]) },
     guest: {
       vms: [...p.guest.vms.values()].map(vmToJson),
@@ -27,6 +31,8 @@ export function projectionFromJson(j: Json): HostProjection {
     registry: {
       host: registry.host ? hostFromDto(registry.host as HostDto) : null,
       pes: (registry.pes as Json[]).map(peFromJson),
+      // Projections stored before pe-registry kept holds have none.
+      holds: ((registry.holds as { peId: string; vmId: string }[] | undefined) ?? []).map((h) => ({ peId: String(h.peId), vmId: String(h.vmId) })),
     },
     vfio: { bound: new Map<string, readonly VfioRegion[]>(vfio.bound.map(([bdf, regions]) => [bdf, regions.map(regionFromJson)])) },
     guest: {

@@ -14,4 +14,14 @@ export type RelocateBar = {
 };
 export type RemoveFunction = { readonly type: 'RemoveFunction'; readonly data: { readonly bdf: string } };
 
+/** The commands pe-registry takes on pe.commands. */
 export type HostRegistryCommand = RegisterHost | ImportTopology | SetAlignmentOverride | RelocateBar | RemoveFunction;
+
+/**
+ * What pe-registry derives from guest.events (its reaction, never sent on pe.commands): guest-memory
+ * gave VM `vmId` the PE `peId` (PeAssigned), or took it back (PeReleased). pe-registry keeps
+ * these holds so that it refuses to drop or re-partition a PE a VM holds.
+ */
+export type RecordPeHold = { readonly type: 'RecordPeHold'; readonly data: { readonly vmId: string; readonly peId: string } };
+export type RecordPeRelease = { readonly type: 'RecordPeRelease'; readonly data: { readonly vmId: string; readonly peId: string } };
+export type PeHoldCommand = RecordPeHold | RecordPeRelease;

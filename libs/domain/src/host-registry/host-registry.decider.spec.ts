@@ -2,7 +2,7 @@ import { deciderSpecification } from '../decider/testing/decider-specification';
 import { DomainError } from '../decider/domain-error';
 import { bar, fn, host, pe } from '../testing/scenario-builder';
 import { hostScenario } from './host-facts';
-import { HostRegistryCommand } from './host-registry.commands';
+import { HostRegistryCommand, PeHoldCommand } from './host-registry.commands';
 import { hostRegistryDecider } from './host-registry.decider';
 import { HostRegistryEvent } from './host-registry.events';
 
@@ -151,6 +151,120 @@ describe('pe-registry: RemoveFunction', () => {
 
   it('refuses an unknown BDF (NOT_FOUND)', () => {
     spec.given([registered, imported]).when({ type: 'RemoveFunction', data: { bdf: '0004:05:00.0' } }).thenThrows('NOT_FOUND');
+  });
+});
+
+describe('pe-registry: PEs held by VMs (learnt from guest.events)', () => {
+  const gpu = fn('0004:02:00.0', [bar(0, 'mem64', 0x3fe090000000n, 0x100000n)]);
+  const audio = fn('0004:02:00.1', [bar(0, 'mem32', 0x3fe090100000n, 0x4000n)]);
+  const two = [pe('0004:01', [nic, usb]), pe('0004:02', [gpu, audio])];
+  const importedTwo: HostRegistryEvent = { type: 'TopologyImported', data: { pes: two, added: [], removed: [], changed: [] } };
+  const hold = (vmId: string, peId: string): PeHoldCommand => ({ type: 'RecordPeHold', data: { vmId, peId } });
+  const release = (vmId: string, peId: string): PeHoldCommand => ({ type: 'RecordPeRelease', data: { vmId, peId } });
+  const held = (vmId: string, peId: string): HostRegistryEvent => ({ type: 'PeHeld', data: { vmId, peId } });
+  const freed = (vmId: string, peId: string): HostRegistryEvent => ({ type: 'PeFreed', data: { vmId, peId } });
+  const heldNic: HostRegistryEvent[] = [registered, importedTwo, held('vm-a', '0004:01')];
+  const importing = (after: typeof two): HostRegistryCommand => ({ type: 'ImportTopology', data: { pes: after } });
+
+  it('records a hold once and its release once: a redelivered or repeated fact changes nothing', () => {
+    const state = spec.given([registered, importedTwo]).when(hold('vm-a', '0004:01')).then([held('vm-a', '0004:01')]);
+    expect(state.holds).toEqual([{ peId: '0004:01', vmId: 'vm-a' }]);
+    spec.given(heldNic).when(hold('vm-a', '0004:01')).then([]);
+    expect(spec.given(heldNic).when(release('vm-a', '0004:01')).then([freed('vm-a', '0004:01')]).holds).toEqual([]);
+    spec.given([...heldNic, freed('vm-a', '0004:01')]).when(release('vm-a', '0004:01')).then([]);
+    // Another VM's release does not end vm-a's hold.
+    spec.given(heldNic).when(release('vm-b', '0004:01')).then([]);
+  });
+
+  it('records holds whether or not the host is registered here yet, in PE then VM order', () => {
+    const state = spec.given([held('vm-b', '0004:02'), held('vm-a', '0004:02')]).when(hold('vm-a', '0004:01')).then([held('vm-a', '0004:01')]);
+    expect(state.holds).toEqual([
+      { peId: '0004:01', vmId: 'vm-a' },
+      { peId: '0004:02', vmId: 'vm-a' },
+      { peId: '0004:02', vmId: 'vm-b' },
+    ]);
+  });
+
+  it('refuses an import that drops a held PE (CONFLICT), naming the VM and the PE', () => {
+    const error = spec.given(heldNic).when(importing([two[1]])).thenThrows('CONFLICT', /PE "0004:01" is given to VM "vm-a"/);
+    expect(error.problems).toEqual([
+      { path: 'pes', message: 'PE "0004:01" is given to VM "vm-a": ImportTopology drops the PE, removes 0004:01:00.0, 0004:01:00.1; release the PE from the VM first' },
+    ]);
+    // An empty topology drops it too.
+    spec.given(heldNic).when(importing([])).thenThrows('CONFLICT', /vm-a/);
+  });
+
+  it('refuses an import that removes a function of a held PE', () => {
+    const error = spec.given(heldNic).when(importing([pe('0004:01', [nic]), two[1]])).thenThrows('CONFLICT');
+    expect(error.problems).toEqual([
+      { path: 'pes[0]', message: 'PE "0004:01" is given to VM "vm-a": ImportTopology removes 0004:01:00.1; release the PE from the VM first' },
+    ]);
+  });
+
+  it('refuses a re-partition: a function of a held PE moved into another PE, or a function added to a held PE', () => {
+    const moved = spec.given(heldNic).when(importing([pe('0004:01', [nic]), pe('0004:02', [gpu, audio, usb])])).thenThrows('CONFLICT');
+    expect(moved.problems).toEqual([
+      { path: 'pes[0]', message: 'PE "0004:01" is given to VM "vm-a": ImportTopology moves 0004:01:00.1 to PE "0004:02"; release the PE from the VM first' },
+    ]);
+    const joined = spec.given(heldNic).when(importing([pe('0004:01', [nic, usb, audio]), pe('0004:02', [gpu])])).thenThrows('CONFLICT');
+    expect(joined.problems).toEqual([
+      { path: 'pes[0]', message: 'PE "0004:01" is given to VM "vm-a": ImportTopology adds 0004:02:00.1; release the PE from the VM first' },
+    ]);
+    // The same functions under another PE id: the held PE is dropped.
+    const renamed = spec.given(heldNic).when(importing([pe('0004:09', [nic, usb]), two[1]])).thenThrows('CONFLICT');
+    expect(renamed.problems.map((p) => p.message)).toEqual([
+      'PE "0004:01" is given to VM "vm-a": ImportTopology drops the PE, moves 0004:01:00.0 to PE "0004:09", moves 0004:01:00.1 to PE "0004:09"; release the PE from the VM first',
+    ]);
+  });
+
+  it('lists every held PE the import would change, one problem each, in PE then VM order', () => {
+    const given = [...heldNic, held('vm-b', '0004:02')];
+    const error = spec.given(given).when(importing([pe('0004:02', [gpu])])).thenThrows('CONFLICT', /^ImportTopology would change 2 PEs given to VMs: /);
+    expect(error.problems.map((p) => [p.path, p.message.slice(0, p.message.indexOf(':', 10))])).toEqual([
+      ['pes', 'PE "0004:01" is given to VM "vm-a"'],
+      ['pes[0]', 'PE "0004:02" is given to VM "vm-b"'],
+    ]);
+    expect(error.message).toContain('vm-a');
+    expect(error.message).toContain('vm-b');
+  });
+
+  it('accepts an import that keeps every held PE exactly: BAR moves and resizes, MSI-X and alignment are facts', () => {
+    const nicMoved = fn(nic.bdf, [bar(0, 'mem64', 0x3fe0a0000000n, 0x20000n)], { msix: { tableBar: 0, tableOffset: 0x8000n, vectors: 16 } });
+    const after = [pe('0004:01', [usb, nicMoved], 'page')];
+    // 0004:02 is held by nobody: it may go.
+    spec.given(heldNic).when(importing(after)).then([
+      { type: 'TopologyImported', data: { pes: after, added: [], removed: [audio.bdf, gpu.bdf].sort(), changed: [nic.bdf] } },
+    ]);
+    spec.given(heldNic).when(relocate(0x3fe080020000n)).then([
+      { type: 'BarRelocated', data: { bdf: usb.bdf, index: 0, address: 0x3fe080020000n, previous: 0x3fe080010000n } },
+    ]);
+  });
+
+  it('accepts the import once the PE is released', () => {
+    const after = [two[1]];
+    spec.given([...heldNic, freed('vm-a', '0004:01')]).when(importing(after)).then([
+      { type: 'TopologyImported', data: { pes: after, added: [], removed: [nic.bdf, usb.bdf], changed: [] } },
+    ]);
+  });
+
+  it('leaves a hold of a PE the topology does not have (the owners decided apart) to the next import', () => {
+    const given = [registered, importedTwo, held('vm-a', '0004:07')];
+    spec.given(given).when(importing([two[0]])).then([{ type: 'TopologyImported', data: { pes: [two[0]], added: [], removed: [gpu.bdf, audio.bdf], changed: [] } }]);
+    const back = [...two, pe('0004:07', [fn('0004:07:00.0', [])])];
+    spec.given(given).when(importing(back)).then([{ type: 'TopologyImported', data: { pes: back, added: ['0004:07:00.0'], removed: [], changed: [] } }]);
+  });
+
+  it('checks the topology rules first: an invalid import is VALIDATION even when it also drops a held PE', () => {
+    const clash = [pe('0004:02', [gpu, fn(audio.bdf, [bar(0, 'mem32', 0x3fe090000000n, 0x4000n)])])];
+    spec.given(heldNic).when(importing(clash)).thenThrows('VALIDATION', /overlaps/);
+  });
+
+  it('refuses RemoveFunction of a function of a held PE (CONFLICT, path bdf), and allows it elsewhere', () => {
+    const error = spec.given(heldNic).when({ type: 'RemoveFunction', data: { bdf: usb.bdf } }).thenThrows('CONFLICT', /VM "vm-a"/);
+    expect(error.problems).toEqual([
+      { path: 'bdf', message: 'PE "0004:01" is given to VM "vm-a": RemoveFunction removes 0004:01:00.1; release the PE from the VM first' },
+    ]);
+    spec.given(heldNic).when({ type: 'RemoveFunction', data: { bdf: audio.bdf } }).then([{ type: 'FunctionRemoved', data: { bdf: audio.bdf, peId: '0004:02' } }]);
   });
 });
 

@@ -24,10 +24,17 @@ export type BarRelocated = {
 };
 export type FunctionRemoved = { readonly type: 'FunctionRemoved'; readonly data: { readonly bdf: string; readonly peId: string } };
 
+/** pe-registry learnt from guest.events (PeAssigned) that VM `vmId` holds PE `peId`. */
+export type PeHeld = { readonly type: 'PeHeld'; readonly data: { readonly vmId: string; readonly peId: string } };
+/** pe-registry learnt from guest.events (PeReleased) that VM `vmId` no longer holds PE `peId`. */
+export type PeFreed = { readonly type: 'PeFreed'; readonly data: { readonly vmId: string; readonly peId: string } };
+
 export type HostRegistryEvent =
   | HostRegistered
   | HostFactsChanged
   | TopologyImported
   | AlignmentOverrideSet
   | BarRelocated
-  | FunctionRemoved;
+  | FunctionRemoved
+  | PeHeld
+  | PeFreed;

@@ -1,15 +1,26 @@
+import { compareIds } from '../pci/bdf';
 import { Host } from '../pci/host';
 import { Pe, PciFunction } from '../pci/pe';
 import { HostRegistryEvent } from './host-registry.events';
 
-/** The host facts (null until RegisterHost) and its PEs, in scenario shape with bigint. */
+/** A VM holds a PE: learnt from guest.events (PeAssigned, until PeReleased). */
+export interface PeHold {
+  readonly peId: string;
+  readonly vmId: string;
+}
+
+/**
+ * The host facts (null until RegisterHost) and its PEs, in scenario shape with bigint; and
+ * which VM holds which PE, as guest-memory reported it (in PE id, then VM id order).
+ */
 export interface HostRegistryState {
   readonly host: Host | null;
   readonly pes: readonly Pe[];
+  readonly holds: readonly PeHold[];
 }
 
 export function initialHostRegistryState(): HostRegistryState {
-  return { host: null, pes: [] };
+  return { host: null, pes: [], holds: [] };
 }
 
 export function evolveHostRegistry(state: HostRegistryState, event: HostRegistryEvent): HostRegistryState {
@@ -37,7 +48,22 @@ export function evolveHostRegistry(state: HostRegistryState, event: HostRegistry
         pes: state.pes.map((pe) => (pe.id === peId ? { ...pe, functions: pe.functions.filter((fn) => fn.bdf !== bdf) } : pe)),
       };
     }
+    case 'PeHeld': {
+      const { vmId, peId } = event.data;
+      if (isHeld(state, vmId, peId)) return state;
+      const holds = [...state.holds, { peId, vmId }].sort((a, b) => compareIds(a.peId, b.peId) || compareIds(a.vmId, b.vmId));
+      return { ...state, holds };
+    }
+    case 'PeFreed': {
+      const { vmId, peId } = event.data;
+      return { ...state, holds: state.holds.filter((h) => h.vmId !== vmId || h.peId !== peId) };
+    }
   }
+}
+
+/** True when guest-memory reported VM `vmId` holding PE `peId` (and not its release since). */
+export function isHeld(state: HostRegistryState, vmId: string, peId: string): boolean {
+  return state.holds.some((h) => h.vmId === vmId && h.peId === peId);
 }
 
 function mapFunction(state: HostRegistryState, bdf: string, change: (fn: PciFunction) => PciFunction): HostRegistryState {

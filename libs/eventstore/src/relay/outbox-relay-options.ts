@@ -27,6 +27,14 @@ export interface OutboxRelayOptions {
   listen?: boolean;
   /** Failures the loop survives (publish errors, lost connection); default: ignored. */
   onError?: (error: Error) => void;
+  /**
+   * Whether a publish failure is for good (the broker refuses the message itself, e.g. over its
+   * size): the row alone that fails so is quarantined and the relay goes on. Default:
+   * `unpublishable` (outbox-relay.ts).
+   */
+  isUnpublishable?: (error: unknown) => boolean;
+  /** A row was quarantined: report it (default: onError). */
+  onQuarantine?: (rowId: string, error: Error) => void;
 }
 
 export interface RelayCounters {
@@ -34,4 +42,6 @@ export interface RelayCounters {
   published: number;
   /** Messages in batches whose publish threw. */
   failed: number;
+  /** Rows set aside because the broker refuses them for good. */
+  quarantined: number;
 }

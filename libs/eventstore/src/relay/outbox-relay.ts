@@ -15,7 +15,21 @@ interface OutboxRow {
   attempts: number;
 }
 
-type BatchOutcome = { published: number; failed: boolean };
+type BatchOutcome = { published: number; failed: boolean; unpublishable?: boolean };
+
+/**
+ * The broker's answers that no retry can change: the message itself is refused (kafkajs
+ * protocol error types, or the broker's own words).
+ */
+const REFUSED_FOR_GOOD = /MESSAGE_TOO_LARGE|RECORD_LIST_TOO_LARGE|INVALID_RECORD|CORRUPT_MESSAGE|larger than the max message size|too large/i;
+
+export function unpublishable(error: unknown): boolean {
+  if (error === null || typeof error !== 'object') return false;
+  const e = error as { type?: unknown; message?: unknown; cause?: unknown; originalError?: unknown };
+  if (typeof e.type === 'string' && REFUSED_FOR_GOOD.test(e.type)) return true;
+  if (typeof e.message === 'string' && REFUSED_FOR_GOOD.test(e.message)) return true;
+  return [e.cause, e.originalError].some((inner) => inner !== undefined && inner !== error && unpublishable(inner));
+}
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Rows looked at per prune statement, and prune statements per prune round. */
@@ -47,7 +61,11 @@ export class OutboxRelay {
   private readonly pruneEveryMs: number;
   private lastPrune = 0;
   private readonly reportError: (error: Error) => void;
-  private readonly count: RelayCounters = { published: 0, failed: 0 };
+  private readonly isUnpublishable: (error: unknown) => boolean;
+  private readonly reportQuarantine: (rowId: string, error: Error) => void;
+  private readonly count: RelayCounters = { published: 0, failed: 0, quarantined: 0 };
+  /** After a refusal for good: the next rows go one at a time, to find the one refused. */
+  private isolating = false;
   private running = false;
   private loop: Promise<void> | undefined;
   private wakeUp: (() => void) | undefined;
@@ -69,6 +87,8 @@ export class OutboxRelay {
     this.retainPublishedMs = options.retainPublishedMs ?? 7 * DAY_MS;
     this.pruneEveryMs = options.pruneEveryMs ?? 60_000;
     this.reportError = options.onError ?? (() => undefined);
+    this.isUnpublishable = options.isUnpublishable ?? unpublishable;
+    this.reportQuarantine = options.onQuarantine ?? ((rowId, error) => this.reportError(new Error(`outbox row ${rowId} quarantined: ${error.message}`)));
     this.leadership = new RelayLeadership(
       dataSource,
       schema,
@@ -149,7 +169,10 @@ export class OutboxRelay {
             await this.pruneOnce();
           }
           const outcome = await this.publishBatch();
-          if (outcome.failed) {
+          if (outcome.unpublishable) {
+            // Refused for good: no backoff (waiting changes nothing), find and set the row aside.
+            delay = 0;
+          } else if (outcome.failed) {
             backoff = Math.min(Math.max(backoff * 2, this.minBackoffMs), this.maxBackoffMs);
             delay = backoff;
           } else {
@@ -174,16 +197,18 @@ export class OutboxRelay {
     try {
       await this.dataSource.transaction(async (em) => {
         // Whole rows, oldest first, until they hold batchSize messages (at least one row).
+        // One row at a time while looking for a row the broker refuses for good.
+        const limit = this.isolating ? 1 : this.batchSize;
         const { rows } = await runSql<OutboxRow>(
           em,
           `SELECT id, messages, attempts FROM ${this.table}
-           WHERE published_at IS NULL AND id IN (
+           WHERE published_at IS NULL AND quarantined_at IS NULL AND id IN (
              SELECT id FROM (
                SELECT id, sum(message_count) OVER (ORDER BY id) - message_count AS before
-               FROM ${this.table} WHERE published_at IS NULL ORDER BY id LIMIT $1
+               FROM ${this.table} WHERE published_at IS NULL AND quarantined_at IS NULL ORDER BY id LIMIT $1
              ) pending WHERE before < $1)
            ORDER BY id FOR UPDATE`,
-          [this.batchSize],
+          [limit],
         );
         batch = rows.flatMap(toPending);
         rowIds = rows.map((row) => row.id);
@@ -194,15 +219,41 @@ export class OutboxRelay {
       });
     } catch (error) {
       if (batch.length === 0) throw error;
-      this.reportError(error as Error);
       // Sent but not marked (commit failed): they go again next round; nothing to count.
-      if (sent) return { published: 0, failed: true };
+      if (sent) {
+        this.reportError(error as Error);
+        return { published: 0, failed: true };
+      }
       this.count.failed += batch.length;
+      if (this.isUnpublishable(error)) {
+        if (rowIds.length === 1) {
+          // This row alone is refused for good: set it aside, report it, go on with the rest.
+          await this.quarantine(rowIds[0], error as Error);
+          this.isolating = false;
+        } else {
+          this.reportError(error as Error);
+          this.isolating = true;
+        }
+        return { published: 0, failed: true, unpublishable: true };
+      }
+      this.reportError(error as Error);
       await this.noteFailure(rowIds, error as Error).catch((noteError: Error) => this.reportError(noteError));
       return { published: 0, failed: true };
     }
     this.count.published += batch.length;
+    // Every row of an isolating round went: back to whole batches.
+    this.isolating = false;
     return { published: batch.length, failed: false };
+  }
+
+  private async quarantine(rowId: string, error: Error): Promise<void> {
+    await runSql(
+      this.dataSource.manager,
+      `UPDATE ${this.table} SET quarantined_at = clock_timestamp(), attempts = attempts + 1, last_error = $2 WHERE id = $1`,
+      [rowId, String(error?.message ?? error).slice(0, 2000)],
+    );
+    this.count.quarantined += 1;
+    this.reportQuarantine(rowId, error);
   }
 
   /** After the rollback, in its own small transaction: the failure must outlive the rollback. */

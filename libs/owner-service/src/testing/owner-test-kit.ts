@@ -28,6 +28,8 @@ export function testOwner<C extends DomainCommand, E extends DomainEvent, S>(
     logger: quietLogger,
     retries: { batchRetries: 1, messageRetries: 1, initialBackoffMs: 50, maxBackoffMs: 100 },
     relayIdleMs: 50,
+    // Beats often, so a test sees /health follow a stop within a second.
+    heartbeatMs: 250,
     ...options,
   });
 }
