@@ -7,6 +7,7 @@ import { Role } from '../../apps/api/src/auth/role';
 import { sha256Hex } from '@barplane/domain';
 import { TokenRegistry } from '../../apps/api/src/auth/token-registry';
 import { configureApp } from '../../apps/api/src/http/configure-app';
+import { cleanUpNamespace, testNamespace } from '../../libs/owner-service/src/testing/owner-test-kit';
 
 /** One plain token per role, as a test client would hold them. */
 export const TOKENS: Record<Role, string> = {
@@ -25,7 +26,10 @@ export interface RunningApi {
 
 /** Boots the real API (real PostgreSQL and Kafka from the environment) on a free port. */
 export async function startApi(overrides: Partial<ApiConfig> = {}): Promise<RunningApi> {
-  const config = { ...apiConfigFromEnv(), ...overrides };
+  // A namespace of its own unless the caller shares one (a control plane's): commands a test
+  // sends must never reach a developer's running services, nor the next run's.
+  const owned = overrides.namespace === undefined ? testNamespace() : undefined;
+  const config = { ...apiConfigFromEnv(), ...overrides, ...(owned ? { namespace: owned } : {}) };
   const tokens = TokenRegistry.of(
     (Object.keys(TOKENS) as Role[]).map((role) => ({ principal: `${role}:test`, roles: [role], sha256: sha256Hex(TOKENS[role]) })),
   );
@@ -54,6 +58,12 @@ export async function startApi(overrides: Partial<ApiConfig> = {}): Promise<Runn
       }
       return { status: res.status, body: parsed, text };
     },
-    close: () => app.close(),
+    async close() {
+      await app.close();
+      if (owned) {
+        const schema = `${owned.replace(/[^a-z0-9_]/gi, '_').toLowerCase()}api`;
+        await cleanUpNamespace([schema], ['pe.commands', 'vfio.commands', 'guest.commands'].map((t) => owned + t));
+      }
+    },
   };
 }
