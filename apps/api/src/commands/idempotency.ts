@@ -1,6 +1,7 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { API_CONFIG, ApiConfig } from '../api-config';
+import { apiSchema, ensureApiTable } from './api-schema';
 
 /**
  * Idempotency-Key bookkeeping, the API's only table: the same key with the same body is the
@@ -15,20 +16,13 @@ export class IdempotencyKeys implements OnModuleInit {
     @Inject(DataSource) private readonly db: DataSource,
     @Inject(API_CONFIG) config: ApiConfig,
   ) {
-    this.schema = `${config.namespace.replace(/[^a-z0-9_]/gi, '_').toLowerCase()}api`;
+    this.schema = apiSchema(config);
     this.table = `"${this.schema}"."idempotency_keys"`;
   }
 
   async onModuleInit(): Promise<void> {
-    // Created here rather than by a migration: one table, append-only, never altered.
-    await this.db.query(`SELECT pg_advisory_lock(hashtext('barplane.api.schema'))`);
-    try {
-      await this.db.query(`CREATE SCHEMA IF NOT EXISTS "${this.schema}"`);
-      await this.db.query(`CREATE TABLE IF NOT EXISTS ${this.table} (
+    await ensureApiTable(this.db, this.schema, `CREATE TABLE IF NOT EXISTS ${this.table} (
         key text PRIMARY KEY, body_sha256 text NOT NULL, command_id text NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`);
-    } finally {
-      await this.db.query(`SELECT pg_advisory_unlock(hashtext('barplane.api.schema'))`);
-    }
   }
 
   /** The command id for this key: new, the same (same body), or 'mismatch' (another body). */

@@ -1,6 +1,7 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { API_CONFIG, ApiConfig } from '../api-config';
+import { apiSchema, ensureApiTable } from './api-schema';
 
 /**
  * The commands this API published, so that GET /v1/commands/{id} can tell a command still on
@@ -16,20 +17,13 @@ export class SentCommands implements OnModuleInit {
     @Inject(DataSource) private readonly db: DataSource,
     @Inject(API_CONFIG) config: ApiConfig,
   ) {
-    this.schema = `${config.namespace.replace(/[^a-z0-9_]/gi, '_').toLowerCase()}api`;
+    this.schema = apiSchema(config);
     this.table = `"${this.schema}"."sent_commands"`;
   }
 
   async onModuleInit(): Promise<void> {
-    // Created here rather than by a migration, as the idempotency keys: one table, never altered.
-    await this.db.query(`SELECT pg_advisory_lock(hashtext('barplane.api.schema'))`);
-    try {
-      await this.db.query(`CREATE SCHEMA IF NOT EXISTS "${this.schema}"`);
-      await this.db.query(`CREATE TABLE IF NOT EXISTS ${this.table} (
+    await ensureApiTable(this.db, this.schema, `CREATE TABLE IF NOT EXISTS ${this.table} (
         command_id text PRIMARY KEY, host_id text NOT NULL, sent_at timestamptz NOT NULL DEFAULT now())`);
-    } finally {
-      await this.db.query(`SELECT pg_advisory_unlock(hashtext('barplane.api.schema'))`);
-    }
   }
 
   async record(commandId: string, hostId: string): Promise<void> {

@@ -1,0 +1,22 @@
+import { DataSource } from 'typeorm';
+import { ApiConfig } from '../api-config';
+
+/** The API's own schema: `<namespace>api`, sanitised as every service schema is. */
+export function apiSchema(config: ApiConfig): string {
+  return `${config.namespace.replace(/[^a-z0-9_]/gi, '_').toLowerCase()}api`;
+}
+
+/**
+ * Creates the schema and one of the API's tables if missing. Created at start rather than by a
+ * migration: each is one table, never altered; the advisory lock keeps API instances starting
+ * together from racing.
+ */
+export async function ensureApiTable(db: DataSource, schema: string, createTable: string): Promise<void> {
+  await db.query(`SELECT pg_advisory_lock(hashtext('barplane.api.schema'))`);
+  try {
+    await db.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+    await db.query(createTable);
+  } finally {
+    await db.query(`SELECT pg_advisory_unlock(hashtext('barplane.api.schema'))`);
+  }
+}
