@@ -99,7 +99,8 @@ export function qemuScript(binaries, runs) {
     for (const dev of run.devices) {
       out.push(`pick ${dev.match}; h=$picked`);
       out.push(`say "{\\"type\\":\\"qemu-device\\",\\"tag\\":\\"${t}\\",\\"id\\":\\"${dev.id}\\",\\"host\\":\\"$h\\",\\"slot\\":${dev.slot}}"`);
-      const bus = run.machine === 'pseries' ? 'pci.0' : 'pcie.0';  // pseries: its PHB's bus
+      // pseries: the default PHB's bus; q35 and virt: the root complex.
+      const bus = run.machine === 'pseries' ? 'pci.0' : 'pcie.0';
       out.push(`args="$args -device vfio-pci,host=$h,id=${dev.id},bus=${bus},addr=${hex(dev.slot)}${dev.props ? `,${dev.props}` : ''}"`);
     }
     const common = `${TRACES} -L /qemu ${MACHINE_ARGS[run.machine ?? 'q35']} -m 256 -nodefaults -display none -serial none -monitor none -qmp unix:/tmp/${t}.qmp,server=on,wait=off`;

@@ -11,7 +11,7 @@ const scenarioOf = (json: unknown): Scenario => {
   return read.scenario;
 };
 const judged = (events: unknown[], imported: { scenario: unknown; warnings: readonly string[] }) =>
-  judgeCase({ name: 'c', machine: 'virt', kernelBuild: 'arm64-6.12', kernelPackage: 'p', report: readGuestReport(events), imported }, () => true);
+  judgeCase({ name: 'c', machine: 'virt', kernelBuild: 'arm64-6.12', kernelPackage: 'p', report: readGuestReport(events), imported });
 
 describe('checkAdviceApplied', () => {
   const before = judged(PACKED_EVENTS, PACKED_IMPORT);

@@ -1,4 +1,3 @@
-import { vfioPciBinds } from '@barplane/domain';
 import { judgeCase } from './case-result';
 import { readGuestReport } from './guest-report';
 import { PACKED_EVENTS, PACKED_IMPORT, POWERNV_EVENTS, POWERNV_IMPORT } from './testing/lab-fixtures';
@@ -12,7 +11,7 @@ const input = (events: unknown[], imported: { scenario: unknown; warnings: reado
   imported,
 });
 const judge = (events: unknown[], imported: { scenario: unknown; warnings: readonly string[] }) =>
-  judgeCase(input(events, imported), (s) => vfioPciBinds(s.host));
+  judgeCase(input(events, imported));
 
 describe('judgeCase: PowerNV 64K, a kernel that agrees', () => {
   const result = judge(POWERNV_EVENTS, POWERNV_IMPORT);

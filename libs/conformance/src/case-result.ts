@@ -1,5 +1,5 @@
 import { scenarioFromJson } from '@barplane/contracts';
-import { Plan, planAnswer, Scenario } from '@barplane/domain';
+import { Plan, planAnswer, Scenario, vfioPciBinds } from '@barplane/domain';
 import { checkAlignment, PeRow } from './alignment-check';
 import { BarRow, checkBars } from './bar-check';
 import { GuestReport } from './guest-report';
@@ -46,15 +46,12 @@ export interface CaseResult {
   readonly disagreements: readonly string[];
 }
 
-/** barplane's expectation of vfio-pci binding on a host (docs/domain.md, kernel features). */
-export type BindExpectation = (scenario: Scenario) => boolean;
-
 /**
  * Judges one boot: imports the capture as `barplane import sysfs` does, plans it without a VM
  * as `barplane plan` does (decisions and regions), and compares
  * region by region, BAR by BAR, PE by PE, and the sub-page reservations, with the kernel.
  */
-export function judgeCase(input: CaseInput, expectBind: BindExpectation): CaseResult {
+export function judgeCase(input: CaseInput): CaseResult {
   const empty = { binds: [], regions: [], bars: [], pes: [], reservations: [] };
   const disagreements: string[] = [];
   const { report } = input;
@@ -74,7 +71,8 @@ export function judgeCase(input: CaseInput, expectBind: BindExpectation): CaseRe
   const planned = plan.regions ?? [];
   const derivedOf = new Map(planned.map((f) => [f.bdf, f.regions] as const));
 
-  const expected = expectBind(scenario);
+  // barplane's rule (decision 1, step 0): vfio-pci binds unless the kernel cannot.
+  const expected = vfioPciBinds(scenario.host);
   const binds: BindRow[] = report.binds.map((b) => {
     const expects = b.bridge ? false : expected;
     return { bdf: b.bdf, bridge: b.bridge ?? false, kernelBound: b.bound, barplaneExpects: expects, ...(b.kernel ? { kernel: b.kernel } : {}), agree: b.bound === expects };

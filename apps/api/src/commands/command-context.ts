@@ -18,6 +18,7 @@ export async function sendFor(
     const v = req.headers[name];
     return Array.isArray(v) ? v[0] : v;
   };
+  // A number the exact parser refused became null: it is named here, not read as 0 or a default.
   const problems: Problem[] = [...((req as ExactRequest).inexact ?? [])].map(paths);
   const ifMatch = header('if-match')?.replace(/^W\//, '').replace(/"/g, '');
   if (ifMatch !== undefined && !/^\d+$/.test(ifMatch)) {
@@ -29,7 +30,6 @@ export async function sendFor(
     const problem = value === undefined ? undefined : idProblem(value);
     if (problem) problems.push({ path: name, message: problem });
   }
-  // A number the exact parser refused became null: it is named here, not read as 0 or a default.
   if (problems.length > 0) throw BarplaneError.invalid(problems);
   try {
     return await gateway.send({

@@ -75,7 +75,7 @@ export class Heartbeat {
   /** Writes the row now. */
   async beatOnce(): Promise<void> {
     const report = { pid: process.pid, host: hostname(), ...(this.options.report?.() ?? {}) };
-    await this.dataSource.query(await this.upsert(), [this.instanceId, this.options.service, JSON.stringify(report)]);
+    await this.dataSource.query(this.upsert(), [this.instanceId, this.options.service, JSON.stringify(report)]);
   }
 
   /** No more beats; the row is deleted (a clean stop is not a dead process). */
@@ -89,24 +89,16 @@ export class Heartbeat {
 
   /**
    * The upsert, with the outbox's figures read in the same statement. Rows the relay set aside
-   * for good (`quarantined_at`, where the outbox has that column) are not waiting for the relay:
-   * they are counted on their own.
+   * for good (`quarantined_at`) are not waiting for the relay: they are counted on their own.
    */
-  private async upsert(): Promise<string> {
-    if (this.statement) return this.statement;
-    const columns: { column_name: string }[] = await this.dataSource.query(
-      `SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'outbox' AND column_name = 'quarantined_at'`,
-      [this.options.schema],
-    );
-    const quarantine = columns.length > 0;
-    const waiting = `published_at IS NULL${quarantine ? ' AND quarantined_at IS NULL' : ''}`;
-    const quarantined = quarantine ? `(SELECT count(*) FROM ${this.outbox} WHERE published_at IS NULL AND quarantined_at IS NOT NULL)` : '0';
-    this.statement = `
+  private upsert(): string {
+    this.statement ??= `
       INSERT INTO ${this.table} AS h (instance_id, service, beat_at, outbox_pending, outbox_oldest_age_ms, report)
       SELECT $1, $2, clock_timestamp(), coalesce(sum(o.message_count), 0),
              (extract(epoch FROM clock_timestamp() - min(o.created_at)) * 1000)::bigint,
-             $3::jsonb || jsonb_build_object('outboxQuarantined', ${quarantined})
-      FROM ${this.outbox} o WHERE ${waiting}
+             $3::jsonb || jsonb_build_object('outboxQuarantined',
+               (SELECT count(*) FROM ${this.outbox} WHERE published_at IS NULL AND quarantined_at IS NOT NULL))
+      FROM ${this.outbox} o WHERE published_at IS NULL AND quarantined_at IS NULL
       ON CONFLICT (instance_id) DO UPDATE SET beat_at = excluded.beat_at, outbox_pending = excluded.outbox_pending,
         outbox_oldest_age_ms = excluded.outbox_oldest_age_ms, report = excluded.report`;
     return this.statement;
