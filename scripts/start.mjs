@@ -61,6 +61,11 @@ A service that dies is restarted (with backoff, said here). Ctrl-C stops everyth
 
 if (once) {
   const res = await fetch(`${apiUrl}/v1/hosts`, { headers: { authorization: `Bearer ${tokens.viewer}` } });
-  for (const h of await res.json()) console.log(`${h.id}: ${h.coverage.bars.fastPath}/${h.coverage.bars.total} BARs on the fast path, byte share ${h.coverage.byteShare}`);
+  for (const h of await res.json()) {
+    const c = h.coverage;
+    const idle = c.notAssigned.bars > 0 ? `; ${c.notAssigned.bars} BARs of functions given to no VM` : '';
+    const share = c.byteShare === null ? 'no BAR given to a VM' : `byte share ${c.byteShare}`;
+    console.log(`${h.id}: ${c.bars.fastPath}/${c.bars.total} assigned BARs on the fast path, ${share}${idle}`);
+  }
   await stop(0);
 }

@@ -61,6 +61,7 @@ if (ok) {
   if (env) {
     const real = { KAFKA_BROKERS: env.kafkaBrokers, DATABASE_URL: env.databaseUrl, NODE_ENV: 'test' };
     ok =
+      step('QEMU for the tests that start real VMs (Debian packages)', process.execPath, ['scripts/ensure-qemu.mjs']) &&
       step('integration tests (real Kafka and PostgreSQL)', bin('jest'), [...jestArgs('int'), '--runInBand'], real) &&
       step('Chromium for the browser tests (Debian package)', process.execPath, ['scripts/ensure-chromium.mjs']) &&
       step('end-to-end tests (real Kafka and PostgreSQL, headless Chromium)', bin('jest'), [...jestArgs('e2e'), '--runInBand'], real);
@@ -68,9 +69,23 @@ if (ok) {
   if (!wasUp) await infra.down().catch((error) => console.error(`infra down: ${error.message}`));
 }
 
+// The fault run (scripts/faults.mjs) brings its own broker and database, so it runs after the
+// shared ones are down, with the machine's cores to itself. BARPLANE_FAULTS=skip leaves it out of
+// a developer's loop and =quick shortens its outages; CI runs it in full (about 4 minutes).
+function faults() {
+  const mode = process.env.BARPLANE_FAULTS;
+  if (mode === 'skip') {
+    console.log('\n> fault run skipped (BARPLANE_FAULTS=skip)');
+    return true;
+  }
+  const args = ['scripts/faults.mjs', '--no-build', ...(mode === 'quick' ? ['--quick'] : [])];
+  return step('fault run: SIGKILLs, Kafka and PostgreSQL outages under load (own broker and database)', process.execPath, args);
+}
+ok = ok && faults();
+
 let passed = 0;
 let failed = 0;
-for (const tier of ['unit', 'int', 'e2e']) {
+for (const tier of ['unit', 'int', 'e2e', 'faults']) {
   const file = join(results, `${tier}.json`);
   if (!existsSync(file)) continue;
   const r = JSON.parse(readFileSync(file, 'utf8'));

