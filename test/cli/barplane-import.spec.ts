@@ -309,6 +309,15 @@ describe('barplane import lspci (child process)', () => {
     });
   });
 
+  it('reads a capture pasted indented in a Markdown quote, naming the lines it skipped on stderr', () => {
+    const capture = readFileSync(join(lspciDir, 'nvme-root.txt'), 'utf8');
+    const pasted = ['From the ticket:', ...capture.split('\n').map((l) => `>     ${l}`)].join('\n');
+    const plain = importOk(['lspci', join(lspciDir, 'nvme-root.txt'), ...x86]);
+    const run = importOk(['lspci', '-', ...x86], pasted);
+    expect(run.scenario).toEqual(plain.scenario);
+    expect(run.warnings).toBe('barplane import lspci: warning: line 1 skipped (not lspci output): "From the ticket:"\n' + plain.warnings);
+  });
+
   it('refuses unreadable or unusable input with exit 2 and nothing on stdout', () => {
     const missing = barplane(['import', 'lspci', join(tmp, 'none.txt'), ...x86]);
     expect(missing.status).toBe(2);

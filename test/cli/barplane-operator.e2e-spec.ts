@@ -58,21 +58,26 @@ beforeAll(async () => {
 afterAll(() => cp?.stop());
 
 describe('barplane operator commands (child process, whole control plane)', () => {
-  it('hosts: worst first, as a table and as JSON with 64-bit values as "0x..." strings', async () => {
+  it('hosts: worst first, as a table and as JSON with 64-bit values as "0x..." strings; a host with nothing given to a VM is not ranked', async () => {
     const t = await cli(['hosts']);
     expect(t.stderr).toBe('');
     expect(t.status).toBe(0);
     expect(t.stdout).toMatch(/byte share/);
-    expect(t.stdout.indexOf(armId)).toBeGreaterThan(-1);
-    expect(t.stdout.indexOf(armId)).toBeLessThan(t.stdout.indexOf(p9Id));
-    expect(t.stdout).toMatch(new RegExp(`${armId} .* EMULATED 3 .* 0\\.0%`));
+    expect(t.stdout).toMatch(/not assigned/);
+    // The arm64 host's one PE is given to no VM yet: its 3 emulated BARs are "not assigned",
+    // not a 0.0 % share that would rank it worst.
+    expect(t.stdout.indexOf(p9Id)).toBeGreaterThan(-1);
+    expect(t.stdout.indexOf(p9Id)).toBeLessThan(t.stdout.indexOf(armId));
+    expect(t.stdout).toMatch(new RegExp(`${armId} .* nothing assigned .* 3 BARs, .*\\(EMULATED 3\\)`));
+    expect(t.stdout).not.toMatch(new RegExp(`${armId} .* 0\\.0%`));
 
     const j = await cli(['hosts', '--format', 'json']);
     expect(j.status).toBe(0);
     const hosts = JSON.parse(j.stdout);
-    expect(hosts.map((h: any) => h.id)).toEqual([armId, p9Id]);
-    expect(hosts[1].coverage).toMatchObject({ bars: { total: 12 }, byteShare: 1, bytes: { total: expect.stringMatching(/^0x[0-9a-f]+$/) } });
-    expect(hosts[0].pageSize).toBe('0x10000');
+    expect(hosts.map((h: any) => h.id)).toEqual([p9Id, armId]);
+    expect(hosts[0].coverage).toMatchObject({ bars: { total: 12 }, byteShare: 1, bytes: { total: expect.stringMatching(/^0x[0-9a-f]+$/) }, notAssigned: { bars: 0 } });
+    expect(hosts[1].coverage).toMatchObject({ bars: { total: 0 }, byteShare: null, notAssigned: { bars: 3, bytes: '0x2100', byMode: { EMULATED: 3 } } });
+    expect(hosts[1].pageSize).toBe('0x10000');
   });
 
   it('hosts HOST: its PEs with alignment policy and BAR decisions', async () => {
@@ -94,13 +99,15 @@ describe('barplane operator commands (child process, whole control plane)', () =
     expect(t.stdout).toContain('EMULATED');
     expect(t.stdout).toContain(`HOST_SUBPAGE_UNALIGNED: ${SUBPAGE_SENTENCE}`);
     expect(t.stdout).toContain(`Add the kernel parameter ${KERNEL_PARAMETER}`);
+    // The fragment to paste, on a line of its own under its target.
+    expect(t.stdout).toContain(`    host kernel command line:\n        ${KERNEL_PARAMETER}\n`);
 
     const j = await cli(['explain', armId, '01:00.2', '--bar', '0', '--format', 'json']);
     expect(j.status).toBe(0);
     const e = JSON.parse(j.stdout);
     expect(e).toMatchObject({ hostId: armId, bdf: '0000:01:00.2', pe: '0000:01', alignment: { policy: 'PARAM_RESIZE', kernelParameter: KERNEL_PARAMETER } });
     expect(e.bars).toEqual([
-      expect.objectContaining({ index: 0, size: '0x100', mode: 'EMULATED', reasons: [{ code: 'HOST_SUBPAGE_UNALIGNED', sentence: SUBPAGE_SENTENCE }], advice: [expect.objectContaining({ kind: 'HOST_ALIGNMENT', kernelParameter: KERNEL_PARAMETER })] }),
+      expect.objectContaining({ index: 0, size: '0x100', mode: 'EMULATED', reasons: [{ code: 'HOST_SUBPAGE_UNALIGNED', sentence: SUBPAGE_SENTENCE }], advice: [expect.objectContaining({ kind: 'HOST_ALIGNMENT', kernelParameter: KERNEL_PARAMETER, apply: [expect.objectContaining({ target: 'host-kernel-cmdline', text: KERNEL_PARAMETER })] })] }),
     ]);
   });
 

@@ -14,6 +14,7 @@ export * from './scenario/identifier';
 export * from './scenario/scenario';
 export * from './scenario/scenario-problems';
 export * from './decision/advice';
+export * from './decision/advice-fragments';
 export * from './decision/alignment-decision';
 export * from './decision/bar-decision';
 export * from './decision/mapping-mode';

@@ -1,7 +1,8 @@
 import { Body, Controller, Delete, Param, Post, Put, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Response } from 'express';
-import { BarplaneError } from '@barplane/contracts';
+import { BarplaneError, MAX_GUEST_BARS } from '@barplane/contracts';
+import { Problem } from '@barplane/domain';
 import { AuthenticatedRequest } from '../auth/bearer-auth.guard';
 import { Roles } from '../auth/roles.decorator';
 import { ReadModels } from '../read-models/read-models';
@@ -50,18 +51,38 @@ export class VmsController {
 
   @Put(':vmId/guest-bars')
   @Roles('provisioner', 'operator')
-  @ApiOperation({ summary: 'Guest BAR addresses as programmed by guest firmware: `[ { bdf, index, address } ]`' })
+  @ApiOperation({
+    summary: `The VM's guest BAR set as one command, all or nothing: \`{ "bars": [ { bdf, index, address | null } ] }\` (at most ${MAX_GUEST_BARS} entries)`,
+    description:
+      'One ProgramGuestBars command. For every function it names, the VM\'s guest BARs become exactly the entries with an address (null, or a BAR left out: ' +
+      'not mapped by the guest, any earlier address removed); functions not named keep theirs. Any bad entry refuses the whole set (400, every bad entry ' +
+      'named as `bars[i].field`) and nothing is stored; sending the same set again changes nothing (200, no events). `vmId` in the body, if given, must be ' +
+      'the path\'s. The bare array `[ { bdf, index, address } ]` of earlier versions is still accepted as the same single command (problems named `[i].field`).',
+  })
+  @ApiBody({
+    schema: {
+      oneOf: [
+        { allOf: [{ $ref: '#/components/schemas/GuestBarSetDto' }, { type: 'object', properties: { vmId: { type: 'string', description: 'optional: the path\'s VM' } } }] },
+        { type: 'array', deprecated: true, maxItems: MAX_GUEST_BARS, items: { $ref: '#/components/schemas/GuestBarSettingDto' } },
+      ],
+    },
+  })
   async guestBars(@Param('vmId') vmId: string, @Body() body: unknown, @Req() req: AuthenticatedRequest, @Res({ passthrough: true }) res: Response) {
-    if (!Array.isArray(body)) throw BarplaneError.invalid([{ path: '$', message: 'must be an array of { bdf, index, address }' }]);
-    const hostId = await this.hostOf(vmId);
-    const results: unknown[] = [];
-    for (let i = 0; i < body.length; i++) {
-      const entry = body[i] && typeof body[i] === 'object' ? (body[i] as Record<string, unknown>) : {};
-      const outcome = await sendFor(this.gateway, req, 'ProgramGuestBar', hostId, { ...entry, vmId }, (p) => ({ ...p, path: `[${i}].${p.path}` }));
-      results.push(commandResponse(res, outcome, 200));
-      if (outcome.status === 'pending') break;
+    const bare = Array.isArray(body);
+    const { vmId: named, ...rest } = bare ? { bars: body } : objectBody(body);
+    if (named !== undefined && named !== vmId) {
+      throw BarplaneError.invalid([{ path: 'vmId', message: `is ${JSON.stringify(named)}, but the path names VM "${vmId}"` }]);
     }
-    return { vmId, results };
+    // A bare array's problems are named at its own paths (`[3].address`), as its sender wrote it.
+    const paths = bare ? (p: Problem) => ({ ...p, path: p.path.replace(/^bars(?=\[|$)/, '') || '$' }) : (p: Problem) => p;
+    const hostId = await this.hostOf(vmId);
+    const outcome = await sendFor(this.gateway, req, 'ProgramGuestBars', hostId, { ...rest, vmId }, paths);
+    try {
+      return commandResponse(res, outcome, 200, { vmId });
+    } catch (error) {
+      if (bare && error instanceof BarplaneError) throw new BarplaneError(error.code, error.message, error.problems.map(paths));
+      throw error;
+    }
   }
 
   private async hostOf(vmId: string): Promise<string> {

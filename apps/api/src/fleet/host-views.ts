@@ -63,7 +63,7 @@ export class HostViews {
           ...vmToJson(vm),
           hostId: p.hostId,
           memslots: { nonBar: vm.memslotsUsed, bars: slotsNeeded, limit: p.registry.host?.kvmMemslots ?? null },
-          coverage: coverageJson(fastPathCoverage(p.registry.pes.filter((pe) => vm.assignedPes.includes(pe.id)), bars)),
+          coverage: coverageJson(fastPathCoverage(p.registry.pes.filter((pe) => vm.assignedPes.includes(pe.id)), bars, (bdf) => p.guest.holders.get(bdf)?.vmId === vm.id)),
           decisions: decisions.map((d) => decisionView(d)),
         });
       }
@@ -78,7 +78,7 @@ export class HostViews {
       peCount: p.registry.pes.length,
       functionCount: p.registry.pes.reduce((n, pe) => n + pe.functions.length, 0),
       vms: [...p.guest.vms.keys()],
-      coverage: coverageJson(fastPathCoverage(p.registry.pes, bars)),
+      coverage: coverageJson(fastPathCoverage(p.registry.pes, bars, (bdf) => p.guest.holders.has(bdf))),
     };
   }
 }
@@ -95,5 +95,6 @@ function coverageJson(c: ReturnType<typeof fastPathCoverage>): Json {
     bars: c.bars,
     bytes: { total: toHex(c.bytes.total), fastPath: toHex(c.bytes.fastPath), byMode: hexes(c.bytes.byMode) },
     byteShare: c.byteShare,
+    notAssigned: { bars: c.notAssigned.bars, bytes: toHex(c.notAssigned.bytes), byMode: c.notAssigned.byMode },
   };
 }

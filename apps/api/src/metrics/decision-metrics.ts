@@ -13,22 +13,26 @@ export class DecisionMetrics implements OnModuleInit {
 
   onModuleInit(): void {
     const reads = this.reads;
-    let snapshot: Promise<{ modes: Map<string, Map<string, number>>; shares: Map<string, number> }> | undefined;
+    let snapshot: Promise<{ modes: Map<string, Map<string, number>>; shares: Map<string, number>; idle: Map<string, number> }> | undefined;
     // One read per scrape for both gauges.
     const load = () =>
       (snapshot ??= (async () => {
         const [projections, decisions] = await Promise.all([reads.projections(), reads.decisions({ kind: 'bar' })]);
         const modes = new Map<string, Map<string, number>>();
         const shares = new Map<string, number>();
+        const idle = new Map<string, number>();
         for (const p of projections) {
           const mine = decisions.filter((d) => d.host_id === p.hostId);
           const byMode = new Map<string, number>();
           for (const d of mine) byMode.set(String(d.outcome.mode), (byMode.get(String(d.outcome.mode)) ?? 0) + 1);
           modes.set(p.hostId, byMode);
-          shares.set(p.hostId, fastPathCoverage(p.registry.pes, mine.map((d) => d.outcome as unknown as BarDecisionView)).byteShare);
+          const coverage = fastPathCoverage(p.registry.pes, mine.map((d) => d.outcome as unknown as BarDecisionView), (bdf) => p.guest.holders.has(bdf));
+          // A host with no memory BAR given to a VM has no share to report, rather than 0.
+          if (coverage.byteShare !== null) shares.set(p.hostId, coverage.byteShare);
+          idle.set(p.hostId, coverage.notAssigned.bars);
         }
         setTimeout(() => (snapshot = undefined), 0);
-        return { modes, shares };
+        return { modes, shares, idle };
       })());
     new Gauge({
       name: 'barplane_bar_decisions',
@@ -42,12 +46,22 @@ export class DecisionMetrics implements OnModuleInit {
     });
     new Gauge({
       name: 'barplane_fast_path_byte_share',
-      help: 'Share of memory BAR bytes the guest reaches without a VM exit (DIRECT, DIRECT_PAGE_EXPANDED, direct ranges of PARTIAL_DIRECT), by host',
+      help: 'Share of the memory BAR bytes given to VMs that the guests reach without a VM exit (DIRECT, DIRECT_PAGE_EXPANDED, direct ranges of PARTIAL_DIRECT), by host; absent for a host with none given to a VM',
       labelNames: ['host'],
       registers: [this.registry],
       async collect() {
         this.reset();
         for (const [host, share] of (await load()).shares) this.set({ host }, share);
+      },
+    });
+    new Gauge({
+      name: 'barplane_not_assigned_bars',
+      help: 'BARs of functions given to no VM, by host (outside the fast-path share)',
+      labelNames: ['host'],
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        for (const [host, n] of (await load()).idle) this.set({ host }, n);
       },
     });
   }

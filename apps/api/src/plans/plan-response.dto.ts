@@ -27,7 +27,14 @@ export class PlanRangeDto {
   @ApiProperty(U64) readonly size!: string;
 }
 
-/** One object per advice kind; only the kind's own fields are present (docs/domain.md "Advice"). */
+/** Text to paste, in the words of the tool that reads it (docs/domain.md "Advice"). */
+export class PlanApplyFragmentDto {
+  @ApiProperty({ enum: ['libvirt-xml', 'qemu-cmdline', 'host-kernel-cmdline', 'guest-kernel-cmdline'] }) readonly target!: string;
+  @ApiProperty({ example: '-device vfio-pci,host=0000:01:00.0,x-msix-relocation=bar2' }) readonly text!: string;
+  @ApiProperty({ description: 'where to put it and what to know first' }) readonly note!: string;
+}
+
+/** One object per advice kind; only the kind's own fields are present, plus `apply` (docs/domain.md "Advice"). */
 export class PlanAdviceDto {
   @ApiProperty({ enum: ADVICE_KINDS }) readonly kind!: string;
   @ApiPropertyOptional({ description: 'HOST_ALIGNMENT' }) readonly kernelParameter?: string;
@@ -39,6 +46,8 @@ export class PlanAdviceDto {
   @ApiPropertyOptional({ description: 'SLOT_BUDGET' }) readonly slotsFree?: number;
   @ApiPropertyOptional({ description: 'HOST_KERNEL' }) readonly minimumVersion?: string;
   @ApiPropertyOptional({ description: 'HOST_KERNEL' }) readonly commit?: string;
+  @ApiProperty({ type: [PlanApplyFragmentDto], description: 'the exact fragments to apply; empty when there is nothing exact to paste (HOST_KERNEL, GUEST_PLACEMENT without a vendor:device ID)' })
+  readonly apply!: PlanApplyFragmentDto[];
 }
 
 export class PlanBarDto {

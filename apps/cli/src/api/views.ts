@@ -5,7 +5,10 @@ import { AdviceJson } from '../explain/reason-sentences';
 export interface CoverageView {
   bars: { total: number; fastPath: number; byMode: Record<string, number> };
   bytes: { total: string; fastPath: string; byMode: Record<string, string> };
-  byteShare: number;
+  /** null when no memory BAR byte is given to a VM. */
+  byteShare: number | null;
+  /** BARs of functions given to no VM: outside the counts above. */
+  notAssigned: { bars: number; bytes: string; byMode: Record<string, number> };
 }
 
 export interface HostView {

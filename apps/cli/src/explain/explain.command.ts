@@ -4,7 +4,7 @@ import { ApiClient, ApiOptions, CliFailure, seg, withApiOptions } from '../api/a
 import { ExitStatus, OPERATOR_EXIT } from '../api/exit-status';
 import { AlignmentView, BarView, HostView, PeView } from '../api/views';
 import { Io, OutputFormat, STDIO, bytes, formatOption, json, runCommand } from '../format/output';
-import { AdviceJson, SentenceContext, adviceAction, modeSentence, reasonSentence } from './reason-sentences';
+import { APPLY_TARGET_TITLES, AdviceJson, ApplyFragmentJson, SentenceContext, adviceAction, modeSentence, reasonSentence } from './reason-sentences';
 
 export interface BarExplanation {
   index: number;
@@ -63,6 +63,11 @@ export function explainFunction(host: HostView, pes: PeView[], bdf: string, bar?
   };
 }
 
+/** A fragment as an operator copies it: its target, then the text itself, unchanged but indented, then the note. */
+function fragmentLines(f: ApplyFragmentJson): string[] {
+  return [`    ${APPLY_TARGET_TITLES[f.target] ?? f.target}:`, ...f.text.split('\n').map((l) => `        ${l}`), `      (${f.note})`];
+}
+
 export function explanationText(e: Explanation): string {
   const out: string[] = [`${e.bdf} on host ${e.hostId}, PE ${e.pe}`];
   if (e.alignment) out.push(`PE alignment policy: ${e.alignment.policy} (override ${e.alignment.override})`);
@@ -76,7 +81,10 @@ export function explanationText(e: Explanation): string {
     }
     if (b.advice.length) {
       out.push('  What to do:');
-      for (const a of b.advice) out.push(`  - ${a.action}`);
+      for (const a of b.advice) {
+        out.push(`  - ${a.action}`);
+        for (const f of a.apply ?? []) out.push(...fragmentLines(f));
+      }
     }
     if (b.auditId) out.push(`  Audit record: ${b.auditId}`);
   }
@@ -103,7 +111,7 @@ export async function runExplain(hostId: string, bdfText: string, opts: ApiOptio
 export function explainCommand(): Command {
   return withApiOptions(
     new Command('explain')
-      .description("why each BAR of a function is on the fast or slow path, in plain words, and what to do about it (kernel parameter, guest address, QEMU option, slot budget)")
+      .description("why each BAR of a function is on the fast or slow path, in plain words, and what to do about it (kernel parameter, guest address, QEMU option, slot budget), with the exact libvirt XML, QEMU option or kernel parameter to apply")
       .argument('<host>', 'host id')
       .argument('<bdf>', 'PCI function, dddd:bb:dd.f')
       .option('--bar <index>', 'only this BAR (0..5, 6 for the ROM)')

@@ -74,13 +74,29 @@ export function modeSentence(mode: string): string {
   return (MODE_SENTENCES as Record<string, string | undefined>)[mode] ?? `Mode ${mode}.`;
 }
 
+/** A fragment to paste: libvirt XML, a QEMU option, or a host or guest kernel parameter. */
+export interface ApplyFragmentJson {
+  readonly target: 'libvirt-xml' | 'qemu-cmdline' | 'host-kernel-cmdline' | 'guest-kernel-cmdline';
+  readonly text: string;
+  readonly note: string;
+}
+
 /** Advice in wire form (docs/domain.md "Advice"; 64-bit values as "0x..." strings). */
-export type AdviceJson =
+export type AdviceJson = (
   | { readonly kind: 'HOST_ALIGNMENT'; readonly kernelParameter: string }
   | { readonly kind: 'GUEST_PLACEMENT'; readonly address: string }
   | { readonly kind: 'MSIX_RELOCATION'; readonly option: string; readonly target: number; readonly barSize: string }
   | { readonly kind: 'SLOT_BUDGET'; readonly slotsNeeded: number; readonly slotsFree: number }
-  | { readonly kind: 'HOST_KERNEL'; readonly minimumVersion: string; readonly commit: string };
+  | { readonly kind: 'HOST_KERNEL'; readonly minimumVersion: string; readonly commit: string }
+) & { readonly apply?: readonly ApplyFragmentJson[] };
+
+/** Headings of the fragments in `barplane explain`. */
+export const APPLY_TARGET_TITLES: Record<string, string> = {
+  'libvirt-xml': 'libvirt domain XML',
+  'qemu-cmdline': 'QEMU command line',
+  'host-kernel-cmdline': 'host kernel command line',
+  'guest-kernel-cmdline': 'guest kernel command line',
+};
 
 /** A short form for tables. */
 export function adviceSummary(a: AdviceJson): string {

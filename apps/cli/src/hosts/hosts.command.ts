@@ -5,19 +5,23 @@ import { HostView, PeView } from '../api/views';
 import { adviceSummary } from '../explain/reason-sentences';
 import { Io, OutputFormat, STDIO, bytes, formatOption, json, percent, runCommand, table } from '../format/output';
 
-/** How well a host does: byte share on the fast path, then BAR share; no BARs counts as fine. */
-function score(h: HostView): [number, number] {
+/**
+ * How well a host does with what its VMs were given: byte share on the fast path, then BAR
+ * share; a host with no BAR given to a VM has nothing to rank and sorts after every other.
+ */
+function score(h: HostView): [number, number, number] {
   const c = h.coverage;
-  const barShare = c.bars.total === 0 ? 1 : c.bars.fastPath / c.bars.total;
-  return [BigInt(c.bytes.total) === 0n ? barShare : c.byteShare, barShare];
+  if (c.bars.total === 0) return [1, 1, 1];
+  const barShare = c.bars.fastPath / c.bars.total;
+  return [0, c.byteShare ?? barShare, barShare];
 }
 
-/** Worst first: lowest fast-path byte share, then BAR share, then id. */
+/** Worst first: lowest fast-path byte share, then BAR share, then id; hosts with nothing assigned last. */
 export function worstFirst(hosts: HostView[]): HostView[] {
   return [...hosts].sort((a, b) => {
-    const [ab, aa] = score(a);
-    const [bb, ba] = score(b);
-    return ab - bb || aa - ba || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+    const [an, ab, aa] = score(a);
+    const [bn, bb, ba] = score(b);
+    return an - bn || ab - bb || aa - ba || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
   });
 }
 
@@ -27,11 +31,15 @@ const byMode = (m: Record<string, number | string>, fmt: (v: number | string) =>
     .map(([k, v]) => `${k} ${fmt(v)}`)
     .join(', ') || '-';
 
+const share = (s: number | null) => (s === null ? 'nothing assigned' : percent(s));
+const notAssigned = (c: HostView['coverage']) =>
+  c.notAssigned.bars === 0 ? '0 BARs' : `${c.notAssigned.bars} BARs, ${bytes(c.notAssigned.bytes)} (${byMode(c.notAssigned.byMode)})`;
+
 export function hostsTable(hosts: HostView[]): string {
-  const t = table(['host', 'platform', 'page', 'PEs', 'functions', 'VMs', 'BARs', 'fast-path BARs', 'BARs by mode', 'fast-path bytes', 'byte share']);
+  const t = table(['host', 'platform', 'page', 'PEs', 'functions', 'VMs', 'BARs', 'fast-path BARs', 'BARs by mode', 'fast-path bytes', 'byte share', 'not assigned']);
   for (const h of hosts) {
     const c = h.coverage;
-    t.push([h.id, h.platform, bytes(h.pageSize), h.peCount, h.functionCount, h.vms.length, c.bars.total, c.bars.fastPath, byMode(c.bars.byMode), `${bytes(c.bytes.fastPath)} of ${bytes(c.bytes.total)}`, percent(c.byteShare)]);
+    t.push([h.id, h.platform, bytes(h.pageSize), h.peCount, h.functionCount, h.vms.length, c.bars.total, c.bars.fastPath, byMode(c.bars.byMode), `${bytes(c.bytes.fastPath)} of ${bytes(c.bytes.total)}`, share(c.byteShare), notAssigned(c)]);
   }
   return (hosts.length ? t.toString() : 'no hosts') + '\n';
 }
@@ -40,7 +48,8 @@ export function hostDetailTable(host: HostView, pes: PeView[]): string {
   const c = host.coverage;
   const out = [
     `host ${host.id}  ${host.platform}, page ${bytes(host.pageSize)}, ${host.kvmMemslots} KVM slots, VMs: ${host.vms.join(', ') || '-'}`,
-    `fast path: ${c.bars.fastPath} of ${c.bars.total} BARs, ${bytes(c.bytes.fastPath)} of ${bytes(c.bytes.total)} (${percent(c.byteShare)}); by mode: ${byMode(c.bars.byMode)}`,
+    `fast path (BARs given to a VM): ${c.bars.fastPath} of ${c.bars.total} BARs, ${bytes(c.bytes.fastPath)} of ${bytes(c.bytes.total)} (${share(c.byteShare)}); by mode: ${byMode(c.bars.byMode)}`,
+    `not assigned (no VM holds their function): ${notAssigned(c)}`,
     '',
   ];
   const peTable = table(['PE', 'VM', 'functions', 'alignment policy', 'override', 'MMIO cost', 'BARs gaining mmap', 'kernel parameter']);

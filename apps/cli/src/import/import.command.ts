@@ -19,6 +19,8 @@ import {
 } from '@barplane/importers';
 import { DEFAULT_API_URL } from '../api/api-client';
 import { EXIT } from '../exit-code';
+import { importLibvirtCommand } from './import-libvirt.command';
+import { importQmpCommand } from './import-qmp.command';
 
 export interface HostFlags {
   hostId?: string;
@@ -188,6 +190,8 @@ export function importCommand(): Command {
     .description('print the scenario (docs/scenario.md, no vm) of a real host, from sysfs or from lspci text')
     .addCommand(sysfs)
     .addCommand(lspci)
+    .addCommand(importLibvirtCommand().exitOverride())
+    .addCommand(importQmpCommand())
     .addHelpText('after', EXIT_HELP);
   // The program sets exitOverride on its direct commands only; these are one level down.
   for (const c of [sysfs, lspci]) c.exitOverride();

@@ -2,13 +2,17 @@ import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { planAnswer, planToJson } from '@barplane/domain';
 import { readScenario } from '@barplane/contracts';
+import { scenarioWithLibvirtVm } from '@barplane/importers';
 import { EXIT } from '../exit-code';
 import { planTable } from './plan-table';
 
 export type PlanFormat = 'json' | 'table';
 
-/** Runs `barplane plan`; returns the exit status. Writes only through the given streams. */
-export function runPlan(file: string, format: PlanFormat, out: NodeJS.WritableStream, err: NodeJS.WritableStream): number {
+/**
+ * Runs `barplane plan`; returns the exit status. Writes only through the given streams. With
+ * `libvirt` (a domain XML file), the scenario is a host without `vm` and the VM is the domain's.
+ */
+export function runPlan(file: string, format: PlanFormat, out: NodeJS.WritableStream, err: NodeJS.WritableStream, libvirt?: string): number {
   let text: string;
   try {
     text = readFileSync(file === '-' ? 0 : file, 'utf8');
@@ -22,7 +26,25 @@ export function runPlan(file: string, format: PlanFormat, out: NodeJS.WritableSt
     for (const p of read.problems) err.write(`  ${p.path}: ${p.message}\n`);
     return EXIT.invalid;
   }
-  const plan = planAnswer(read.scenario);
+  let scenario = read.scenario;
+  if (libvirt !== undefined) {
+    let xml: string;
+    try {
+      xml = readFileSync(libvirt, 'utf8');
+    } catch (error) {
+      err.write(`barplane plan: cannot read ${libvirt}: ${(error as Error).message}\n`);
+      return EXIT.failure;
+    }
+    const withVm = scenarioWithLibvirtVm(scenario, xml, '--libvirt');
+    if (!withVm.ok) {
+      err.write(`barplane plan: ${libvirt} cannot be planned on ${file} (${withVm.problems.length} problem${withVm.problems.length === 1 ? '' : 's'}):\n`);
+      for (const p of withVm.problems) err.write(`  ${p.path}: ${p.message}\n`);
+      return EXIT.invalid;
+    }
+    for (const w of withVm.warnings) err.write(`barplane plan: warning: ${w}\n`);
+    scenario = withVm.scenario;
+  }
+  const plan = planAnswer(scenario);
   out.write(format === 'table' ? planTable(plan) : JSON.stringify(planToJson(plan), null, 2) + '\n');
   return EXIT.ok;
 }
@@ -32,8 +54,11 @@ export function planCommand(): Command {
     .description('decide every BAR and PE of a scenario file, with each function\'s VFIO regions, offline (nothing is stored)')
     .argument('<scenario>', 'scenario JSON file (docs/scenario.md), or - for standard input')
     .addOption(new Option('--format <format>', 'output format').choices(['json', 'table']).default('json'))
-    .addHelpText('after', '\nExit status: 0 decided, 2 invalid input (every problem on stderr), 1 anything else.')
-    .action((file: string, opts: { format: PlanFormat }) => {
-      process.exitCode = runPlan(file, opts.format, process.stdout, process.stderr);
+    .addOption(
+      new Option('--libvirt <domain.xml>', 'what-if: plan the VM of this libvirt domain XML (virsh dumpxml, or not yet defined) on the scenario\'s host (the scenario has no vm)'),
+    )
+    .addHelpText('after', '\nExit status: 0 decided, 2 invalid input (every problem on stderr; a domain that gives part of a PE names the missing siblings), 1 anything else.')
+    .action((file: string, opts: { format: PlanFormat; libvirt?: string }) => {
+      process.exitCode = runPlan(file, opts.format, process.stdout, process.stderr, opts.libvirt);
     });
 }

@@ -6,6 +6,7 @@ import { u64 } from '../validation/is-u64.decorator';
 import { validationProblems } from '../validation/validation-problems';
 import { canonicalBdf, functionFromDto, hostFromDto } from '../scenario/scenario-from-dto';
 import { AssignPeDto, CreateVmDto, ProgramGuestBarDto, ReleasePeDto } from './guest-commands.dto';
+import { ProgramGuestBarsDto } from './guest-bar-set.dto';
 import { ImportTopologyDto, RegisterHostDto, RelocateBarDto, RemoveFunctionDto, SetAlignmentOverrideDto } from './host-commands.dto';
 import { FunctionRefDto } from './vfio-commands.dto';
 
@@ -33,6 +34,7 @@ export const COMMAND_TOPIC: Record<CommandType, 'pe.commands' | 'vfio.commands' 
   CreateVm: 'guest.commands',
   AssignPe: 'guest.commands',
   ProgramGuestBar: 'guest.commands',
+  ProgramGuestBars: 'guest.commands',
   ReleasePe: 'guest.commands',
 };
 
@@ -48,6 +50,7 @@ const DTO: Record<CommandType, Dto> = {
   CreateVm: CreateVmDto,
   AssignPe: AssignPeDto,
   ProgramGuestBar: ProgramGuestBarDto,
+  ProgramGuestBars: ProgramGuestBarsDto,
   ReleasePe: ReleasePeDto,
 };
 
@@ -103,6 +106,11 @@ function toDomain(type: CommandType, d: Record<string, never>): DomainCommand {
     case 'ProgramGuestBar': {
       const x = d as unknown as ProgramGuestBarDto;
       return { type, data: { vmId: x.vmId, bdf: canonicalBdf(x.bdf), index: x.index, address: u64(x.address) } };
+    }
+    case 'ProgramGuestBars': {
+      const x = d as unknown as ProgramGuestBarsDto;
+      const bars = x.bars.map((b) => ({ bdf: canonicalBdf(b.bdf), index: b.index, address: b.address === null ? null : u64(b.address) }));
+      return { type, data: { vmId: x.vmId, bars } };
     }
     case 'ReleasePe': {
       const x = d as unknown as ReleasePeDto;

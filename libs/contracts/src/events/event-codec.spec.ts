@@ -25,6 +25,10 @@ const events: DomainEvent[] = [
   { type: 'VmCreated', data: { vm } },
   { type: 'PeAssigned', data: { vmId: 'vm', peId: 'p', functions: ['0000:01:00.0'] } },
   { type: 'GuestBarProgrammed', data: { vmId: 'vm', bdf: '0000:01:00.0', index: 0, address: 0xfffffffffffff000n } },
+  {
+    type: 'GuestBarsProgrammed',
+    data: { vmId: 'vm', functions: ['0000:01:00.0', '0000:01:00.1'], bars: [{ bdf: '0000:01:00.0', index: 0, address: 0xfffffffffffff000n }, { bdf: '0000:01:00.0', index: 2, address: 0n }] },
+  },
   { type: 'PeReleased', data: { vmId: 'vm', peId: 'p' } },
   { type: 'PeHeld', data: { vmId: 'vm', peId: 'p' } },
   { type: 'PeFreed', data: { vmId: 'vm', peId: 'p' } },

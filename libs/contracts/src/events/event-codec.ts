@@ -34,6 +34,8 @@ export function encodeEventData(event: DomainEvent): Json {
       return { vm: vmToJson(event.data.vm) };
     case 'GuestBarProgrammed':
       return { ...event.data, address: toHex(event.data.address) };
+    case 'GuestBarsProgrammed':
+      return { ...event.data, bars: event.data.bars.map((g) => ({ ...g, address: toHex(g.address) })) };
     default:
       return { ...event.data };
   }
@@ -55,6 +57,10 @@ export function decodeEvent(type: string, data: Json): DomainEvent {
       return { type, data: { vm: vmFromJson(data.vm as Json) } };
     case 'GuestBarProgrammed':
       return { type, data: { vmId: String(data.vmId), bdf: String(data.bdf), index: Number(data.index), address: big(data.address) } };
+    case 'GuestBarsProgrammed': {
+      const bars = (data.bars as Json[]).map((g) => ({ bdf: String(g.bdf), index: Number(g.index), address: big(g.address) }));
+      return { type, data: { vmId: String(data.vmId), functions: [...(data.functions as string[])], bars } };
+    }
     case 'AlignmentOverrideSet':
     case 'FunctionRemoved':
     case 'FunctionUnbound':

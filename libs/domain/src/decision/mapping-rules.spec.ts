@@ -115,7 +115,11 @@ describe('decision 1: mapping mode of each BAR', () => {
       ['0000:01', 'DIRECT'],
       ['0000:02', 'EMULATED'],
     ]);
-    expect(decisionOf(plan, '0000:02:00.0', 0).advice).toEqual([{ kind: 'SLOT_BUDGET', slotsNeeded: 1, slotsFree: 0 }]);
+    const [budget] = decisionOf(plan, '0000:02:00.0', 0).advice;
+    expect(budget).toMatchObject({ kind: 'SLOT_BUDGET', slotsNeeded: 1, slotsFree: 0 });
+    expect(budget.apply.map((f) => f.target)).toEqual(['libvirt-xml', 'qemu-cmdline']);
+    expect(budget.apply[1].text).toBe('-device vfio-pci,host=0000:02:00.0,x-no-mmap=on');
+    expect(budget.apply[0].text).toContain("<qemu:property name='x-no-mmap' type='bool' value='true'/>");
   });
 
   it('decides BARs near the top of the 64-bit space exactly (a number would round them)', () => {
@@ -137,7 +141,7 @@ describe('decision 1, step 0: a host kernel that cannot bind vfio-pci', () => {
     reasons: ['VFIO_PCI_UNBINDABLE'],
     slots: 0,
     directRanges: [],
-    advice: [{ kind: 'HOST_KERNEL', minimumVersion: '6.4', commit: 'a940904443e4' }],
+    advice: [{ kind: 'HOST_KERNEL', minimumVersion: '6.4', commit: 'a940904443e4', apply: [] }],
   };
   const msix = { tableBar: 0, tableOffset: 0x2000n, vectors: 32, pbaBar: 0, pbaOffset: 0x3000n };
   const every = fn(F0, [

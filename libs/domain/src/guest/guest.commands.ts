@@ -23,6 +23,21 @@ export type ProgramGuestBar = {
   readonly type: 'ProgramGuestBar';
   readonly data: { readonly vmId: string; readonly bdf: string; readonly index: number; readonly address: bigint };
 };
+/** One entry of a guest BAR set: `address` null when the guest has not mapped the BAR (QMP's -1). */
+export interface GuestBarSetting {
+  readonly bdf: string;
+  readonly index: number;
+  readonly address: bigint | null;
+}
+/**
+ * The guest BAR set of a VM in one command, all or nothing: for every function it names, the
+ * VM's guest BARs become exactly its entries with an address (a BAR not listed, or listed with
+ * null, is unmapped); functions it does not name keep theirs.
+ */
+export type ProgramGuestBars = {
+  readonly type: 'ProgramGuestBars';
+  readonly data: { readonly vmId: string; readonly bars: readonly GuestBarSetting[] };
+};
 export type ReleasePe = { readonly type: 'ReleasePe'; readonly data: { readonly vmId: string; readonly peId: string } };
 
-export type GuestCommand = CreateVm | AssignPe | ProgramGuestBar | ReleasePe;
+export type GuestCommand = CreateVm | AssignPe | ProgramGuestBar | ProgramGuestBars | ReleasePe;

@@ -117,6 +117,83 @@ describe('guest-memory: ProgramGuestBar', () => {
   });
 });
 
+describe('guest-memory: ProgramGuestBars', () => {
+  type Entry = { bdf: string; index: number; address: bigint | null };
+  const set = (bars: Entry[], vmId = 'vm-a'): GuestCommand => ({ type: 'ProgramGuestBars', data: { vmId, bars } });
+  const programmed = (functions: string[], bars: { bdf: string; index: number; address: bigint }[], vmId = 'vm-a'): GuestEvent => ({ type: 'GuestBarsProgrammed', data: { vmId, functions, bars } });
+  const both: GuestEvent[] = [...vmA, created('vm-b'), assigned('vm-b', 'iommu-2', [gpu.bdf])];
+
+  it('programs the whole set as one event: functions in code-point order, BARs by index', () => {
+    const state = spec.given(vmA).when(set([{ bdf: nvme.bdf, index: 0, address: 0x80004000n }, { bdf: nic.bdf, index: 0, address: 0x80010000n }]), facts).then([
+      programmed([nvme.bdf, nic.bdf], [{ bdf: nvme.bdf, index: 0, address: 0x80004000n }, { bdf: nic.bdf, index: 0, address: 0x80010000n }]),
+    ]);
+    expect(state.vms.get('vm-a')!.guestBars).toEqual([{ bdf: nvme.bdf, index: 0, address: 0x80004000n }, { bdf: nic.bdf, index: 0, address: 0x80010000n }]);
+  });
+
+  it('yields nothing for a retried set (in any order), and names only the functions whose set changed', () => {
+    const given = [...vmA, programmed([nvme.bdf, nic.bdf], [{ bdf: nvme.bdf, index: 0, address: 0x80004000n }, { bdf: nic.bdf, index: 0, address: 0x80010000n }])];
+    spec.given(given).when(set([{ bdf: nic.bdf, index: 0, address: 0x80010000n }, { bdf: nic.bdf, index: 2, address: null }, { bdf: nvme.bdf, index: 0, address: 0x80004000n }]), facts).then([]);
+    spec.given(given).when(set([{ bdf: nvme.bdf, index: 0, address: 0x80004000n }, { bdf: nic.bdf, index: 0, address: 0x80020000n }]), facts)
+      .then([programmed([nic.bdf], [{ bdf: nic.bdf, index: 0, address: 0x80020000n }])]);
+    spec.given(vmA).when(set([]), facts).then([]);
+  });
+
+  it('unmaps a BAR given null, and leaves the BARs of functions it does not name alone', () => {
+    const given = [...vmA, programmed([nvme.bdf, nic.bdf], [{ bdf: nvme.bdf, index: 0, address: 0x80004000n }, { bdf: nic.bdf, index: 0, address: 0x80010000n }])];
+    const state = spec.given(given).when(set([{ bdf: nic.bdf, index: 0, address: null }]), facts).then([programmed([nic.bdf], [])]);
+    expect(state.vms.get('vm-a')!.guestBars).toEqual([{ bdf: nvme.bdf, index: 0, address: 0x80004000n }]);
+    spec.given(vmA).when(set([{ bdf: nic.bdf, index: 0, address: null }]), facts).then([]);
+  });
+
+  it('is authoritative for the functions it names: a BAR of one left out is unmapped', () => {
+    const given = [...vmA, { type: 'GuestBarProgrammed', data: { vmId: 'vm-a', bdf: nic.bdf, index: 0, address: 0x80010000n } } as GuestEvent];
+    const state = spec.given(given).when(set([{ bdf: nic.bdf, index: 2, address: null }]), facts).then([programmed([nic.bdf], [])]);
+    expect(state.vms.get('vm-a')!.guestBars).toEqual([]);
+  });
+
+  it('refuses the whole set when any entry is bad, listing every bad entry at its path (VALIDATION, nothing yielded)', () => {
+    const error = spec.given(both).when(set([
+      { bdf: nic.bdf, index: 0, address: 0x80010000n },
+      { bdf: nvme.bdf, index: 0, address: 0x80012000n },
+      { bdf: '0000:01:00.7', index: 0, address: 0x80000000n },
+      { bdf: gpu.bdf, index: 0, address: 0x80000000n },
+      { bdf: nic.bdf, index: 2, address: 0x1000n },
+      { bdf: nic.bdf, index: 4, address: null },
+      { bdf: nic.bdf, index: 0, address: 0x80010000n },
+      { bdf: nic.bdf, index: 6, address: null },
+    ]), facts).thenThrows('VALIDATION', /ProgramGuestBars for VM "vm-a" refused, nothing stored: bars\[1\]\.address: .*; and 3 more$/);
+    expect(error.problems).toEqual([
+      { path: 'bars[1].address', message: "guest address 0x80012000 is not aligned to the BAR's size 0x4000" },
+      { path: 'bars[2].bdf', message: 'no function 0000:01:00.7 on this host' },
+      { path: 'bars[3].bdf', message: 'function 0000:02:00.0 is not given to VM "vm-a": assign its PE first' },
+      { path: 'bars[4].index', message: 'BAR 2 of 0000:01:00.1 is io, which is never mapped into the guest' },
+      { path: 'bars[5].index', message: 'function 0000:01:00.1 has no BAR 4' },
+      { path: 'bars[6]', message: 'BAR 0 of 0000:01:00.1 is listed twice (first at bars[0])' },
+    ]);
+  });
+
+  it('refuses an address for a size-0 BAR and one past 2^64; an unknown VM is NOT_FOUND', () => {
+    const absent = fn('0000:03:00.0', [bar(0, 'mem64', 0n, 0n), bar(2, 'mem32', 0xfe400000n, 0x1000n)]);
+    const more: HostFacts = { ...facts, pes: [...facts.pes, pe('iommu-3', [absent])] };
+    const error = spec.given([created('vm-a'), assigned('vm-a', 'iommu-3', [absent.bdf])])
+      .when(set([{ bdf: absent.bdf, index: 0, address: 0x80000000n }, { bdf: absent.bdf, index: 2, address: 0xfffffffffffff800n }]), more).thenThrows('VALIDATION');
+    expect(error.problems).toEqual([
+      { path: 'bars[0].address', message: 'BAR 0 of 0000:03:00.0 has size 0 (absent on the host): the guest cannot map it, send null' },
+      { path: 'bars[1].address', message: "guest address 0xfffffffffffff800 is not aligned to the BAR's size 0x1000" },
+      { path: 'bars[1].address', message: 'guest address + BAR size is above 2^64' },
+    ]);
+    spec.given(vmA).when(set([], 'vm-x'), facts).thenThrows('NOT_FOUND', /"vm-x"/);
+  });
+
+  it('keeps 0xfffffffffffff000 exact, and PeReleased takes the set\'s BARs with the PE', () => {
+    const state = spec.given(vmA).when(set([{ bdf: nic.bdf, index: 0, address: 0xfffffffffffff000n }]), facts)
+      .then([programmed([nic.bdf], [{ bdf: nic.bdf, index: 0, address: 0xfffffffffffff000n }])]);
+    expect(state.vms.get('vm-a')!.guestBars[0].address.toString(16)).toBe('fffffffffffff000');
+    const released = guestDecider.evolve(state, { type: 'PeReleased', data: { vmId: 'vm-a', peId: 'iommu-1' } });
+    expect(released.vms.get('vm-a')!.guestBars).toEqual([]);
+  });
+});
+
 describe('guest-memory: ReleasePe', () => {
   const release = (vmId: string, peId: string): GuestCommand => ({ type: 'ReleasePe', data: { vmId, peId } });
 

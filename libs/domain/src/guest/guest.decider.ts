@@ -1,12 +1,12 @@
 import { Decider } from '../decider/decider';
-import { ConflictError, NotFoundError, rejectProblems } from '../decider/domain-error';
+import { ConflictError, NotFoundError, ValidationError, rejectProblems } from '../decider/domain-error';
 import { HostFacts } from '../host-registry/host-facts';
 import { compareIds } from '../pci/bdf';
 import { Pe } from '../pci/pe';
-import { Vm, defaultMachine, defaultMsixEmulation } from '../pci/vm';
-import { AssignPe, CreateVm, GuestCommand, ProgramGuestBar } from './guest.commands';
+import { GuestBar, Vm, defaultMachine, defaultMsixEmulation } from '../pci/vm';
+import { AssignPe, CreateVm, GuestCommand, ProgramGuestBar, ProgramGuestBars } from './guest.commands';
 import { GuestEvent } from './guest.events';
-import { conflictProblems, guestBarProblems, relocationProblems, vmProblems } from './guest.rules';
+import { conflictProblems, guestBarProblems, guestBarSetProblems, relocationProblems, vmProblems } from './guest.rules';
 import { GuestState, evolveGuest, initialGuestState } from './guest.state';
 
 /**
@@ -22,6 +22,8 @@ export function decideGuest(command: GuestCommand, state: GuestState, facts: Hos
       return assignPe(command.data, vm, state, known(facts, command.type));
     case 'ProgramGuestBar':
       return programGuestBar(command.data, vm, state, known(facts, command.type));
+    case 'ProgramGuestBars':
+      return programGuestBars(command.data, vm, state, known(facts, command.type));
     case 'ReleasePe': {
       const { peId } = command.data;
       if (vm.assignedPes.includes(peId)) return [{ type: 'PeReleased', data: { vmId: vm.id, peId } }];
@@ -90,6 +92,37 @@ function programGuestBar(data: ProgramGuestBar['data'], vm: Vm, state: GuestStat
   rejectProblems(`ProgramGuestBar ${bdf} BAR ${index}`, guestBarProblems(bar, bdf, address));
   if (vm.guestBars.some((g) => g.bdf === bdf && g.index === index && g.address === address)) return [];
   return [{ type: 'GuestBarProgrammed', data: { vmId: vm.id, bdf, index, address } }];
+}
+
+/**
+ * All or nothing: any bad entry refuses the whole set, every bad entry listed. For each function
+ * named, the entries with an address become its guest BARs; only functions whose set differs from
+ * the state are in the event, so a retried set yields nothing.
+ */
+function programGuestBars(data: ProgramGuestBars['data'], vm: Vm, state: GuestState, facts: HostFacts): GuestEvent[] {
+  const problems = guestBarSetProblems(data.bars, vm.id, state, facts);
+  if (problems.length > 0) {
+    // The message stays short (it travels in the answer beside the problems); problems list all.
+    const shown = problems.slice(0, 3).map((p) => `${p.path}: ${p.message}`).join('; ');
+    const more = problems.length > 3 ? `; and ${problems.length - 3} more` : '';
+    throw new ValidationError(`ProgramGuestBars for VM "${vm.id}" refused, nothing stored: ${shown}${more}`, problems);
+  }
+  const wanted = new Map<string, GuestBar[]>();
+  for (const { bdf, index, address } of data.bars) {
+    const bars = wanted.get(bdf) ?? [];
+    if (address !== null) bars.push({ bdf, index, address });
+    wanted.set(bdf, bars);
+  }
+  const held = new Map<string, GuestBar[]>();
+  for (const g of vm.guestBars) held.set(g.bdf, [...(held.get(g.bdf) ?? []), g]);
+  const functions = [...wanted.keys()].filter((bdf) => !sameBars(held.get(bdf) ?? [], wanted.get(bdf)!)).sort(compareIds);
+  if (functions.length === 0) return [];
+  const bars = functions.flatMap((bdf) => [...wanted.get(bdf)!].sort((a, b) => a.index - b.index));
+  return [{ type: 'GuestBarsProgrammed', data: { vmId: vm.id, functions, bars } }];
+}
+
+function sameBars(held: readonly GuestBar[], wanted: readonly GuestBar[]): boolean {
+  return held.length === wanted.length && wanted.every((w) => held.some((h) => h.index === w.index && h.address === w.address));
 }
 
 export const guestDecider: Decider<GuestCommand, GuestEvent, GuestState, HostFacts | undefined> = {

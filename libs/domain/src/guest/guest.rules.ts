@@ -1,3 +1,4 @@
+import { HostFacts } from '../host-registry/host-facts';
 import { compareIds } from '../pci/bdf';
 import { U64_LIMIT, toHex } from '../pci/hex';
 import { Host } from '../pci/host';
@@ -5,6 +6,7 @@ import { Bar, isMemBar } from '../pci/bar';
 import { Pe } from '../pci/pe';
 import { MACHINES, MSIX_RELOCATIONS, Vm, relocationTarget } from '../pci/vm';
 import { Problem } from '../scenario/problem';
+import { GuestBarSetting } from './guest.commands';
 import { GuestState } from './guest.state';
 
 /** The VM's own fields (scenario.md): known machine and relocation, memslotsUsed within the host's limit. */
@@ -74,5 +76,37 @@ export function guestBarProblems(bar: Bar, bdf: string, address: bigint): Proble
     problems.push({ path: 'address', message: `guest address ${toHex(address)} is not aligned to the BAR's size ${toHex(bar.size)}` });
   }
   if (address + bar.size > U64_LIMIT) problems.push({ path: 'address', message: 'guest address + BAR size is above 2^64' });
+  return problems;
+}
+
+/**
+ * Every problem of a guest BAR set (ProgramGuestBars), each at its entry's path `bars[i]...`:
+ * a function the host does not have or the VM does not hold, a BAR index the function does not
+ * have, a BAR listed twice, an address guestBarProblems refuses or one for a size-0 (absent)
+ * BAR. null (not mapped by the guest) is fine for any BAR the function has.
+ */
+export function guestBarSetProblems(bars: readonly GuestBarSetting[], vmId: string, state: GuestState, facts: HostFacts): Problem[] {
+  const functions = new Map(facts.pes.flatMap((pe) => pe.functions).map((fn) => [fn.bdf, fn]));
+  const firstAt = new Map<string, number>();
+  const problems: Problem[] = [];
+  bars.forEach(({ bdf, index, address }, i) => {
+    const at = `bars[${i}]`;
+    const fn = functions.get(bdf);
+    if (!fn) {
+      problems.push({ path: `${at}.bdf`, message: `no function ${bdf} on this host` });
+      return;
+    }
+    if (state.holders.get(bdf)?.vmId !== vmId) problems.push({ path: `${at}.bdf`, message: `function ${bdf} is not given to VM "${vmId}": assign its PE first` });
+    const key = `${bdf}/${index}`;
+    const earlier = firstAt.get(key);
+    if (earlier !== undefined) problems.push({ path: at, message: `BAR ${index} of ${bdf} is listed twice (first at bars[${earlier}])` });
+    else firstAt.set(key, i);
+    const bar = fn.bars.find((b) => b.index === index);
+    if (!bar) problems.push({ path: `${at}.index`, message: `function ${bdf} has no BAR ${index}` });
+    else if (address === null) return;
+    else if (bar.size === 0n && isMemBar(bar.kind)) {
+      problems.push({ path: `${at}.address`, message: `BAR ${index} of ${bdf} has size 0 (absent on the host): the guest cannot map it, send null` });
+    } else problems.push(...guestBarProblems(bar, bdf, address).map((p) => ({ path: `${at}.${p.path}`, message: p.message })));
+  });
   return problems;
 }

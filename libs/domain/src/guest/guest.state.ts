@@ -37,6 +37,11 @@ export function evolveGuest(state: GuestState, event: GuestEvent): GuestState {
       vms.set(vm.id, { ...vm, guestBars: [...others, { bdf, index, address }] });
       break;
     }
+    case 'GuestBarsProgrammed': {
+      const named = new Set(event.data.functions);
+      vms.set(vm.id, { ...vm, guestBars: [...vm.guestBars.filter((g) => !named.has(g.bdf)), ...event.data.bars] });
+      break;
+    }
     case 'PeReleased': {
       const { vmId, peId } = event.data;
       const released = new Set([...state.holders].filter(([, h]) => h.vmId === vmId && h.peId === peId).map(([bdf]) => bdf));

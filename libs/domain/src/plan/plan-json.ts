@@ -43,16 +43,17 @@ export function barDecisionToJson(b: BarDecision): Record<string, unknown> {
 }
 
 export function adviceToJson(a: Advice): Record<string, unknown> {
+  const apply = a.apply.map((f) => ({ target: f.target, text: f.text, note: f.note }));
   switch (a.kind) {
     case 'HOST_ALIGNMENT':
-      return { kind: a.kind, kernelParameter: a.kernelParameter };
+      return { kind: a.kind, kernelParameter: a.kernelParameter, apply };
     case 'GUEST_PLACEMENT':
-      return { kind: a.kind, address: toHex(a.address) };
+      return { kind: a.kind, address: toHex(a.address), apply };
     case 'MSIX_RELOCATION':
-      return { kind: a.kind, option: a.option, target: a.target, barSize: toHex(a.barSize) };
+      return { kind: a.kind, option: a.option, target: a.target, barSize: toHex(a.barSize), apply };
     case 'SLOT_BUDGET':
-      return { kind: a.kind, slotsNeeded: a.slotsNeeded, slotsFree: a.slotsFree };
+      return { kind: a.kind, slotsNeeded: a.slotsNeeded, slotsFree: a.slotsFree, apply };
     case 'HOST_KERNEL':
-      return { kind: a.kind, minimumVersion: a.minimumVersion, commit: a.commit };
+      return { kind: a.kind, minimumVersion: a.minimumVersion, commit: a.commit, apply };
   }
 }

@@ -97,7 +97,7 @@ describe('plan properties', () => {
         const plan = planScenario(unbindable);
         for (const d of plan.bars) {
           expect(d).toMatchObject({ mode: 'UNAVAILABLE', reasons: ['VFIO_PCI_UNBINDABLE'], slots: 0, directRanges: [] });
-          expect(d.advice).toEqual([{ kind: 'HOST_KERNEL', minimumVersion: '6.4', commit: 'a940904443e4' }]);
+          expect(d.advice).toEqual([{ kind: 'HOST_KERNEL', minimumVersion: '6.4', commit: 'a940904443e4', apply: [] }]);
         }
         for (const pe of plan.pes) expect(pe.alignment.barsGainingMmap).toBe(0);
         if (plan.vm) expect(plan.vm.slotsNeeded).toBe(0);

@@ -85,6 +85,7 @@ export function planScenario(scenario: Scenario, layout: HostLayout = hostLayout
         outcome,
         alignment,
         msixMappable: host.kernel.msixMappable,
+        pageSize: P,
         freeGuestPage: () => freeGuestPage(guest!.guestAddress.get(bar)!, P, guest!.guestBars, bar),
         relocation,
       });

@@ -1,6 +1,7 @@
 import { BarKind, parseBdf } from '@barplane/domain';
 import { assembleScenario } from '../assemble';
 import { HostFacts, ImportedBar, ImportedFunction, ImportInputError, ImportResult } from '../imported';
+import { PastedLine, unwrapPastedText } from './pasted-text';
 
 /**
  * `lspci -vvv -nn` text (pciutils lspci.c: show_bases, show_rom, show_caps, show_msix):
@@ -18,6 +19,10 @@ import { HostFacts, ImportedBar, ImportedFunction, ImportInputError, ImportResul
  * the pciutils version. Region lines inside a capability (the SR-IOV capability lists the VF
  * BARs that way) are not BARs of the function. A non-root lspci prints
  * `Capabilities: <access denied>`: MSI-X is then unknown.
+ *
+ * The text may be pasted (pasted-text.ts): indented as a block, Markdown-quoted or in a fenced
+ * code block. Lines that are not lspci's (prose around it, text where a header or an indented
+ * detail line should be) are skipped, each named in a warning with its line number.
  */
 
 const HEADER = /^(?:([0-9a-f]{4,}):)?([0-9a-f]{2}):([0-9a-f]{2})\.([0-7])\s+(.*)$/i;
@@ -93,20 +98,26 @@ function readRegion(index: number, body: string, rom: boolean): RegionRead {
   return { ok: true, bar: { index, kind, address: at, size, prefetchable, fixed: false }, virtual };
 }
 
+/** A skipped line as a warning shows it: JSON-quoted (tabs visible), long ones cut. */
+function quoteLine(text: string): string {
+  return JSON.stringify(text.length > 100 ? `${text.slice(0, 100)}...` : text);
+}
+
 /** Parses `lspci -vvv` text into functions (pure). Throws ImportInputError when the text is not usable. */
 export function parseLspci(text: string, warnings: string[]): ImportedFunction[] {
   const drafts: Draft[] = [];
   let current: Draft | undefined;
   let inCapabilities = false;
   let inMsix = false;
-  const lines = text.split(/\r?\n/);
-  lines.forEach((raw, i) => {
+  const { lines, outside } = unwrapPastedText(text, (trimmed) => HEADER.test(trimmed));
+  const skipped: PastedLine[] = [...outside];
+  for (const { no, text: raw } of lines) {
     const header = /^\s/.test(raw) ? null : HEADER.exec(raw);
     if (header) {
       current = {
         name: raw.slice(0, raw.length - header[5].length).trim(),
         header: header[5],
-        lineNo: i + 1,
+        lineNo: no,
         bars: [],
         virtualBars: 0,
         regionCount: 0,
@@ -116,9 +127,14 @@ export function parseLspci(text: string, warnings: string[]): ImportedFunction[]
       drafts.push(current);
       inCapabilities = false;
       inMsix = false;
-      return;
+      continue;
     }
-    if (!current || raw.trim() === '') return;
+    if (raw.trim() === '') continue;
+    // A function's lines are indented below its header: anything else is not lspci's.
+    if (!current || !/^\s/.test(raw)) {
+      skipped.push({ no, text: raw });
+      continue;
+    }
     const line = raw.trim();
     const d = current;
     const cap = CAPABILITY.exec(line);
@@ -128,7 +144,7 @@ export function parseLspci(text: string, warnings: string[]): ImportedFunction[]
       const msix = MSIX_CAP.exec(cap[1]);
       inMsix = msix !== null;
       if (msix) d.msixCount = Number(msix[1]);
-      return;
+      continue;
     }
     if (inMsix) {
       const t = VECTOR_TABLE.exec(line);
@@ -139,34 +155,37 @@ export function parseLspci(text: string, warnings: string[]): ImportedFunction[]
     const group = IOMMU_GROUP.exec(line);
     if (group) {
       d.iommuGroup = group[1];
-      return;
+      continue;
     }
-    if (inCapabilities) return;
+    if (inCapabilities) continue;
     if (UNNUMBERED.test(line)) {
       throw new ImportInputError(
-        `line ${i + 1}: "${line}" carries no BAR number: give the output of lspci -vvv (or -vv), where each BAR is a "Region N:" line`,
+        `line ${no}: "${line}" carries no BAR number: give the output of lspci -vvv (or -vv), where each BAR is a "Region N:" line`,
       );
     }
     const region = REGION.exec(line);
     const rom = region ? null : ROM.exec(line);
-    if (!region && !rom) return;
+    if (!region && !rom) continue;
     const index = region ? Number(region[1]) : 6;
     const read = readRegion(index, region ? region[2] : rom![1], !region);
     const what = region ? `BAR ${index}` : 'ROM';
     if (!read.ok) {
       d.notes.push(`${what} left out: ${read.problem}`);
-      return;
+      continue;
     }
     if (region) {
       d.regionCount++;
       if (read.virtual) d.virtualBars++;
     }
     d.bars.push(read.bar);
-  });
+  }
 
   if (drafts.length === 0) {
     throw new ImportInputError('no PCI function found: expected the output of lspci -vvv (lines such as "0000:01:00.0 Ethernet controller [0200]: ...")');
   }
+
+  skipped.sort((x, y) => x.no - y.no);
+  for (const l of skipped) warnings.push(`line ${l.no} skipped (not lspci output): ${quoteLine(l.text)}`);
 
   const functions: ImportedFunction[] = [];
   for (const d of drafts) {

@@ -5,6 +5,7 @@ import { ApiError, api, capabilities, decisionStream, get, getIfAllowed, token }
 import { big, hex, human, parseAddress, percent } from './hex.js';
 import { MODE_COLOURS, legendHtml, pageMapSvg } from './pagemap.js';
 import { MODES, adviceAction, adviceSummary, modeSentence, reasonSentence } from './reason-sentences.js';
+import { fragmentHtml } from './fragments.js';
 
 const $ = (sel, root = document) => root.querySelector(sel);
 const main = () => $('#main');
@@ -124,7 +125,9 @@ async function fleetPage(seq) {
   let fastBars = 0;
   let bytes = 0n;
   let fastBytes = 0n;
+  let idleBars = 0;
   for (const h of hosts) {
+    idleBars += h.coverage.notAssigned.bars;
     bars += h.coverage.bars.total;
     fastBars += h.coverage.bars.fastPath;
     bytes += big(h.coverage.bytes.total);
@@ -149,12 +152,17 @@ async function fleetPage(seq) {
       }
       const n = Object.values(counts).reduce((a, b) => a + b, 0);
       // A PE the kernel cannot bind at all is worse off than one that is only slow.
-      const offenders = (counts.UNAVAILABLE ?? 0) * 10000 + (counts.EMULATED ?? 0) * 1000 + (counts.PARTIAL_DIRECT ?? 0) * 100 + (counts.PENDING ?? 0) * 10;
+      // A PE no VM holds is not assigned: nobody is slow because of it yet, so it goes last.
+      const offenders = !pe.vmId ? -1 : (counts.UNAVAILABLE ?? 0) * 10000 + (counts.EMULATED ?? 0) * 1000 + (counts.PARTIAL_DIRECT ?? 0) * 100 + (counts.PENDING ?? 0) * 10;
       peRows.push({ host: h, pe, counts, n, total, slow, offenders });
     }
   });
   peRows.sort((a, b) => b.offenders - a.offenders || (b.slow > a.slow ? 1 : b.slow < a.slow ? -1 : 0) || (a.host.id < b.host.id ? -1 : a.host.id > b.host.id ? 1 : a.pe.id < b.pe.id ? -1 : 1));
-  const hostRows = [...hosts].sort((a, b) => a.coverage.byteShare - b.coverage.byteShare || a.coverage.bars.fastPath / (a.coverage.bars.total || 1) - b.coverage.bars.fastPath / (b.coverage.bars.total || 1) || (a.id < b.id ? -1 : 1));
+  // Ranked by what their VMs were given: a host with no BAR given to a VM has nothing to rank and goes last.
+  const unranked = (h) => (h.coverage.bars.total === 0 ? 1 : 0);
+  const barShare = (h) => h.coverage.bars.fastPath / (h.coverage.bars.total || 1);
+  const byteShare = (h) => h.coverage.byteShare ?? barShare(h);
+  const hostRows = [...hosts].sort((a, b) => unranked(a) - unranked(b) || byteShare(a) - byteShare(b) || barShare(a) - barShare(b) || (a.id < b.id ? -1 : 1));
   const num = (x) => Number(x);
   const bytesNum = (x) => Number(big(x) / 4096n) + 1e-9;
   main().innerHTML = `
@@ -165,17 +173,20 @@ async function fleetPage(seq) {
       <div class="card"><div class="n">${vms.length}</div><div class="l">VMs</div></div>
       <div class="card"><div class="n" id="cov-bars">${fastBars}/${bars}</div><div class="l">BARs on the fast path (${percent(BigInt(fastBars), BigInt(bars))})</div></div>
       <div class="card"><div class="n" id="cov-bytes">${percent(fastBytes, bytes)}</div><div class="l">of BAR bytes on the fast path (${human(fastBytes)} of ${human(bytes)})</div></div>
+      <div class="card"><div class="n" id="not-assigned">${idleBars}</div><div class="l">BARs not assigned (no VM holds their function; not counted above)</div></div>
     </div>
     ${legendHtml()}
     <h2>Hosts, worst coverage first</h2>
-    <table id="hosts"><thead><tr><th>host</th><th>platform</th><th>page</th><th>PEs</th><th>VMs</th><th>BARs by mode</th><th>fast path (BARs)</th><th>bytes by mode</th><th>fast path (bytes)</th></tr></thead><tbody>
+    <p class="note">Coverage counts the BARs of functions given to a VM; BARs of functions no VM holds are "not assigned".</p>
+    <table id="hosts"><thead><tr><th>host</th><th>platform</th><th>page</th><th>PEs</th><th>VMs</th><th>BARs by mode</th><th>fast path (BARs)</th><th>bytes by mode</th><th>fast path (bytes)</th><th>not assigned</th></tr></thead><tbody>
     ${hostRows.map((h) => `<tr data-host="${esc(h.id)}"><td class="mono">${esc(h.id)}</td><td>${esc(h.platform)}</td><td class="mono">${human(big(h.pageSize))}</td><td>${h.peCount}</td><td>${h.vms.map(esc).join(', ') || '-'}</td>
       <td>${stackBar(h.coverage.bars.byMode, h.coverage.bars.total, num)}</td><td>${h.coverage.bars.fastPath}/${h.coverage.bars.total}</td>
-      <td>${stackBar(h.coverage.bytes.byMode, h.coverage.bytes.total, bytesNum)}</td><td>${percent(big(h.coverage.bytes.fastPath), big(h.coverage.bytes.total))}</td></tr>`).join('')}
+      <td>${stackBar(h.coverage.bytes.byMode, h.coverage.bytes.total, bytesNum)}</td><td>${h.coverage.bars.total ? percent(big(h.coverage.bytes.fastPath), big(h.coverage.bytes.total)) : 'nothing assigned'}</td>
+      <td class="not-assigned">${h.coverage.notAssigned.bars ? `${h.coverage.notAssigned.bars} BARs, ${human(big(h.coverage.notAssigned.bytes))}` : '0'}</td></tr>`).join('')}
     </tbody></table>
     <h2>PEs, worst offenders first</h2>
     <table id="pes"><thead><tr><th>host</th><th>PE</th><th>VM</th><th>alignment</th><th>BARs</th><th>modes</th><th>bytes off the fast path</th></tr></thead><tbody>
-    ${peRows.map((r) => `<tr><td class="mono">${esc(r.host.id)}</td><td class="mono"><a href="#/pe/${enc(r.host.id)}/${enc(r.pe.id)}">${esc(r.pe.id)}</a></td><td class="mono">${esc(r.pe.vmId ?? '-')}</td>
+    ${peRows.map((r) => `<tr><td class="mono">${esc(r.host.id)}</td><td class="mono"><a href="#/pe/${enc(r.host.id)}/${enc(r.pe.id)}">${esc(r.pe.id)}</a></td><td class="mono">${r.pe.vmId ? esc(r.pe.vmId) : 'not assigned'}</td>
       <td>${esc(r.pe.alignment?.policy ?? '-')}</td><td>${r.n}</td><td>${MODES.filter((m) => r.counts[m]).map((m) => `${chip(m)} ${r.counts[m]}`).join(' ')}</td>
       <td class="mono">${r.slow ? `${human(r.slow)} of ${human(r.total)}` : '0'}</td></tr>`).join('')}
     </tbody></table>`;
@@ -209,7 +220,7 @@ function decisionPanel(ctx, key) {
     <h4>Why</h4>
     ${reasons.length ? `<ul class="reasons">${reasons.map((r) => `<li data-reason="${esc(r)}">${esc(reasonSentence(r, sctx))} <code class="muted">${esc(r)}</code></li>`).join('')}</ul>` : '<p class="muted reasons">No rule fired: nothing stands between this BAR and the fast path.</p>'}
     <h4>Advice</h4>
-    ${advice.length ? `<ul class="advice">${advice.map((a) => `<li data-kind="${esc(a.kind)}">${esc(adviceAction(a))}</li>`).join('')}</ul>` : '<p class="muted advice">None needed.</p>'}
+    ${advice.length ? `<ul class="advice">${advice.map((a) => `<li data-kind="${esc(a.kind)}">${esc(adviceAction(a))}${(a.apply ?? []).map(fragmentHtml).join('')}</li>`).join('')}</ul>` : '<p class="muted advice">None needed.</p>'}
     <table class="facts"><tbody>
       <tr><th>kind</th><td>${esc(bar.kind)}${bar.prefetchable ? ', prefetchable' : ''}${bar.fixed ? ', fixed' : ''}</td></tr>
       <tr><th>host</th><td class="mono">${esc(bar.address)} +${esc(bar.size)} (${human(big(bar.size))})</td></tr>
@@ -414,8 +425,12 @@ async function whatIfPage(hostId, peId, seq) {
     await commit(() => api('PUT', `/v1/hosts/${enc(hostId)}/pes/${enc(peId)}/alignment`, { override: edits.alignment }), 'alignment override');
   });
   $('#commit-guest').addEventListener('click', async () => {
-    const body = changedGuest().map(([k, address]) => ({ bdf: k.slice(0, k.lastIndexOf('/')), index: Number(k.slice(k.lastIndexOf('/') + 1)), address }));
-    await commit(() => api('PUT', `/v1/vms/${enc(ctx.vm.id)}/guest-bars`, body), 'guest BARs');
+    // The set is authoritative for each function it names: resend that function's other guest BARs as they are.
+    const bdfOf = (k) => k.slice(0, k.lastIndexOf('/'));
+    const touched = new Set(changedGuest().map(([k]) => bdfOf(k)));
+    const entries = new Map([...ctx.guest].filter(([k]) => touched.has(bdfOf(k))).concat(changedGuest()));
+    const bars = [...entries].map(([k, address]) => ({ bdf: bdfOf(k), index: Number(k.slice(k.lastIndexOf('/') + 1)), address }));
+    await commit(() => api('PUT', `/v1/vms/${enc(ctx.vm.id)}/guest-bars`, { bars }), 'guest BARs');
   });
   const commit = async (send, what) => {
     const out = $('#commit-result');

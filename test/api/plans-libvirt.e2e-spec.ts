@@ -1,0 +1,51 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { RunningApi, startApi } from './api-harness';
+
+// POST /v1/plans with a libvirt domain XML through the real API: what-if before the domain is defined.
+const xml = readFileSync(join(__dirname, '..', 'fixtures', 'libvirt', 'libvirt-pseries-hostdevs-1.xml'), 'utf8');
+const host = {
+  host: { id: 'p9', platform: 'powernv', pageSize: '0x10000' },
+  pes: [
+    { id: '0001:01', functions: [{ bdf: '0001:01:00.0', bars: [{ index: 0, kind: 'mem64', address: '0x600000000000', size: '0x4000' }] }, { bdf: '0001:01:00.1', bars: [] }] },
+    { id: '0005:90', functions: [{ bdf: '0005:90:01.0', isVf: true, bars: [{ index: 0, kind: 'mem64', address: '0x600500000000', size: '0x10000' }] }] },
+  ],
+};
+jest.setTimeout(30_000);
+
+describe('API: POST /v1/plans with libvirtXml', () => {
+  let api: RunningApi;
+  beforeAll(async () => {
+    api = await startApi();
+  });
+  afterAll(() => api?.close());
+
+  it('plans the domain\'s VM on the host, nothing stored', async () => {
+    const res = await api.call('POST', '/v1/plans', { body: { ...host, libvirtXml: xml } });
+    expect(res.status).toBe(200);
+    expect(res.body.vm).toEqual({ id: 'guest', slotsUsedBefore: 0, slotsNeeded: 0, slotLimit: 32767 });
+    expect(res.body.bars.map((b: { bdf: string; mode: string }) => [b.bdf, b.mode])).toEqual([
+      ['0001:01:00.0', 'PENDING'],
+      ['0005:90:01.0', 'PENDING'],
+    ]);
+  });
+
+  it('answers 400 naming the missing sibling for part of a PE, and the XPath of an unmodelled machine', async () => {
+    const partial = xml.replace(/<hostdev mode='subsystem' type='pci' managed='yes'>\s*<source>\s*<address domain='0x0001' bus='0x01' slot='0x00' function='0x1'\/>[\s\S]*?<\/hostdev>/, '');
+    const res = await api.call('POST', '/v1/plans', { body: { ...host, libvirtXml: partial } });
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({
+      error: 'VALIDATION',
+      problems: [{ path: 'libvirtXml/domain/devices/hostdev[1]/source/address', message: expect.stringContaining('its function 0001:01:00.1 is not in this domain') }],
+    });
+    const pc = await api.call('POST', '/v1/plans', { body: { ...host, libvirtXml: xml.replace("machine='pseries'", "machine='pc-i440fx-8.2'") } });
+    expect(pc.body.problems).toEqual([{ path: 'libvirtXml/domain/os/type/@machine', message: expect.stringContaining('"pc-i440fx-8.2"') }]);
+  });
+
+  it('documents libvirtXml in the request body schema', async () => {
+    const docs = await api.call('GET', '/docs/json', { role: null });
+    const body = docs.body.paths['/v1/plans'].post.requestBody.content['application/json'].schema;
+    expect(body).toEqual({ $ref: '#/components/schemas/PlanRequestDto' });
+    expect(docs.body.components.schemas.PlanRequestDto.properties).toMatchObject({ libvirtXml: { type: 'string', maxLength: 1 << 20 }, pes: { type: 'array' } });
+  });
+});
