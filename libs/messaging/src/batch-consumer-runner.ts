@@ -1,6 +1,6 @@
 import { type Consumer, type EachBatchPayload, type Logger, PartitionAssigners } from 'kafkajs';
 import { BatchCombiner } from './batch-combiner';
-import { CoPartitionedAssigner } from './co-partitioned-assigner';
+import { coPartitionedAssigner } from './co-partitioned-assigner';
 import type { BatchHandler } from './batch-handler';
 import { processPartitionBatch } from './batch-processor';
 import { type ConsumedMessage, toConsumedMessage } from './consumed-message';
@@ -13,6 +13,8 @@ export interface BatchConsumerOptions {
   /** One group per concern: a group shared by unrelated apps gets "unsubscribed topics". */
   groupId: string;
   topics: string[];
+  /** The process this member stands for in partition assignment; default PROCESS_INSTANCE_ID. */
+  instanceId?: string;
   fromBeginning?: boolean;
   maxBytesPerPartition?: number;
   minBytes?: number;
@@ -77,7 +79,7 @@ export class BatchConsumerRunner {
       groupId: options.groupId,
       // Partition N of every topic to one member (one instance owns whole hosts); round robin
       // stays listed so that a group of old and new members still agrees on a protocol.
-      partitionAssigners: [CoPartitionedAssigner, PartitionAssigners.roundRobin],
+      partitionAssigners: [coPartitionedAssigner(options.instanceId), PartitionAssigners.roundRobin],
       maxBytesPerPartition: options.maxBytesPerPartition,
       minBytes: options.minBytes,
       maxWaitTimeInMs: options.maxWaitTimeInMs ?? 1000,

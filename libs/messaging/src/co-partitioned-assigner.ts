@@ -50,8 +50,11 @@ export function instanceOf(memberId: string, metadata: Buffer | null | undefined
   return userData && userData.length > 0 ? userData.toString('utf8') : memberId;
 }
 
-/** The kafkajs assigner around `coPartitionedAssignment`; each member's metadata carries its process id. */
-export const CoPartitionedAssigner: PartitionAssigner = ({ cluster }) => ({
+/**
+ * The kafkajs assigner around `coPartitionedAssignment`; each member's metadata carries the id of
+ * its process (a test that runs two "processes" in one names each).
+ */
+export const coPartitionedAssigner = (instanceId: string = PROCESS_INSTANCE_ID): PartitionAssigner => ({ cluster }) => ({
   name: 'BarplaneCoPartitioned',
   version: 1,
   async assign({ members, topics }) {
@@ -68,7 +71,7 @@ export const CoPartitionedAssigner: PartitionAssigner = ({ cluster }) => ({
   protocol({ topics }) {
     return {
       name: 'BarplaneCoPartitioned',
-      metadata: AssignerProtocol.MemberMetadata.encode({ version: 1, topics, userData: Buffer.from(PROCESS_INSTANCE_ID, 'utf8') }),
+      metadata: AssignerProtocol.MemberMetadata.encode({ version: 1, topics, userData: Buffer.from(instanceId, 'utf8') }),
     };
   },
 });

@@ -16,7 +16,7 @@ describe('two instances of one group over three topics (real broker)', () => {
     const seen = [new Map<string, Set<string>>(), new Map<string, Set<string>>()];
     const hostsOf = (i: number) => seen[i];
     const make = (i: number) =>
-      new BatchConsumerRunner(kafka, { groupId, topics, fromBeginning: true }, async (messages) => {
+      new BatchConsumerRunner(kafka, { groupId, topics, fromBeginning: true, instanceId: `instance-${i}` }, async (messages) => {
         for (const m of messages) {
           const byHost = hostsOf(i);
           if (!byHost.has(m.key ?? '')) byHost.set(m.key ?? '', new Set());
