@@ -1,3 +1,5 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TOKENS } from '../api/api-harness';
 import { ControlPlane, startControlPlane } from '../e2e/control-plane-harness';
@@ -42,5 +44,48 @@ describe('barplane import --send (child process, real control plane)', () => {
     const run = await barplaneAsync(['import', 'lspci', join(repoRoot, 'test', 'fixtures', 'lspci', 'nvme-root.txt'), '--host-id', hostId, '--platform', 'x86_64', '--page-size', '0x1000', '--send', '--api', cp.api.url]);
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('--send needs --token');
+  });
+});
+
+// `barplane import libvirt --send`: what `virsh dumpxml` prints becomes a VM and its PE
+// assignments, checked whole against the host's PEs the API holds.
+describe('barplane import libvirt --send (child process, real control plane)', () => {
+  const hostId = `libvirt-${Date.now()}`;
+  const fixture = readFileSync(join(repoRoot, 'test', 'fixtures', 'libvirt', 'debian-virsh-test-driver-q35.xml'), 'utf8');
+  const dir = mkdtempSync(join(tmpdir(), 'barplane-libvirt-'));
+  const domainFile = (name: string, xml: string) => {
+    const file = join(dir, `${name}.xml`);
+    writeFileSync(file, xml);
+    return file;
+  };
+  // The capture's second hostdev (02:00.0) is not on the host nvme-root.txt describes.
+  const oneHostdev = (vm: string) =>
+    fixture.replace('<name>nvme-q35</name>', `<name>${vm}</name>`).replace(/\s*<hostdev mode='subsystem' type='pci' managed='no'>[^]*?<\/hostdev>/, '');
+  const send = (file: string) => barplaneAsync(['import', 'libvirt', file, '--host-id', hostId, '--send', '--api', cp.api.url, '--token', TOKENS.provisioner]);
+
+  beforeAll(async () => {
+    const imported = await barplaneAsync(['import', 'lspci', join(repoRoot, 'test', 'fixtures', 'lspci', 'nvme-root.txt'), '--host-id', hostId, '--platform', 'x86_64', '--page-size', '0x1000', '--send', '--api', cp.api.url, '--token', TOKENS.provisioner]);
+    expect(imported.status).toBe(0);
+  });
+
+  it('creates the VM and assigns the PE of its hostdev, which the API then shows', async () => {
+    const vm = `q35-${Date.now()}`;
+    const run = await send(domainFile(vm, oneHostdev(vm)));
+    expect(run.stderr).not.toContain('Error');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain(`created VM ${vm} on host ${hostId} (machine q35`);
+    expect(run.stdout).toMatch(/assigned PE \S+ to VM \S+: 0000:01:00\.0 \(ua-nvme0\)/);
+    const shown = await cp.api.call('GET', `/v1/vms/${vm}`);
+    expect(shown.status).toBe(200);
+    expect(JSON.stringify(shown.body)).toContain('0000:01:00.0');
+  });
+
+  it('refuses a domain naming a function the host does not have (exit 3), creating nothing', async () => {
+    const vm = `q35-missing-${Date.now()}`;
+    const run = await send(domainFile(vm, fixture.replace('<name>nvme-q35</name>', `<name>${vm}</name>`)));
+    expect(run.status).toBe(3);
+    expect(run.stderr).toContain('0000:02:00.0');
+    const shown = await cp.api.call('GET', `/v1/vms/${vm}`);
+    expect(shown.status).toBe(404);
   });
 });
