@@ -7,7 +7,7 @@ import { ChainedRecord, Scenario, verifyChain } from '@barplane/domain';
 import { createDataSource, migrateEventStore } from '@barplane/eventstore';
 import { DataSource } from 'typeorm';
 import { BatchProjector } from './batch-projector';
-import { HostProjector } from './host-projector';
+import { HostProjector } from './testing/host-projector';
 import { Source } from './source';
 import { projectorMigrations } from './projector-tables.migration';
 

@@ -16,7 +16,7 @@ import { Envelope, commandNoticeOf, decodeEvent, isAnswer, projectionFromJson, p
 import { OutboxMessage, runSql, writeOutbox } from '@barplane/eventstore';
 import { StoredDecision, decisionChanges } from './decision-changes';
 import { AppliedEntry, appliedEntry, appliedMessage } from './applied-log';
-import { answerStatus, decisionMessage } from './host-projector';
+import { answerStatus, decisionMessage } from './decision-message';
 import { Source } from './source';
 
 export interface BatchItem {

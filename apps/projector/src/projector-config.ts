@@ -1,3 +1,5 @@
+import { TOPICS } from '@barplane/messaging';
+
 /** The projector's settings, from its environment. */
 export interface ProjectorConfig {
   readonly databaseUrl: string;
@@ -20,10 +22,9 @@ export function projectorNames(namespace: string) {
   return {
     schema: `${schemaPrefix}projector`,
     group: `${namespace}projector`,
-    factTopics: ['pe.events', 'vfio.events', 'guest.events'].map((t) => namespace + t),
-    decisionsTopic: `${namespace}decisions.events`,
-    /** The order in which the projector applied fact events, per host: what a rebuild replays. */
-    appliedTopic: `${namespace}projector.applied`,
+    factTopics: [TOPICS.peEvents, TOPICS.vfioEvents, TOPICS.guestEvents].map((t) => namespace + t),
+    decisionsTopic: namespace + TOPICS.decisionsEvents,
+    appliedTopic: namespace + TOPICS.projectorApplied,
     topicName: (topic: string) => topic.slice(namespace.length),
   };
 }

@@ -8,7 +8,7 @@ import { migrateEventStore } from './schema/migrate-event-store';
 import { EventStore } from './store/event-store';
 import type { OutboxMessage } from './store/outbox-message';
 import type { StoredEvent } from './store/stored-event';
-import { dropSchema, newEvent, openMigrated, uniqueSchema } from './testing/postgres-test-kit';
+import { appendOne, dropSchema, newEvent, openMigrated, uniqueSchema } from './testing/postgres-test-kit';
 
 jest.setTimeout(60_000);
 
@@ -47,7 +47,7 @@ describe('migrations', () => {
       `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_type = 'BASE TABLE' ORDER BY table_name`,
       [schema],
     );
-    expect(tables.map((t) => t.table_name)).toEqual(['checkpoints', 'event_streams', 'events', 'heartbeats', 'inbox', 'migrations', 'outbox']);
+    expect(tables.map((t) => t.table_name)).toEqual(['event_streams', 'events', 'heartbeats', 'inbox', 'migrations', 'outbox']);
   });
 
   it('survive concurrent runs on a fresh schema', async () => {
@@ -95,10 +95,10 @@ describe('append and read', () => {
   it('round-trips data, 64-bit hex strings, bigint versions and microsecond occurredAt', async () => {
     const streamId = `host-${randomUUID()}`;
     const data = { address: '0xfffffffffffff000', size: '0x1000', nested: [{ bar: 0 }] };
-    const first = await store.append(streamId, 'host', 0n, [newEvent('p9', 'HostRegistered', data)], { outbox: envelopes });
+    const first = await appendOne(store, streamId, 'host', 0n, [newEvent('p9', 'HostRegistered', data)], { outbox: envelopes });
     if (first.duplicate) throw new Error('unexpected duplicate');
     expect(first.version).toBe(1n);
-    const second = await store.append(streamId, 'host', 1n, [
+    const second = await appendOne(store, streamId, 'host', 1n, [
       newEvent('p9', 'BarRelocated', { address: '0x8000000000000000' }),
       newEvent('p9', 'BarRelocated', { address: '0xffffffffffffffff' }),
     ]);
@@ -128,31 +128,22 @@ describe('append and read', () => {
     const big = 2n ** 62n + 1n;
     // Seed a stream at a version no JS number can hold, as a long-lived stream would be.
     await dataSource.query(`INSERT INTO "${schema}".event_streams VALUES ($1, 'host', $2::bigint)`, [streamId, big.toString()]);
-    const result = await store.append(streamId, 'host', big, [newEvent('h', 'E', {})]);
+    const result = await appendOne(store, streamId, 'host', big, [newEvent('h', 'E', {})]);
     if (result.duplicate) throw new Error('unexpected duplicate');
     expect(result.version).toBe(big + 1n);
     expect((await store.readStream(streamId)).version).toBe(big + 1n);
-    await expect(store.append(streamId, 'host', big, [newEvent('h', 'E', {})])).rejects.toMatchObject({
+    await expect(appendOne(store, streamId, 'host', big, [newEvent('h', 'E', {})])).rejects.toMatchObject({
       code: 'CONFLICT',
       expectedVersion: big,
       actualVersion: big + 1n,
     });
   });
 
-  it('reads all streams in global order after a position', async () => {
-    const all = await store.readAll();
-    expect(all.length).toBeGreaterThan(3);
-    const positions = all.map((e) => e.globalPosition);
-    expect([...positions].sort((a, b) => (a < b ? -1 : 1))).toEqual(positions);
-    const page = await store.readAll({ afterPosition: positions[1], limit: 2 });
-    expect(page.map((e) => e.globalPosition)).toEqual(positions.slice(2, 4));
-  });
-
   it('refuses bigint in data and empty appends with INVALID_ARGUMENT', async () => {
-    await expect(store.append(`x-${randomUUID()}`, 'host', 0n, [newEvent('h', 'E', { size: 1n })])).rejects.toMatchObject({
+    await expect(appendOne(store, `x-${randomUUID()}`, 'host', 0n, [newEvent('h', 'E', { size: 1n })])).rejects.toMatchObject({
       code: 'INVALID_ARGUMENT',
     });
-    await expect(store.append(`x-${randomUUID()}`, 'host', 0n, [])).rejects.toBeInstanceOf(EventStoreError);
+    await expect(appendOne(store, `x-${randomUUID()}`, 'host', 0n, [])).rejects.toBeInstanceOf(EventStoreError);
   });
 });
 
@@ -160,8 +151,8 @@ describe('optimistic concurrency', () => {
   it('lets exactly one of two appends at the same expected version win (new stream)', async () => {
     const streamId = `host-${randomUUID()}`;
     const results = await Promise.allSettled([
-      store.append(streamId, 'host', 0n, [newEvent('h', 'A', {})], { outbox: envelopes }),
-      store.append(streamId, 'host', 0n, [newEvent('h', 'B', {}), newEvent('h', 'B2', {})], { outbox: envelopes }),
+      appendOne(store, streamId, 'host', 0n, [newEvent('h', 'A', {})], { outbox: envelopes }),
+      appendOne(store, streamId, 'host', 0n, [newEvent('h', 'B', {}), newEvent('h', 'B2', {})], { outbox: envelopes }),
     ]);
     const won = results.filter((r) => r.status === 'fulfilled');
     const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -179,9 +170,9 @@ describe('optimistic concurrency', () => {
 
   it('lets exactly one of many appends at the same existing version win', async () => {
     const streamId = `host-${randomUUID()}`;
-    await store.append(streamId, 'host', 0n, [newEvent('h', 'Start', {})]);
+    await appendOne(store, streamId, 'host', 0n, [newEvent('h', 'Start', {})]);
     const results = await Promise.allSettled(
-      Array.from({ length: 6 }, (_, i) => store.append(streamId, 'host', 1n, [newEvent('h', `E${i}`, {})])),
+      Array.from({ length: 6 }, (_, i) => appendOne(store, streamId, 'host', 1n, [newEvent('h', `E${i}`, {})])),
     );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     for (const r of results) if (r.status === 'rejected') expect(r.reason).toMatchObject({ code: 'CONFLICT', actualVersion: 2n });
@@ -192,13 +183,13 @@ describe('optimistic concurrency', () => {
 
   it('makes an append that waited on a concurrent writer fail, not overwrite (deterministic interleaving)', async () => {
     const streamId = `host-${randomUUID()}`;
-    await store.append(streamId, 'host', 0n, [newEvent('h', 'A', {})]);
+    await appendOne(store, streamId, 'host', 0n, [newEvent('h', 'A', {})]);
     // Writer 1 is mid-transaction, holding the stream row at version 1 -> 2.
     const writer = dataSource.createQueryRunner();
     await writer.connect();
     await writer.startTransaction();
     await writer.query(`UPDATE "${schema}".event_streams SET version = 2 WHERE stream_id = $1`, [streamId]);
-    const waiting = store.append(streamId, 'host', 1n, [newEvent('h', 'B', {})]);
+    const waiting = appendOne(store, streamId, 'host', 1n, [newEvent('h', 'B', {})]);
     const outcome = waiting.then(
       () => 'appended',
       (error: unknown) => error,
@@ -211,10 +202,10 @@ describe('optimistic concurrency', () => {
 
   it('rejects a stale expected version and an expected version ahead of the stream', async () => {
     const streamId = `host-${randomUUID()}`;
-    await store.append(streamId, 'host', 0n, [newEvent('h', 'A', {})]);
-    await expect(store.append(streamId, 'host', 0n, [newEvent('h', 'B', {})])).rejects.toMatchObject({ actualVersion: 1n });
-    await expect(store.append(streamId, 'host', 5n, [newEvent('h', 'B', {})])).rejects.toBeInstanceOf(ConcurrencyError);
-    await expect(store.append(`none-${randomUUID()}`, 'host', 1n, [newEvent('h', 'B', {})])).rejects.toMatchObject({
+    await appendOne(store, streamId, 'host', 0n, [newEvent('h', 'A', {})]);
+    await expect(appendOne(store, streamId, 'host', 0n, [newEvent('h', 'B', {})])).rejects.toMatchObject({ actualVersion: 1n });
+    await expect(appendOne(store, streamId, 'host', 5n, [newEvent('h', 'B', {})])).rejects.toBeInstanceOf(ConcurrencyError);
+    await expect(appendOne(store, `none-${randomUUID()}`, 'host', 1n, [newEvent('h', 'B', {})])).rejects.toMatchObject({
       actualVersion: 0n,
     });
   });
@@ -224,41 +215,41 @@ describe('inbox and outbox in the append transaction', () => {
   it('a duplicate inbox message changes nothing', async () => {
     const streamId = `host-${randomUUID()}`;
     const inbox = { consumer: 'pe-registry', messageId: randomUUID() };
-    const first = await store.append(streamId, 'host', 0n, [newEvent('h', 'A', {})], { inbox, outbox: envelopes });
+    const first = await appendOne(store, streamId, 'host', 0n, [newEvent('h', 'A', {})], { inbox, outbox: envelopes });
     expect(first.duplicate).toBe(false);
     const outboxBefore = (await outboxRows()).length;
-    const again = await store.append(streamId, 'host', 1n, [newEvent('h', 'A', {})], { inbox, outbox: envelopes });
+    const again = await appendOne(store, streamId, 'host', 1n, [newEvent('h', 'A', {})], { inbox, outbox: envelopes });
     expect(again).toEqual({ duplicate: true });
     // Even a stale expected version is not an error for a duplicate: it is answered, not retried.
-    expect(await store.append(streamId, 'host', 0n, [newEvent('h', 'A', {})], { inbox })).toEqual({ duplicate: true });
+    expect(await appendOne(store, streamId, 'host', 0n, [newEvent('h', 'A', {})], { inbox })).toEqual({ duplicate: true });
     expect((await store.readStream(streamId)).version).toBe(1n);
     expect((await outboxRows()).length).toBe(outboxBefore);
   });
 
   it('a failing append leaves no outbox row and no inbox row', async () => {
     const streamId = `host-${randomUUID()}`;
-    await store.append(streamId, 'host', 0n, [newEvent('h', 'A', {})]);
+    await appendOne(store, streamId, 'host', 0n, [newEvent('h', 'A', {})]);
     const inbox = { consumer: 'pe-registry', messageId: randomUUID() };
     const event = newEvent('h', 'B', {});
-    await expect(store.append(streamId, 'host', 0n, [event], { inbox, outbox: envelopes })).rejects.toBeInstanceOf(ConcurrencyError);
+    await expect(appendOne(store, streamId, 'host', 0n, [event], { inbox, outbox: envelopes })).rejects.toBeInstanceOf(ConcurrencyError);
     expect((await outboxRows()).some((r) => r.message_id === event.eventId)).toBe(false);
     // A failing outbox insert (bad uuid) rolls back the events too.
     const bad = newEvent('h', 'C', {});
     await expect(
-      store.append(streamId, 'host', 1n, [bad], { outbox: [{ messageId: 'not-a-uuid', topic: 't', key: 'h', payload: {} }] }),
+      appendOne(store, streamId, 'host', 1n, [bad], { outbox: [{ messageId: 'not-a-uuid', topic: 't', key: 'h', payload: {} }] }),
     ).rejects.toThrow();
     expect((await store.readStream(streamId)).version).toBe(1n);
     // The inbox claim went with the failed attempt: the redelivery is processed.
-    const retried = await store.append(streamId, 'host', 1n, [event], { inbox, outbox: envelopes });
+    const retried = await appendOne(store, streamId, 'host', 1n, [event], { inbox, outbox: envelopes });
     expect(retried.duplicate).toBe(false);
     expect((await outboxRows()).some((r) => r.message_id === event.eventId)).toBe(true);
   });
 
-  it('record() writes an answer and the inbox row once', async () => {
-    const inbox = { consumer: 'pe-registry', messageId: randomUUID() };
+  it('a batch of answers only (no append) writes the answer and the inbox row once', async () => {
+    const inbox = { consumer: 'pe-registry', messageIds: [randomUUID()] };
     const answer = { messageId: randomUUID(), topic: 'pe.events', key: 'h', payload: { type: 'CommandRejected' } };
-    expect(await store.record({ inbox, outbox: [answer] })).toEqual({ duplicate: false });
-    expect(await store.record({ inbox, outbox: [{ ...answer, messageId: randomUUID() }] })).toEqual({ duplicate: true });
+    expect(await store.appendMany({ appends: [], inbox, outbox: [answer] })).toMatchObject({ duplicate: false, events: [] });
+    expect(await store.appendMany({ appends: [], inbox, outbox: [{ ...answer, messageId: randomUUID() }] })).toEqual({ duplicate: true, duplicates: inbox.messageIds });
     expect((await outboxRows()).filter((r) => r.message_id === answer.messageId)).toHaveLength(1);
   });
 });
@@ -268,7 +259,7 @@ describe('appendMany', () => {
 
   it('writes several streams, their outbox rows in order and the inbox claims in one transaction', async () => {
     const [a, b] = [`batch-a-${randomUUID()}`, `batch-b-${randomUUID()}`];
-    await store.append(a, 'host', 0n, [newEvent('ha', 'E', { n: 0 })]);
+    await appendOne(store, a, 'host', 0n, [newEvent('ha', 'E', { n: 0 })]);
     const e1 = newEvent('ha', 'E', { n: 1 });
     const e2 = newEvent('hb', 'E', { n: 2 });
     const e3 = newEvent('ha', 'E', { n: 3 });
@@ -298,7 +289,7 @@ describe('appendMany', () => {
 
   it('writes nothing and names the duplicates when a message is already in the inbox', async () => {
     const a = `batch-dup-${randomUUID()}`;
-    await store.record({ inbox: { consumer: 'batcher', messageId: 'dup-1' } });
+    await store.appendMany({ appends: [], inbox: { consumer: 'batcher', messageIds: ['dup-1'] } });
     const result = await store.appendMany({
       appends: [{ streamId: a, streamType: 'host', expectedVersion: 0n, events: [newEvent('h', 'E', {})] }],
       inbox: { consumer: 'batcher', messageIds: ['dup-0', 'dup-1'] },
@@ -311,7 +302,7 @@ describe('appendMany', () => {
 
   it('throws ConcurrencyError and writes nothing when any stream moved', async () => {
     const [a, b] = [`batch-c1-${randomUUID()}`, `batch-c2-${randomUUID()}`];
-    await store.append(b, 'host', 0n, [newEvent('h', 'E', {}), newEvent('h', 'E', {})]);
+    await appendOne(store, b, 'host', 0n, [newEvent('h', 'E', {}), newEvent('h', 'E', {})]);
     const attempt = store.appendMany({
       appends: [
         { streamId: a, streamType: 'host', expectedVersion: 0n, events: [newEvent('h', 'E', {})] },

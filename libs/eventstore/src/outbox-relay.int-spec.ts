@@ -4,7 +4,7 @@ import { OutboxRelay } from './relay/outbox-relay';
 import { EventStore } from './store/event-store';
 import type { OutboxMessage, PendingOutboxMessage } from './store/outbox-message';
 import type { StoredEvent } from './store/stored-event';
-import { dropSchema, newEvent, openMigrated, uniqueSchema, waitFor } from './testing/postgres-test-kit';
+import { appendOne, dropSchema, newEvent, openMigrated, uniqueSchema, waitFor } from './testing/postgres-test-kit';
 
 jest.setTimeout(60_000);
 
@@ -53,7 +53,7 @@ async function appendMany(n: number, host = 'h1'): Promise<string[]> {
   const ids: string[] = [];
   for (let i = 0; i < n; i++) {
     const event = newEvent(host, 'E', { i });
-    await store.append(streamId, 'host', BigInt(i), [event], { outbox: envelopes });
+    await appendOne(store, streamId, 'host', BigInt(i), [event], { outbox: envelopes });
     ids.push(event.eventId);
   }
   return ids;

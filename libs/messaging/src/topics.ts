@@ -8,12 +8,11 @@ export const TOPICS = {
   vfioEvents: 'vfio.events',
   guestEvents: 'guest.events',
   decisionsEvents: 'decisions.events',
+  /** The order in which the projector applied fact events, per host: what a rebuild replays. */
+  projectorApplied: 'projector.applied',
 } as const;
 
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
-
-/** All control-plane topics, for `ensureTopics` at start-up. */
-export const ALL_TOPICS: readonly TopicName[] = Object.values(TOPICS);
 
 /** The dead-letter topic beside `topic`: where a message that cannot be processed goes. */
 export function dlqTopicOf(topic: string): string {

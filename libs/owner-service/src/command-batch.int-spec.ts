@@ -33,7 +33,7 @@ class RacingStore extends EventStore {
     if (this.races > 0) {
       this.races -= 1;
       const version = (await this.readStream(this.stream)).version;
-      await super.append(this.stream, 'host', version, [newEvent(this.stream.slice(5), 'AlignmentOverrideSet', { peId: '0005:01', alignment: 'page' })]);
+      await super.appendMany({ appends: [{ streamId: this.stream, streamType: 'host', expectedVersion: version, events: [newEvent(this.stream.slice(5), 'AlignmentOverrideSet', { peId: '0005:01', alignment: 'page' })] }] });
     }
     return super.appendMany(input);
   }
@@ -143,6 +143,7 @@ describe('CommandHandler.handleBatch', () => {
     const store = new RacingStore(dataSource, schema);
     const [a, b] = [host(), host()];
     for (const h of [a, b]) await setUpHost(store, h);
+    store.reads = 0;
     const { commands } = handler(store);
     const relocate = (h: string, n: number) => commandEnvelope('RelocateBar', h, { bdf: USB, index: 0, address: `0x3fe08001${n}000` });
     expect(await commands.handleBatch([relocate(a, 1), relocate(b, 1), relocate(a, 2)])).toEqual(['applied', 'applied', 'applied']);

@@ -1,7 +1,7 @@
 // The command path against the real PostgreSQL (no Kafka): races, redeliveries, the outbox.
 import { randomUUID } from 'node:crypto';
 import { hostRegistryDecider, type HostRegistryCommand, type HostRegistryEvent, type HostRegistryState } from '@barplane/domain';
-import { EventStore } from '@barplane/eventstore';
+import { type AppendManyInput, EventStore } from '@barplane/eventstore';
 import type { DataSource } from 'typeorm';
 import { dropSchema, newEvent, openMigrated, uniqueSchema } from '../../eventstore/src/testing/postgres-test-kit';
 import { CommandHandler } from './command-handler';
@@ -21,17 +21,18 @@ const definition: OwnerDefinition<HostRegistryCommand, HostRegistryEvent, HostRe
   usesFacts: false,
 };
 
-/** A store where someone else appends to the stream right before our first append(s). */
+/** A store where someone else appends to the stream right before each of our first `races` writes. */
 class RacingStore extends EventStore {
   races = 0;
-  override async append(...args: Parameters<EventStore['append']>) {
-    if (this.races > 0) {
+  override async appendMany(input: AppendManyInput) {
+    if (this.races > 0 && input.appends.length > 0) {
       this.races -= 1;
-      const [streamId] = args;
+      const { streamId } = input.appends[0];
       const version = (await this.readStream(streamId)).version;
-      await super.append(streamId, 'host', version, [newEvent(streamId.slice(5), 'AlignmentOverrideSet', { peId: '0004:01', alignment: 'page' })]);
+      const events = [newEvent(streamId.slice(5), 'AlignmentOverrideSet', { peId: '0004:01', alignment: 'page' })];
+      await super.appendMany({ appends: [{ streamId, streamType: 'host', expectedVersion: version, events }] });
     }
-    return super.append(...args);
+    return super.appendMany(input);
   }
 }
 
@@ -90,10 +91,10 @@ describe('CommandHandler', () => {
     expect(await outbox(relocate.id)).toEqual([expect.objectContaining({ type: 'CommandConflicted', data: expect.objectContaining({ expectedVersion: '2', actualVersion: '3' }) })]);
   });
 
-  it('throws after losing the race twice (the consumer retries the message)', async () => {
+  it('throws after losing the race on every try (the consumer retries the message)', async () => {
     const store = new RacingStore(dataSource, schema);
     const host = await registeredHost(store);
-    store.races = 2;
+    store.races = 3;
     await expect(handler(store).commands.handle(commandEnvelope('RelocateBar', host, { bdf: USB, index: 0, address: '0x3fe080011000' }))).rejects.toMatchObject({ code: 'CONFLICT' });
   });
 

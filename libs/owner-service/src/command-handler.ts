@@ -1,9 +1,8 @@
 import { COMMAND_TOPIC, type CommandType, commandFromWire, type DomainCommand, type DomainEvent, encodeEventData, type Envelope, parseEnvelope } from '@barplane/contracts';
 import { DomainError, idProblem, type Problem, ValidationError } from '@barplane/domain';
-import { ConcurrencyError, type EventStore, type InboxClaim, type OutboxMessage } from '@barplane/eventstore';
+import { ConcurrencyError, type EventStore, type OutboxMessage } from '@barplane/eventstore';
 import { type ConsumedMessage, jsonBytes, MAX_MESSAGE_BYTES } from '@barplane/messaging';
-import { loadStream, toNewEvents } from './aggregate-stream';
-import { answerEnvelope, type Cause, eventEnvelope, outboxMessageOf } from './envelopes';
+import { answerEnvelope, outboxMessageOf } from './envelopes';
 import { DEFAULT_FACTS_WAIT, type FactsSource, type FactsWaitOptions, withFreshFacts } from './facts-wait';
 import type { OwnerCounters } from './owner-counters';
 import type { OwnerDefinition } from './owner-definition';
@@ -22,15 +21,13 @@ export interface StreamWriterDeps<C extends DomainCommand, E extends DomainEvent
   /** Inbox consumer name of what is handled. */
   inboxConsumer: string;
   facts?: FactsSource;
-  /** Cheap early look at the inbox, so a redelivery skips the work (the claim still decides). */
-  isProcessed?: (claim: InboxClaim) => Promise<boolean>;
-  /** The same look for a batch: the ids of `messageIds` the inbox of `consumer` holds. */
+  /** Cheap early look at the inbox, so a redelivery skips the work (the claim still decides): the ids of `messageIds` the inbox of `consumer` holds. */
   processedOf?: (consumer: string, messageIds: string[]) => Promise<Set<string>>;
   factsWait?: FactsWaitOptions;
   counters: OwnerCounters;
   /** Folded streams shared by the owner's writers (commands, reactions); a private one if absent. */
   cache?: StreamCache<S>;
-  /** Tries of a whole batch that lost a race before going one message at a time (default 3). */
+  /** Tries of a batch that lost a race before its messages go one at a time (default 3). */
   batchAttempts?: number;
 }
 
@@ -45,13 +42,13 @@ type Planned = { outcome: CommandOutcome; events?: number };
 const DECIMAL = /^(0|[1-9][0-9]*)$/;
 
 /**
- * Handles one command envelope end to end: validate, read and fold the stream, check the
- * expected version, decide (with the host facts where the owner needs them), then append the
- * events with their envelopes, the last carrying the CommandApplied answer, or record the
- * answer alone; every write carries the inbox claim of the command id, so a redelivered
- * command is answered once.
- * Throws only for what retrying may fix (database down, a second lost race) or for a message
- * that is not an envelope at all (it goes to the DLQ after the retries).
+ * Handles command envelopes end to end, a partition batch at a time (one command is a batch of
+ * one): validate, read and fold the streams, check each expected version, decide (with the host
+ * facts where the owner needs them), then write in one transaction the events with their
+ * envelopes (the last carrying the CommandApplied answer) or the answer alone, with the inbox
+ * claim of every command id, so a redelivered command is answered once.
+ * Throws only for what retrying may fix (database down, races lost on every try) or for a
+ * message that is not an envelope at all (it goes to the DLQ after the retries).
  */
 export class CommandHandler<C extends DomainCommand, E extends DomainEvent, S> {
   private readonly commandTopic: string;
@@ -88,6 +85,7 @@ export class CommandHandler<C extends DomainCommand, E extends DomainEvent, S> {
     if (envelopes.length === 0) return [];
     const duplicates = new Set<string>();
     const attempts = this.deps.batchAttempts ?? 3;
+    let lostRace: ConcurrencyError | undefined;
     for (let attempt = 1; attempt <= attempts; attempt++) {
       const { batch, planned } = await this.plan(envelopes, duplicates);
       if (batch.claimed.length > 0) {
@@ -100,6 +98,7 @@ export class CommandHandler<C extends DomainCommand, E extends DomainEvent, S> {
           }
         } catch (error) {
           if (!(error instanceof ConcurrencyError)) throw error;
+          lostRace = error;
           this.cache.drop(batch.streamIds);
           this.deps.counters.raceRetries += 1;
           continue;
@@ -109,11 +108,17 @@ export class CommandHandler<C extends DomainCommand, E extends DomainEvent, S> {
       for (const p of planned) this.count(p.outcome, p.events ?? 0);
       return planned.map((p) => p.outcome);
     }
+    // Every try lost a race: each command alone, a batch of one; one alone that keeps losing
+    // throws, and the consumer retries it.
+    if (envelopes.length === 1) throw lostRace!;
     const outcomes: CommandOutcome[] = [];
-    for (const envelope of envelopes) {
-      outcomes.push(await this.handle(envelope));
-    }
+    for (const envelope of envelopes) outcomes.push(...(await this.handleBatch([envelope])));
     return outcomes;
+  }
+
+  /** One command: a batch of one. */
+  async handle(envelope: Envelope): Promise<CommandOutcome> {
+    return (await this.handleBatch([envelope]))[0];
   }
 
   private async plan(envelopes: readonly Envelope[], duplicates: Set<string>): Promise<{ batch: StreamBatch<C, E, S>; planned: Planned[] }> {
@@ -153,7 +158,7 @@ export class CommandHandler<C extends DomainCommand, E extends DomainEvent, S> {
     return read.ok && problems.length === 0 ? { command: read.command as C, problems } : { problems };
   }
 
-  /** decideAndWrite in memory: the batch gets the command's events and answer. */
+  /** One command decided in memory: the batch gets its events and answer. */
   private async planOne(
     batch: StreamBatch<C, E, S>,
     envelope: Envelope,
@@ -231,92 +236,6 @@ export class CommandHandler<C extends DomainCommand, E extends DomainEvent, S> {
     counters.eventsAppended += events;
   }
 
-  async handleMessage(message: ConsumedMessage): Promise<CommandOutcome> {
-    const envelope = parseEnvelope(message.value);
-    if (!envelope) throw new Error(`${message.topic}[${message.partition}]@${message.offset} is not a command envelope`);
-    return this.handle(envelope);
-  }
-
-  /** One command in its own transaction (the batch path's fallback). */
-  async handle(envelope: Envelope): Promise<CommandOutcome> {
-    const cause: Cause = { hostId: envelope.hostId, correlationId: envelope.correlationId, causationId: envelope.id, principal: envelope.principal };
-    const inbox: InboxClaim = { consumer: this.deps.inboxConsumer, messageId: envelope.id };
-    let outcome: CommandOutcome;
-    try {
-      outcome = await this.decideAndWrite(envelope, cause, inbox);
-    } finally {
-      // This path reads and writes the store directly: the cached fold may be behind now.
-      this.cache.drop([this.deps.definition.identity.streamPrefix + envelope.hostId]);
-    }
-    this.count(outcome, 0);
-    return outcome;
-  }
-
-  private async decideAndWrite(envelope: Envelope, cause: Cause, inbox: InboxClaim): Promise<CommandOutcome> {
-    const { definition, store } = this.deps;
-    const { identity, decider } = definition;
-
-    if (await this.deps.isProcessed?.(inbox)) return 'duplicate';
-    const problems = this.envelopeProblems(envelope);
-    const read = commandFromWire(envelope.type, envelope.data);
-    if (!read.ok) problems.push(...read.problems);
-    if (read.ok && problems.length === 0) problems.push(...(definition.validate?.(read.command as C, envelope) ?? []));
-    if (!read.ok || problems.length > 0) {
-      return this.reject(envelope, cause, inbox, 'VALIDATION', `${envelope.type} is invalid: ${describe(problems)}`, problems);
-    }
-    const command = read.command as C;
-    if (!(await this.reactionsCaughtUp([command.type]))) {
-      return this.reject(envelope, cause, inbox, 'UNAVAILABLE', this.deps.catchUp!.lagMessage(command.type), []);
-    }
-    const expected = envelope.expectedVersion === undefined ? undefined : BigInt(envelope.expectedVersion);
-    const streamId = identity.streamPrefix + envelope.hostId;
-
-    for (let attempt = 1; ; attempt++) {
-      const stream = await loadStream(store, decider, streamId);
-      if (expected !== undefined && expected !== stream.version) return this.conflict(envelope, cause, inbox, expected, stream.version);
-      let events: E[];
-      try {
-        events = await withFreshFacts(this.deps.facts, envelope.hostId, (facts) => decider.decide(command, stream.state, facts), this.deps.factsWait ?? DEFAULT_FACTS_WAIT);
-        assertFitsTheBroker(envelope, events);
-      } catch (error) {
-        if (!(error instanceof DomainError)) throw error;
-        return this.reject(envelope, cause, inbox, error.code, error.message, [...error.problems]);
-      }
-      if (events.length === 0) {
-        const applied = answerEnvelope('CommandApplied', cause, {
-          commandId: envelope.id, commandType: envelope.type, streamId, streamVersion: stream.version.toString(), eventIds: [], events: [],
-        });
-        return (await store.record({ inbox, outbox: [this.outbox(applied)] })).duplicate ? 'duplicate' : 'noop';
-      }
-      try {
-        const result = await store.append(streamId, identity.streamType, stream.version, toNewEvents(events, cause), {
-          inbox,
-          outbox: (stored) => {
-            const applied = answerEnvelope('CommandApplied', cause, {
-              commandId: envelope.id,
-              commandType: envelope.type,
-              streamId,
-              streamVersion: stored[stored.length - 1].streamVersion.toString(),
-              eventIds: stored.map((event) => event.eventId),
-              // What the caller asked about, e.g. the functions an import added or removed.
-              events: stored.map((event) => ({ id: event.eventId, type: event.eventType, data: summary(event.eventType, event.data) })),
-            });
-            return stored.map((event, i) => this.outbox(eventEnvelope(event, i === stored.length - 1 ? applied : undefined)));
-          },
-        });
-        if (result.duplicate) return 'duplicate';
-        this.deps.counters.eventsAppended += result.events.length;
-        return 'applied';
-      } catch (error) {
-        if (!(error instanceof ConcurrencyError)) throw error;
-        // Another writer (a second instance, a reaction) appended between our read and write.
-        if (expected !== undefined) return this.conflict(envelope, cause, inbox, expected, error.actualVersion);
-        if (attempt >= 2) throw error;
-        this.deps.counters.raceRetries += 1;
-      }
-    }
-  }
-
   private envelopeProblems(envelope: Envelope): Problem[] {
     const problems: Problem[] = [];
     // The same id rules as the API's edge: a command from elsewhere with an undecodable or
@@ -343,19 +262,10 @@ export class CommandHandler<C extends DomainCommand, E extends DomainEvent, S> {
     const envelope = parseEnvelope(message.value);
     if (!envelope) return;
     const reason = error instanceof Error ? error.message : String(error);
-    await this.reject(envelope, causeOf(envelope), { consumer: this.deps.inboxConsumer, messageId: envelope.id }, 'FAILED', `${envelope.type} failed in ${this.deps.definition.identity.service} and is kept in ${dlqTopic}: ${reason}`, []);
-  }
-
-  private async reject(envelope: Envelope, cause: Cause, inbox: InboxClaim, code: string, message: string, problems: Problem[]): Promise<CommandOutcome> {
-    const answer = answerEnvelope('CommandRejected', cause, { commandId: envelope.id, commandType: envelope.type, code, message, problems });
-    return (await this.deps.store.record({ inbox, outbox: [this.outbox(answer)] })).duplicate ? 'duplicate' : 'rejected';
-  }
-
-  private async conflict(envelope: Envelope, cause: Cause, inbox: InboxClaim, expected: bigint, actual: bigint): Promise<CommandOutcome> {
-    const answer = answerEnvelope('CommandConflicted', cause, {
-      commandId: envelope.id, commandType: envelope.type, expectedVersion: expected.toString(), actualVersion: actual.toString(),
-    });
-    return (await this.deps.store.record({ inbox, outbox: [this.outbox(answer)] })).duplicate ? 'duplicate' : 'conflicted';
+    const text = `${envelope.type} failed in ${this.deps.definition.identity.service} and is kept in ${dlqTopic}: ${reason}`;
+    const answer = answerEnvelope('CommandRejected', causeOf(envelope), { commandId: envelope.id, commandType: envelope.type, code: 'FAILED', message: text, problems: [] });
+    // A batch of answers only; a duplicate (answered before) writes nothing.
+    await this.deps.store.appendMany({ appends: [], inbox: { consumer: this.deps.inboxConsumer, messageIds: [envelope.id] }, outbox: [this.outbox(answer)] });
   }
 
   private outbox(envelope: Envelope): OutboxMessage {

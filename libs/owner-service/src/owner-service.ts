@@ -4,7 +4,6 @@ import {
   EventStore,
   Heartbeat,
   heartbeatMsFromEnv,
-  type InboxClaim,
   migrateEventStore,
   OutboxRelay,
   qualified,
@@ -186,8 +185,6 @@ export class OwnerService<C extends DomainCommand = DomainCommand, E extends Dom
 
     const store = new EventStore(dataSource, names.schema);
     const inboxTable = qualified(names.schema, 'inbox');
-    const isProcessed = async (claim: InboxClaim) =>
-      (await dataSource.query(`SELECT 1 FROM ${inboxTable} WHERE consumer = $1 AND message_id = $2`, [claim.consumer, claim.messageId])).length > 0;
     const processedOf = async (consumer: string, messageIds: string[]) => {
       const rows: { message_id: string }[] = await dataSource.query(
         `SELECT message_id FROM ${inboxTable} WHERE consumer = $1 AND message_id = ANY($2::text[])`,
@@ -227,7 +224,7 @@ export class OwnerService<C extends DomainCommand = DomainCommand, E extends Dom
     }
 
     const commands = new CommandHandler<C, E, S>({
-      store, definition, eventTopic: names.eventTopic, inboxConsumer: config.service, facts: this.facts, isProcessed, processedOf, factsWait,
+      store, definition, eventTopic: names.eventTopic, inboxConsumer: config.service, facts: this.facts, processedOf, factsWait,
       counters: this.count, cache, catchUp: this.catchUp,
     });
     this.runners.push(
@@ -238,7 +235,7 @@ export class OwnerService<C extends DomainCommand = DomainCommand, E extends Dom
       const named = names.reactions[i];
       const handler = new ReactionHandler<C, E, S>({
         store, definition, reaction, eventTopic: names.eventTopic, inboxConsumer: `${config.service}-${reaction.name}`,
-        facts: this.facts, isProcessed, processedOf, factsWait, counters: this.count, cache,
+        facts: this.facts, processedOf, factsWait, counters: this.count, cache,
       });
       this.runners.push(this.consumer(named.group, named.topic, (messages) => handler.handleMessages(messages), crashOf(named.group)));
     }

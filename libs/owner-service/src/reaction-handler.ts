@@ -1,9 +1,7 @@
 import { type DomainCommand, type DomainEvent, type Envelope, parseEnvelope } from '@barplane/contracts';
 import type { HostFacts } from '@barplane/domain';
-import { ConcurrencyError, type InboxClaim } from '@barplane/eventstore';
+import { ConcurrencyError } from '@barplane/eventstore';
 import type { ConsumedMessage } from '@barplane/messaging';
-import { loadStream, toNewEvents } from './aggregate-stream';
-import { type Cause, eventEnvelope, outboxMessageOf } from './envelopes';
 import { DEFAULT_FACTS_WAIT, withFreshFacts } from './facts-wait';
 import type { Reaction } from './owner-definition';
 import { BatchFacts, causeOf, StreamBatch } from './stream-batch';
@@ -32,7 +30,8 @@ export class ReactionHandler<C extends DomainCommand, E extends DomainEvent, S> 
   /**
    * A partition batch in one transaction, as CommandHandler.handleBatch: each event's derived
    * commands decided in memory in order, then every event, outbox row and inbox claim written
-   * by EventStore.appendMany; a lost race re-reads and retries, then one event at a time. A
+   * by EventStore.appendMany; a lost race re-reads and retries, then one event at a time (a
+   * single message is a batch of one). A
    * message that is not an envelope, or a DomainError after waiting for facts, fails the batch
    * (the consumer's one-at-a-time fallback then dead-letters that message alone).
    */
@@ -51,6 +50,7 @@ export class ReactionHandler<C extends DomainCommand, E extends DomainEvent, S> 
     const relevant = envelopes.filter((e): e is Envelope => e !== undefined && reaction.eventTypes.includes(e.type));
     if (relevant.length === 0) return envelopes.map(() => 'skipped');
     const duplicates = new Set<string>();
+    let lostRace: ConcurrencyError | undefined;
     for (let attempt = 1; attempt <= (this.deps.batchAttempts ?? 3); attempt++) {
       const batch = new StreamBatch<C, E, S>(decider, this.deps.eventTopic);
       const facts = this.deps.facts ? new BatchFacts(this.deps.facts) : undefined;
@@ -84,6 +84,7 @@ export class ReactionHandler<C extends DomainCommand, E extends DomainEvent, S> 
           }
         } catch (error) {
           if (!(error instanceof ConcurrencyError)) throw error;
+          lostRace = error;
           this.cache.drop(batch.streamIds);
           counters.raceRetries += 1;
           continue;
@@ -102,8 +103,11 @@ export class ReactionHandler<C extends DomainCommand, E extends DomainEvent, S> 
       counters.eventsAppended += batch.eventCount;
       return result;
     }
+    // Every try lost a race: each event alone, a batch of one; one alone that keeps losing
+    // throws, and the consumer retries it.
+    if (messages.length === 1) throw lostRace!;
     const result: ReactionOutcome[] = [];
-    for (const message of messages) result.push(await this.handleMessage(message));
+    for (const message of messages) result.push(...(await this.handleMessages([message])));
     return result;
   }
 
@@ -118,70 +122,5 @@ export class ReactionHandler<C extends DomainCommand, E extends DomainEvent, S> 
       all.push(...decided);
     }
     return all;
-  }
-
-  /** One event in its own transaction (the batch path's fallback). */
-  async handleMessage(message: ConsumedMessage): Promise<ReactionOutcome> {
-    const envelope = parseEnvelope(message.value);
-    try {
-      return await this.handleOne(message);
-    } finally {
-      if (envelope) this.cache.drop([this.deps.definition.identity.streamPrefix + envelope.hostId]);
-    }
-  }
-
-  private async handleOne(message: ConsumedMessage): Promise<ReactionOutcome> {
-    const envelope = parseEnvelope(message.value);
-    if (!envelope) throw new Error(`${message.topic}[${message.partition}]@${message.offset} is not an event envelope`);
-    const { store, definition, reaction, counters } = this.deps;
-    if (!reaction.eventTypes.includes(envelope.type)) return 'skipped';
-    const inbox: InboxClaim = { consumer: this.deps.inboxConsumer, messageId: envelope.id };
-    if (await this.deps.isProcessed?.(inbox)) {
-      counters.duplicates += 1;
-      return 'duplicate';
-    }
-    const cause: Cause = { hostId: envelope.hostId, correlationId: envelope.correlationId, causationId: envelope.id, principal: envelope.principal };
-    const { decider, identity } = definition;
-    const streamId = identity.streamPrefix + envelope.hostId;
-
-    for (let attempt = 1; ; attempt++) {
-      const stream = await loadStream(store, decider, streamId);
-      const events = await withFreshFacts(
-        this.deps.facts,
-        envelope.hostId,
-        (facts) => {
-          let state = stream.state;
-          const all: E[] = [];
-          for (const command of reaction.commandsFor(envelope, facts, state)) {
-            const decided = decider.decide(command, state, facts);
-            state = decided.reduce((s, event) => decider.evolve(s, event), state);
-            all.push(...decided);
-          }
-          return all;
-        },
-        this.deps.factsWait ?? DEFAULT_FACTS_WAIT,
-      );
-      if (events.length === 0) {
-        const { duplicate } = await store.record({ inbox });
-        if (duplicate) counters.duplicates += 1;
-        return duplicate ? 'duplicate' : 'noop';
-      }
-      try {
-        const result = await store.append(streamId, identity.streamType, stream.version, toNewEvents(events, cause), {
-          inbox,
-          outbox: (stored) => stored.map((event) => outboxMessageOf(this.deps.eventTopic, eventEnvelope(event))),
-        });
-        if (result.duplicate) {
-          counters.duplicates += 1;
-          return 'duplicate';
-        }
-        counters.reactions += 1;
-        counters.eventsAppended += result.events.length;
-        return 'applied';
-      } catch (error) {
-        if (!(error instanceof ConcurrencyError) || attempt >= 2) throw error;
-        counters.raceRetries += 1;
-      }
-    }
   }
 }

@@ -1,14 +1,10 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { Inbox } from '../consumer/inbox';
 import { ConcurrencyError } from '../errors/concurrency.error';
 import { EventStoreError } from '../errors/event-store.error';
 import { assertSchemaName, qualified } from '../schema/schema-name';
 import { DEADLOCK_DETECTED, int8, int8Param, jsonParam, sqlState, UNIQUE_VIOLATION } from '../sql/pg-values';
 import { runSql } from '../sql/run-sql';
 import type { AppendManyInput, AppendManyResult } from './append-many';
-import type { AppendExtras, AppendResult, RecordResult } from './append-options';
-import type { NewEvent } from './new-event';
-import type { OutboxMessage } from './outbox-message';
 import { writeOutbox } from './outbox-writer';
 import type { StoredEvent } from './stored-event';
 import { ASSIGNED_COLUMNS, type AssignedColumns, EVENT_COLUMNS, type EventRow, storedEvent, toStoredEvent } from './stored-event-row';
@@ -17,12 +13,6 @@ export interface ReadStreamResult {
   /** 0n for a stream that does not exist. */
   version: bigint;
   events: StoredEvent[];
-}
-
-export interface ReadAllOptions {
-  /** Exclusive; 0n (the default) reads from the start. */
-  afterPosition?: bigint;
-  limit?: number;
 }
 
 // Constraints whose violation means "someone else appended to this stream first".
@@ -36,14 +26,12 @@ const STREAM_CONSTRAINTS = new Set(['event_streams_pkey', 'events_stream_version
  */
 export class EventStore {
   private readonly schema: string;
-  private readonly inbox: Inbox;
 
   constructor(
     private readonly dataSource: DataSource,
     schema: string,
   ) {
     this.schema = assertSchemaName(schema);
-    this.inbox = new Inbox(schema);
   }
 
   /** The stream's events in version order, and its version (that of the last event). */
@@ -83,47 +71,6 @@ export class EventStore {
       [streamId],
     );
     return rows.length === 0 ? 0n : int8(rows[0].version, 'version');
-  }
-
-  /**
-   * Appends `events` to a stream at `expectedVersion` (0n: the stream must not exist yet), with
-   * the outbox rows and the inbox claim in the same transaction. Throws ConcurrencyError when the
-   * stream is elsewhere; returns `{ duplicate: true }`, writing nothing, when the inbox already
-   * holds the message.
-   */
-  async append(
-    streamId: string,
-    streamType: string,
-    expectedVersion: bigint,
-    events: NewEvent[],
-    extras: AppendExtras = {},
-  ): Promise<AppendResult> {
-    if (expectedVersion < 0n) throw new EventStoreError('INVALID_ARGUMENT', `expected version ${expectedVersion} < 0`);
-    if (events.length === 0) throw new EventStoreError('INVALID_ARGUMENT', 'append needs at least one event; use record()');
-    try {
-      return await this.dataSource.transaction(async (em): Promise<AppendResult> => {
-        // First, so a redelivered command or event stops before touching the stream.
-        if (extras.inbox && !(await this.inbox.claim(em, extras.inbox.consumer, extras.inbox.messageId))) {
-          return { duplicate: true };
-        }
-        const version = expectedVersion + BigInt(events.length);
-        await this.advanceStream(em, streamId, streamType, expectedVersion, version);
-        const stored: StoredEvent[] = [];
-        for (const [i, event] of events.entries()) {
-          stored.push(await this.insertEvent(em, streamId, expectedVersion + BigInt(i + 1), event));
-        }
-        await writeOutbox(em, this.schema, this.outboxFor(extras, stored));
-        return { duplicate: false, version, events: stored };
-      });
-    } catch (error) {
-      // Backstop: the stream row or UNIQUE(stream_id, stream_version) caught a race the version
-      // check did not (e.g. stream rows written by other code). Same meaning: a conflict.
-      const constraint = (error as { constraint?: string }).constraint;
-      if (sqlState(error) === UNIQUE_VIOLATION && constraint && STREAM_CONSTRAINTS.has(constraint)) {
-        throw new ConcurrencyError(streamId, expectedVersion, await this.streamVersion(streamId));
-      }
-      throw error;
-    }
   }
 
   /**
@@ -181,73 +128,11 @@ export class EventStore {
   }
 
   /**
-   * Commits an answer that appends no event (a rejected command): outbox rows and the inbox claim
-   * in one transaction, so a redelivered command is answered once.
+   * The optimistic-concurrency check, every stream in one statement: streams it did not move are
+   * elsewhere. Concurrent appends at the same expected version serialise on the stream row: the
+   * loser's INSERT or UPDATE waits for the winner's commit, then finds the row present or its
+   * version moved, and matches nothing.
    */
-  async record(extras: AppendExtras): Promise<RecordResult> {
-    return this.dataSource.transaction(async (em) => {
-      if (extras.inbox && !(await this.inbox.claim(em, extras.inbox.consumer, extras.inbox.messageId))) {
-        return { duplicate: true };
-      }
-      await writeOutbox(em, this.schema, this.outboxFor(extras, []));
-      return { duplicate: false };
-    });
-  }
-
-  /**
-   * Events of every stream in global_position order, for rebuilds. Gap-free: positions are
-   * handed out before commit, so a plain `position > last` read could pass over a row whose
-   * transaction commits later and never see it. Taking SHARE on the events table waits for
-   * in-flight appends to finish (and holds new ones for the length of this one read), so the
-   * page returned is a complete prefix after `afterPosition`.
-   */
-  async readAll(options: ReadAllOptions = {}): Promise<StoredEvent[]> {
-    const after = options.afterPosition ?? 0n;
-    const limit = options.limit ?? 1000;
-    if (!Number.isInteger(limit) || limit <= 0) throw new EventStoreError('INVALID_ARGUMENT', `limit ${limit}`);
-    return this.dataSource.transaction(async (em) => {
-      await runSql(em, `LOCK TABLE ${this.table('events')} IN SHARE MODE`);
-      const { rows } = await runSql<EventRow>(
-        em,
-        `SELECT ${EVENT_COLUMNS} FROM ${this.table('events')}
-         WHERE global_position > $1::bigint ORDER BY global_position LIMIT $2`,
-        [int8Param(after), limit],
-      );
-      return rows.map(toStoredEvent);
-    });
-  }
-
-  /**
-   * The optimistic-concurrency check. Concurrent appends at the same expected version serialise
-   * on the stream row: the loser's INSERT or UPDATE waits for the winner's commit, then finds
-   * the row present or its version moved, and matches nothing.
-   */
-  private async advanceStream(
-    em: EntityManager,
-    streamId: string,
-    streamType: string,
-    expected: bigint,
-    next: bigint,
-  ): Promise<void> {
-    const { rowCount, rows } =
-      expected === 0n
-        ? await runSql(
-            em,
-            `INSERT INTO ${this.table('event_streams')} (stream_id, stream_type, version) VALUES ($1, $2, $3::bigint)
-             ON CONFLICT (stream_id) DO NOTHING RETURNING version`,
-            [streamId, streamType, int8Param(next)],
-          )
-        : await runSql(
-            em,
-            `UPDATE ${this.table('event_streams')} SET version = $3::bigint WHERE stream_id = $1 AND version = $2::bigint`,
-            [streamId, int8Param(expected), int8Param(next)],
-          );
-    if (rowCount === 0 && rows.length === 0) {
-      throw new ConcurrencyError(streamId, expected, await this.streamVersion(streamId, em));
-    }
-  }
-
-  /** advanceStream for many streams in one statement: streams it did not move are elsewhere. */
   private async advanceStreams(em: EntityManager, appends: AppendManyInput['appends']): Promise<void> {
     if (appends.length === 0) return;
     const sorted = [...appends].sort((a, b) => (a.streamId < b.streamId ? -1 : a.streamId > b.streamId ? 1 : 0));
@@ -318,32 +203,6 @@ export class EventStore {
       if (!assigned) throw new EventStoreError('INVALID_ARGUMENT', `event ${row.eventId} was not returned by the insert`);
       return storedEvent(row.streamId, BigInt(row.streamVersion), row, assigned);
     });
-  }
-
-  private async insertEvent(em: EntityManager, streamId: string, version: bigint, event: NewEvent): Promise<StoredEvent> {
-    const { rows } = await runSql<AssignedColumns>(
-      em,
-      `INSERT INTO ${this.table('events')}
-         (stream_id, stream_version, event_id, event_type, schema_version, host_id, data, metadata)
-       VALUES ($1, $2::bigint, $3, $4, $5, $6, $7::jsonb, $8::jsonb)
-       RETURNING ${ASSIGNED_COLUMNS}`,
-      [
-        streamId,
-        int8Param(version),
-        event.eventId,
-        event.eventType,
-        event.schemaVersion ?? 1,
-        event.hostId,
-        jsonParam(event.data, `event ${event.eventId} data`),
-        jsonParam(event.metadata ?? {}, `event ${event.eventId} metadata`),
-      ],
-    );
-    return storedEvent(streamId, version, event, rows[0]);
-  }
-
-  private outboxFor(extras: AppendExtras, stored: StoredEvent[]): OutboxMessage[] {
-    if (typeof extras.outbox === 'function') return extras.outbox(stored);
-    return extras.outbox ?? [];
   }
 
   private table(name: string): string {

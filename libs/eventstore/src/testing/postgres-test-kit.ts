@@ -3,7 +3,10 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { createDataSource } from '../data-source/create-data-source';
 import { migrateEventStore } from '../schema/migrate-event-store';
+import type { EventStore } from '../store/event-store';
 import type { NewEvent } from '../store/new-event';
+import type { OutboxMessage } from '../store/outbox-message';
+import type { StoredEvent } from '../store/stored-event';
 
 export const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/barplane';
 
@@ -34,4 +37,32 @@ export async function waitFor(what: string, predicate: () => boolean | Promise<b
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/** One message's inbox claim, as the tests of a single append name it. */
+export interface InboxClaim {
+  consumer: string;
+  messageId: string;
+}
+
+/**
+ * One stream's append through the store's one write path (EventStore.appendMany), in the shape
+ * the tests of a single append read best: the stream's new version, or `{ duplicate: true }`.
+ */
+export async function appendOne(
+  store: EventStore,
+  streamId: string,
+  streamType: string,
+  expectedVersion: bigint,
+  events: NewEvent[],
+  extras: { inbox?: InboxClaim; outbox?: OutboxMessage[] | ((stored: StoredEvent[]) => OutboxMessage[]) } = {},
+): Promise<{ duplicate: false; version: bigint; events: StoredEvent[] } | { duplicate: true }> {
+  const { inbox, outbox } = extras;
+  const result = await store.appendMany({
+    appends: [{ streamId, streamType, expectedVersion, events }],
+    inbox: inbox ? { consumer: inbox.consumer, messageIds: [inbox.messageId] } : undefined,
+    outbox: typeof outbox === 'function' ? (byId) => outbox(events.map((e) => byId.get(e.eventId)!)) : outbox,
+  });
+  if (result.duplicate) return { duplicate: true };
+  return { duplicate: false, version: result.versions.get(streamId)!, events: result.events };
 }

@@ -1,6 +1,5 @@
 import { DataSource, EntityManager } from 'typeorm';
 import {
-  AuditRecord,
   DecisionSubject,
   GENESIS_HASH,
   SubjectDecision,
@@ -11,13 +10,13 @@ import {
   initialHostProjection,
   scenarioSnapshot,
 } from '@barplane/domain';
-import { Envelope, SCHEMA_VERSION, commandNoticeOf, decodeEvent, isAnswer, projectionFromJson, projectionToJson } from '@barplane/contracts';
+import { Envelope, commandNoticeOf, decodeEvent, isAnswer, projectionFromJson, projectionToJson } from '@barplane/contracts';
 import { Inbox, OutboxMessage, runSql, writeOutbox } from '@barplane/eventstore';
-import { auditRecordOf } from './audit-record-of';
-import { DecisionChange, StoredDecision, decisionChanges } from './decision-changes';
-import { derivedId } from './derived-id';
-import { appliedEntry, appliedMessage } from './applied-log';
-import { Source } from './source';
+import { auditRecordOf } from '../audit-record-of';
+import { DecisionChange, StoredDecision, decisionChanges } from '../decision-changes';
+import { appliedEntry, appliedMessage } from '../applied-log';
+import { answerStatus, decisionMessage } from '../decision-message';
+import { Source } from '../source';
 
 
 export interface ApplyResult {
@@ -26,7 +25,8 @@ export interface ApplyResult {
 }
 
 /**
- * Applies one fact event (or command answer) to its host in one transaction: the inbox
+ * The test oracle of BatchProjector (batch-projector.int-spec.ts): the projector's effects one
+ * event at a time, written plainly. Applies one fact event (or command answer) to its host in one transaction: the inbox
  * claim, the host's projection, the decisions that changed, their audit records (hash
  * chained per host), DecisionChanged envelopes in the outbox, and command status (of an
  * answer, or of the answer an event carries).
@@ -155,32 +155,4 @@ export class HostProjector {
     }
     if (outbox.length) await writeOutbox(em, this.schema, outbox);
   }
-}
-
-/** The command_status.status of an answer type. */
-export function answerStatus(type: string): string {
-  return type === 'CommandApplied' ? 'applied' : type === 'CommandRejected' ? 'rejected' : 'conflict';
-}
-
-export function decisionMessage(topic: string, cause: Envelope, record: AuditRecord, hash: string): OutboxMessage {
-  // Derived from the record's hash, so a rebuild that republishes names each decision alike.
-  const id = derivedId(hash);
-  const envelope: Envelope = {
-    id,
-    type: 'DecisionChanged',
-    schemaVersion: SCHEMA_VERSION,
-    hostId: record.hostId,
-    correlationId: cause.correlationId,
-    causationId: cause.id,
-    principal: cause.principal,
-    // The decision and where its audit record is, not the facts: those stay in the audit log
-    // (GET /v1/audit), and every event on the topic would otherwise carry the PE's whole facts.
-    data: { ...withoutFacts(record), factsSha256: record.facts.scenarioSha256 ?? null, auditHash: hash },
-  };
-  return { messageId: id, topic, key: record.hostId, payload: envelope };
-}
-
-function withoutFacts(record: AuditRecord): Omit<AuditRecord, 'facts'> {
-  const { facts: _facts, ...rest } = record;
-  return rest;
 }
