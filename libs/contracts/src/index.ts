@@ -6,7 +6,7 @@ export * from './validation/validation-problems';
 export * from './scenario/address-range.dto';
 export * from './scenario/bar.dto';
 export * from './scenario/function.dto';
-export * from './scenario/guest-bar.dto';
+export * from './scenario/bar-address.dto';
 export * from './scenario/host.dto';
 export * from './scenario/kernel.dto';
 export * from './scenario/msix.dto';

@@ -88,23 +88,12 @@ export class CommandHandler<C extends DomainCommand, E extends DomainEvent, S> {
     let lostRace: ConcurrencyError | undefined;
     for (let attempt = 1; attempt <= attempts; attempt++) {
       const { batch, planned } = await this.plan(envelopes, duplicates);
-      if (batch.claimed.length > 0) {
-        try {
-          const result = await this.deps.store.appendMany(batch.input(this.deps.inboxConsumer));
-          if (result.duplicate) {
-            // Handled meanwhile (another instance after a rebalance): decide again without them.
-            for (const id of result.duplicates) duplicates.add(id);
-            continue;
-          }
-        } catch (error) {
-          if (!(error instanceof ConcurrencyError)) throw error;
-          lostRace = error;
-          this.cache.drop(batch.streamIds);
-          this.deps.counters.raceRetries += 1;
-          continue;
-        }
-        batch.commitTo(this.cache);
+      const written = await batch.write(this.deps.store, this.deps.inboxConsumer, this.cache, duplicates);
+      if (written instanceof ConcurrencyError) {
+        lostRace = written;
+        this.deps.counters.raceRetries += 1;
       }
+      if (written !== 'written') continue;
       for (const p of planned) this.count(p.outcome, p.events ?? 0);
       return planned.map((p) => p.outcome);
     }

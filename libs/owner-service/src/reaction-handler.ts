@@ -75,22 +75,12 @@ export class ReactionHandler<C extends DomainCommand, E extends DomainEvent, S> 
         if (events.length > 0) batch.append(streamId, identity.streamType, events, causeOf(envelope));
         outcomes.set(envelope.id, events.length > 0 ? 'applied' : 'noop');
       }
-      if (batch.claimed.length > 0) {
-        try {
-          const result = await store.appendMany(batch.input(inboxConsumer));
-          if (result.duplicate) {
-            for (const id of result.duplicates) duplicates.add(id);
-            continue;
-          }
-        } catch (error) {
-          if (!(error instanceof ConcurrencyError)) throw error;
-          lostRace = error;
-          this.cache.drop(batch.streamIds);
-          counters.raceRetries += 1;
-          continue;
-        }
-        batch.commitTo(this.cache);
+      const written = await batch.write(store, inboxConsumer, this.cache, duplicates);
+      if (written instanceof ConcurrencyError) {
+        lostRace = written;
+        counters.raceRetries += 1;
       }
+      if (written !== 'written') continue;
       const seen = new Set<string>();
       const result = envelopes.map((envelope): ReactionOutcome => {
         if (!envelope || !reaction.eventTypes.includes(envelope.type)) return 'skipped';

@@ -1,6 +1,6 @@
 import type { DomainCommand, DomainEvent, Envelope } from '@barplane/contracts';
 import type { HostFacts } from '@barplane/domain';
-import type { AppendManyInput, EventStore, NewEvent, OutboxMessage, StoredEvent, StreamAppend } from '@barplane/eventstore';
+import { type AppendManyInput, ConcurrencyError, type EventStore, type NewEvent, type OutboxMessage, type StoredEvent, type StreamAppend } from '@barplane/eventstore';
 import { foldStored, type LoadedStream, toNewEvents } from './aggregate-stream';
 import { type Cause, eventEnvelope, outboxMessageOf } from './envelopes';
 import type { FactsSource } from './facts-wait';
@@ -133,6 +133,29 @@ export class StreamBatch<C extends DomainCommand, E extends DomainEvent, S> {
   /** After the commit: every stream's state is committed at its new version. */
   commitTo(cache: StreamCache<S>): void {
     for (const [streamId, working] of this.streams) cache.offer(streamId, { version: working.version, state: working.state });
+  }
+
+  /**
+   * Commits the batch (nothing to do when it claimed nothing) and offers its streams to the
+   * cache. Otherwise says why the caller must decide again: messages handled meanwhile (another
+   * instance after a rebalance; their ids are added to `duplicates`), or a lost race (the
+   * batch's streams leave the cache, and the error is returned for the caller to throw at last).
+   */
+  async write(store: EventStore, inboxConsumer: string, cache: StreamCache<S>, duplicates: Set<string>): Promise<'written' | 'duplicates' | ConcurrencyError> {
+    if (this.claims.length === 0) return 'written';
+    try {
+      const result = await store.appendMany(this.input(inboxConsumer));
+      if (result.duplicate) {
+        for (const id of result.duplicates) duplicates.add(id);
+        return 'duplicates';
+      }
+    } catch (error) {
+      if (!(error instanceof ConcurrencyError)) throw error;
+      cache.drop(this.streamIds);
+      return error;
+    }
+    this.commitTo(cache);
+    return 'written';
   }
 }
 

@@ -1,3 +1,4 @@
+import { OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ApiConfig } from '../api-config';
 
@@ -18,5 +19,25 @@ export async function ensureApiTable(db: DataSource, schema: string, createTable
     await db.query(createTable);
   } finally {
     await db.query(`SELECT pg_advisory_unlock(hashtext('barplane.api.schema'))`);
+  }
+}
+
+/** One of the API's tables: `<schema>.<name>`, created with `columns` when the module starts. */
+export abstract class ApiTable implements OnModuleInit {
+  protected readonly table: string;
+  private readonly schema: string;
+
+  protected constructor(
+    protected readonly db: DataSource,
+    config: ApiConfig,
+    name: string,
+    private readonly columns: string,
+  ) {
+    this.schema = apiSchema(config);
+    this.table = `"${this.schema}"."${name}"`;
+  }
+
+  async onModuleInit(): Promise<void> {
+    await ensureApiTable(this.db, this.schema, `CREATE TABLE IF NOT EXISTS ${this.table} (${this.columns})`);
   }
 }

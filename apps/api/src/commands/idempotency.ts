@@ -1,28 +1,16 @@
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { API_CONFIG, ApiConfig } from '../api-config';
-import { apiSchema, ensureApiTable } from './api-schema';
+import { ApiTable } from './api-schema';
 
 /**
  * Idempotency-Key bookkeeping, the API's only table: the same key with the same body is the
  * same command (same id, same answer); with another body it is refused (422).
  */
 @Injectable()
-export class IdempotencyKeys implements OnModuleInit {
-  private readonly table: string;
-  private readonly schema: string;
-
-  constructor(
-    @Inject(DataSource) private readonly db: DataSource,
-    @Inject(API_CONFIG) config: ApiConfig,
-  ) {
-    this.schema = apiSchema(config);
-    this.table = `"${this.schema}"."idempotency_keys"`;
-  }
-
-  async onModuleInit(): Promise<void> {
-    await ensureApiTable(this.db, this.schema, `CREATE TABLE IF NOT EXISTS ${this.table} (
-        key text PRIMARY KEY, body_sha256 text NOT NULL, command_id text NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`);
+export class IdempotencyKeys extends ApiTable {
+  constructor(@Inject(DataSource) db: DataSource, @Inject(API_CONFIG) config: ApiConfig) {
+    super(db, config, 'idempotency_keys', 'key text PRIMARY KEY, body_sha256 text NOT NULL, command_id text NOT NULL, created_at timestamptz NOT NULL DEFAULT now()');
   }
 
   /** The command id for this key: new, the same (same body), or 'mismatch' (another body). */

@@ -1,7 +1,7 @@
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { API_CONFIG, ApiConfig } from '../api-config';
-import { apiSchema, ensureApiTable } from './api-schema';
+import { ApiTable } from './api-schema';
 
 /**
  * The commands this API published, so that GET /v1/commands/{id} can tell a command still on
@@ -9,21 +9,9 @@ import { apiSchema, ensureApiTable } from './api-schema';
  * the command is published.
  */
 @Injectable()
-export class SentCommands implements OnModuleInit {
-  private readonly table: string;
-  private readonly schema: string;
-
-  constructor(
-    @Inject(DataSource) private readonly db: DataSource,
-    @Inject(API_CONFIG) config: ApiConfig,
-  ) {
-    this.schema = apiSchema(config);
-    this.table = `"${this.schema}"."sent_commands"`;
-  }
-
-  async onModuleInit(): Promise<void> {
-    await ensureApiTable(this.db, this.schema, `CREATE TABLE IF NOT EXISTS ${this.table} (
-        command_id text PRIMARY KEY, host_id text NOT NULL, sent_at timestamptz NOT NULL DEFAULT now())`);
+export class SentCommands extends ApiTable {
+  constructor(@Inject(DataSource) db: DataSource, @Inject(API_CONFIG) config: ApiConfig) {
+    super(db, config, 'sent_commands', 'command_id text PRIMARY KEY, host_id text NOT NULL, sent_at timestamptz NOT NULL DEFAULT now()');
   }
 
   async record(commandId: string, hostId: string): Promise<void> {

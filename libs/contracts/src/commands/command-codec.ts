@@ -7,7 +7,8 @@ import { validationProblems } from '../validation/validation-problems';
 import { canonicalBdf, functionFromDto, hostFromDto } from '../scenario/scenario-from-dto';
 import { AssignPeDto, CreateVmDto, ProgramGuestBarDto, ReleasePeDto } from './guest-commands.dto';
 import { ProgramGuestBarsDto } from './guest-bar-set.dto';
-import { ImportTopologyDto, RegisterHostDto, RelocateBarDto, RemoveFunctionDto, SetAlignmentOverrideDto } from './host-commands.dto';
+import { ImportTopologyDto, RegisterHostDto, RemoveFunctionDto, SetAlignmentOverrideDto } from './host-commands.dto';
+import { BarAddressDto } from '../scenario/bar-address.dto';
 import { FunctionRefDto } from './vfio-commands.dto';
 
 cacheValidationMetadata();
@@ -43,7 +44,7 @@ const DTO: Record<CommandType, Dto> = {
   RegisterHost: RegisterHostDto,
   ImportTopology: ImportTopologyDto,
   SetAlignmentOverride: SetAlignmentOverrideDto,
-  RelocateBar: RelocateBarDto,
+  RelocateBar: BarAddressDto,
   RemoveFunction: RemoveFunctionDto,
   BindFunction: FunctionRefDto,
   UnbindFunction: FunctionRefDto,
@@ -86,7 +87,7 @@ function toDomain(type: CommandType, d: Record<string, never>): DomainCommand {
       return { type, data: { peId: x.peId, alignment: x.alignment } };
     }
     case 'RelocateBar': {
-      const x = d as unknown as RelocateBarDto;
+      const x = d as unknown as BarAddressDto;
       return { type, data: { bdf: canonicalBdf(x.bdf), index: x.index, address: u64(x.address) } };
     }
     case 'RemoveFunction':

@@ -1,7 +1,7 @@
-import { IsDefined, IsInt, IsOptional, IsString, Max, Min, ValidateIf } from 'class-validator';
+import { IsDefined, IsOptional, IsString, ValidateIf } from 'class-validator';
 import { VmSettingsDto } from '../scenario/vm-settings.dto';
+import { BarAddressDto } from '../scenario/bar-address.dto';
 import { IsBdf } from '../validation/is-bdf.decorator';
-import { IsU64, U64Json } from '../validation/is-u64.decorator';
 import { Required } from '../validation/required';
 import { IsId } from '../validation/is-id.decorator';
 
@@ -26,18 +26,9 @@ export class AssignPeDto {
   bdf?: string;
 }
 
-export class ProgramGuestBarDto {
+export class ProgramGuestBarDto extends BarAddressDto {
   @Required() @IsString() @IsId()
   vmId!: string;
-
-  @Required() @IsBdf()
-  bdf!: string;
-
-  @Required() @IsInt() @Min(0) @Max(6)
-  index!: number;
-
-  @Required() @IsU64()
-  address!: U64Json;
 }
 
 export class ReleasePeDto {

@@ -1,8 +1,7 @@
 import { Type } from 'class-transformer';
-import { IsArray, IsIn, IsInt, IsString, Max, Min, ValidateNested } from 'class-validator';
+import { IsArray, IsIn, IsString, ValidateNested } from 'class-validator';
 import { ALIGNMENT_OVERRIDES, AlignmentOverride } from '@barplane/domain';
 import { IsBdf } from '../validation/is-bdf.decorator';
-import { IsU64, U64Json } from '../validation/is-u64.decorator';
 import { Required } from '../validation/required';
 import { HostDto } from '../scenario/host.dto';
 import { PeDto } from '../scenario/pe.dto';
@@ -25,17 +24,6 @@ export class SetAlignmentOverrideDto {
 
   @Required() @IsIn(ALIGNMENT_OVERRIDES)
   alignment!: AlignmentOverride;
-}
-
-export class RelocateBarDto {
-  @Required() @IsBdf()
-  bdf!: string;
-
-  @Required() @IsInt() @Min(0) @Max(6)
-  index!: number;
-
-  @Required() @IsU64()
-  address!: U64Json;
 }
 
 export class RemoveFunctionDto {

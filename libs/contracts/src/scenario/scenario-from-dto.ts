@@ -7,9 +7,8 @@ import {
   Vm,
   defaultKernel,
   defaultKvmMemslots,
-  defaultMachine,
-  defaultMsixEmulation,
   parseBdf,
+  vmWithDefaults,
 } from '@barplane/domain';
 import { u64 } from '../validation/is-u64.decorator';
 import { AddressRangeDto } from './address-range.dto';
@@ -78,17 +77,10 @@ export function functionFromDto(f: FunctionDto): PciFunction {
 }
 
 export function vmFromDto(v: VmDto, host: Host, pes: readonly Pe[]): Vm {
-  const machine = v.machine ?? defaultMachine(host.platform);
-  return {
-    id: v.id,
-    machine,
-    msixEmulation: v.msixEmulation ?? defaultMsixEmulation(machine),
-    noMmap: v.noMmap ?? false,
-    msixRelocation: v.msixRelocation ?? 'off',
-    memslotsUsed: v.memslotsUsed ?? 0,
+  return vmWithDefaults(v.id, v, host.platform, {
     assignedPes: v.assignedPes ?? pes.map((pe) => pe.id),
     guestBars: (v.guestBars ?? []).map((g) => ({ bdf: canonicalBdf(g.bdf), index: g.index, address: u64(g.address) })),
-  };
+  });
 }
 
 export function canonicalBdf(text: string): string {

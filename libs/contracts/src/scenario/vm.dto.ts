@@ -1,7 +1,7 @@
 import { Type } from 'class-transformer';
 import { IsArray, IsOptional, IsString, ValidateNested } from 'class-validator';
 import { Required } from '../validation/required';
-import { GuestBarDto } from './guest-bar.dto';
+import { BarAddressDto } from './bar-address.dto';
 import { VmSettingsDto } from './vm-settings.dto';
 import { IsId } from '../validation/is-id.decorator';
 
@@ -12,6 +12,6 @@ export class VmDto extends VmSettingsDto {
   @IsOptional() @IsArray() @IsString({ each: true }) @IsId({ each: true })
   assignedPes?: string[];
 
-  @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => GuestBarDto)
-  guestBars?: GuestBarDto[];
+  @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => BarAddressDto)
+  guestBars?: BarAddressDto[];
 }

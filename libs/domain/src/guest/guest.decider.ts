@@ -3,7 +3,7 @@ import { ConflictError, NotFoundError, ValidationError, rejectProblems } from '.
 import { HostFacts } from '../host-registry/host-facts';
 import { compareIds } from '../pci/bdf';
 import { Pe } from '../pci/pe';
-import { GuestBar, Vm, defaultMachine, defaultMsixEmulation } from '../pci/vm';
+import { GuestBar, Vm, vmWithDefaults } from '../pci/vm';
 import { AssignPe, CreateVm, GuestCommand, ProgramGuestBar, ProgramGuestBars } from './guest.commands';
 import { GuestEvent } from './guest.events';
 import { conflictProblems, guestBarProblems, guestBarSetProblems, relocationProblems, vmProblems } from './guest.rules';
@@ -40,17 +40,7 @@ function known(facts: HostFacts | undefined, what: string): HostFacts {
 
 function createVm(data: CreateVm['data'], state: GuestState, { host }: HostFacts): GuestEvent[] {
   if (state.vms.has(data.vmId)) throw new ConflictError(`VM "${data.vmId}" already exists`, [{ path: 'vmId', message: `VM "${data.vmId}" already exists` }]);
-  const machine = data.machine ?? defaultMachine(host.platform);
-  const vm: Vm = {
-    id: data.vmId,
-    machine,
-    msixEmulation: data.msixEmulation ?? defaultMsixEmulation(machine),
-    noMmap: data.noMmap ?? false,
-    msixRelocation: data.msixRelocation ?? 'off',
-    memslotsUsed: data.memslotsUsed ?? 0,
-    assignedPes: [],
-    guestBars: [],
-  };
+  const vm = vmWithDefaults(data.vmId, data, host.platform, { assignedPes: [], guestBars: [] });
   rejectProblems(`CreateVm "${data.vmId}"`, vmProblems(vm, host));
   return [{ type: 'VmCreated', data: { vm } }];
 }

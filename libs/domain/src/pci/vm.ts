@@ -37,6 +37,30 @@ export function defaultMsixEmulation(machine: Machine): boolean {
   return machine !== 'pseries';
 }
 
+/** What a VM's creator may leave out: each gets the one default for the host's platform. */
+export interface VmSettings {
+  readonly machine?: Machine;
+  readonly msixEmulation?: boolean;
+  readonly noMmap?: boolean;
+  readonly msixRelocation?: MsixRelocation;
+  readonly memslotsUsed?: number;
+}
+
+/** A VM on a host of `platform`, its settings' gaps filled with the defaults. */
+export function vmWithDefaults(id: string, settings: VmSettings, platform: Platform, held: Pick<Vm, 'assignedPes' | 'guestBars'>): Vm {
+  const machine = settings.machine ?? defaultMachine(platform);
+  return {
+    id,
+    machine,
+    msixEmulation: settings.msixEmulation ?? defaultMsixEmulation(machine),
+    noMmap: settings.noMmap ?? false,
+    msixRelocation: settings.msixRelocation ?? 'off',
+    memslotsUsed: settings.memslotsUsed ?? 0,
+    assignedPes: held.assignedPes,
+    guestBars: held.guestBars,
+  };
+}
+
 /** BAR index named by `barN`, or undefined for `off`. */
 export function relocationTarget(relocation: MsixRelocation): number | undefined {
   return relocation === 'off' ? undefined : Number(relocation.slice(3));

@@ -3,7 +3,8 @@ import { IsBdf } from '../validation/is-bdf.decorator';
 import { IsU64, U64Json } from '../validation/is-u64.decorator';
 import { Required } from '../validation/required';
 
-export class GuestBarDto {
+/** A BAR of a function and an address for it: what a relocation on the host and a guest BAR both say. */
+export class BarAddressDto {
   @Required() @IsBdf()
   bdf!: string;
 
