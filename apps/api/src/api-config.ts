@@ -1,3 +1,5 @@
+import { databaseUrlFromEnv, namespaceFromEnv } from '@barplane/eventstore';
+import { DEFAULT_KAFKA_BROKERS } from '@barplane/messaging';
 /** Everything the API reads from its environment, read once. */
 export interface ApiConfig {
   readonly port: number;
@@ -33,11 +35,11 @@ export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
 export function apiConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   return {
     port: Number(env.PORT ?? 8080),
-    databaseUrl: env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/barplane',
-    kafkaBrokers: env.KAFKA_BROKERS ?? '127.0.0.1:9092',
+    databaseUrl: databaseUrlFromEnv(env),
+    kafkaBrokers: env.KAFKA_BROKERS || DEFAULT_KAFKA_BROKERS,
     tokensFile: env.BARPLANE_TOKENS_FILE ?? '.run/tokens.json',
     commandWaitMs: Number(env.BARPLANE_COMMAND_WAIT_MS ?? 5000),
-    namespace: env.BARPLANE_NAMESPACE ?? '',
+    namespace: namespaceFromEnv(env),
     maxBodyBytes: Number(env.BARPLANE_MAX_BODY_BYTES ?? DEFAULT_MAX_BODY_BYTES),
     health: {
       staleMs: Number(env.BARPLANE_HEALTH_STALE_MS ?? DEFAULT_HEALTH.staleMs),

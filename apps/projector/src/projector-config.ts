@@ -1,4 +1,5 @@
-import { TOPICS } from '@barplane/messaging';
+import { databaseUrlFromEnv, namespacedSchema, namespaceFromEnv } from '@barplane/eventstore';
+import { DEFAULT_KAFKA_BROKERS, TOPICS } from '@barplane/messaging';
 
 /** The projector's settings, from its environment. */
 export interface ProjectorConfig {
@@ -10,17 +11,16 @@ export interface ProjectorConfig {
 
 export function projectorConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ProjectorConfig {
   return {
-    databaseUrl: env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/barplane',
-    kafkaBrokers: env.KAFKA_BROKERS ?? '127.0.0.1:9092',
-    namespace: env.BARPLANE_NAMESPACE ?? '',
+    databaseUrl: databaseUrlFromEnv(env),
+    kafkaBrokers: env.KAFKA_BROKERS || DEFAULT_KAFKA_BROKERS,
+    namespace: namespaceFromEnv(env),
   };
 }
 
 /** Names under a namespace: `t1.pe.events`, schema `t1_projector`. */
 export function projectorNames(namespace: string) {
-  const schemaPrefix = namespace.replace(/[^a-z0-9_]/gi, '_').toLowerCase();
   return {
-    schema: `${schemaPrefix}projector`,
+    schema: namespacedSchema(namespace, 'projector'),
     group: `${namespace}projector`,
     factTopics: [TOPICS.peEvents, TOPICS.vfioEvents, TOPICS.guestEvents].map((t) => namespace + t),
     decisionsTopic: namespace + TOPICS.decisionsEvents,

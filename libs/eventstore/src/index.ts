@@ -8,6 +8,7 @@ export * from './schema/heartbeats.migration';
 export * from './schema/event-store-migrations';
 export * from './schema/migrate-event-store';
 export * from './data-source/create-data-source';
+export * from './data-source/database-url';
 export * from './store/new-event';
 export * from './store/stored-event';
 export * from './store/outbox-message';

@@ -1,5 +1,6 @@
 export * from './topics';
 export * from './kafka-from-env';
+export * from './brokers';
 export * from './ensure-topics';
 export * from './outgoing-message';
 export * from './message-publisher';

@@ -1,4 +1,5 @@
 import { Kafka, logLevel as LogLevel } from 'kafkajs';
+import { brokersFromEnv } from './brokers';
 
 // The client object the rest of the library takes. Apps get it from here and pass it on, so
 // they never import kafkajs themselves and a change of client stays inside libs/messaging.
@@ -9,15 +10,6 @@ export interface KafkaFromEnvOptions {
   brokers?: string[];
   /** kafkajs log level; WARN by default because INFO logs every join/leave of a group. */
   logLevel?: LogLevel;
-}
-
-export const DEFAULT_KAFKA_BROKERS = '127.0.0.1:9092';
-
-export function brokersFromEnv(env: NodeJS.ProcessEnv = process.env): string[] {
-  return (env.KAFKA_BROKERS ?? DEFAULT_KAFKA_BROKERS)
-    .split(',')
-    .map((broker) => broker.trim())
-    .filter((broker) => broker.length > 0);
 }
 
 export function kafkaFromEnv(clientId: string, options: KafkaFromEnvOptions = {}): MessagingClient {

@@ -1,7 +1,5 @@
-import { assertSchemaName } from '@barplane/eventstore';
-
-export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/barplane';
-export const DEFAULT_KAFKA_BROKERS = '127.0.0.1:9092';
+import { databaseUrlFromEnv, namespaceFromEnv } from '@barplane/eventstore';
+import { brokersFromEnv } from '@barplane/messaging';
 
 /**
  * Where one owner service lives. Topic, group and schema names here are the base names
@@ -32,12 +30,9 @@ export type OwnerIdentity = Pick<OwnerServiceConfig, 'service' | 'schema' | 'com
 export function ownerConfigFromEnv(identity: OwnerIdentity, env: NodeJS.ProcessEnv = process.env): OwnerServiceConfig {
   return {
     ...identity,
-    databaseUrl: env.DATABASE_URL || DEFAULT_DATABASE_URL,
-    kafkaBrokers: (env.KAFKA_BROKERS || DEFAULT_KAFKA_BROKERS)
-      .split(',')
-      .map((broker) => broker.trim())
-      .filter((broker) => broker.length > 0),
-    namespace: env.BARPLANE_NAMESPACE ?? '',
+    databaseUrl: databaseUrlFromEnv(env),
+    kafkaBrokers: brokersFromEnv(env),
+    namespace: namespaceFromEnv(env),
   };
 }
 
@@ -49,13 +44,4 @@ export function namespacedTopic(namespace: string, topic: string): string {
 /** `namespace + group`. */
 export function namespacedGroup(namespace: string, group: string): string {
   return `${namespace}${group}`;
-}
-
-/**
- * `namespace + schema` with every character that is not a plain identifier character turned into
- * '_' (dots first of all), lowercased; checked like every schema name the event store takes.
- */
-export function namespacedSchema(namespace: string, schema: string): string {
-  const prefix = namespace.toLowerCase().replace(/[^a-z0-9_]/g, '_');
-  return assertSchemaName(`${prefix}${schema}`);
 }

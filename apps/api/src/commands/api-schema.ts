@@ -1,10 +1,11 @@
+import { namespacedSchema } from '@barplane/eventstore';
 import { OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ApiConfig } from '../api-config';
 
 /** The API's own schema: `<namespace>api`, sanitised as every service schema is. */
 export function apiSchema(config: ApiConfig): string {
-  return `${config.namespace.replace(/[^a-z0-9_]/gi, '_').toLowerCase()}api`;
+  return namespacedSchema(config.namespace, 'api');
 }
 
 /**

@@ -1,3 +1,4 @@
+import { namespacedSchema } from '@barplane/eventstore';
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Client } from 'pg';
 import { CommandNotice, readCommandNotice } from '@barplane/contracts';
@@ -19,7 +20,7 @@ export class CommandAnswersListener implements OnModuleInit, OnApplicationShutdo
   private readonly channel: string;
 
   constructor(@Inject(API_CONFIG) private readonly config: ApiConfig) {
-    this.channel = `${config.namespace.replace(/[^a-z0-9_]/gi, '_').toLowerCase()}projector_commands`;
+    this.channel = namespacedSchema(config.namespace, 'projector_commands');
   }
 
   async onModuleInit(): Promise<void> {

@@ -1,3 +1,4 @@
+import { namespacedSchema } from '@barplane/eventstore';
 import type { HealthSettings } from '../api-config';
 
 /** The services whose heartbeats readiness requires, each with its base schema. */
@@ -12,7 +13,7 @@ export type HeartbeatService = (typeof HEARTBEAT_SERVICES)[number]['service'];
 
 /** `<namespace><schema>` as the services name their schemas (dots and the like become `_`). */
 export function serviceSchema(namespace: string, schema: string): string {
-  return `${namespace.replace(/[^a-z0-9_]/gi, '_').toLowerCase()}${schema}`;
+  return namespacedSchema(namespace, schema);
 }
 
 /** What a service writes in its heartbeat's `report` (libs/owner-service, apps/projector). */

@@ -1,3 +1,4 @@
+import { namespacedSchema } from '@barplane/eventstore';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ChainedRecord, HostProjection } from '@barplane/domain';
@@ -45,7 +46,7 @@ export class ReadModels {
     @Inject(DataSource) private readonly db: DataSource,
     @Inject(API_CONFIG) config: ApiConfig,
   ) {
-    this.schema = `${config.namespace.replace(/[^a-z0-9_]/gi, '_').toLowerCase()}projector`;
+    this.schema = namespacedSchema(config.namespace, 'projector');
   }
 
   private t(table: string): string {

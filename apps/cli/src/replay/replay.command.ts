@@ -1,3 +1,5 @@
+import { DEFAULT_DATABASE_URL, databaseUrlFromEnv, namespaceFromEnv } from '@barplane/eventstore/data-source/database-url';
+import { DEFAULT_KAFKA_BROKERS } from '@barplane/messaging/brokers';
 import { Command } from 'commander';
 import { CliFailure } from '../api/api-client';
 import { ExitStatus, OPERATOR_EXIT, exitStatusHelp } from '../api/exit-status';
@@ -19,9 +21,9 @@ interface ReplayEnv {
 
 export function replayEnv(env: NodeJS.ProcessEnv = process.env): ReplayEnv {
   return {
-    databaseUrl: env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/barplane',
-    kafkaBrokers: env.KAFKA_BROKERS ?? '127.0.0.1:9092',
-    namespace: env.BARPLANE_NAMESPACE ?? '',
+    databaseUrl: databaseUrlFromEnv(env),
+    kafkaBrokers: env.KAFKA_BROKERS || DEFAULT_KAFKA_BROKERS,
+    namespace: namespaceFromEnv(env),
   };
 }
 
@@ -105,8 +107,8 @@ export function replayCommand(): Command {
       'after',
       `
 Stop the live projector first: replay refuses (exit 4) while its consumer group has members.
-Reads DATABASE_URL (default postgres://postgres@127.0.0.1:5432/barplane), KAFKA_BROKERS
-(default 127.0.0.1:9092) and BARPLANE_NAMESPACE (default empty) from the environment, not the API.
+Reads DATABASE_URL (default ${DEFAULT_DATABASE_URL}), KAFKA_BROKERS
+(default ${DEFAULT_KAFKA_BROKERS}) and BARPLANE_NAMESPACE (default empty) from the environment, not the API.
 Shows a progress bar when stdout is a terminal; always ends with the rate in events/s.
 Decisions are not published again and the audit hashes come out the same.
 ${exitStatusHelp({

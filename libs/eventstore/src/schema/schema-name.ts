@@ -12,6 +12,16 @@ export function assertSchemaName(schema: string): string {
   return schema;
 }
 
+/**
+ * `namespace + name` as the services name their schemas and NOTIFY channels: every character
+ * that is not a plain identifier character becomes '_' (dots first of all), lowercased; checked
+ * like every schema name the event store takes.
+ */
+export function namespacedSchema(namespace: string, name: string): string {
+  const prefix = namespace.toLowerCase().replace(/[^a-z0-9_]/g, '_');
+  return assertSchemaName(`${prefix}${name}`);
+}
+
 /** `"schema".table`, for SQL text; the schema must have passed assertSchemaName. */
 export function qualified(schema: string, table: string): string {
   return `"${schema}".${table}`;

@@ -2,13 +2,14 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { createDataSource } from '../data-source/create-data-source';
+import { databaseUrlFromEnv } from '../data-source/database-url';
 import { migrateEventStore } from '../schema/migrate-event-store';
 import type { EventStore } from '../store/event-store';
 import type { NewEvent } from '../store/new-event';
 import type { OutboxMessage } from '../store/outbox-message';
 import type { StoredEvent } from '../store/stored-event';
 
-export const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/barplane';
+export const DATABASE_URL = databaseUrlFromEnv();
 
 /** Unique per test file and run, so reruns and parallel files never share tables. */
 export function uniqueSchema(prefix: string): string {

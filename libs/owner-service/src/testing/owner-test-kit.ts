@@ -7,8 +7,9 @@ import { DataSource } from 'typeorm';
 import type { OwnerDefinition } from '../owner-definition';
 import { OwnerService, type OwnerServiceOptions } from '../owner-service';
 import { ownerConfigFromEnv } from '../owner-service.config';
+import { databaseUrlFromEnv } from '@barplane/eventstore';
 
-export const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/barplane';
+export const DATABASE_URL = databaseUrlFromEnv();
 
 /** A BARPLANE_NAMESPACE unique per test file and run: `t<time><random>.` */
 export function testNamespace(): string {
