@@ -12,11 +12,11 @@ import {
   initialHostProjection,
   scenarioSnapshot,
 } from '@barplane/domain';
-import { Envelope, commandNoticeOf, decodeEvent, isAnswer, projectionFromJson, projectionToJson } from '@barplane/contracts';
+import { AnswerType, Envelope, answerStatusOf, commandNoticeOf, decodeEvent, isAnswer, projectionFromJson, projectionToJson } from '@barplane/contracts';
 import { OutboxMessage, runSql, writeOutbox } from '@barplane/eventstore';
 import { StoredDecision, decisionChanges } from './decision-changes';
 import { AppliedEntry, appliedEntry, appliedMessage } from './applied-log';
-import { answerStatus, decisionMessage } from './decision-message';
+import { decisionMessage } from './decision-message';
 import { Source } from './source';
 
 export interface BatchItem {
@@ -165,7 +165,7 @@ export class BatchProjector {
     const answer = (a: Envelope) => {
       const commandId = String(a.data.commandId);
       answers.delete(commandId); // last one wins, as successive upserts would
-      answers.set(commandId, { hostId: a.hostId, status: answerStatus(a.type), answer: a });
+      answers.set(commandId, { hostId: a.hostId, status: answerStatusOf(a.type as AnswerType), answer: a });
     };
     for (const { envelope: e, source } of work) {
       if (isAnswer(e.type)) {

@@ -3,11 +3,6 @@ import { AuditRecord } from '@barplane/domain';
 import { OutboxMessage } from '@barplane/eventstore';
 import { derivedId } from './derived-id';
 
-/** The command_status.status of an answer type. */
-export function answerStatus(type: string): string {
-  return type === 'CommandApplied' ? 'applied' : type === 'CommandRejected' ? 'rejected' : 'conflict';
-}
-
 export function decisionMessage(topic: string, cause: Envelope, record: AuditRecord, hash: string): OutboxMessage {
   // Derived from the record's hash, so a rebuild that republishes names each decision alike.
   const id = derivedId(hash);

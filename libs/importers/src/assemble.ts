@@ -1,5 +1,5 @@
 import { compareIds, kernelFeaturesOf, MIN_BAR_SIZE, msixPbaSize, msixTableSize, parseKernelRelease, toHex, U64_LIMIT } from '@barplane/domain';
-import { HostFacts, ImportedBar, ImportedFunction, ImportedMsix, ImportedScenarioJson, ImportResult, ScenarioFunctionJson, ScenarioPeJson } from './imported';
+import { HostBasics, ImportedBar, ImportedFunction, ImportedMsix, ImportedScenarioJson, ImportResult, ScenarioFunctionJson, ScenarioPeJson } from './imported';
 
 const isPow2 = (v: bigint) => v > 0n && (v & (v - 1n)) === 0n;
 
@@ -34,7 +34,7 @@ export function msixProblem(m: ImportedMsix, bars: readonly ImportedBar[]): stri
  * PEs are IOMMU groups (`iommu-<n>`); with no groups anywhere, one PE per function named by
  * its BDF. Facts that cannot go into a valid scenario are left out and said in `warnings`.
  */
-export function assembleScenario(host: HostFacts, functions: readonly ImportedFunction[], warnings: string[]): ImportResult {
+export function assembleScenario(host: HostBasics, functions: readonly ImportedFunction[], warnings: string[]): ImportResult {
   const seen = new Set<string>();
   const kept: ImportedFunction[] = [];
   for (const f of functions) {
@@ -106,7 +106,7 @@ export function assembleScenario(host: HostFacts, functions: readonly ImportedFu
 }
 
 /** The kernel features and memslot limit of the host's kernel release, when the source gave one. */
-function kernelOf(host: HostFacts, warnings: string[]): Pick<ImportedScenarioJson['host'], 'kernel' | 'kvmMemslots'> {
+function kernelOf(host: HostBasics, warnings: string[]): Pick<ImportedScenarioJson['host'], 'kernel' | 'kvmMemslots'> {
   if (host.kernelRelease === undefined) return {};
   const version = parseKernelRelease(host.kernelRelease);
   if (!version) {

@@ -36,8 +36,8 @@ export interface ImportedFunction {
   bridge?: boolean;
 }
 
-/** What the source cannot tell: from flags or from the running machine. */
-export interface HostFacts {
+/** What the source cannot tell of its host (from flags or from the running machine): not the domain's HostFacts, which are what the owners know. */
+export interface HostBasics {
   id: string;
   platform: Platform;
   pageSize: bigint;

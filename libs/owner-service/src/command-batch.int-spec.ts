@@ -128,8 +128,8 @@ describe('CommandHandler.handleBatch', () => {
     const batchOutcomes = await batched.commands.handleBatch(two.batch);
 
     expect(batchOutcomes).toEqual(singleOutcomes);
-    expect(new Set(batchOutcomes)).toEqual(new Set(['applied', 'rejected', 'duplicate', 'conflicted', 'noop'].filter((o) => singleOutcomes.includes(o as CommandOutcome))));
-    expect(singleOutcomes).toEqual(expect.arrayContaining(['applied', 'rejected', 'duplicate', 'conflicted']));
+    expect(new Set(batchOutcomes)).toEqual(new Set(['applied', 'rejected', 'duplicate', 'conflict', 'noop'].filter((o) => singleOutcomes.includes(o as CommandOutcome))));
+    expect(singleOutcomes).toEqual(expect.arrayContaining(['applied', 'rejected', 'duplicate', 'conflict']));
     expect(batched.counters).toEqual(single.counters);
     expect(await history([a2, b2])).toEqual(await history([a1, b1]));
 
@@ -169,7 +169,7 @@ describe('CommandHandler.handleBatch', () => {
       commandEnvelope('RelocateBar', a, { bdf: NIC, index: 2, address: '0x3fe080040000' }, { expectedVersion: '4' }), // right before the race, stale after
       commandEnvelope('RelocateBar', a, { bdf: NIC, index: 2, address: '0x3fe080060000' }, { expectedVersion: '5' }), // right after the race
     ];
-    expect(await commands.handleBatch(batch)).toEqual(['applied', 'applied', 'conflicted', 'applied']);
+    expect(await commands.handleBatch(batch)).toEqual(['applied', 'applied', 'conflict', 'applied']);
     expect(counters.raceRetries).toBe(1);
 
     const events = (await store.readStream(`host-${a}`)).events;

@@ -87,7 +87,7 @@ describe('CommandHandler', () => {
     const host = await registeredHost(store);
     store.races = 1;
     const relocate = commandEnvelope('RelocateBar', host, { bdf: USB, index: 0, address: '0x3fe080011000' }, { expectedVersion: '2' });
-    expect(await handler(store).commands.handle(relocate)).toBe('conflicted');
+    expect(await handler(store).commands.handle(relocate)).toBe('conflict');
     expect(await outbox(relocate.id)).toEqual([expect.objectContaining({ type: 'CommandConflicted', data: expect.objectContaining({ expectedVersion: '2', actualVersion: '3' }) })]);
   });
 

@@ -1,4 +1,4 @@
-import { COMMAND_TOPIC, type CommandType, commandFromWire, type DomainCommand, type DomainEvent, encodeEventData, type Envelope, parseEnvelope } from '@barplane/contracts';
+import { type AnswerStatus, COMMAND_TOPIC, type CommandType, commandFromWire, type DomainCommand, type DomainEvent, encodeEventData, type Envelope, parseEnvelope } from '@barplane/contracts';
 import { DomainError, idProblem, type Problem, ValidationError } from '@barplane/domain';
 import { ConcurrencyError, type EventStore, type OutboxMessage } from '@barplane/eventstore';
 import { type ConsumedMessage, jsonBytes, MAX_MESSAGE_BYTES } from '@barplane/messaging';
@@ -10,7 +10,8 @@ import type { ReactionBarrier } from './reaction-catch-up';
 import { BatchFacts, causeOf, StreamBatch } from './stream-batch';
 import { StreamCache } from './stream-cache';
 
-export type CommandOutcome = 'applied' | 'noop' | 'rejected' | 'conflicted' | 'duplicate';
+/** What handling a command came to: its answer's status, or a no-op (applied, no event), or a duplicate (answered before). */
+export type CommandOutcome = AnswerStatus | 'noop' | 'duplicate';
 
 /** What a command handler and a reaction handler both write with. */
 export interface StreamWriterDeps<C extends DomainCommand, E extends DomainEvent, S> {
@@ -175,7 +176,7 @@ export class CommandHandler<C extends DomainCommand, E extends DomainEvent, S> {
       answer('CommandConflicted', {
         commandId: envelope.id, commandType: envelope.type, expectedVersion: BigInt(envelope.expectedVersion).toString(), actualVersion: stream.version.toString(),
       });
-      return { outcome: 'conflicted' };
+      return { outcome: 'conflict' };
     }
     let events: E[];
     try {

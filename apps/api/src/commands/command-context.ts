@@ -2,7 +2,7 @@ import { BarplaneError } from '@barplane/contracts';
 import { idProblem, Problem } from '@barplane/domain';
 import { ExactRequest } from '../http/exact-json.middleware';
 import { AuthenticatedRequest } from '../auth/bearer-auth.guard';
-import { CommandGateway, CommandOutcome } from './command-gateway';
+import { CommandGateway, CommandReply } from './command-gateway';
 import { CommandType } from '@barplane/contracts';
 
 /** Sends one command for an HTTP request: principal, Idempotency-Key, If-Match, correlation id. */
@@ -13,7 +13,7 @@ export async function sendFor(
   hostId: string,
   data: Record<string, unknown>,
   paths: (p: Problem) => Problem = (p) => p,
-): Promise<CommandOutcome> {
+): Promise<CommandReply> {
   const header = (name: string) => {
     const v = req.headers[name];
     return Array.isArray(v) ? v[0] : v;

@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { canonicalJson, sha256Hex } from '@barplane/domain';
-import { BarplaneError, COMMAND_TOPIC, CommandType, Envelope, SCHEMA_VERSION, commandFromWire } from '@barplane/contracts';
+import { AnswerStatus, BarplaneError, COMMAND_TOPIC, CommandType, Envelope, SCHEMA_VERSION, commandFromWire } from '@barplane/contracts';
 import { MAX_MESSAGE_BYTES, MessagePublisher, MessagingClient, ensureTopics, jsonBytes } from '@barplane/messaging';
 import { API_CONFIG, ApiConfig } from '../api-config';
 import { Principal } from '../auth/role';
@@ -29,8 +29,9 @@ export interface CommandRequest {
   readonly expectedVersion?: string;
 }
 
-export type CommandOutcome =
-  | { readonly status: 'applied' | 'rejected' | 'conflict'; readonly commandId: string; readonly correlationId: string; readonly answer: Envelope }
+/** What the API can answer about a command it sent: its answer, or pending while none came in time. */
+export type CommandReply =
+  | { readonly status: AnswerStatus; readonly commandId: string; readonly correlationId: string; readonly answer: Envelope }
   | { readonly status: 'pending'; readonly commandId: string; readonly correlationId: string };
 
 /**
@@ -69,7 +70,7 @@ export class CommandGateway implements OnModuleInit, OnApplicationShutdown {
     await this.publisher.disconnect().catch(() => undefined);
   }
 
-  async send(req: CommandRequest): Promise<CommandOutcome> {
+  async send(req: CommandRequest): Promise<CommandReply> {
     const read = commandFromWire(req.type, req.data, '');
     if (!read.ok) throw BarplaneError.invalid(read.problems.map((p) => ({ ...p, path: p.path.replace(/^\./, '') })));
     // Refused before anything is stored or published: the broker would refuse the message.
@@ -118,7 +119,7 @@ export class CommandGateway implements OnModuleInit, OnApplicationShutdown {
    * the command was just published, so no answer can be there yet: its NOTIFY, which usually
    * carries the answer, is awaited before looking.
    */
-  async outcome(commandId: string, correlationId: string, ms: number, sent?: Armed): Promise<CommandOutcome> {
+  async outcome(commandId: string, correlationId: string, ms: number, sent?: Armed): Promise<CommandReply> {
     const deadline = Date.now() + ms;
     let wake = sent;
     for (;;) {
@@ -144,6 +145,6 @@ export class CommandGateway implements OnModuleInit, OnApplicationShutdown {
 
 type Armed = ReturnType<CommandAnswersListener['arm']>;
 
-function outcomeOf(status: string, answer: Envelope, commandId: string, correlationId: string): CommandOutcome {
-  return { status: status as 'applied' | 'rejected' | 'conflict', commandId, correlationId: answer.correlationId ?? correlationId, answer };
+function outcomeOf(status: string, answer: Envelope, commandId: string, correlationId: string): CommandReply {
+  return { status: status as AnswerStatus, commandId, correlationId: answer.correlationId ?? correlationId, answer };
 }

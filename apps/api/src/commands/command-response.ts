@@ -1,7 +1,7 @@
 import { Response } from 'express';
 import { BarplaneError, ERROR_STATUS, ErrorCode } from '@barplane/contracts';
 import { Problem } from '@barplane/domain';
-import { CommandOutcome } from './command-gateway';
+import { CommandReply } from './command-gateway';
 
 export interface AppliedBody {
   correlationId: string;
@@ -17,7 +17,7 @@ export interface AppliedBody {
  * error it names (400, 404, 409), 409 for a stale version, 202 with a status URL when the
  * wait ran out. `extra` adds the resource view to a success.
  */
-export function commandResponse(res: Response, outcome: CommandOutcome, successStatus: 200 | 201, extra: Record<string, unknown> = {}): AppliedBody | Record<string, unknown> {
+export function commandResponse(res: Response, outcome: CommandReply, successStatus: 200 | 201, extra: Record<string, unknown> = {}): AppliedBody | Record<string, unknown> {
   res.setHeader('X-Correlation-Id', outcome.correlationId);
   if (outcome.status === 'pending') {
     res.status(202).setHeader('Location', `/v1/commands/${outcome.commandId}`);

@@ -4,7 +4,7 @@ import { Command, Option } from 'commander';
 import { PLATFORMS } from '@barplane/domain';
 import { readScenario } from '@barplane/contracts';
 import {
-  HostFacts,
+  HostBasics,
   importSysfs,
   ImportInputError,
   ImportResult,
@@ -29,7 +29,7 @@ export interface HostFlags {
 }
 
 /** Host facts from the flags, the rest from the running machine (a warning says so when the source is another machine's). */
-function hostFacts(flags: HostFlags, warnings: string[], fromElsewhere: string | undefined, hostIdFallback?: () => string | undefined): HostFacts {
+function hostFacts(flags: HostFlags, warnings: string[], fromElsewhere: string | undefined, hostIdFallback?: () => string | undefined): HostBasics {
   const taken = (what: string, value: string, flag: string) => {
     if (fromElsewhere) warnings.push(`${what} taken from this machine (${value}); give ${flag} if ${fromElsewhere} is from another host`);
   };
@@ -69,7 +69,7 @@ const firstLine = (file: string): string | undefined => {
  */
 export function sysfsScenario(opts: HostFlags & { root?: string }): ImportResult {
   const warnings: string[] = [];
-  let host: HostFacts;
+  let host: HostBasics;
   if (opts.root === undefined) host = hostFacts(opts, warnings, undefined);
   else {
     const missing = [opts.platform === undefined ? '--platform' : '', opts.pageSize === undefined ? '--page-size' : ''].filter(Boolean);

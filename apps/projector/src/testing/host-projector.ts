@@ -10,12 +10,12 @@ import {
   initialHostProjection,
   scenarioSnapshot,
 } from '@barplane/domain';
-import { Envelope, commandNoticeOf, decodeEvent, isAnswer, projectionFromJson, projectionToJson } from '@barplane/contracts';
+import { AnswerType, Envelope, answerStatusOf, commandNoticeOf, decodeEvent, isAnswer, projectionFromJson, projectionToJson } from '@barplane/contracts';
 import { Inbox, OutboxMessage, runSql, writeOutbox } from '@barplane/eventstore';
 import { auditRecordOf } from '../audit-record-of';
 import { DecisionChange, StoredDecision, decisionChanges } from '../decision-changes';
 import { appliedEntry, appliedMessage } from '../applied-log';
-import { answerStatus, decisionMessage } from '../decision-message';
+import { decisionMessage } from '../decision-message';
 import { Source } from '../source';
 
 
@@ -63,7 +63,7 @@ export class HostProjector {
   }
 
   private async recordAnswer(em: EntityManager, e: Envelope): Promise<void> {
-    const status = answerStatus(e.type);
+    const status = answerStatusOf(e.type as AnswerType);
     const commandId = String(e.data.commandId);
     const answer = JSON.stringify(e);
     await runSql(

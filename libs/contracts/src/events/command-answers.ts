@@ -42,3 +42,15 @@ export type AnswerType = (typeof ANSWER_TYPES)[number];
 export function isAnswer(type: string): type is AnswerType {
   return (ANSWER_TYPES as readonly string[]).includes(type);
 }
+
+/**
+ * Where an answered command stands, as GET /v1/commands/{id} and the projector's command_status
+ * spell it; `pending` until its answer is recorded.
+ */
+export type AnswerStatus = 'applied' | 'rejected' | 'conflict';
+export type CommandStatus = AnswerStatus | 'pending';
+
+/** The status an answer of `type` gives its command. */
+export function answerStatusOf(type: AnswerType): AnswerStatus {
+  return type === 'CommandApplied' ? 'applied' : type === 'CommandRejected' ? 'rejected' : 'conflict';
+}

@@ -1,6 +1,6 @@
 import { BarKind, parseBdf } from '@barplane/domain';
 import { assembleScenario } from '../assemble';
-import { HostFacts, ImportedBar, ImportedFunction, ImportInputError, ImportResult } from '../imported';
+import { HostBasics, ImportedBar, ImportedFunction, ImportInputError, ImportResult } from '../imported';
 import { PastedLine, unwrapPastedText } from './pasted-text';
 
 /**
@@ -220,7 +220,7 @@ export function parseLspci(text: string, warnings: string[]): ImportedFunction[]
 }
 
 /** Builds the scenario from `lspci -vvv` text (pure). */
-export function scenarioFromLspci(host: HostFacts, text: string): ImportResult {
+export function scenarioFromLspci(host: HostBasics, text: string): ImportResult {
   const warnings: string[] = [];
   const functions = parseLspci(text, warnings);
   return assembleScenario(host, functions, warnings);

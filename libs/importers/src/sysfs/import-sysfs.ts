@@ -1,10 +1,10 @@
 import { assembleScenario } from '../assemble';
-import { HostFacts, ImportedFunction, ImportInputError, ImportResult } from '../imported';
+import { HostBasics, ImportedFunction, ImportInputError, ImportResult } from '../imported';
 import { pciDevicesDir, readKernelRelease, readSysfsDevices } from './sysfs-reader';
 import { SysfsDeviceFiles, sysfsFunction } from './sysfs-function';
 
 /** Builds the scenario from the files of every function directory (pure). */
-export function scenarioFromSysfs(host: HostFacts, devices: readonly SysfsDeviceFiles[]): ImportResult {
+export function scenarioFromSysfs(host: HostBasics, devices: readonly SysfsDeviceFiles[]): ImportResult {
   const warnings: string[] = [];
   const functions: ImportedFunction[] = [];
   for (const d of devices) {
@@ -17,7 +17,7 @@ export function scenarioFromSysfs(host: HostFacts, devices: readonly SysfsDevice
 export interface SysfsImportOptions {
   /** Directory holding `sys/bus/pci/devices` (and `proc/sys/kernel/osrelease`, if any); `/` for the running machine. */
   root: string;
-  host: HostFacts;
+  host: HostBasics;
 }
 
 /** Reads a sysfs tree and builds the scenario. Throws ImportInputError when there is nothing to import. */
