@@ -13,8 +13,8 @@ const shared = {
   transform: { '^.+\\.ts$': swc },
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: {
-    '^@barplane/(domain|contracts|messaging|eventstore|owner-service|importers|conformance)$': '<rootDir>/libs/$1/src',
-    '^@barplane/(domain|contracts|messaging|eventstore|owner-service|importers|conformance)/(.*)$': '<rootDir>/libs/$1/src/$2',
+    '^@barplane/(domain|contracts|messaging|eventstore|owner-service|importers|conformance|read-models)$': '<rootDir>/libs/$1/src',
+    '^@barplane/(domain|contracts|messaging|eventstore|owner-service|importers|conformance|read-models)/(.*)$': '<rootDir>/libs/$1/src/$2',
   },
   testEnvironment: 'node',
 };

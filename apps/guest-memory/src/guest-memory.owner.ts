@@ -1,12 +1,13 @@
 import { guestDecider, type GuestCommand, type GuestEvent, type GuestState } from '@barplane/domain';
 import { TOPICS } from '@barplane/messaging';
 import type { OwnerDefinition } from '@barplane/owner-service';
+import { VM_DIRECTORY_SCHEMA, vmDirectoryMigration } from '@barplane/read-models';
 
 /** guest-memory: the VMs of a host, PE assignments, guest BARs; one stream per host, `guests-<hostId>`. */
 export const guestMemoryOwner: OwnerDefinition<GuestCommand, GuestEvent, GuestState> = {
   identity: {
     service: 'guest-memory',
-    schema: 'guest_memory',
+    schema: VM_DIRECTORY_SCHEMA,
     commandTopic: TOPICS.guestCommands,
     eventTopic: TOPICS.guestEvents,
     streamPrefix: 'guests-',
@@ -14,4 +15,6 @@ export const guestMemoryOwner: OwnerDefinition<GuestCommand, GuestEvent, GuestSt
   },
   decider: guestDecider,
   usesFacts: true,
+  // The API finds a VM's host by it (`POST /v1/vms/{vmId}/assignments` names no host).
+  migrations: (schema) => [vmDirectoryMigration(schema)],
 };

@@ -1,5 +1,5 @@
-import { databaseUrlFromEnv, namespacedSchema, namespaceFromEnv } from '@barplane/eventstore';
-import { DEFAULT_KAFKA_BROKERS, TOPICS } from '@barplane/messaging';
+import { databaseUrlFromEnv, namespaceFromEnv } from '@barplane/eventstore';
+import { DEFAULT_KAFKA_BROKERS } from '@barplane/messaging';
 
 /** The projector's settings, from its environment. */
 export interface ProjectorConfig {
@@ -14,17 +14,5 @@ export function projectorConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Pr
     databaseUrl: databaseUrlFromEnv(env),
     kafkaBrokers: env.KAFKA_BROKERS || DEFAULT_KAFKA_BROKERS,
     namespace: namespaceFromEnv(env),
-  };
-}
-
-/** Names under a namespace: `t1.pe.events`, schema `t1_projector`. */
-export function projectorNames(namespace: string) {
-  return {
-    schema: namespacedSchema(namespace, 'projector'),
-    group: `${namespace}projector`,
-    factTopics: [TOPICS.peEvents, TOPICS.vfioEvents, TOPICS.guestEvents].map((t) => namespace + t),
-    decisionsTopic: namespace + TOPICS.decisionsEvents,
-    appliedTopic: namespace + TOPICS.projectorApplied,
-    topicName: (topic: string) => topic.slice(namespace.length),
   };
 }

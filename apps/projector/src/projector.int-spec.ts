@@ -7,16 +7,15 @@ import { ChainedRecord, Scenario, planScenario, planToJson, verifyChain } from '
 import { createDataSource } from '@barplane/eventstore';
 import { MessagePublisher, kafkaFromEnv } from '@barplane/messaging';
 import { DataSource } from 'typeorm';
-import { projectorNames } from './projector-config';
-import { factEnvelope } from './testing/fact-envelope';
+import { factEnvelope } from '@barplane/read-models/testing/fact-envelope';
 import { ProjectorService } from './projector.service';
-import { rebuildProjector } from './rebuild';
+import { readModelNames, rebuildProjector } from '@barplane/read-models';
 
 // The projector against the real broker and database: facts in (as the owners publish them),
 // decisions, audit chain and rebuild out. The owners are not running: envelopes are produced here.
 jest.setTimeout(90_000);
 const namespace = `t${randomUUID().slice(0, 8)}.`;
-const names = projectorNames(namespace);
+const names = readModelNames(namespace);
 const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/barplane';
 const kafkaBrokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
 const kafka = kafkaFromEnv('projector-test', { brokers: kafkaBrokers.split(',') });

@@ -3,9 +3,8 @@ import { Heartbeat, OutboxRelay, createDataSource, heartbeatMsFromEnv, migrateEv
 import { BatchConsumerRunner, MessagePublisher, ensureTopics, kafkaFromEnv } from '@barplane/messaging';
 import { ConsumerHealth } from '@barplane/messaging/kafka-health';
 import { DataSource } from 'typeorm';
-import { BatchItem, BatchProjector } from './batch-projector';
-import { ProjectorConfig, projectorNames } from './projector-config';
-import { projectorMigrations } from './projector-tables.migration';
+import { BatchItem, BatchProjector, ReadModelNames, projectorMigrations, readModelNames } from '@barplane/read-models';
+import { ProjectorConfig } from './projector-config';
 
 const PARTITIONS_CONCURRENTLY = 3;
 const RELAY_BATCH = 1000;
@@ -23,7 +22,7 @@ export interface ProjectorOptions {
  * publishes DecisionChanged through its own outbox and relay.
  */
 export class ProjectorService {
-  readonly names: ReturnType<typeof projectorNames>;
+  readonly names: ReadModelNames;
   private db?: DataSource;
   private relay?: OutboxRelay;
   private consumer?: BatchConsumerRunner;
@@ -37,7 +36,7 @@ export class ProjectorService {
     private readonly config: ProjectorConfig,
     private readonly options: ProjectorOptions = {},
   ) {
-    this.names = projectorNames(config.namespace);
+    this.names = readModelNames(config.namespace);
   }
 
   async start(): Promise<void> {
@@ -70,7 +69,7 @@ export class ProjectorService {
       publish: (messages) => publisher.publish(messages),
     });
     this.relay.start();
-    const projector = new BatchProjector(this.db, schema, decisionsTopic, appliedTopic);
+    const projector = new BatchProjector(this.db, this.names);
     this.projector = projector;
     // Partitions in parallel (each still in offset order), the batches of one fetch applied in
     // one transaction (BatchCombiner); batches that do not meet overlap. Partitions sharing a

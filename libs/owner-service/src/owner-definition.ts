@@ -1,5 +1,6 @@
 import type { DomainCommand, DomainEvent, Envelope } from '@barplane/contracts';
 import type { HostFacts, Problem } from '@barplane/domain';
+import type { MigrationClass } from '@barplane/eventstore';
 import type { OwnerIdentity } from './owner-service.config';
 
 /**
@@ -47,4 +48,6 @@ export interface OwnerDefinition<C extends DomainCommand = DomainCommand, E exte
   /** Checks beyond the command's DTO that need the envelope (e.g. hostId vs data.host.id). */
   validate?(command: C, envelope: Envelope): Problem[];
   readonly reactions?: readonly Reaction<C, S>[];
+  /** The owner's own additions to its event store's schema (e.g. an index others read by). */
+  migrations?(schema: string): MigrationClass[];
 }

@@ -163,7 +163,10 @@ export class OwnerService<C extends DomainCommand = DomainCommand, E extends Dom
     const dataSource = createDataSource({ url: config.databaseUrl, schema: names.schema, applicationName: `barplane:${config.service}` });
     await dataSource.initialize();
     this.dataSource = dataSource;
-    await migrateEventStore(dataSource, names.schema, definition.usesFacts ? [hostFactsMigration(names.schema)] : []);
+    await migrateEventStore(dataSource, names.schema, [
+      ...(definition.usesFacts ? [hostFactsMigration(names.schema)] : []),
+      ...(definition.migrations?.(names.schema) ?? []),
+    ]);
     await this.startHeartbeat(dataSource);
 
     // Every topic here but the commands is an event topic, which a projector rebuild replays.

@@ -1,7 +1,7 @@
-import { namespacedSchema } from '@barplane/eventstore';
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Client } from 'pg';
 import { CommandNotice, readCommandNotice } from '@barplane/contracts';
+import { readModelNames } from '@barplane/read-models';
 import { API_CONFIG, ApiConfig } from '../api-config';
 
 const RECONNECT_MS = 1000;
@@ -20,7 +20,7 @@ export class CommandAnswersListener implements OnModuleInit, OnApplicationShutdo
   private readonly channel: string;
 
   constructor(@Inject(API_CONFIG) private readonly config: ApiConfig) {
-    this.channel = namespacedSchema(config.namespace, 'projector_commands');
+    this.channel = readModelNames(config.namespace).answersChannel;
   }
 
   async onModuleInit(): Promise<void> {

@@ -2,10 +2,10 @@ import { Envelope, parseEnvelope } from '@barplane/contracts';
 import { OutboxRelay, runSql } from '@barplane/eventstore';
 import { ConsumedMessage, MessagePublisher, MessagingClient, readTopics } from '@barplane/messaging';
 import { DataSource } from 'typeorm';
-import { appliedEntriesOf } from './applied-log';
+import { appliedEntriesOf } from '../applied-log/applied-log';
+import { readModelNames } from '../read-model-names';
+import { PROJECTOR_READ_TABLES } from '../schema/projector-tables.migration';
 import { BatchProjector } from './batch-projector';
-import { projectorNames } from './projector-config';
-import { PROJECTOR_READ_TABLES } from './projector-tables.migration';
 
 export interface RebuildProgress {
   readonly applied: number;
@@ -24,7 +24,7 @@ export async function rebuildProjector(
   namespace: string,
   onProgress: (p: RebuildProgress) => void = () => undefined,
 ): Promise<RebuildProgress> {
-  const names = projectorNames(namespace);
+  const names = readModelNames(namespace);
   await drainOutbox(db, kafka, names.schema);
   await db.transaction(async (em) => {
     await runSql(em, `TRUNCATE ${PROJECTOR_READ_TABLES.map((t) => `"${names.schema}"."${t}"`).join(', ')}`);
@@ -33,7 +33,7 @@ export async function rebuildProjector(
   const applied = (await readTopics(kafka, [names.appliedTopic])).flatMap((m) => appliedEntriesOf(m.value));
   const ordered = replayOrder(messages, applied.map((a) => a.eventId), names.topicName);
   // In chunks of the replay order, each in one transaction: the same effects as one at a time.
-  const projector = new BatchProjector(db, names.schema, names.decisionsTopic, names.appliedTopic);
+  const projector = new BatchProjector(db, names);
   let done = 0;
   for (let i = 0; i < ordered.length; i += REBUILD_CHUNK) {
     const chunk = ordered.slice(i, i + REBUILD_CHUNK);

@@ -1,7 +1,7 @@
 import { Envelope, SCHEMA_VERSION } from '@barplane/contracts';
 import { AuditRecord } from '@barplane/domain';
 import { OutboxMessage } from '@barplane/eventstore';
-import { derivedId } from './derived-id';
+import { derivedId } from '../projector/derived-id';
 
 export function decisionMessage(topic: string, cause: Envelope, record: AuditRecord, hash: string): OutboxMessage {
   // Derived from the record's hash, so a rebuild that republishes names each decision alike.

@@ -12,11 +12,11 @@ import {
 } from '@barplane/domain';
 import { AnswerType, Envelope, answerStatusOf, commandNoticeOf, decodeEvent, isAnswer, projectionFromJson, projectionToJson } from '@barplane/contracts';
 import { Inbox, OutboxMessage, runSql, writeOutbox } from '@barplane/eventstore';
-import { auditRecordOf } from '../audit-record-of';
-import { DecisionChange, StoredDecision, decisionChanges } from '../decision-changes';
-import { appliedEntry, appliedMessage } from '../applied-log';
-import { decisionMessage } from '../decision-message';
-import { Source } from '../source';
+import { auditRecordOf } from '../audit/audit-record-of';
+import { DecisionChange, StoredDecision, decisionChanges } from '../decisions/decision-changes';
+import { appliedEntry, appliedMessage } from '../applied-log/applied-log';
+import { decisionMessage } from '../decisions/decision-message';
+import { Source } from '../projector/source';
 
 
 export interface ApplyResult {

@@ -1,4 +1,3 @@
-import { factEnvelope } from './testing/fact-envelope';
 import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -7,9 +6,10 @@ import { ChainedRecord, Scenario, verifyChain } from '@barplane/domain';
 import { createDataSource, migrateEventStore } from '@barplane/eventstore';
 import { DataSource } from 'typeorm';
 import { BatchProjector } from './batch-projector';
-import { HostProjector } from './testing/host-projector';
+import { HostProjector } from '../testing/host-projector';
+import { factEnvelope } from '../testing/fact-envelope';
 import { Source } from './source';
-import { projectorMigrations } from './projector-tables.migration';
+import { projectorMigrations } from '../schema/projector-tables.migration';
 
 // The batch path against one-at-a-time (HostProjector.apply) on a second schema: the same
 // envelopes, with duplicates, answers and several hosts interleaved, must leave exactly the same
@@ -18,10 +18,11 @@ jest.setTimeout(60_000);
 const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/barplane';
 const run = `t${randomUUID().slice(0, 8)}`;
 const REF = `${run}_ref_projector`;
+const namesOf = (schema: string) => ({ schema, decisionsTopic: 'decisions.events', appliedTopic: 'projector.applied', answersChannel: `${schema}_commands` });
 const BATCH = `${run}_batch_projector`;
 const MIXED = `${run}_mixed_projector`;
 const example = (name: string): Scenario => {
-  const read = readScenario(readFileSync(join(__dirname, '..', '..', '..', 'test', 'fixtures', 'examples', name), 'utf8'));
+  const read = readScenario(readFileSync(join(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'examples', name), 'utf8'));
   if (!read.ok) throw new Error(name);
   return read.scenario;
 };
@@ -158,7 +159,7 @@ describe('BatchProjector', () => {
     for (const { envelope, source } of items) await one.apply(envelope, source);
 
     const notes = await listen(`${BATCH}_commands`);
-    const batch = new BatchProjector(db, BATCH, 'decisions.events', 'projector.applied');
+    const batch = new BatchProjector(db, namesOf(BATCH));
     const cut = 12;
     const first = await batch.applyBatch(items.slice(0, cut));
     const second = await batch.applyBatch(items.slice(cut));
@@ -202,7 +203,7 @@ describe('BatchProjector', () => {
   });
 
   it('does not trust the hosts it keeps in memory once another writer changed them', async () => {
-    const batch = new BatchProjector(db, MIXED, 'decisions.events', 'projector.applied');
+    const batch = new BatchProjector(db, namesOf(MIXED));
     const other = new HostProjector(db, MIXED, 'decisions.events', 'projector.applied');
     const [a, b] = [12, 18];
     await batch.applyBatch(items.slice(0, a));

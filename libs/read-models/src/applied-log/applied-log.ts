@@ -1,7 +1,7 @@
 import { Envelope } from '@barplane/contracts';
 import { OutboxMessage } from '@barplane/eventstore';
-import { derivedId } from './derived-id';
-import { Source } from './source';
+import { derivedId } from '../projector/derived-id';
+import { Source } from '../projector/source';
 
 /**
  * The applied-order log (`projector.applied`): facts of three owners reach the projector in an

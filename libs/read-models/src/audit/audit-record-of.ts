@@ -1,6 +1,6 @@
 import { AuditRecord, RULE_SET, auditFacts } from '@barplane/domain';
 import { Envelope } from '@barplane/contracts';
-import { DecisionChange } from './decision-changes';
+import { DecisionChange } from '../decisions/decision-changes';
 
 /** The audit record of one decision change caused by event `e`: what both apply paths hash. */
 export function auditRecordOf(e: Envelope, seq: number, change: DecisionChange, snapshot: string | null): AuditRecord {
