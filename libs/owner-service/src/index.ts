@@ -10,5 +10,7 @@ export * from './host-facts-view';
 export * from './command-handler';
 export * from './reaction-handler';
 export * from './reaction-catch-up';
+export * from './owner-names';
+export * from './owner-logger';
 export * from './owner-service';
 export * from './run-owner';

@@ -7,7 +7,7 @@ import { factsFromJson, factsToJson } from './host-facts-view';
 import { namespacedSchema } from '@barplane/eventstore';
 import { namespacedGroup, namespacedTopic, ownerConfigFromEnv } from './owner-service.config';
 import { emptyOwnerCounters } from './owner-counters';
-import { ownerNames } from './owner-service';
+import { ownerNames } from './owner-names';
 import { ReactionHandler } from './reaction-handler';
 import { p9Host, p9Pes } from './testing/host-fixtures';
 

@@ -17,7 +17,6 @@ import {
   MessagePublisher,
   type MessagingClient,
   type RetryPolicy,
-  TOPICS,
 } from '@barplane/messaging';
 import { ConsumerHealth } from '@barplane/messaging/kafka-health';
 import type { DataSource } from 'typeorm';
@@ -26,8 +25,9 @@ import { DEFAULT_FACTS_WAIT, type FactsWaitOptions } from './facts-wait';
 import { type HostFactsCounters, HostFactsView, hostFactsMigration } from './host-facts-view';
 import { emptyOwnerCounters, type OwnerCounters } from './owner-counters';
 import type { OwnerDefinition } from './owner-definition';
-import { namespacedSchema } from '@barplane/eventstore';
-import { namespacedGroup, namespacedTopic, type OwnerServiceConfig } from './owner-service.config';
+import type { OwnerServiceConfig } from './owner-service.config';
+import { type OwnerLogger, consoleLogger } from './owner-logger';
+import { type OwnerNames, ownerNames } from './owner-names';
 import { DEFAULT_CATCH_UP_WAIT, type CatchUpWaitOptions, ReactionCatchUp } from './reaction-catch-up';
 import { ReactionHandler } from './reaction-handler';
 import { StreamCache } from './stream-cache';
@@ -37,18 +37,6 @@ export const OWNER_PARTITIONS_CONCURRENTLY = 3;
 
 /** Outbox rows per relay transaction (one producer request). */
 const OWNER_RELAY_BATCH = 1000;
-
-export interface OwnerLogger {
-  info(message: string): void;
-  warn(message: string): void;
-  error(message: string): void;
-}
-
-export const consoleLogger: OwnerLogger = {
-  info: (message) => console.log(message),
-  warn: (message) => console.warn(message),
-  error: (message) => console.error(message),
-};
 
 export interface OwnerServiceOptions {
   logger?: OwnerLogger;
@@ -67,39 +55,9 @@ export interface OwnerServiceOptions {
   heartbeatMs?: number;
 }
 
-/** The names an owner actually uses, namespace applied. */
-export interface OwnerNames {
-  schema: string;
-  commandTopic: string;
-  eventTopic: string;
-  commandGroup: string;
-  /** Present for owners that keep host facts. */
-  factsTopic?: string;
-  factsGroup?: string;
-  reactions: { name: string; topic: string; group: string }[];
-}
-
 export interface OwnerServiceCounters extends OwnerCounters {
   relay: RelayCounters;
   facts?: HostFactsCounters;
-}
-
-export function ownerNames(config: OwnerServiceConfig, definition: Pick<OwnerDefinition, 'usesFacts' | 'reactions'>): OwnerNames {
-  const ns = config.namespace;
-  return {
-    schema: namespacedSchema(ns, config.schema),
-    commandTopic: namespacedTopic(ns, config.commandTopic),
-    eventTopic: namespacedTopic(ns, config.eventTopic),
-    commandGroup: namespacedGroup(ns, config.service),
-    ...(definition.usesFacts
-      ? { factsTopic: namespacedTopic(ns, TOPICS.peEvents), factsGroup: namespacedGroup(ns, `${config.service}-facts`) }
-      : {}),
-    reactions: (definition.reactions ?? []).map((r) => ({
-      name: r.name,
-      topic: namespacedTopic(ns, r.topic),
-      group: namespacedGroup(ns, `${config.service}-${r.name}`),
-    })),
-  };
 }
 
 /**
