@@ -7,6 +7,7 @@ import { DEFAULT_FACTS_WAIT, type FactsSource, type FactsWaitOptions, withFreshF
 import type { OwnerCounters } from './owner-counters';
 import type { OwnerDefinition } from './owner-definition';
 import type { ReactionBarrier } from './reaction-catch-up';
+import { readBatch } from './batch-reads';
 import { BatchFacts, causeOf, StreamBatch } from './stream-batch';
 import { StreamCache } from './stream-cache';
 
@@ -112,20 +113,11 @@ export class CommandHandler<C extends DomainCommand, E extends DomainEvent, S> {
   }
 
   private async plan(envelopes: readonly Envelope[], duplicates: Set<string>): Promise<{ batch: StreamBatch<C, E, S>; planned: Planned[] }> {
-    const { definition, store, inboxConsumer } = this.deps;
-    const { identity, decider } = definition;
-    const batch = new StreamBatch<C, E, S>(decider, this.deps.eventTopic);
     const reads = envelopes.map((envelope) => this.read(envelope));
     const valid = envelopes.filter((_, i) => reads[i].problems.length === 0);
     // Before the streams are read: what the awaited reactions append must be in them.
     const caughtUp = await this.reactionsCaughtUp(valid.map((e) => e.type));
-    const facts = this.deps.facts ? new BatchFacts(this.deps.facts) : undefined;
-    const unknown = [...new Set(envelopes.map((e) => e.id))].filter((id) => !duplicates.has(id));
-    const [processed] = await Promise.all([
-      this.deps.processedOf && unknown.length > 0 ? this.deps.processedOf(inboxConsumer, unknown) : new Set<string>(),
-      batch.load(store, this.cache, valid.map((e) => identity.streamPrefix + e.hostId)),
-      facts?.prefetch(valid.map((e) => e.hostId)),
-    ]);
+    const { batch, facts, processed } = await readBatch(this.deps, this.cache, { claim: envelopes, load: valid }, duplicates);
     const seen = new Set<string>();
     const planned: Planned[] = [];
     for (const [i, envelope] of envelopes.entries()) {

@@ -4,7 +4,8 @@ import { ConcurrencyError } from '@barplane/eventstore';
 import type { ConsumedMessage } from '@barplane/messaging';
 import { DEFAULT_FACTS_WAIT, withFreshFacts } from './facts-wait';
 import type { Reaction } from './owner-definition';
-import { BatchFacts, causeOf, StreamBatch } from './stream-batch';
+import { readBatch } from './batch-reads';
+import { causeOf } from './stream-batch';
 import { StreamCache } from './stream-cache';
 import type { StreamWriterDeps } from './command-handler';
 
@@ -37,7 +38,7 @@ export class ReactionHandler<C extends DomainCommand, E extends DomainEvent, S> 
    */
   async handleMessages(messages: readonly ConsumedMessage[]): Promise<ReactionOutcome[]> {
     const { store, definition, reaction, counters, inboxConsumer } = this.deps;
-    const { decider, identity } = definition;
+    const { identity } = definition;
     // Owners name each event's type in a header: most events on the topic are of no interest
     // here, and need not be parsed to know it (a message without the header is parsed).
     const envelopes = messages.map((message) => {
@@ -52,14 +53,7 @@ export class ReactionHandler<C extends DomainCommand, E extends DomainEvent, S> 
     const duplicates = new Set<string>();
     let lostRace: ConcurrencyError | undefined;
     for (let attempt = 1; attempt <= (this.deps.batchAttempts ?? 3); attempt++) {
-      const batch = new StreamBatch<C, E, S>(decider, this.deps.eventTopic);
-      const facts = this.deps.facts ? new BatchFacts(this.deps.facts) : undefined;
-      const unknown = [...new Set(relevant.map((e) => e.id))].filter((id) => !duplicates.has(id));
-      const [processed] = await Promise.all([
-        this.deps.processedOf && unknown.length > 0 ? this.deps.processedOf(inboxConsumer, unknown) : new Set<string>(),
-        batch.load(store, this.cache, relevant.map((e) => identity.streamPrefix + e.hostId)),
-        facts?.prefetch(relevant.map((e) => e.hostId)),
-      ]);
+      const { batch, facts, processed } = await readBatch(this.deps, this.cache, { claim: relevant, load: relevant }, duplicates);
       const outcomes = new Map<string, ReactionOutcome>();
       for (const envelope of relevant) {
         if (duplicates.has(envelope.id) || processed.has(envelope.id) || outcomes.has(envelope.id)) continue;
