@@ -2,19 +2,15 @@ import { DataSource, EntityManager } from 'typeorm';
 import {
   GENESIS_HASH,
   HostProjection,
-  SubjectDecision,
   applyFact,
-  canonicalJson,
-  chainHashOfText,
   hostDecisions,
   initialHostProjection,
-  scenarioSnapshot,
 } from '@barplane/domain';
 import { AnswerType, Envelope, answerStatusOf, decodeEvent, isAnswer } from '@barplane/contracts';
 import { OutboxMessage, qualified, runSql, writeOutbox } from '@barplane/eventstore';
 import { AppliedEntry, appliedEntry, appliedMessage } from '../applied-log/applied-log';
 import { AuditEntry, readAuditHeads, writeAudit, writeFactSnapshots } from '../audit/audit.writer';
-import { auditRecordOf } from '../audit/audit-record-of';
+import { EventSnapshots, chainLink } from '../audit/chain-link';
 import { CommandAnswer, writeCommandAnswers } from '../command-status/command-status.writer';
 import { decisionChanges } from '../decisions/decision-changes';
 import { decisionMessage } from '../decisions/decision-message';
@@ -159,23 +155,11 @@ export class BatchProjector {
       const host = hosts.get(e.hostId)!;
       host.state = applyFact(host.state, decodeEvent(e.type, e.data));
       const changes = decisionChanges(hostDecisions(host.state), host.decisions);
-      const eventSnapshots = new Map<SubjectDecision['scenario'], string>();
+      const eventSnapshots = new EventSnapshots();
       for (const change of changes) {
         const next = change.next;
-        let snapshot: string | null = null;
-        if (next) {
-          snapshot = eventSnapshots.get(next.scenario) ?? null;
-          if (!snapshot) {
-            const made = scenarioSnapshot(next.scenario);
-            snapshot = made.hash;
-            eventSnapshots.set(next.scenario, snapshot);
-            if (!snapshots.has(snapshot)) snapshots.set(snapshot, made.json);
-          }
-        }
         host.seq += 1;
-        const record = auditRecordOf(e, host.seq, change, snapshot);
-        const recordJson = canonicalJson(record);
-        const hash = chainHashOfText(host.prevHash, recordJson);
+        const { record, recordJson, hash } = chainLink(e, host.seq, change, eventSnapshots.hashOf(next), host.prevHash);
         audit.push({ hostId: e.hostId, seq: host.seq, recordJson, prevHash: host.prevHash, hash, source });
         if (next) {
           // Held as decided: the engine's outputs are fresh plain JSON values nobody changes, so
@@ -196,6 +180,7 @@ export class BatchProjector {
         if (publish) outbox.push(decisionMessage(this.names.decisionsTopic, e, record, hash));
         host.prevHash = hash;
       }
+      for (const [hash, json] of eventSnapshots.made) if (!snapshots.has(hash)) snapshots.set(hash, json);
       if (publish) {
         const entries = applied.get(e.hostId) ?? [];
         entries.push(appliedEntry(e, source));

@@ -2,17 +2,13 @@ import { DataSource, EntityManager } from 'typeorm';
 import {
   DecisionSubject,
   GENESIS_HASH,
-  SubjectDecision,
   applyFact,
-  canonicalJson,
-  chainHashOfText,
   hostDecisions,
   initialHostProjection,
-  scenarioSnapshot,
 } from '@barplane/domain';
 import { AnswerType, Envelope, answerStatusOf, commandNoticeOf, decodeEvent, isAnswer, projectionFromJson, projectionToJson } from '@barplane/contracts';
 import { Inbox, OutboxMessage, runSql, writeOutbox } from '@barplane/eventstore';
-import { auditRecordOf } from '../audit/audit-record-of';
+import { EventSnapshots, chainLink } from '../audit/chain-link';
 import { DecisionChange, StoredDecision, decisionChanges } from '../decisions/decision-changes';
 import { appliedEntry, appliedMessage } from '../applied-log/applied-log';
 import { decisionMessage } from '../decisions/decision-message';
@@ -114,25 +110,12 @@ export class HostProjector {
     );
     let seq = rows.length ? Number(rows[0].seq) : 0;
     let prevHash = rows.length ? rows[0].hash : GENESIS_HASH;
-    const snapshots = new Map<SubjectDecision['scenario'], string>();
+    const snapshots = new EventSnapshots();
     const outbox: OutboxMessage[] = [];
     for (const change of changes) {
       const next = change.next;
-      let snapshot: string | null = null;
-      if (next) {
-        snapshot = snapshots.get(next.scenario) ?? null;
-        if (!snapshot) {
-          const made = scenarioSnapshot(next.scenario);
-          snapshot = made.hash;
-          snapshots.set(next.scenario, snapshot);
-          await runSql(em, `INSERT INTO ${this.t('fact_snapshots')} (hash, scenario) VALUES ($1, $2::json) ON CONFLICT DO NOTHING`, [snapshot, made.json]);
-        }
-      }
       seq += 1;
-      const record = auditRecordOf(e, seq, change, snapshot);
-      // Stored as the canonical text the hash covers.
-      const recordJson = canonicalJson(record);
-      const hash = chainHashOfText(prevHash, recordJson);
+      const { record, recordJson, hash } = chainLink(e, seq, change, snapshots.hashOf(next), prevHash);
       await runSql(
         em,
         `INSERT INTO ${this.t('audit_records')} (host_id, seq, record, prev_hash, hash, source_topic, source_partition, source_offset)
@@ -152,6 +135,9 @@ export class HostProjector {
       }
       if (publish) outbox.push(decisionMessage(this.decisionsTopic, e, record, hash));
       prevHash = hash;
+    }
+    for (const [hash, json] of snapshots.made) {
+      await runSql(em, `INSERT INTO ${this.t('fact_snapshots')} (hash, scenario) VALUES ($1, $2::json) ON CONFLICT DO NOTHING`, [hash, json]);
     }
     if (outbox.length) await writeOutbox(em, this.schema, outbox);
   }
