@@ -8,9 +8,9 @@ import {
   initialHostRegistryState,
   peToJson,
 } from '@barplane/domain';
-import { assertSchemaName, Inbox, type MigrationClass, qualified } from '@barplane/eventstore';
+import { assertSchemaName, Inbox, type MigrationClass, qualified, schemaMigration } from '@barplane/eventstore';
 import { BatchConsumerRunner, type ConsumedMessage, type MessagingClient, type RetryPolicy } from '@barplane/messaging';
-import type { DataSource, EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
+import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import type { FactsSource } from './facts-wait';
 
 type Admin = ReturnType<MessagingClient['admin']>;
@@ -39,10 +39,7 @@ export interface HostFactsJson {
  * version of the last event applied. Pass to migrateEventStore as an extra migration.
  */
 export function hostFactsMigration(schema: string): MigrationClass {
-  assertSchemaName(schema);
-  const name = `HostFacts_${schema}_1764000001000`;
-  const migration = class implements MigrationInterface {
-    readonly name = name;
+  return schemaMigration('HostFacts', schema, '1764000001000', {
     async up(runner: QueryRunner): Promise<void> {
       await runner.query(`
         CREATE TABLE ${qualified(schema, 'host_facts')} (
@@ -51,13 +48,12 @@ export function hostFactsMigration(schema: string): MigrationClass {
           stream_version bigint      NOT NULL DEFAULT 0,
           updated_at     timestamptz NOT NULL DEFAULT now()
         )`);
-    }
+    },
+
     async down(runner: QueryRunner): Promise<void> {
       await runner.query(`DROP TABLE IF EXISTS ${qualified(schema, 'host_facts')}`);
-    }
-  };
-  Object.defineProperty(migration, 'name', { value: name });
-  return migration;
+    },
+  });
 }
 
 export function factsToJson(state: HostRegistryState): HostFactsJson {

@@ -1,6 +1,7 @@
-import type { MigrationInterface, QueryRunner } from 'typeorm';
-import type { MigrationClass } from './migration-class';
-import { assertSchemaName, qualified } from './schema-name';
+import type { QueryRunner } from 'typeorm';
+import { type MigrationClass, schemaMigration } from './migration-class';
+import { checkpointsTableSql } from './drop-checkpoints.migration';
+import { qualified } from './schema-name';
 
 // TypeORM reads a migration's timestamp from the last 13 characters of its name.
 const TIMESTAMP = '1764000000000';
@@ -11,13 +12,8 @@ const TIMESTAMP = '1764000000000';
  * them). The name embeds the schema so that two schemas' migrations never share a name.
  */
 export function createEventStoreTablesMigration(schema: string): MigrationClass {
-  assertSchemaName(schema);
   const t = (table: string) => qualified(schema, table);
-  const name = `EventStoreTables_${schema}_${TIMESTAMP}`;
-
-  const migration = class implements MigrationInterface {
-    readonly name = name;
-
+  return schemaMigration('EventStoreTables', schema, TIMESTAMP, {
     async up(runner: QueryRunner): Promise<void> {
       // One row per stream: the optimistic-concurrency token (version = number of events).
       await runner.query(`
@@ -71,26 +67,15 @@ export function createEventStoreTablesMigration(schema: string): MigrationClass 
           processed_at timestamptz NOT NULL DEFAULT now(),
           PRIMARY KEY (consumer, message_id)
         )`);
-      // Kafka positions stored beside the effects, so a restart resumes exactly where the last
-      // committed transaction left off.
-      await runner.query(`
-        CREATE TABLE ${t('checkpoints')} (
-          consumer    text        NOT NULL,
-          topic       text        NOT NULL,
-          partition   int         NOT NULL,
-          next_offset bigint      NOT NULL CHECK (next_offset >= 0),
-          updated_at  timestamptz NOT NULL DEFAULT now(),
-          PRIMARY KEY (consumer, topic, partition)
-        )`);
-    }
+      // Meant for Kafka positions stored beside the effects; never used, and dropped by
+      // DropCheckpoints (which keeps the table's definition for its down).
+      await runner.query(checkpointsTableSql(t('checkpoints')));
+    },
 
     async down(runner: QueryRunner): Promise<void> {
       for (const table of ['checkpoints', 'inbox', 'outbox', 'events', 'event_streams']) {
         await runner.query(`DROP TABLE IF EXISTS ${t(table)}`);
       }
-    }
-  };
-  // TypeORM falls back to the class name when reading migration names; keep both the same.
-  Object.defineProperty(migration, 'name', { value: name });
-  return migration;
+    },
+  });
 }

@@ -1,6 +1,6 @@
-import type { MigrationInterface, QueryRunner } from 'typeorm';
-import type { MigrationClass } from './migration-class';
-import { assertSchemaName, qualified } from './schema-name';
+import type { QueryRunner } from 'typeorm';
+import { type MigrationClass, schemaMigration } from './migration-class';
+import { qualified } from './schema-name';
 
 const TIMESTAMP = '1797000000000';
 
@@ -11,12 +11,7 @@ const TIMESTAMP = '1797000000000';
  * holds what the process knows of itself (its consumers, their lag, its dead-letter depth).
  */
 export function heartbeatsMigration(schema: string): MigrationClass {
-  assertSchemaName(schema);
-  const name = `Heartbeats_${schema}_${TIMESTAMP}`;
-
-  const migration = class implements MigrationInterface {
-    readonly name = name;
-
+  return schemaMigration('Heartbeats', schema, TIMESTAMP, {
     async up(runner: QueryRunner): Promise<void> {
       await runner.query(`
         CREATE TABLE ${qualified(schema, 'heartbeats')} (
@@ -28,12 +23,10 @@ export function heartbeatsMigration(schema: string): MigrationClass {
           outbox_oldest_age_ms bigint,
           report               jsonb       NOT NULL DEFAULT '{}'
         )`);
-    }
+    },
 
     async down(runner: QueryRunner): Promise<void> {
       await runner.query(`DROP TABLE IF EXISTS ${qualified(schema, 'heartbeats')}`);
-    }
-  };
-  Object.defineProperty(migration, 'name', { value: name });
-  return migration;
+    },
+  });
 }

@@ -1,6 +1,6 @@
-import type { MigrationInterface, QueryRunner } from 'typeorm';
-import type { MigrationClass } from './migration-class';
-import { assertSchemaName, qualified } from './schema-name';
+import type { QueryRunner } from 'typeorm';
+import { type MigrationClass, schemaMigration } from './migration-class';
+import { qualified } from './schema-name';
 
 const TIMESTAMP = '1764800000000';
 
@@ -22,13 +22,8 @@ const L = {
  * shows one row per message, for people and tests that query the outbox.
  */
 export function outboxBatchesMigration(schema: string): MigrationClass {
-  assertSchemaName(schema);
   const t = (table: string) => qualified(schema, table);
-  const name = `OutboxBatches_${schema}_${TIMESTAMP}`;
-
-  const migration = class implements MigrationInterface {
-    readonly name = name;
-
+  return schemaMigration('OutboxBatches', schema, TIMESTAMP, {
     async up(runner: QueryRunner): Promise<void> {
       await runner.query(`ALTER TABLE ${t('outbox')} ADD COLUMN messages text, ADD COLUMN message_count int`);
       await runner.query(`
@@ -48,7 +43,7 @@ export function outboxBatchesMigration(schema: string): MigrationClass {
         SELECT o.id AS outbox_id, l.ord::int AS position, ${L.head}->>'messageId' AS message_id, ${L.head}->>'topic' AS topic,
                ${L.head}->>'key' AS message_key, ${L.head}->'headers' AS headers, ${L.value} AS payload, o.created_at, o.published_at
         FROM ${t('outbox')} o CROSS JOIN LATERAL ${L.lines('o.messages')}`);
-    }
+    },
 
     async down(runner: QueryRunner): Promise<void> {
       await runner.query(`DROP VIEW ${t('outbox_messages')}`);
@@ -65,8 +60,6 @@ export function outboxBatchesMigration(schema: string): MigrationClass {
           ALTER COLUMN message_id SET NOT NULL, ALTER COLUMN topic SET NOT NULL, ALTER COLUMN message_key SET NOT NULL,
           ALTER COLUMN headers SET NOT NULL, ALTER COLUMN headers SET DEFAULT '{}', ALTER COLUMN payload SET NOT NULL,
           ADD CONSTRAINT outbox_message_id_key UNIQUE (message_id)`);
-    }
-  };
-  Object.defineProperty(migration, 'name', { value: name });
-  return migration;
+    },
+  });
 }

@@ -1,5 +1,5 @@
-import type { MigrationInterface, QueryRunner } from 'typeorm';
-import type { MigrationClass } from './migration-class';
+import type { QueryRunner } from 'typeorm';
+import { type MigrationClass, schemaMigration } from './migration-class';
 import { assertSchemaName, qualified } from './schema-name';
 
 const TIMESTAMP = '1796000000000';
@@ -10,21 +10,14 @@ const TIMESTAMP = '1796000000000';
  * stays for an operator with its `last_error`.
  */
 export function outboxQuarantineMigration(schema: string): MigrationClass {
-  assertSchemaName(schema);
-  const outbox = qualified(schema, 'outbox');
-  const name = `OutboxQuarantine_${schema}_${TIMESTAMP}`;
-
-  const migration = class implements MigrationInterface {
-    readonly name = name;
-
+  const outbox = qualified(assertSchemaName(schema), 'outbox');
+  return schemaMigration('OutboxQuarantine', schema, TIMESTAMP, {
     async up(runner: QueryRunner): Promise<void> {
       await runner.query(`ALTER TABLE ${outbox} ADD COLUMN quarantined_at timestamptz`);
-    }
+    },
 
     async down(runner: QueryRunner): Promise<void> {
       await runner.query(`ALTER TABLE ${outbox} DROP COLUMN quarantined_at`);
-    }
-  };
-  Object.defineProperty(migration, 'name', { value: name });
-  return migration;
+    },
+  });
 }

@@ -1,5 +1,5 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
-import { MigrationClass } from '@barplane/eventstore';
+import { QueryRunner } from 'typeorm';
+import { MigrationClass, schemaMigration } from '@barplane/eventstore';
 
 /**
  * Audit records, fact snapshots and command answers as `json` (their text as written) instead
@@ -10,19 +10,17 @@ import { MigrationClass } from '@barplane/eventstore';
  */
 export function auditTextMigration(schema: string): MigrationClass {
   const q = (table: string) => `"${schema}"."${table}"`;
-  return class implements MigrationInterface {
-    name = `AuditText_${schema}_1764900000000`;
-
+  return schemaMigration('AuditText', schema, '1764900000000', {
     async up(runner: QueryRunner): Promise<void> {
       await runner.query(`ALTER TABLE ${q('audit_records')} ALTER COLUMN record TYPE json USING record::json`);
       await runner.query(`ALTER TABLE ${q('fact_snapshots')} ALTER COLUMN scenario TYPE json USING scenario::json`);
       await runner.query(`ALTER TABLE ${q('command_status')} ALTER COLUMN answer TYPE json USING answer::json`);
-    }
+    },
 
     async down(runner: QueryRunner): Promise<void> {
       await runner.query(`ALTER TABLE ${q('audit_records')} ALTER COLUMN record TYPE jsonb USING record::jsonb`);
       await runner.query(`ALTER TABLE ${q('fact_snapshots')} ALTER COLUMN scenario TYPE jsonb USING scenario::jsonb`);
       await runner.query(`ALTER TABLE ${q('command_status')} ALTER COLUMN answer TYPE jsonb USING answer::jsonb`);
-    }
-  };
+    },
+  });
 }

@@ -1,5 +1,5 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
-import { MigrationClass } from '@barplane/eventstore';
+import { QueryRunner } from 'typeorm';
+import { MigrationClass, schemaMigration } from '@barplane/eventstore';
 import { auditTextMigration } from './audit-text.migration';
 
 /**
@@ -9,9 +9,7 @@ import { auditTextMigration } from './audit-text.migration';
  */
 export function projectorTablesMigration(schema: string): MigrationClass {
   const q = (table: string) => `"${schema}"."${table}"`;
-  return class implements MigrationInterface {
-    name = `ProjectorTables_${schema}_1764100000000`;
-
+  return schemaMigration('ProjectorTables', schema, '1764100000000', {
     async up(runner: QueryRunner): Promise<void> {
       await runner.query(`CREATE TABLE ${q('host_projections')} (
         host_id text PRIMARY KEY,
@@ -45,12 +43,12 @@ export function projectorTablesMigration(schema: string): MigrationClass {
         status text NOT NULL,
         answer jsonb NOT NULL,
         updated_at timestamptz NOT NULL DEFAULT now())`);
-    }
+    },
 
     async down(runner: QueryRunner): Promise<void> {
       for (const t of ['command_status', 'fact_snapshots', 'audit_records', 'decisions', 'host_projections']) await runner.query(`DROP TABLE ${q(t)}`);
-    }
-  };
+    },
+  });
 }
 
 /** Every migration of the projector's own tables, oldest first (after the event store's). */

@@ -1,5 +1,5 @@
-import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { MigrationClass, qualified } from '@barplane/eventstore';
+import type { QueryRunner } from 'typeorm';
+import { MigrationClass, qualified, schemaMigration } from '@barplane/eventstore';
 
 /** The guest-memory owner's base schema: its event store holds every VmCreated. */
 export const VM_DIRECTORY_SCHEMA = 'guest_memory';
@@ -10,17 +10,15 @@ export const VM_DIRECTORY_SCHEMA = 'guest_memory';
  * once the projector applied it). VMs never change hosts, so the first VmCreated names it.
  */
 export function vmDirectoryMigration(schema: string): MigrationClass {
-  return class implements MigrationInterface {
-    readonly name = `VmDirectory_${schema}_1765000000000`;
-
+  return schemaMigration('VmDirectory', schema, '1765000000000', {
     async up(runner: QueryRunner): Promise<void> {
       await runner.query(
         `CREATE INDEX events_vm_created_idx ON ${qualified(schema, 'events')} ((data->'vm'->>'id'), global_position) WHERE event_type = 'VmCreated'`,
       );
-    }
+    },
 
     async down(runner: QueryRunner): Promise<void> {
       await runner.query(`DROP INDEX ${qualified(schema, 'events_vm_created_idx')}`);
-    }
-  };
+    },
+  });
 }
