@@ -1,3 +1,4 @@
+import { StartsOnce } from './starts-once';
 import { type Consumer, type EachBatchPayload, type Logger, PartitionAssigners } from 'kafkajs';
 import { BatchCombiner } from './batch-combiner';
 import { coPartitionedAssigner } from './co-partitioned-assigner';
@@ -55,7 +56,7 @@ export interface BatchConsumerOptions {
  * One consumer group running `handler` per partition batch, committing offsets to Kafka only
  * after the handler resolved. See processPartitionBatch for retries and dead-lettering.
  */
-export class BatchConsumerRunner {
+export class BatchConsumerRunner extends StartsOnce {
   /** Resolves after stop(); rejects if the consumer crashed for good. */
   readonly done: Promise<void>;
   private readonly consumer: Consumer;
@@ -65,14 +66,13 @@ export class BatchConsumerRunner {
   private readonly heartbeatInterval: number;
   private readonly handler: BatchHandler;
   private settle!: { resolve: () => void; reject: (error: Error) => void };
-  private starting?: Promise<void>;
-  private stopping?: Promise<void>;
 
   constructor(
     private readonly kafka: MessagingClient,
     private readonly options: BatchConsumerOptions,
     handler: BatchHandler,
   ) {
+    super();
     this.handler = options.combinePartitions ? new BatchCombiner(handler).handle : handler;
     this.heartbeatInterval = options.heartbeatInterval ?? 3_000;
     this.consumer = kafka.consumer({
@@ -97,18 +97,7 @@ export class BatchConsumerRunner {
   }
 
   /** Connects, joins the group and starts consuming; resolves once the group is joined. */
-  start(): Promise<void> {
-    this.starting ??= this.startOnce();
-    return this.starting;
-  }
-
-  /** Lets the batch in flight finish and commit, leaves the group and disconnects. */
-  stop(): Promise<void> {
-    this.stopping ??= this.stopOnce();
-    return this.stopping;
-  }
-
-  private async startOnce(): Promise<void> {
+  protected async startOnce(): Promise<void> {
     this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
       if (payload.restart) {
         this.logger.warn('consumer crashed, kafkajs restarts it', { groupId: payload.groupId, error: payload.error.message });
@@ -130,8 +119,8 @@ export class BatchConsumerRunner {
     });
   }
 
-  private async stopOnce(): Promise<void> {
-    await this.starting?.catch(() => undefined);
+  /** Lets the batch in flight finish and commit, leaves the group and disconnects. */
+  protected async stopOnce(): Promise<void> {
     try {
       // kafkajs' stop() waits for the eachBatch in flight, including its commit, then leaves.
       await this.consumer.stop();

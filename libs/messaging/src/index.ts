@@ -16,3 +16,4 @@ export * from './batch-processor';
 export * from './batch-consumer-runner';
 export * from './on-shutdown';
 export * from './read-topics';
+export * from './starts-once';

@@ -19,6 +19,7 @@ import {
   type RetryPolicy,
 } from '@barplane/messaging';
 import { ConsumerHealth } from '@barplane/messaging/kafka-health';
+import { StartsOnce } from '@barplane/messaging/starts-once';
 import type { DataSource } from 'typeorm';
 import { CommandHandler } from './command-handler';
 import { DEFAULT_FACTS_WAIT, type FactsWaitOptions } from './facts-wait';
@@ -66,7 +67,7 @@ export interface OwnerServiceCounters extends OwnerCounters {
  * reactions to other services' events. stop() lets every consumer finish and commit its batch
  * and the relay finish its batch, then closes the producer and the database pool.
  */
-export class OwnerService<C extends DomainCommand = DomainCommand, E extends DomainEvent = DomainEvent, S = unknown> {
+export class OwnerService<C extends DomainCommand = DomainCommand, E extends DomainEvent = DomainEvent, S = unknown> extends StartsOnce {
   readonly names: OwnerNames;
   private readonly logger: OwnerLogger;
   private readonly kafka: MessagingClient;
@@ -79,14 +80,13 @@ export class OwnerService<C extends DomainCommand = DomainCommand, E extends Dom
   private health?: ConsumerHealth;
   private heartbeat?: Heartbeat;
   private runners: BatchConsumerRunner[] = [];
-  private started?: Promise<void>;
-  private stopping?: Promise<void>;
 
   constructor(
     readonly config: OwnerServiceConfig,
     readonly definition: OwnerDefinition<C, E, S>,
     private readonly options: OwnerServiceOptions = {},
   ) {
+    super();
     this.names = ownerNames(config, definition as OwnerDefinition);
     this.logger = options.logger ?? consoleLogger;
     this.kafka = options.kafka ?? kafkaFromEnv(`${config.namespace}${config.service}`, { brokers: [...config.kafkaBrokers] });
@@ -106,17 +106,7 @@ export class OwnerService<C extends DomainCommand = DomainCommand, E extends Dom
     return this.dataSource;
   }
 
-  start(): Promise<void> {
-    this.started ??= this.startOnce();
-    return this.started;
-  }
-
-  stop(): Promise<void> {
-    this.stopping ??= this.stopOnce();
-    return this.stopping;
-  }
-
-  private async startOnce(): Promise<void> {
+  protected async startOnce(): Promise<void> {
     const { names, config, definition } = this;
     const dataSource = createDataSource({ url: config.databaseUrl, schema: names.schema, applicationName: `barplane:${config.service}` });
     await dataSource.initialize();
@@ -256,8 +246,7 @@ export class OwnerService<C extends DomainCommand = DomainCommand, E extends Dom
     );
   }
 
-  private async stopOnce(): Promise<void> {
-    await this.started?.catch(() => undefined);
+  protected async stopOnce(): Promise<void> {
     const errors: unknown[] = [];
     const attempt = async (what: () => Promise<unknown> | undefined) => {
       try {

@@ -7,7 +7,7 @@ import { runSql } from '../sql/run-sql';
 import type { AppendManyInput, AppendManyResult } from './append-many';
 import { writeOutbox } from './outbox-writer';
 import type { StoredEvent } from './stored-event';
-import { ASSIGNED_COLUMNS, type AssignedColumns, EVENT_COLUMNS, type EventRow, storedEvent, toStoredEvent } from './stored-event-row';
+import { ASSIGNED_COLUMNS, type AssignedColumns, EVENT_COLUMNS, type EventRow, eventColumns, storedEvent, toStoredEvent } from './stored-event-row';
 
 export interface ReadStreamResult {
   /** 0n for a stream that does not exist. */
@@ -170,12 +170,7 @@ export class EventStore {
       append.events.map((event, i) => ({
         streamId: append.streamId,
         streamVersion: int8Param(append.expectedVersion + BigInt(i + 1)),
-        eventId: event.eventId,
-        eventType: event.eventType,
-        schemaVersion: event.schemaVersion ?? 1,
-        hostId: event.hostId,
-        data: event.data ?? null,
-        metadata: event.metadata ?? {},
+        ...eventColumns(event),
       })),
     );
     if (rows.length === 0) return [];

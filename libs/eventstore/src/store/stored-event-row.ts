@@ -60,12 +60,20 @@ export function storedEvent(streamId: string, streamVersion: bigint, event: NewE
     globalPosition: int8(assigned.global_position, 'global_position'),
     streamId,
     streamVersion,
+    ...eventColumns(event),
     eventId: assigned.event_id,
+    occurredAt: assigned.occurred_at,
+  };
+}
+
+/** A new event's columns as stored: its defaults filled in. */
+export function eventColumns(event: NewEvent) {
+  return {
+    eventId: event.eventId,
     eventType: event.eventType,
     schemaVersion: event.schemaVersion ?? 1,
     hostId: event.hostId,
     data: event.data ?? null,
     metadata: event.metadata ?? {},
-    occurredAt: assigned.occurred_at,
   };
 }
