@@ -152,16 +152,28 @@ if (opts.only !== 'engine') await runPipeline();
 
 // --- helpers -----------------------------------------------------------------------------
 
-/** The control-plane pipeline benchmark (needs Kafka and PostgreSQL up); then exits. */
+/**
+ * The control-plane pipeline benchmark, then exits. It brings up Kafka and PostgreSQL as
+ * `npm test` does (scripts/infra) and takes down again what it started; infrastructure that
+ * was already up (a developer's `npm run infra:up` or `npm start`) is used and left alone.
+ */
 async function runPipeline() {
   console.log('');
+  const infra = await import('./infra/index.mjs');
+  const before = await infra.status({ quiet: true });
+  const wasUp = before.kafka.running && before.postgres.running;
+  let failed = false;
   try {
+    const env = await infra.up();
+    process.env.KAFKA_BROKERS = env.kafkaBrokers;
+    process.env.DATABASE_URL = env.databaseUrl;
     await runPipelineBench();
   } catch (error) {
     console.error(`bench: pipeline failed: ${error.stack ?? error}`);
-    process.exit(1);
+    failed = true;
   }
-  process.exit(0);
+  if (!wasUp) await infra.down().catch((error) => console.error(`bench: infra down: ${error.message}`));
+  process.exit(failed ? 1 : 0);
 }
 
 /** Rebuilds dist/ when it is missing or older than a source file tsconfig.build.json compiles. */
