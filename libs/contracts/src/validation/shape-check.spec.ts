@@ -1,0 +1,83 @@
+import fc from 'fast-check';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { scenarioToJson } from '@barplane/domain';
+import { scenarioArbitrary } from '@barplane/domain/testing/scenario-arbitrary';
+import { ScenarioDto } from '../scenario/scenario.dto';
+import { parseExactJson } from './exact-json';
+import { readBody } from './read-body';
+import { shapeCheck } from './shape-check';
+
+// The fast path of readBody trusts the compiled check's pass: it must pass only what
+// class-validator passes (it may refuse more: a null for an optional field, an array where a
+// nested object belongs; class-validator then decides). Generated scenarios, broken at random,
+// show that, and that readBody answers exactly alike with and without the fast path.
+const check = shapeCheck(ScenarioDto)!;
+const classValidatorPasses = (body: unknown) => readBody(ScenarioDto, body).ok;
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/** Every path to a value in a JSON document. */
+function paths(value: Json, at: (string | number)[] = []): (string | number)[][] {
+  if (value === null || typeof value !== 'object') return [at];
+  const keys: (string | number)[] = Array.isArray(value) ? value.map((_, i) => i) : Object.keys(value);
+  return [at, ...keys.flatMap((k) => paths((value as Record<string, Json>)[k], [...at, k]))];
+}
+
+/** A copy of `doc` with the value at `path` replaced (or removed, for `undefined`). */
+function withValue(doc: Json, path: (string | number)[], value: Json | undefined): Json {
+  const copy = structuredClone(doc);
+  if (path.length === 0) return value ?? null;
+  let parent = copy as Record<string | number, Json>;
+  for (const step of path.slice(0, -1)) parent = parent[step] as Record<string | number, Json>;
+  const last = path[path.length - 1];
+  if (value === undefined) {
+    if (Array.isArray(parent)) parent.splice(Number(last), 1);
+    else delete parent[last];
+  } else parent[last] = value;
+  return copy;
+}
+
+const replacement = fc.oneof(
+  fc.constantFrom<Json | undefined>(undefined, '', 'x', '0x', '0xfffffffffffffffff', '-1', 'mem64', 'auto', '0000:00:00.0', 'a b', true, 0, -1, 7, 1.5, 65536, 2 ** 53, [], {}),
+  fc.string({ maxLength: 12 }),
+  fc.integer(),
+  fc.record({ unknown: fc.constant(1) }),
+  fc.constant<Json>(null),
+);
+
+describe('the compiled shape check of a scenario', () => {
+  it('exists: every rule of the scenario DTOs has an exact schema', () => {
+    expect(check).not.toBeNull();
+  });
+
+  it('passes the worked examples, as class-validator does', () => {
+    const dir = join(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'examples');
+    const files = readdirSync(dir).filter((f) => f.endsWith('.json') && !f.endsWith('.expected.json'));
+    expect(files.length).toBeGreaterThan(5);
+    for (const file of files) {
+      const parsed = parseExactJson(readFileSync(join(dir, file), 'utf8'));
+      if (!parsed.ok) throw new Error(file);
+      expect([file, check(parsed.value)]).toEqual([file, true]);
+      expect(classValidatorPasses(parsed.value)).toBe(true);
+    }
+  });
+
+  it('passes only what class-validator passes, and readBody answers alike either way, on generated scenarios broken at one place', () => {
+    const broken = scenarioArbitrary.chain((scenario) => {
+      const doc = JSON.parse(JSON.stringify(scenarioToJson(scenario))) as Json;
+      return fc.tuple(fc.constant(doc), fc.constantFrom(...paths(doc)), replacement);
+    });
+    fc.assert(
+      fc.property(broken, ([doc, path, value]) => {
+        // An object at the path gains an unknown field instead, when the value is the marker {"unknown":1}.
+        const target = path.reduce<Json>((v, k) => (v as Record<string | number, Json>)[k], doc);
+        const addsField = value !== null && typeof value === 'object' && !Array.isArray(value) && 'unknown' in value;
+        const body = addsField && target !== null && typeof target === 'object' && !Array.isArray(target) ? withValue(doc, [...path, 'extra'], 1) : withValue(doc, path, value);
+        if (check(body)) expect(classValidatorPasses(body)).toBe(true);
+        expect(readBody(ScenarioDto, body, [], 'x', { fast: true })).toEqual(readBody(ScenarioDto, body, [], 'x'));
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
