@@ -41,6 +41,8 @@ function conformance() {
 
 let ok =
   step('type-check', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']) &&
+  // The dashboard runs in the browser: its own project, with the DOM types (apps/api/src/dashboard/web).
+  step('type-check, dashboard', bin('tsc'), ['-p', 'apps/api/src/dashboard/web/tsconfig.json']) &&
   step('lint', bin('eslint'), ['.']) &&
   step('build', process.execPath, ['scripts/build.mjs']) &&
   step('unit tests', bin('jest'), jestArgs('unit')) &&

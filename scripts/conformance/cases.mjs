@@ -24,11 +24,41 @@ const PACKED = [{ rootBus: ['i6300esb', 'i6300esb', 'ich9-usb-ehci1', 'pci-testd
 
 /** Devices for QEMU's side (an x86 guest running this machine's QEMU with them as vfio-pci). */
 const QEMU_SIDE = ['nvme,serial=lab0', 'e1000e', 'virtio-net-pci,disable-legacy=on', 'i6300esb', 'i6300esb', 'pci-testdev,membar=0x4000'];
-const NVME = '1b36:0010';
-const E1000E = '8086:10d3';
-const VIRTIO_NET = '1af4:1041';
-const ESB = '8086:25ab';
-const TESTDEV = '1b36:0005';
+/** What vfio-pci is asked to take for each device of a run: vendor:device by its id, less a trailing number. */
+const MATCH = {
+  nvme: '1b36:0010', e1000e: '8086:10d3', virtio: '1af4:1041',
+  esb: '8086:25ab', testdev: '1b36:0005', ehci: '8086:293a',
+};
+/** The 64-bit BARs of each device (two registers each when placed); nvme's BAR 2 is QEMU's relocated MSI-X. */
+const WIDE = { nvme: [0, 2], testdev: [2], virtio: [4] };
+
+const kindOf = (id) => id.replace(/\d+$/, '');
+const deviceIn = (id, slot, props) => ({ id, match: MATCH[kindOf(id)], slot, ...(props ? { props } : {}) });
+const placing = (id, bar, address) => ({ id, bar, address, ...(WIDE[kindOf(id)]?.includes(bar) && { wide: true }) });
+
+/**
+ * A run's devices in consecutive slots from `first`, in the order `bars` names them, and the guest addresses
+ * their BARs are placed at: `{ testdev: { 0: 0x80021000, 2: 0x80030000 } }` places BARs 0 and 2 of `testdev`.
+ */
+function inSlots(first, bars) {
+  const ids = Object.keys(bars);
+  const place = ids.flatMap((id) => Object.entries(bars[id]).map(([bar, at]) => placing(id, Number(bar), at)));
+  return { devices: ids.map((id, i) => deviceIn(id, first + i)), ...(place.length > 0 ? { place } : {}) };
+}
+
+/** A run whose BARs qtest places (config writes where no firmware would), its devices `inSlots(first, bars)`. */
+const qtestRun = (run, first, bars) => ({ ...run, firmware: 'qtest', ...inSlots(first, bars) });
+
+/** A run that moves the NVMe's MSI-X table and PBA to a new BAR 2 (x-msix-relocation), both BARs placed. */
+function nvmeRelocated(run, slot, bar0, bar2) {
+  return {
+    ...run,
+    firmware: 'qtest',
+    msixRelocation: 'bar2',
+    devices: [deviceIn('nvme', slot, 'x-msix-relocation=bar2')],
+    place: [placing('nvme', 0, bar0), placing('nvme', 2, bar2)],
+  };
+}
 
 /**
  * QEMU runs inside the x86 guest. Each is one VM: `seabios` lets the firmware place every BAR;
@@ -37,50 +67,19 @@ const TESTDEV = '1b36:0005';
  * settings for QEMU's per-device x-no-mmap and x-msix-relocation.
  */
 const QEMU_RUNS = [
-  {
-    name: 'seabios',
-    firmware: 'seabios',
-    devices: [
-      { id: 'e1000e', match: E1000E, slot: 4 },
-      { id: 'virtio', match: VIRTIO_NET, slot: 5 },
-      { id: 'esb', match: ESB, slot: 6 },
-      { id: 'testdev', match: TESTDEV, slot: 7 },
-    ],
-  },
-  { name: 'no-mmap', firmware: 'seabios', noMmap: true, devices: [{ id: 'e1000e', match: E1000E, slot: 4, props: 'x-no-mmap=on' }] },
+  { name: 'seabios', firmware: 'seabios', ...inSlots(4, { e1000e: {}, virtio: {}, esb: {}, testdev: {} }) },
+  { name: 'no-mmap', firmware: 'seabios', noMmap: true, devices: [deviceIn('e1000e', 4, 'x-no-mmap=on')] },
   // The NVMe only under qtest: SeaBIOS drives it through INTx, and while INTx fires QEMU keeps
   // every mmap of the device off (docs/domain.md, "Not modelled").
-  {
-    name: 'relocation',
-    firmware: 'qtest',
-    msixRelocation: 'bar2',
-    devices: [{ id: 'nvme', match: NVME, slot: 4, props: 'x-msix-relocation=bar2' }],
-    place: [
-      { id: 'nvme', bar: 0, address: 0xe0000000, wide: true },
-      { id: 'nvme', bar: 2, address: 0xe0100000, wide: true },
-    ],
-  },
-  {
-    name: 'placed',
-    firmware: 'qtest',
-    devices: [
-      { id: 'esb0', match: ESB, slot: 4 },
-      { id: 'esb1', match: ESB, slot: 5 },
-      { id: 'testdev', match: TESTDEV, slot: 6 },
-      { id: 'virtio', match: VIRTIO_NET, slot: 7 },
-      { id: 'nvme', match: NVME, slot: 8 },
-      { id: 'e1000e', match: E1000E, slot: 9 },
-    ],
-    place: [
-      { id: 'esb0', bar: 0, address: 0xe0000000 },
-      { id: 'esb1', bar: 0, address: 0xe0000800 },
-      { id: 'testdev', bar: 0, address: 0xe0010000 },
-      { id: 'testdev', bar: 2, address: 0xe0100000, wide: true },
-      { id: 'virtio', bar: 1, address: 0xe0020000 },
-      { id: 'virtio', bar: 4, address: 0xe0040000, wide: true },
-      { id: 'nvme', bar: 0, address: 0xe0200000, wide: true },
-    ],
-  },
+  nvmeRelocated({ name: 'relocation' }, 4, 0xe0000000, 0xe0100000),
+  qtestRun({ name: 'placed' }, 4, {
+    esb0: { 0: 0xe0000000 },
+    esb1: { 0: 0xe0000800 },
+    testdev: { 0: 0xe0010000, 2: 0xe0100000 },
+    virtio: { 1: 0xe0020000, 4: 0xe0040000 },
+    nvme: { 0: 0xe0200000 },
+    e1000e: {},
+  }),
 ];
 
 /**
@@ -89,33 +88,15 @@ const QEMU_RUNS = [
  * page (grown to the page), the NVMe of worked example 6, a 4K BAR at a 4K but not 64K
  * boundary (example 3), and a BAR sharing another's guest page (example 11).
  */
-const EHCI = '8086:293a';
 const QEMU_RUNS_64K = [
-  {
-    name: 'pseries-placed',
-    firmware: 'qtest',
-    machine: 'pseries',
-    devices: [
-      { id: 'esb', match: ESB, slot: 1 },
-      { id: 'nvme', match: NVME, slot: 2 },
-      { id: 'testdev', match: TESTDEV, slot: 3 },
-      { id: 'ehci', match: EHCI, slot: 4 },
-      { id: 'e1000e', match: E1000E, slot: 5 },
-      { id: 'virtio', match: VIRTIO_NET, slot: 6 },
-    ],
-    place: [
-      { id: 'esb', bar: 0, address: 0x80000000 },
-      { id: 'nvme', bar: 0, address: 0x80010000, wide: true },
-      { id: 'testdev', bar: 0, address: 0x80021000 },
-      { id: 'testdev', bar: 2, address: 0x80030000, wide: true },
-      { id: 'ehci', bar: 0, address: 0x80038000 },
-      { id: 'e1000e', bar: 0, address: 0x80040000 },
-      { id: 'e1000e', bar: 1, address: 0x80060000 },
-      { id: 'e1000e', bar: 3, address: 0x80080000 },
-      { id: 'virtio', bar: 1, address: 0x800a0000 },
-      { id: 'virtio', bar: 4, address: 0x800b0000, wide: true },
-    ],
-  },
+  qtestRun({ name: 'pseries-placed', machine: 'pseries' }, 1, {
+    esb: { 0: 0x80000000 },
+    nvme: { 0: 0x80010000 },
+    testdev: { 0: 0x80021000, 2: 0x80030000 },
+    ehci: { 0: 0x80038000 },
+    e1000e: { 0: 0x80040000, 1: 0x80060000, 3: 0x80080000 },
+    virtio: { 1: 0x800a0000, 4: 0x800b0000 },
+  }),
 ];
 
 /**
@@ -124,42 +105,16 @@ const QEMU_RUNS_64K = [
  * nothing left for KVM) and its remedy, x-msix-relocation.
  */
 const QEMU_RUNS_16K = [
-  {
-    name: 'virt-placed',
-    firmware: 'qtest',
-    machine: 'virt',
-    devices: [
-      { id: 'nvme', match: NVME, slot: 1 },
-      { id: 'esb', match: ESB, slot: 2 },
-      { id: 'testdev', match: TESTDEV, slot: 3 },
-      { id: 'e1000e', match: E1000E, slot: 4 },
-      { id: 'virtio', match: VIRTIO_NET, slot: 5 },
-    ],
-    place: [
-      { id: 'nvme', bar: 0, address: 0x10000000, wide: true },
-      { id: 'esb', bar: 0, address: 0x10004000 },
-      { id: 'testdev', bar: 0, address: 0x10009000 },
-      // Every BAR of a decoding device is placed: one left at 0 would sit outside the host
-      // bridge's window, where the CPU cannot reach it and QEMU maps nothing.
-      { id: 'testdev', bar: 2, address: 0x10090000, wide: true },
-      { id: 'e1000e', bar: 0, address: 0x10020000 },
-      { id: 'e1000e', bar: 1, address: 0x10040000 },
-      { id: 'e1000e', bar: 3, address: 0x10060000 },
-      { id: 'virtio', bar: 1, address: 0x10070000 },
-      { id: 'virtio', bar: 4, address: 0x10080000, wide: true },
-    ],
-  },
-  {
-    name: 'virt-relocation',
-    firmware: 'qtest',
-    machine: 'virt',
-    msixRelocation: 'bar2',
-    devices: [{ id: 'nvme', match: NVME, slot: 1, props: 'x-msix-relocation=bar2' }],
-    place: [
-      { id: 'nvme', bar: 0, address: 0x10000000, wide: true },
-      { id: 'nvme', bar: 2, address: 0x10100000, wide: true },
-    ],
-  },
+  // Every BAR of a decoding device is placed: one left at 0 would sit outside the host
+  // bridge's window, where the CPU cannot reach it and QEMU maps nothing.
+  qtestRun({ name: 'virt-placed', machine: 'virt' }, 1, {
+    nvme: { 0: 0x10000000 },
+    esb: { 0: 0x10004000 },
+    testdev: { 0: 0x10009000, 2: 0x10090000 },
+    e1000e: { 0: 0x10020000, 1: 0x10040000, 3: 0x10060000 },
+    virtio: { 1: 0x10070000, 4: 0x10080000 },
+  }),
+  nvmeRelocated({ name: 'virt-relocation', machine: 'virt' }, 1, 0x10000000, 0x10100000),
 ];
 
 export const CASES = [

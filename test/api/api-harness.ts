@@ -24,6 +24,32 @@ export interface RunningApi {
   close(): Promise<void>;
 }
 
+/**
+ * What `start` gives, for the enclosing block's tests: started before them and `stop`ped after. What
+ * this returns reads the running one (and throws outside the tests).
+ */
+export function aroundTests<T extends object>(what: string, start: () => Promise<T>, stop: (it: T) => Promise<void>): T {
+  let running: T | undefined;
+  beforeAll(async () => {
+    running = await start();
+  });
+  afterAll(async () => {
+    if (running) await stop(running);
+  });
+  return new Proxy({} as T, {
+    get(_, key) {
+      if (!running) throw new Error(`${what} is not running: it answers in the tests of the block that asked for it`);
+      const value: unknown = Reflect.get(running, key);
+      return typeof value === 'function' ? value.bind(running) : value;
+    },
+  });
+}
+
+/** The real API (with `overrides`) for the enclosing block's tests. */
+export function useApi(overrides: Partial<ApiConfig> = {}): RunningApi {
+  return aroundTests('the API', () => startApi(overrides), (api) => api.close());
+}
+
 /** Boots the real API (real PostgreSQL and Kafka from the environment) on a free port. */
 export async function startApi(overrides: Partial<ApiConfig> = {}): Promise<RunningApi> {
   // A namespace of its own unless the caller shares one (a control plane's): commands a test

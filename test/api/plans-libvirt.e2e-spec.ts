@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { RunningApi, startApi } from './api-harness';
+import { pseriesXml, withoutSibling } from '../fixtures/libvirt/pseries-hostdevs';
+import { useApi } from './api-harness';
 
 // POST /v1/plans with a libvirt domain XML through the real API: what-if before the domain is defined.
-const xml = readFileSync(join(__dirname, '..', 'fixtures', 'libvirt', 'libvirt-pseries-hostdevs-1.xml'), 'utf8');
+const xml = pseriesXml();
 const host = {
   host: { id: 'p9', platform: 'powernv', pageSize: '0x10000' },
   pes: [
@@ -14,11 +13,7 @@ const host = {
 jest.setTimeout(30_000);
 
 describe('API: POST /v1/plans with libvirtXml', () => {
-  let api: RunningApi;
-  beforeAll(async () => {
-    api = await startApi();
-  });
-  afterAll(() => api?.close());
+  const api = useApi();
 
   it('plans the domain\'s VM on the host, nothing stored', async () => {
     const res = await api.call('POST', '/v1/plans', { body: { ...host, libvirtXml: xml } });
@@ -31,8 +26,7 @@ describe('API: POST /v1/plans with libvirtXml', () => {
   });
 
   it('answers 400 naming the missing sibling for part of a PE, and the XPath of an unmodelled machine', async () => {
-    const partial = xml.replace(/<hostdev mode='subsystem' type='pci' managed='yes'>\s*<source>\s*<address domain='0x0001' bus='0x01' slot='0x00' function='0x1'\/>[\s\S]*?<\/hostdev>/, '');
-    const res = await api.call('POST', '/v1/plans', { body: { ...host, libvirtXml: partial } });
+    const res = await api.call('POST', '/v1/plans', { body: { ...host, libvirtXml: withoutSibling(xml) } });
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({
       error: 'VALIDATION',

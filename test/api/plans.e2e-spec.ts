@@ -2,18 +2,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { planAnswer, planToJson } from '@barplane/domain';
 import { readScenario } from '@barplane/contracts';
-import { RunningApi, startApi } from './api-harness';
+import { useApi } from './api-harness';
 
 // POST /v1/plans, authentication and the operational endpoints of the real API.
 const examples = join(__dirname, '..', 'fixtures', 'examples');
 jest.setTimeout(30_000);
 
 describe('API: plans, auth, health, metrics, docs', () => {
-  let api: RunningApi;
-  beforeAll(async () => {
-    api = await startApi();
-  });
-  afterAll(() => api?.close());
+  const api = useApi();
 
   it('answers POST /v1/plans with exactly what barplane plan decides, VFIO regions included', async () => {
     const text = readFileSync(join(examples, '05-nvme-x86-msix-trapped.json'), 'utf8');

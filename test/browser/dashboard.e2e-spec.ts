@@ -2,7 +2,8 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BrowserContext, Page, chromium } from 'playwright-core';
-import { adviceAction, modeSentence, reasonSentence } from '../../apps/cli/src/explain/reason-sentences';
+import { modeSentence, reasonSentence } from '@barplane/domain';
+import { MODE_COLOURS } from '../../apps/api/src/dashboard/web/page-map';
 import { TOKENS } from '../api/api-harness';
 import { ControlPlane, startControlPlane } from '../e2e/control-plane-harness';
 import { loadPower9 } from './fixture';
@@ -14,15 +15,6 @@ jest.setTimeout(180_000);
 const CHROMIUM = process.env.BARPLANE_CHROMIUM ?? '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const SHOTS = join(__dirname, '..', '..', 'test-artifacts', 'dashboard');
-const COLOURS: Record<string, string> = {
-  DIRECT: '#1e8e3e',
-  DIRECT_PAGE_EXPANDED: '#12a4b8',
-  PARTIAL_DIRECT: '#f2a600',
-  EMULATED: '#d93025',
-  PENDING: '#8e6bd1',
-  ABSENT: '#9aa0a6',
-  UNAVAILABLE: '#5f1a37',
-};
 const PE = '0001:01';
 
 let cp: ControlPlane;
@@ -87,6 +79,12 @@ describe('web dashboard (headless Chromium, whole control plane)', () => {
     const host = (await cp.api.call('GET', `/v1/hosts/${hostId}`)).body;
     expect(await row.innerText()).toContain(`${host.coverage.bars.fastPath}/${host.coverage.bars.total}`);
     expect(await page.locator('#pes a', { hasText: PE }).count()).toBeGreaterThan(0);
+    // The page draws the API's ranking and figures as they are (GET /v1/fleet), computing none.
+    const fleet = (await cp.api.call('GET', '/v1/fleet')).body;
+    const ours = fleet.pes.filter((p: any) => p.hostId === hostId);
+    const shown = await page.$$eval('#pes tbody tr', (rows, id) => rows.filter((r) => r.cells[0].textContent === id).map((r) => [r.cells[1].textContent, r.cells[6].textContent]), hostId);
+    expect(shown.map(([pe]) => pe)).toEqual(ours.map((p: any) => p.id));
+    expect(shown.every(([, bytes]) => bytes === '0' || / of /.test(bytes ?? ''))).toBe(true);
     await shot('02-fleet');
   });
 
@@ -99,7 +97,7 @@ describe('web dashboard (headless Chromium, whole control plane)', () => {
     expect(countBy(modes)).toEqual(countBy(decided.map((d) => d.mode)));
     expect(countBy(modes)).toEqual({ DIRECT: 1, DIRECT_PAGE_EXPANDED: 4 });
     const fills = await page.$$eval('#pagemap rect.bar', (els) => els.map((e) => [e.getAttribute('data-mode'), e.getAttribute('fill')]));
-    for (const [mode, fill] of fills) expect(fill).toBe(COLOURS[mode!]);
+    for (const [mode, fill] of fills) expect(fill).toBe(MODE_COLOURS[mode!]);
     // vfio-pci reserved the rest of each 8K BAR's 64K page; the guest side shows five BARs too.
     expect(await page.locator('#pagemap rect.reservation').count()).toBe(4);
     expect(await page.locator('#pagemap rect.guest-bar').count()).toBe(5);
@@ -125,28 +123,15 @@ describe('web dashboard (headless Chromium, whole control plane)', () => {
     await shot('05-decision');
   });
 
-  it('uses the same sentences as the CLI (apps/cli/src/explain/reason-sentences.ts)', async () => {
-    const codes = ['VFIO_PCI_UNBINDABLE', 'IO_BAR', 'ROM_BAR', 'ZERO_SIZE', 'MMAP_DISABLED', 'HOST_SUBPAGE_UNALIGNED', 'HOST_PAGE_REMAINDER_BUSY', 'MSIX_RELOCATED', 'NO_MSIX_MAPPABLE_SPARSE', 'MSIX_PAGE_COVERS_BAR', 'GUEST_BAR_UNMAPPED', 'GUEST_SUBPAGE_UNALIGNED', 'EXPANDED_TO_PAGE', 'MSIX_TABLE_TRAPPED', 'GUEST_PAGE_SHARED', 'KVM_PAGE_TRIM', 'KVM_SLOTS_EXHAUSTED', 'NEW_CODE'];
-    const ctxs = [{}, { pageSize: '0x1000', subPageMmap: false }, { pageSize: '0x10000', subPageMmap: true }];
-    const modes = ['DIRECT', 'DIRECT_PAGE_EXPANDED', 'PARTIAL_DIRECT', 'EMULATED', 'PENDING', 'ABSENT', 'UNAVAILABLE', 'OTHER'];
-    const advice = [
-      { kind: 'HOST_ALIGNMENT', kernelParameter: 'pci=resource_alignment=16@0000:01:00.0' },
-      { kind: 'GUEST_PLACEMENT', address: '0x80010000' },
-      { kind: 'MSIX_RELOCATION', option: 'x-msix-relocation=bar2', target: 2, barSize: '0x10000' },
-      { kind: 'SLOT_BUDGET', slotsNeeded: 2, slotsFree: 1 },
-      { kind: 'HOST_KERNEL', minimumVersion: '6.4', commit: 'a940904443e4' },
-    ] as const;
-    // A string expression: evaluated as written (no transpiling of the dynamic import).
-    const input = JSON.stringify({ codes, ctxs, modes, advice });
-    const inBrowser = await page.evaluate(`import('/dashboard/reason-sentences.js').then((m) => {
-      const { codes, ctxs, modes, advice } = ${input};
-      return { reasons: ctxs.map((c) => codes.map((r) => m.reasonSentence(r, c))), modes: modes.map((x) => m.modeSentence(x)), advice: advice.map((a) => m.adviceAction(a)) };
-    })`);
-    expect(inBrowser).toEqual({
-      reasons: ctxs.map((c) => codes.map((r) => reasonSentence(r, c))),
-      modes: modes.map((x) => modeSentence(x)),
-      advice: advice.map((a) => adviceAction(a)),
-    });
+  it('serves one bundle built from the TypeScript source: the sentences are the library\'s, with no copy to keep equal', async () => {
+    const res = await fetch(`${cp.api.url}/dashboard/app.js`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/javascript/);
+    expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
+    const js = await res.text();
+    expect(js).toContain(modeSentence('DIRECT'));
+    expect(js).not.toMatch(/^import /m);
+    for (const gone of ['reason-sentences.js', 'api.js', 'app.ts', 'tsconfig.json']) expect((await fetch(`${cp.api.url}/dashboard/${gone}`)).status).toBe(404);
   });
 
   it('plans a what-if: a guest BAR moved off its 64K page becomes EMULATED; a viewer cannot commit', async () => {
@@ -215,6 +200,11 @@ describe('web dashboard (headless Chromium, whole control plane)', () => {
     expect(countBy(await modesOnMap())).toEqual(countBy(decided.map((d) => d.mode)));
     await page.click('#pagemap rect.bar[data-mode="EMULATED"]');
     await page.locator('#decision [data-kind="GUEST_PLACEMENT"]').waitFor();
+    // The advice's fragments to paste, each with a copy button that copies its text as it is.
+    const fragment = page.locator('#decision [data-kind="GUEST_PLACEMENT"] .fragment').first();
+    expect(await fragment.locator('pre').innerText()).not.toBe('');
+    await fragment.locator('button.copy').click();
+    await fragment.locator('button.copy', { hasText: 'Copied' }).waitFor();
     await shot('09-committed');
     expect(pageErrors).toEqual([]);
   });

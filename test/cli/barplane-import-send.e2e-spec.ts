@@ -2,19 +2,14 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TOKENS } from '../api/api-harness';
-import { ControlPlane, startControlPlane } from '../e2e/control-plane-harness';
+import { useControlPlane } from '../e2e/control-plane-harness';
 import { barplaneAsync, ensureBuilt } from './run-cli-async';
 import { repoRoot } from './run-cli';
 
 // `barplane import ... --send`: an import reaches the API as provisioning does, and importing
 // the same host again says what changed.
 jest.setTimeout(120_000);
-let cp: ControlPlane;
-beforeAll(async () => {
-  ensureBuilt();
-  cp = await startControlPlane();
-});
-afterAll(() => cp?.stop());
+const cp = useControlPlane(ensureBuilt);
 
 describe('barplane import --send (child process, real control plane)', () => {
   const hostId = `lspci-${Date.now()}`;

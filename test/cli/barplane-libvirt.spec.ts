@@ -1,33 +1,14 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { barplane, repoRoot } from './run-cli';
+import { P9_HOST_JSON as hostJson, PSERIES_XML_FILE as pseries } from '../fixtures/libvirt/pseries-hostdevs';
+import { pseriesXml, withoutSibling } from '../fixtures/libvirt/pseries-hostdevs';
+import { barplane, inputFiles, repoRoot } from './run-cli';
 
 // `barplane plan HOST.json --libvirt DOMAIN.xml` (what-if before the domain is defined) and
 // `barplane import libvirt` without the API, through the real binary, on libvirt's own XML.
 const fixtures = join(repoRoot, 'test', 'fixtures', 'libvirt');
-const pseries = join(fixtures, 'libvirt-pseries-hostdevs-1.xml');
-const tmp = mkdtempSync(join(tmpdir(), 'barplane-libvirt-'));
-const write = (name: string, body: unknown) => {
-  const file = join(tmp, name);
-  writeFileSync(file, typeof body === 'string' ? body : JSON.stringify(body));
-  return file;
-};
-const hostJson = {
-  host: { id: 'p9', platform: 'powernv', pageSize: '0x10000' },
-  pes: [
-    {
-      id: '0001:01',
-      functions: [
-        { bdf: '0001:01:00.0', bars: [{ index: 0, kind: 'mem64', address: '0x600000000000', size: '0x4000' }], msix: { tableBar: 0, tableOffset: '0x2000', vectors: 32 } },
-        { bdf: '0001:01:00.1', bars: [{ index: 0, kind: 'mem64', address: '0x600000010000', size: '0x4000' }] },
-      ],
-    },
-    { id: '0005:90', functions: [{ bdf: '0005:90:01.0', isVf: true, bars: [{ index: 0, kind: 'mem64', address: '0x600500000000', size: '0x10000' }] }] },
-  ],
-};
+const { dir: tmp, write } = inputFiles('barplane-libvirt-');
 const host = write('host.json', hostJson);
-const partial = write('partial.xml', readFileSync(pseries, 'utf8').replace(/<hostdev mode='subsystem' type='pci' managed='yes'>\s*<source>\s*<address domain='0x0001' bus='0x01' slot='0x00' function='0x1'\/>[\s\S]*?<\/hostdev>/, ''));
+const partial = write('partial.xml', withoutSibling(pseriesXml()));
 
 describe('barplane plan --libvirt (child process)', () => {
   it('plans the domain\'s VM on the host: the hostdevs\' PEs assigned, guest side PENDING, the VM\'s slots counted', () => {

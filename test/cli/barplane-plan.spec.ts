@@ -1,18 +1,12 @@
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { barplane, repoRoot } from './run-cli';
+import { barplane, inputFiles, repoRoot } from './run-cli';
 
 // `barplane plan` end to end: the worked examples of ../shared/examples (copied into
 // test/fixtures/examples, each expected plan with the VFIO regions of its functions) and the
 // failure modes of scenario.md, through the real binary.
 const examples = join(repoRoot, 'test', 'fixtures', 'examples');
-const tmp = mkdtempSync(join(tmpdir(), 'barplane-cli-'));
-const write = (name: string, body: unknown) => {
-  const file = join(tmp, name);
-  writeFileSync(file, typeof body === 'string' ? body : JSON.stringify(body));
-  return file;
-};
+const { dir: tmp, write } = inputFiles('barplane-cli-');
 
 /** The expected files fix every field except the advice's details beyond `kind` (and kernelParameter). */
 function expectMatchesContract(actual: Record<string, unknown>, expected: Record<string, unknown>): void {

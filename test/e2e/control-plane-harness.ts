@@ -5,7 +5,7 @@ import { vfioRegionsOwner } from '../../apps/vfio-regions/src/vfio-regions.owner
 import { OwnerService } from '../../libs/owner-service/src/owner-service';
 import { cleanUpNamespace, testNamespace, testOwner } from '../../libs/owner-service/src/testing/owner-test-kit';
 import type { ApiConfig } from '../../apps/api/src/api-config';
-import { RunningApi, startApi } from '../api/api-harness';
+import { aroundTests, RunningApi, startApi } from '../api/api-harness';
 
 /** The whole control plane in this process, in a namespace of its own: three owners, the projector, the API. */
 export interface ControlPlane {
@@ -47,4 +47,13 @@ export async function startControlPlane(apiOverrides: Partial<ApiConfig> = {}): 
       );
     },
   };
+}
+
+/** The control plane for the file's tests, started after `prepare` (when given). */
+export function useControlPlane(prepare?: () => void): ControlPlane {
+  const start = async () => {
+    prepare?.();
+    return startControlPlane();
+  };
+  return aroundTests('the control plane', start, (cp) => cp.stop());
 }

@@ -8,7 +8,7 @@ import { repoRoot } from '../cli/run-cli';
 import { MirrorVm, PSERIES_P9, Q35_DL360, mapFlags } from '../qemu/demo-mirrors';
 import { GUEST_READY, pseriesGuest } from '../qemu/pseries-guest';
 import { QEMU, RunningVm, everyBarMapped, pollQueryPci, startQemu, waitForConsole } from '../qemu/qemu-vm';
-import { ControlPlane, startControlPlane } from './control-plane-harness';
+import { useControlPlane } from './control-plane-harness';
 
 // `barplane import qmp --send` end to end: a real QEMU guest places the BARs (SeaBIOS on q35; a
 // Debian ppc64el kernel on pseries), barplane reads them over QMP and sends them as one
@@ -16,12 +16,7 @@ import { ControlPlane, startControlPlane } from './control-plane-harness';
 // those guest addresses. The pseries run boots a kernel under TCG (about 20 s; the first run
 // also fetches the kernel into .cache/conformance).
 jest.setTimeout(600_000);
-let cp: ControlPlane;
-beforeAll(async () => {
-  ensureBuilt();
-  cp = await startControlPlane();
-});
-afterAll(() => cp?.stop());
+const cp = useControlPlane(ensureBuilt);
 
 type Decision = { bdf: string; index: number; mode: string; reasons: string[]; pe: string };
 const demo = (file: string) => JSON.parse(readFileSync(join(repoRoot, 'demo', file), 'utf8'));

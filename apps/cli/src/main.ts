@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Command, CommanderError } from 'commander';
-import { EXIT } from './exit-code';
+import { EXIT_STATUS } from '@barplane/contracts';
 import { planCommand } from './plan/plan.command';
 import { importCommand } from './import/import.command';
 import { hostsCommand } from './hosts/hosts.command';
@@ -44,11 +44,11 @@ export async function main(argv: string[]): Promise<void> {
   } catch (error) {
     if (error instanceof CommanderError) {
       // --help and --version end with code 0; a usage mistake is invalid input.
-      process.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.invalid;
+      process.exitCode = error.exitCode === 0 ? EXIT_STATUS.ok : EXIT_STATUS.invalid;
       return;
     }
     process.stderr.write(`barplane: ${(error as Error).stack ?? error}\n`);
-    process.exitCode = EXIT.failure;
+    process.exitCode = EXIT_STATUS.failure;
   }
 }
 

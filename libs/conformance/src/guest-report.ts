@@ -1,20 +1,13 @@
-import { parseU64 } from '@barplane/domain';
+import { parseU64, RegionInfo, VfioSparseArea } from '@barplane/domain';
 
 /** One capability of a region as VFIO_DEVICE_GET_REGION_INFO gave it. */
 export interface KernelRegionCap {
   readonly type: string;
-  readonly areas?: readonly { offset: bigint; size: bigint }[];
+  readonly areas?: readonly VfioSparseArea[];
 }
 
-/** One region of a device fd, as the kernel reported it. */
-export interface KernelRegion {
-  readonly index: number;
-  readonly size: bigint;
-  readonly offset: bigint;
-  /** READ, WRITE, MMAP (CAPS is implied by `caps`). */
-  readonly flags: readonly string[];
-  readonly caps: readonly KernelRegionCap[];
-}
+/** One region of a device fd, as the kernel reported it: flags READ, WRITE, MMAP (CAPS is implied by `caps`). */
+export type KernelRegion = RegionInfo<string, KernelRegionCap>;
 
 export interface KernelDevice {
   readonly bdf: string;

@@ -56,3 +56,4 @@ export * from './audit/audit-record';
 export * from './audit/audit-chain';
 export * from './audit/audit-facts';
 export * from './projection/fast-path-coverage';
+export * from './explain/reason-sentences';

@@ -1,22 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { Inbox } from './consumer/inbox';
-import { dropSchema, openMigrated, uniqueSchema } from './testing/postgres-test-kit';
+import { schemaPerFile } from './testing/schema-per-file';
 
-jest.setTimeout(60_000);
-
-const schema = uniqueSchema('consumer');
 let dataSource: DataSource;
 let inbox: Inbox;
-
-beforeAll(async () => {
-  dataSource = await openMigrated(schema);
+schemaPerFile('consumer', (ds, schema) => {
+  dataSource = ds;
   inbox = new Inbox(schema);
-});
-
-afterAll(async () => {
-  await dropSchema(dataSource, schema);
-  await dataSource.destroy();
 });
 
 describe('Inbox', () => {

@@ -7,32 +7,19 @@ import { eventStoreMigrations } from './schema/event-store-migrations';
 import { migrateEventStore } from './schema/migrate-event-store';
 import { EventStore } from './store/event-store';
 import type { OutboxMessage } from './store/outbox-message';
-import type { StoredEvent } from './store/stored-event';
-import { appendOne, dropSchema, newEvent, openMigrated, uniqueSchema } from './testing/postgres-test-kit';
+import { appendOne, newEvent } from './testing/postgres-test-kit';
+import { outboxOf, schemaPerFile, withScratchSchema } from './testing/schema-per-file';
 
-jest.setTimeout(60_000);
-
-const schema = uniqueSchema('es');
 let dataSource: DataSource;
 let store: EventStore;
-
-beforeAll(async () => {
-  dataSource = await openMigrated(schema);
-  store = new EventStore(dataSource, schema);
+const schema = schemaPerFile('es', (ds) => {
+  dataSource = ds;
+  store = new EventStore(ds, schema);
 });
 
-afterAll(async () => {
-  await dropSchema(dataSource, schema);
-  await dataSource.destroy();
-});
-
-const envelopes = (stored: StoredEvent[]): OutboxMessage[] =>
-  stored.map((e) => ({
-    messageId: e.eventId,
-    topic: 'pe.events',
-    key: e.hostId,
-    payload: { id: e.eventId, type: e.eventType, streamVersion: e.streamVersion.toString(), occurredAt: e.occurredAt, data: e.data },
-  }));
+const envelopes = outboxOf((e) => ({
+  id: e.eventId, type: e.eventType, streamVersion: e.streamVersion.toString(), occurredAt: e.occurredAt, data: e.data,
+}));
 
 async function outboxRows(): Promise<{ message_id: string; payload: { streamVersion: string; occurredAt: string } }[]> {
   return dataSource.query(`SELECT message_id, payload FROM "${schema}".outbox_messages ORDER BY outbox_id, position`);
@@ -51,18 +38,14 @@ describe('migrations', () => {
   });
 
   it('survive concurrent runs on a fresh schema', async () => {
-    const other = uniqueSchema('mig');
-    try {
+    await withScratchSchema(dataSource, async (other) => {
       const results = await Promise.all([1, 2, 3].map(() => migrateEventStore(dataSource, other)));
       expect(results.map((names) => names.length).sort()).toEqual([0, 0, eventStoreMigrations(other).length]);
-    } finally {
-      await dropSchema(dataSource, other);
-    }
+    });
   });
 
   it('turn per-message outbox rows still pending into one-row batches, losing nothing', async () => {
-    const other = uniqueSchema('mig');
-    try {
+    await withScratchSchema(dataSource, async (other) => {
       // A schema as the first release left it: one outbox row per message, two not yet published.
       await dataSource.query(`CREATE SCHEMA "${other}"`);
       const runner = dataSource.createQueryRunner();
@@ -85,9 +68,7 @@ describe('migrations', () => {
       expect(pending).toEqual(
         [1, 2].map((i) => ({ message_id: ids[i], topic: 'pe.events', message_key: 'h', headers: { type: 'E' }, payload: { i, address: '0xfffffffffffff000' } })),
       );
-    } finally {
-      await dropSchema(dataSource, other);
-    }
+    });
   });
 });
 

@@ -2,21 +2,17 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { OutboxRelay } from './relay/outbox-relay';
 import { EventStore } from './store/event-store';
-import type { OutboxMessage, PendingOutboxMessage } from './store/outbox-message';
-import type { StoredEvent } from './store/stored-event';
-import { appendOne, dropSchema, newEvent, openMigrated, uniqueSchema, waitFor } from './testing/postgres-test-kit';
+import type { PendingOutboxMessage } from './store/outbox-message';
+import { appendOne, newEvent, openMigrated, waitFor } from './testing/postgres-test-kit';
+import { outboxOf, schemaPerFile } from './testing/schema-per-file';
 
-jest.setTimeout(60_000);
-
-const schema = uniqueSchema('relay');
 let dataSource: DataSource;
 let store: EventStore;
 const relays: OutboxRelay[] = [];
 const extraSources: DataSource[] = [];
-
-beforeAll(async () => {
-  dataSource = await openMigrated(schema);
-  store = new EventStore(dataSource, schema);
+const schema = schemaPerFile('relay', (ds) => {
+  dataSource = ds;
+  store = new EventStore(ds, schema);
 });
 
 afterEach(async () => {
@@ -27,19 +23,10 @@ afterEach(async () => {
   await dataSource.query(`UPDATE "${schema}".outbox SET published_at = now() WHERE published_at IS NULL`);
 });
 
-afterAll(async () => {
-  await dropSchema(dataSource, schema);
-  await dataSource.destroy();
-});
-
-const envelopes = (stored: StoredEvent[]): OutboxMessage[] =>
-  stored.map((e) => ({
-    messageId: e.eventId,
-    topic: 'pe.events',
-    key: e.hostId,
-    headers: { type: e.eventType },
-    payload: { id: e.eventId, streamVersion: e.streamVersion.toString() },
-  }));
+const envelopes = outboxOf(
+  (e) => ({ id: e.eventId, streamVersion: e.streamVersion.toString() }),
+  (e) => ({ type: e.eventType }),
+);
 
 function relay(publish: (messages: PendingOutboxMessage[]) => Promise<void>, ds = dataSource, idleMs = 50): OutboxRelay {
   const r = new OutboxRelay(ds, { schema, publish, batchSize: 10, idleMs, lockRetryMs: 100, minBackoffMs: 20 });

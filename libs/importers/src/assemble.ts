@@ -1,4 +1,4 @@
-import { compareIds, kernelFeaturesOf, MIN_BAR_SIZE, msixPbaSize, msixTableSize, parseKernelRelease, toHex, U64_LIMIT } from '@barplane/domain';
+import { compareIds, functionToJson, kernelFeaturesOf, MIN_BAR_SIZE, msixPbaSize, msixTableSize, parseKernelRelease, toHex, U64_LIMIT } from '@barplane/domain';
 import { HostBasics, ImportedBar, ImportedFunction, ImportedMsix, ImportedScenarioJson, ImportResult, ScenarioFunctionJson, ScenarioPeJson } from './imported';
 
 const isPow2 = (v: bigint) => v > 0n && (v & (v - 1n)) === 0n;
@@ -117,23 +117,5 @@ function kernelOf(host: HostBasics, warnings: string[]): Pick<ImportedScenarioJs
 }
 
 function functionJson(f: ImportedFunction): ScenarioFunctionJson {
-  return {
-    bdf: f.bdf,
-    ...(f.vendorDevice ? { vendorDevice: f.vendorDevice } : {}),
-    isVf: f.isVf,
-    bars: [...f.bars]
-      .sort((a, b) => a.index - b.index)
-      .map((b) => ({ index: b.index, kind: b.kind, prefetchable: b.prefetchable, fixed: b.fixed, address: toHex(b.address), size: toHex(b.size) })),
-    ...(f.msix
-      ? {
-          msix: {
-            tableBar: f.msix.tableBar,
-            tableOffset: toHex(f.msix.tableOffset),
-            vectors: f.msix.vectors,
-            pbaBar: f.msix.pbaBar,
-            pbaOffset: toHex(f.msix.pbaOffset),
-          },
-        }
-      : {}),
-  };
+  return functionToJson({ ...f, bars: [...f.bars].sort((a, b) => a.index - b.index) });
 }

@@ -1,4 +1,4 @@
-import { BarKind, KernelFeatures, Platform } from '@barplane/domain';
+import { BarKind, functionToJson, KernelFeatures, Platform } from '@barplane/domain';
 
 /** One BAR as a source showed it; 64-bit values stay bigint until the scenario is written. */
 export interface ImportedBar {
@@ -45,31 +45,11 @@ export interface HostBasics {
   kernelRelease?: string;
 }
 
-/** Wire shapes of docs/scenario.md (no `vm`): every 64-bit value a lowercase "0x..." string. */
-export interface ScenarioBarJson {
-  index: number;
-  kind: BarKind;
-  prefetchable: boolean;
-  fixed: boolean;
-  address: string;
-  size: string;
-}
-
-export interface ScenarioMsixJson {
-  tableBar: number;
-  tableOffset: string;
-  vectors: number;
-  pbaBar: number;
-  pbaOffset: string;
-}
-
-export interface ScenarioFunctionJson {
-  bdf: string;
-  vendorDevice?: string;
-  isVf: boolean;
-  bars: ScenarioBarJson[];
-  msix?: ScenarioMsixJson;
-}
+/**
+ * Wire shapes of docs/scenario.md (no `vm`): the domain's own (`functionToJson`), every 64-bit value a
+ * lowercase "0x..." string.
+ */
+export type ScenarioFunctionJson = ReturnType<typeof functionToJson>;
 
 export interface ScenarioPeJson {
   id: string;

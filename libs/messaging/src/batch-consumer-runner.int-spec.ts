@@ -1,41 +1,22 @@
 import type { BatchContext } from './batch-handler';
-import { BatchConsumerRunner } from './batch-consumer-runner';
 import type { ConsumedMessage } from './consumed-message';
-import { ensureTopics } from './ensure-topics';
-import {
-  committedOffsets,
-  fullyCommitted,
-  highWatermarks,
-  keyedMessages,
-  payloadOf,
-  uniqueName,
-  waitFor,
-  useBroker,
-} from './testing/kafka-test-kit';
+import { committedOffsets, fullyCommitted, highWatermarks, payloadOf, useBroker, waitFor } from './testing/kafka-test-kit';
+import { seededTopic, startRunner } from './testing/runner-kit';
 
 jest.setTimeout(60_000);
 
 describe('BatchConsumerRunner (real broker)', () => {
-  const { kafka, publisher, admin, runners } = useBroker('messaging-test-runner');
-
-  async function startRunner(...args: ConstructorParameters<typeof BatchConsumerRunner>): Promise<BatchConsumerRunner> {
-    const runner = new BatchConsumerRunner(...args);
-    runners.push(runner);
-    await runner.start();
-    return runner;
-  }
+  const broker = useBroker('messaging-test-runner');
+  const { admin } = broker;
 
   it('consumes 1,000 keyed messages in per-key order and commits every partition to its end', async () => {
-    const topic = uniqueName('runner-order');
-    const groupId = uniqueName('runner-order-group');
-    await ensureTopics(kafka, [topic]);
-    await publisher.publish(keyedMessages(topic, 1_000, 20));
+    const { topic, groupId } = await seededTopic(broker, 'runner-order', 1_000, 20);
 
     const lastSeqByHost = new Map<string, number>();
     const handledIds = new Set<number>();
     const outOfOrder: string[] = [];
     let duplicates = 0;
-    await startRunner(kafka, { groupId, topics: [topic], fromBeginning: true }, async (messages) => {
+    await startRunner(broker, { groupId, topics: [topic], fromBeginning: true }, async (messages) => {
       for (const message of messages) {
         const { id, host, seq } = payloadOf(message);
         expect(message.key).toBe(host);
@@ -56,16 +37,13 @@ describe('BatchConsumerRunner (real broker)', () => {
   });
 
   it('retries a batch whose handler throws once, then handles and commits it (no DLQ)', async () => {
-    const topic = uniqueName('runner-retry');
-    const groupId = uniqueName('runner-retry-group');
-    await ensureTopics(kafka, [topic]);
-    await publisher.publish(keyedMessages(topic, 50, 5));
+    const { topic, groupId } = await seededTopic(broker, 'runner-retry', 50, 5);
 
     const handled: number[] = [];
     const contexts: Pick<BatchContext, 'mode' | 'attempt'>[] = [];
     let failedOnce = false;
     await startRunner(
-      kafka,
+      broker,
       { groupId, topics: [topic], fromBeginning: true, retries: { initialBackoffMs: 20 } },
       async (messages: ConsumedMessage[], context) => {
         contexts.push({ mode: context.mode, attempt: context.attempt });
@@ -87,10 +65,7 @@ describe('BatchConsumerRunner (real broker)', () => {
   });
 
   it('handles partitions concurrently with partitionsConsumedConcurrently, each partition still in order', async () => {
-    const topic = uniqueName('runner-concurrent');
-    const groupId = uniqueName('runner-concurrent-group');
-    await ensureTopics(kafka, [topic]);
-    await publisher.publish(keyedMessages(topic, 600, 12));
+    const { topic, groupId } = await seededTopic(broker, 'runner-concurrent', 600, 12);
 
     const lastSeqByHost = new Map<string, number>();
     const outOfOrder: string[] = [];
@@ -98,7 +73,8 @@ describe('BatchConsumerRunner (real broker)', () => {
     let handled = 0;
     let maxInFlight = 0;
     const busyPartitions: number[] = [];
-    await startRunner(kafka, { groupId, topics: [topic], fromBeginning: true, partitionsConsumedConcurrently: 3 }, async (messages, context) => {
+    const options = { groupId, topics: [topic], fromBeginning: true, partitionsConsumedConcurrently: 3 };
+    await startRunner(broker, options, async (messages, context) => {
       if (inFlight.has(context.partition)) busyPartitions.push(context.partition);
       inFlight.add(context.partition);
       maxInFlight = Math.max(maxInFlight, inFlight.size);

@@ -1,20 +1,17 @@
-import { BatchConsumerRunner } from './batch-consumer-runner';
-import type { ConsumedMessage } from './consumed-message';
 import { DLQ_HEADERS } from './dead-letter';
-import { ensureTopics } from './ensure-topics';
-import { fullyCommitted, keyedMessages, payloadOf, uniqueName, waitFor, useBroker } from './testing/kafka-test-kit';
+import { fullyCommitted, keyedMessages, payloadOf, waitFor, useBroker } from './testing/kafka-test-kit';
+import { deadLettersOf, seededTopic, startRunner } from './testing/runner-kit';
 
 jest.setTimeout(60_000);
 
 const idOf = (message: { value: string }) => payloadOf(message).id;
 
 describe('poison message (real broker)', () => {
-  const { kafka, publisher, admin, runners } = useBroker('messaging-test-dlq');
+  const broker = useBroker('messaging-test-dlq');
+  const { publisher, admin } = broker;
 
   it('dead-letters the poison with x-error and its original value, handles the others once, goes on', async () => {
-    const topic = uniqueName('poison');
-    const groupId = uniqueName('poison-group');
-    await ensureTopics(kafka, [topic]);
+    const { topic, groupId } = await seededTopic(broker, 'poison');
     const POISON = 37;
     const first = keyedMessages(topic, 100, 7).map((m) =>
       idOf(m) === POISON ? { ...m, headers: { 'x-trace': 'abc' } } : m,
@@ -23,23 +20,16 @@ describe('poison message (real broker)', () => {
 
     const handledCount = new Map<number, number>();
     // The handler behaves like one DB transaction per call: all or nothing.
-    const runner = new BatchConsumerRunner(
-      kafka,
-      { groupId, topics: [topic], fromBeginning: true, retries: { initialBackoffMs: 10, maxBackoffMs: 40 } },
-      async (messages) => {
+    const retries = { initialBackoffMs: 10, maxBackoffMs: 40 };
+    const options = { groupId, topics: [topic], fromBeginning: true, retries };
+    const [, dlq] = await Promise.all([
+      startRunner(broker, options, async (messages) => {
         const ids = messages.map((m) => payloadOf(m).id);
         if (ids.includes(POISON)) throw new Error(`cannot apply event ${POISON}: poison`);
         for (const id of ids) handledCount.set(id, (handledCount.get(id) ?? 0) + 1);
-      },
-    );
-    const dlq: ConsumedMessage[] = [];
-    const dlqReader = new BatchConsumerRunner(
-      kafka,
-      { groupId: uniqueName('poison-dlq-reader'), topics: [`${topic}.dlq`], fromBeginning: true },
-      async (messages) => void dlq.push(...messages),
-    );
-    runners.push(runner, dlqReader);
-    await Promise.all([runner.start(), dlqReader.start()]);
+      }),
+      deadLettersOf(broker, topic),
+    ]);
 
     await waitFor('poison in the DLQ', () => dlq.length === 1);
     await waitFor('99 handled', () => handledCount.size === 99);

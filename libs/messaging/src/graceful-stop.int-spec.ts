@@ -1,18 +1,17 @@
 import { BatchConsumerRunner } from './batch-consumer-runner';
-import { ensureTopics } from './ensure-topics';
 import { committedOffsets, fullyCommitted, keyedMessages, payloadOf, uniqueName, waitFor, useBroker } from './testing/kafka-test-kit';
+import { seededTopic, startRunner } from './testing/runner-kit';
 
 jest.setTimeout(60_000);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('stop() during consumption (real broker)', () => {
-  const { kafka, publisher, admin, runners } = useBroker('messaging-test-stop');
+  const broker = useBroker('messaging-test-stop');
+  const { kafka, publisher, admin, runners } = broker;
 
   it('finishes and commits the batch in flight; a new runner in the group resumes right after it', async () => {
-    const topic = uniqueName('stop');
-    const groupId = uniqueName('stop-group');
-    await ensureTopics(kafka, [topic]);
+    const { topic, groupId } = await seededTopic(broker, 'stop');
     // Many small produce requests -> many small record batches -> many fetched batches.
     const all = keyedMessages(topic, 300, 9);
     for (let i = 0; i < all.length; i += 10) await publisher.publish(all.slice(i, i + 10));
@@ -49,26 +48,21 @@ describe('stop() during consumption (real broker)', () => {
     const handledByFirst = handled.size;
     expect(handledByFirst).toBeLessThan(300);
 
-    const second = new BatchConsumerRunner(kafka, options, async (messages) => record(messages.map((m) => payloadOf(m).id)));
-    runners.push(second);
-    await second.start();
+    await startRunner(broker, options, async (messages) => record(messages.map((m) => payloadOf(m).id)));
     await waitFor('all 300 handled', () => handled.size === 300);
     await waitFor('offsets committed', () => fullyCommitted(admin, groupId, topic));
     expect(duplicates).toBe(0);
   });
 
   it('deletes a transient group once it left it, and keeps an ordinary one', async () => {
-    const topic = uniqueName('transient');
-    await ensureTopics(kafka, [topic]);
-    await publisher.publish(keyedMessages(topic, 3, 3));
+    const { topic } = await seededTopic(broker, 'transient', 3, 3);
     const groups = async () => new Set((await admin.listGroups()).groups.map((g) => g.groupId));
     const run = async (groupId: string, transientGroup: boolean) => {
       let seen = 0;
-      const runner = new BatchConsumerRunner(kafka, { groupId, topics: [topic], fromBeginning: true, transientGroup }, async (messages) => {
+      const options = { groupId, topics: [topic], fromBeginning: true, transientGroup };
+      const runner = await startRunner(broker, options, async (messages) => {
         seen += messages.length;
       });
-      runners.push(runner);
-      await runner.start();
       await waitFor('all 3 handled', () => seen === 3);
       expect((await groups()).has(groupId)).toBe(true);
       await runner.stop();

@@ -1,8 +1,6 @@
 import { Pool } from 'pg';
-import { BatchConsumerRunner } from './batch-consumer-runner';
-import type { ConsumedMessage } from './consumed-message';
-import { ensureTopics } from './ensure-topics';
 import { keyedMessages, payloadOf, uniqueName, useBroker, waitFor } from './testing/kafka-test-kit';
+import { deadLettersOf, seededTopic, startRunner } from './testing/runner-kit';
 import { TcpSwitch } from './testing/tcp-switch';
 
 jest.setTimeout(90_000);
@@ -10,7 +8,8 @@ jest.setTimeout(90_000);
 // Issue 10, item 1: a PostgreSQL outage longer than the bounded retries (3 tries in about a
 // second before) dead-lettered good messages. Now the consumer waits the outage out.
 describe('a database outage (real broker, real PostgreSQL behind a switch)', () => {
-  const { kafka, publisher, runners } = useBroker('messaging-test-outage');
+  const broker = useBroker('messaging-test-outage');
+  const { publisher } = broker;
   const url = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/barplane');
   const pgSwitch = new TcpSwitch({ host: url.hostname, port: Number(url.port || 5432) });
   let pool: Pool;
@@ -30,24 +29,15 @@ describe('a database outage (real broker, real PostgreSQL behind a switch)', () 
   });
 
   it('handles every message once after an outage of several seconds, and dead-letters none', async () => {
-    const topic = uniqueName('outage');
-    await ensureTopics(kafka, [topic]);
-    const dlq: ConsumedMessage[] = [];
-    const runner = new BatchConsumerRunner(
-      kafka,
-      { groupId: uniqueName('outage-group'), topics: [topic], fromBeginning: true, retries: { initialBackoffMs: 20, maxBackoffMs: 40, maxTransientBackoffMs: 500 } },
-      async (messages) => {
+    const { topic, groupId } = await seededTopic(broker, 'outage');
+    const retries = { initialBackoffMs: 20, maxBackoffMs: 40, maxTransientBackoffMs: 500 };
+    const [, dlq] = await Promise.all([
+      startRunner(broker, { groupId, topics: [topic], fromBeginning: true, retries }, async (messages) => {
         const values = messages.map((m) => payloadOf(m).id);
         await pool.query(`INSERT INTO ${table} (id) SELECT unnest($1::int[])`, [values]);
-      },
-    );
-    const dlqReader = new BatchConsumerRunner(
-      kafka,
-      { groupId: uniqueName('outage-dlq'), topics: [`${topic}.dlq`], fromBeginning: true },
-      async (messages) => void dlq.push(...messages),
-    );
-    runners.push(runner, dlqReader);
-    await Promise.all([runner.start(), dlqReader.start()]);
+      }),
+      deadLettersOf(broker, topic),
+    ]);
 
     await publisher.publish(keyedMessages(topic, 50, 3));
     await waitFor('the first 50 stored', async () => Number((await pool.query(`SELECT count(*) FROM ${table}`)).rows[0].count) === 50);

@@ -2,55 +2,26 @@
 // exactly the answers and events of one-at-a-time handling, and a lost race loses nothing.
 import { randomUUID } from 'node:crypto';
 import type { Envelope } from '@barplane/contracts';
-import { hostRegistryDecider, type HostRegistryCommand, type HostRegistryEvent, type HostRegistryState } from '@barplane/domain';
-import { type AppendManyInput, EventStore } from '@barplane/eventstore';
+import type { HostRegistryState } from '@barplane/domain';
+import { EventStore } from '@barplane/eventstore';
 import type { DataSource } from 'typeorm';
-import { dropSchema, newEvent, openMigrated, uniqueSchema } from '../../eventstore/src/testing/postgres-test-kit';
+import { schemaPerFile } from '../../eventstore/src/testing/schema-per-file';
 import { CommandHandler, type CommandOutcome } from './command-handler';
 import { emptyOwnerCounters } from './owner-counters';
-import type { OwnerDefinition } from './owner-definition';
 import { StreamCache } from './stream-cache';
-import { NIC, p9Host, p9Pes, TOP, USB } from './testing/host-fixtures';
+import { NIC, p9Pes, TOP, USB } from './testing/host-fixtures';
 import { commandEnvelope } from './testing/owner-test-kit';
+import { peRegistryDefinition as definition, RacingStore, setUpP9Host } from './testing/pe-registry-store-kit';
 
-jest.setTimeout(60_000);
-
-const schema = uniqueSchema('batch');
 let dataSource: DataSource;
+const schema = schemaPerFile('batch', (ds) => (dataSource = ds));
 
-const definition: OwnerDefinition<HostRegistryCommand, HostRegistryEvent, HostRegistryState> = {
-  identity: { service: 'pe-registry', schema: 'pe_registry', commandTopic: 'pe.commands', eventTopic: 'pe.events', streamPrefix: 'host-', streamType: 'host' },
-  decider: { decide: (c, s) => hostRegistryDecider.decide(c, s), evolve: hostRegistryDecider.evolve, initialState: hostRegistryDecider.initialState },
-  usesFacts: false,
-};
-
-/** A store where another writer appends to `stream` right before each of the first `races` batch writes. */
-class RacingStore extends EventStore {
-  races = 0;
-  stream = '';
-  reads = 0;
-  override async appendMany(input: AppendManyInput) {
-    if (this.races > 0) {
-      this.races -= 1;
-      const version = (await this.readStream(this.stream)).version;
-      await super.appendMany({ appends: [{ streamId: this.stream, streamType: 'host', expectedVersion: version, events: [newEvent(this.stream.slice(5), 'AlignmentOverrideSet', { peId: '0005:01', alignment: 'page' })] }] });
-    }
-    return super.appendMany(input);
-  }
-  override async readStreams(ids: readonly string[]) {
-    this.reads += ids.length;
-    return super.readStreams(ids);
-  }
+/** A store whose races, on the stream a test names, set PE 0005:01's override. */
+function racingStore(): RacingStore {
+  const store = new RacingStore(dataSource, schema);
+  store.racePeId = '0005:01';
+  return store;
 }
-
-beforeAll(async () => {
-  dataSource = await openMigrated(schema);
-});
-
-afterAll(async () => {
-  await dropSchema(dataSource, schema);
-  await dataSource.destroy();
-});
 
 function handler(store: EventStore, cache = new StreamCache<HostRegistryState>()) {
   const counters = emptyOwnerCounters();
@@ -60,11 +31,7 @@ function handler(store: EventStore, cache = new StreamCache<HostRegistryState>()
   return { counters, cache, commands: new CommandHandler({ store, definition, eventTopic: 'x.pe.events', inboxConsumer: 'pe-registry', counters, processedOf, cache }) };
 }
 
-async function setUpHost(store: EventStore, host: string): Promise<void> {
-  const { commands } = handler(store);
-  expect(await commands.handle(commandEnvelope('RegisterHost', host, { host: p9Host(host) }))).toBe('applied');
-  expect(await commands.handle(commandEnvelope('ImportTopology', host, { pes: p9Pes }))).toBe('applied');
-}
+const setUpHost = (store: EventStore, host: string) => setUpP9Host(handler(store).commands, host);
 
 /** The same mixed scenario for two hosts, as envelopes (fresh ids per call). */
 function scenario(a: string, b: string) {
@@ -140,7 +107,7 @@ describe('CommandHandler.handleBatch', () => {
   });
 
   it('reads each stream once, then decides from the cache', async () => {
-    const store = new RacingStore(dataSource, schema);
+    const store = racingStore();
     const [a, b] = [host(), host()];
     for (const h of [a, b]) await setUpHost(store, h);
     store.reads = 0;
@@ -154,7 +121,7 @@ describe('CommandHandler.handleBatch', () => {
   });
 
   it('loses nothing to a concurrent writer mid-batch: rolls back, re-reads and decides again', async () => {
-    const store = new RacingStore(dataSource, schema);
+    const store = racingStore();
     const [a, b] = [host(), host()];
     for (const h of [a, b]) await setUpHost(store, h);
     const { commands, counters, cache } = handler(store);
@@ -189,7 +156,7 @@ describe('CommandHandler.handleBatch', () => {
   });
 
   it('goes one command at a time after losing the race on every batch try', async () => {
-    const store = new RacingStore(dataSource, schema);
+    const store = racingStore();
     const a = host();
     await setUpHost(store, a);
     const { commands, counters } = handler(store);

@@ -1,49 +1,16 @@
 // The command path against the real PostgreSQL (no Kafka): races, redeliveries, the outbox.
 import { randomUUID } from 'node:crypto';
-import { hostRegistryDecider, type HostRegistryCommand, type HostRegistryEvent, type HostRegistryState } from '@barplane/domain';
-import { type AppendManyInput, EventStore } from '@barplane/eventstore';
+import { EventStore } from '@barplane/eventstore';
 import type { DataSource } from 'typeorm';
-import { dropSchema, newEvent, openMigrated, uniqueSchema } from '../../eventstore/src/testing/postgres-test-kit';
+import { schemaPerFile } from '../../eventstore/src/testing/schema-per-file';
 import { CommandHandler } from './command-handler';
 import { emptyOwnerCounters } from './owner-counters';
-import type { OwnerDefinition } from './owner-definition';
 import { p9Host, p9Pes, USB } from './testing/host-fixtures';
 import { commandEnvelope } from './testing/owner-test-kit';
+import { peRegistryDefinition as definition, RacingStore, setUpP9Host } from './testing/pe-registry-store-kit';
 
-jest.setTimeout(60_000);
-
-const schema = uniqueSchema('owner');
 let dataSource: DataSource;
-
-const definition: OwnerDefinition<HostRegistryCommand, HostRegistryEvent, HostRegistryState> = {
-  identity: { service: 'pe-registry', schema: 'pe_registry', commandTopic: 'pe.commands', eventTopic: 'pe.events', streamPrefix: 'host-', streamType: 'host' },
-  decider: { decide: (c, s) => hostRegistryDecider.decide(c, s), evolve: hostRegistryDecider.evolve, initialState: hostRegistryDecider.initialState },
-  usesFacts: false,
-};
-
-/** A store where someone else appends to the stream right before each of our first `races` writes. */
-class RacingStore extends EventStore {
-  races = 0;
-  override async appendMany(input: AppendManyInput) {
-    if (this.races > 0 && input.appends.length > 0) {
-      this.races -= 1;
-      const { streamId } = input.appends[0];
-      const version = (await this.readStream(streamId)).version;
-      const events = [newEvent(streamId.slice(5), 'AlignmentOverrideSet', { peId: '0004:01', alignment: 'page' })];
-      await super.appendMany({ appends: [{ streamId, streamType: 'host', expectedVersion: version, events }] });
-    }
-    return super.appendMany(input);
-  }
-}
-
-beforeAll(async () => {
-  dataSource = await openMigrated(schema);
-});
-
-afterAll(async () => {
-  await dropSchema(dataSource, schema);
-  await dataSource.destroy();
-});
+const schema = schemaPerFile('owner', (ds) => (dataSource = ds));
 
 function handler(store: EventStore) {
   const counters = emptyOwnerCounters();
@@ -63,9 +30,7 @@ async function outbox(causationId: string): Promise<Published[]> {
 
 async function registeredHost(store: EventStore): Promise<string> {
   const host = `h-${randomUUID().slice(0, 8)}`;
-  const { commands } = handler(store);
-  expect(await commands.handle(commandEnvelope('RegisterHost', host, { host: p9Host(host) }))).toBe('applied');
-  expect(await commands.handle(commandEnvelope('ImportTopology', host, { pes: p9Pes }))).toBe('applied');
+  await setUpP9Host(handler(store).commands, host);
   return host;
 }
 

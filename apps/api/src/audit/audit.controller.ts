@@ -1,5 +1,6 @@
-import { Controller, Get, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { BearerController } from '../auth/bearer-controller.decorator';
+import { Get, Query, Req, Res } from '@nestjs/common';
+import { ApiOperation, ApiQuery } from '@nestjs/swagger';
 import { Request, Response } from 'express';
 import { BarplaneError } from '@barplane/contracts';
 import { verifyChain } from '@barplane/domain';
@@ -7,9 +8,7 @@ import { Roles } from '../auth/roles.decorator';
 import { AuditFilter, AuditRow, ReadModels } from '../read-models/read-models';
 
 /** The hash-chained audit log: records with what was decided, from which facts, by whom. */
-@ApiTags('audit')
-@ApiBearerAuth()
-@Controller('v1/audit')
+@BearerController('v1/audit', 'audit')
 export class AuditController {
   constructor(private readonly reads: ReadModels) {}
 

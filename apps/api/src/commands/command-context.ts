@@ -1,6 +1,5 @@
 import { BarplaneError } from '@barplane/contracts';
 import { idProblem, Problem } from '@barplane/domain';
-import { ExactRequest } from '../http/exact-json.middleware';
 import { AuthenticatedRequest } from '../auth/bearer-auth.guard';
 import { CommandGateway, CommandReply } from './command-gateway';
 import { CommandType } from '@barplane/contracts';
@@ -18,8 +17,8 @@ export async function sendFor(
     const v = req.headers[name];
     return Array.isArray(v) ? v[0] : v;
   };
-  // A number the exact parser refused became null: it is named here, not read as 0 or a default.
-  const problems: Problem[] = [...((req as ExactRequest).inexact ?? [])].map(paths);
+  // The body was validated by its pipe (ContractBodyPipe), refused numbers included: the headers are left.
+  const problems: Problem[] = [];
   const ifMatch = header('if-match')?.replace(/^W\//, '').replace(/"/g, '');
   if (ifMatch !== undefined && !/^\d+$/.test(ifMatch)) {
     problems.push({ path: 'If-Match', message: 'must be the stream version the change is based on, e.g. "3"' });
@@ -45,10 +44,4 @@ export async function sendFor(
     if (error instanceof BarplaneError && error.code === 'VALIDATION') throw new BarplaneError('VALIDATION', error.message, error.problems.map(paths));
     throw error;
   }
-}
-
-/** A body that must be a JSON object. */
-export function objectBody(body: unknown): Record<string, unknown> {
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw BarplaneError.invalid([{ path: '$', message: 'the body must be a JSON object' }]);
-  return body as Record<string, unknown>;
 }

@@ -35,6 +35,15 @@ export type CommandReply =
   | { readonly status: 'pending'; readonly commandId: string; readonly correlationId: string };
 
 /**
+ * Checks a command's data against its contract (libs/contracts), as its owner will: the body's
+ * pipe checked what the caller sent, this what the controller built from it.
+ */
+export function checkCommand(req: Pick<CommandRequest, 'type' | 'data'>): void {
+  const read = commandFromWire(req.type, req.data, '');
+  if (!read.ok) throw BarplaneError.invalid(read.problems.map((p) => ({ ...p, path: p.path.replace(/^\./, '') })));
+}
+
+/**
  * Sends a validated command to its owner's topic and waits, bounded, for the answer the
  * projector records (so a 201 means the decisions are already readable).
  */
@@ -71,8 +80,7 @@ export class CommandGateway implements OnModuleInit, OnApplicationShutdown {
   }
 
   async send(req: CommandRequest): Promise<CommandReply> {
-    const read = commandFromWire(req.type, req.data, '');
-    if (!read.ok) throw BarplaneError.invalid(read.problems.map((p) => ({ ...p, path: p.path.replace(/^\./, '') })));
+    checkCommand(req);
     // Refused before anything is stored or published: the broker would refuse the message.
     const bytes = jsonBytes(req.data) + ENVELOPE_ROOM;
     if (bytes > MAX_MESSAGE_BYTES) {

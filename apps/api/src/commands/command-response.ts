@@ -1,5 +1,5 @@
 import { Response } from 'express';
-import { BarplaneError, ERROR_STATUS, ErrorCode } from '@barplane/contracts';
+import { BarplaneError, errorCodeOf } from '@barplane/contracts';
 import { Problem } from '@barplane/domain';
 import { CommandReply } from './command-gateway';
 
@@ -25,8 +25,7 @@ export function commandResponse(res: Response, outcome: CommandReply, successSta
   }
   const data = outcome.answer.data as Record<string, unknown>;
   if (outcome.status === 'rejected') {
-    const code = (data.code as ErrorCode) in ERROR_STATUS ? (data.code as ErrorCode) : data.code === 'ILLEGAL_STATE' ? 'CONFLICT' : 'VALIDATION';
-    throw new BarplaneError(code, String(data.message), (data.problems as Problem[]) ?? []);
+    throw new BarplaneError(errorCodeOf(data.code), String(data.message), (data.problems as Problem[]) ?? []);
   }
   if (outcome.status === 'conflict') {
     throw new BarplaneError('CONFLICT', `stale version: expected ${data.expectedVersion}, the stream is at ${data.actualVersion}`);

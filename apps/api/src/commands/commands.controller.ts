@@ -1,14 +1,13 @@
-import { Controller, Get, Param, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { BearerController } from '../auth/bearer-controller.decorator';
+import { Get, Param, Res } from '@nestjs/common';
+import { ApiOperation } from '@nestjs/swagger';
 import { Response } from 'express';
 import { BarplaneError } from '@barplane/contracts';
 import { Roles } from '../auth/roles.decorator';
 import { CommandGateway } from './command-gateway';
 
 /** The status URL of a command answered 202. */
-@ApiTags('facts')
-@ApiBearerAuth()
-@Controller('v1/commands')
+@BearerController('v1/commands', 'facts')
 export class CommandsController {
   constructor(private readonly gateway: CommandGateway) {}
 

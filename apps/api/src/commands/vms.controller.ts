@@ -1,5 +1,6 @@
-import { Body, Controller, Delete, Param, Post, Put, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { BearerController } from '../auth/bearer-controller.decorator';
+import { Body, Delete, Param, Post, Put, Req, Res } from '@nestjs/common';
+import { ApiBody, ApiOperation } from '@nestjs/swagger';
 import { Response } from 'express';
 import { BarplaneError, MAX_GUEST_BARS } from '@barplane/contracts';
 import { Problem } from '@barplane/domain';
@@ -7,13 +8,13 @@ import { AuthenticatedRequest } from '../auth/bearer-auth.guard';
 import { Roles } from '../auth/roles.decorator';
 import { ReadModels } from '../read-models/read-models';
 import { CommandGateway } from './command-gateway';
-import { objectBody, sendFor } from './command-context';
+import { sendFor } from './command-context';
+import { bareArrayPath, ContractBodyPipe } from '../http/contract-body.pipe';
+import { AssignPeBodyDto, CreateVmBodyDto, GuestBarSetBodyDto } from './vm-bodies.dto';
 import { commandResponse } from './command-response';
 
 /** Facts owned by guest-memory: VMs, PE assignments, guest BAR programming. */
-@ApiTags('facts')
-@ApiBearerAuth()
-@Controller('v1/vms')
+@BearerController('v1/vms', 'facts')
 export class VmsController {
   constructor(
     private readonly gateway: CommandGateway,
@@ -23,23 +24,18 @@ export class VmsController {
   @Post()
   @Roles('provisioner', 'operator')
   @ApiOperation({ summary: 'Create a VM: `{ id, hostId, machine?, msixEmulation?, noMmap?, msixRelocation?, memslotsUsed? }`' })
-  async create(@Body() body: unknown, @Req() req: AuthenticatedRequest, @Res({ passthrough: true }) res: Response) {
-    const { id, hostId, ...rest } = objectBody(body);
-    const missing = [
-      ...(typeof hostId === 'string' && hostId ? [] : [{ path: 'hostId', message: 'is required' }]),
-      ...(typeof id === 'string' && id ? [] : [{ path: 'id', message: 'is required' }]),
-    ];
-    if (missing.length) throw BarplaneError.invalid(missing);
-    const outcome = await sendFor(this.gateway, req, 'CreateVm', hostId as string, { ...rest, vmId: id }, (p) => ({ ...p, path: p.path === 'vmId' ? 'id' : p.path }));
+  async create(@Body(ContractBodyPipe.of(CreateVmBodyDto)) body: CreateVmBodyDto, @Req() req: AuthenticatedRequest, @Res({ passthrough: true }) res: Response) {
+    const { id, hostId, ...settings } = body;
+    const outcome = await sendFor(this.gateway, req, 'CreateVm', hostId, { ...settings, vmId: id }, (p) => ({ ...p, path: p.path === 'vmId' ? 'id' : p.path }));
     return commandResponse(res, outcome, 201, { vm: { id, hostId } });
   }
 
   @Post(':vmId/assignments')
   @Roles('provisioner', 'operator')
   @ApiOperation({ summary: 'Give a PE to the VM: `{ "peId" }` (or `{ "bdf" }` of one of its functions); 409 names siblings held elsewhere' })
-  async assign(@Param('vmId') vmId: string, @Body() body: unknown, @Req() req: AuthenticatedRequest, @Res({ passthrough: true }) res: Response) {
+  async assign(@Param('vmId') vmId: string, @Body(ContractBodyPipe.of(AssignPeBodyDto)) body: AssignPeBodyDto, @Req() req: AuthenticatedRequest, @Res({ passthrough: true }) res: Response) {
     const hostId = await this.hostOf(vmId);
-    return commandResponse(res, await sendFor(this.gateway, req, 'AssignPe', hostId, { ...objectBody(body), vmId }), 201);
+    return commandResponse(res, await sendFor(this.gateway, req, 'AssignPe', hostId, { ...body, vmId }), 201);
   }
 
   @Delete(':vmId/assignments/:peId')
@@ -67,16 +63,16 @@ export class VmsController {
       ],
     },
   })
-  async guestBars(@Param('vmId') vmId: string, @Body() body: unknown, @Req() req: AuthenticatedRequest, @Res({ passthrough: true }) res: Response) {
-    const bare = Array.isArray(body);
-    const { vmId: named, ...rest } = bare ? { bars: body } : objectBody(body);
+  async guestBars(@Param('vmId') vmId: string, @Body(ContractBodyPipe.orBareArray(GuestBarSetBodyDto, 'bars')) body: GuestBarSetBodyDto, @Req() req: AuthenticatedRequest, @Res({ passthrough: true }) res: Response) {
+    const bare = Array.isArray(req.body);
+    const { vmId: named, bars } = body;
     if (named !== undefined && named !== vmId) {
       throw BarplaneError.invalid([{ path: 'vmId', message: `is ${JSON.stringify(named)}, but the path names VM "${vmId}"` }]);
     }
     // A bare array's problems are named at its own paths (`[3].address`), as its sender wrote it.
-    const paths = bare ? (p: Problem) => ({ ...p, path: p.path.replace(/^bars(?=\[|$)/, '') || '$' }) : (p: Problem) => p;
+    const paths = bare ? (p: Problem) => bareArrayPath(p, 'bars') : (p: Problem) => p;
     const hostId = await this.hostOf(vmId);
-    const outcome = await sendFor(this.gateway, req, 'ProgramGuestBars', hostId, { ...rest, vmId }, paths);
+    const outcome = await sendFor(this.gateway, req, 'ProgramGuestBars', hostId, { bars, vmId }, paths);
     try {
       return commandResponse(res, outcome, 200, { vmId });
     } catch (error) {

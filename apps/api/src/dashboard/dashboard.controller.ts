@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { BarplaneError } from '@barplane/contracts';
 import { Public } from '../auth/roles.decorator';
+import { DashboardBundle } from './dashboard-bundle';
 
 const TYPES: Record<string, string> = {
   html: 'text/html; charset=utf-8',
@@ -18,13 +19,15 @@ const TYPES: Record<string, string> = {
 const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /**
- * The web dashboard: static files (plain JS modules and SVG, no build step) served without a
- * token; every API call the page makes carries the bearer token the user typed in.
+ * The web dashboard, served without a token: index.html and style.css as they are, app.js
+ * bundled from the TypeScript source (dashboard-bundle.ts); nothing else of the folder. Every
+ * API call the page makes carries the bearer token the user typed in.
  */
 @ApiExcludeController()
 @Controller()
 export class DashboardController {
   private readonly dir = webDir();
+  private readonly bundle = new DashboardBundle(this.dir);
 
   @Get()
   @Public()
@@ -40,22 +43,27 @@ export class DashboardController {
 
   @Get('dashboard/:file')
   @Public()
-  file(@Param('file') file: string, @Res() res: Response): void {
+  async file(@Param('file') file: string, @Res() res: Response): Promise<void> {
+    if (file === 'app.js') return this.reply(res, 'js', await this.bundle.get());
     this.send(res, file);
   }
 
   private send(res: Response, file: string): void {
-    const m = /^[a-z0-9-]+\.(html|js|css|svg)$/.exec(file);
+    const m = /^[a-z0-9-]+\.(html|css|svg)$/.exec(file);
     const path = m ? join(this.dir, file) : '';
     if (!m || !existsSync(path)) throw new BarplaneError('NOT_FOUND', `no dashboard file ${file}`);
+    this.reply(res, m[1], readFileSync(path));
+  }
+
+  private reply(res: Response, type: string, body: Buffer): void {
     res
       .status(200)
-      .set({ 'Content-Type': TYPES[m[1]], 'Cache-Control': 'no-cache', 'Content-Security-Policy': CSP, 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer' })
-      .send(readFileSync(path));
+      .set({ 'Content-Type': TYPES[type], 'Cache-Control': 'no-cache', 'Content-Security-Policy': CSP, 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer' })
+      .send(body);
   }
 }
 
-/** The browser files live next to this source file; the compiled API (dist/) finds them in the source tree. */
+/** The browser sources live next to this source file; the compiled API (dist/) finds them in the source tree. */
 export function webDir(): string {
   const here = join(__dirname, 'web');
   if (existsSync(join(here, 'index.html'))) return here;

@@ -1,5 +1,6 @@
-import { Controller, Get, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { BearerController } from '../auth/bearer-controller.decorator';
+import { Get, Query, Req, Res } from '@nestjs/common';
+import { ApiOperation, ApiQuery } from '@nestjs/swagger';
 import { Request, Response } from 'express';
 import { BarplaneError } from '@barplane/contracts';
 import { MAPPING_MODES } from '@barplane/domain';
@@ -8,9 +9,7 @@ import { decisionView } from '../fleet/host-views';
 import { ReadModels } from '../read-models/read-models';
 import { DecisionStream, streamed } from './decision-stream';
 
-@ApiTags('decisions')
-@ApiBearerAuth()
-@Controller('v1/decisions')
+@BearerController('v1/decisions', 'decisions')
 export class DecisionsController {
   constructor(
     private readonly reads: ReadModels,

@@ -1,9 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { Request, Response } from 'express';
-import { BarplaneError, ERROR_STATUS } from '@barplane/contracts';
+import { BarplaneError, errorCodeForHttp } from '@barplane/contracts';
 import { ErrorBody } from './error-body';
-
-const STATUS_CODE: Record<number, string> = { 400: 'VALIDATION', 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 409: 'CONFLICT', 413: 'TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE', 422: 'IDEMPOTENCY_MISMATCH' };
 
 /** Maps every error, once, to its HTTP status and the one error body. */
 @Catch()
@@ -17,19 +15,21 @@ export class ErrorFilter implements ExceptionFilter {
     let status = 500;
     let body: ErrorBody = { error: 'INTERNAL', message: 'internal error', problems: [] };
     if (error instanceof BarplaneError) {
-      status = ERROR_STATUS[error.code];
+      status = error.httpStatus;
       body = { error: error.code, message: error.message, problems: error.problems };
     } else if (isBodyError(error)) {
       // body-parser's own errors (http-errors): a body too large, in an unknown charset, unreadable.
-      status = error.status === 413 ? 413 : error.status === 415 ? 415 : 400;
-      const code = status === 413 ? 'TOO_LARGE' : status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : 'VALIDATION';
+      status = error.status === 413 || error.status === 415 ? error.status : 400;
+      const code = errorCodeForHttp(status)!;
       const message = status === 413 ? `the body is larger than ${error.limit} bytes` : error.message;
       body = { error: code, message, problems: [{ path: '$', message }] };
     } else if (error instanceof HttpException) {
       status = error.getStatus();
       const response = error.getResponse();
       const message = typeof response === 'string' ? response : String((response as { message?: unknown }).message ?? error.message);
-      body = { error: STATUS_CODE[status] ?? (status >= 500 ? 'INTERNAL' : 'VALIDATION'), message, problems: [] };
+      // Nest's own exceptions (an unknown route is a NotFoundException) speak the same codes.
+      const code = status >= 500 ? 'INTERNAL' : (errorCodeForHttp(status) ?? 'VALIDATION');
+      body = { error: code, message, problems: [] };
     } else {
       this.log.error(error instanceof Error ? error.stack : String(error));
     }

@@ -1,23 +1,48 @@
 import { Injectable } from '@nestjs/common';
-import { BarDecisionView, HostProjection, RULE_SET, fastPathCoverage, functionToJson, hostToJson, regionToJson, toHex, vmToJson } from '@barplane/domain';
+import { BarDecisionView, FastPathCoverage, HostProjection, Pe, RULE_SET, fastPathCoverage, functionToJson, hostToJson, regionToJson, scenarioToJson, toHex, vmToJson } from '@barplane/domain';
+import { groupBy } from '../read-models/group-by';
 import { DecisionRow, ReadModels } from '../read-models/read-models';
-
-type Json = Record<string, unknown>;
+import { coverageWire, sumCoverage } from './coverage-wire';
+import { compareHosts, comparePes } from './fleet-ranking';
+import { AlignmentWire, BarDecisionWire, DecisionWire, FleetPeWire, FleetWire, HostWire, PeWire, RegionWire, ScenarioWire, VmWire } from './fleet-wire';
 
 /** Resource views of the fleet (docs/api.md "Reads"), built from the projector's read models. */
 @Injectable()
 export class HostViews {
   constructor(private readonly reads: ReadModels) {}
 
-  async hosts(): Promise<Json[]> {
+  async hosts(): Promise<HostWire[]> {
     const [projections, decisions] = await Promise.all([this.reads.projections(), this.reads.decisions({ kind: 'bar' })]);
-    return projections.filter((p) => p.registry.host).map((p) => this.hostView(p, decisions.filter((d) => d.host_id === p.hostId)));
+    const byHost = groupBy(decisions, (d) => d.host_id);
+    return projections.filter((p) => p.registry.host).map((p) => this.hostView(p, byHost.get(p.hostId) ?? []));
   }
 
-  async host(hostId: string): Promise<Json | undefined> {
+  async host(hostId: string): Promise<HostWire | undefined> {
     const [p] = await this.reads.projections(hostId);
     if (!p?.registry.host) return undefined;
     return this.hostView(p, await this.reads.decisions({ host: hostId, kind: 'bar' }));
+  }
+
+  /** The fleet overview in one read (GET /v1/fleet): hosts worst first, every PE worst offender first, totals. */
+  async fleet(): Promise<FleetWire> {
+    const [projections, all] = await Promise.all([this.reads.projections(), this.reads.decisions()]);
+    const decisions = all.filter((d) => d.subject.kind === 'bar');
+    const policies = new Map(all.filter((d) => d.subject.kind === 'pe').map((d) => [`${d.host_id} ${d.subject.pe}`, String(d.outcome.policy)]));
+    const hosts: HostWire[] = [];
+    const pes: FleetPeWire[] = [];
+    const coverages: FastPathCoverage[] = [];
+    const byHost = groupBy(decisions, (d) => d.host_id);
+    let vms = 0;
+    for (const p of projections.filter((x) => x.registry.host)) {
+      const mine = byHost.get(p.hostId) ?? [];
+      const coverage = hostCoverage(p, mine);
+      coverages.push(coverage);
+      hosts.push(this.hostView(p, mine, coverage));
+      vms += p.guest.vms.size;
+      const byPe = groupByPe(mine);
+      for (const pe of p.registry.pes) pes.push(fleetPe(p, pe, byPe.get(pe.id) ?? [], policies.get(`${p.hostId} ${pe.id}`) ?? null));
+    }
+    return { hosts: hosts.sort(compareHosts), pes: pes.sort(comparePes), totals: { hosts: hosts.length, pes: pes.length, vms, coverage: coverageWire(sumCoverage(coverages)) } };
   }
 
   async hostBar(hostId: string, bdf: string, index: number): Promise<{ size: string } | undefined> {
@@ -29,30 +54,45 @@ export class HostViews {
     return undefined;
   }
 
-  async pes(hostId: string, peId?: string): Promise<Json[] | undefined> {
+  async pes(hostId: string, peId?: string): Promise<PeWire[] | undefined> {
     const [p] = await this.reads.projections(hostId);
     if (!p?.registry.host) return undefined;
     const decisions = await this.reads.decisions({ host: hostId, ...(peId ? { pe: peId } : {}) });
     const byKey = new Map(decisions.map((d) => [d.subject_key, d]));
+    const byPe = groupByPe(decisions.filter((d) => d.subject.kind === 'bar'));
     return p.registry.pes
       .filter((pe) => !peId || pe.id === peId)
       .map((pe) => ({
         id: pe.id,
         hostId,
         alignmentOverride: pe.alignment,
-        alignment: byKey.get(`pe:${pe.id}`)?.outcome ?? null,
-        vmId: p.guest.holders.get(pe.functions[0]?.bdf ?? '')?.vmId ?? null,
+        alignment: (byKey.get(`pe:${pe.id}`)?.outcome as AlignmentWire | undefined) ?? null,
+        vmId: holderOf(p, pe),
+        coverage: coverageWire(peCoverage(p, pe, byPe.get(pe.id) ?? [])),
         functions: pe.functions.map((fn) => ({
           ...functionToJson(fn),
-          vfio: p.vfio.bound.has(fn.bdf) ? { bound: true, regions: p.vfio.bound.get(fn.bdf)!.map(regionToJson) } : { bound: false, regions: [] },
+          vfio: p.vfio.bound.has(fn.bdf) ? { bound: true, regions: p.vfio.bound.get(fn.bdf)!.map((r) => regionToJson(r) as unknown as RegionWire) } : { bound: false, regions: [] },
           decisions: fn.bars.map((b) => decisionView(byKey.get(`bar:${fn.bdf}/${b.index}`))).filter((d) => d !== null),
         })),
       }));
   }
 
-  async vms(vmId?: string): Promise<Json[]> {
+  /**
+   * The scenario (docs/scenario.md) a what-if of this PE starts from: its host's facts, every
+   * PE, and the VM that holds this PE if one does; POST /v1/plans takes it as it is.
+   */
+  async scenario(hostId: string, peId: string): Promise<ScenarioWire | undefined> {
+    const [p] = await this.reads.projections(hostId);
+    const pe = p?.registry.pes.find((x) => x.id === peId);
+    if (!p?.registry.host || !pe) return undefined;
+    const vmId = holderOf(p, pe);
+    const vm = vmId ? p.guest.vms.get(vmId) : undefined;
+    return scenarioToJson({ host: p.registry.host, pes: p.registry.pes, ...(vm ? { vm } : {}) });
+  }
+
+  async vms(vmId?: string): Promise<VmWire[]> {
     const projections = await this.reads.projections();
-    const out: Json[] = [];
+    const out: VmWire[] = [];
     for (const p of projections) {
       for (const vm of p.guest.vms.values()) {
         if (vmId && vm.id !== vmId) continue;
@@ -63,38 +103,61 @@ export class HostViews {
           ...vmToJson(vm),
           hostId: p.hostId,
           memslots: { nonBar: vm.memslotsUsed, bars: slotsNeeded, limit: p.registry.host?.kvmMemslots ?? null },
-          coverage: coverageJson(fastPathCoverage(p.registry.pes.filter((pe) => vm.assignedPes.includes(pe.id)), bars, (bdf) => p.guest.holders.get(bdf)?.vmId === vm.id)),
-          decisions: decisions.map((d) => decisionView(d)),
+          coverage: coverageWire(fastPathCoverage(p.registry.pes.filter((pe) => vm.assignedPes.includes(pe.id)), bars, (bdf) => p.guest.holders.get(bdf)?.vmId === vm.id)),
+          decisions: decisions.map((d) => decisionView(d)).filter((d) => d !== null),
         });
       }
     }
     return out;
   }
 
-  private hostView(p: HostProjection, decisions: DecisionRow[]): Json {
-    const bars = decisions.map((d) => d.outcome as unknown as BarDecisionView);
+  private hostView(p: HostProjection, decisions: DecisionRow[], coverage = hostCoverage(p, decisions)): HostWire {
     return {
       ...hostToJson(p.registry.host!),
       peCount: p.registry.pes.length,
       functionCount: p.registry.pes.reduce((n, pe) => n + pe.functions.length, 0),
       vms: [...p.guest.vms.keys()],
-      coverage: coverageJson(fastPathCoverage(p.registry.pes, bars, (bdf) => p.guest.holders.has(bdf))),
+      coverage: coverageWire(coverage),
     };
   }
 }
 
 /** A stored decision in the `bars` shape of a plan, plus when, by which rules, and its audit record. */
-export function decisionView(d: DecisionRow | undefined): Json | null {
+export function decisionView(d: DecisionRow | undefined): DecisionWire | null {
   if (!d) return null;
-  return { ...d.outcome, hostId: d.host_id, vmId: d.vm_id, decidedAt: new Date(d.decided_at).toISOString(), ruleSet: RULE_SET, auditId: `${d.host_id}/${d.audit_seq}` };
+  return { ...(d.outcome as unknown as BarDecisionWire), hostId: d.host_id, vmId: d.vm_id, decidedAt: new Date(d.decided_at).toISOString(), ruleSet: RULE_SET, auditId: `${d.host_id}/${d.audit_seq}` };
 }
 
-function coverageJson(c: ReturnType<typeof fastPathCoverage>): Json {
-  const hexes = (r: Record<string, bigint>) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, toHex(v)]));
+const barViews = (decisions: readonly DecisionRow[]) => decisions.map((d) => d.outcome as unknown as BarDecisionView);
+
+function hostCoverage(p: HostProjection, decisions: readonly DecisionRow[]) {
+  return fastPathCoverage(p.registry.pes, barViews(decisions), (bdf) => p.guest.holders.has(bdf));
+}
+
+function peCoverage(p: HostProjection, pe: Pe, decisions: readonly DecisionRow[]) {
+  return fastPathCoverage([pe], barViews(decisions), (bdf) => p.guest.holders.has(bdf));
+}
+
+function holderOf(p: HostProjection, pe: Pe): string | null {
+  return p.guest.holders.get(pe.functions[0]?.bdf ?? '')?.vmId ?? null;
+}
+
+function groupByPe(decisions: readonly DecisionRow[]): Map<string, DecisionRow[]> {
+  return groupBy(decisions, (d) => d.subject.pe);
+}
+
+function fleetPe(p: HostProjection, pe: Pe, decisions: readonly DecisionRow[], alignmentPolicy: string | null): FleetPeWire {
+  const c = peCoverage(p, pe, decisions);
+  const byMode: Record<string, number> = {};
+  for (const counts of [c.bars.byMode, c.notAssigned.byMode]) for (const [mode, n] of Object.entries(counts)) byMode[mode] = (byMode[mode] ?? 0) + n;
   return {
-    bars: c.bars,
-    bytes: { total: toHex(c.bytes.total), fastPath: toHex(c.bytes.fastPath), byMode: hexes(c.bytes.byMode) },
-    byteShare: c.byteShare,
-    notAssigned: { bars: c.notAssigned.bars, bytes: toHex(c.notAssigned.bytes), byMode: c.notAssigned.byMode },
+    hostId: p.hostId,
+    id: pe.id,
+    vmId: holderOf(p, pe),
+    alignmentPolicy,
+    bars: decisions.length,
+    byMode,
+    coverage: coverageWire(c),
+    offFastPathBytes: toHex(c.bytes.total - c.bytes.fastPath),
   };
 }

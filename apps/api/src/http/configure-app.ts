@@ -12,11 +12,7 @@ import { addDtoSchemas } from './openapi-schemas';
  * raw JSON bodies up to the configured size, ids in paths checked, OpenAPI at /docs.
  */
 export function configureApp(app: INestApplication): void {
-  const config = app.get<ApiConfig>(API_CONFIG);
-  app.use(authenticateBeforeBody(app.get(TokenRegistry)));
-  // Bodies stay text here; ExactJsonMiddleware parses them without rounding big numbers.
-  app.use(express.text({ type: ['application/json', 'application/*+json'], limit: config.maxBodyBytes }));
-  app.useGlobalPipes(new IdParamPipe());
+  configureHttp(app);
   const document = addDtoSchemas(SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -28,4 +24,13 @@ export function configureApp(app: INestApplication): void {
   ));
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/json' });
   app.enableShutdownHooks();
+}
+
+/** The request path before the controllers (the controller specs' test kit applies it too). */
+export function configureHttp(app: INestApplication): void {
+  const config = app.get<ApiConfig>(API_CONFIG);
+  app.use(authenticateBeforeBody(app.get(TokenRegistry)));
+  // Bodies stay text here; ExactJsonMiddleware parses them without rounding big numbers.
+  app.use(express.text({ type: ['application/json', 'application/*+json'], limit: config.maxBodyBytes }));
+  app.useGlobalPipes(new IdParamPipe());
 }

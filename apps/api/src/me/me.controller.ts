@@ -1,12 +1,11 @@
-import { Controller, Get, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { BearerController } from '../auth/bearer-controller.decorator';
+import { Get, Req } from '@nestjs/common';
+import { ApiOperation } from '@nestjs/swagger';
 import { AuthenticatedRequest } from '../auth/bearer-auth.guard';
 import { Roles } from '../auth/roles.decorator';
 
 /** Who the token stands for, so a client can show what it may do. */
-@ApiTags('operations')
-@ApiBearerAuth()
-@Controller('v1/me')
+@BearerController('v1/me', 'operations')
 export class MeController {
   @Get()
   @Roles('viewer')

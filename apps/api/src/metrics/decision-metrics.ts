@@ -1,6 +1,7 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { Gauge, Registry } from 'prom-client';
 import { BarDecisionView, fastPathCoverage } from '@barplane/domain';
+import { groupBy } from '../read-models/group-by';
 import { ReadModels } from '../read-models/read-models';
 
 /** Decision gauges, read from the read models at each scrape (they are the source of truth). */
@@ -21,8 +22,9 @@ export class DecisionMetrics implements OnModuleInit {
         const modes = new Map<string, Map<string, number>>();
         const shares = new Map<string, number>();
         const idle = new Map<string, number>();
+        const byHost = groupBy(decisions, (d) => d.host_id);
         for (const p of projections) {
-          const mine = decisions.filter((d) => d.host_id === p.hostId);
+          const mine = byHost.get(p.hostId) ?? [];
           const byMode = new Map<string, number>();
           for (const d of mine) byMode.set(String(d.outcome.mode), (byMode.get(String(d.outcome.mode)) ?? 0) + 1);
           modes.set(p.hostId, byMode);

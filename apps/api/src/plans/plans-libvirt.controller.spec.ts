@@ -1,32 +1,16 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { BarplaneError, parseExactJson } from '@barplane/contracts';
-import { ExactRequest } from '../http/exact-json.middleware';
-import { PlansController } from './plans.controller';
+import { BarplaneError } from '@barplane/contracts';
+import { P9_HOST_JSON, pseriesXml, withoutSibling } from '../../../../test/fixtures/libvirt/pseries-hostdevs';
+import { PLAN_REQUEST, PlansController } from './plans.controller';
 
 // POST /v1/plans with a libvirt domain XML (what-if before the domain is defined), without a
 // database or a broker; test/api/plans.e2e-spec.ts sends the same over HTTP.
-const root = join(__dirname, '..', '..', '..', '..');
-const pseriesXml = readFileSync(join(root, 'test', 'fixtures', 'libvirt', 'libvirt-pseries-hostdevs-1.xml'), 'utf8');
 const host = {
-  host: { id: 'p9', platform: 'powernv', pageSize: '0x10000' },
-  pes: [
-    {
-      id: '0001:01',
-      functions: [
-        { bdf: '0001:01:00.0', bars: [{ index: 0, kind: 'mem64', address: '0x600000000000', size: '0x4000' }], msix: { tableBar: 0, tableOffset: '0x2000', vectors: 32 } },
-        { bdf: '0001:01:00.1', bars: [{ index: 0, kind: 'mem64', address: '0x600000010000', size: '0x4000' }] },
-      ],
-    },
-    { id: '0005:90', functions: [{ bdf: '0005:90:01.0', isVf: true, bars: [{ index: 0, kind: 'mem64', address: '0x600500000000', size: '0x10000' }] }] },
-    { id: '0005:91', functions: [{ bdf: '0005:91:00.0', bars: [{ index: 0, kind: 'mem32', address: '0x600510001000', size: '0x1000' }] }] },
-  ],
+  ...P9_HOST_JSON,
+  pes: [...P9_HOST_JSON.pes, { id: '0005:91', functions: [{ bdf: '0005:91:00.0', bars: [{ index: 0, kind: 'mem32', address: '0x600510001000', size: '0x1000' }] }] }],
 };
-const plan = (body: unknown) => {
-  const parsed = parseExactJson(JSON.stringify(body));
-  if (!parsed.ok) throw new Error('not JSON');
-  return new PlansController().plan(parsed.value, { inexact: parsed.inexact } as ExactRequest);
-};
+const pseries = pseriesXml();
+// Through the route's body pipe, as Nest calls it.
+const plan = (body: unknown) => new PlansController().plan(PLAN_REQUEST.transform(JSON.parse(JSON.stringify(body))));
 const refusal = (body: unknown): BarplaneError => {
   try {
     plan(body);
@@ -38,7 +22,7 @@ const refusal = (body: unknown): BarplaneError => {
 
 describe('POST /v1/plans with libvirtXml (controller)', () => {
   it('plans the VM the domain XML would be: its hostdevs\' PEs assigned whole, the guest side PENDING', () => {
-    const answer = plan({ ...host, libvirtXml: pseriesXml });
+    const answer = plan({ ...host, libvirtXml: pseries });
     expect(answer.vm).toEqual({ id: 'guest', slotsUsedBefore: 0, slotsNeeded: 0, slotLimit: 32767 });
     const bars = answer.bars as { pe: string; mode: string; reasons: string[] }[];
     expect(bars.map((b) => [b.pe, b.mode, b.reasons])).toEqual([
@@ -51,7 +35,7 @@ describe('POST /v1/plans with libvirtXml (controller)', () => {
   });
 
   it('answers 400 naming the missing sibling when the hostdevs cover part of a PE', () => {
-    const partial = pseriesXml.replace(/<hostdev mode='subsystem' type='pci' managed='yes'>\s*<source>\s*<address domain='0x0001' bus='0x01' slot='0x00' function='0x1'\/>[\s\S]*?<\/hostdev>/, '');
+    const partial = withoutSibling(pseries);
     const error = refusal({ ...host, libvirtXml: partial });
     expect(error.code).toBe('VALIDATION');
     expect(error.problems).toEqual([
@@ -65,7 +49,7 @@ describe('POST /v1/plans with libvirtXml (controller)', () => {
       { path: 'host.colour', message: 'is not a known field' },
       { path: 'libvirtXml', message: 'must be a string: the libvirt domain XML' },
     ]);
-    expect(refusal({ ...host, vm: { id: 'v' }, libvirtXml: pseriesXml }).problems).toEqual([{ path: 'vm', message: 'give either a vm or libvirtXml, not both' }]);
+    expect(refusal({ ...host, vm: { id: 'v' }, libvirtXml: pseries }).problems).toEqual([{ path: 'vm', message: 'give either a vm or libvirtXml, not both' }]);
     expect(refusal({ ...host, libvirtXml: '<!DOCTYPE d [<!ENTITY a "a">]><domain/>' }).problems).toEqual([
       { path: 'libvirtXml', message: expect.stringContaining('DOCTYPE or entity declaration') },
     ]);

@@ -3,22 +3,25 @@ import { join } from 'node:path';
 import { Test } from '@nestjs/testing';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { planAnswer, planToJson } from '@barplane/domain';
-import { parseExactJson, readScenario } from '@barplane/contracts';
-import { ExactRequest } from '../http/exact-json.middleware';
+import { readScenario } from '@barplane/contracts';
+import { ControllerKit, controllerKit } from '../testing/controller-test-kit';
 import { PlansController } from './plans.controller';
 
 // The controller and its OpenAPI answer schema without a database or a broker
-// (test/api/plans.e2e-spec.ts checks the same route over HTTP against the running API).
+// (test/api/plans.e2e-spec.ts checks the same route against the running API).
 const example = readFileSync(join(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'examples', '06-nvme-64k-pseries.json'), 'utf8');
 
 describe('POST /v1/plans (controller)', () => {
-  it('answers what barplane plan prints: the decisions and every function\'s VFIO regions', () => {
-    const parsed = parseExactJson(example);
-    if (!parsed.ok) throw new Error('example is not JSON');
-    const answer = new PlansController().plan(parsed.value, { inexact: parsed.inexact } as ExactRequest);
+  let kit: ControllerKit;
+  beforeAll(async () => (kit = await controllerKit({ controllers: [PlansController] })));
+  afterAll(() => kit.close());
+
+  it('answers what barplane plan prints: the decisions and every function\'s VFIO regions', async () => {
+    const res = await kit.call('POST', '/v1/plans', { role: 'viewer', raw: example });
+    expect(res.status).toBe(200);
     const read = readScenario(example);
-    expect(read.ok && answer).toEqual(read.ok && planToJson(planAnswer(read.scenario)));
-    expect(answer.regions).toEqual([
+    expect(read.ok && res.body).toEqual(read.ok && JSON.parse(JSON.stringify(planToJson(planAnswer(read.scenario)))));
+    expect(res.body.regions).toEqual([
       {
         pe: '0000:01',
         bdf: '0000:01:00.0',
@@ -27,6 +30,17 @@ describe('POST /v1/plans (controller)', () => {
         ],
       },
     ]);
+  });
+
+  it('lists shape problems, a number past 2^53 at its path, and the cross-field rules, each a 400', async () => {
+    const unknown = await kit.call('POST', '/v1/plans', { role: 'viewer', body: { ...JSON.parse(example), colour: 'red' } });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body).toMatchObject({ error: 'VALIDATION', problems: [{ path: 'colour', message: 'is not a known field' }] });
+    const big = await kit.call('POST', '/v1/plans', { role: 'viewer', raw: example.replace('"0x4000"', '18446744073709551617') });
+    expect(big.body.problems).toEqual([{ path: expect.stringMatching(/\.size$/), message: expect.stringContaining('is not exact') }]);
+    const notJson = await kit.call('POST', '/v1/plans', { role: 'viewer', raw: '{"host":' });
+    expect(notJson.body).toMatchObject({ error: 'VALIDATION', message: 'the body is not JSON', problems: [{ path: '$' }] });
+    expect((await kit.call('POST', '/v1/plans', { role: 'viewer', body: [] })).body.problems).toEqual([{ path: '$', message: 'must be a JSON object with host and pes' }]);
   });
 
   it('documents the answer, regions included, in the OpenAPI document', async () => {

@@ -1,11 +1,17 @@
-import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { planAnswer, planToJson } from '@barplane/domain';
-import { BarplaneError, PlanRequestDto } from '@barplane/contracts';
+import { Scenario, planAnswer, planToJson } from '@barplane/domain';
+import { PlanRequestDto } from '@barplane/contracts';
 import { planRequestFromJson } from '@barplane/importers';
 import { Roles } from '../auth/roles.decorator';
-import { ExactRequest } from '../http/exact-json.middleware';
+import { ContractBodyPipe } from '../http/contract-body.pipe';
 import { PlanDto } from './plan-response.dto';
+
+/** A scenario, or a host's scenario and a libvirt domain: every problem of both (libs/importers). */
+export const PLAN_REQUEST = ContractBodyPipe.by<Scenario>((body, inexact) => {
+  const read = planRequestFromJson(body, inexact);
+  return read.ok ? { ok: true, value: read.scenario } : { ok: false, problems: [...read.problems] };
+});
 
 @ApiTags('plans')
 @Controller('v1/plans')
@@ -21,9 +27,7 @@ export class PlansController {
   })
   @ApiBody({ type: PlanRequestDto })
   @ApiOkResponse({ description: 'the plan, as `barplane plan` prints it: decisions and each function\'s VFIO regions', type: PlanDto })
-  plan(@Body() body: unknown, @Req() req: ExactRequest): Record<string, unknown> {
-    const read = planRequestFromJson(body, req.inexact ?? []);
-    if (!read.ok) throw BarplaneError.invalid(read.problems);
-    return planToJson(planAnswer(read.scenario));
+  plan(@Body(PLAN_REQUEST) scenario: Scenario): Record<string, unknown> {
+    return planToJson(planAnswer(scenario));
   }
 }

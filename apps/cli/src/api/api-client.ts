@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
-import { EXIT_STATUS_HELP, ExitStatus, OPERATOR_EXIT, exitForHttp } from './exit-status';
+import { EXIT_STATUS, exitForError, ExitStatus } from '@barplane/contracts';
+import { EXIT_STATUS_HELP } from './exit-status';
 
 export const DEFAULT_API_URL = 'http://127.0.0.1:8080';
 
@@ -16,7 +17,7 @@ export interface ApiErrorBody {
   correlationId?: string;
 }
 
-/** A failed call, already mapped to the exit status it ends the command with. */
+/** A failed call, already mapped to the exit status it ends the command with (by the body's code, ERRORS). */
 export class CliFailure extends Error {
   constructor(
     message: string,
@@ -49,14 +50,14 @@ export class ApiClient {
 
   /** From the command's options; no token is a usage mistake. */
   static from(opts: ApiOptions): ApiClient {
-    if (!opts.token) throw new CliFailure('no API token: pass --token or set BARPLANE_TOKEN (npm start prints the tokens)', OPERATOR_EXIT.invalid);
+    if (!opts.token) throw new CliFailure('no API token: pass --token or set BARPLANE_TOKEN (npm start prints the tokens)', EXIT_STATUS.invalid);
     let url: URL;
     try {
       url = new URL(opts.api ?? DEFAULT_API_URL);
     } catch {
-      throw new CliFailure(`--api ${opts.api}: not a URL`, OPERATOR_EXIT.invalid);
+      throw new CliFailure(`--api ${opts.api}: not a URL`, EXIT_STATUS.invalid);
     }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new CliFailure(`--api ${opts.api}: not an http(s) URL`, OPERATOR_EXIT.invalid);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new CliFailure(`--api ${opts.api}: not an http(s) URL`, EXIT_STATUS.invalid);
     return new ApiClient(url.toString(), opts.token);
   }
 
@@ -71,7 +72,7 @@ export class ApiClient {
     try {
       return { status: res.status, body: JSON.parse(text) as T };
     } catch {
-      throw new CliFailure(`${method} ${path}: the API answered ${res.status} with a body that is not JSON`, OPERATOR_EXIT.failure);
+      throw new CliFailure(`${method} ${path}: the API answered ${res.status} with a body that is not JSON`, EXIT_STATUS.failure);
     }
   }
 
@@ -91,7 +92,7 @@ export class ApiClient {
       });
     } catch (error) {
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-      throw new CliFailure(`cannot reach the API at ${this.base}: ${cause?.code ?? cause?.message ?? (error as Error).message}`, OPERATOR_EXIT.failure);
+      throw new CliFailure(`cannot reach the API at ${this.base}: ${cause?.code ?? cause?.message ?? (error as Error).message}`, EXIT_STATUS.failure);
     }
     if (res.status < 400) return res;
     const text = await res.text();
@@ -102,7 +103,7 @@ export class ApiClient {
     } catch {
       parsed = undefined;
     }
-    throw new CliFailure(describeHttpError(res.status, method, path, parsed, text), exitForHttp(res.status), parsed, res.status);
+    throw new CliFailure(describeHttpError(res.status, method, path, parsed, text), exitForError(parsed?.error, res.status), parsed, res.status);
   }
 }
 

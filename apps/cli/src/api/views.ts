@@ -1,4 +1,4 @@
-import { AdviceJson } from '../explain/reason-sentences';
+import { AdviceJson } from '@barplane/domain';
 
 // The API's read views as the CLI uses them (docs/api.md "Reads"; apps/api/src/fleet/host-views.ts).
 

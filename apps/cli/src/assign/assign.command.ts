@@ -1,7 +1,8 @@
 import { Command } from 'commander';
-import { ApiClient, ApiOptions, CliFailure, seg, withApiOptions } from '../api/api-client';
-import { ExitStatus, OPERATOR_EXIT } from '../api/exit-status';
-import { Io, OutputFormat, STDIO, formatOption, json, runCommand } from '../format/output';
+import { EXIT_STATUS, ExitStatus } from '@barplane/contracts';
+import { ApiClient, ApiOptions, CliFailure, seg } from '../api/api-client';
+import { apiCommand } from '../api/api-command';
+import { Io, OutputFormat, STDIO, json, runCommand } from '../format/output';
 
 interface CommandAnswer {
   correlationId: string;
@@ -23,26 +24,26 @@ export async function runAssign(vmId: string, peId: string, opts: ApiOptions & {
       if (opts.format === 'json') io.out.write(json({ assigned: false, vmId, peId, error: error.body.error, message: error.body.message, siblings, correlationId: error.body.correlationId }));
       io.err.write(`barplane assign: PE ${peId} cannot go to VM ${vmId} whole; sibling functions held elsewhere:\n`);
       for (const s of siblings.length ? siblings : [error.body.message]) io.err.write(`  ${s}\n`);
-      return OPERATOR_EXIT.conflict;
+      return EXIT_STATUS.conflict;
     }
     throw error;
   }
   if (answer.body.status === 'pending') {
     io.err.write(`barplane assign: accepted, but the outcome is not known yet; see ${answer.body.statusUrl} (correlation ${answer.body.correlationId})\n`);
-    return OPERATOR_EXIT.failure;
+    return EXIT_STATUS.failure;
   }
   const functions = answer.body.events?.find((e) => e.type === 'PeAssigned')?.data?.functions ?? [];
   if (opts.format === 'json') io.out.write(json({ assigned: true, vmId, peId, functions, correlationId: answer.body.correlationId, events: answer.body.events ?? [] }));
   else io.out.write(`assigned PE ${peId} to VM ${vmId}${functions.length ? `: ${functions.join(', ')}` : ''} (correlation ${answer.body.correlationId})\n`);
-  return OPERATOR_EXIT.ok;
+  return EXIT_STATUS.ok;
 }
 
 export function assignCommand(): Command {
-  return withApiOptions(
-    new Command('assign')
-      .description('give a PE to a VM, whole (POST /v1/vms/{vm}/assignments); on a conflict, names the sibling functions held by other VMs')
-      .argument('<vm>', 'VM id')
-      .argument('<pe>', 'PE id')
-      .addOption(formatOption()),
-  ).action((vmId: string, peId: string, opts: ApiOptions & { format: OutputFormat }) => runCommand('assign', () => runAssign(vmId, peId, opts)));
+  return apiCommand(
+    'assign',
+    'give a PE to a VM, whole (POST /v1/vms/{vm}/assignments); on a conflict, names the sibling functions held by other VMs',
+  )
+    .argument('<vm>', 'VM id')
+    .argument('<pe>', 'PE id')
+    .action((vmId: string, peId: string, opts: ApiOptions & { format: OutputFormat }) => runCommand('assign', () => runAssign(vmId, peId, opts)));
 }

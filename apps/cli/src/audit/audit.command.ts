@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
+import { EXIT_STATUS, ExitStatus } from '@barplane/contracts';
 import { ApiClient, ApiOptions, CliFailure, withApiOptions } from '../api/api-client';
-import { EXIT_STATUS_HELP, ExitStatus, OPERATOR_EXIT } from '../api/exit-status';
+import { EXIT_STATUS_HELP } from '../api/exit-status';
 import { Io, OutputFormat, STDIO, formatOption, json, overrideExits, runCommand } from '../format/output';
 import { AUDIT_CSV_HEADER, AuditLine, auditCsvRow } from './audit-csv';
 
@@ -14,7 +15,7 @@ function write(out: NodeJS.WritableStream, text: string): Promise<void> | undefi
 
 /** Streams `GET /v1/audit` (JSON Lines) to stdout as JSON Lines or CSV; answers how many records. */
 export async function exportAudit(opts: ExportOptions, io: Io = STDIO): Promise<number> {
-  if (opts.since !== undefined && Number.isNaN(new Date(opts.since).getTime())) throw new CliFailure(`--since ${opts.since}: not an ISO 8601 time`, OPERATOR_EXIT.invalid);
+  if (opts.since !== undefined && Number.isNaN(new Date(opts.since).getTime())) throw new CliFailure(`--since ${opts.since}: not an ISO 8601 time`, EXIT_STATUS.invalid);
   const api = ApiClient.from(opts);
   const query = new URLSearchParams();
   if (opts.since !== undefined) query.set('since', opts.since);
@@ -32,7 +33,7 @@ export async function exportAudit(opts: ExportOptions, io: Io = STDIO): Promise<
     try {
       parsed = JSON.parse(line) as AuditLine;
     } catch {
-      throw new CliFailure(`the API sent a line that is not JSON (record ${records})`, OPERATOR_EXIT.failure);
+      throw new CliFailure(`the API sent a line that is not JSON (record ${records})`, EXIT_STATUS.failure);
     }
     return write(io.out, auditCsvRow(parsed) + '\n');
   };
@@ -59,11 +60,11 @@ export async function verifyAudit(opts: ApiOptions & { format: OutputFormat }, i
   if (opts.format === 'json') io.out.write(json(answer));
   if (answer.ok) {
     if (opts.format === 'table') io.out.write(`audit chains ok: ${answer.records} records verified\n`);
-    return OPERATOR_EXIT.ok;
+    return EXIT_STATUS.ok;
   }
   const f = answer.failure;
   io.err.write(`barplane audit verify: the chain does not hold at host ${f?.hostId ?? '?'} seq ${f?.seq ?? '?'}: ${f?.problem ?? 'unknown problem'} (${answer.records} records checked)\n`);
-  return OPERATOR_EXIT.failure;
+  return EXIT_STATUS.failure;
 }
 
 export function auditCommand(): Command {
@@ -76,7 +77,7 @@ export function auditCommand(): Command {
   ).action((opts: ExportOptions) =>
     runCommand('audit export', async () => {
       await exportAudit(opts);
-      return OPERATOR_EXIT.ok;
+      return EXIT_STATUS.ok;
     }),
   );
   const verifyCmd = withApiOptions(

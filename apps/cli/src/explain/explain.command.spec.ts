@@ -1,4 +1,5 @@
 import { HostView, PeView } from '../api/views';
+import { apiError, runCli } from '../testing/cli-test-kit';
 import { explainFunction, explanationText } from './explain.command';
 
 // `barplane explain` prints each advice's fragments exactly as the API gave them, so that an
@@ -50,5 +51,30 @@ describe('barplane explain: advice fragments', () => {
   it('keeps the fragments in --format json', () => {
     const e = explainFunction(host, pes, '0000:01:00.0');
     expect(e.bars[0].advice[0].apply?.map((f) => f.target)).toEqual(['libvirt-xml', 'qemu-cmdline']);
+  });
+});
+
+describe('barplane explain (run)', () => {
+  const api = { 'GET /v1/hosts/altra': { body: host }, 'GET /v1/hosts/altra/pes': { body: pes } };
+
+  it('explains a BAR from the API (exit 0), in JSON for scripts', async () => {
+    const run = await runCli(['explain', 'altra', '0000:01:00.0', '--bar', '0', '--format', 'json'], api);
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout).bars.map((b: { index: number }) => b.index)).toEqual([0]);
+  });
+
+  it('ends an unknown function or BAR with exit 3, naming what the host has', async () => {
+    expect((await runCli(['explain', 'altra', '0000:09:00.0'], api)).stderr).toBe('barplane explain: no function 0000:09:00.0 on host altra\n');
+    const bar = await runCli(['explain', 'altra', '0000:01:00.0', '--bar', '2'], api);
+    expect(bar.status).toBe(3);
+    expect(bar.stderr).toContain('has no BAR 2 (it has 0)');
+    expect((await runCli(['explain', 'nope', '0000:01:00.0'], { 'GET /v1/hosts/nope': apiError(404, 'NOT_FOUND', 'no host nope') })).status).toBe(3);
+  });
+
+  it('refuses a BDF or BAR index that is not one (exit 2) before asking the API', async () => {
+    const run = await runCli(['explain', 'altra', 'zz']);
+    expect(run.status).toBe(2);
+    expect((await runCli(['explain', 'altra', '0000:01:00.0', '--bar', '9'])).stderr).toContain('a BAR index is 0..5, or 6 for the ROM');
+    expect(run.requests).toEqual([]);
   });
 });

@@ -1,10 +1,11 @@
 import { Command } from 'commander';
 import { parseBdf } from '@barplane/domain';
-import { ApiClient, ApiOptions, CliFailure, seg, withApiOptions } from '../api/api-client';
-import { ExitStatus, OPERATOR_EXIT } from '../api/exit-status';
+import { EXIT_STATUS, ExitStatus } from '@barplane/contracts';
+import { ApiClient, ApiOptions, CliFailure, seg } from '../api/api-client';
+import { apiCommand } from '../api/api-command';
 import { AlignmentView, BarView, HostView, PeView } from '../api/views';
-import { Io, OutputFormat, STDIO, bytes, formatOption, json, runCommand } from '../format/output';
-import { APPLY_TARGET_TITLES, AdviceJson, ApplyFragmentJson, SentenceContext, adviceAction, modeSentence, reasonSentence } from './reason-sentences';
+import { Io, OutputFormat, STDIO, bytes, json, runCommand } from '../format/output';
+import { APPLY_TARGET_TITLES, AdviceJson, ApplyFragmentJson, SentenceContext, adviceAction, modeSentence, reasonSentence } from '@barplane/domain';
 
 export interface BarExplanation {
   index: number;
@@ -33,9 +34,9 @@ export interface Explanation {
 export function explainFunction(host: HostView, pes: PeView[], bdf: string, bar?: number): Explanation {
   const pe = pes.find((p) => p.functions.some((f) => f.bdf === bdf));
   const fn = pe?.functions.find((f) => f.bdf === bdf);
-  if (!pe || !fn) throw new CliFailure(`no function ${bdf} on host ${host.id}`, OPERATOR_EXIT.notFound);
+  if (!pe || !fn) throw new CliFailure(`no function ${bdf} on host ${host.id}`, EXIT_STATUS.notFound);
   const bars: BarView[] = bar === undefined ? fn.bars : fn.bars.filter((b) => b.index === bar);
-  if (bar !== undefined && bars.length === 0) throw new CliFailure(`function ${bdf} on host ${host.id} has no BAR ${bar} (it has ${fn.bars.map((b) => b.index).join(', ') || 'none'})`, OPERATOR_EXIT.notFound);
+  if (bar !== undefined && bars.length === 0) throw new CliFailure(`function ${bdf} on host ${host.id} has no BAR ${bar} (it has ${fn.bars.map((b) => b.index).join(', ') || 'none'})`, EXIT_STATUS.notFound);
   const ctx: SentenceContext = { pageSize: host.pageSize, subPageMmap: host.kernel?.subPageMmap };
   const a = pe.alignment;
   return {
@@ -94,10 +95,10 @@ export function explanationText(e: Explanation): string {
 
 export async function runExplain(hostId: string, bdfText: string, opts: ApiOptions & { format: OutputFormat; bar?: string }, io: Io = STDIO): Promise<ExitStatus> {
   const parsed = parseBdf(bdfText);
-  if (!parsed.ok) throw new CliFailure(parsed.problem, OPERATOR_EXIT.invalid);
+  if (!parsed.ok) throw new CliFailure(parsed.problem, EXIT_STATUS.invalid);
   let bar: number | undefined;
   if (opts.bar !== undefined) {
-    if (!/^[0-6]$/.test(opts.bar)) throw new CliFailure(`--bar ${opts.bar}: a BAR index is 0..5, or 6 for the ROM`, OPERATOR_EXIT.invalid);
+    if (!/^[0-6]$/.test(opts.bar)) throw new CliFailure(`--bar ${opts.bar}: a BAR index is 0..5, or 6 for the ROM`, EXIT_STATUS.invalid);
     bar = Number(opts.bar);
   }
   const api = ApiClient.from(opts);
@@ -105,16 +106,16 @@ export async function runExplain(hostId: string, bdfText: string, opts: ApiOptio
   const pes = await api.get<PeView[]>(`/v1/hosts/${seg(hostId)}/pes`);
   const e = explainFunction(host, pes, parsed.bdf, bar);
   io.out.write(opts.format === 'json' ? json(e) : explanationText(e));
-  return OPERATOR_EXIT.ok;
+  return EXIT_STATUS.ok;
 }
 
 export function explainCommand(): Command {
-  return withApiOptions(
-    new Command('explain')
-      .description("why each BAR of a function is on the fast or slow path, in plain words, and what to do about it (kernel parameter, guest address, QEMU option, slot budget), with the exact libvirt XML, QEMU option or kernel parameter to apply")
-      .argument('<host>', 'host id')
-      .argument('<bdf>', 'PCI function, dddd:bb:dd.f')
-      .option('--bar <index>', 'only this BAR (0..5, 6 for the ROM)')
-      .addOption(formatOption()),
-  ).action((hostId: string, bdf: string, opts: ApiOptions & { format: OutputFormat; bar?: string }) => runCommand('explain', () => runExplain(hostId, bdf, opts)));
+  return apiCommand(
+    'explain',
+    "why each BAR of a function is on the fast or slow path, in plain words, and what to do about it (kernel parameter, guest address, QEMU option, slot budget), with the exact libvirt XML, QEMU option or kernel parameter to apply",
+  )
+    .argument('<host>', 'host id')
+    .argument('<bdf>', 'PCI function, dddd:bb:dd.f')
+    .option('--bar <index>', 'only this BAR (0..5, 6 for the ROM)')
+    .action((hostId: string, bdf: string, opts: ApiOptions & { format: OutputFormat; bar?: string }) => runCommand('explain', () => runExplain(hostId, bdf, opts)));
 }

@@ -1,7 +1,7 @@
 import Table from 'cli-table3';
 import { Command, Option } from 'commander';
+import { EXIT_STATUS, ExitStatus } from '@barplane/contracts';
 import { CliFailure } from '../api/api-client';
-import { ExitStatus, OPERATOR_EXIT } from '../api/exit-status';
 
 export type OutputFormat = 'table' | 'json';
 
@@ -59,7 +59,7 @@ export async function runCommand(name: string, body: () => Promise<ExitStatus>, 
       status = error.exitStatus;
     } else {
       io.err.write(`barplane ${name}: ${(error as Error).stack ?? error}\n`);
-      status = OPERATOR_EXIT.failure;
+      status = EXIT_STATUS.failure;
     }
   }
   process.exitCode = status;

@@ -1,4 +1,5 @@
 import { HostView } from '../api/views';
+import { apiError, runCli } from '../testing/cli-test-kit';
 import { hostDetailTable, hostsTable, worstFirst } from './hosts.command';
 
 function host(id: string, bars: [number, number], bytes: [string, string], byteShare: number | null, notAssigned = 0): HostView {
@@ -42,5 +43,31 @@ describe('barplane hosts: ranking by what VMs were given', () => {
 
   it('names the not-assigned BARs in a host detail', () => {
     expect(hostDetailTable(altra, [])).toContain('not assigned (no VM holds their function): 3 BARs, 192K (PENDING 3)');
+  });
+});
+
+describe('barplane hosts (run)', () => {
+  const hosts = [host('p9', [1, 4], ['0x1000', '0x10000'], 0.0625), host('x86', [1, 2], ['0x8000', '0x10000'], 0.5)];
+
+  it('lists the hosts worst first, in JSON for scripts (exit 0)', async () => {
+    const run = await runCli(['hosts', '--format', 'json'], { 'GET /v1/hosts': { body: [hosts[1], hosts[0]] } });
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout).map((h: HostView) => h.id)).toEqual(['p9', 'x86']);
+  });
+
+  it('shows a host with its PEs, and ends an unknown host with exit 3', async () => {
+    const run = await runCli(['hosts', 'p9'], { 'GET /v1/hosts/p9': { body: hosts[0] }, 'GET /v1/hosts/p9/pes': { body: [] } });
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^host p9 {2}arm64, page 64K/);
+    const unknown = await runCli(['hosts', 'nope'], { 'GET /v1/hosts/nope': apiError(404, 'NOT_FOUND', 'no host nope') });
+    expect(unknown.status).toBe(3);
+    expect(unknown.stderr).toBe('barplane hosts: GET /v1/hosts/nope: 404 NOT_FOUND: no host nope\n');
+  });
+
+  it('says when the API cannot be reached or refuses the token (exit 1)', async () => {
+    const refused = await runCli(['hosts'], { 'GET /v1/hosts': apiError(401, 'UNAUTHENTICATED', 'a valid bearer token is required') });
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain('the API refused the token (401 UNAUTHENTICATED: a valid bearer token is required): check --token or BARPLANE_TOKEN');
+    expect((await runCli(['hosts', '--api', 'ftp://x'])).status).toBe(2);
   });
 });

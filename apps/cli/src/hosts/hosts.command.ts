@@ -1,9 +1,10 @@
 import { Command } from 'commander';
-import { ApiClient, ApiOptions, seg, withApiOptions } from '../api/api-client';
-import { ExitStatus, OPERATOR_EXIT } from '../api/exit-status';
+import { EXIT_STATUS, ExitStatus } from '@barplane/contracts';
+import { ApiClient, ApiOptions, seg } from '../api/api-client';
+import { apiCommand } from '../api/api-command';
 import { HostView, PeView } from '../api/views';
-import { adviceSummary } from '../explain/reason-sentences';
-import { Io, OutputFormat, STDIO, bytes, formatOption, json, percent, runCommand, table } from '../format/output';
+import { adviceSummary } from '@barplane/domain';
+import { Io, OutputFormat, STDIO, bytes, json, percent, runCommand, table } from '../format/output';
 
 /**
  * How well a host does with what its VMs were given: byte share on the fast path, then BAR
@@ -77,19 +78,19 @@ export async function runHosts(hostId: string | undefined, opts: ApiOptions & { 
   if (hostId === undefined) {
     const hosts = worstFirst(await api.get<HostView[]>('/v1/hosts'));
     io.out.write(opts.format === 'json' ? json(hosts) : hostsTable(hosts));
-    return OPERATOR_EXIT.ok;
+    return EXIT_STATUS.ok;
   }
   const host = await api.get<HostView>(`/v1/hosts/${seg(hostId)}`);
   const pes = await api.get<PeView[]>(`/v1/hosts/${seg(hostId)}/pes`);
   io.out.write(opts.format === 'json' ? json({ host, pes }) : hostDetailTable(host, pes));
-  return OPERATOR_EXIT.ok;
+  return EXIT_STATUS.ok;
 }
 
 export function hostsCommand(): Command {
-  return withApiOptions(
-    new Command('hosts')
-      .description('hosts with their fast-path coverage (BARs by mode, byte share), worst first; with HOST, its PEs with alignment policy and BAR decisions')
-      .argument('[host]', 'a host id: show its PEs, alignment policies and BAR decisions')
-      .addOption(formatOption()),
-  ).action((hostId: string | undefined, opts: ApiOptions & { format: OutputFormat }) => runCommand('hosts', () => runHosts(hostId, opts)));
+  return apiCommand(
+    'hosts',
+    'hosts with their fast-path coverage (BARs by mode, byte share), worst first; with HOST, its PEs with alignment policy and BAR decisions',
+  )
+    .argument('[host]', 'a host id: show its PEs, alignment policies and BAR decisions')
+    .action((hostId: string | undefined, opts: ApiOptions & { format: OutputFormat }) => runCommand('hosts', () => runHosts(hostId, opts)));
 }

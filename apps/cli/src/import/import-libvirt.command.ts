@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { readScenario } from '@barplane/contracts';
+import { EXIT_STATUS, exitForError, ExitStatus, readScenario } from '@barplane/contracts';
 import { HostPes, LibvirtDomain, LibvirtPeAssignment, LibvirtVmRead, LibvirtVmSettings, libvirtVm, parseLibvirtDomain } from '@barplane/importers';
 import { ApiClient, CliFailure, DEFAULT_API_URL, seg } from '../api/api-client';
-import { ExitStatus, OPERATOR_EXIT, exitStatusHelp } from '../api/exit-status';
+import { exitStatusHelp } from '../api/exit-status';
 import { Io, STDIO, json } from '../format/output';
 
 export interface LibvirtImportFlags {
@@ -27,7 +27,7 @@ const described = (a: LibvirtPeAssignment) => a.functions.map((f) => `${f.bdf} (
 function refuse(read: Extract<LibvirtVmRead, { ok: false }>, io: Io): ExitStatus {
   io.err.write(`${NAME}: ${read.code === 'CONFLICT' ? 'a PE goes to a VM whole, with all its functions' : read.message.split(':')[0]}:\n`);
   for (const p of read.problems) io.err.write(`  ${p.path}: ${p.message}\n`);
-  return read.code === 'CONFLICT' ? OPERATOR_EXIT.conflict : read.code === 'NOT_FOUND' ? OPERATOR_EXIT.notFound : OPERATOR_EXIT.invalid;
+  return exitForError(read.code);
 }
 
 function readDomain(file: string, io: Io): { domain: LibvirtDomain } | { status: ExitStatus } {
@@ -36,13 +36,13 @@ function readDomain(file: string, io: Io): { domain: LibvirtDomain } | { status:
     xml = readFileSync(file === '-' ? 0 : file, 'utf8');
   } catch (error) {
     io.err.write(`${NAME}: cannot read ${file}: ${(error as Error).message}\n`);
-    return { status: OPERATOR_EXIT.invalid };
+    return { status: EXIT_STATUS.invalid };
   }
   const read = parseLibvirtDomain(xml);
   if (!read.ok) {
     io.err.write(`${NAME}: ${file} is not a domain barplane can read (${read.problems.length} problem${read.problems.length === 1 ? '' : 's'}):\n`);
     for (const p of read.problems) io.err.write(`  ${p.path}: ${p.message}\n`);
-    return { status: OPERATOR_EXIT.invalid };
+    return { status: EXIT_STATUS.invalid };
   }
   for (const w of read.warnings) io.err.write(`${NAME}: warning: ${w}\n`);
   return { domain: read.domain };
@@ -66,13 +66,13 @@ export function runImportLibvirt(file: string, flags: LibvirtImportFlags, io: Io
       text = readFileSync(flags.scenario, 'utf8');
     } catch (error) {
       io.err.write(`${NAME}: cannot read ${flags.scenario}: ${(error as Error).message}\n`);
-      return OPERATOR_EXIT.invalid;
+      return EXIT_STATUS.invalid;
     }
     const host = readScenario(text);
     if (!host.ok) {
       io.err.write(`${NAME}: ${flags.scenario} is not a valid scenario:\n`);
       for (const p of host.problems) io.err.write(`  ${p.path}: ${p.message}\n`);
-      return OPERATOR_EXIT.invalid;
+      return EXIT_STATUS.invalid;
     }
     const placed = libvirtVm(domain, host.scenario);
     if (!placed.ok) return refuse(placed, io);
@@ -92,7 +92,7 @@ export function runImportLibvirt(file: string, flags: LibvirtImportFlags, io: Io
       commands: [{ method: 'POST', path: '/v1/vms', body: createVmBody(vm, flags.hostId) }, ...commands],
     }),
   );
-  return OPERATOR_EXIT.ok;
+  return EXIT_STATUS.ok;
 }
 
 interface CommandAnswer {
@@ -112,7 +112,7 @@ export async function sendImportLibvirt(file: string, flags: LibvirtImportFlags,
   for (const w of placed.warnings) io.err.write(`${NAME}: warning: ${w}\n`);
   const pending = (what: string, a: CommandAnswer) => {
     io.err.write(`${NAME}: ${what}: accepted, but the outcome is not known yet; see ${a.statusUrl} (correlation ${a.correlationId})\n`);
-    return OPERATOR_EXIT.failure;
+    return EXIT_STATUS.failure;
   };
   const created = await api.json<CommandAnswer>('POST', '/v1/vms', createVmBody(placed.vm, flags.hostId));
   if (created.body.status === 'pending') return pending(`VM ${placed.vm.id}`, created.body);
@@ -122,7 +122,7 @@ export async function sendImportLibvirt(file: string, flags: LibvirtImportFlags,
     if (assigned.body.status === 'pending') return pending(`PE ${a.peId}`, assigned.body);
     io.out.write(`assigned PE ${a.peId} to VM ${placed.vm.id}: ${described(a)} (correlation ${assigned.body.correlationId})\n`);
   }
-  return OPERATOR_EXIT.ok;
+  return EXIT_STATUS.ok;
 }
 
 export function importLibvirtCommand(): Command {

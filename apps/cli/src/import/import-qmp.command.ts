@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { BarplaneError } from '@barplane/contracts';
+import { BarplaneError, EXIT_STATUS, exitForError } from '@barplane/contracts';
 import { Problem, idProblem } from '@barplane/domain';
 import {
   GuestBarsBody,
@@ -18,7 +18,7 @@ import {
   watchGuestBars,
 } from '@barplane/importers';
 import { DEFAULT_API_URL } from '../api/api-client';
-import { OPERATOR_EXIT, exitForHttp, exitStatusHelp } from '../api/exit-status';
+import { exitStatusHelp } from '../api/exit-status';
 
 interface QmpFlags {
   socket?: string;
@@ -103,16 +103,16 @@ async function deliver(body: GuestBarsBody, warnings: readonly string[], f: QmpF
   for (const w of warnings) process.stderr.write(`${PREFIX}: warning: ${w}\n`);
   if (!f.send) {
     process.stdout.write(JSON.stringify(body, null, 2) + '\n');
-    return OPERATOR_EXIT.ok;
+    return EXIT_STATUS.ok;
   }
   try {
     const sent = await sendGuestBars(f.api ?? DEFAULT_API_URL, f.token!, body);
     const outcome = sent.status === 202 ? `accepted, outcome pending (${String(sent.body.statusUrl ?? sent.body.commandId ?? '')})` : 'applied';
     process.stdout.write(`${body.vmId}: ${summary(body)}: ${outcome}\n`);
-    return OPERATOR_EXIT.ok;
+    return EXIT_STATUS.ok;
   } catch (error) {
     process.stderr.write(`${PREFIX}: ${(error as Error).message}\n`);
-    return error instanceof ImportSendError && error.status !== undefined ? exitForHttp(error.status) : OPERATOR_EXIT.failure;
+    return error instanceof ImportSendError && error.status !== undefined ? exitForError(undefined, error.status) : EXIT_STATUS.failure;
   }
 }
 
@@ -128,7 +128,7 @@ async function run(f: QmpFlags): Promise<number> {
     client = await QmpClient.connect(f.socket!);
   } catch (error) {
     process.stderr.write(`${PREFIX}: cannot talk QMP on ${f.socket}: ${(error as Error).message}\n`);
-    return OPERATOR_EXIT.failure;
+    return EXIT_STATUS.failure;
   }
   try {
     if (!f.watch) {
@@ -138,12 +138,12 @@ async function run(f: QmpFlags): Promise<number> {
     const stop = new AbortController();
     const onSignal = () => stop.abort();
     process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
-    let status: number = OPERATOR_EXIT.ok;
+    let status: number = EXIT_STATUS.ok;
     await watchGuestBars(client, {
       read: (c) => liveGuestBars(c, vmId, given),
       changed: async (body, warnings) => {
         status = await deliver(body, warnings, f);
-        if (status !== OPERATOR_EXIT.ok) throw new Error('not delivered; tried again at the next reading');
+        if (status !== EXIT_STATUS.ok) throw new Error('not delivered; tried again at the next reading');
       },
       intervalMs,
       signal: stop.signal,
@@ -187,7 +187,7 @@ export function importQmpCommand(): Command {
       } catch (error) {
         if (!(error instanceof Invalid)) throw error;
         for (const p of error.problems) process.stderr.write(`${PREFIX}: ${p.path}: ${p.message}\n`);
-        process.exitCode = OPERATOR_EXIT.invalid;
+        process.exitCode = EXIT_STATUS.invalid;
       }
     });
   // The program sets exitOverride on its direct commands only; this one is a level down.

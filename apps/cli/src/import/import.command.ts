@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { PLATFORMS } from '@barplane/domain';
-import { readScenario } from '@barplane/contracts';
+import { EXIT_STATUS, exitForError, readScenario } from '@barplane/contracts';
 import {
   HostBasics,
   importSysfs,
@@ -18,7 +18,6 @@ import {
   sendImport,
 } from '@barplane/importers';
 import { DEFAULT_API_URL } from '../api/api-client';
-import { EXIT } from '../exit-code';
 import { importLibvirtCommand } from './import-libvirt.command';
 import { importQmpCommand } from './import-qmp.command';
 
@@ -109,10 +108,10 @@ export function runImport(source: string, produce: () => ImportResult, out: Node
   } catch (error) {
     if (error instanceof ImportInputError) {
       err.write(`${prefix}: ${error.message}\n`);
-      return EXIT.invalid;
+      return EXIT_STATUS.invalid;
     }
     err.write(`${prefix}: ${(error as Error).stack ?? error}\n`);
-    return EXIT.failure;
+    return EXIT_STATUS.failure;
   }
   for (const w of result.warnings) err.write(`${prefix}: warning: ${w}\n`);
   const json = JSON.stringify(result.scenario, null, 2) + '\n';
@@ -120,13 +119,15 @@ export function runImport(source: string, produce: () => ImportResult, out: Node
   if (!read.ok) {
     err.write(`${prefix}: the facts read do not form a valid scenario (${read.problems.length} problem${read.problems.length === 1 ? '' : 's'}):\n`);
     for (const p of read.problems) err.write(`  ${p.path}: ${p.message}\n`);
-    return EXIT.invalid;
+    return EXIT_STATUS.invalid;
   }
   out.write(json);
-  return EXIT.ok;
+  return EXIT_STATUS.ok;
 }
 
-const EXIT_HELP = '\nExit status: 0 imported (the scenario on stdout, warnings on stderr), 2 unreadable or invalid input (the problem on stderr, nothing on stdout), 1 anything else.';
+const EXIT_HELP =
+  '\nExit status: 0 imported (the scenario on stdout, warnings on stderr), 2 unreadable or invalid input (the problem on stderr, nothing on stdout), 1 anything else;' +
+  ' with --send, an API refusal ends as for every API command (3 not found, 4 conflict).';
 
 export interface SendFlags {
   send?: boolean;
@@ -138,20 +139,19 @@ export interface SendFlags {
 async function send(source: string, produce: () => ImportResult, flags: SendFlags): Promise<number> {
   if (!flags.token) {
     process.stderr.write(`barplane import ${source}: --send needs --token or BARPLANE_TOKEN\n`);
-    return EXIT.invalid;
+    return EXIT_STATUS.invalid;
   }
   let json = '';
   const sink = { write: (chunk: string) => ((json += chunk), true) } as unknown as NodeJS.WritableStream;
   const status = runImport(source, produce, sink, process.stderr);
-  if (status !== EXIT.ok) return status;
+  if (status !== EXIT_STATUS.ok) return status;
   try {
     const changes = await sendImport(flags.api ?? DEFAULT_API_URL, flags.token, JSON.parse(json));
     process.stdout.write(describeChanges(changes) + '\n');
-    return EXIT.ok;
+    return EXIT_STATUS.ok;
   } catch (error) {
     process.stderr.write(`barplane import ${source}: ${(error as Error).message}\n`);
-    const code = (error as { status?: number }).status;
-    return code === 400 ? EXIT.invalid : EXIT.failure;
+    return exitForError(undefined, (error as { status?: number }).status);
   }
 }
 

@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { planAnswer, planToJson } from '@barplane/domain';
-import { readScenario } from '@barplane/contracts';
+import { EXIT_STATUS, readScenario } from '@barplane/contracts';
 import { scenarioWithLibvirtVm } from '@barplane/importers';
-import { EXIT } from '../exit-code';
 import { planTable } from './plan-table';
 
 export type PlanFormat = 'json' | 'table';
@@ -18,13 +17,13 @@ export function runPlan(file: string, format: PlanFormat, out: NodeJS.WritableSt
     text = readFileSync(file === '-' ? 0 : file, 'utf8');
   } catch (error) {
     err.write(`barplane plan: cannot read ${file}: ${(error as Error).message}\n`);
-    return EXIT.failure;
+    return EXIT_STATUS.failure;
   }
   const read = readScenario(text);
   if (!read.ok) {
     err.write(`barplane plan: ${file} is not a valid scenario (${read.problems.length} problem${read.problems.length === 1 ? '' : 's'}):\n`);
     for (const p of read.problems) err.write(`  ${p.path}: ${p.message}\n`);
-    return EXIT.invalid;
+    return EXIT_STATUS.invalid;
   }
   let scenario = read.scenario;
   if (libvirt !== undefined) {
@@ -33,20 +32,20 @@ export function runPlan(file: string, format: PlanFormat, out: NodeJS.WritableSt
       xml = readFileSync(libvirt, 'utf8');
     } catch (error) {
       err.write(`barplane plan: cannot read ${libvirt}: ${(error as Error).message}\n`);
-      return EXIT.failure;
+      return EXIT_STATUS.failure;
     }
     const withVm = scenarioWithLibvirtVm(scenario, xml, '--libvirt');
     if (!withVm.ok) {
       err.write(`barplane plan: ${libvirt} cannot be planned on ${file} (${withVm.problems.length} problem${withVm.problems.length === 1 ? '' : 's'}):\n`);
       for (const p of withVm.problems) err.write(`  ${p.path}: ${p.message}\n`);
-      return EXIT.invalid;
+      return EXIT_STATUS.invalid;
     }
     for (const w of withVm.warnings) err.write(`barplane plan: warning: ${w}\n`);
     scenario = withVm.scenario;
   }
   const plan = planAnswer(scenario);
   out.write(format === 'table' ? planTable(plan) : JSON.stringify(planToJson(plan), null, 2) + '\n');
-  return EXIT.ok;
+  return EXIT_STATUS.ok;
 }
 
 export function planCommand(): Command {

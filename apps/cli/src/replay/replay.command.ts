@@ -1,8 +1,9 @@
 import { DEFAULT_DATABASE_URL, databaseUrlFromEnv, namespaceFromEnv } from '@barplane/eventstore/data-source/database-url';
 import { DEFAULT_KAFKA_BROKERS } from '@barplane/messaging/brokers';
 import { Command } from 'commander';
+import { EXIT_STATUS, ExitStatus } from '@barplane/contracts';
 import { CliFailure } from '../api/api-client';
-import { ExitStatus, OPERATOR_EXIT, exitStatusHelp } from '../api/exit-status';
+import { exitStatusHelp } from '../api/exit-status';
 import { Io, OutputFormat, STDIO, formatOption, json, runCommand } from '../format/output';
 
 export interface ReplayResult {
@@ -30,25 +31,24 @@ export function replayEnv(env: NodeJS.ProcessEnv = process.env): ReplayEnv {
 /** Rebuilds the projector's read models from the topics, with a progress bar on a terminal. */
 export async function runReplay(opts: { format: OutputFormat }, io: Io = STDIO, env: ReplayEnv = replayEnv()): Promise<ExitStatus> {
   // Loaded here, not at start-up: the other commands need neither typeorm nor kafkajs.
-  const [{ rebuildProjector }, { projectorNames }, { createDataSource }, { kafkaFromEnv }, cliProgress] = await Promise.all([
-    import('../../../projector/src/rebuild'),
-    import('../../../projector/src/projector-config'),
+  const [{ rebuildProjector, readModelNames }, { createDataSource }, { kafkaFromEnv }, cliProgress] = await Promise.all([
+    import('@barplane/read-models'),
     import('@barplane/eventstore'),
     import('@barplane/messaging'),
     import('cli-progress'),
   ]);
-  const names = projectorNames(env.namespace);
+  const names = readModelNames(env.namespace);
   const kafka = kafkaFromEnv(`${names.group}replay`, { brokers: env.kafkaBrokers.split(',') });
   await refuseWhileLive(kafka, names.group);
   const db = createDataSource({ url: env.databaseUrl, schema: names.schema, applicationName: `${names.group}replay`, poolSize: 2 });
   try {
     await db.initialize();
   } catch (error) {
-    throw new CliFailure(`cannot reach PostgreSQL at DATABASE_URL: ${(error as Error).message}`, OPERATOR_EXIT.failure);
+    throw new CliFailure(`cannot reach PostgreSQL at DATABASE_URL: ${(error as Error).message}`, EXIT_STATUS.failure);
   }
   try {
     const found = await db.query('SELECT 1 FROM information_schema.schemata WHERE schema_name = $1', [names.schema]);
-    if (found.length === 0) throw new CliFailure(`no projector schema "${names.schema}" in the database: is BARPLANE_NAMESPACE ("${env.namespace}") right, and has the projector ever run?`, OPERATOR_EXIT.notFound);
+    if (found.length === 0) throw new CliFailure(`no projector schema "${names.schema}" in the database: is BARPLANE_NAMESPACE ("${env.namespace}") right, and has the projector ever run?`, EXIT_STATUS.notFound);
     const tty = opts.format === 'table' && (io.out as NodeJS.WriteStream).isTTY === true;
     const bar = tty
       ? new cliProgress.SingleBar({ stream: io.out as NodeJS.WriteStream, format: 'replay [{bar}] {value}/{total} events | {rate} events/s | {duration_formatted}', hideCursor: true }, cliProgress.Presets.shades_classic)
@@ -76,7 +76,7 @@ export async function runReplay(opts: { format: OutputFormat }, io: Io = STDIO, 
         ? json(out)
         : `replayed ${out.applied} events into ${names.schema} in ${out.seconds.toFixed(2)} s: ${out.eventsPerSecond} events/s\n`,
     );
-    return OPERATOR_EXIT.ok;
+    return EXIT_STATUS.ok;
   } finally {
     await db.destroy();
   }
@@ -88,12 +88,12 @@ async function refuseWhileLive(kafka: import('@barplane/messaging').MessagingCli
   try {
     await admin.connect();
   } catch (error) {
-    throw new CliFailure(`cannot reach Kafka at KAFKA_BROKERS: ${(error as Error).message}`, OPERATOR_EXIT.failure);
+    throw new CliFailure(`cannot reach Kafka at KAFKA_BROKERS: ${(error as Error).message}`, EXIT_STATUS.failure);
   }
   try {
     const { groups } = await admin.describeGroups([group]);
     const members = groups[0]?.members.length ?? 0;
-    if (members > 0) throw new CliFailure(`the live projector is running (consumer group "${group}" has ${members} member${members === 1 ? '' : 's'}): stop it first`, OPERATOR_EXIT.conflict);
+    if (members > 0) throw new CliFailure(`the live projector is running (consumer group "${group}" has ${members} member${members === 1 ? '' : 's'}): stop it first`, EXIT_STATUS.conflict);
   } finally {
     await admin.disconnect();
   }

@@ -1,25 +1,21 @@
-import { IsDefined, IsOptional, IsString, ValidateIf } from 'class-validator';
+import { IsOptional } from 'class-validator';
 import { VmSettingsDto } from '../scenario/vm-settings.dto';
 import { BarAddressDto } from '../scenario/bar-address.dto';
 import { IsBdf } from '../validation/is-bdf.decorator';
-import { Required } from '../validation/required';
-import { IsId } from '../validation/is-id.decorator';
+import { PeIdUnlessBdf, RequiredId } from '../validation/required';
 
 /** Data of the guest-memory commands on guest.commands. */
 export class CreateVmDto extends VmSettingsDto {
-  @Required() @IsString() @IsId()
+  @RequiredId()
   vmId!: string;
 }
 
 /** The PE by its id, or by the BDF of one of its functions. */
 export class AssignPeDto {
-  @Required() @IsString() @IsId()
+  @RequiredId()
   vmId!: string;
 
-  @ValidateIf((o: AssignPeDto) => o.bdf === undefined)
-  @IsDefined({ message: 'is required unless bdf names one of its functions' })
-  @IsString()
-  @IsId()
+  @PeIdUnlessBdf()
   peId?: string;
 
   @IsOptional() @IsBdf()
@@ -27,14 +23,14 @@ export class AssignPeDto {
 }
 
 export class ProgramGuestBarDto extends BarAddressDto {
-  @Required() @IsString() @IsId()
+  @RequiredId()
   vmId!: string;
 }
 
 export class ReleasePeDto {
-  @Required() @IsString() @IsId()
+  @RequiredId()
   vmId!: string;
 
-  @Required() @IsString() @IsId()
+  @RequiredId()
   peId!: string;
 }

@@ -1,3 +1,4 @@
+import { problemLines } from '@barplane/domain/testing/problem-lines';
 import { readScenario } from './read-scenario';
 
 // Bad input is refused as a whole, with every problem named by its JSON path.
@@ -21,6 +22,78 @@ function problemsOf(edit: (s: Body) => void): { path: string; message: string }[
   return read.problems;
 }
 const bar0 = (s: Body) => s.pes[0].functions[0].bars[0] as Record<string, unknown>;
+
+// Edits of the valid body that it refuses, and every problem each makes, in order.
+const REFUSED: { what: string; edit: (s: Body) => void; problems: string[] }[] = [
+  {
+    what: 'ids that are empty, too long, hold a control character or a lone surrogate',
+    edit: (s) => {
+      s.host.id = 'a\u0000b';
+      s.pes[0].id = 'x'.repeat(300);
+      (s.vm as Record<string, unknown>).id = 'v\ud800';
+    },
+    problems: [
+      'host.id: holds the control character U+0000 at 1',
+      'pes[0].id: is 300 characters long; at most 256',
+      'vm.id: is not well-formed Unicode (a lone surrogate)',
+    ],
+  },
+  {
+    what: 'a size that is not a power of two, a mem BAR under 16 bytes, an unaligned address',
+    edit: (s) => {
+      s.pes[0].functions[0].bars = [
+        { index: 0, kind: 'mem32', address: '0x700000000', size: '0x3000' },
+        { index: 1, kind: 'mem32', address: '0x700100000', size: '0x8' },
+        { index: 2, kind: 'mem32', address: '0x700201000', size: '0x4000' },
+      ];
+      s.vm.guestBars = [];
+    },
+    problems: [
+      'pes[0].functions[0].bars[0].size: size 0x3000 is not 0 or a power of two',
+      'pes[0].functions[0].bars[1].size: size 0x8 is below the mem32 minimum of 0x10',
+      'pes[0].functions[0].bars[2].address: address 0x700201000 is not aligned to its size 0x4000',
+    ],
+  },
+  {
+    what: 'BAR index rules, MSI-X outside its BAR, and bad guest BARs',
+    edit: (s) => {
+      const fn = s.pes[0].functions[0] as Record<string, unknown>;
+      fn.bars = [
+        { index: 0, kind: 'mem64', address: '0x600000000000', size: '0x4000' },
+        { index: 1, kind: 'mem32', address: '0x600000100000', size: '0x1000' },
+        { index: 5, kind: 'mem64', address: '0x600000200000', size: '0x1000' },
+        { index: 3, kind: 'rom', address: '0x600000300000', size: '0x800' },
+      ];
+      fn.msix = { tableBar: 0, tableOffset: '0x3f00', vectors: 32 };
+      s.vm.guestBars = [
+        { bdf: '0000:01:00.0', index: 0, address: '0x10001000' },
+        { bdf: '0000:09:00.0', index: 0, address: '0x0' },
+        { bdf: '0000:01:00.0', index: 3, address: '0x0' },
+      ];
+      (s.vm as Record<string, unknown>).assignedPes = ['0000:01', 'nope'];
+      (s.vm as Record<string, unknown>).memslotsUsed = 40000;
+    },
+    problems: [
+      'pes[0].functions[0].bars[1].index: index 1 is the upper half of the mem64 BAR at index 0',
+      'pes[0].functions[0].bars[2].index: a mem64 BAR cannot be at index 5 (it needs two registers)',
+      'pes[0].functions[0].bars[3].index: a rom BAR must have index 6, not 3',
+      'pes[0].functions[0].msix.tableOffset: MSI-X table [0x3f00, 0x4100) reaches past the end of BAR 0 (size 0x4000)',
+      'vm.assignedPes[1]: names no PE: "nope"',
+      "vm.memslotsUsed: 40000 is above the host's kvmMemslots (32767)",
+      "vm.guestBars[0].address: guest address 0x10001000 is not aligned to the BAR's size 0x4000",
+      'vm.guestBars[1].bdf: no function 0000:09:00.0 on this host',
+      'vm.guestBars[2].index: BAR 3 of 0000:01:00.0 is rom, which is never mapped into the guest',
+    ],
+  },
+  {
+    what: 'a relocation target that is an I/O BAR or an upper half',
+    edit: (s) => {
+      (s.pes[0].functions[0] as Record<string, unknown>).msix = { tableBar: 0, tableOffset: '0x2000', vectors: 32 };
+      (s.vm as Record<string, unknown>).msixRelocation = 'bar1';
+    },
+    problems: ['vm.msixRelocation: bar1 of 0000:01:00.0 is the upper half of its mem64 BAR 0'],
+  },
+];
 
 describe('readScenario', () => {
   it('accepts a valid scenario and applies scenario.md defaults', () => {
@@ -82,19 +155,6 @@ describe('readScenario', () => {
     expect(readScenario('{"a":"' + '['.repeat(1000) + '"}').ok).toBe(false); // brackets in strings do not count: a shape problem, not depth
   });
 
-  it('refuses ids that are empty, too long, hold a control character or a lone surrogate', () => {
-    const problems = problemsOf((s) => {
-      s.host.id = 'a\u0000b';
-      s.pes[0].id = 'x'.repeat(300);
-      (s.vm as Record<string, unknown>).id = 'v\ud800';
-    });
-    expect(problems).toEqual([
-      { path: 'host.id', message: 'holds the control character U+0000 at 1' },
-      { path: 'pes[0].id', message: 'is 300 characters long; at most 256' },
-      { path: 'vm.id', message: 'is not well-formed Unicode (a lone surrogate)' },
-    ]);
-  });
-
   it('names unknown fields anywhere', () => {
     const problems = problemsOf((s) => {
       s.colour = 'red';
@@ -124,23 +184,6 @@ describe('readScenario', () => {
     expect(problems.find((p) => p.path === 'host.id')?.message).toBe('is required');
   });
 
-  it('refuses a size that is not a power of two, a mem BAR under 16 bytes, an unaligned address', () => {
-    const problems = problemsOf((s) => {
-      const fn = s.pes[0].functions[0];
-      fn.bars = [
-        { index: 0, kind: 'mem32', address: '0x700000000', size: '0x3000' },
-        { index: 1, kind: 'mem32', address: '0x700100000', size: '0x8' },
-        { index: 2, kind: 'mem32', address: '0x700201000', size: '0x4000' },
-      ];
-      s.vm.guestBars = [];
-    });
-    expect(problems).toEqual([
-      { path: 'pes[0].functions[0].bars[0].size', message: 'size 0x3000 is not 0 or a power of two' },
-      { path: 'pes[0].functions[0].bars[1].size', message: 'size 0x8 is below the mem32 minimum of 0x10' },
-      { path: 'pes[0].functions[0].bars[2].address', message: 'address 0x700201000 is not aligned to its size 0x4000' },
-    ]);
-  });
-
   it('refuses overlapping BARs, a BDF out of range, a function in two PEs', () => {
     const problems = problemsOf((s) => {
       s.pes.push({ id: '0000:02', functions: [{ bdf: '0000:01:00.0', bars: [] }] } as never);
@@ -162,44 +205,8 @@ describe('readScenario', () => {
     ]);
   });
 
-  it('refuses BAR index rules, MSI-X outside its BAR, and bad guest BARs', () => {
-    const problems = problemsOf((s) => {
-      const fn = s.pes[0].functions[0] as Record<string, unknown>;
-      fn.bars = [
-        { index: 0, kind: 'mem64', address: '0x600000000000', size: '0x4000' },
-        { index: 1, kind: 'mem32', address: '0x600000100000', size: '0x1000' },
-        { index: 5, kind: 'mem64', address: '0x600000200000', size: '0x1000' },
-        { index: 3, kind: 'rom', address: '0x600000300000', size: '0x800' },
-      ];
-      fn.msix = { tableBar: 0, tableOffset: '0x3f00', vectors: 32 };
-      s.vm.guestBars = [
-        { bdf: '0000:01:00.0', index: 0, address: '0x10001000' },
-        { bdf: '0000:09:00.0', index: 0, address: '0x0' },
-        { bdf: '0000:01:00.0', index: 3, address: '0x0' },
-      ];
-      (s.vm as Record<string, unknown>).assignedPes = ['0000:01', 'nope'];
-      (s.vm as Record<string, unknown>).memslotsUsed = 40000;
-    });
-    expect(problems).toEqual([
-      { path: 'pes[0].functions[0].bars[1].index', message: 'index 1 is the upper half of the mem64 BAR at index 0' },
-      { path: 'pes[0].functions[0].bars[2].index', message: 'a mem64 BAR cannot be at index 5 (it needs two registers)' },
-      { path: 'pes[0].functions[0].bars[3].index', message: 'a rom BAR must have index 6, not 3' },
-      { path: 'pes[0].functions[0].msix.tableOffset', message: 'MSI-X table [0x3f00, 0x4100) reaches past the end of BAR 0 (size 0x4000)' },
-      { path: 'vm.assignedPes[1]', message: 'names no PE: "nope"' },
-      { path: 'vm.memslotsUsed', message: "40000 is above the host's kvmMemslots (32767)" },
-      { path: 'vm.guestBars[0].address', message: "guest address 0x10001000 is not aligned to the BAR's size 0x4000" },
-      { path: 'vm.guestBars[1].bdf', message: 'no function 0000:09:00.0 on this host' },
-      { path: 'vm.guestBars[2].index', message: 'BAR 3 of 0000:01:00.0 is rom, which is never mapped into the guest' },
-    ]);
-  });
-
-  it('refuses a relocation target that is an I/O BAR or an upper half', () => {
-    const problems = problemsOf((s) => {
-      const fn = s.pes[0].functions[0] as Record<string, unknown>;
-      fn.msix = { tableBar: 0, tableOffset: '0x2000', vectors: 32 };
-      (s.vm as Record<string, unknown>).msixRelocation = 'bar1';
-    });
-    expect(problems).toEqual([{ path: 'vm.msixRelocation', message: 'bar1 of 0000:01:00.0 is the upper half of its mem64 BAR 0' }]);
+  it.each(REFUSED)('refuses $what', ({ edit, problems }) => {
+    expect(problemLines(problemsOf(edit))).toEqual(problems);
   });
 
   it('refuses a body that is not an object', () => {

@@ -1,7 +1,25 @@
 // Every DTO imports this file, so the Reflect metadata API that class-transformer's @Type
 // needs is loaded before any DTO class is declared.
 import 'reflect-metadata';
-import { IsDefined } from 'class-validator';
+import { IsDefined, IsString, ValidateIf } from 'class-validator';
+import { IsId } from './is-id.decorator';
 
 /** A required field; its message replaces the type messages of a missing value. */
 export const Required = () => IsDefined({ message: 'is required' });
+
+/** Decorators written out one above the other, given bottom first: the order TypeScript applies them in. */
+function applied(...decorators: PropertyDecorator[]): PropertyDecorator {
+  return (target, propertyName) => decorators.forEach((decorate) => decorate(target, propertyName));
+}
+
+/** A required id: `@Required() @IsString() @IsId()`. */
+export const RequiredId = () => applied(IsId(), IsString(), Required());
+
+/** A PE's id, required unless `bdf` names one of its functions. */
+export const PeIdUnlessBdf = () =>
+  applied(
+    IsId(),
+    IsString(),
+    IsDefined({ message: 'is required unless bdf names one of its functions' }),
+    ValidateIf((o: { bdf?: string }) => o.bdf === undefined),
+  );

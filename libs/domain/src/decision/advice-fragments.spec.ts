@@ -1,4 +1,4 @@
-import { bar, decisionOf, fn, host, pe, scenario, vm } from '../testing/scenario-builder';
+import { bar, decisionOf, F0, fn, host, NVME_MSIX, P64K, pe, planF0, scenario, vm } from '../testing/scenario-builder';
 import { planScenario } from '../plan/plan-scenario';
 import { guestPlacementFragments, libvirtAlias } from './advice-fragments';
 
@@ -6,14 +6,10 @@ import { guestPlacementFragments, libvirtAlias } from './advice-fragments';
 // libvirt's <qemu:override> (docs/drvqemu.rst, "Overriding properties of QEMU devices"), QEMU's
 // vfio-pci properties (hw/vfio/pci.c: x-msix-relocation off|auto|bar0..bar5, x-no-mmap), and
 // the kernel's pci=resource_alignment= (Documentation/admin-guide/kernel-parameters.txt).
-const P64K = 0x10000n;
-const F0 = '0000:01:00.0';
-const nvmeMsix = { tableBar: 0, tableOffset: 0x2000n, vectors: 32, pbaBar: 0, pbaOffset: 0x3000n };
-
 describe('advice fragments', () => {
   it('MSI-X relocation: the libvirt override (namespace, user alias on the hostdev, property) and the QEMU -device option', () => {
     const h = host('arm64', P64K);
-    const pes = [pe('0004:01', [fn('0004:01:00.1', [bar(0, 'mem64', 0x630040010000n, 0x4000n)], { msix: nvmeMsix })])];
+    const pes = [pe('0004:01', [fn('0004:01:00.1', [bar(0, 'mem64', 0x630040010000n, 0x4000n)], { msix: NVME_MSIX })])];
     const plan = planScenario(scenario(h, pes, vm(h, pes, { guestBars: [{ bdf: '0004:01:00.1', index: 0, address: 0x10000000n }] })));
     const [advice] = decisionOf(plan, '0004:01:00.1', 0).advice;
     expect(advice.kind).toBe('MSIX_RELOCATION');
@@ -47,18 +43,15 @@ describe('advice fragments', () => {
   });
 
   it('host alignment: the kernel parameter decision 2 computed, unchanged, for the host kernel command line', () => {
-    const h = host('arm64', P64K);
-    const pes = [pe('0000:01', [fn(F0, [bar(0, 'mem32', 0xf0001000n, 0x1000n)])])];
-    const plan = planScenario(scenario(h, pes, vm(h, pes, { guestBars: [{ bdf: F0, index: 0, address: 0x40002000n }] })));
+    const plan = planF0(host('arm64', P64K), [bar(0, 'mem32', 0xf0001000n, 0x1000n)], 0x40002000n);
     const [advice] = decisionOf(plan, F0, 0).advice;
     expect(advice.apply).toEqual([{ target: 'host-kernel-cmdline', text: plan.pes[0].alignment.kernelParameter, note: expect.stringContaining('reboot') }]);
     expect(advice.apply[0].text).toBe('pci=resource_alignment=16@0000:01:00.0');
   });
 
   it('guest placement: the guest kernel resource alignment by vendor:device at the host page order, and a note that no setting fixes the address', () => {
-    const h = host('powernv', P64K);
-    const pes = [pe('0000:01', [{ ...fn(F0, [bar(0, 'mem32', 0x3fe080010000n, 0x1000n)]), vendorDevice: '1033:0035' }])];
-    const plan = planScenario(scenario(h, pes, vm(h, pes, { guestBars: [{ bdf: F0, index: 0, address: 0x80011000n }] })));
+    const bars = [bar(0, 'mem32', 0x3fe080010000n, 0x1000n)];
+    const plan = planF0(host('powernv', P64K), bars, 0x80011000n, { vendorDevice: '1033:0035' });
     const [advice] = decisionOf(plan, F0, 0).advice;
     expect(advice).toMatchObject({ kind: 'GUEST_PLACEMENT', address: 0x80020000n });
     expect(advice.apply).toHaveLength(1);

@@ -1,6 +1,6 @@
 import { planScenario } from '../plan/plan-scenario';
 import { scenarioProblems } from '../scenario/scenario-problems';
-import { bar, decisionOf, fn, host, pe, scenario, vm } from '../testing/scenario-builder';
+import { bar, decisionOf, fn, host, pe, ranges, scenario, vm } from '../testing/scenario-builder';
 
 // Decision 1 branch by branch, beyond the worked examples.
 const P = 0x10000n;
@@ -83,10 +83,7 @@ describe('decision 1: mapping mode of each BAR', () => {
       mode: 'PARTIAL_DIRECT',
       reasons: ['NO_MSIX_MAPPABLE_SPARSE', 'MSIX_TABLE_TRAPPED'],
       slots: 2,
-      directRanges: [
-        { offset: 0n, size: 0x10000n },
-        { offset: 0x20000n, size: 0x20000n },
-      ],
+      directRanges: ranges([0n, 0x10000n], [0x20000n, 0x20000n]),
       // Relocation cannot undo the kernel's cut, so no MSIX_RELOCATION advice.
       advice: [],
     });

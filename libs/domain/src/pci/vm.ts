@@ -13,18 +13,27 @@ export interface GuestBar {
   readonly address: bigint;
 }
 
-export interface Vm {
-  readonly id: string;
-  readonly machine: Machine;
+/** What a VM's creator may leave out: each gets the one default for the host's platform. */
+export interface VmSettings {
+  readonly machine?: Machine;
   /** false on pseries: the guest programs MSI-X through RTAS (R4.6). */
-  readonly msixEmulation: boolean;
+  readonly msixEmulation?: boolean;
   /** QEMU x-no-mmap. */
-  readonly noMmap: boolean;
-  readonly msixRelocation: MsixRelocation;
+  readonly noMmap?: boolean;
+  readonly msixRelocation?: MsixRelocation;
   /** Slots taken by RAM and other non-BAR memory. */
-  readonly memslotsUsed: number;
+  readonly memslotsUsed?: number;
+}
+
+/** What a VM holds: the PEs given to it and the BAR addresses its guest programmed. */
+export interface VmHoldings {
   readonly assignedPes: readonly string[];
   readonly guestBars: readonly GuestBar[];
+}
+
+/** A VM: every setting filled in, and what it holds. */
+export interface Vm extends Required<VmSettings>, VmHoldings {
+  readonly id: string;
 }
 
 export function defaultMachine(platform: Platform): Machine {
@@ -37,17 +46,8 @@ export function defaultMsixEmulation(machine: Machine): boolean {
   return machine !== 'pseries';
 }
 
-/** What a VM's creator may leave out: each gets the one default for the host's platform. */
-export interface VmSettings {
-  readonly machine?: Machine;
-  readonly msixEmulation?: boolean;
-  readonly noMmap?: boolean;
-  readonly msixRelocation?: MsixRelocation;
-  readonly memslotsUsed?: number;
-}
-
 /** A VM on a host of `platform`, its settings' gaps filled with the defaults. */
-export function vmWithDefaults(id: string, settings: VmSettings, platform: Platform, held: Pick<Vm, 'assignedPes' | 'guestBars'>): Vm {
+export function vmWithDefaults(id: string, settings: VmSettings, platform: Platform, held: VmHoldings): Vm {
   const machine = settings.machine ?? defaultMachine(platform);
   return {
     id,

@@ -1,18 +1,13 @@
-import { bar, decisionOf, fn, host, pe, scenario, vm } from '../testing/scenario-builder';
+import {
+  bar, decisionOf, F0, fn, host, NVME_MSIX, P4K, P64K, pe, planF0, planPe, ranges, scenario,
+} from '../testing/scenario-builder';
 import { planScenario } from './plan-scenario';
 
 // The worked examples of domain.md, given/when/then: given the facts, when the host is
 // planned, then each BAR's mode, reasons, slots, ranges and advice are exactly these.
-const P64K = 0x10000n;
-const P4K = 0x1000n;
-const F0 = '0000:01:00.0';
-const nvmeMsix = { tableBar: 0, tableOffset: 0x2000n, vectors: 32, pbaBar: 0, pbaOffset: 0x3000n };
-
 describe('worked examples of domain.md', () => {
   it('1: sub-page BAR off a 64K page boundary is emulated and the PE needs resize alignment', () => {
-    const h = host('arm64', P64K);
-    const pes = [pe('0000:01', [fn(F0, [bar(0, 'mem32', 0xf0001000n, 0x1000n)])])];
-    const plan = planScenario(scenario(h, pes, vm(h, pes, { guestBars: [{ bdf: F0, index: 0, address: 0x40002000n }] })));
+    const plan = planF0(host('arm64', P64K), [bar(0, 'mem32', 0xf0001000n, 0x1000n)], 0x40002000n);
     const param = 'pci=resource_alignment=16@0000:01:00.0';
     expect(decisionOf(plan, F0, 0)).toMatchObject({
       mode: 'EMULATED',
@@ -27,9 +22,7 @@ describe('worked examples of domain.md', () => {
   });
 
   it('2: page-aligned sub-page BAR with a free page remainder and an aligned guest grows to one page', () => {
-    const h = host('powernv', P64K);
-    const pes = [pe('0000:01', [fn(F0, [bar(0, 'mem32', 0x3fe080010000n, 0x1000n)])])];
-    const plan = planScenario(scenario(h, pes, vm(h, pes, { guestBars: [{ bdf: F0, index: 0, address: 0x80010000n }] })));
+    const plan = planF0(host('powernv', P64K), [bar(0, 'mem32', 0x3fe080010000n, 0x1000n)], 0x80010000n);
     expect(decisionOf(plan, F0, 0)).toMatchObject({
       mode: 'DIRECT_PAGE_EXPANDED',
       reasons: ['EXPANDED_TO_PAGE'],
@@ -42,9 +35,7 @@ describe('worked examples of domain.md', () => {
   });
 
   it('3: the same BAR at a guest address that is only 4K aligned is emulated, with a page to move it to', () => {
-    const h = host('powernv', P64K);
-    const pes = [pe('0000:01', [fn(F0, [bar(0, 'mem32', 0x3fe080010000n, 0x1000n)])])];
-    const plan = planScenario(scenario(h, pes, vm(h, pes, { guestBars: [{ bdf: F0, index: 0, address: 0x80011000n }] })));
+    const plan = planF0(host('powernv', P64K), [bar(0, 'mem32', 0x3fe080010000n, 0x1000n)], 0x80011000n);
     expect(decisionOf(plan, F0, 0)).toMatchObject({
       mode: 'EMULATED',
       reasons: ['GUEST_SUBPAGE_UNALIGNED'],
@@ -74,34 +65,27 @@ describe('worked examples of domain.md', () => {
   });
 
   it('5: NVMe on a 4K q35 guest traps its MSI-X table page and maps the rest in two slots', () => {
-    const h = host('x86_64', P4K);
-    const pes = [pe('0000:01', [fn(F0, [bar(0, 'mem64', 0xfcf00000n, 0x4000n)], { msix: nvmeMsix })])];
-    const plan = planScenario(scenario(h, pes, vm(h, pes, { guestBars: [{ bdf: F0, index: 0, address: 0xfe000000n }] })));
+    const plan = planF0(host('x86_64', P4K), [bar(0, 'mem64', 0xfcf00000n, 0x4000n)], 0xfe000000n, { msix: NVME_MSIX });
     expect(decisionOf(plan, F0, 0)).toMatchObject({
       mode: 'PARTIAL_DIRECT',
       reasons: ['MSIX_TABLE_TRAPPED', 'KVM_PAGE_TRIM'],
       slots: 2,
-      directRanges: [
-        { offset: 0n, size: 0x2000n },
-        { offset: 0x3000n, size: 0x1000n },
-      ],
+      directRanges: ranges([0n, 0x2000n], [0x3000n, 0x1000n]),
       advice: [{ kind: 'MSIX_RELOCATION', option: 'x-msix-relocation=bar2', target: 2, barSize: 0x1000n }],
     });
     expect(plan.vm?.slotLimit).toBe(32764);
   });
 
   it('6: the same NVMe on a 64K host with a pseries guest (no MSI-X emulation) is one expanded slot', () => {
-    const h = host('powernv', P64K);
-    const pes = [pe('0000:01', [fn(F0, [bar(0, 'mem64', 0x600c080000000n, 0x4000n)], { msix: nvmeMsix })])];
-    const plan = planScenario(scenario(h, pes, vm(h, pes, { guestBars: [{ bdf: F0, index: 0, address: 0x10000000n }] })));
+    const bars = [bar(0, 'mem64', 0x600c080000000n, 0x4000n)];
+    const plan = planF0(host('powernv', P64K), bars, 0x10000000n, { msix: NVME_MSIX });
     expect(decisionOf(plan, F0, 0)).toMatchObject({ mode: 'DIRECT_PAGE_EXPANDED', reasons: ['EXPANDED_TO_PAGE'], slots: 1 });
     expect(plan.pes[0].alignment.mmioCost).toBe(0xc000n);
   });
 
   it('7: the same NVMe with an arm64 virt guest loses its only page to the table trap', () => {
-    const h = host('arm64', P64K);
-    const pes = [pe('0000:01', [fn(F0, [bar(0, 'mem64', 0x630040010000n, 0x4000n)], { msix: nvmeMsix })])];
-    const plan = planScenario(scenario(h, pes, vm(h, pes, { guestBars: [{ bdf: F0, index: 0, address: 0x10000000n }] })));
+    const bars = [bar(0, 'mem64', 0x630040010000n, 0x4000n)];
+    const plan = planF0(host('arm64', P64K), bars, 0x10000000n, { msix: NVME_MSIX });
     expect(decisionOf(plan, F0, 0)).toMatchObject({
       mode: 'EMULATED',
       reasons: ['EXPANDED_TO_PAGE', 'MSIX_TABLE_TRAPPED', 'KVM_PAGE_TRIM'],
@@ -111,15 +95,13 @@ describe('worked examples of domain.md', () => {
   });
 
   it('8 and 9: 82599 on x86: I/O BAR emulated, MSI-X BAR mapped after the table page', () => {
-    const h = host('x86_64', P4K);
     const msix = { tableBar: 4, tableOffset: 0n, vectors: 64, pbaBar: 4, pbaOffset: 0x2000n };
     const bars = [bar(0, 'mem64', 0xf6380000n, 0x80000n), bar(2, 'io', 0x6000n, 0x20n), bar(4, 'mem64', 0xf6370000n, 0x4000n)];
-    const pes = [pe('0000:01', [fn(F0, bars, { msix })])];
     const guestBars = [
       { bdf: F0, index: 0, address: 0xfe000000n },
       { bdf: F0, index: 4, address: 0xfe080000n },
     ];
-    const plan = planScenario(scenario(h, pes, vm(h, pes, { guestBars })));
+    const plan = planPe(host('x86_64', P4K), [fn(F0, bars, { msix })], guestBars);
     expect(decisionOf(plan, F0, 0)).toMatchObject({ mode: 'DIRECT', reasons: [], slots: 1, directRanges: [{ offset: 0n, size: 0x80000n }] });
     expect(decisionOf(plan, F0, 2)).toMatchObject({ mode: 'EMULATED', reasons: ['IO_BAR'], slots: 0, advice: [] });
     expect(decisionOf(plan, F0, 4)).toMatchObject({
@@ -134,26 +116,22 @@ describe('worked examples of domain.md', () => {
   });
 
   it('10: an expansion ROM is always emulated', () => {
-    const h = host('x86_64', P4K);
-    const pes = [pe('0000:01', [fn(F0, [bar(0, 'mem64', 0xe0000000n, 0x10000000n), bar(6, 'rom', 0xdd000000n, 0x80000n)])])];
-    const plan = planScenario(scenario(h, pes, vm(h, pes, { guestBars: [{ bdf: F0, index: 0, address: 0xc0000000n }] })));
+    const bars = [bar(0, 'mem64', 0xe0000000n, 0x10000000n), bar(6, 'rom', 0xdd000000n, 0x80000n)];
+    const plan = planF0(host('x86_64', P4K), bars, 0xc0000000n);
     expect(decisionOf(plan, F0, 6)).toMatchObject({ mode: 'EMULATED', reasons: ['ROM_BAR'], slots: 0 });
     expect(decisionOf(plan, F0, 0)).toMatchObject({ mode: 'DIRECT', slots: 1 });
   });
 
   it('11: another guest BAR inside the expanded page fragments it to nothing', () => {
-    const h = host('powernv', P64K);
-    const pes = [
-      pe('0000:01', [
-        fn('0000:01:00.0', [bar(0, 'mem32', 0x3fe080010000n, 0x1000n)]),
-        fn('0000:01:00.1', [bar(0, 'mem32', 0x3fe080020000n, 0x1000n)]),
-      ]),
+    const functions = [
+      fn('0000:01:00.0', [bar(0, 'mem32', 0x3fe080010000n, 0x1000n)]),
+      fn('0000:01:00.1', [bar(0, 'mem32', 0x3fe080020000n, 0x1000n)]),
     ];
     const guestBars = [
       { bdf: '0000:01:00.0', index: 0, address: 0x80010000n },
       { bdf: '0000:01:00.1', index: 0, address: 0x80018000n },
     ];
-    const plan = planScenario(scenario(h, pes, vm(h, pes, { guestBars })));
+    const plan = planPe(host('powernv', P64K), functions, guestBars);
     expect(decisionOf(plan, '0000:01:00.0', 0)).toMatchObject({
       mode: 'EMULATED',
       reasons: ['EXPANDED_TO_PAGE', 'GUEST_PAGE_SHARED', 'KVM_PAGE_TRIM'],
@@ -169,10 +147,8 @@ describe('worked examples of domain.md', () => {
 
   it('12: a BAR needing two slots with one left is emulated and the only advice is the slot budget', () => {
     const h = host('x86_64', P4K, { kvmMemslots: 509 });
-    const pes = [pe('0000:01', [fn(F0, [bar(0, 'mem64', 0xfcf00000n, 0x4000n)], { msix: nvmeMsix })])];
-    const plan = planScenario(
-      scenario(h, pes, vm(h, pes, { memslotsUsed: 508, guestBars: [{ bdf: F0, index: 0, address: 0xfe000000n }] })),
-    );
+    const bars = [bar(0, 'mem64', 0xfcf00000n, 0x4000n)];
+    const plan = planF0(h, bars, 0xfe000000n, { msix: NVME_MSIX, vm: { memslotsUsed: 508 } });
     expect(decisionOf(plan, F0, 0)).toMatchObject({
       mode: 'EMULATED',
       reasons: ['MSIX_TABLE_TRAPPED', 'KVM_PAGE_TRIM', 'KVM_SLOTS_EXHAUSTED'],

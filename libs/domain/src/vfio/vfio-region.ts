@@ -19,13 +19,17 @@ export interface VfioSubPageReservation {
   readonly size: bigint;
 }
 
-/** What VFIO_DEVICE_GET_REGION_INFO reports for one BAR or ROM region (R1.2-R1.5). */
-export interface VfioRegion {
+/** What VFIO_DEVICE_GET_REGION_INFO says of every region, in the reader's flag and capability types. */
+export interface RegionInfo<Flag, Cap> {
   readonly index: number;
   readonly offset: bigint;
   readonly size: bigint;
-  readonly flags: readonly VfioRegionFlag[];
-  readonly caps: readonly VfioRegionCap[];
+  readonly flags: readonly Flag[];
+  readonly caps: readonly Cap[];
+}
+
+/** What VFIO_DEVICE_GET_REGION_INFO reports for one BAR or ROM region (R1.2-R1.5). */
+export interface VfioRegion extends RegionInfo<VfioRegionFlag, VfioRegionCap> {
   readonly sparseAreas?: readonly VfioSparseArea[];
   readonly subPageReservation?: VfioSubPageReservation;
 }

@@ -14,6 +14,17 @@ function fakeClient() {
 const body = (address: string | null): GuestBarsBody => ({ vmId: 'vm', bars: [{ bdf: '0000:01:00.0', index: 0, address }] });
 const settle = () => new Promise((r) => setTimeout(r, 20));
 
+/** Lets the watch start, emits `events` one at a time (each settling), closes the connection, awaits the watch. */
+async function emitThenClose(fake: ReturnType<typeof fakeClient>, done: Promise<void>, ...events: string[]) {
+  await settle();
+  for (const event of events) {
+    fake.emit(event);
+    await settle();
+  }
+  fake.close();
+  await done;
+}
+
 describe('watchGuestBars', () => {
   it('hands on the first body, re-reads on DEVICE_DELETED, and passes on only what changed', async () => {
     const fake = fakeClient();
@@ -21,15 +32,8 @@ describe('watchGuestBars', () => {
     let reads = 0;
     const sent: GuestBarsBody[] = [];
     const done = watchGuestBars(fake.client, { read: async () => ({ body: readings[Math.min(reads++, 2)], warnings: [] }), changed: async (b) => void sent.push(b), intervalMs: 60_000 });
-    await settle();
-    fake.emit('DEVICE_DELETED');
-    await settle();
-    fake.emit('RESET'); // not a PCI change: no reading
-    await settle();
-    fake.emit('DEVICE_ADDED');
-    await settle();
-    fake.close();
-    await done;
+    // RESET is not a PCI change: no reading.
+    await emitThenClose(fake, done, 'DEVICE_DELETED', 'RESET', 'DEVICE_ADDED');
     expect(reads).toBe(3);
     expect(sent).toEqual([body(null), body('0x80000000')]);
   });
@@ -46,11 +50,7 @@ describe('watchGuestBars', () => {
       intervalMs: 60_000,
       onError: (e) => errors.push(e.message),
     });
-    await settle();
-    fake.emit('DEVICE_DELETED');
-    await settle();
-    fake.close();
-    await done;
+    await emitThenClose(fake, done, 'DEVICE_DELETED');
     expect(attempts).toBe(2);
     expect(errors).toEqual(['API down']);
   });

@@ -6,13 +6,11 @@ const PCI_STATUS_CAP_LIST = 0x10;
 const PCI_HEADER_TYPE = 0x0e;
 const PCI_CAPABILITY_LIST = 0x34;
 const PCI_CB_CAPABILITY_LIST = 0x14;
-const PCI_CAP_ID_MSIX = 0x11;
-const PCI_MSIX_FLAGS_QSIZE = 0x07ff;
-const PCI_MSIX_BIR = 0x7;
 const PCI_BASE_ADDRESS_0 = 0x10;
-const PCI_BASE_ADDRESS_SPACE_IO = 0x1;
-const PCI_BASE_ADDRESS_MEM_TYPE_MASK = 0x6;
-const PCI_BASE_ADDRESS_MEM_TYPE_64 = 0x4;
+/** PCI_CAP_ID_MSIX; PCI_MSIX_FLAGS_QSIZE of its Message Control, PCI_MSIX_BIR of its Table and PBA Offset. */
+const PCI_MSIX = { capId: 0x11, flagsQsize: 0x07ff, bir: 0x7 } as const;
+/** The low bits of a BAR register: PCI_BASE_ADDRESS_SPACE_IO, PCI_BASE_ADDRESS_MEM_TYPE_MASK and _64. */
+const PCI_BASE_ADDRESS = { spaceIo: 0x1, memTypeMask: 0x6, memType64: 0x4 } as const;
 /** Unprivileged reads of sysfs `config` stop here (drivers/pci/pci-sysfs.c). */
 export const UNPRIVILEGED_CONFIG_BYTES = 64;
 
@@ -51,7 +49,7 @@ export function readMsix(config: Uint8Array): MsixRead {
     visited.add(ptr);
     if (ptr + 2 > config.length) return truncated(ptr);
     const id = config[ptr];
-    if (id === PCI_CAP_ID_MSIX) {
+    if (id === PCI_MSIX.capId) {
       if (ptr + 12 > config.length) return truncated(ptr);
       const view = new DataView(config.buffer, config.byteOffset, config.byteLength);
       const control = view.getUint16(ptr + 2, true);
@@ -60,10 +58,10 @@ export function readMsix(config: Uint8Array): MsixRead {
       return {
         known: true,
         msix: {
-          vectors: (control & PCI_MSIX_FLAGS_QSIZE) + 1,
-          tableBar: table & PCI_MSIX_BIR,
+          vectors: (control & PCI_MSIX.flagsQsize) + 1,
+          tableBar: table & PCI_MSIX.bir,
           tableOffset: BigInt(table >>> 0) & 0xfffffff8n,
-          pbaBar: pba & PCI_MSIX_BIR,
+          pbaBar: pba & PCI_MSIX.bir,
           pbaOffset: BigInt(pba >>> 0) & 0xfffffff8n,
         },
       };
@@ -89,10 +87,15 @@ export function implementedBar(config: Uint8Array, index: number): 'io' | 'mem32
     const before = register(config, i);
     if (before === undefined) return undefined;
     // Registers 0..index-1: a 64-bit memory BAR takes the next register as its upper half.
-    if (i === index - 1 && !(before & PCI_BASE_ADDRESS_SPACE_IO) && (before & PCI_BASE_ADDRESS_MEM_TYPE_MASK) === PCI_BASE_ADDRESS_MEM_TYPE_64) return undefined;
+    if (i === index - 1 && kindOf(before) === 'mem64') return undefined;
   }
   const value = register(config, index);
   if (value === undefined || value === 0) return undefined;
-  if (value & PCI_BASE_ADDRESS_SPACE_IO) return 'io';
-  return (value & PCI_BASE_ADDRESS_MEM_TYPE_MASK) === PCI_BASE_ADDRESS_MEM_TYPE_64 ? 'mem64' : 'mem32';
+  return kindOf(value);
+}
+
+/** The kind a BAR register's low bits name. */
+function kindOf(value: number): 'io' | 'mem32' | 'mem64' {
+  if (value & PCI_BASE_ADDRESS.spaceIo) return 'io';
+  return (value & PCI_BASE_ADDRESS.memTypeMask) === PCI_BASE_ADDRESS.memType64 ? 'mem64' : 'mem32';
 }

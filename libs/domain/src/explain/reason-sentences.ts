@@ -1,8 +1,10 @@
-import type { MappingMode, Reason } from '@barplane/domain';
+import type { MappingMode } from '../decision/mapping-mode';
+import type { Reason } from '../decision/reason';
 
 // Plain-word explanations of decisions (docs/domain.md, docs/reference/linux-qemu-kvm-rules.md):
 // one sentence per reason code saying what happened and why, one per mapping mode, and the
-// advice as an action. Pure (no I/O, wire-form input), so the web dashboard can reuse it.
+// advice as an action. Pure (no I/O, wire-form input, no Node API): `barplane explain` and the web
+// dashboard (bundled for the browser) both say exactly these words.
 
 /** What a sentence may mention about the host. Both optional. */
 export interface SentenceContext {

@@ -1,8 +1,10 @@
 // The page map of a PE as SVG: host pages on the host's grid with each BAR where it lives,
 // MSI-X table and PBA marked, vfio-pci's sub-page reservations, and the guest pages beside.
-import { big, ceilTo, floorTo, hex, human } from './hex.js';
+import { alignDown, alignUp } from '@barplane/domain/pci/page-math';
+import type { BarDecisionWire, PeWire } from './api-types';
+import { big, esc, hex, human } from './format';
 
-export const MODE_COLOURS = {
+export const MODE_COLOURS: Record<string, string> = {
   DIRECT: '#1e8e3e',
   DIRECT_PAGE_EXPANDED: '#12a4b8',
   PARTIAL_DIRECT: '#f2a600',
@@ -13,9 +15,8 @@ export const MODE_COLOURS = {
   UNDECIDED: '#ffffff',
 };
 
-const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
-const isMem = (kind) => kind === 'mem32' || kind === 'mem64' || kind === 'rom';
-const short = (bdf, index) => `${bdf.slice(-4)}/${index === 6 ? 'rom' : index}`;
+const isMem = (kind: string) => kind === 'mem32' || kind === 'mem64' || kind === 'rom';
+const short = (bdf: string, index: number) => `${bdf.slice(-4)}/${index === 6 ? 'rom' : index}`;
 
 const ROW = 30;
 const GAP = 18;
@@ -23,21 +24,43 @@ const W = 280;
 const HOST_X = 130;
 const GUEST_X = HOST_X + W + 110;
 
-/**
- * Rows of a column: a run of whole pages held by one BAR, or one page holding sub-page
- * things. items: { key, start, size, kind: 'bar' | 'reservation' }.
- */
-function rowsOf(items, P) {
-  const runs = [];
-  const pages = new Map();
+/** A BAR where it lives, with what the picture says about it. */
+interface BarInfo {
+  key: string;
+  bdf: string;
+  index: number;
+  kind: string;
+  start: bigint;
+  size: bigint;
+  mode: string;
+  decision?: Pick<BarDecisionWire, 'mode' | 'directRanges'>;
+  msix?: PeWire['functions'][number]['msix'];
+}
+
+/** Something drawn in a column: a BAR, or vfio-pci's reservation of the rest of a BAR's page. */
+type Item = (BarInfo & { type: 'bar' }) | { key: string; bdf: string; index: number; type: 'reservation'; start: bigint; size: bigint };
+
+interface Row {
+  start: bigint;
+  end: bigint;
+  items: Item[];
+  run: boolean;
+}
+
+type PlacedRow = Row & { y: number; gapBefore: boolean };
+
+/** Rows of a column: a run of whole pages held by one BAR, or one page holding sub-page things. */
+function rowsOf(items: Item[], P: bigint): Row[] {
+  const runs: Row[] = [];
+  const pages = new Map<string, Row>();
   for (const it of items) {
     if (it.size >= P && it.start % P === 0n) {
       runs.push({ start: it.start, end: it.start + it.size, items: [it], run: true });
     } else {
-      for (let p = floorTo(it.start, P); p < ceilTo(it.start + it.size, P); p += P) {
+      for (let p = alignDown(it.start, P); p < alignUp(it.start + it.size, P); p += P) {
         const key = p.toString();
         if (!pages.has(key)) pages.set(key, { start: p, end: p + P, items: [], run: false });
-        pages.get(key).items.push(it);
+        pages.get(key)!.items.push(it);
       }
     }
   }
@@ -45,10 +68,10 @@ function rowsOf(items, P) {
 }
 
 /** Lays rows out top to bottom, with a gap marker where the addresses jump. */
-function layout(rows, y0) {
+function layout(rows: Row[], y0: number): { rows: PlacedRow[]; bottom: number } {
   let y = y0;
-  let prevEnd = null;
-  const out = [];
+  let prevEnd: bigint | null = null;
+  const out: PlacedRow[] = [];
   for (const r of rows) {
     const gap = prevEnd !== null && r.start !== prevEnd;
     if (gap) y += GAP;
@@ -59,21 +82,29 @@ function layout(rows, y0) {
   return { rows: out, bottom: y };
 }
 
-/**
- * pe: the PE view (functions with bars, msix, vfio regions); decisions: Map "bdf/index" ->
- * decision; guest: Map "bdf/index" -> guest address string; pageSize: "0x..." string.
- */
-export function pageMapSvg({ pe, decisions, guest, pageSize, selected = null, idPrefix = 'pm' }) {
+export interface PageMapInput {
+  /** The PE view: functions with BARs, MSI-X and VFIO regions. */
+  pe: Pick<PeWire, 'id' | 'functions'>;
+  /** "bdf/index" -> its decision (stored, or planned). */
+  decisions: Map<string, Pick<BarDecisionWire, 'mode' | 'directRanges'>>;
+  /** "bdf/index" -> guest address, "0x...". */
+  guest: Map<string, string>;
+  pageSize: string;
+  selected?: string | null;
+  idPrefix?: string;
+}
+
+export function pageMapSvg({ pe, decisions, guest, pageSize, selected = null, idPrefix = 'pm' }: PageMapInput): string {
   const P = big(pageSize);
-  const hostItems = [];
-  const guestItems = [];
-  const other = [];
-  const barInfo = new Map();
+  const hostItems: Item[] = [];
+  const guestItems: Item[] = [];
+  const other: BarInfo[] = [];
+  const barInfo = new Map<string, BarInfo>();
   for (const fn of pe.functions) {
     for (const bar of fn.bars) {
       const key = `${fn.bdf}/${bar.index}`;
       const d = decisions.get(key);
-      const info = { key, bdf: fn.bdf, index: bar.index, kind: bar.kind, start: big(bar.address), size: big(bar.size), mode: d?.mode ?? 'UNDECIDED', decision: d, msix: fn.msix };
+      const info: BarInfo = { key, bdf: fn.bdf, index: bar.index, kind: bar.kind, start: big(bar.address), size: big(bar.size), mode: d?.mode ?? 'UNDECIDED', decision: d, msix: fn.msix };
       barInfo.set(key, info);
       if (!isMem(bar.kind) || info.size === 0n) {
         other.push(info);
@@ -95,8 +126,8 @@ export function pageMapSvg({ pe, decisions, guest, pageSize, selected = null, id
   const otherY = Math.max(host.bottom, guestL.bottom) + 20;
   const height = otherY + (other.length ? 60 : 10);
   const width = GUEST_X + W + 130;
-  const parts = [];
-  const anchors = new Map();
+  const parts: string[] = [];
+  const anchors = new Map<string, { host?: { x: number; y: number }; guest?: { x: number; y: number } }>();
 
   parts.push(`<defs>
     <pattern id="${idPrefix}-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#f1f3f4"/><line x1="0" y1="0" x2="0" y2="6" stroke="#80868b" stroke-width="2"/></pattern>
@@ -106,9 +137,9 @@ export function pageMapSvg({ pe, decisions, guest, pageSize, selected = null, id
   parts.push(`<text x="${GUEST_X}" y="18" class="col-title">guest physical</text>`);
   if (!guestItems.length) parts.push(`<text x="${GUEST_X}" y="${top + 18}" class="muted">no guest BAR programmed</text>`);
 
-  const drawColumn = (rows, x0, side) => {
+  const drawColumn = (rows: PlacedRow[], x0: number, side: 'host' | 'guest') => {
     for (const row of rows) {
-      const x = (a) => x0 + Number(((a - row.start) * BigInt(W * 1000)) / (row.end - row.start)) / 1000;
+      const x = (a: bigint) => x0 + Number(((a - row.start) * BigInt(W * 1000)) / (row.end - row.start)) / 1000;
       if (row.gapBefore) parts.push(`<text x="${x0 + W / 2}" y="${row.y - 5}" class="gap" text-anchor="middle">⋯</text>`);
       const pages = (row.end - row.start) / P;
       const lx = side === 'host' ? x0 - 8 : x0 + W + 8;
@@ -145,7 +176,7 @@ export function pageMapSvg({ pe, decisions, guest, pageSize, selected = null, id
         if (side === 'host' && it.msix) {
           const m = it.msix;
           const n = BigInt(m.vectors);
-          const marks = [];
+          const marks: [string, bigint, bigint, string, string][] = [];
           if (m.tableBar === it.index) marks.push(['msix-table', big(m.tableOffset), 16n * n, `url(#${idPrefix}-table)`, 'MSI-X table']);
           if (m.pbaBar === it.index && m.pbaOffset !== undefined) marks.push(['msix-pba', big(m.pbaOffset), ((n + 63n) / 64n) * 8n, '#202124', 'MSI-X PBA']);
           for (const [cls, off, len, fill, what] of marks) {
@@ -168,7 +199,7 @@ export function pageMapSvg({ pe, decisions, guest, pageSize, selected = null, id
   drawColumn(guestL.rows, GUEST_X, 'guest');
   for (const [key, a] of anchors) {
     if (!a.host || !a.guest) continue;
-    const mode = barInfo.get(key)?.mode;
+    const mode = barInfo.get(key)?.mode ?? '';
     const mx = (HOST_X + W + GUEST_X) / 2;
     parts.push(`<path class="link" d="M${HOST_X + W} ${a.host.y} C${mx} ${a.host.y} ${mx} ${a.guest.y} ${GUEST_X} ${a.guest.y}" fill="none" stroke="${MODE_COLOURS[mode] ?? '#9aa0a6'}" stroke-width="1.5" stroke-opacity="0.7"/>`);
   }

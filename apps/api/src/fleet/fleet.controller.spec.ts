@@ -1,0 +1,48 @@
+import { ControllerKit, controllerKit } from '../testing/controller-test-kit';
+import { FleetController } from './fleet.controller';
+import { HostViews } from './host-views';
+
+// The views are host-views.ts' (tested through the e2e tier); here: routes, roles and 404s.
+const views = {
+  fleet: async () => ({ hosts: [] }),
+  hosts: async () => [{ id: 'h1' }],
+  host: async (id: string) => (id === 'h1' ? { id } : undefined),
+  pes: async (hostId: string, peId?: string) => (hostId === 'h1' ? [{ id: peId ?? '0000:01' }].filter((p) => p.id === '0000:01') : undefined),
+  scenario: async (hostId: string, peId: string) => (hostId === 'h1' && peId === '0000:01' ? { host: { id: hostId }, pes: [] } : undefined),
+  vms: async (vmId?: string) => [{ id: 'vm1' }].filter((v) => vmId === undefined || v.id === vmId),
+};
+
+describe('FleetController (/v1 reads)', () => {
+  let kit: ControllerKit;
+  beforeAll(async () => (kit = await controllerKit({ controllers: [FleetController], providers: [{ provide: HostViews, useValue: views }] })));
+  afterAll(() => kit.close());
+
+  it.each([
+    ['/v1/fleet', { hosts: [] }],
+    ['/v1/hosts', [{ id: 'h1' }]],
+    ['/v1/hosts/h1', { id: 'h1' }],
+    ['/v1/hosts/h1/pes/0000:01', { id: '0000:01' }],
+    ['/v1/hosts/h1/pes/0000:01/scenario', { host: { id: 'h1' }, pes: [] }],
+    ['/v1/vms/vm1', { id: 'vm1' }],
+  ])('serves %s to any role', async (path, body) => {
+    const res = await kit.call('GET', path, { role: 'auditor' });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual(body);
+  });
+
+  it.each([
+    ['/v1/hosts/h2', 'no host h2'],
+    ['/v1/hosts/h2/pes', 'no host h2'],
+    ['/v1/hosts/h1/pes/0000:09', 'no PE 0000:09 on host h1'],
+    ['/v1/hosts/h1/pes/0000:09/scenario', 'no PE 0000:09 on host h1'],
+    ['/v1/vms/vm9', 'no VM vm9'],
+  ])('answers %s 404, naming what is missing', async (path, message) => {
+    const res = await kit.call('GET', path, { role: 'viewer' });
+    expect(res.status).toBe(404);
+    expect(res.body).toMatchObject({ error: 'NOT_FOUND', message });
+  });
+
+  it('needs a token', async () => {
+    expect((await kit.call('GET', '/v1/hosts', { role: 'none' })).status).toBe(401);
+  });
+});
