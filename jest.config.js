@@ -1,20 +1,26 @@
-// Three tiers (and the fault run's checks, below): `unit` (no I/O, *.spec.ts), `int` (real Kafka + PostgreSQL, *.int-spec.ts) and
+// Three tiers (and the fault run's checks, below): `unit` (no I/O, *.spec.ts), `int` (real Kafka + PostgreSQL,
+// *.int-spec.ts) and
 // `e2e` (the apps over HTTP against the real broker and database, *.e2e-spec.ts).
-const swc = ['@swc/jest', {
-  jsc: {
-    parser: { syntax: 'typescript', decorators: true },
-    transform: { legacyDecorator: true, decoratorMetadata: true },
-    target: 'es2022',
-    keepClassNames: true,
+const swc = [
+  '@swc/jest',
+  {
+    jsc: {
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true },
+      target: 'es2022',
+      keepClassNames: true,
+    },
+    module: { type: 'commonjs' },
   },
-  module: { type: 'commonjs' },
-}];
+];
 const shared = {
   transform: { '^.+\\.ts$': swc },
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: {
-    '^@barplane/(domain|contracts|messaging|eventstore|owner-service|importers|conformance|read-models)$': '<rootDir>/libs/$1/src',
-    '^@barplane/(domain|contracts|messaging|eventstore|owner-service|importers|conformance|read-models)/(.*)$': '<rootDir>/libs/$1/src/$2',
+    '^@barplane/(domain|contracts|messaging|eventstore|owner-service|importers|conformance|read-models)$':
+      '<rootDir>/libs/$1/src',
+    '^@barplane/(domain|contracts|messaging|eventstore|owner-service|importers|conformance|read-models)/(.*)$':
+      '<rootDir>/libs/$1/src/$2',
   },
   testEnvironment: 'node',
 };

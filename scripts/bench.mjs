@@ -28,10 +28,16 @@ const root = join(import.meta.dirname, '..');
 const outDir = join(root, '.cache', 'bench');
 const scenarioFile = join(outDir, 'scenario-10k.json');
 const { values: opts } = parseArgs({
-  options: { seed: { type: 'string', default: '2978' }, platform: { type: 'string', default: 'arm64' }, only: { type: 'string' }, 'default-gc': { type: 'boolean' } },
+  options: {
+    seed: { type: 'string', default: '2978' },
+    platform: { type: 'string', default: 'arm64' },
+    only: { type: 'string' },
+    'default-gc': { type: 'boolean' },
+  },
 });
 if (!['arm64', 'powernv'].includes(opts.platform)) throw new Error('--platform must be arm64 or powernv');
-if (opts.only !== undefined && !['engine', 'pipeline'].includes(opts.only)) throw new Error('--only must be engine or pipeline');
+if (opts.only !== undefined && !['engine', 'pipeline'].includes(opts.only))
+  throw new Error('--only must be engine or pipeline');
 
 ensureBuilt('bench');
 // The engine runs in the projector, which starts with a 64 MB young generation
@@ -88,23 +94,58 @@ const split = splitSummary();
 const verdict = (ok) => (ok ? 'PASS' : 'MISS');
 const engineOk = engine.median >= TARGET_RATE;
 const wallOk = wall.cliPlan.median < TARGET_WALL_MS;
-console.log(`barplane bench  node ${process.version}  ${os.cpus()[0]?.model ?? '?'} (${os.cpus().length} cpu)  seed ${opts.seed}`);
+console.log(
+  `barplane bench  node ${process.version}  ${os.cpus()[0]?.model ?? '?'} (${os.cpus().length} cpu)  seed ${opts.seed}`,
+);
 console.log(`scenario ${relative(root, scenarioFile)} (${(text.length / 1e6).toFixed(1)} MB)\n`);
-console.log(table(['scenario', 'count'], Object.entries(counts).map(([k, v]) => [k, fmtInt(v)])));
-console.log('\n' + table(['plan: mode', 'BARs'], Object.entries(modes).map(([k, v]) => [k, fmtInt(v)])));
-console.log('\n' + table(['plan: reason', 'fired'], Object.entries(reasons).map(([k, v]) => [k, fmtInt(v)])));
+console.log(
+  table(
+    ['scenario', 'count'],
+    Object.entries(counts).map(([k, v]) => [k, fmtInt(v)]),
+  ),
+);
+console.log(
+  '\n' +
+    table(
+      ['plan: mode', 'BARs'],
+      Object.entries(modes).map(([k, v]) => [k, fmtInt(v)]),
+    ),
+);
+console.log(
+  '\n' +
+    table(
+      ['plan: reason', 'fired'],
+      Object.entries(reasons).map(([k, v]) => [k, fmtInt(v)]),
+    ),
+);
 console.log(
   '\n' +
     table(
       ['engine (BAR decisions/s)', 'min', 'median', 'max', 'target', ''],
       [
-        ['planScenario', fmtInt(engine.min), fmtInt(engine.median), fmtInt(engine.max), `>= ${fmtInt(TARGET_RATE)}`, verdict(engineOk)],
+        [
+          'planScenario',
+          fmtInt(engine.min),
+          fmtInt(engine.median),
+          fmtInt(engine.max),
+          `>= ${fmtInt(TARGET_RATE)}`,
+          verdict(engineOk),
+        ],
         ['baseline (% P, < P per BAR)', fmtInt(baseline.min), fmtInt(baseline.median), fmtInt(baseline.max), '', ''],
       ],
     ),
 );
-console.log(`engine is ${(baseline.median / engine.median).toFixed(0)}x slower than the baseline; ${fmtMs(summarize(engineMs).median)} ms per plan of ${fmtInt(barCount)} BARs; V8 flags: ${gcFlags.length ? gcFlags.join(" ") + " (as the projector runs)" : "defaults"}`);
-const wallRow = (name, s, target = '', ok) => [name, fmtMs(s.min), fmtMs(s.median), fmtMs(s.max), target, ok === undefined ? '' : verdict(ok)];
+console.log(
+  `engine is ${(baseline.median / engine.median).toFixed(0)}x slower than the baseline; ${fmtMs(summarize(engineMs).median)} ms per plan of ${fmtInt(barCount)} BARs; V8 flags: ${gcFlags.length ? gcFlags.join(' ') + ' (as the projector runs)' : 'defaults'}`,
+);
+const wallRow = (name, s, target = '', ok) => [
+  name,
+  fmtMs(s.min),
+  fmtMs(s.median),
+  fmtMs(s.max),
+  target,
+  ok === undefined ? '' : verdict(ok),
+];
 console.log(
   '\n' +
     table(
@@ -129,7 +170,13 @@ const splitRows = [
   ['  JSON.stringify', split.stringify],
   ['total', split.total],
 ];
-console.log('\n' + table([`cold split, fresh process (ms, median of ${SPLIT_RUNS})`, 'ms'], splitRows.map(([k, v]) => [k, fmtMs(v)])));
+console.log(
+  '\n' +
+    table(
+      [`cold split, fresh process (ms, median of ${SPLIT_RUNS})`, 'ms'],
+      splitRows.map(([k, v]) => [k, fmtMs(v)]),
+    ),
+);
 
 const summary = {
   date: new Date().toISOString(),
@@ -140,7 +187,13 @@ const summary = {
   scenario: { file: relative(root, scenarioFile), bytes: text.length, ...counts },
   modes,
   reasons,
-  engine: { unit: 'BAR decisions/s', target: TARGET_RATE, verdict: verdict(engineOk), ...engine, msPerPlan: summarize(engineMs) },
+  engine: {
+    unit: 'BAR decisions/s',
+    target: TARGET_RATE,
+    verdict: verdict(engineOk),
+    ...engine,
+    msPerPlan: summarize(engineMs),
+  },
   baseline: { unit: 'BARs/s', ...baseline, engineSlowdown: baseline.median / engine.median },
   wallMs: { target: TARGET_WALL_MS, verdict: verdict(wallOk), ...wall },
   coldSplitMs: split,
@@ -236,7 +289,10 @@ function spawnMs(args) {
 function splitSummary() {
   const samples = [];
   for (let i = 0; i < SPLIT_RUNS; i++) {
-    const r = spawnSync(process.execPath, [join(root, 'scripts/bench/cli-split.mjs'), scenarioFile], { cwd: root, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [join(root, 'scripts/bench/cli-split.mjs'), scenarioFile], {
+      cwd: root,
+      encoding: 'utf8',
+    });
     if (r.status !== 0) throw new Error(`bench: cli-split failed: ${r.stderr}`);
     samples.push(JSON.parse(r.stdout));
   }

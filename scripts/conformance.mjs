@@ -63,7 +63,8 @@ for (const c of selected) {
 }
 const guestParts = new Map();
 for (const k of kernels.values()) {
-  if (!guestParts.has(k.arch)) guestParts.set(k.arch, { busybox: ensureBusybox(k.arch, log).path, probe: ensureProbe(k.arch, log) });
+  if (!guestParts.has(k.arch))
+    guestParts.set(k.arch, { busybox: ensureBusybox(k.arch, log).path, probe: ensureProbe(k.arch, log) });
 }
 
 const bootSeconds = new Map();
@@ -82,14 +83,27 @@ async function runCase(c, { name = c.name, cmdline = c.cmdline ?? [] } = {}) {
   let imported = { scenario: {}, warnings: [] };
   try {
     const pageSize = report.pageSize ?? BigInt(k.pageSize);
-    imported = importSysfs({ root: booted.capture, host: { id: name, platform: MACHINES[c.machine].platform, pageSize } });
+    imported = importSysfs({
+      root: booted.capture,
+      host: { id: name, platform: MACHINES[c.machine].platform, pageSize },
+    });
   } catch (error) {
     booted.problem ??= `the capture does not import: ${error.message}`;
   }
-  const result = lab.judgeCase({ name, machine: c.machine, kernelBuild: c.kernel, kernelPackage: `${k.package}=${k.version}`, report, imported, cmdline: cmdline.join(' ') || undefined });
+  const result = lab.judgeCase({
+    name,
+    machine: c.machine,
+    kernelBuild: c.kernel,
+    kernelPackage: `${k.package}=${k.version}`,
+    report,
+    imported,
+    cmdline: cmdline.join(' ') || undefined,
+  });
   const disagreements = [
     ...(booted.problem ? [`boot: ${booted.problem} (console: ${relative(ROOT, booted.consoleFile)})`] : []),
-    ...(booted.badLines.length > 0 ? [`the console garbled ${booted.badLines.length} guest lines, first: ${booted.badLines[0]}`] : []),
+    ...(booted.badLines.length > 0
+      ? [`the console garbled ${booted.badLines.length} guest lines, first: ${booted.badLines[0]}`]
+      : []),
     ...result.disagreements,
   ];
   const qemu = [];
@@ -99,9 +113,12 @@ async function runCase(c, { name = c.name, cmdline = c.cmdline ?? [] } = {}) {
     const compared = lab.compareQemuRun(result.scenario, run, runReport);
     qemu.push({ run: run.name, firmware: run.firmware, ...compared, log: runReport.log });
     for (const p of compared.problems) disagreements.push(`QEMU run ${run.name}: ${p}`);
-    for (const r of compared.rows) if (!r.agree) disagreements.push(`QEMU run ${run.name}: ${r.bdf} BAR ${r.index}: ${r.difference}`);
+    for (const r of compared.rows)
+      if (!r.agree) disagreements.push(`QEMU run ${run.name}: ${r.bdf} BAR ${r.index}: ${r.difference}`);
   }
-  log(`conformance: ${name}: ${result.bars.length} BARs, ${result.regions.length} regions, ${qemu.flatMap((q) => q.rows).length} QEMU BARs, ${disagreements.length} disagreements (${Math.round(bootSeconds.get(name))} s)`);
+  log(
+    `conformance: ${name}: ${result.bars.length} BARs, ${result.regions.length} regions, ${qemu.flatMap((q) => q.rows).length} QEMU BARs, ${disagreements.length} disagreements (${Math.round(bootSeconds.get(name))} s)`,
+  );
   return { ...result, qemu, disagreements };
 }
 
@@ -130,7 +147,10 @@ async function pool(tasks, limit) {
   return results;
 }
 
-const results = await pool(selected.map((c) => () => runCase(c)), jobs);
+const results = await pool(
+  selected.map((c) => () => runCase(c)),
+  jobs,
+);
 
 // The advice, applied: a second boot of each case whose PEs barplane would resize, with the
 // kernel parameter barplane recommends (one `pci=resource_alignment=` for all of them).
@@ -144,17 +164,25 @@ if (!opts['no-advice']) {
     const entries = resized.map((p) => p.alignment.kernelParameter.replace(/^pci=resource_alignment=/, '')).join(';');
     followUps.push({ c, first: r, resized, cmdline: [...(c.cmdline ?? []), `pci=resource_alignment=${entries}`] });
   });
-  const second = await pool(followUps.map((f) => () => runCase(f.c, { name: `${f.c.name}+advice`, cmdline: f.cmdline })), jobs);
+  const second = await pool(
+    followUps.map((f) => () => runCase(f.c, { name: `${f.c.name}+advice`, cmdline: f.cmdline })),
+    jobs,
+  );
   followUps.forEach((f, i) => {
     const after = second[i];
     results.push(after);
     const P = f.first.scenario.host.pageSize;
     const rows = f.resized.map((p) => {
       const pe = f.first.scenario.pes.find((x) => x.id === p.pe);
-      return lab.checkAdviceApplied(P, { pe, alignment: p.alignment, rows: f.first.regions }, { pes: after.scenario?.pes ?? [], rows: after.regions });
+      return lab.checkAdviceApplied(
+        P,
+        { pe, alignment: p.alignment, rows: f.first.regions },
+        { pes: after.scenario?.pes ?? [], rows: after.regions },
+      );
     });
     advice.push({ case: `${f.c.name}+advice`, rows });
-    for (const row of rows) if (!row.agree) after.disagreements.push(`PE ${row.pe} after ${row.kernelParameter}: ${row.difference}`);
+    for (const row of rows)
+      if (!row.agree) after.disagreements.push(`PE ${row.pe} after ${row.kernelParameter}: ${row.difference}`);
   });
 }
 
@@ -165,7 +193,13 @@ const markdown = lab.renderConformance(results, {
   date: new Date().toISOString().slice(0, 10),
   wallSeconds,
   subset: opts.case ? `cases ${opts.case.join(', ')}` : opts.subset === 'ci' ? 'the CI subset' : 'the whole matrix',
-  kernels: [...kernels.values()].map((k) => ({ build: k.name, package: `${k.package}=${k.version}`, release: k.release, arch: k.arch, pageSize: BigInt(k.pageSize) })),
+  kernels: [...kernels.values()].map((k) => ({
+    build: k.name,
+    package: `${k.package}=${k.version}`,
+    release: k.release,
+    arch: k.arch,
+    pageSize: BigInt(k.pageSize),
+  })),
   bootSeconds,
   advice,
   known,
@@ -175,6 +209,8 @@ const markdown = lab.renderConformance(results, {
 });
 mkdirSync(join(outFile, '..'), { recursive: true });
 writeFileSync(outFile, markdown + '\n');
-console.log(`\nconformance: ${results.length} boots in ${Math.round(wallSeconds)} s; ${open.length} open disagreements, ${known.length} known; report: ${relative(ROOT, outFile)}`);
+console.log(
+  `\nconformance: ${results.length} boots in ${Math.round(wallSeconds)} s; ${open.length} open disagreements, ${known.length} known; report: ${relative(ROOT, outFile)}`,
+);
 for (const d of open) console.log(`  ✗ ${d}`);
 process.exit(open.length > 0 ? 1 : 0);

@@ -23,7 +23,10 @@ function files(dir, keep) {
   } catch {
     return [];
   }
-  return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath ?? e.path, e.name)).filter(keep);
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath ?? e.path, e.name))
+    .filter(keep);
 }
 
 function mtime(p) {

@@ -15,7 +15,8 @@ if (!isRoot) {
   process.exit(1);
 }
 
-const run = (args) => spawnSync('apt-get', args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+const run = (args) =>
+  spawnSync('apt-get', args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
 console.log(`ensure-chromium: ${CHROMIUM} is missing; installing Debian's chromium package`);
 for (const args of [['update'], ['install', '-y', 'chromium']]) {
   const r = run(args);

@@ -24,7 +24,10 @@ if (!isRoot) {
 }
 console.log(`ensure-qemu: installing Debian packages: ${missing.join(' ')}`);
 const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-for (const args of [['update', '-q'], ['install', '-y', '-q', '--no-install-recommends', ...missing]]) {
+for (const args of [
+  ['update', '-q'],
+  ['install', '-y', '-q', '--no-install-recommends', ...missing],
+]) {
   const r = spawnSync('apt-get', args, { stdio: 'inherit', env });
   if (r.error || r.status !== 0) {
     console.error(`ensure-qemu: apt-get ${args.join(' ')} failed (${r.error?.message ?? `exit ${r.status}`})`);

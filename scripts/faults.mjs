@@ -51,12 +51,23 @@ const apiUrl = `http://127.0.0.1:${port}`;
 mkdirSync(FAULTS_DIR, { recursive: true });
 const tokensFile = join(FAULTS_DIR, 'tokens.json');
 const tokens = writeTokens(tokensFile);
-const env = { KAFKA_BROKERS: infra.brokers, DATABASE_URL: infra.databaseUrl, BARPLANE_TOKENS_FILE: tokensFile, PORT: port, BARPLANE_HEARTBEAT_MS: '1000' };
+const env = {
+  KAFKA_BROKERS: infra.brokers,
+  DATABASE_URL: infra.databaseUrl,
+  BARPLANE_TOKENS_FILE: tokensFile,
+  PORT: port,
+  BARPLANE_HEARTBEAT_MS: '1000',
+};
 // Quick restarts: the run measures recovery, not the supervisor's patience.
 // Every service's output goes to one file, each line stamped with the run's clock.
 const servicesLog = join(FAULTS_DIR, 'services.log');
 const logLine = (line) => appendFileSync(servicesLog, `${at()} ${line}\n`);
-const services = startServices(root, env, { quiet: true, instances: INSTANCES, logLine, backoff: { initialMs: 500, maxMs: 4000, healthyAfterMs: 20_000 } });
+const services = startServices(root, env, {
+  quiet: true,
+  instances: INSTANCES,
+  logLine,
+  backoff: { initialMs: 500, maxMs: 4000, healthyAfterMs: 20_000 },
+});
 say(`services' output: ${servicesLog}`);
 
 let exitCode = 1;
@@ -69,10 +80,13 @@ try {
   await waitReady('at start');
   const demoDir = join(root, 'demo');
   await loadDemoFleet(apiUrl, tokens.operator, demoDir, (line) => say(line));
-  const hosts = readdirSync(demoDir).filter((f) => f.endsWith('.json')).sort().map((f) => {
-    const s = JSON.parse(readFileSync(join(demoDir, f), 'utf8'));
-    return { id: s.host.id, pes: s.pes, vm: s.vm };
-  });
+  const hosts = readdirSync(demoDir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => {
+      const s = JSON.parse(readFileSync(join(demoDir, f), 'utf8'));
+      return { id: s.host.id, pes: s.pes, vm: s.vm };
+    });
   const load = startCommandLoad({ apiUrl, token: tokens.operator, hosts });
   mark('steady command load started (one loop per host)');
   await sleep(5000);
@@ -109,16 +123,43 @@ try {
   await load.stop();
   mark(`load stopped: ${load.acknowledged.length} commands acknowledged, ${JSON.stringify(load.stats)}`);
   const pending = await waitAnswered(load.acknowledged, 120_000);
-  mark(pending === 0 ? 'every acknowledged command is answered' : `${pending} acknowledged commands still pending after 120 s`);
+  mark(
+    pending === 0
+      ? 'every acknowledged command is answered'
+      : `${pending} acknowledged commands still pending after 120 s`,
+  );
   await waitReady('at the end');
 
   const report = join(FAULTS_DIR, 'report.json');
-  writeFileSync(report, JSON.stringify({ apiUrl, tokens, databaseUrl: infra.databaseUrl, kafkaBrokers: infra.brokers, acknowledged: load.acknowledged, stats: load.stats, timeline }, null, 2));
+  writeFileSync(
+    report,
+    JSON.stringify(
+      {
+        apiUrl,
+        tokens,
+        databaseUrl: infra.databaseUrl,
+        kafkaBrokers: infra.brokers,
+        acknowledged: load.acknowledged,
+        stats: load.stats,
+        timeline,
+      },
+      null,
+      2,
+    ),
+  );
   mark('checks (jest project faults)');
   // Results beside the other tiers', so `npm test` counts these checks too.
   const results = join(root, '.run', 'test-results');
   mkdirSync(results, { recursive: true });
-  const jestArgs = ['--selectProjects', 'faults', '--ci', '--runInBand', '--json', '--outputFile', join(results, 'faults.json')];
+  const jestArgs = [
+    '--selectProjects',
+    'faults',
+    '--ci',
+    '--runInBand',
+    '--json',
+    '--outputFile',
+    join(results, 'faults.json'),
+  ];
   const jest = spawnSync(join(root, 'node_modules', '.bin', 'jest'), jestArgs, {
     cwd: root,
     stdio: 'inherit',
@@ -128,7 +169,7 @@ try {
 } catch (error) {
   say(`fault run failed: ${error.stack ?? error.message}`);
 } finally {
-  say('stopping the services and the run\'s Kafka and PostgreSQL');
+  say("stopping the services and the run's Kafka and PostgreSQL");
   await services.stop();
   await infra.down();
   say(exitCode === 0 ? 'fault run: all checks passed' : 'fault run: FAILED');
@@ -146,7 +187,10 @@ async function waitReady(when) {
       return;
     }
     const body = await res?.json().catch(() => undefined);
-    if (body?.error) last = Object.entries(body.error).map(([name, c]) => `${name}: ${c.reason ?? 'down'}`).join('; ');
+    if (body?.error)
+      last = Object.entries(body.error)
+        .map(([name, c]) => `${name}: ${c.reason ?? 'down'}`)
+        .join('; ');
     await sleep(250);
   }
   mark(`NOT ready ${when} after 90 s: ${last}`);
@@ -159,7 +203,9 @@ async function waitAnswered(acknowledged, timeoutMs) {
   while (open.length > 0 && Date.now() < deadline) {
     const still = [];
     for (const id of open) {
-      const res = await fetch(`${apiUrl}/v1/commands/${id}`, { headers: { authorization: `Bearer ${tokens.viewer}` } }).catch(() => undefined);
+      const res = await fetch(`${apiUrl}/v1/commands/${id}`, {
+        headers: { authorization: `Bearer ${tokens.viewer}` },
+      }).catch(() => undefined);
       const body = res?.ok ? await res.json() : undefined;
       if (!body || body.status === 'pending') still.push(id);
     }

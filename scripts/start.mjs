@@ -23,7 +23,12 @@ const port = process.env.PORT ?? '8080';
 const apiUrl = `http://127.0.0.1:${port}`;
 const tokensFile = join(root, '.run', 'tokens.json');
 const tokens = writeTokens(tokensFile);
-const services = startServices(root, { KAFKA_BROKERS: env.kafkaBrokers, DATABASE_URL: env.databaseUrl, BARPLANE_TOKENS_FILE: tokensFile, PORT: port });
+const services = startServices(root, {
+  KAFKA_BROKERS: env.kafkaBrokers,
+  DATABASE_URL: env.databaseUrl,
+  BARPLANE_TOKENS_FILE: tokensFile,
+  PORT: port,
+});
 
 let stopping = false;
 async function stop(code = 0) {

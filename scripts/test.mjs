@@ -36,14 +36,24 @@ function conformance() {
     console.log('\n> conformance lab skipped (BARPLANE_CONFORMANCE=skip)');
     return true;
   }
-  return step('conformance lab, CI subset (real kernels under QEMU)', process.execPath, ['scripts/conformance.mjs', '--subset', 'ci']);
+  return step('conformance lab, CI subset (real kernels under QEMU)', process.execPath, [
+    'scripts/conformance.mjs',
+    '--subset',
+    'ci',
+  ]);
 }
 
 let ok =
   step('type-check', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']) &&
   // The dashboard runs in the browser: its own project, with the DOM types (apps/api/src/dashboard/web).
   step('type-check, dashboard', bin('tsc'), ['-p', 'apps/api/src/dashboard/web/tsconfig.json']) &&
-  step('lint', bin('eslint'), ['.']) &&
+  step('format (Prettier, .prettierrc.json)', bin('prettier'), [
+    '--check',
+    '--log-level',
+    'warn',
+    '**/*.{ts,js,mjs}',
+  ]) &&
+  step('lint (and lines of at most 120 characters)', bin('eslint'), ['.']) &&
   step('build', process.execPath, ['scripts/build.mjs']) &&
   step('unit tests', bin('jest'), jestArgs('unit')) &&
   conformance();
@@ -66,7 +76,12 @@ if (ok) {
       step('QEMU for the tests that start real VMs (Debian packages)', process.execPath, ['scripts/ensure-qemu.mjs']) &&
       step('integration tests (real Kafka and PostgreSQL)', bin('jest'), [...jestArgs('int'), '--runInBand'], real) &&
       step('Chromium for the browser tests (Debian package)', process.execPath, ['scripts/ensure-chromium.mjs']) &&
-      step('end-to-end tests (real Kafka and PostgreSQL, headless Chromium)', bin('jest'), [...jestArgs('e2e'), '--runInBand'], real);
+      step(
+        'end-to-end tests (real Kafka and PostgreSQL, headless Chromium)',
+        bin('jest'),
+        [...jestArgs('e2e'), '--runInBand'],
+        real,
+      );
   }
   if (!wasUp) await infra.down().catch((error) => console.error(`infra down: ${error.message}`));
 }
@@ -81,7 +96,11 @@ function faults() {
     return true;
   }
   const args = ['scripts/faults.mjs', '--no-build', ...(mode === 'quick' ? ['--quick'] : [])];
-  return step('fault run: SIGKILLs, Kafka and PostgreSQL outages under load (own broker and database)', process.execPath, args);
+  return step(
+    'fault run: SIGKILLs, Kafka and PostgreSQL outages under load (own broker and database)',
+    process.execPath,
+    args,
+  );
 }
 ok = ok && faults();
 

@@ -63,7 +63,13 @@ const VECTORS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 2048];
  * @param {number} [o.highPes] the last N PEs live just below 2^64 (proves bigint paths)
  * @returns the scenario as JSON-ready data (addresses as "0x..." strings)
  */
-export function generateScenario({ seed = 0xba2, pes: peCount = 2500, functionsPerPe = 4, platform = 'arm64', highPes = 4 } = {}) {
+export function generateScenario({
+  seed = 0xba2,
+  pes: peCount = 2500,
+  functionsPerPe = 4,
+  platform = 'arm64',
+  highPes = 4,
+} = {}) {
   const rng = prng(seed);
   const spaces = {
     // 32-bit BARs sit above 4G, as CPU addresses do on PowerNV (bus addresses are offset).
@@ -186,7 +192,13 @@ function msixFor(rng, bars) {
   if (other && rng.chance(0.2)) {
     return { tableBar: table.index, tableOffset: hex(tableOffset), vectors, pbaBar: other.index, pbaOffset: '0x0' };
   }
-  return { tableBar: table.index, tableOffset: hex(tableOffset), vectors, pbaBar: table.index, pbaOffset: hex(tableOffset + size / 4n) };
+  return {
+    tableBar: table.index,
+    tableOffset: hex(tableOffset),
+    vectors,
+    pbaBar: table.index,
+    pbaOffset: hex(tableOffset + size / 4n),
+  };
 }
 
 /**

@@ -38,7 +38,10 @@ export async function kafkaBaseline({ Kafka, logLevel, brokers, topic, groupId, 
   const t0 = performance.now();
   for (let sent = 0; sent < count; sent += 1000) {
     const n = Math.min(1000, count - sent);
-    const messages = Array.from({ length: n }, (_, j) => ({ key: `bph${(sent + j) % 100}`, value: `{"i":${sent + j},"pad":"${pad}"}` }));
+    const messages = Array.from({ length: n }, (_, j) => ({
+      key: `bph${(sent + j) % 100}`,
+      value: `{"i":${sent + j},"pad":"${pad}"}`,
+    }));
     await producer.sendBatch({ acks: -1, topicMessages: [{ topic, messages }] });
   }
   const t1 = await Promise.race([finished, new Promise((resolve) => setTimeout(() => resolve(undefined), timeoutMs))]);
@@ -77,8 +80,17 @@ export async function postgresBaseline({ Client, databaseUrl, schema, count, per
       for (let j = 0; j < n; j++) {
         const k = done + j;
         const b = params.length;
-        values.push(`($${b + 1}, $${b + 2}::bigint, $${b + 3}, 'GuestBarProgrammed', 1, $${b + 4}, $${b + 5}::jsonb, $${b + 6}::jsonb)`);
-        params.push(`guests-bph${k % 100}`, String(Math.floor(k / 100) + 1), randomUUID(), `bph${k % 100}`, dataText, metaText);
+        values.push(
+          `($${b + 1}, $${b + 2}::bigint, $${b + 3}, 'GuestBarProgrammed', 1, $${b + 4}, $${b + 5}::jsonb, $${b + 6}::jsonb)`,
+        );
+        params.push(
+          `guests-bph${k % 100}`,
+          String(Math.floor(k / 100) + 1),
+          randomUUID(),
+          `bph${k % 100}`,
+          dataText,
+          metaText,
+        );
       }
       await client.query(
         `INSERT INTO "${schema}".events (stream_id, stream_version, event_id, event_type, schema_version, host_id, data, metadata) VALUES ${values.join(', ')}`,
@@ -97,7 +109,9 @@ export async function commitLatency({ Client, databaseUrl, schema, count = 300 }
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    await client.query(`CREATE TABLE "${schema}".commits (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, at timestamptz DEFAULT clock_timestamp())`);
+    await client.query(
+      `CREATE TABLE "${schema}".commits (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, at timestamptz DEFAULT clock_timestamp())`,
+    );
     const t0 = performance.now();
     for (let i = 0; i < count; i++) {
       await client.query('BEGIN');

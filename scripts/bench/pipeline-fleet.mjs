@@ -17,8 +17,16 @@ export function hostFacts(i) {
 
 export function topology() {
   return [
-    { id: '0000:01', functions: [{ bdf: FLIP_BDF, bars: [{ index: 0, kind: 'mem32', address: '0x3fe080010000', size: '0x1000' }] }] },
-    { id: '0000:02', functions: [{ bdf: '0000:02:00.0', bars: [{ index: 0, kind: 'mem64', address: '0x3fe080020000', size: '0x10000' }] }] },
+    {
+      id: '0000:01',
+      functions: [{ bdf: FLIP_BDF, bars: [{ index: 0, kind: 'mem32', address: '0x3fe080010000', size: '0x1000' }] }],
+    },
+    {
+      id: '0000:02',
+      functions: [
+        { bdf: '0000:02:00.0', bars: [{ index: 0, kind: 'mem64', address: '0x3fe080020000', size: '0x10000' }] },
+      ],
+    },
   ];
 }
 
@@ -35,7 +43,10 @@ export const messagesOf = (envelopes) => envelopes.map((e) => ({ key: e.hostId, 
 export function setupCommands(i) {
   const hostId = hostIdOf(i);
   return {
-    pe: [command('RegisterHost', hostId, { host: hostFacts(i) }), command('ImportTopology', hostId, { pes: topology() })],
+    pe: [
+      command('RegisterHost', hostId, { host: hostFacts(i) }),
+      command('ImportTopology', hostId, { pes: topology() }),
+    ],
     guest: [
       command('CreateVm', hostId, { vmId: vmIdOf(i), machine: 'pseries' }),
       command('AssignPe', hostId, { vmId: vmIdOf(i), peId: '0000:01' }),

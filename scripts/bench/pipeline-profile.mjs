@@ -27,9 +27,19 @@ export function summarizeProfiles(dir, pidNames) {
       const key = `${functionName || '(anon)'} ${short}:${lineNumber + 1}`;
       fns[key] = (fns[key] ?? 0) + hits / total;
     }
-    const sorted = Object.fromEntries(Object.entries(areas).sort(([, a], [, b]) => b - a).slice(0, 8));
+    const sorted = Object.fromEntries(
+      Object.entries(areas)
+        .sort(([, a], [, b]) => b - a)
+        .slice(0, 8),
+    );
     byArea.push({ service, areas: sorted });
-    top.push({ service, functions: Object.entries(fns).sort(([, a], [, b]) => b - a).slice(0, 8).map(([name, share]) => ({ name, share })) });
+    top.push({
+      service,
+      functions: Object.entries(fns)
+        .sort(([, a], [, b]) => b - a)
+        .slice(0, 8)
+        .map(([name, share]) => ({ name, share })),
+    });
   }
   return { byArea, top };
 }

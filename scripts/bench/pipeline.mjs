@@ -27,7 +27,16 @@ import { parseArgs } from 'node:util';
 import { startServices, waitForHealth } from '../control-plane/processes.mjs';
 import { writeTokens } from '../control-plane/tokens.mjs';
 import { commitLatency, kafkaBaseline, postgresBaseline } from './pipeline-baselines.mjs';
-import { FLIP_BDF, UNALIGNED, flipAddress, hostIdOf, messagesOf, programGuestBar, setupCommands, vmIdOf } from './pipeline-fleet.mjs';
+import {
+  FLIP_BDF,
+  UNALIGNED,
+  flipAddress,
+  hostIdOf,
+  messagesOf,
+  programGuestBar,
+  setupCommands,
+  vmIdOf,
+} from './pipeline-fleet.mjs';
 import { summarizeProfiles } from './pipeline-profile.mjs';
 import { fmtInt, fmtMs, table } from './stats.mjs';
 
@@ -35,7 +44,14 @@ const TARGET_EVENTS_PER_S = 5000;
 const TARGET_BASELINE_SHARE = 0.2;
 const TARGET_P99_MS = 100;
 
-export const PIPELINE_DEFAULTS = { commands: 10_000, hosts: 100, clients: 50, requests: 400, profile: false, keep: false };
+export const PIPELINE_DEFAULTS = {
+  commands: 10_000,
+  hosts: 100,
+  clients: 50,
+  requests: 400,
+  profile: false,
+  keep: false,
+};
 
 export async function runPipelineBench(options = {}) {
   const o = { ...PIPELINE_DEFAULTS, ...options };
@@ -81,29 +97,50 @@ export async function runPipelineBench(options = {}) {
     BARPLANE_TOKENS_FILE: tokensFile,
     PORT: String(port),
     LOG_LEVEL: 'warn',
-    ...(o.profile ? { NODE_OPTIONS: `--require ${join(import.meta.dirname, 'cpu-profile-preload.cjs')}`, BARPLANE_CPU_PROFILE_DIR: profileDir } : {}),
+    ...(o.profile
+      ? {
+          NODE_OPTIONS: `--require ${join(import.meta.dirname, 'cpu-profile-preload.cjs')}`,
+          BARPLANE_CPU_PROFILE_DIR: profileDir,
+        }
+      : {}),
   };
   const services = startServices(root, env, { quiet: true });
   const tails = {};
   for (const { name, child } of services.children) {
     tails[name] = [];
-    child.stderr.on('data', (chunk) => tails[name].push(...String(chunk).split('\n').filter(Boolean)) && tails[name].splice(0, Math.max(0, tails[name].length - 20)));
+    child.stderr.on(
+      'data',
+      (chunk) =>
+        tails[name].push(...String(chunk).split('\n').filter(Boolean)) &&
+        tails[name].splice(0, Math.max(0, tails[name].length - 20)),
+    );
   }
   const producer = kafka.producer({ allowAutoTopicCreation: false });
-  const result = { date: new Date().toISOString(), node: process.version, cpu: os.cpus()[0]?.model, cpus: os.cpus().length, namespace: ns, options: o };
+  const result = {
+    date: new Date().toISOString(),
+    node: process.version,
+    cpu: os.cpus()[0]?.model,
+    cpus: os.cpus().length,
+    namespace: ns,
+    options: o,
+  };
   try {
     await waitForHealth(apiUrl, 90_000);
     await producer.connect();
     const produce = async (topic, envelopes) => {
       for (let i = 0; i < envelopes.length; i += 1000) {
-        await producer.sendBatch({ acks: -1, topicMessages: [{ topic: ns + topic, messages: messagesOf(envelopes.slice(i, i + 1000)) }] });
+        await producer.sendBatch({
+          acks: -1,
+          topicMessages: [{ topic: ns + topic, messages: messagesOf(envelopes.slice(i, i + 1000)) }],
+        });
       }
     };
     const statusCount = () => count(`SELECT count(*) AS n FROM ${S.projector}.command_status`);
     const waitStatuses = async (n, what, timeoutMs = 120_000) => {
       const deadline = Date.now() + timeoutMs;
       while ((await statusCount()) < n) {
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (${await statusCount()}/${n} answers)`);
+        if (Date.now() > deadline)
+          throw new Error(`timed out waiting for ${what} (${await statusCount()}/${n} answers)`);
         await sleep(50);
       }
     };
@@ -111,7 +148,7 @@ export async function runPipelineBench(options = {}) {
       // The vfio bindings follow PeAssigned asynchronously: wait until the projector's inbox stops growing.
       const deadline = Date.now() + timeoutMs;
       let last = -1;
-      for (let stable = 0; stable < 3 && Date.now() < deadline; ) {
+      for (let stable = 0; stable < 3 && Date.now() < deadline;) {
         const n = await count(`SELECT count(*) AS n FROM ${S.projector}.inbox`);
         stable = n === last ? stable + 1 : 0;
         last = n;
@@ -122,18 +159,31 @@ export async function runPipelineBench(options = {}) {
     // --- setup: hosts, topologies, VMs, assignments; one warm-up flip per host ---------------
     const t = performance.now();
     const setup = Array.from({ length: o.hosts }, (_, i) => setupCommands(i));
-    await produce('pe.commands', setup.flatMap((s) => s.pe));
+    await produce(
+      'pe.commands',
+      setup.flatMap((s) => s.pe),
+    );
     await waitStatuses(o.hosts * 2, 'host registration');
-    await produce('guest.commands', setup.flatMap((s) => s.guest));
+    await produce(
+      'guest.commands',
+      setup.flatMap((s) => s.guest),
+    );
     await waitStatuses(o.hosts * 5, 'VMs and assignments');
     const flips = new Array(o.hosts).fill(0);
     const nextFlip = (i) => programGuestBar(i, flipAddress(flips[i]++));
-    await produce('guest.commands', Array.from({ length: o.hosts }, (_, i) => nextFlip(i)));
+    await produce(
+      'guest.commands',
+      Array.from({ length: o.hosts }, (_, i) => nextFlip(i)),
+    );
     await waitStatuses(o.hosts * 6, 'warm-up flips');
     await quiesce();
-    const rejectedSetup = await count(`SELECT count(*) AS n FROM ${S.projector}.command_status WHERE status <> 'applied'`);
+    const rejectedSetup = await count(
+      `SELECT count(*) AS n FROM ${S.projector}.command_status WHERE status <> 'applied'`,
+    );
     if (rejectedSetup > 0) {
-      const sample = await q(`SELECT answer->'data'->>'message' AS m FROM ${S.projector}.command_status WHERE status <> 'applied' LIMIT 3`);
+      const sample = await q(
+        `SELECT answer->'data'->>'message' AS m FROM ${S.projector}.command_status WHERE status <> 'applied' LIMIT 3`,
+      );
       throw new Error(`${rejectedSetup} setup commands were not applied: ${sample.map((r) => r.m).join(' | ')}`);
     }
     log(`fleet ready in ${((performance.now() - t) / 1000).toFixed(1)} s`);
@@ -168,28 +218,70 @@ export async function runPipelineBench(options = {}) {
     // What the notifications said, checked against the table.
     const recorded = (await statusCount()) - before;
     if (recorded !== answered) log(`warning: ${answered} answers notified, ${recorded} in command_status`);
-    const produceMs = await producing.then(() => undefined, (e) => e);
+    const produceMs = await producing.then(
+      () => undefined,
+      (e) => e,
+    );
     const ms = t1 - t0;
     const cpu = cpuDelta(cpu0, cpuSnapshot(services.children), ms);
     const xacts = (await xactCommits(q)) - xact0;
     const stages = await stageTimes(q, S, wall0);
-    const statuses = await q(`SELECT status, count(*)::int AS n FROM ${S.projector}.command_status WHERE updated_at >= to_timestamp($1 / 1000.0) GROUP BY status`, [wall0]);
+    const statuses = await q(
+      `SELECT status, count(*)::int AS n FROM ${S.projector}.command_status WHERE updated_at >= to_timestamp($1 / 1000.0) GROUP BY status`,
+      [wall0],
+    );
     const decisionsChanged = (await count(`SELECT count(*) AS n FROM ${S.projector}.audit_records`)) - auditBefore;
     const eventsPerS = (answered / ms) * 1000;
     result.throughput = {
-      commands: o.commands, answered, ms, eventsPerS, decisionsChanged, statuses, partitions, stages, cpuSecondsByProcess: cpu,
-      dbTransactionsPerCommand: xacts / Math.max(1, answered), timeline: thin(timeline, 40),
+      commands: o.commands,
+      answered,
+      ms,
+      eventsPerS,
+      decisionsChanged,
+      statuses,
+      partitions,
+      stages,
+      cpuSecondsByProcess: cpu,
+      dbTransactionsPerCommand: xacts / Math.max(1, answered),
+      timeline: thin(timeline, 40),
       produceError: produceMs instanceof Error ? produceMs.message : undefined,
     };
     log(`throughput: ${answered}/${o.commands} answers in ${fmtMs(ms)} ms`);
     if (answered < o.commands) printTails(tails);
 
     // --- baselines ----------------------------------------------------------------------------
-    const sample = (await q(`SELECT data, metadata FROM ${S.guest}.events WHERE event_type = 'GuestBarProgrammed' ORDER BY global_position DESC LIMIT 1`))[0];
-    const msgBytes = Number((await q(`SELECT avg(length(payload::text))::int AS n FROM ${S.guest}.outbox_messages WHERE created_at >= to_timestamp($1 / 1000.0)`, [wall0]))[0].n ?? 600);
-    const kb = await kafkaBaseline({ Kafka, logLevel, brokers, topic: `${ns}bench.baseline`, groupId: `${ns}bench-baseline`, count: o.commands, bytes: msgBytes });
+    const sample = (
+      await q(
+        `SELECT data, metadata FROM ${S.guest}.events WHERE event_type = 'GuestBarProgrammed' ORDER BY global_position DESC LIMIT 1`,
+      )
+    )[0];
+    const msgBytes = Number(
+      (
+        await q(
+          `SELECT avg(length(payload::text))::int AS n FROM ${S.guest}.outbox_messages WHERE created_at >= to_timestamp($1 / 1000.0)`,
+          [wall0],
+        )
+      )[0].n ?? 600,
+    );
+    const kb = await kafkaBaseline({
+      Kafka,
+      logLevel,
+      brokers,
+      topic: `${ns}bench.baseline`,
+      groupId: `${ns}bench-baseline`,
+      count: o.commands,
+      bytes: msgBytes,
+    });
     await q(`CREATE SCHEMA IF NOT EXISTS "${S.bench}"`);
-    const pb = await postgresBaseline({ Client, databaseUrl, schema: S.bench, count: o.commands, perInsert: 100, data: sample.data, metadata: sample.metadata });
+    const pb = await postgresBaseline({
+      Client,
+      databaseUrl,
+      schema: S.bench,
+      count: o.commands,
+      perInsert: 100,
+      data: sample.data,
+      metadata: sample.metadata,
+    });
     const cl = await commitLatency({ Client, databaseUrl, schema: S.bench });
     const slower = Math.min(kb.perSecond, pb.perSecond);
     result.baselines = { kafka: kb, postgres: pb, commit: cl, slower, pipelineShareOfSlower: eventsPerS / slower };
@@ -203,7 +295,14 @@ export async function runPipelineBench(options = {}) {
         const payload = body === undefined ? undefined : JSON.stringify(body);
         const req = http.request(
           apiUrl + path,
-          { method, agent, headers: { authorization: `Bearer ${token}`, ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}) } },
+          {
+            method,
+            agent,
+            headers: {
+              authorization: `Bearer ${token}`,
+              ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}),
+            },
+          },
           (res) => {
             let text = '';
             res.setEncoding('utf8');
@@ -219,7 +318,12 @@ export async function runPipelineBench(options = {}) {
       const address = flipAddress(flips[i]++);
       const t = performance.now();
       const r = await call('PUT', `/v1/vms/${vmIdOf(i)}/guest-bars`, [{ bdf: FLIP_BDF, index: 0, address }]);
-      return { ms: performance.now() - t, ok: r.status === 200 && r.body?.status === 'applied', status: r.status, address };
+      return {
+        ms: performance.now() - t,
+        ok: r.status === 200 && r.body?.status === 'applied',
+        status: r.status,
+        address,
+      };
     };
     // Warm-up: one request per client (connections, JIT), then one client alone, then C at once.
     await Promise.all(Array.from({ length: o.clients }, (_, i) => flipOverHttp(i)));
@@ -250,14 +354,27 @@ export async function runPipelineBench(options = {}) {
     const checked = [...lastAddress.keys()].slice(0, 10);
     for (const i of checked) {
       const r = await call('GET', `/v1/decisions?host=${hostIdOf(i)}`, undefined, tokens.viewer);
-      const bar = (r.body ?? []).find((d) => JSON.stringify(d).includes(FLIP_BDF) && (d.index ?? d.bar?.index ?? 0) === 0);
+      const bar = (r.body ?? []).find(
+        (d) => JSON.stringify(d).includes(FLIP_BDF) && (d.index ?? d.bar?.index ?? 0) === 0,
+      );
       const unaligned = JSON.stringify(bar ?? {}).includes('GUEST_SUBPAGE_UNALIGNED');
       if (bar && unaligned === (lastAddress.get(i) === UNALIGNED)) verified++;
     }
     agent.destroy();
     result.latency = {
-      concurrent: { clients: o.clients, requests: concurrent.length, failed: concurrent.filter((r) => !r.ok).length, wallMs: lMs, ...percentiles(concurrent.map((r) => r.ms)) },
-      serial: { clients: 1, requests: serial.length, failed: serial.filter((r) => !r.ok).length, ...percentiles(serial.map((r) => r.ms)) },
+      concurrent: {
+        clients: o.clients,
+        requests: concurrent.length,
+        failed: concurrent.filter((r) => !r.ok).length,
+        wallMs: lMs,
+        ...percentiles(concurrent.map((r) => r.ms)),
+      },
+      serial: {
+        clients: 1,
+        requests: serial.length,
+        failed: serial.filter((r) => !r.ok).length,
+        ...percentiles(serial.map((r) => r.ms)),
+      },
       decisionsVerified: `${verified}/${checked.length}`,
       cpuSecondsByProcess: lcpu,
       statuses: histogram(concurrent.map((r) => r.status)),
@@ -273,7 +390,11 @@ export async function runPipelineBench(options = {}) {
     await db.end();
     rmSync(tokensFile, { force: true });
   }
-  if (o.profile) result.profile = summarizeProfiles(profileDir, Object.fromEntries(services.children.map(({ name, child }) => [String(child.pid), name])));
+  if (o.profile)
+    result.profile = summarizeProfiles(
+      profileDir,
+      Object.fromEntries(services.children.map(({ name, child }) => [String(child.pid), name])),
+    );
   report(result, outDir, root);
   return result;
 }
@@ -292,10 +413,42 @@ function report(r, outDir, root) {
       table(
         ['1. throughput (command topic -> decision persisted)', 'msgs', 'ms', 'per s', 'pipeline / this', 'target', ''],
         [
-          ['pipeline: ProgramGuestBar -> command_status', fmtInt(tp.answered), fmtInt(tp.ms), fmtInt(tp.eventsPerS), '', `>= ${fmtInt(TARGET_EVENTS_PER_S)}/s`, v(rateOk)],
-          [`baseline a: kafkajs produce+consume (${b.kafka.bytes} B msgs)`, fmtInt(b.kafka.messages), fmtInt(b.kafka.ms), fmtInt(b.kafka.perSecond), pct(tp.eventsPerS / b.kafka.perSecond), '', ''],
-          [`baseline b: PG INSERT events, ${b.postgres.perInsert} rows/stmt`, fmtInt(b.postgres.rows), fmtInt(b.postgres.ms), fmtInt(b.postgres.perSecond), pct(tp.eventsPerS / b.postgres.perSecond), '', ''],
-          ['pipeline vs slower baseline', '', '', '', pct(b.pipelineShareOfSlower), `>= ${pct(TARGET_BASELINE_SHARE)}`, v(shareOk)],
+          [
+            'pipeline: ProgramGuestBar -> command_status',
+            fmtInt(tp.answered),
+            fmtInt(tp.ms),
+            fmtInt(tp.eventsPerS),
+            '',
+            `>= ${fmtInt(TARGET_EVENTS_PER_S)}/s`,
+            v(rateOk),
+          ],
+          [
+            `baseline a: kafkajs produce+consume (${b.kafka.bytes} B msgs)`,
+            fmtInt(b.kafka.messages),
+            fmtInt(b.kafka.ms),
+            fmtInt(b.kafka.perSecond),
+            pct(tp.eventsPerS / b.kafka.perSecond),
+            '',
+            '',
+          ],
+          [
+            `baseline b: PG INSERT events, ${b.postgres.perInsert} rows/stmt`,
+            fmtInt(b.postgres.rows),
+            fmtInt(b.postgres.ms),
+            fmtInt(b.postgres.perSecond),
+            pct(tp.eventsPerS / b.postgres.perSecond),
+            '',
+            '',
+          ],
+          [
+            'pipeline vs slower baseline',
+            '',
+            '',
+            '',
+            pct(b.pipelineShareOfSlower),
+            `>= ${pct(TARGET_BASELINE_SHARE)}`,
+            v(shareOk),
+          ],
         ],
       ),
   );
@@ -306,9 +459,21 @@ function report(r, outDir, root) {
       table(
         ['stage (ms after the first produce)', 'first', 'last', 'rows', 'rows/s'],
         [
-          ['guest-memory appended GuestBarProgrammed', s(st.ownerFirst), s(st.ownerLast), s(st.ownerEvents), s(rateOf(st.ownerEvents, st.ownerFirst, st.ownerLast))],
+          [
+            'guest-memory appended GuestBarProgrammed',
+            s(st.ownerFirst),
+            s(st.ownerLast),
+            s(st.ownerEvents),
+            s(rateOf(st.ownerEvents, st.ownerFirst, st.ownerLast)),
+          ],
           ['guest-memory relay published (outbox messages)', '', s(st.relayLast), s(st.relayRows), ''],
-          ['projector audit records (decision changes)', s(st.auditFirst), s(st.auditLast), s(st.auditRows), s(rateOf(st.auditRows, st.auditFirst, st.auditLast))],
+          [
+            'projector audit records (decision changes)',
+            s(st.auditFirst),
+            s(st.auditLast),
+            s(st.auditRows),
+            s(rateOf(st.auditRows, st.auditFirst, st.auditLast)),
+          ],
           ['projector command_status (answers)', '', s(st.statusLast), s(st.statusRows), ''],
         ],
       ),
@@ -328,7 +493,17 @@ function report(r, outDir, root) {
   const lc = r.latency.concurrent;
   const ls = r.latency.serial;
   const latOk = lc.p99 < TARGET_P99_MS && lc.failed === 0;
-  const row = (name, x, target = '', ok) => [name, fmtInt(x.requests), fmtInt(x.failed), fmtMs(x.p50), fmtMs(x.p90), fmtMs(x.p99), fmtMs(x.max), target, ok === undefined ? '' : v(ok)];
+  const row = (name, x, target = '', ok) => [
+    name,
+    fmtInt(x.requests),
+    fmtInt(x.failed),
+    fmtMs(x.p50),
+    fmtMs(x.p90),
+    fmtMs(x.p99),
+    fmtMs(x.max),
+    target,
+    ok === undefined ? '' : v(ok),
+  ];
   console.log(
     '\n' +
       table(
@@ -340,7 +515,12 @@ function report(r, outDir, root) {
     '\n' +
       table(
         ['CPU during the concurrent latency run', 'cpu s', '% of 1 core', 'ms per request'],
-        Object.entries(r.latency.cpuSecondsByProcess).map(([k, x]) => [k, x.toFixed(2), pct(x / (lc.wallMs / 1000)), ((x * 1000) / lc.requests).toFixed(2)]),
+        Object.entries(r.latency.cpuSecondsByProcess).map(([k, x]) => [
+          k,
+          x.toFixed(2),
+          pct(x / (lc.wallMs / 1000)),
+          ((x * 1000) / lc.requests).toFixed(2),
+        ]),
       ),
   );
   console.log(
@@ -349,8 +529,14 @@ function report(r, outDir, root) {
   );
   if (r.profile) {
     console.log('\ncpu profile (self time share of sampled time, per service):');
-    for (const p of r.profile.byArea) console.log(`${p.service.padEnd(14)} ${Object.entries(p.areas).map(([k, x]) => `${k} ${pct(x)}`).join('  ')}`);
-    for (const p of r.profile.top) console.log(`${p.service.padEnd(14)} top: ${p.functions.map((f) => `${f.name} ${pct(f.share)}`).join(', ')}`);
+    for (const p of r.profile.byArea)
+      console.log(
+        `${p.service.padEnd(14)} ${Object.entries(p.areas)
+          .map(([k, x]) => `${k} ${pct(x)}`)
+          .join('  ')}`,
+      );
+    for (const p of r.profile.top)
+      console.log(`${p.service.padEnd(14)} top: ${p.functions.map((f) => `${f.name} ${pct(f.share)}`).join(', ')}`);
   }
   r.verdicts = { eventsPerS: v(rateOk), baselineShare: v(shareOk), p99: v(latOk) };
   const file = join(outDir, 'pipeline.json');
@@ -362,7 +548,8 @@ function report(r, outDir, root) {
 
 /** The last lines each service wrote to stderr: why a run fell short. */
 function printTails(tails) {
-  for (const [name, lines] of Object.entries(tails)) if (lines.length) console.error(`[${name}] ${lines.slice(-5).join('\n[' + name + '] ')}`);
+  for (const [name, lines] of Object.entries(tails))
+    if (lines.length) console.error(`[${name}] ${lines.slice(-5).join('\n[' + name + '] ')}`);
 }
 
 async function stageTimes(q, S, wall0) {
@@ -387,10 +574,16 @@ async function stageTimes(q, S, wall0) {
     after,
   );
   return {
-    ownerEvents: owner.n, ownerFirst: rel(owner.first), ownerLast: rel(owner.last),
-    relayRows: relay.n, relayLast: rel(relay.last),
-    auditRows: audit.n, auditFirst: rel(audit.first), auditLast: rel(audit.last),
-    statusRows: status.n, statusLast: rel(status.last),
+    ownerEvents: owner.n,
+    ownerFirst: rel(owner.first),
+    ownerLast: rel(owner.last),
+    relayRows: relay.n,
+    relayLast: rel(relay.last),
+    auditRows: audit.n,
+    auditFirst: rel(audit.first),
+    auditLast: rel(audit.last),
+    statusRows: status.n,
+    statusLast: rel(status.last),
   };
 }
 
@@ -452,7 +645,13 @@ function partitionSpread(keys) {
 function percentiles(samples) {
   const s = [...samples].sort((a, b) => a - b);
   const at = (p) => s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] ?? NaN;
-  return { p50: at(50), p90: at(90), p99: at(99), max: s[s.length - 1] ?? NaN, mean: s.reduce((x, y) => x + y, 0) / (s.length || 1) };
+  return {
+    p50: at(50),
+    p90: at(90),
+    p99: at(99),
+    max: s[s.length - 1] ?? NaN,
+    mean: s.reduce((x, y) => x + y, 0) / (s.length || 1),
+  };
 }
 
 function histogram(items) {

@@ -38,7 +38,8 @@ export function boot(dir, { command, args }, timeoutMs, parseConsole) {
       const wallMs = Date.now() - started;
       let problem;
       if (timedOut) problem = `no power-off within ${timeoutMs / 1000} s`;
-      else if (!result.events.some((e) => e.type === 'done')) problem = `QEMU exited (status ${code}) before the guest said it was done`;
+      else if (!result.events.some((e) => e.type === 'done'))
+        problem = `QEMU exited (status ${code}) before the guest said it was done`;
       const capture = join(dir, 'capture');
       rmSync(capture, { recursive: true, force: true });
       if (result.tar.length > 0) {

@@ -20,14 +20,29 @@ const TOPOLOGY = [
   'virtio-net-pci,disable-legacy=on',
 ];
 /** Small BARs on the root bus: Linux packs them into shared pages when it assigns them itself. */
-const PACKED = [{ rootBus: ['i6300esb', 'i6300esb', 'ich9-usb-ehci1', 'pci-testdev', 'i6300esb'] }, 'nvme,serial=lab0', 'e1000e'];
+const PACKED = [
+  { rootBus: ['i6300esb', 'i6300esb', 'ich9-usb-ehci1', 'pci-testdev', 'i6300esb'] },
+  'nvme,serial=lab0',
+  'e1000e',
+];
 
 /** Devices for QEMU's side (an x86 guest running this machine's QEMU with them as vfio-pci). */
-const QEMU_SIDE = ['nvme,serial=lab0', 'e1000e', 'virtio-net-pci,disable-legacy=on', 'i6300esb', 'i6300esb', 'pci-testdev,membar=0x4000'];
+const QEMU_SIDE = [
+  'nvme,serial=lab0',
+  'e1000e',
+  'virtio-net-pci,disable-legacy=on',
+  'i6300esb',
+  'i6300esb',
+  'pci-testdev,membar=0x4000',
+];
 /** What vfio-pci is asked to take for each device of a run: vendor:device by its id, less a trailing number. */
 const MATCH = {
-  nvme: '1b36:0010', e1000e: '8086:10d3', virtio: '1af4:1041',
-  esb: '8086:25ab', testdev: '1b36:0005', ehci: '8086:293a',
+  nvme: '1b36:0010',
+  e1000e: '8086:10d3',
+  virtio: '1af4:1041',
+  esb: '8086:25ab',
+  testdev: '1b36:0005',
+  ehci: '8086:293a',
 };
 /** The 64-bit BARs of each device (two registers each when placed); nvme's BAR 2 is QEMU's relocated MSI-X. */
 const WIDE = { nvme: [0, 2], testdev: [2], virtio: [4] };
@@ -119,18 +134,40 @@ const QEMU_RUNS_16K = [
 
 export const CASES = [
   { name: 'powernv9-6.12-64k-endpoints', machine: 'powernv9', kernel: 'ppc64el-6.12-64k', slots: ENDPOINTS, ci: true },
-  { name: 'powernv9-6.12-64k-qemu', machine: 'powernv9', kernel: 'ppc64el-6.12-64k', slots: ENDPOINTS, qemu: QEMU_RUNS_64K, memory: '4G' },
+  {
+    name: 'powernv9-6.12-64k-qemu',
+    machine: 'powernv9',
+    kernel: 'ppc64el-6.12-64k',
+    slots: ENDPOINTS,
+    qemu: QEMU_RUNS_64K,
+    memory: '4G',
+  },
   { name: 'powernv9-6.12-64k-topology', machine: 'powernv9', kernel: 'ppc64el-6.12-64k', slots: TOPOLOGY },
   { name: 'powernv9-6.12-4k-endpoints', machine: 'powernv9', kernel: 'ppc64el-6.12-4k', slots: ENDPOINTS },
   { name: 'powernv9-6.12-4k-topology', machine: 'powernv9', kernel: 'ppc64el-6.12-4k', slots: TOPOLOGY },
   { name: 'powernv9-6.1-64k-endpoints', machine: 'powernv9', kernel: 'ppc64el-6.1', slots: ENDPOINTS, ci: true },
   { name: 'q35-6.12-endpoints', machine: 'q35', kernel: 'amd64-6.12', slots: ENDPOINTS },
   { name: 'q35-6.1-endpoints', machine: 'q35', kernel: 'amd64-6.1', slots: ENDPOINTS },
-  { name: 'q35-6.12-qemu', machine: 'q35', kernel: 'amd64-6.12', slots: QEMU_SIDE, qemu: QEMU_RUNS, memory: '2G', ci: true },
+  {
+    name: 'q35-6.12-qemu',
+    machine: 'q35',
+    kernel: 'amd64-6.12',
+    slots: QEMU_SIDE,
+    qemu: QEMU_RUNS,
+    memory: '2G',
+    ci: true,
+  },
   { name: 'q35-6.12-realloc', machine: 'q35', kernel: 'amd64-6.12', slots: TOPOLOGY, cmdline: ['pci=realloc'] },
   { name: 'q35-6.12-topology', machine: 'q35', kernel: 'amd64-6.12', slots: TOPOLOGY },
   { name: 'virt-6.12-packed', machine: 'virt', kernel: 'arm64-6.12', slots: PACKED },
   { name: 'virt-6.1-endpoints', machine: 'virt', kernel: 'arm64-6.1', slots: ENDPOINTS },
-  { name: 'virt-6.12-16k-qemu', machine: 'virt', kernel: 'arm64-6.12-16k', slots: ENDPOINTS, qemu: QEMU_RUNS_16K, memory: '3G' },
+  {
+    name: 'virt-6.12-16k-qemu',
+    machine: 'virt',
+    kernel: 'arm64-6.12-16k',
+    slots: ENDPOINTS,
+    qemu: QEMU_RUNS_16K,
+    memory: '3G',
+  },
   { name: 'virt-6.12-16k-packed', machine: 'virt', kernel: 'arm64-6.12-16k', slots: PACKED },
 ];

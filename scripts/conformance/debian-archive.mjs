@@ -19,27 +19,40 @@ function aptDir(arch) {
 function aptOptions(arch) {
   const dir = aptDir(arch);
   return [
-    '-o', `Dir::Etc::SourceList=${join(dir, 'sources.list')}`,
-    '-o', 'Dir::Etc::SourceParts=/dev/null',
-    '-o', `Dir::State::Lists=${join(dir, 'lists')}`,
-    '-o', `Dir::Cache=${join(dir, 'cache')}`,
-    '-o', `APT::Architecture=${arch}`,
-    '-o', `APT::Architectures=${arch}`,
+    '-o',
+    `Dir::Etc::SourceList=${join(dir, 'sources.list')}`,
+    '-o',
+    'Dir::Etc::SourceParts=/dev/null',
+    '-o',
+    `Dir::State::Lists=${join(dir, 'lists')}`,
+    '-o',
+    `Dir::Cache=${join(dir, 'cache')}`,
+    '-o',
+    `APT::Architecture=${arch}`,
+    '-o',
+    `APT::Architectures=${arch}`,
     // The lists and downloads are ours; apt's sandbox user could not write into .cache.
-    '-o', 'APT::Sandbox::User=root',
-    '-o', 'Debug::NoLocking=1',
+    '-o',
+    'APT::Sandbox::User=root',
+    '-o',
+    'Debug::NoLocking=1',
   ];
 }
 
 const apt = (tool, arch, args, options = {}) =>
-  execFileSync(tool, [...aptOptions(arch), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], ...options });
+  execFileSync(tool, [...aptOptions(arch), ...args], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...options,
+  });
 
 /** Writes the private sources list and fetches the package lists when they are missing or a day old. */
 export function ensureLists(arch, log = console.log) {
   const dir = aptDir(arch);
   mkdirSync(join(dir, 'lists', 'partial'), { recursive: true });
   mkdirSync(join(dir, 'cache', 'archives', 'partial'), { recursive: true });
-  const sources = SUITES.map((suite) => `deb [arch=${arch} signed-by=${KEYRING}] ${MIRROR} ${suite} main`).join('\n') + '\n';
+  const sources =
+    SUITES.map((suite) => `deb [arch=${arch} signed-by=${KEYRING}] ${MIRROR} ${suite} main`).join('\n') + '\n';
   writeFileSync(join(dir, 'sources.list'), sources);
   const stamp = join(dir, 'lists', '.updated');
   if (existsSync(stamp) && Date.now() - statSync(stamp).mtimeMs < LISTS_MAX_AGE_MS) return;
@@ -67,7 +80,9 @@ export function downloadAll(arch, wanted, log = console.log) {
   const debs = join(LAB_CACHE, 'debs', arch);
   mkdirSync(debs, { recursive: true });
   const have = readdirSync(debs).map((f) => decodeURIComponent(f));
-  const missing = wanted.filter(({ name, version }) => !have.some((f) => f.startsWith(`${name}_`) && f.includes(`_${version}_`)));
+  const missing = wanted.filter(
+    ({ name, version }) => !have.some((f) => f.startsWith(`${name}_`) && f.includes(`_${version}_`)),
+  );
   if (missing.length === 0) return;
   log(`conformance: apt-get download ${missing.length} packages (${arch})`);
   apt('apt-get', arch, ['download', '-q', ...missing.map(({ name, version }) => `${name}=${version}`)], { cwd: debs });
@@ -83,7 +98,13 @@ export function fetchAndUnpack(arch, name, version, log = console.log) {
   if (existsSync(done)) return target;
   const debs = join(LAB_CACHE, 'debs', arch);
   mkdirSync(debs, { recursive: true });
-  const existing = () => readdirSync(debs).find((f) => f.startsWith(`${name}_`) && (f.endsWith(`_${arch}.deb`) || f.endsWith('_all.deb')) && decodeURIComponent(f).includes(`_${version}_`));
+  const existing = () =>
+    readdirSync(debs).find(
+      (f) =>
+        f.startsWith(`${name}_`) &&
+        (f.endsWith(`_${arch}.deb`) || f.endsWith('_all.deb')) &&
+        decodeURIComponent(f).includes(`_${version}_`),
+    );
   if (!existing()) {
     log(`conformance: apt-get download ${name}=${version} (${arch})`);
     apt('apt-get', arch, ['download', '-q', `${name}=${version}`], { cwd: debs });

@@ -24,6 +24,8 @@ export function ensureProbe(arch, log = console.log) {
   if (existsSync(out) && statSync(out).mtimeMs >= statSync(source).mtimeMs) return out;
   mkdirSync(outDir, { recursive: true });
   log(`conformance: building vfio-probe for ${arch}`);
-  execFileSync(COMPILERS[arch], ['-static', '-O2', '-Wall', '-Wextra', '-Werror', '-o', out, source], { stdio: ['ignore', 'inherit', 'inherit'] });
+  execFileSync(COMPILERS[arch], ['-static', '-O2', '-Wall', '-Wextra', '-Werror', '-o', out, source], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   return out;
 }

@@ -41,13 +41,19 @@ export function ensureHostTools(archs, log = console.log) {
   if (missing.length === 0) return;
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   if (!isRoot) {
-    throw new Error(`missing Debian packages; install them as root, then run again:\n  sudo apt-get install -y ${missing.join(' ')}`);
+    throw new Error(
+      `missing Debian packages; install them as root, then run again:\n  sudo apt-get install -y ${missing.join(' ')}`,
+    );
   }
   log(`conformance: installing Debian packages: ${missing.join(' ')}`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  for (const args of [['update', '-q'], ['install', '-y', '-q', '--no-install-recommends', ...missing]]) {
+  for (const args of [
+    ['update', '-q'],
+    ['install', '-y', '-q', '--no-install-recommends', ...missing],
+  ]) {
     const r = spawnSync('apt-get', args, { stdio: ['ignore', 'ignore', 'inherit'], env });
-    if (r.error || r.status !== 0) throw new Error(`apt-get ${args.join(' ')} failed (${r.error?.message ?? `exit ${r.status}`})`);
+    if (r.error || r.status !== 0)
+      throw new Error(`apt-get ${args.join(' ')} failed (${r.error?.message ?? `exit ${r.status}`})`);
   }
   const still = tools.filter((t) => !existsSync(t.path)).map((t) => t.path);
   if (still.length > 0) throw new Error(`apt-get finished but these are still missing: ${still.join(', ')}`);

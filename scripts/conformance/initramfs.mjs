@@ -26,9 +26,15 @@ export function buildInitramfs(dir, { busybox, probe, modules, conf = {}, files 
     if (f.mode) chmodSync(to, f.mode);
   }
   const vars = { MODULES: modules.map((m) => m.name).join(' '), ...conf };
-  const text = Object.entries(vars).map(([k, v]) => `${k}='${String(v).replace(/'/g, `'\\''`)}'`).join('\n') + '\n';
+  const text =
+    Object.entries(vars)
+      .map(([k, v]) => `${k}='${String(v).replace(/'/g, `'\\''`)}'`)
+      .join('\n') + '\n';
   writeFileSync(join(root, 'etc', 'lab.conf'), text);
-  const cpio = execFileSync('sh', ['-c', 'find . | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0'], { cwd: root, maxBuffer: 1 << 30 });
+  const cpio = execFileSync('sh', ['-c', 'find . | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0'], {
+    cwd: root,
+    maxBuffer: 1 << 30,
+  });
   const out = join(dir, 'initrd.gz');
   writeFileSync(out, gzipSync(cpio, { level: 1 }));
   return out;

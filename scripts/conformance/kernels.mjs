@@ -10,8 +10,18 @@ import { LAB_CACHE } from './paths.mjs';
 /** Kernel builds by name: Debian architecture, suite and meta-package, and the guest page size. */
 export const KERNELS = {
   'ppc64el-6.1': { arch: 'ppc64el', suite: 'bookworm', meta: 'linux-image-powerpc64le', pageSize: 0x10000 },
-  'ppc64el-6.12-64k': { arch: 'ppc64el', suite: 'bookworm-backports', meta: 'linux-image-powerpc64le-64k', pageSize: 0x10000 },
-  'ppc64el-6.12-4k': { arch: 'ppc64el', suite: 'bookworm-backports', meta: 'linux-image-powerpc64le', pageSize: 0x1000 },
+  'ppc64el-6.12-64k': {
+    arch: 'ppc64el',
+    suite: 'bookworm-backports',
+    meta: 'linux-image-powerpc64le-64k',
+    pageSize: 0x10000,
+  },
+  'ppc64el-6.12-4k': {
+    arch: 'ppc64el',
+    suite: 'bookworm-backports',
+    meta: 'linux-image-powerpc64le',
+    pageSize: 0x1000,
+  },
   'amd64-6.1': { arch: 'amd64', suite: 'bookworm', meta: 'linux-image-amd64', pageSize: 0x1000 },
   'amd64-6.12': { arch: 'amd64', suite: 'bookworm-backports', meta: 'linux-image-amd64', pageSize: 0x1000 },
   'arm64-6.1': { arch: 'arm64', suite: 'bookworm', meta: 'linux-image-arm64', pageSize: 0x1000 },
@@ -42,8 +52,20 @@ export function ensureKernel(name, log = console.log) {
   const boot = join(dir, 'boot');
   const kernelFile = readdirSync(boot).find((f) => /^vmlinu[xz]-/.test(f));
   if (!kernelFile) throw new Error(`${image.package}: no vmlinux or vmlinuz in ${boot}`);
-  const modules = moduleClosure(join(dir, 'lib', 'modules', release), VFIO_MODULES[k.arch], join(LAB_CACHE, 'modules', release));
-  return { name, ...k, package: image.package, version: image.version, release, image: join(boot, kernelFile), modules };
+  const modules = moduleClosure(
+    join(dir, 'lib', 'modules', release),
+    VFIO_MODULES[k.arch],
+    join(LAB_CACHE, 'modules', release),
+  );
+  return {
+    name,
+    ...k,
+    package: image.package,
+    version: image.version,
+    release,
+    image: join(boot, kernelFile),
+    modules,
+  };
 }
 
 const canonical = (module) => module.replace(/-/g, '_');

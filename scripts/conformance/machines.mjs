@@ -19,7 +19,21 @@ export const MACHINES = {
   },
   q35: {
     qemu: 'qemu-system-x86_64',
-    args: ['-M', 'q35,kernel-irqchip=split', '-m', '1G', '-smp', '1', '-display', 'none', '-nodefaults', '-serial', 'stdio', '-device', 'intel-iommu,intremap=on'],
+    args: [
+      '-M',
+      'q35,kernel-irqchip=split',
+      '-m',
+      '1G',
+      '-smp',
+      '1',
+      '-display',
+      'none',
+      '-nodefaults',
+      '-serial',
+      'stdio',
+      '-device',
+      'intel-iommu,intremap=on',
+    ],
     console: 'ttyS0',
     cmdline: ['intel_iommu=on'],
     platform: 'x86_64',
@@ -28,7 +42,21 @@ export const MACHINES = {
   },
   virt: {
     qemu: 'qemu-system-aarch64',
-    args: ['-M', 'virt,iommu=smmuv3,gic-version=3', '-cpu', 'max', '-m', '1G', '-smp', '1', '-display', 'none', '-nodefaults', '-serial', 'stdio'],
+    args: [
+      '-M',
+      'virt,iommu=smmuv3,gic-version=3',
+      '-cpu',
+      'max',
+      '-m',
+      '1G',
+      '-smp',
+      '1',
+      '-display',
+      'none',
+      '-nodefaults',
+      '-serial',
+      'stdio',
+    ],
     console: 'ttyAMA0',
     platform: 'arm64',
     rootPorts: undefined,
@@ -61,7 +89,8 @@ export function deviceArgs(machineName, slots) {
   let chassis = 1;
   const nextPort = () => {
     if (machine.rootPorts) {
-      if (port >= machine.rootPorts.length) throw new Error(`${machineName} has only ${machine.rootPorts.length} root ports`);
+      if (port >= machine.rootPorts.length)
+        throw new Error(`${machineName} has only ${machine.rootPorts.length} root ports`);
       return machine.rootPorts[port++];
     }
     const id = `rp${port++}`;
@@ -75,7 +104,8 @@ export function deviceArgs(machineName, slots) {
       return slot.rootBus.forEach((d, i) => dev(d, machine.rootBus, `,addr=0x${(0x10 + n * 4 + i).toString(16)}`));
     }
     const bus = nextPort();
-    if (slot.functions) return slot.functions.forEach((d, f) => dev(d, bus, `,addr=0.${f}${f === 0 ? ',multifunction=on' : ''}`));
+    if (slot.functions)
+      return slot.functions.forEach((d, f) => dev(d, bus, `,addr=0.${f}${f === 0 ? ',multifunction=on' : ''}`));
     if (slot.switch) {
       args.push('-device', `x3130-upstream,id=up${n},bus=${bus}`);
       return slot.switch.forEach((d, i) => {
@@ -96,9 +126,22 @@ export function deviceArgs(machineName, slots) {
 export function qemuCommand(machineName, { kernel, initrd, slots, cmdline = [], memory }) {
   const m = MACHINES[machineName];
   const args = memory ? m.args.map((a, i) => (m.args[i - 1] === '-m' ? memory : a)) : m.args;
-  const append = [`console=${m.console}`, 'quiet', 'loglevel=1', 'panic=-1', ...(m.cmdline ?? []), ...cmdline].join(' ');
+  const append = [`console=${m.console}`, 'quiet', 'loglevel=1', 'panic=-1', ...(m.cmdline ?? []), ...cmdline].join(
+    ' ',
+  );
   return {
     command: m.qemu,
-    args: [...args, ...accelFor(machineName), '-no-reboot', '-kernel', kernel, '-initrd', initrd, '-append', append, ...deviceArgs(machineName, slots)],
+    args: [
+      ...args,
+      ...accelFor(machineName),
+      '-no-reboot',
+      '-kernel',
+      kernel,
+      '-initrd',
+      initrd,
+      '-append',
+      append,
+      ...deviceArgs(machineName, slots),
+    ],
   };
 }

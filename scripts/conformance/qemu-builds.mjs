@@ -80,7 +80,17 @@ const DEBIAN_QEMU = {
 function debianQemu(arch, log) {
   const spec = DEBIAN_QEMU[arch];
   ensureLists(arch, log);
-  const packages = aptList(arch, ['depends', '--recurse', '--no-recommends', '--no-suggests', '--no-conflicts', '--no-breaks', '--no-replaces', '--no-enhances', `${spec.package}/bookworm`])
+  const packages = aptList(arch, [
+    'depends',
+    '--recurse',
+    '--no-recommends',
+    '--no-suggests',
+    '--no-conflicts',
+    '--no-breaks',
+    '--no-replaces',
+    '--no-enhances',
+    `${spec.package}/bookworm`,
+  ])
     .split('\n')
     .filter((l) => /^[a-z0-9]/.test(l) && !l.includes('<'));
   const names = [...new Set(packages)].sort();
@@ -98,7 +108,11 @@ function debianQemu(arch, log) {
   if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== versions.join('\n') + '\n') {
     rmSync(root, { recursive: true, force: true });
     mkdirSync(root, { recursive: true });
-    downloadAll(arch, names.filter((x) => version.has(x)).map((name) => ({ name, version: version.get(name) })), log);
+    downloadAll(
+      arch,
+      names.filter((x) => version.has(x)).map((name) => ({ name, version: version.get(name) })),
+      log,
+    );
     for (const n of names.filter((x) => version.has(x))) {
       execFileSync('cp', ['-a', '--no-preserve=ownership', '-T', fetchAndUnpack(arch, n, version.get(n), log), root]);
     }

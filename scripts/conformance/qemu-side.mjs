@@ -9,7 +9,15 @@
  * QEMU's own account of its mmap decisions (stderr): regions, mmaps, MSI-X carving and
  * relocation, sub-page expansion, and mmaps switched off and on around INTx.
  */
-const TRACES = ['vfio_region_setup', 'vfio_region_mmap', 'vfio_region_mmaps_set_enabled', 'vfio_msix_early_setup', 'vfio_msix_fixup', 'vfio_msix_relo', 'vfio_sub_page*']
+const TRACES = [
+  'vfio_region_setup',
+  'vfio_region_mmap',
+  'vfio_region_mmaps_set_enabled',
+  'vfio_msix_early_setup',
+  'vfio_msix_fixup',
+  'vfio_msix_relo',
+  'vfio_sub_page*',
+]
   .map((t) => `-trace '${t}'`)
   .join(' ');
 
@@ -31,7 +39,10 @@ const RTAS_RETS = 0x1100;
 /** The same on pseries: RTAS ibm,write-pci-config (config address, BUID high and low, size, value). */
 function spaprConfigWrite(slot, register, value) {
   const args = [(slot << 11) | register, Number(SPAPR_BUID >> 32n), Number(SPAPR_BUID & 0xffffffffn), 4, value];
-  return [...args.map((a, i) => `writel ${hex(RTAS_ARGS + 4 * i)} ${hex(a >>> 0)}`), `rtas ibm,write-pci-config 5 ${hex(RTAS_ARGS)} 1 ${hex(RTAS_RETS)}`];
+  return [
+    ...args.map((a, i) => `writel ${hex(RTAS_ARGS + 4 * i)} ${hex(a >>> 0)}`),
+    `rtas ibm,write-pci-config 5 ${hex(RTAS_ARGS)} 1 ${hex(RTAS_RETS)}`,
+  ];
 }
 
 /** virt with highmem=off: the ECAM window of the PCIe host bridge (VIRT_PCIE_ECAM), bus 0 first. */
@@ -73,7 +84,8 @@ const MACHINE_ARGS = {
 
 /**
  * The guest's /etc/lab-extra.sh: for each run, pick the guest's bound functions by vendor:device,
- * start the QEMU `binaries` names for the run's machine with them, wait for SeaBIOS (or place the BARs by qtest), ask QMP, stop QEMU, and
+ * start the QEMU `binaries` names for the run's machine with them, wait for SeaBIOS (or place the BARs by qtest), ask
+ * QMP, stop QEMU, and
  * print QEMU's own warnings. Uses init.sh's `say` and `str`.
  */
 export function qemuScript(binaries, runs) {
@@ -98,37 +110,62 @@ export function qemuScript(binaries, runs) {
     out.push('', `# run ${t}`, 'used=', `args=`);
     for (const dev of run.devices) {
       out.push(`pick ${dev.match}; h=$picked`);
-      out.push(`say "{\\"type\\":\\"qemu-device\\",\\"tag\\":\\"${t}\\",\\"id\\":\\"${dev.id}\\",\\"host\\":\\"$h\\",\\"slot\\":${dev.slot}}"`);
+      out.push(
+        `say "{\\"type\\":\\"qemu-device\\",\\"tag\\":\\"${t}\\",\\"id\\":\\"${dev.id}\\",\\"host\\":\\"$h\\",\\"slot\\":${dev.slot}}"`,
+      );
       // pseries: the default PHB's bus; q35 and virt: the root complex.
       const bus = run.machine === 'pseries' ? 'pci.0' : 'pcie.0';
-      out.push(`args="$args -device vfio-pci,host=$h,id=${dev.id},bus=${bus},addr=${hex(dev.slot)}${dev.props ? `,${dev.props}` : ''}"`);
+      out.push(
+        `args="$args -device vfio-pci,host=$h,id=${dev.id},bus=${bus},addr=${hex(dev.slot)}${dev.props ? `,${dev.props}` : ''}"`,
+      );
     }
     const common = `${TRACES} -L /qemu ${MACHINE_ARGS[run.machine ?? 'q35']} -m 256 -nodefaults -display none -serial none -monitor none -qmp unix:/tmp/${t}.qmp,server=on,wait=off`;
     if (run.firmware === 'qtest') {
       // Debian's QEMU has no qtest accelerator; -S keeps the CPU (and so SeaBIOS) from running
       // while the qtest protocol writes config space.
-      out.push(`${binary} ${common} -accel tcg -S -qtest unix:/tmp/${t}.qt,server=on,wait=off -qtest-log /dev/null $args 2>/tmp/${t}.err &`);
+      out.push(
+        `${binary} ${common} -accel tcg -S -qtest unix:/tmp/${t}.qt,server=on,wait=off -qtest-log /dev/null $args 2>/tmp/${t}.err &`,
+      );
       out.push('qpid=$!');
       out.push(`vfio-probe qtest ${t} /tmp/${t}.qt ${placementLines(run).map(sh).join(' ')} > /tmp/${t}.qtest &`);
       out.push('tpid=$!');
-      out.push(`i=0; while [ $i -lt 600 ] && kill -0 $qpid 2>/dev/null && ! grep -q qtest-done /tmp/${t}.qtest 2>/dev/null; do sleep 0.2; i=$((i+1)); done`);
+      out.push(
+        `i=0; while [ $i -lt 600 ] && kill -0 $qpid 2>/dev/null && ! grep -q qtest-done /tmp/${t}.qtest 2>/dev/null; do sleep 0.2; i=$((i+1)); done`,
+      );
       out.push(`grep -v qtest-done /tmp/${t}.qtest`);
     } else {
-      out.push(`${binary} ${common} -accel tcg -chardev file,id=sb,path=/tmp/${t}.seabios -device isa-debugcon,iobase=0x402,chardev=sb $args 2>/tmp/${t}.err &`);
+      out.push(
+        `${binary} ${common} -accel tcg -chardev file,id=sb,path=/tmp/${t}.seabios -device isa-debugcon,iobase=0x402,chardev=sb $args 2>/tmp/${t}.err &`,
+      );
       out.push('qpid=$!');
       // SeaBIOS has placed and enabled every BAR once it looks for something to boot.
-      out.push(`i=0; while [ $i -lt 1200 ] && kill -0 $qpid 2>/dev/null && ! grep -q -e "No bootable device" -e "Booting from" -e "enter handle_19" /tmp/${t}.seabios 2>/dev/null; do sleep 0.5; i=$((i+1)); done`);
-      out.push(`grep '^PCI: map' /tmp/${t}.seabios | while read -r l; do say "{\\"type\\":\\"qemu-firmware\\",\\"tag\\":\\"${t}\\",\\"line\\":$(str "$l")}"; done`);
+      out.push(
+        `i=0; while [ $i -lt 1200 ] && kill -0 $qpid 2>/dev/null && ! grep -q -e "No bootable device" -e "Booting from" -e "enter handle_19" /tmp/${t}.seabios 2>/dev/null; do sleep 0.5; i=$((i+1)); done`,
+      );
+      out.push(
+        `grep '^PCI: map' /tmp/${t}.seabios | while read -r l; do say "{\\"type\\":\\"qemu-firmware\\",\\"tag\\":\\"${t}\\",\\"line\\":$(str "$l")}"; done`,
+      );
       // A device that raised INTx (SeaBIOS's NVMe driver does) has every mmap switched off until
       // 1.1 s after its last interrupt (vfio_intx_interrupt, x-intx-mmap-timeout-ms): wait for them.
-      out.push(`i=0; while [ $i -lt 100 ] && grep 'mmaps enabled' /tmp/${t}.err | tail -1 | grep -q 'enabled: 0'; do sleep 0.2; i=$((i+1)); done`);
+      out.push(
+        `i=0; while [ $i -lt 100 ] && grep 'mmaps enabled' /tmp/${t}.err | tail -1 | grep -q 'enabled: 0'; do sleep 0.2; i=$((i+1)); done`,
+      );
     }
-    const commands = ['{"execute":"query-pci"}', '{"execute":"human-monitor-command","arguments":{"command-line":"info mtree"}}', '{"execute":"human-monitor-command","arguments":{"command-line":"info mtree -f"}}', '{"execute":"quit"}'];
+    const commands = [
+      '{"execute":"query-pci"}',
+      '{"execute":"human-monitor-command","arguments":{"command-line":"info mtree"}}',
+      '{"execute":"human-monitor-command","arguments":{"command-line":"info mtree -f"}}',
+      '{"execute":"quit"}',
+    ];
     out.push(`kill -0 $qpid 2>/dev/null && vfio-probe qmp ${t} /tmp/${t}.qmp ${commands.map(sh).join(' ')}`);
     out.push('wait $qpid; rc=$?');
-    out.push(`[ $rc = 0 ] || say "{\\"type\\":\\"error\\",\\"bdf\\":\\"${t}\\",\\"step\\":\\"qemu-exit\\",\\"errno\\":$rc,\\"message\\":\\"QEMU exited with status $rc\\"}"`);
+    out.push(
+      `[ $rc = 0 ] || say "{\\"type\\":\\"error\\",\\"bdf\\":\\"${t}\\",\\"step\\":\\"qemu-exit\\",\\"errno\\":$rc,\\"message\\":\\"QEMU exited with status $rc\\"}"`,
+    );
     if (run.firmware === 'qtest') out.push('kill $tpid 2>/dev/null');
-    out.push(`while read -r l; do say "{\\"type\\":\\"qemu-log\\",\\"tag\\":\\"${t}\\",\\"line\\":$(str "$l")}"; done < /tmp/${t}.err`);
+    out.push(
+      `while read -r l; do say "{\\"type\\":\\"qemu-log\\",\\"tag\\":\\"${t}\\",\\"line\\":$(str "$l")}"; done < /tmp/${t}.err`,
+    );
   }
   return out.join('\n') + '\n';
 }

@@ -32,7 +32,10 @@ export const NODE_FLAGS = {
  */
 export function startServices(root, env, { quiet = false, backoff, instances = {}, logLine } = {}) {
   const runs = SERVICES.flatMap((service) =>
-    Array.from({ length: instances[service] ?? 1 }, (_, i) => ({ service, name: i === 0 ? service : `${service}#${i + 1}` })),
+    Array.from({ length: instances[service] ?? 1 }, (_, i) => ({
+      service,
+      name: i === 0 ? service : `${service}#${i + 1}`,
+    })),
   );
   const width = Math.max(15, ...runs.map((r) => r.name.length + 3));
   const children = runs.map(({ service, name }) => {
@@ -41,11 +44,15 @@ export function startServices(root, env, { quiet = false, backoff, instances = {
       name,
       backoff,
       spawn: () =>
-        spawn(process.execPath, [...(NODE_FLAGS[service] ?? []), join(root, 'dist', 'apps', service, 'src', 'main.js')], {
-          cwd: root,
-          env: { ...process.env, ...env },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        }),
+        spawn(
+          process.execPath,
+          [...(NODE_FLAGS[service] ?? []), join(root, 'dist', 'apps', service, 'src', 'main.js')],
+          {
+            cwd: root,
+            env: { ...process.env, ...env },
+            stdio: ['ignore', 'pipe', 'pipe'],
+          },
+        ),
       onSpawn: (child) => {
         for (const stream of [child.stdout, child.stderr]) {
           let buffered = '';
@@ -106,7 +113,8 @@ export async function waitForHealth(url, timeoutMs = 90_000) {
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`the API did not become ready at ${url} within ${timeoutMs / 1000} s: ${last}`);
+    if (Date.now() > deadline)
+      throw new Error(`the API did not become ready at ${url} within ${timeoutMs / 1000} s: ${last}`);
     await new Promise((r) => setTimeout(r, 250));
   }
 }

@@ -32,12 +32,20 @@ const clock = (time) => new Date(time).toTimeString().slice(0, 8);
  * @param {object} o
  * @param {string} o.name the service, as the console names it
  * @param {() => import('node:child_process').ChildProcess} o.spawn starts one process
- * @param {(child: import('node:child_process').ChildProcess, run: number) => void} [o.onSpawn] each new process (run 1, 2, ...): wire its output
+ * @param {(child: import('node:child_process').ChildProcess, run: number) => void} [o.onSpawn] each new process (run 1,
+ * 2, ...): wire its output
  * @param {(line: string) => void} [o.log] the supervisor's own lines (deaths, restarts)
  * @param {Partial<typeof DEFAULT_BACKOFF>} [o.backoff]
  * @param {number} [o.stopGraceMs] SIGKILL this long after SIGTERM on stop (default 20 s)
  */
-export function supervise({ name, spawn, onSpawn = () => {}, log = (line) => console.error(line), backoff = {}, stopGraceMs = 20_000 }) {
+export function supervise({
+  name,
+  spawn,
+  onSpawn = () => {},
+  log = (line) => console.error(line),
+  backoff = {},
+  stopGraceMs = 20_000,
+}) {
   const policy = { ...DEFAULT_BACKOFF, ...backoff };
   let child;
   let run = 0;
@@ -89,7 +97,11 @@ export function supervise({ name, spawn, onSpawn = () => {}, log = (line) => con
     failures += 1;
     if (inARow === 1) streakSince = startedAt;
     const delay = restartDelay(inARow, policy);
-    const how = error ? `could not start (${error.message})` : signal ? `was killed by ${signal}` : `exited with code ${code}`;
+    const how = error
+      ? `could not start (${error.message})`
+      : signal
+        ? `was killed by ${signal}`
+        : `exited with code ${code}`;
     log(`${how} after ${duration(lived)}; restarting in ${duration(delay)} (at ${clock(Date.now() + delay)})`);
     if (inARow >= KEEPS_DYING_AFTER) {
       log(

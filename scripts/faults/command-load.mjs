@@ -14,7 +14,8 @@ const GIVE_UP_MS = 180_000;
  * @param {object} o
  * @param {string} o.apiUrl
  * @param {string} o.token a token with the operator and provisioner roles
- * @param {{ id: string, pes: { id: string }[], vm?: { id: string, assignedPes?: string[] } }[]} o.hosts the demo hosts, as loaded
+ * @param {{ id: string, pes: { id: string }[], vm?: { id: string, assignedPes?: string[] } }[]} o.hosts the demo hosts,
+ * as loaded
  */
 export function startCommandLoad({ apiUrl, token, hosts }) {
   const acknowledged = [];
@@ -38,7 +39,14 @@ export function startCommandLoad({ apiUrl, token, hosts }) {
           const answer = text ? JSON.parse(text) : {};
           const commandId = answer.commandId ?? res.headers.get('x-correlation-id');
           // A 4xx before the command was published (no id) is the edge refusing it, not a command.
-          if (commandId) acknowledged.push({ commandId, hostId, op, httpStatus: res.status, status: answer.status ?? answer.code ?? 'refused' });
+          if (commandId)
+            acknowledged.push({
+              commandId,
+              hostId,
+              op,
+              httpStatus: res.status,
+              status: answer.status ?? answer.code ?? 'refused',
+            });
           else stats.refusedAtTheEdge += 1;
           return { status: res.status, body: answer };
         }
@@ -61,7 +69,9 @@ export function startCommandLoad({ apiUrl, token, hosts }) {
     const overrides = ['page', 'none', 'auto'];
     for (let n = 0; !stopping; n++) {
       const pe = host.pes[n % host.pes.length].id;
-      await send(host.id, 'set-alignment', 'PUT', `/v1/hosts/${h}/pes/${encodeURIComponent(pe)}/alignment`, { override: overrides[n % 3] });
+      await send(host.id, 'set-alignment', 'PUT', `/v1/hosts/${h}/pes/${encodeURIComponent(pe)}/alignment`, {
+        override: overrides[n % 3],
+      });
       if (free.length > 0) {
         // A new VM takes a free PE and gives it back.
         const vmId = `load-${host.id}-${n}`;

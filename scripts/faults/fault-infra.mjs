@@ -33,7 +33,8 @@ export function faultInfra({ kafkaPort = 19092, postgresPort = 54339, log = cons
   const postgres = {
     async start() {
       await startEmbedded(databaseUrl, log, { dataDir });
-      if (!(await ensureDatabase(databaseUrl, log))) throw new Error(`the fault run's PostgreSQL does not answer on port ${postgresPort}`);
+      if (!(await ensureDatabase(databaseUrl, log)))
+        throw new Error(`the fault run's PostgreSQL does not answer on port ${postgresPort}`);
     },
     /** pg_ctl stop -m fast: every session is ended, as a restart of the server ends them. */
     stop() {

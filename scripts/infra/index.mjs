@@ -1,7 +1,23 @@
 // Local infrastructure for dev, tests and CI: Kafka + PostgreSQL, reused when already running,
 // started (and later stopped) by us otherwise. CLI wrapper: scripts/infra.mjs.
-import { isOurKafka, kafkaAnswers, kafkaBrokers, KAFKA_VERSION, startKafka, stopKafka, waitForKafka } from './kafka.mjs';
-import { databaseUrl, embeddedPid, embeddedUrl, ensureDatabase, postgresAnswers, startEmbedded, stopEmbedded } from './postgres.mjs';
+import {
+  isOurKafka,
+  kafkaAnswers,
+  kafkaBrokers,
+  KAFKA_VERSION,
+  startKafka,
+  stopKafka,
+  waitForKafka,
+} from './kafka.mjs';
+import {
+  databaseUrl,
+  embeddedPid,
+  embeddedUrl,
+  ensureDatabase,
+  postgresAnswers,
+  startEmbedded,
+  stopEmbedded,
+} from './postgres.mjs';
 import { readRecord, removeRecord, writeRecord } from './state.mjs';
 
 const logger = (quiet) => (quiet ? () => {} : (msg) => console.log(msg));
@@ -71,9 +87,18 @@ export async function status({ quiet = false } = {}) {
   const rec = readRecord();
   const brokers = rec.kafka?.brokers ?? kafkaBrokers();
   const url = rec.postgres?.url ?? databaseUrl();
-  const kafka = { address: brokers, running: await kafkaAnswers(brokers), startedByUs: Boolean(rec.kafka?.startedByUs) };
-  const postgres = { address: redact(url), running: await postgresAnswers(url), startedByUs: Boolean(rec.postgres?.startedByUs) };
-  const who = (c, pid) => (c.startedByUs ? `started by us${pid ? `, pid ${pid}` : ''}` : c.running ? 'external' : 'not started by us');
+  const kafka = {
+    address: brokers,
+    running: await kafkaAnswers(brokers),
+    startedByUs: Boolean(rec.kafka?.startedByUs),
+  };
+  const postgres = {
+    address: redact(url),
+    running: await postgresAnswers(url),
+    startedByUs: Boolean(rec.postgres?.startedByUs),
+  };
+  const who = (c, pid) =>
+    c.startedByUs ? `started by us${pid ? `, pid ${pid}` : ''}` : c.running ? 'external' : 'not started by us';
   log(`kafka     ${kafka.running ? 'running' : 'stopped'}  ${kafka.address}  (${who(kafka, rec.kafka?.pid)})`);
   log(`postgres  ${postgres.running ? 'running' : 'stopped'}  ${postgres.address}  (${who(postgres, embeddedPid())})`);
   return { kafka, postgres };

@@ -4,7 +4,17 @@ import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
-import { CACHE_DIR, ROOT, RUN_DIR, pidAlive, pidCmdlineIncludes, sleep, tail, waitUntil, withTimeout } from './state.mjs';
+import {
+  CACHE_DIR,
+  ROOT,
+  RUN_DIR,
+  pidAlive,
+  pidCmdlineIncludes,
+  sleep,
+  tail,
+  waitUntil,
+  withTimeout,
+} from './state.mjs';
 
 export const KAFKA_VERSION = process.env.KAFKA_VERSION ?? '4.1.1';
 /** Where the developer's broker keeps its data and logs; a fault run starts its own elsewhere. */
@@ -26,7 +36,14 @@ export async function kafkaAnswers(brokers = kafkaBrokers()) {
     retry: { retries: 0 },
   }).admin();
   try {
-    await withTimeout((async () => { await admin.connect(); await admin.listTopics(); })(), 4000, 'kafka probe');
+    await withTimeout(
+      (async () => {
+        await admin.connect();
+        await admin.listTopics();
+      })(),
+      4000,
+      'kafka probe',
+    );
     return true;
   } catch {
     return false;
@@ -43,12 +60,24 @@ export function ensureJars(log) {
   if (existsSync(marker)) return libs;
   log(`kafka: fetching ${KAFKA_VERSION} jars with Maven into ${libs} (once)`);
   rmSync(libs, { recursive: true, force: true });
-  const r = spawnSync('mvn', [
-    '-q', '-B', '-Dstyle.color=never', '-f', join(ROOT, 'infra/kafka/pom.xml'), `-Dkafka.version=${KAFKA_VERSION}`,
-    'dependency:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${libs}`,
-  ], { encoding: 'utf8' });
+  const r = spawnSync(
+    'mvn',
+    [
+      '-q',
+      '-B',
+      '-Dstyle.color=never',
+      '-f',
+      join(ROOT, 'infra/kafka/pom.xml'),
+      `-Dkafka.version=${KAFKA_VERSION}`,
+      'dependency:copy-dependencies',
+      '-DincludeScope=runtime',
+      `-DoutputDirectory=${libs}`,
+    ],
+    { encoding: 'utf8' },
+  );
   // Maven's output is only interesting when it fails.
-  if (r.status !== 0) throw new Error(`mvn dependency:copy-dependencies failed (exit ${r.status}):\n${r.stdout}${r.stderr}`);
+  if (r.status !== 0)
+    throw new Error(`mvn dependency:copy-dependencies failed (exit ${r.status}):\n${r.stdout}${r.stderr}`);
   // The pom binds log4j2 to SLF4J 1.x; if a future Kafka pulls slf4j-api 2.x the binding is silently
   // ignored and the broker logs nothing, so fail loudly instead.
   const jars = readdirSync(libs);
@@ -92,17 +121,24 @@ function serverProperties(host, port, runDir) {
 // Kafka's Uuid.randomUuid(): 16 random bytes, base64url without padding, never starting with '-'.
 // Generated here to save a JVM start for `StorageTool random-uuid`.
 function clusterId() {
-  for (;;) { const id = randomBytes(16).toString('base64url'); if (!id.startsWith('-')) return id; }
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
 
 function javaArgs(libs, runDir) {
   // Serial GC: on a small heap and few cores, G1's concurrent threads cost more CPU than they
   // save in pauses (pipeline bench, freshly started broker each: broker CPU about 30 % lower).
   return [
-    '-Xms256m', '-Xmx512m', '-XX:+UseSerialGC', '-Djava.awt.headless=true',
+    '-Xms256m',
+    '-Xmx512m',
+    '-XX:+UseSerialGC',
+    '-Djava.awt.headless=true',
     `-Dlog4j2.configurationFile=file:${join(ROOT, 'infra/kafka/log4j2.properties')}`,
     `-Dkafka.logs.dir=${join(runDir, 'logs')}`,
-    '-cp', `${libs}/*`,
+    '-cp',
+    `${libs}/*`,
   ];
 }
 const javaBin = () => (process.env.JAVA_HOME ? join(process.env.JAVA_HOME, 'bin', 'java') : 'java');
@@ -122,19 +158,35 @@ export async function startKafka(brokers, log, { runDir = KAFKA_RUN } = {}) {
   const propsFile = join(runDir, 'server.properties');
   const props = serverProperties(host, port, runDir);
   const dataDir = join(runDir, 'data');
-  if (!existsSync(propsFile) || readFileSync(propsFile, 'utf8') !== props) rmSync(dataDir, { recursive: true, force: true });
+  if (!existsSync(propsFile) || readFileSync(propsFile, 'utf8') !== props)
+    rmSync(dataDir, { recursive: true, force: true });
   writeFileSync(propsFile, props);
   if (!existsSync(join(dataDir, 'meta.properties'))) {
     log('kafka: formatting KRaft log dir');
-    const r = spawnSync(javaBin(), [...javaArgs(libs, runDir), 'kafka.tools.StorageTool', 'format', '--standalone',
-      '-t', clusterId(), '-c', propsFile], { encoding: 'utf8' });
+    const r = spawnSync(
+      javaBin(),
+      [
+        ...javaArgs(libs, runDir),
+        'kafka.tools.StorageTool',
+        'format',
+        '--standalone',
+        '-t',
+        clusterId(),
+        '-c',
+        propsFile,
+      ],
+      { encoding: 'utf8' },
+    );
     if (r.status !== 0) throw new Error(`kafka StorageTool format failed:\n${r.stdout}${r.stderr}`);
   }
 
   log(`kafka: starting broker ${KAFKA_VERSION} on ${host}:${port} (controller ${port + 1})`);
   const out = openSync(logFile(runDir), 'a');
   // detached + unref: the broker outlives this process; `down` stops it via the recorded pid.
-  const child = spawn(javaBin(), [...javaArgs(libs, runDir), MAIN_CLASS, propsFile], { detached: true, stdio: ['ignore', out, out] });
+  const child = spawn(javaBin(), [...javaArgs(libs, runDir), MAIN_CLASS, propsFile], {
+    detached: true,
+    stdio: ['ignore', out, out],
+  });
   child.unref();
   closeSync(out);
   await waitForKafka(brokers, child.pid, { runDir });
@@ -143,10 +195,13 @@ export async function startKafka(brokers, log, { runDir = KAFKA_RUN } = {}) {
 
 /** Bounded readiness poll (60 s); fails early if the JVM died. */
 export async function waitForKafka(brokers, pid, { runDir = KAFKA_RUN } = {}) {
-  const ok = await waitUntil(async () => {
-    if (!pidAlive(pid)) throw new Error(`kafka exited during startup; log tail:\n${tail(logFile(runDir))}`);
-    return kafkaAnswers(brokers);
-  }, { timeoutMs: 60_000, intervalMs: 1000 });
+  const ok = await waitUntil(
+    async () => {
+      if (!pidAlive(pid)) throw new Error(`kafka exited during startup; log tail:\n${tail(logFile(runDir))}`);
+      return kafkaAnswers(brokers);
+    },
+    { timeoutMs: 60_000, intervalMs: 1000 },
+  );
   if (!ok) throw new Error(`kafka did not answer on ${brokers} within 60 s; log tail:\n${tail(logFile(runDir))}`);
 }
 

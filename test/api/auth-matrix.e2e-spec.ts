@@ -15,19 +15,35 @@ describe('API: the auth matrix of every route and role', () => {
 
   beforeAll(async () => {
     api = await startApi({ commandWaitMs: 20 });
-    const doc = (await api.call('GET', '/docs/json', { role: null })).body as { paths: Record<string, Record<string, Operation>> };
+    const doc = (await api.call('GET', '/docs/json', { role: null })).body as {
+      paths: Record<string, Record<string, Operation>>;
+    };
     operations = Object.entries(doc.paths)
-      .flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ method: method.toUpperCase(), path, op })))
+      .flatMap(([path, methods]) =>
+        Object.entries(methods).map(([method, op]) => ({ method: method.toUpperCase(), path, op })),
+      )
       .filter((o) => !o.path.endsWith('/stream'));
   });
   afterAll(() => api?.close());
 
   const concrete = (path: string) =>
-    path.replace('{hostId}', 'auth-host').replace('{vmId}', 'auth-vm').replace('{peId}', 'iommu-1').replace('{bdf}', '0000:01:00.0').replace('{index}', '0').replace('{commandId}', 'c-1').replace('{file}', 'app.js');
+    path
+      .replace('{hostId}', 'auth-host')
+      .replace('{vmId}', 'auth-vm')
+      .replace('{peId}', 'iommu-1')
+      .replace('{bdf}', '0000:01:00.0')
+      .replace('{index}', '0')
+      .replace('{commandId}', 'c-1')
+      .replace('{file}', 'app.js');
 
   it('covers every route: each is public or names its roles', () => {
     expect(operations.length).toBeGreaterThan(20);
-    for (const o of operations) expect([o.path, o.method, o.op['x-public'] === true || Array.isArray(o.op['x-roles'])]).toEqual([o.path, o.method, true]);
+    for (const o of operations)
+      expect([o.path, o.method, o.op['x-public'] === true || Array.isArray(o.op['x-roles'])]).toEqual([
+        o.path,
+        o.method,
+        true,
+      ]);
   });
 
   it('answers 401 without a valid token, 403 to a role not allowed, and lets every allowed role through', async () => {
@@ -35,7 +51,10 @@ describe('API: the auth matrix of every route and role', () => {
     for (const { method, path, op } of operations) {
       const url = concrete(path);
       const body = method === 'GET' ? undefined : '{}';
-      const headers = (auth?: string) => ({ ...(auth ? { authorization: auth } : {}), ...(body ? { 'content-type': 'application/json' } : {}) });
+      const headers = (auth?: string) => ({
+        ...(auth ? { authorization: auth } : {}),
+        ...(body ? { 'content-type': 'application/json' } : {}),
+      });
       for (const auth of [undefined, 'Bearer not-a-token']) {
         const res = await fetch(api.url + url, { method, headers: headers(auth), body });
         const expected = op['x-public'] ? res.status !== 401 && res.status !== 403 : res.status === 401;

@@ -44,20 +44,41 @@ const rawBody = fc.oneof(
   fc.integer({ min: 65, max: 20_000 }).map((d) => '['.repeat(d) + ']'.repeat(d)),
   fc.integer({ min: 65, max: 2_000 }).map((d) => '{"a":'.repeat(d) + '1' + '}'.repeat(d)),
   fc.constant('x'.repeat(LIMIT + 1)),
-  fc.record({ id: fc.string({ maxLength: 300 }), hostId: fc.string({ maxLength: 20 }), memslotsUsed: fc.oneof(fc.integer(), fc.double(), fc.string()) }).map((v) => JSON.stringify(v)),
+  fc
+    .record({
+      id: fc.string({ maxLength: 300 }),
+      hostId: fc.string({ maxLength: 20 }),
+      memslotsUsed: fc.oneof(fc.integer(), fc.double(), fc.string()),
+    })
+    .map((v) => JSON.stringify(v)),
 );
 
 const headers = fc.record(
   {
-    'idempotency-key': fc.oneof(fc.string({ maxLength: 20 }).filter((s) => /^[\x20-\x7e]*$/.test(s)), fc.integer({ min: 200, max: 8_000 }).map((n) => 'k'.repeat(n))),
+    'idempotency-key': fc.oneof(
+      fc.string({ maxLength: 20 }).filter((s) => /^[\x20-\x7e]*$/.test(s)),
+      fc.integer({ min: 200, max: 8_000 }).map((n) => 'k'.repeat(n)),
+    ),
     'x-correlation-id': fc.constantFrom('c1', 'tab\there', 'x'.repeat(300)),
     'if-match': fc.constantFrom('"1"', 'W/"2"', 'nope', '"0x10"'),
-    'content-type': fc.constantFrom('application/json', 'application/json; charset=utf-16', 'text/plain', 'application/x-www-form-urlencoded'),
+    'content-type': fc.constantFrom(
+      'application/json',
+      'application/json; charset=utf-16',
+      'text/plain',
+      'application/x-www-form-urlencoded',
+    ),
   },
   { requiredKeys: [] },
 );
 
-const role = fc.constantFrom<'viewer' | 'provisioner' | 'operator' | 'auditor' | null | 'garbage'>('viewer', 'provisioner', 'operator', 'auditor', null, 'garbage');
+const role = fc.constantFrom<'viewer' | 'provisioner' | 'operator' | 'auditor' | null | 'garbage'>(
+  'viewer',
+  'provisioner',
+  'operator',
+  'auditor',
+  null,
+  'garbage',
+);
 
 describe('API: a fuzz run of hostile requests', () => {
   let api: RunningApi;
@@ -68,14 +89,24 @@ describe('API: a fuzz run of hostile requests', () => {
 
   beforeAll(async () => {
     api = await startApi({ commandWaitMs: 20, maxBodyBytes: LIMIT, namespace });
-    db = await new DataSource({ type: 'postgres', url: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/barplane' }).initialize();
-    const doc = (await api.call('GET', '/docs/json', { role: null })).body as { paths: Record<string, Record<string, unknown>> };
-    routes = Object.entries(doc.paths).flatMap(([path, methods]) => Object.keys(methods).map((m) => ({ method: m.toUpperCase(), path })));
+    db = await new DataSource({
+      type: 'postgres',
+      url: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/barplane',
+    }).initialize();
+    const doc = (await api.call('GET', '/docs/json', { role: null })).body as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    routes = Object.entries(doc.paths).flatMap(([path, methods]) =>
+      Object.keys(methods).map((m) => ({ method: m.toUpperCase(), path })),
+    );
   });
   afterAll(async () => {
     await db?.destroy();
     await api?.close();
-    await cleanUpNamespace([schema], ['pe.commands', 'vfio.commands', 'guest.commands'].map((t) => namespace + t));
+    await cleanUpNamespace(
+      [schema],
+      ['pe.commands', 'vfio.commands', 'guest.commands'].map((t) => namespace + t),
+    );
   });
 
   const stored = async () => {
@@ -88,7 +119,13 @@ describe('API: a fuzz run of hostile requests', () => {
     expect(routes.length).toBeGreaterThan(15);
     // Every route, including the stream: its GET is left out of the fuzz only because it never ends.
     const fuzzed = routes.filter((r) => !r.path.endsWith('/stream'));
-    const request = fc.record({ route: fc.constantFrom(...fuzzed), params: fc.array(pathValue, { minLength: 4, maxLength: 4 }), body: fc.option(rawBody, { nil: undefined }), headers, role });
+    const request = fc.record({
+      route: fc.constantFrom(...fuzzed),
+      params: fc.array(pathValue, { minLength: 4, maxLength: 4 }),
+      body: fc.option(rawBody, { nil: undefined }),
+      headers,
+      role,
+    });
     const samples = fc.sample(request, { numRuns: REQUESTS, seed: SEED });
     const before = await stored();
     const fives: string[] = [];
@@ -102,7 +139,11 @@ describe('API: a fuzz run of hostile requests', () => {
       else if (s.role) h.authorization = `Bearer ${TOKENS[s.role]}`;
       let res: Response;
       try {
-        res = await fetch(api.url + path, { method: s.route.method, headers: h, body: s.route.method === 'GET' ? undefined : s.body });
+        res = await fetch(api.url + path, {
+          method: s.route.method,
+          headers: h,
+          body: s.route.method === 'GET' ? undefined : s.body,
+        });
       } catch (error) {
         fives.push(`${s.route.method} ${path}: the connection failed: ${(error as Error).message}`);
         continue;
@@ -111,8 +152,13 @@ describe('API: a fuzz run of hostile requests', () => {
       statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
       // Readiness answers 503 with its report when a component is down (no service runs in
       // this namespace): that is the route's answer, not a failure of the API.
-      const readiness = s.route.method === 'GET' && ['/health', '/health/ready'].includes(s.route.path) && res.status === 503 && isReadinessReport(text);
-      if (res.status >= 500 && !readiness) fives.push(`${s.route.method} ${path.slice(0, 80)} -> ${res.status} ${text.slice(0, 200)}`);
+      const readiness =
+        s.route.method === 'GET' &&
+        ['/health', '/health/ready'].includes(s.route.path) &&
+        res.status === 503 &&
+        isReadinessReport(text);
+      if (res.status >= 500 && !readiness)
+        fives.push(`${s.route.method} ${path.slice(0, 80)} -> ${res.status} ${text.slice(0, 200)}`);
       const command = s.route.method !== 'GET' && s.route.path.startsWith('/v1/') && s.route.path !== '/v1/plans';
       if (command && res.status >= 200 && res.status < 300) accepted++;
     }
@@ -129,7 +175,13 @@ describe('API: a fuzz run of hostile requests', () => {
 
   it('still answers afterwards', async () => {
     expect((await api.call('GET', '/v1/hosts')).status).toBe(200);
-    expect((await api.call('POST', '/v1/plans', { body: { host: { id: 'h', platform: 'x86_64', pageSize: '0x1000' }, pes: [] } })).status).toBe(200);
+    expect(
+      (
+        await api.call('POST', '/v1/plans', {
+          body: { host: { id: 'h', platform: 'x86_64', pageSize: '0x1000' }, pes: [] },
+        })
+      ).status,
+    ).toBe(200);
   });
 });
 

@@ -53,25 +53,43 @@ describe('GET /health: each component, and the truth', () => {
       consumers: expect.arrayContaining([{ group: `${ns}pe-registry`, state: 'running' }]),
       outbox: { quarantined: 0 },
     });
-    for (const service of SERVICES) expect(res.body.info[service].consumers.map((c: { state: string }) => c.state)).toEqual(expect.arrayContaining(['running']));
-    for (const service of SERVICES) expect(res.body.info[service].consumers.every((c: { state: string }) => c.state === 'running')).toBe(true);
-    expect(res.body.info.projector).toMatchObject({ status: 'up', instances: 1, consumers: [{ group: `${ns}projector`, state: 'running' }] });
+    for (const service of SERVICES)
+      expect(res.body.info[service].consumers.map((c: { state: string }) => c.state)).toEqual(
+        expect.arrayContaining(['running']),
+      );
+    for (const service of SERVICES)
+      expect(res.body.info[service].consumers.every((c: { state: string }) => c.state === 'running')).toBe(true);
+    expect(res.body.info.projector).toMatchObject({
+      status: 'up',
+      instances: 1,
+      consumers: [{ group: `${ns}projector`, state: 'running' }],
+    });
     expect((await cp.api.call('GET', '/health/ready', { role: null })).status).toBe(200);
-    expect(await cp.api.call('GET', '/health/live', { role: null })).toMatchObject({ status: 200, body: { status: 'ok' } });
+    expect(await cp.api.call('GET', '/health/live', { role: null })).toMatchObject({
+      status: 200,
+      body: { status: 'ok' },
+    });
   });
 
   it('puts the same figures in /metrics: component up, heartbeat age, outbox, dead letters, consumer lag', async () => {
     // Each service measures its lag and dead letters on its own clock: wait until all of them have.
-    await healthWhen('the lag and dead letters measured', (r) => SERVICES.every((service) => r.body.info?.[service]?.kafkaFiguresAgeMs !== undefined));
+    await healthWhen('the lag and dead letters measured', (r) =>
+      SERVICES.every((service) => r.body.info?.[service]?.kafkaFiguresAgeMs !== undefined),
+    );
     const text = (await cp.api.call('GET', '/metrics', { role: null })).text;
-    for (const component of ['database', 'kafka', ...SERVICES]) expect(text).toContain(`barplane_component_up{component="${component}"} 1`);
+    for (const component of ['database', 'kafka', ...SERVICES])
+      expect(text).toContain(`barplane_component_up{component="${component}"} 1`);
     for (const service of SERVICES) {
       expect(text).toMatch(new RegExp(`barplane_heartbeat_age_seconds\\{service="${service}"\\} [0-9.e-]+`));
       expect(text).toContain(`barplane_outbox_pending_messages{service="${service}"}`);
       expect(text).toContain(`barplane_outbox_oldest_age_seconds{service="${service}"}`);
     }
     expect(text).toContain(`barplane_dlq_messages{service="pe-registry",topic="${ns}pe.commands.dlq"} 0`);
-    expect(text).toMatch(new RegExp(`barplane_consumer_lag_messages\\{service="projector",group="${ns.replace('.', '\\.')}projector",topic="${ns.replace('.', '\\.')}pe\\.events",partition="0"\\} \\d+`));
+    expect(text).toMatch(
+      new RegExp(
+        `barplane_consumer_lag_messages\\{service="projector",group="${ns.replace('.', '\\.')}projector",topic="${ns.replace('.', '\\.')}pe\\.events",partition="0"\\} \\d+`,
+      ),
+    );
   });
 
   it('answers 503 naming Kafka when the API cannot reach it (a closed port); liveness stays 200 and commands are refused 503', async () => {
@@ -82,13 +100,19 @@ describe('GET /health: each component, and the truth', () => {
       expect(res.status).toBe(503);
       expect(res.body.status).toBe('error');
       expect(Object.keys(res.body.error)).toEqual(['kafka']);
-      expect(res.body.error.kafka).toEqual({ status: 'down', reason: expect.stringContaining(`Kafka does not answer: 127.0.0.1:${port}`) });
+      expect(res.body.error.kafka).toEqual({
+        status: 'down',
+        reason: expect.stringContaining(`Kafka does not answer: 127.0.0.1:${port}`),
+      });
       expect(res.body.info.database).toEqual({ status: 'up' });
       for (const service of SERVICES) expect(res.body.info[service].status).toBe('up');
       expect((await cut.call('GET', '/health/live', { role: null })).status).toBe(200);
       // Reads still work; a command cannot be sent.
       expect((await cut.call('GET', '/v1/hosts')).status).toBe(200);
-      const command = await cut.call('POST', '/v1/hosts', { role: 'provisioner', body: { id: 'no-kafka', platform: 'x86_64', pageSize: '0x1000' } });
+      const command = await cut.call('POST', '/v1/hosts', {
+        role: 'provisioner',
+        body: { id: 'no-kafka', platform: 'x86_64', pageSize: '0x1000' },
+      });
       expect(command.status).toBe(503);
       expect(command.body).toMatchObject({ error: 'UNAVAILABLE', message: expect.stringContaining('Kafka') });
     } finally {
@@ -104,8 +128,15 @@ describe('GET /health: each component, and the truth', () => {
     } finally {
       await sender.disconnect();
     }
-    const res = await healthWhen('the dead letter seen', (r) => r.status === 503 && r.body.error?.['pe-registry'] !== undefined);
-    expect(res.body.error['pe-registry']).toMatchObject({ status: 'down', reason: `dead letters: ${ns}pe.commands.dlq holds 1 message`, deadLetters: { [`${ns}pe.commands.dlq`]: 1 } });
+    const res = await healthWhen(
+      'the dead letter seen',
+      (r) => r.status === 503 && r.body.error?.['pe-registry'] !== undefined,
+    );
+    expect(res.body.error['pe-registry']).toMatchObject({
+      status: 'down',
+      reason: `dead letters: ${ns}pe.commands.dlq holds 1 message`,
+      deadLetters: { [`${ns}pe.commands.dlq`]: 1 },
+    });
     expect(Object.keys(res.body.error)).toEqual(['pe-registry']);
   });
 
@@ -114,7 +145,10 @@ describe('GET /health: each component, and the truth', () => {
     await guestMemory.stop();
     const res = await healthWhen('guest-memory gone', (r) => r.body.error?.['guest-memory'] !== undefined);
     expect(res.status).toBe(503);
-    expect(res.body.error['guest-memory']).toMatchObject({ status: 'down', reason: 'no heartbeat: the service is not running (never started, or stopped)' });
+    expect(res.body.error['guest-memory']).toMatchObject({
+      status: 'down',
+      reason: 'no heartbeat: the service is not running (never started, or stopped)',
+    });
     expect(res.body.info.projector.status).toBe('up');
   });
 
@@ -133,7 +167,9 @@ describe('GET /health: each component, and the truth', () => {
     expect(res.status).toBe(503);
     expect(res.body.error['guest-memory']).toMatchObject({
       status: 'down',
-      reason: expect.stringMatching(/^no heartbeat for 60(\.\d)? s \(limit 15 s\): its process crashed-host\/4242\/deadbeef died or hangs$/),
+      reason: expect.stringMatching(
+        /^no heartbeat for 60(\.\d)? s \(limit 15 s\): its process crashed-host\/4242\/deadbeef died or hangs$/,
+      ),
     });
   });
 });

@@ -14,13 +14,18 @@ describe('API: hostile input', () => {
   const host = { id: 'hostile-1', platform: 'x86_64', pageSize: '0x1000' };
 
   it('names __proto__ and constructor keys as unknown fields, on a plan and on a command', async () => {
-    const plan = await api.call('POST', '/v1/plans', { raw: '{"__proto__":{"x":1},"host":{"id":"h","platform":"x86_64","pageSize":"0x1000","constructor":1},"pes":[]}' });
+    const plan = await api.call('POST', '/v1/plans', {
+      raw: '{"__proto__":{"x":1},"host":{"id":"h","platform":"x86_64","pageSize":"0x1000","constructor":1},"pes":[]}',
+    });
     expect(plan.status).toBe(400);
     expect(plan.body.problems).toEqual([
       { path: '__proto__', message: 'is not a known field' },
       { path: 'host.constructor', message: 'is not a known field' },
     ]);
-    const command = await api.call('POST', '/v1/hosts', { role: 'operator', raw: '{"id":"h1","platform":"x86_64","pageSize":"0x1000","__proto__":{"a":1}}' });
+    const command = await api.call('POST', '/v1/hosts', {
+      role: 'operator',
+      raw: '{"id":"h1","platform":"x86_64","pageSize":"0x1000","__proto__":{"a":1}}',
+    });
     expect(command.status).toBe(400);
     expect(command.body.problems).toEqual([{ path: '__proto__', message: 'is not a known field' }]);
   });
@@ -37,7 +42,10 @@ describe('API: hostile input', () => {
     expect(nulPath.body.problems).toEqual([{ path: 'hostId', message: 'holds the control character U+0000 at 1' }]);
     const longPath = await api.call('GET', `/v1/commands/${'c'.repeat(6000)}`);
     expect(longPath.body.problems).toEqual([{ path: 'commandId', message: 'is 6000 characters long; at most 256' }]);
-    const surrogate = await api.call('POST', '/v1/hosts', { role: 'operator', raw: '{"id":"a\\ud800b","platform":"x86_64","pageSize":"0x1000"}' });
+    const surrogate = await api.call('POST', '/v1/hosts', {
+      role: 'operator',
+      raw: '{"id":"a\\ud800b","platform":"x86_64","pageSize":"0x1000"}',
+    });
     expect(surrogate.status).toBe(400);
     expect(surrogate.body.problems).toEqual([{ path: 'id', message: 'is not well-formed Unicode (a lone surrogate)' }]);
     const badBdf = await api.call('PUT', '/v1/hosts/h/functions/zz:zz/vfio', { role: 'operator' });
@@ -46,7 +54,11 @@ describe('API: hostile input', () => {
   });
 
   it('refuses an Idempotency-Key or correlation id that is not a short printable string', async () => {
-    const res = await api.call('POST', '/v1/hosts', { role: 'operator', body: host, headers: { 'idempotency-key': 'k'.repeat(6000), 'x-correlation-id': 'x\ty' } });
+    const res = await api.call('POST', '/v1/hosts', {
+      role: 'operator',
+      body: host,
+      headers: { 'idempotency-key': 'k'.repeat(6000), 'x-correlation-id': 'x\ty' },
+    });
     expect(res.status).toBe(400);
     expect(res.body.problems).toEqual([
       { path: 'Idempotency-Key', message: 'is 6000 characters long; at most 256' },
@@ -55,13 +67,20 @@ describe('API: hostile input', () => {
   });
 
   it('refuses a number past 2^53 on a command route instead of storing a default', async () => {
-    const res = await api.call('POST', '/v1/vms', { role: 'operator', raw: '{"id":"v1","hostId":"hostile-1","memslotsUsed":18446744073709551617}' });
+    const res = await api.call('POST', '/v1/vms', {
+      role: 'operator',
+      raw: '{"id":"v1","hostId":"hostile-1","memslotsUsed":18446744073709551617}',
+    });
     expect(res.status).toBe(400);
-    expect(res.body.problems).toEqual([{ path: 'memslotsUsed', message: expect.stringContaining('18446744073709551617 is not exact') }]);
+    expect(res.body.problems).toEqual([
+      { path: 'memslotsUsed', message: expect.stringContaining('18446744073709551617 is not exact') },
+    ]);
   });
 
   it('answers a body over the limit with 413, naming the limit', async () => {
-    const res = await api.call('POST', '/v1/plans', { raw: JSON.stringify({ host, pes: [], pad: 'x'.repeat(100_000) }) });
+    const res = await api.call('POST', '/v1/plans', {
+      raw: JSON.stringify({ host, pes: [], pad: 'x'.repeat(100_000) }),
+    });
     expect(res.status).toBe(413);
     expect(res.body).toMatchObject({ error: 'TOO_LARGE', message: 'the body is larger than 65536 bytes' });
   });

@@ -6,8 +6,23 @@ const xml = pseriesXml();
 const host = {
   host: { id: 'p9', platform: 'powernv', pageSize: '0x10000' },
   pes: [
-    { id: '0001:01', functions: [{ bdf: '0001:01:00.0', bars: [{ index: 0, kind: 'mem64', address: '0x600000000000', size: '0x4000' }] }, { bdf: '0001:01:00.1', bars: [] }] },
-    { id: '0005:90', functions: [{ bdf: '0005:90:01.0', isVf: true, bars: [{ index: 0, kind: 'mem64', address: '0x600500000000', size: '0x10000' }] }] },
+    {
+      id: '0001:01',
+      functions: [
+        { bdf: '0001:01:00.0', bars: [{ index: 0, kind: 'mem64', address: '0x600000000000', size: '0x4000' }] },
+        { bdf: '0001:01:00.1', bars: [] },
+      ],
+    },
+    {
+      id: '0005:90',
+      functions: [
+        {
+          bdf: '0005:90:01.0',
+          isVf: true,
+          bars: [{ index: 0, kind: 'mem64', address: '0x600500000000', size: '0x10000' }],
+        },
+      ],
+    },
   ],
 };
 jest.setTimeout(30_000);
@@ -15,7 +30,7 @@ jest.setTimeout(30_000);
 describe('API: POST /v1/plans with libvirtXml', () => {
   const api = useApi();
 
-  it('plans the domain\'s VM on the host, nothing stored', async () => {
+  it("plans the domain's VM on the host, nothing stored", async () => {
     const res = await api.call('POST', '/v1/plans', { body: { ...host, libvirtXml: xml } });
     expect(res.status).toBe(200);
     expect(res.body.vm).toEqual({ id: 'guest', slotsUsedBefore: 0, slotsNeeded: 0, slotLimit: 32767 });
@@ -30,16 +45,28 @@ describe('API: POST /v1/plans with libvirtXml', () => {
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({
       error: 'VALIDATION',
-      problems: [{ path: 'libvirtXml/domain/devices/hostdev[1]/source/address', message: expect.stringContaining('its function 0001:01:00.1 is not in this domain') }],
+      problems: [
+        {
+          path: 'libvirtXml/domain/devices/hostdev[1]/source/address',
+          message: expect.stringContaining('its function 0001:01:00.1 is not in this domain'),
+        },
+      ],
     });
-    const pc = await api.call('POST', '/v1/plans', { body: { ...host, libvirtXml: xml.replace("machine='pseries'", "machine='pc-i440fx-8.2'") } });
-    expect(pc.body.problems).toEqual([{ path: 'libvirtXml/domain/os/type/@machine', message: expect.stringContaining('"pc-i440fx-8.2"') }]);
+    const pc = await api.call('POST', '/v1/plans', {
+      body: { ...host, libvirtXml: xml.replace("machine='pseries'", "machine='pc-i440fx-8.2'") },
+    });
+    expect(pc.body.problems).toEqual([
+      { path: 'libvirtXml/domain/os/type/@machine', message: expect.stringContaining('"pc-i440fx-8.2"') },
+    ]);
   });
 
   it('documents libvirtXml in the request body schema', async () => {
     const docs = await api.call('GET', '/docs/json', { role: null });
     const body = docs.body.paths['/v1/plans'].post.requestBody.content['application/json'].schema;
     expect(body).toEqual({ $ref: '#/components/schemas/PlanRequestDto' });
-    expect(docs.body.components.schemas.PlanRequestDto.properties).toMatchObject({ libvirtXml: { type: 'string', maxLength: 1 << 20 }, pes: { type: 'array' } });
+    expect(docs.body.components.schemas.PlanRequestDto.properties).toMatchObject({
+      libvirtXml: { type: 'string', maxLength: 1 << 20 },
+      pes: { type: 'array' },
+    });
   });
 });

@@ -18,14 +18,27 @@ describe('API: plans, auth, health, metrics, docs', () => {
     const read = readScenario(text);
     expect(read.ok && res.body).toEqual(read.ok && planToJson(planAnswer(read.scenario)));
     expect(res.body.regions).toEqual([
-      { pe: '0000:01', bdf: '0000:01:00.0', regions: [{ index: 0, offset: '0x0', size: '0x4000', flags: ['READ', 'WRITE', 'MMAP'], caps: ['MSIX_MAPPABLE'] }] },
+      {
+        pe: '0000:01',
+        bdf: '0000:01:00.0',
+        regions: [
+          { index: 0, offset: '0x0', size: '0x4000', flags: ['READ', 'WRITE', 'MMAP'], caps: ['MSIX_MAPPABLE'] },
+        ],
+      },
     ]);
   });
 
   it('keeps a 0xfffffffffffff000-class address exact through the HTTP body', async () => {
     const body = {
       host: { id: 'top', platform: 'powernv', pageSize: '0x10000' },
-      pes: [{ id: 'p', functions: [{ bdf: 'ffff:ff:1f.7', bars: [{ index: 0, kind: 'mem64', address: '0xfffffffffffff000', size: '0x1000' }] }] }],
+      pes: [
+        {
+          id: 'p',
+          functions: [
+            { bdf: 'ffff:ff:1f.7', bars: [{ index: 0, kind: 'mem64', address: '0xfffffffffffff000', size: '0x1000' }] },
+          ],
+        },
+      ],
     };
     const res = await api.call('POST', '/v1/plans', { body });
     expect(res.status).toBe(200);
@@ -35,13 +48,25 @@ describe('API: plans, auth, health, metrics, docs', () => {
   it('refuses bad input with 400 and every problem named', async () => {
     const body = {
       host: { id: 'h', platform: 'arm64', pageSize: '0x10000', colour: 1 },
-      pes: [{ id: 'a', functions: [{ bdf: '0000:01:00.0', bars: [{ index: 0, kind: 'mem32', address: '0x10000', size: '0x3000' }] }] }],
+      pes: [
+        {
+          id: 'a',
+          functions: [{ bdf: '0000:01:00.0', bars: [{ index: 0, kind: 'mem32', address: '0x10000', size: '0x3000' }] }],
+        },
+      ],
     };
     const res = await api.call('POST', '/v1/plans', { body });
     expect(res.status).toBe(400);
-    expect(res.body).toMatchObject({ error: 'VALIDATION', problems: [{ path: 'host.colour', message: 'is not a known field' }] });
-    const rules = await api.call('POST', '/v1/plans', { body: { ...body, host: { id: 'h', platform: 'arm64', pageSize: '0x10000' } } });
-    expect(rules.body.problems).toEqual([{ path: 'pes[0].functions[0].bars[0].size', message: 'size 0x3000 is not 0 or a power of two' }]);
+    expect(res.body).toMatchObject({
+      error: 'VALIDATION',
+      problems: [{ path: 'host.colour', message: 'is not a known field' }],
+    });
+    const rules = await api.call('POST', '/v1/plans', {
+      body: { ...body, host: { id: 'h', platform: 'arm64', pageSize: '0x10000' } },
+    });
+    expect(rules.body.problems).toEqual([
+      { path: 'pes[0].functions[0].bars[0].size', message: 'size 0x3000 is not 0 or a power of two' },
+    ]);
   });
 
   it('refuses a bare number above 2^53 and a body that is not JSON', async () => {
@@ -49,7 +74,10 @@ describe('API: plans, auth, health, metrics, docs', () => {
       raw: '{"host":{"id":"h","platform":"x86_64","pageSize":"0x1000"},"pes":[{"id":"a","functions":[{"bdf":"0000:01:00.0","bars":[{"index":0,"kind":"mem64","address":18446744073709547520,"size":4096}]}]}]}',
     });
     expect(big.status).toBe(400);
-    expect(big.body.problems[0]).toMatchObject({ path: 'pes[0].functions[0].bars[0].address', message: expect.stringContaining('not exact') });
+    expect(big.body.problems[0]).toMatchObject({
+      path: 'pes[0].functions[0].bars[0].address',
+      message: expect.stringContaining('not exact'),
+    });
     const notJson = await api.call('POST', '/v1/plans', { raw: '{"host":' });
     expect(notJson.status).toBe(400);
     expect(notJson.body).toMatchObject({ error: 'VALIDATION', problems: [{ path: '$' }] });
@@ -59,7 +87,11 @@ describe('API: plans, auth, health, metrics, docs', () => {
     const none = await api.call('POST', '/v1/plans', { role: null, body: {} });
     expect(none.status).toBe(401);
     expect(none.body.error).toBe('UNAUTHENTICATED');
-    const unknown = await api.call('POST', '/v1/plans', { role: null, body: {}, headers: { authorization: 'Bearer nope' } });
+    const unknown = await api.call('POST', '/v1/plans', {
+      role: null,
+      body: {},
+      headers: { authorization: 'Bearer nope' },
+    });
     expect(unknown.status).toBe(401);
   });
 
@@ -85,11 +117,20 @@ describe('API: plans, auth, health, metrics, docs', () => {
     expect(Object.keys(docs.body.paths)).toContain('/v1/plans');
     // Body schemas come from the validating DTOs themselves.
     expect(docs.body.components.schemas.BarDto).toMatchObject({
-      properties: { kind: { enum: ['mem32', 'mem64', 'io', 'rom'] }, address: { type: 'string', pattern: expect.any(String) } },
+      properties: {
+        kind: { enum: ['mem32', 'mem64', 'io', 'rom'] },
+        address: { type: 'string', pattern: expect.any(String) },
+      },
       required: expect.arrayContaining(['index', 'kind', 'address', 'size']),
     });
-    expect(docs.body.components.schemas.ScenarioDto.properties.pes).toMatchObject({ type: 'array', items: { $ref: '#/components/schemas/PeDto' } });
+    expect(docs.body.components.schemas.ScenarioDto.properties.pes).toMatchObject({
+      type: 'array',
+      items: { $ref: '#/components/schemas/PeDto' },
+    });
     // The answer's schema, next to the request DTOs' (apps/api/src/plans/plan-response.dto.ts).
-    expect(docs.body.components.schemas.PlanDto.properties.regions).toMatchObject({ type: 'array', items: { $ref: '#/components/schemas/PlanFunctionRegionsDto' } });
+    expect(docs.body.components.schemas.PlanDto.properties.regions).toMatchObject({
+      type: 'array',
+      items: { $ref: '#/components/schemas/PlanFunctionRegionsDto' },
+    });
   });
 });

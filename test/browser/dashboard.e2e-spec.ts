@@ -13,7 +13,16 @@ import { loadPower9 } from './fixture';
 jest.setTimeout(180_000);
 
 const CHROMIUM = process.env.BARPLANE_CHROMIUM ?? '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const SHOTS = join(__dirname, '..', '..', 'test-artifacts', 'dashboard');
 const PE = '0001:01';
 
@@ -46,7 +55,12 @@ beforeAll(async () => {
   cp = await startControlPlane();
   ({ hostId, vmId } = await loadPower9(cp.api, `p9-web-${Date.now()}`));
   userDataDir = mkdtempSync(join(tmpdir(), 'barplane-chromium-'));
-  context = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1440, height: 960 } });
+  context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ARGS,
+    viewport: { width: 1440, height: 960 },
+  });
   page = context.pages()[0] ?? (await context.newPage());
   page.on('pageerror', (e) => pageErrors.push(String(e)));
   page.on('console', (m) => {
@@ -82,7 +96,12 @@ describe('web dashboard (headless Chromium, whole control plane)', () => {
     // The page draws the API's ranking and figures as they are (GET /v1/fleet), computing none.
     const fleet = (await cp.api.call('GET', '/v1/fleet')).body;
     const ours = fleet.pes.filter((p: any) => p.hostId === hostId);
-    const shown = await page.$$eval('#pes tbody tr', (rows, id) => rows.filter((r) => r.cells[0].textContent === id).map((r) => [r.cells[1].textContent, r.cells[6].textContent]), hostId);
+    const shown = await page.$$eval(
+      '#pes tbody tr',
+      (rows, id) =>
+        rows.filter((r) => r.cells[0].textContent === id).map((r) => [r.cells[1].textContent, r.cells[6].textContent]),
+      hostId,
+    );
     expect(shown.map(([pe]) => pe)).toEqual(ours.map((p: any) => p.id));
     expect(shown.every(([, bytes]) => bytes === '0' || / of /.test(bytes ?? ''))).toBe(true);
     await shot('02-fleet');
@@ -91,12 +110,16 @@ describe('web dashboard (headless Chromium, whole control plane)', () => {
   it('draws the POWER9 PE page map: one rect per BAR, coloured by its decided mode, reservations and guest pages beside', async () => {
     await page.click(`#pes a[href="${peHash(PE)}"]`);
     await page.waitForSelector('#pagemap rect.bar');
-    const decided = (await cp.api.call('GET', `/v1/decisions?host=${hostId}&pe=${encodeURIComponent(PE)}`)).body as { mode: string }[];
+    const decided = (await cp.api.call('GET', `/v1/decisions?host=${hostId}&pe=${encodeURIComponent(PE)}`)).body as {
+      mode: string;
+    }[];
     expect(decided).toHaveLength(5);
     const modes = await modesOnMap();
     expect(countBy(modes)).toEqual(countBy(decided.map((d) => d.mode)));
     expect(countBy(modes)).toEqual({ DIRECT: 1, DIRECT_PAGE_EXPANDED: 4 });
-    const fills = await page.$$eval('#pagemap rect.bar', (els) => els.map((e) => [e.getAttribute('data-mode'), e.getAttribute('fill')]));
+    const fills = await page.$$eval('#pagemap rect.bar', (els) =>
+      els.map((e) => [e.getAttribute('data-mode'), e.getAttribute('fill')]),
+    );
     for (const [mode, fill] of fills) expect(fill).toBe(MODE_COLOURS[mode!]);
     // vfio-pci reserved the rest of each 8K BAR's 64K page; the guest side shows five BARs too.
     expect(await page.locator('#pagemap rect.reservation').count()).toBe(4);
@@ -123,7 +146,7 @@ describe('web dashboard (headless Chromium, whole control plane)', () => {
     await shot('05-decision');
   });
 
-  it('serves one bundle built from the TypeScript source: the sentences are the library\'s, with no copy to keep equal', async () => {
+  it("serves one bundle built from the TypeScript source: the sentences are the library's, with no copy to keep equal", async () => {
     const res = await fetch(`${cp.api.url}/dashboard/app.js`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/javascript/);
@@ -131,7 +154,8 @@ describe('web dashboard (headless Chromium, whole control plane)', () => {
     const js = await res.text();
     expect(js).toContain(modeSentence('DIRECT'));
     expect(js).not.toMatch(/^import /m);
-    for (const gone of ['reason-sentences.js', 'api.js', 'app.ts', 'tsconfig.json']) expect((await fetch(`${cp.api.url}/dashboard/${gone}`)).status).toBe(404);
+    for (const gone of ['reason-sentences.js', 'api.js', 'app.ts', 'tsconfig.json'])
+      expect((await fetch(`${cp.api.url}/dashboard/${gone}`)).status).toBe(404);
   });
 
   it('plans a what-if: a guest BAR moved off its 64K page becomes EMULATED; a viewer cannot commit', async () => {
@@ -158,7 +182,10 @@ describe('web dashboard (headless Chromium, whole control plane)', () => {
     expect(await page.locator('#commit-alignment').isDisabled()).toBe(true);
     await shot('06-what-if');
     // Nothing was stored.
-    const now = (await cp.api.call('GET', `/v1/decisions?host=${hostId}&pe=${encodeURIComponent(PE)}`)).body as { bdf: string; mode: string }[];
+    const now = (await cp.api.call('GET', `/v1/decisions?host=${hostId}&pe=${encodeURIComponent(PE)}`)).body as {
+      bdf: string;
+      mode: string;
+    }[];
     expect(now.find((d) => d.bdf === '0001:01:00.1')!.mode).toBe('DIRECT_PAGE_EXPANDED');
   });
 
@@ -166,7 +193,10 @@ describe('web dashboard (headless Chromium, whole control plane)', () => {
     await page.goto(`${cp.api.url}/${peHash(PE)}`);
     await page.waitForSelector('#live[data-state="live"]');
     expect(await page.locator('#override').innerText()).toBe('auto');
-    const put = await cp.api.call('PUT', `/v1/hosts/${hostId}/pes/${PE}/alignment`, { role: 'operator', body: { override: 'page' } });
+    const put = await cp.api.call('PUT', `/v1/hosts/${hostId}/pes/${PE}/alignment`, {
+      role: 'operator',
+      body: { override: 'page' },
+    });
     expect(put.status).toBe(200);
     await page.locator('.toast', { hasText: 'new decision' }).first().waitFor({ timeout: 30_000 });
     await page.locator('#override', { hasText: /^page$/ }).waitFor({ timeout: 30_000 });
@@ -178,7 +208,9 @@ describe('web dashboard (headless Chromium, whole control plane)', () => {
     await page.goto(`${cp.api.url}/${peHash(PE)}`);
     await page.waitForSelector('#verify.ok');
     expect(await page.locator('#verify').innerText()).toMatch(/^chain verified: \d+ records$/);
-    const audit = (await cp.api.call('GET', `/v1/audit?host=${hostId}&pe=${encodeURIComponent(PE)}`, { role: 'auditor' })).body as unknown[];
+    const audit = (
+      await cp.api.call('GET', `/v1/audit?host=${hostId}&pe=${encodeURIComponent(PE)}`, { role: 'auditor' })
+    ).body as unknown[];
     expect(await page.locator('#audit tbody tr').count()).toBe(Math.min(audit.length, 60));
     await shot('08-audit');
   });
@@ -196,7 +228,9 @@ describe('web dashboard (headless Chromium, whole control plane)', () => {
     await page.locator('#commit-result .ok').waitFor();
     await page.goto(`${cp.api.url}/${peHash(PE)}`);
     await page.locator('#pagemap rect.bar[data-mode="EMULATED"]').waitFor({ timeout: 30_000 });
-    const decided = (await cp.api.call('GET', `/v1/decisions?vm=${vmId}&pe=${encodeURIComponent(PE)}`)).body as { mode: string }[];
+    const decided = (await cp.api.call('GET', `/v1/decisions?vm=${vmId}&pe=${encodeURIComponent(PE)}`)).body as {
+      mode: string;
+    }[];
     expect(countBy(await modesOnMap())).toEqual(countBy(decided.map((d) => d.mode)));
     await page.click('#pagemap rect.bar[data-mode="EMULATED"]');
     await page.locator('#decision [data-kind="GUEST_PLACEMENT"]').waitFor();

@@ -14,7 +14,22 @@ const cp = useControlPlane(ensureBuilt);
 describe('barplane import --send (child process, real control plane)', () => {
   const hostId = `lspci-${Date.now()}`;
   const send = (file: string) =>
-    barplaneAsync(['import', 'lspci', join(repoRoot, 'test', 'fixtures', 'lspci', file), '--host-id', hostId, '--platform', 'x86_64', '--page-size', '0x1000', '--send', '--api', cp.api.url, '--token', TOKENS.provisioner]);
+    barplaneAsync([
+      'import',
+      'lspci',
+      join(repoRoot, 'test', 'fixtures', 'lspci', file),
+      '--host-id',
+      hostId,
+      '--platform',
+      'x86_64',
+      '--page-size',
+      '0x1000',
+      '--send',
+      '--api',
+      cp.api.url,
+      '--token',
+      TOKENS.provisioner,
+    ]);
 
   it('registers the host and imports its functions, then reports an unchanged re-import', async () => {
     const first = await send('nvme-root.txt');
@@ -36,7 +51,20 @@ describe('barplane import --send (child process, real control plane)', () => {
   });
 
   it('refuses --send without a token (exit 2)', async () => {
-    const run = await barplaneAsync(['import', 'lspci', join(repoRoot, 'test', 'fixtures', 'lspci', 'nvme-root.txt'), '--host-id', hostId, '--platform', 'x86_64', '--page-size', '0x1000', '--send', '--api', cp.api.url]);
+    const run = await barplaneAsync([
+      'import',
+      'lspci',
+      join(repoRoot, 'test', 'fixtures', 'lspci', 'nvme-root.txt'),
+      '--host-id',
+      hostId,
+      '--platform',
+      'x86_64',
+      '--page-size',
+      '0x1000',
+      '--send',
+      '--api',
+      cp.api.url,
+    ]);
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('--send needs --token');
   });
@@ -46,7 +74,10 @@ describe('barplane import --send (child process, real control plane)', () => {
 // assignments, checked whole against the host's PEs the API holds.
 describe('barplane import libvirt --send (child process, real control plane)', () => {
   const hostId = `libvirt-${Date.now()}`;
-  const fixture = readFileSync(join(repoRoot, 'test', 'fixtures', 'libvirt', 'debian-virsh-test-driver-q35.xml'), 'utf8');
+  const fixture = readFileSync(
+    join(repoRoot, 'test', 'fixtures', 'libvirt', 'debian-virsh-test-driver-q35.xml'),
+    'utf8',
+  );
   const dir = mkdtempSync(join(tmpdir(), 'barplane-libvirt-'));
   const domainFile = (name: string, xml: string) => {
     const file = join(dir, `${name}.xml`);
@@ -55,11 +86,40 @@ describe('barplane import libvirt --send (child process, real control plane)', (
   };
   // The capture's second hostdev (02:00.0) is not on the host nvme-root.txt describes.
   const oneHostdev = (vm: string) =>
-    fixture.replace('<name>nvme-q35</name>', `<name>${vm}</name>`).replace(/\s*<hostdev mode='subsystem' type='pci' managed='no'>[^]*?<\/hostdev>/, '');
-  const send = (file: string) => barplaneAsync(['import', 'libvirt', file, '--host-id', hostId, '--send', '--api', cp.api.url, '--token', TOKENS.provisioner]);
+    fixture
+      .replace('<name>nvme-q35</name>', `<name>${vm}</name>`)
+      .replace(/\s*<hostdev mode='subsystem' type='pci' managed='no'>[^]*?<\/hostdev>/, '');
+  const send = (file: string) =>
+    barplaneAsync([
+      'import',
+      'libvirt',
+      file,
+      '--host-id',
+      hostId,
+      '--send',
+      '--api',
+      cp.api.url,
+      '--token',
+      TOKENS.provisioner,
+    ]);
 
   beforeAll(async () => {
-    const imported = await barplaneAsync(['import', 'lspci', join(repoRoot, 'test', 'fixtures', 'lspci', 'nvme-root.txt'), '--host-id', hostId, '--platform', 'x86_64', '--page-size', '0x1000', '--send', '--api', cp.api.url, '--token', TOKENS.provisioner]);
+    const imported = await barplaneAsync([
+      'import',
+      'lspci',
+      join(repoRoot, 'test', 'fixtures', 'lspci', 'nvme-root.txt'),
+      '--host-id',
+      hostId,
+      '--platform',
+      'x86_64',
+      '--page-size',
+      '0x1000',
+      '--send',
+      '--api',
+      cp.api.url,
+      '--token',
+      TOKENS.provisioner,
+    ]);
     expect(imported.status).toBe(0);
   });
 

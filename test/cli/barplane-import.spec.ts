@@ -11,8 +11,19 @@ import { barplane, repoRoot } from './run-cli';
 const lspciDir = join(repoRoot, 'test', 'fixtures', 'lspci');
 const tmp = mkdtempSync(join(tmpdir(), 'barplane-import-'));
 
-interface Res { start: bigint; size: bigint; flags: number }
-interface Msix { capAt: number; vectors: number; tableBar: number; tableOffset: number; pbaBar: number; pbaOffset: number }
+interface Res {
+  start: bigint;
+  size: bigint;
+  flags: number;
+}
+interface Msix {
+  capAt: number;
+  vectors: number;
+  tableBar: number;
+  tableOffset: number;
+  pbaBar: number;
+  pbaOffset: number;
+}
 interface Fn {
   bdf: string;
   vendor: number;
@@ -30,7 +41,12 @@ interface Fn {
 }
 
 // IORESOURCE_* (include/linux/ioport.h) plus the raw BAR type bits the kernel keeps in the low byte.
-const MEM = 0x200, IO = 0x100, PREFETCH = 0x2000, MEM_64 = 0x100000, SIZEALIGN = 0x40000, READONLY = 0x4000;
+const MEM = 0x200,
+  IO = 0x100,
+  PREFETCH = 0x2000,
+  MEM_64 = 0x100000,
+  SIZEALIGN = 0x40000,
+  READONLY = 0x4000;
 const mem64 = (pref = false) => MEM | MEM_64 | SIZEALIGN | 0x4 | (pref ? PREFETCH | 0x8 : 0);
 const mem32 = MEM | SIZEALIGN;
 const rom = MEM | PREFETCH | READONLY | SIZEALIGN;
@@ -106,7 +122,11 @@ describe('barplane import sysfs (child process)', () => {
   it('reads a 64K POWER host: sub-page BARs, MSI-X in a small BAR, ROM, SR-IOV lines skipped', () => {
     const root = sysfsTree('power', [
       {
-        bdf: '0004:01:00.0', vendor: 0x1033, device: 0x0194, classCode: 0x0c0330, group: 3,
+        bdf: '0004:01:00.0',
+        vendor: 0x1033,
+        device: 0x0194,
+        classCode: 0x0c0330,
+        group: 3,
         res: {
           0: { start: 0x600c200000000n, size: 0x2000n, flags: mem64() },
           2: { start: 0x600c200010000n, size: 0x100n, flags: mem64(true) },
@@ -123,9 +143,18 @@ describe('barplane import sysfs (child process)', () => {
         id: 'iommu-3',
         functions: [
           {
-            bdf: '0004:01:00.0', vendorDevice: '1033:0194', isVf: false,
+            bdf: '0004:01:00.0',
+            vendorDevice: '1033:0194',
+            isVf: false,
             bars: [
-              { index: 0, kind: 'mem64', prefetchable: false, fixed: false, address: '0x600c200000000', size: '0x2000' },
+              {
+                index: 0,
+                kind: 'mem64',
+                prefetchable: false,
+                fixed: false,
+                address: '0x600c200000000',
+                size: '0x2000',
+              },
               { index: 2, kind: 'mem64', prefetchable: true, fixed: false, address: '0x600c200010000', size: '0x100' },
               { index: 6, kind: 'rom', prefetchable: false, fixed: false, address: '0x600c200020000', size: '0x10000' },
             ],
@@ -141,7 +170,13 @@ describe('barplane import sysfs (child process)', () => {
   it('puts a multi-function device in its IOMMU group; a bridge is in no PE, its BARs 0-1 (not its windows) kept as reserved MMIO', () => {
     const root = sysfsTree('multi', [
       {
-        bdf: '0000:00:01.0', vendor: 0x8086, device: 0x1901, classCode: 0x060400, headerType: 1, group: 1, lines: 17,
+        bdf: '0000:00:01.0',
+        vendor: 0x8086,
+        device: 0x1901,
+        classCode: 0x060400,
+        headerType: 1,
+        group: 1,
+        lines: 17,
         res: {
           0: { start: 0xf7100000n, size: 0x4000n, flags: mem32 },
           7: { start: 0xe000n, size: 0x1000n, flags: IO | 0x200000 },
@@ -149,7 +184,11 @@ describe('barplane import sysfs (child process)', () => {
         },
       },
       {
-        bdf: '0000:01:00.0', vendor: 0x10de, device: 0x1b80, classCode: 0x030000, group: 12,
+        bdf: '0000:01:00.0',
+        vendor: 0x10de,
+        device: 0x1b80,
+        classCode: 0x030000,
+        group: 12,
         res: {
           0: { start: 0xf6000000n, size: 0x1000000n, flags: mem32 },
           1: { start: 0xe0000000n, size: 0x10000000n, flags: mem64(true) },
@@ -159,26 +198,51 @@ describe('barplane import sysfs (child process)', () => {
         msix: { capAt: 0x68, vectors: 1, tableBar: 0, tableOffset: 0x20000, pbaBar: 0, pbaOffset: 0x21000 },
       },
       {
-        bdf: '0000:01:00.1', vendor: 0x10de, device: 0x10f0, classCode: 0x040300, group: 12,
+        bdf: '0000:01:00.1',
+        vendor: 0x10de,
+        device: 0x10f0,
+        classCode: 0x040300,
+        group: 12,
         res: { 0: { start: 0xf7080000n, size: 0x4000n, flags: mem32 } },
       },
     ]);
-    const { scenario, warnings } = importOk(['sysfs', '--root', root, '--platform', 'x86_64', '--page-size', '4096', '--host-id', 'ws']);
+    const { scenario, warnings } = importOk([
+      'sysfs',
+      '--root',
+      root,
+      '--platform',
+      'x86_64',
+      '--page-size',
+      '4096',
+      '--host-id',
+      'ws',
+    ]);
     // vfio-pci binds only normal (type 0) functions: the conformance lab's kernels refuse bridges.
-    expect(warnings).toBe('barplane import sysfs: warning: 0000:00:01.0: a bridge: vfio-pci binds only normal (type 0) functions, so it is in no PE; its BAR 0 kept as reserved MMIO\n');
-    expect(scenario.pes.map((p: any) => [p.id, p.functions.map((f: any) => f.bdf)])).toEqual([['iommu-12', ['0000:01:00.0', '0000:01:00.1']]]);
+    expect(warnings).toBe(
+      'barplane import sysfs: warning: 0000:00:01.0: a bridge: vfio-pci binds only normal (type 0) functions, so it is in no PE; its BAR 0 kept as reserved MMIO\n',
+    );
+    expect(scenario.pes.map((p: any) => [p.id, p.functions.map((f: any) => f.bdf)])).toEqual([
+      ['iommu-12', ['0000:01:00.0', '0000:01:00.1']],
+    ]);
     expect(scenario.host.reservedRanges).toEqual([{ start: '0xf7100000', size: '0x4000' }]);
     const gpu = fnOf(scenario, '0000:01:00.0');
     expect(gpu.bars.map((b: any) => [b.index, b.kind, b.prefetchable, b.size])).toEqual([
-      [0, 'mem32', false, '0x1000000'], [1, 'mem64', true, '0x10000000'], [3, 'mem64', true, '0x2000000'], [5, 'io', false, '0x80'],
+      [0, 'mem32', false, '0x1000000'],
+      [1, 'mem64', true, '0x10000000'],
+      [3, 'mem64', true, '0x2000000'],
+      [5, 'io', false, '0x80'],
     ]);
     expect(gpu.msix).toEqual({ tableBar: 0, tableOffset: '0x20000', vectors: 1, pbaBar: 0, pbaOffset: '0x21000' });
   });
 
-  it('marks an SR-IOV VF (physfn link) and never emits the PF\'s SR-IOV resources', () => {
+  it("marks an SR-IOV VF (physfn link) and never emits the PF's SR-IOV resources", () => {
     const root = sysfsTree('sriov', [
       {
-        bdf: '0000:05:00.0', vendor: 0x8086, device: 0x10fb, classCode: 0x020000, group: 30,
+        bdf: '0000:05:00.0',
+        vendor: 0x8086,
+        device: 0x10fb,
+        classCode: 0x020000,
+        group: 30,
         res: {
           0: { start: 0x383fff800000n, size: 0x80000n, flags: mem64(true) },
           2: { start: 0xe020n, size: 0x20n, flags: IO | 0x1 },
@@ -189,7 +253,12 @@ describe('barplane import sysfs (child process)', () => {
         msix: { capAt: 0x70, vectors: 64, tableBar: 4, tableOffset: 0, pbaBar: 4, pbaOffset: 0x2000 },
       },
       {
-        bdf: '0000:05:10.0', vendor: 0x8086, device: 0x10ed, classCode: 0x020000, group: 81, physfn: '0000:05:00.0',
+        bdf: '0000:05:10.0',
+        vendor: 0x8086,
+        device: 0x10ed,
+        classCode: 0x020000,
+        group: 81,
+        physfn: '0000:05:00.0',
         res: {
           0: { start: 0x383fffc00000n, size: 0x4000n, flags: mem64(true) },
           3: { start: 0x383fffb00000n, size: 0x4000n, flags: mem64(true) },
@@ -197,29 +266,62 @@ describe('barplane import sysfs (child process)', () => {
         msix: { capAt: 0x70, vectors: 3, tableBar: 3, tableOffset: 0, pbaBar: 3, pbaOffset: 0x2000 },
       },
     ]);
-    const { scenario } = importOk(['sysfs', '--root', root, '--platform', 'x86_64', '--page-size', '0x1000', '--host-id', 'h']);
+    const { scenario } = importOk([
+      'sysfs',
+      '--root',
+      root,
+      '--platform',
+      'x86_64',
+      '--page-size',
+      '0x1000',
+      '--host-id',
+      'h',
+    ]);
     const pf = fnOf(scenario, '0000:05:00.0');
     expect(pf.isVf).toBe(false);
-    expect(pf.bars.map((b: any) => [b.index, b.kind])).toEqual([[0, 'mem64'], [2, 'io'], [4, 'mem64']]);
+    expect(pf.bars.map((b: any) => [b.index, b.kind])).toEqual([
+      [0, 'mem64'],
+      [2, 'io'],
+      [4, 'mem64'],
+    ]);
     expect(pf.msix).toEqual({ tableBar: 4, tableOffset: '0x0', vectors: 64, pbaBar: 4, pbaOffset: '0x2000' });
     const vf = fnOf(scenario, '0000:05:10.0');
     expect(vf).toMatchObject({ isVf: true, vendorDevice: '8086:10ed', msix: { tableBar: 3, vectors: 3 } });
-    expect(vf.bars.map((b: any) => [b.index, b.address, b.size])).toEqual([[0, '0x383fffc00000', '0x4000'], [3, '0x383fffb00000', '0x4000']]);
+    expect(vf.bars.map((b: any) => [b.index, b.address, b.size])).toEqual([
+      [0, '0x383fffc00000', '0x4000'],
+      [3, '0x383fffb00000', '0x4000'],
+    ]);
     expect(peOf(scenario, '0000:05:10.0')).toBe('iommu-81');
   });
 
   it('says MSI-X is unknown when config space is truncated (non-root), and keeps it out of the scenario', () => {
     const root = sysfsTree('nonroot', [
       {
-        bdf: '0000:02:00.0', vendor: 0x8086, device: 0x2700, classCode: 0x010802, configBytes: 64,
+        bdf: '0000:02:00.0',
+        vendor: 0x8086,
+        device: 0x2700,
+        classCode: 0x010802,
+        configBytes: 64,
         res: { 0: { start: 0xf7010000n, size: 0x4000n, flags: mem64() } },
         msix: { capAt: 0x50, vectors: 32, tableBar: 0, tableOffset: 0x2000, pbaBar: 0, pbaOffset: 0x3000 },
       },
     ]);
-    const { scenario, warnings } = importOk(['sysfs', '--root', root, '--platform', 'arm64', '--page-size', '0x10000', '--host-id', 'a']);
+    const { scenario, warnings } = importOk([
+      'sysfs',
+      '--root',
+      root,
+      '--platform',
+      'arm64',
+      '--page-size',
+      '0x10000',
+      '--host-id',
+      'a',
+    ]);
     expect(warnings).toContain('0000:02:00.0: MSI-X not readable (config space truncated to 64 bytes: run as root)');
     expect(warnings).toContain('no IOMMU groups shown');
-    expect(scenario.pes).toEqual([{ id: '0000:02:00.0', functions: [expect.not.objectContaining({ msix: expect.anything() })] }]);
+    expect(scenario.pes).toEqual([
+      { id: '0000:02:00.0', functions: [expect.not.objectContaining({ msix: expect.anything() })] },
+    ]);
     expect(fnOf(scenario, '0000:02:00.0').bars).toHaveLength(1);
   });
 
@@ -232,7 +334,16 @@ describe('barplane import sysfs (child process)', () => {
     const empty = barplane(['import', 'sysfs', '--root', root, '--platform', 'x86_64', '--page-size', '0x1000']);
     expect(empty.status).toBe(2);
     expect(empty.stderr).toContain('lists no PCI functions');
-    const missing = barplane(['import', 'sysfs', '--root', join(tmp, 'nowhere'), '--platform', 'x86_64', '--page-size', '0x1000']);
+    const missing = barplane([
+      'import',
+      'sysfs',
+      '--root',
+      join(tmp, 'nowhere'),
+      '--platform',
+      'x86_64',
+      '--page-size',
+      '0x1000',
+    ]);
     expect(missing.status).toBe(2);
     expect(missing.stderr).toContain('cannot read');
     const page = barplane(['import', 'sysfs', '--root', root, '--platform', 'x86_64', '--page-size', '0x2000']);
@@ -243,7 +354,7 @@ describe('barplane import sysfs (child process)', () => {
     expect(platform.stdout).toBe('');
   });
 
-  it('imports this machine\'s real /sys', () => {
+  it("imports this machine's real /sys", () => {
     const devices = readdirSync('/sys/bus/pci/devices');
     const run = barplane(['import', 'sysfs']);
     if (devices.length === 0) {
@@ -268,14 +379,18 @@ describe('barplane import lspci (child process)', () => {
 
   it('reads a root capture with NVMe: BAR, ROM, MSI-X table and PBA, IOMMU groups; its root port is in no PE', () => {
     const { scenario, warnings } = importOk(['lspci', join(lspciDir, 'nvme-root.txt'), ...x86]);
-    expect(warnings).toBe('barplane import lspci: warning: 0000:00:1c.0: a bridge: vfio-pci binds only normal (type 0) functions, so it is in no PE\n');
+    expect(warnings).toBe(
+      'barplane import lspci: warning: 0000:00:1c.0: a bridge: vfio-pci binds only normal (type 0) functions, so it is in no PE\n',
+    );
     expect(scenario.pes.map((p: any) => [p.id, p.functions.map((f: any) => f.bdf)])).toEqual([
       ['iommu-0', ['0000:00:00.0']],
       ['iommu-7', ['0000:01:00.0']],
     ]);
     expect(scenario.host.reservedRanges).toBeUndefined();
     expect(fnOf(scenario, '0000:01:00.0')).toEqual({
-      bdf: '0000:01:00.0', vendorDevice: '8086:2700', isVf: false,
+      bdf: '0000:01:00.0',
+      vendorDevice: '8086:2700',
+      isVf: false,
       bars: [
         { index: 0, kind: 'mem64', prefetchable: false, fixed: false, address: '0xf7010000', size: '0x4000' },
         { index: 6, kind: 'rom', prefetchable: false, fixed: false, address: '0xf7000000', size: '0x10000' },
@@ -294,17 +409,28 @@ describe('barplane import lspci (child process)', () => {
       [6, 'rom', '0x91d80000', '0x80000', false],
     ]);
     expect(pf.msix).toEqual({ tableBar: 4, tableOffset: '0x0', vectors: 64, pbaBar: 4, pbaOffset: '0x2000' });
-    expect(fnOf(scenario, '0000:03:10.0')).toMatchObject({ isVf: true, vendorDevice: '8086:10ed', msix: { tableBar: 3, vectors: 3, pbaOffset: '0x2000' } });
+    expect(fnOf(scenario, '0000:03:10.0')).toMatchObject({
+      isVf: true,
+      vendorDevice: '8086:10ed',
+      msix: { tableBar: 3, vectors: 3, pbaOffset: '0x2000' },
+    });
     expect(peOf(scenario, '0000:03:00.0')).toBe('iommu-25');
     expect(peOf(scenario, '0000:03:10.0')).toBe('iommu-80');
   });
 
   it('reads a root-less capture from stdin: MSI-X unknown on stderr, one PE per function', () => {
-    const { scenario, warnings } = importOk(['lspci', '-', ...x86], readFileSync(join(lspciDir, 'no-root.txt'), 'utf8'));
-    expect(warnings).toContain('0000:02:00.0: MSI-X unknown (lspci could not read the capabilities: run lspci as root)');
+    const { scenario, warnings } = importOk(
+      ['lspci', '-', ...x86],
+      readFileSync(join(lspciDir, 'no-root.txt'), 'utf8'),
+    );
+    expect(warnings).toContain(
+      '0000:02:00.0: MSI-X unknown (lspci could not read the capabilities: run lspci as root)',
+    );
     expect(scenario.pes.map((p: any) => p.id)).toEqual(['0000:02:00.0', '0000:03:00.0']);
     expect(fnOf(scenario, '0000:02:00.0')).toEqual({
-      bdf: '0000:02:00.0', vendorDevice: '1033:0194', isVf: false,
+      bdf: '0000:02:00.0',
+      vendorDevice: '1033:0194',
+      isVf: false,
       bars: [{ index: 0, kind: 'mem64', prefetchable: false, fixed: false, address: '0xf2400000', size: '0x2000' }],
     });
   });
@@ -315,7 +441,9 @@ describe('barplane import lspci (child process)', () => {
     const plain = importOk(['lspci', join(lspciDir, 'nvme-root.txt'), ...x86]);
     const run = importOk(['lspci', '-', ...x86], pasted);
     expect(run.scenario).toEqual(plain.scenario);
-    expect(run.warnings).toBe('barplane import lspci: warning: line 1 skipped (not lspci output): "From the ticket:"\n' + plain.warnings);
+    expect(run.warnings).toBe(
+      'barplane import lspci: warning: line 1 skipped (not lspci output): "From the ticket:"\n' + plain.warnings,
+    );
   });
 
   it('refuses unreadable or unusable input with exit 2 and nothing on stdout', () => {
@@ -326,7 +454,10 @@ describe('barplane import lspci (child process)', () => {
     const garbage = barplane(['import', 'lspci', '-', ...x86], 'hello\nworld\n');
     expect(garbage.status).toBe(2);
     expect(garbage.stderr).toContain('no PCI function found');
-    const terse = barplane(['import', 'lspci', '-', ...x86], '01:00.0 Ethernet controller: Intel Corporation 82599ES\n\tMemory at f7000000 (64-bit, non-prefetchable) [size=512K]\n');
+    const terse = barplane(
+      ['import', 'lspci', '-', ...x86],
+      '01:00.0 Ethernet controller: Intel Corporation 82599ES\n\tMemory at f7000000 (64-bit, non-prefetchable) [size=512K]\n',
+    );
     expect(terse.status).toBe(2);
     expect(terse.stderr).toContain('lspci -vvv');
   });

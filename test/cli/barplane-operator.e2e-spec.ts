@@ -11,12 +11,15 @@ jest.setTimeout(180_000);
 const root = join(__dirname, '..', '..');
 const demo = JSON.parse(readFileSync(join(root, 'demo', 'power9-powernv.json'), 'utf8'));
 // docs/domain.md worked example 4: three sub-page BARs of one PE on a 64K arm64 host, none page aligned.
-const arm = JSON.parse(readFileSync(join(root, 'test', 'fixtures', 'examples', '04-three-functions-one-page.json'), 'utf8'));
+const arm = JSON.parse(
+  readFileSync(join(root, 'test', 'fixtures', 'examples', '04-three-functions-one-page.json'), 'utf8'),
+);
 const stamp = Date.now().toString(36);
 const p9Id = `p9-cli-${stamp}`;
 const armId = `arm64-cli-${stamp}`;
 const KERNEL_PARAMETER = 'pci=resource_alignment=16@0000:01:00.0;16@0000:01:00.1;16@0000:01:00.2';
-const SUBPAGE_SENTENCE = 'The host BAR is smaller than a 64K page and does not start on a page boundary, so vfio-pci will not let QEMU mmap it; every guest access traps to QEMU.';
+const SUBPAGE_SENTENCE =
+  'The host BAR is smaller than a 64K page and does not start on a page boundary, so vfio-pci will not let QEMU mmap it; every guest access traps to QEMU.';
 
 let cp: ControlPlane;
 const cli = (args: string[], token: string | null = TOKENS.operator, env: Record<string, string> = {}) =>
@@ -50,8 +53,10 @@ beforeAll(async () => {
   // arm64: unaligned sub-page BARs, two VMs that will both want its one PE.
   await expectCall('POST', '/v1/hosts', { ...arm.host, id: armId }, 201);
   await expectCall('PUT', `/v1/hosts/${armId}/topology`, { pes: arm.pes }, 200);
-  for (const v of ['vm-a', 'vm-b']) await expectCall('POST', '/v1/vms', { id: `${armId}-${v}`, hostId: armId, machine: 'virt' }, 201);
-  const decided = (host: string) => async () => (await cp.api.call('GET', `/v1/decisions?host=${host}`)).body as { mode: string }[];
+  for (const v of ['vm-a', 'vm-b'])
+    await expectCall('POST', '/v1/vms', { id: `${armId}-${v}`, hostId: armId, machine: 'virt' }, 201);
+  const decided = (host: string) => async () =>
+    (await cp.api.call('GET', `/v1/decisions?host=${host}`)).body as { mode: string }[];
   await until('p9 decided', decided(p9Id), (d) => d.length === 12 && d.every((x) => x.mode !== 'PENDING'));
   await until('arm64 decided', decided(armId), (d) => d.length === 3);
 });
@@ -75,8 +80,17 @@ describe('barplane operator commands (child process, whole control plane)', () =
     expect(j.status).toBe(0);
     const hosts = JSON.parse(j.stdout);
     expect(hosts.map((h: any) => h.id)).toEqual([p9Id, armId]);
-    expect(hosts[0].coverage).toMatchObject({ bars: { total: 12 }, byteShare: 1, bytes: { total: expect.stringMatching(/^0x[0-9a-f]+$/) }, notAssigned: { bars: 0 } });
-    expect(hosts[1].coverage).toMatchObject({ bars: { total: 0 }, byteShare: null, notAssigned: { bars: 3, bytes: '0x2100', byMode: { EMULATED: 3 } } });
+    expect(hosts[0].coverage).toMatchObject({
+      bars: { total: 12 },
+      byteShare: 1,
+      bytes: { total: expect.stringMatching(/^0x[0-9a-f]+$/) },
+      notAssigned: { bars: 0 },
+    });
+    expect(hosts[1].coverage).toMatchObject({
+      bars: { total: 0 },
+      byteShare: null,
+      notAssigned: { bars: 3, bytes: '0x2100', byMode: { EMULATED: 3 } },
+    });
     expect(hosts[1].pageSize).toBe('0x10000');
   });
 
@@ -89,7 +103,10 @@ describe('barplane operator commands (child process, whole control plane)', () =
     const j = JSON.parse((await cli(['hosts', p9Id, '--format', 'json'])).stdout);
     expect(j.host.id).toBe(p9Id);
     expect(j.pes.map((p: any) => p.id)).toEqual(demo.pes.map((p: any) => p.id));
-    expect(j.pes[0].functions[0].decisions[0]).toMatchObject({ mode: expect.any(String), auditId: expect.stringMatching(new RegExp(`^${p9Id}/\\d+$`)) });
+    expect(j.pes[0].functions[0].decisions[0]).toMatchObject({
+      mode: expect.any(String),
+      auditId: expect.stringMatching(new RegExp(`^${p9Id}/\\d+$`)),
+    });
   });
 
   it('explain: the reason in plain words and the kernel parameter to add', async () => {
@@ -105,9 +122,26 @@ describe('barplane operator commands (child process, whole control plane)', () =
     const j = await cli(['explain', armId, '01:00.2', '--bar', '0', '--format', 'json']);
     expect(j.status).toBe(0);
     const e = JSON.parse(j.stdout);
-    expect(e).toMatchObject({ hostId: armId, bdf: '0000:01:00.2', pe: '0000:01', alignment: { policy: 'PARAM_RESIZE', kernelParameter: KERNEL_PARAMETER } });
+    expect(e).toMatchObject({
+      hostId: armId,
+      bdf: '0000:01:00.2',
+      pe: '0000:01',
+      alignment: { policy: 'PARAM_RESIZE', kernelParameter: KERNEL_PARAMETER },
+    });
     expect(e.bars).toEqual([
-      expect.objectContaining({ index: 0, size: '0x100', mode: 'EMULATED', reasons: [{ code: 'HOST_SUBPAGE_UNALIGNED', sentence: SUBPAGE_SENTENCE }], advice: [expect.objectContaining({ kind: 'HOST_ALIGNMENT', kernelParameter: KERNEL_PARAMETER, apply: [expect.objectContaining({ target: 'host-kernel-cmdline', text: KERNEL_PARAMETER })] })] }),
+      expect.objectContaining({
+        index: 0,
+        size: '0x100',
+        mode: 'EMULATED',
+        reasons: [{ code: 'HOST_SUBPAGE_UNALIGNED', sentence: SUBPAGE_SENTENCE }],
+        advice: [
+          expect.objectContaining({
+            kind: 'HOST_ALIGNMENT',
+            kernelParameter: KERNEL_PARAMETER,
+            apply: [expect.objectContaining({ target: 'host-kernel-cmdline', text: KERNEL_PARAMETER })],
+          }),
+        ],
+      }),
     ]);
   });
 
@@ -119,17 +153,30 @@ describe('barplane operator commands (child process, whole control plane)', () =
 
     const clash = await cli(['assign', `${armId}-vm-b`, '0000:01', '--format', 'json']);
     expect(clash.status).toBe(4);
-    for (const fn of ['0000:01:00.0', '0000:01:00.1', '0000:01:00.2']) expect(clash.stderr).toContain(`function ${fn} of PE "0000:01" is given to VM "${armId}-vm-a"`);
-    expect(JSON.parse(clash.stdout)).toMatchObject({ assigned: false, error: 'CONFLICT', siblings: expect.arrayContaining([expect.stringContaining('0000:01:00.1')]) });
+    for (const fn of ['0000:01:00.0', '0000:01:00.1', '0000:01:00.2'])
+      expect(clash.stderr).toContain(`function ${fn} of PE "0000:01" is given to VM "${armId}-vm-a"`);
+    expect(JSON.parse(clash.stdout)).toMatchObject({
+      assigned: false,
+      error: 'CONFLICT',
+      siblings: expect.arrayContaining([expect.stringContaining('0000:01:00.1')]),
+    });
   });
 
   it('audit export: JSON Lines and CSV, every record with its hash; --host filters', async () => {
     const jl = await cli(['audit', 'export']);
     expect(jl.stderr).toBe('');
     expect(jl.status).toBe(0);
-    const lines = jl.stdout.trimEnd().split('\n').map((l) => JSON.parse(l));
+    const lines = jl.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.length).toBeGreaterThan(15);
-    for (const l of lines) expect(l).toMatchObject({ hostId: expect.any(String), seq: expect.any(Number), hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    for (const l of lines)
+      expect(l).toMatchObject({
+        hostId: expect.any(String),
+        seq: expect.any(Number),
+        hash: expect.stringMatching(/^[0-9a-f]{64}$/),
+      });
 
     const csv = await cli(['audit', 'export', '--format', 'csv', '--since', '2000-01-01T00:00:00Z']);
     expect(csv.status).toBe(0);
@@ -142,7 +189,10 @@ describe('barplane operator commands (child process, whole control plane)', () =
     expect(armRow[9]).toMatch(/^[0-9a-f]{64}$/);
 
     const only = await cli(['audit', 'export', '--host', armId]);
-    const armLines = only.stdout.trimEnd().split('\n').map((l) => JSON.parse(l));
+    const armLines = only.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(armLines.length).toBeGreaterThan(0);
     expect(armLines.every((l) => l.hostId === armId)).toBe(true);
   });
@@ -151,7 +201,9 @@ describe('barplane operator commands (child process, whole control plane)', () =
     const v = await cli(['audit', 'verify']);
     expect(v.status).toBe(0);
     expect(v.stdout).toMatch(/audit chains ok: \d+ records verified/);
-    expect(JSON.parse((await cli(['audit', 'verify', '--format', 'json'], TOKENS.auditor)).stdout)).toMatchObject({ ok: true });
+    expect(JSON.parse((await cli(['audit', 'verify', '--format', 'json'], TOKENS.auditor)).stdout)).toMatchObject({
+      ok: true,
+    });
   });
 
   it('exit 2 for usage mistakes and invalid input, 3 for unknown ids, 1 for a wrong token or an API that is down', async () => {
@@ -187,7 +239,11 @@ describe('barplane operator commands (child process, whole control plane)', () =
   });
 
   it('replay: refuses while the projector runs (exit 4); once stopped, rebuilds with a rate and the audit still verifies', async () => {
-    const env = { BARPLANE_NAMESPACE: cp.namespace, DATABASE_URL: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/barplane', KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092' };
+    const env = {
+      BARPLANE_NAMESPACE: cp.namespace,
+      DATABASE_URL: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/barplane',
+      KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
+    };
     const before = (await cli(['audit', 'export'])).stdout;
     const live = await barplaneAsync(['replay'], env);
     expect(live.status).toBe(4);
@@ -203,11 +259,18 @@ describe('barplane operator commands (child process, whole control plane)', () =
     const verify = await cli(['audit', 'verify']);
     expect(verify.status).toBe(0);
     const after = (await cli(['audit', 'export'])).stdout;
-    const hashes = (text: string) => text.trimEnd().split('\n').map((l) => JSON.parse(l).hash);
+    const hashes = (text: string) =>
+      text
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l).hash);
     expect(hashes(after)).toEqual(hashes(before));
     expect(JSON.parse((await cli(['hosts', '--format', 'json'])).stdout).map((h: any) => h.id)).toEqual([armId, p9Id]);
 
-    const wrongNamespace = await barplaneAsync(['replay', '--format', 'json'], { ...env, BARPLANE_NAMESPACE: `nobody${stamp}.` });
+    const wrongNamespace = await barplaneAsync(['replay', '--format', 'json'], {
+      ...env,
+      BARPLANE_NAMESPACE: `nobody${stamp}.`,
+    });
     expect(wrongNamespace.status).toBe(3);
   });
 });

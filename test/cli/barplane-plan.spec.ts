@@ -12,7 +12,10 @@ const { dir: tmp, write } = inputFiles('barplane-cli-');
 function expectMatchesContract(actual: Record<string, unknown>, expected: Record<string, unknown>): void {
   const bars = (actual.bars as { advice: Record<string, unknown>[] }[]).map((b, i) => {
     const want = (expected.bars as { advice: Record<string, unknown>[] }[])[i]?.advice ?? [];
-    return { ...b, advice: b.advice.map((a, j) => Object.fromEntries(Object.keys(want[j] ?? { kind: 1 }).map((k) => [k, a[k]]))) };
+    return {
+      ...b,
+      advice: b.advice.map((a, j) => Object.fromEntries(Object.keys(want[j] ?? { kind: 1 }).map((k) => [k, a[k]]))),
+    };
   });
   expect({ ...actual, bars }).toEqual(expected);
 }
@@ -42,11 +45,27 @@ describe('barplane plan (child process)', () => {
   it('keeps 0xfffffffffffff000-class addresses exact from file to decision to output', () => {
     const file = write('top.json', {
       host: { id: 'top', platform: 'powernv', pageSize: '0x10000' },
-      pes: [{ id: 'ffff:ff', functions: [{ bdf: 'ffff:ff:1f.7', bars: [
-        { index: 0, kind: 'mem64', address: '0xffffffffffff0000', size: '0x1000' },
-        { index: 2, kind: 'mem64', address: '0xfffffffffffdf000', size: '0x1000' },
-      ] }] }],
-      vm: { id: 'vm', guestBars: [{ bdf: 'ffff:ff:1f.7', index: 0, address: '0xfffffffffffe0000' }, { bdf: 'ffff:ff:1f.7', index: 2, address: '0xfffffffffffff000' }] },
+      pes: [
+        {
+          id: 'ffff:ff',
+          functions: [
+            {
+              bdf: 'ffff:ff:1f.7',
+              bars: [
+                { index: 0, kind: 'mem64', address: '0xffffffffffff0000', size: '0x1000' },
+                { index: 2, kind: 'mem64', address: '0xfffffffffffdf000', size: '0x1000' },
+              ],
+            },
+          ],
+        },
+      ],
+      vm: {
+        id: 'vm',
+        guestBars: [
+          { bdf: 'ffff:ff:1f.7', index: 0, address: '0xfffffffffffe0000' },
+          { bdf: 'ffff:ff:1f.7', index: 2, address: '0xfffffffffffff000' },
+        ],
+      },
     });
     const run = barplane(['plan', file]);
     expect(run.status).toBe(0);
@@ -54,17 +73,26 @@ describe('barplane plan (child process)', () => {
     expect(bars[0]).toMatchObject({ mode: 'DIRECT_PAGE_EXPANDED', directRanges: [{ offset: '0x0', size: '0x10000' }] });
     expect(bars[1]).toMatchObject({ mode: 'EMULATED', reasons: ['HOST_SUBPAGE_UNALIGNED'] });
     expect(regions[0].regions[0].subPageReservation).toEqual({ start: '0xffffffffffff1000', size: '0xf000' });
-    expect(regions[0].regions[1]).toEqual({ index: 2, offset: '0x20000000000', size: '0x1000', flags: ['READ', 'WRITE'], caps: [] });
+    expect(regions[0].regions[1]).toEqual({
+      index: 2,
+      offset: '0x20000000000',
+      size: '0x1000',
+      flags: ['READ', 'WRITE'],
+      caps: [],
+    });
   });
 
   it('refuses invalid input with exit 2, every problem on stderr with its path, nothing on stdout', () => {
     const file = write('bad.json', {
       host: { id: 'h', platform: 'arm64', pageSize: '0x10000', colour: 'red' },
       pes: [
-        { id: 'a', functions: [
-          { bdf: '0000:01:00.0', bars: [{ index: 0, kind: 'mem32', address: '0x10000', size: '0x3000' }] },
-          { bdf: '0000:01:00.1', bars: [{ index: 0, kind: 'mem32', address: '0x20000', size: '0x8' }] },
-        ] },
+        {
+          id: 'a',
+          functions: [
+            { bdf: '0000:01:00.0', bars: [{ index: 0, kind: 'mem32', address: '0x10000', size: '0x3000' }] },
+            { bdf: '0000:01:00.1', bars: [{ index: 0, kind: 'mem32', address: '0x20000', size: '0x8' }] },
+          ],
+        },
       ],
     });
     const run = barplane(['plan', file]);
@@ -74,11 +102,20 @@ describe('barplane plan (child process)', () => {
     const rules = write('bad-rules.json', {
       host: { id: 'h', platform: 'arm64', pageSize: '0x10000' },
       pes: [
-        { id: 'a', functions: [
-          { bdf: '0000:01:00.0', bars: [{ index: 0, kind: 'mem32', address: '0x10000', size: '0x3000' }] },
-          { bdf: '0000:01:00.1', bars: [{ index: 0, kind: 'mem32', address: '0x20000', size: '0x8' }, { index: 1, kind: 'mem32', address: '0x21000', size: '0x2000' }] },
-          { bdf: '0000:01:00.2', bars: [{ index: 0, kind: 'mem32', address: '0x20000', size: '0x1000' }] },
-        ] },
+        {
+          id: 'a',
+          functions: [
+            { bdf: '0000:01:00.0', bars: [{ index: 0, kind: 'mem32', address: '0x10000', size: '0x3000' }] },
+            {
+              bdf: '0000:01:00.1',
+              bars: [
+                { index: 0, kind: 'mem32', address: '0x20000', size: '0x8' },
+                { index: 1, kind: 'mem32', address: '0x21000', size: '0x2000' },
+              ],
+            },
+            { bdf: '0000:01:00.2', bars: [{ index: 0, kind: 'mem32', address: '0x20000', size: '0x1000' }] },
+          ],
+        },
         { id: 'b', functions: [{ bdf: '0000:01:00.0', bars: [] }] },
       ],
     });
@@ -97,11 +134,23 @@ describe('barplane plan (child process)', () => {
   });
 
   it('refuses a BDF out of range, a bare number above 2^53 and text that is not JSON, with exit 2', () => {
-    const bdf = barplane(['plan', write('bdf.json', { host: { id: 'h', platform: 'x86_64', pageSize: '0x1000' }, pes: [{ id: 'a', functions: [{ bdf: '0000:100:00.0' }] }] })]);
+    const bdf = barplane([
+      'plan',
+      write('bdf.json', {
+        host: { id: 'h', platform: 'x86_64', pageSize: '0x1000' },
+        pes: [{ id: 'a', functions: [{ bdf: '0000:100:00.0' }] }],
+      }),
+    ]);
     expect([bdf.status, bdf.stdout]).toEqual([2, '']);
     expect(bdf.stderr).toContain('pes[0].functions[0].bdf: BDF "0000:100:00.0" out of range: bus above 0xff');
 
-    const big = barplane(['plan', write('big.json', '{"host":{"id":"h","platform":"x86_64","pageSize":"0x1000"},"pes":[{"id":"a","functions":[{"bdf":"0000:01:00.0","bars":[{"index":0,"kind":"mem64","address":18446744073709547520,"size":4096}]}]}]}')]);
+    const big = barplane([
+      'plan',
+      write(
+        'big.json',
+        '{"host":{"id":"h","platform":"x86_64","pageSize":"0x1000"},"pes":[{"id":"a","functions":[{"bdf":"0000:01:00.0","bars":[{"index":0,"kind":"mem64","address":18446744073709547520,"size":4096}]}]}]}',
+      ),
+    ]);
     expect([big.status, big.stdout]).toEqual([2, '']);
     expect(big.stderr).toContain('pes[0].functions[0].bars[0].address: the number 18446744073709547520 is not exact');
 
@@ -123,20 +172,38 @@ describe('barplane plan (child process)', () => {
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/0000:01:00\.0 .* PARTIAL_DIRECT .* 0x0\+0x2000 0x3000\+0x1000/);
     expect(run.stdout).toContain('x-msix-relocation=bar2');
-    expect(run.stdout).toMatch(/VFIO regions[^]*0000:01:00\.0 .* 0 .* 0x4000 .* READ WRITE MMAP .* MSIX_MAPPABLE .* - /);
+    expect(run.stdout).toMatch(
+      /VFIO regions[^]*0000:01:00\.0 .* 0 .* 0x4000 .* READ WRITE MMAP .* MSIX_MAPPABLE .* - /,
+    );
     expect(run.stdout.indexOf('VFIO regions')).toBeGreaterThan(run.stdout.indexOf('PARTIAL_DIRECT'));
     expect(run.stdout).toContain('VM vm1: 2 BAR slots needed');
   });
 
   it('lists sparse areas and sub-page reservations in the table, and no region where vfio-pci cannot bind', () => {
     const fns = [
-      { bdf: '0000:01:00.0', bars: [{ index: 0, kind: 'mem64', address: '0x600c080000000', size: '0x4000' }], msix: { tableBar: 0, tableOffset: '0x2000', vectors: 32 } },
+      {
+        bdf: '0000:01:00.0',
+        bars: [{ index: 0, kind: 'mem64', address: '0x600c080000000', size: '0x4000' }],
+        msix: { tableBar: 0, tableOffset: '0x2000', vectors: 32 },
+      },
       { bdf: '0000:01:00.1', bars: [{ index: 0, kind: 'mem64', address: '0x600c080010000', size: '0x4000' }] },
     ];
-    const old = { id: 'p9-4.14', platform: 'powernv', pageSize: '0x10000', kernel: { msixMappable: false, sparseMmap: true } };
-    const table = barplane(['plan', write('sparse.json', { host: old, pes: [{ id: '0000:01', functions: fns }] }), '--format', 'table']);
+    const old = {
+      id: 'p9-4.14',
+      platform: 'powernv',
+      pageSize: '0x10000',
+      kernel: { msixMappable: false, sparseMmap: true },
+    };
+    const table = barplane([
+      'plan',
+      write('sparse.json', { host: old, pes: [{ id: '0000:01', functions: fns }] }),
+      '--format',
+      'table',
+    ]);
     expect(table.status).toBe(0);
-    expect(table.stdout).toMatch(/0000:01:00\.0 .* 0x4000 .* READ WRITE MMAP .* SPARSE_MMAP 0x0\+0x0 .* 0x600c080004000\+0xc000/);
+    expect(table.stdout).toMatch(
+      /0000:01:00\.0 .* 0x4000 .* READ WRITE MMAP .* SPARSE_MMAP 0x0\+0x0 .* 0x600c080004000\+0xc000/,
+    );
     expect(table.stdout).toMatch(/0000:01:00\.1 .* 0x4000 .* READ WRITE MMAP .* - .* 0x600c080014000\+0xc000/);
 
     const power61 = { id: 'p9-6.1', platform: 'powernv', pageSize: '0x10000', kernel: { vfioPci: false } };
@@ -145,6 +212,8 @@ describe('barplane plan (child process)', () => {
       { pe: '0000:01', bdf: '0000:01:00.0', regions: [] },
       { pe: '0000:01', bdf: '0000:01:00.1', regions: [] },
     ]);
-    expect(barplane(['plan', file, '--format', 'table']).stdout).toContain('VFIO regions: none, the host kernel cannot bind vfio-pci');
+    expect(barplane(['plan', file, '--format', 'table']).stdout).toContain(
+      'VFIO regions: none, the host kernel cannot bind vfio-pci',
+    );
   });
 });

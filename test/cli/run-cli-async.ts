@@ -10,14 +10,20 @@ function newestSource(dir: string): number {
   let newest = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestSource(path) : entry.name.endsWith('.ts') ? statSync(path).mtimeMs : 0);
+    newest = Math.max(
+      newest,
+      entry.isDirectory() ? newestSource(path) : entry.name.endsWith('.ts') ? statSync(path).mtimeMs : 0,
+    );
   }
   return newest;
 }
 
 /** Builds dist/ (scripts/build.mjs) unless it is newer than every source of the CLI and the projector. */
 export function ensureBuilt(): void {
-  const sources = Math.max(newestSource(join(repoRoot, 'apps', 'cli', 'src')), newestSource(join(repoRoot, 'apps', 'projector', 'src')));
+  const sources = Math.max(
+    newestSource(join(repoRoot, 'apps', 'cli', 'src')),
+    newestSource(join(repoRoot, 'apps', 'projector', 'src')),
+  );
   if (existsSync(builtMain) && statSync(builtMain).mtimeMs >= sources) return;
   execFileSync(process.execPath, [join(repoRoot, 'scripts', 'build.mjs')], { cwd: repoRoot, stdio: 'pipe' });
 }

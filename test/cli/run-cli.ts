@@ -17,7 +17,12 @@ export function barplane(args: string[], input?: string): CliRun {
   if (!existsSync(join(repoRoot, 'dist', 'apps', 'cli', 'src', 'main.js'))) {
     throw new Error('the CLI is not built: run `npm run build` (npm test does it first)');
   }
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd: repoRoot, input, encoding: 'utf8', maxBuffer: 64 << 20 });
+  const r = spawnSync(process.execPath, [bin, ...args], {
+    cwd: repoRoot,
+    input,
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -40,7 +40,16 @@ export async function startControlPlane(apiOverrides: Partial<ApiConfig> = {}): 
       await projector.stop();
       for (const o of owners) await o.stop();
       const schemaPrefix = namespace.replace(/[^a-z0-9_]/gi, '_').toLowerCase();
-      const topics = ['pe.commands', 'vfio.commands', 'guest.commands', 'pe.events', 'vfio.events', 'guest.events', 'decisions.events', 'projector.applied'];
+      const topics = [
+        'pe.commands',
+        'vfio.commands',
+        'guest.commands',
+        'pe.events',
+        'vfio.events',
+        'guest.events',
+        'decisions.events',
+        'projector.applied',
+      ];
       await cleanUpNamespace(
         ['pe_registry', 'vfio_regions', 'guest_memory', 'projector', 'api'].map((s) => schemaPrefix + s),
         topics.map((t) => namespace + t),

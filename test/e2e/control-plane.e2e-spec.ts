@@ -32,15 +32,24 @@ describe('control plane end to end (HTTP, real Kafka and PostgreSQL)', () => {
     expect(registered.status).toBe(201);
     expect(registered.body).toMatchObject({ status: 'applied', host: { id: hostId, pageSize: '0x10000' } });
 
-    const imported = await api.call('PUT', `/v1/hosts/${hostId}/topology`, { role: 'provisioner', body: { pes: demo.pes } });
+    const imported = await api.call('PUT', `/v1/hosts/${hostId}/topology`, {
+      role: 'provisioner',
+      body: { pes: demo.pes },
+    });
     expect(imported.status).toBe(200);
-    expect(imported.body.events[0]).toMatchObject({ type: 'TopologyImported', data: { added: expect.arrayContaining(['0001:01:00.0']), removed: [] } });
+    expect(imported.body.events[0]).toMatchObject({
+      type: 'TopologyImported',
+      data: { added: expect.arrayContaining(['0001:01:00.0']), removed: [] },
+    });
 
     const { guestBars, id: _id, ...vm } = demo.vm;
     const created = await api.call('POST', '/v1/vms', { role: 'provisioner', body: { ...vm, id: vmId, hostId } });
     expect(created.status).toBe(201);
     for (const pe of demo.pes) {
-      const assigned = await api.call('POST', `/v1/vms/${vmId}/assignments`, { role: 'provisioner', body: { peId: pe.id } });
+      const assigned = await api.call('POST', `/v1/vms/${vmId}/assignments`, {
+        role: 'provisioner',
+        body: { peId: pe.id },
+      });
       expect(assigned.status).toBe(201);
     }
     const programmed = await api.call('PUT', `/v1/vms/${vmId}/guest-bars`, { role: 'provisioner', body: guestBars });
@@ -52,7 +61,11 @@ describe('control plane end to end (HTTP, real Kafka and PostgreSQL)', () => {
     const served = await api.call('GET', `/v1/decisions?host=${hostId}`);
     expect(served.status).toBe(200);
     expect(served.body.map(planFields)).toEqual(plan.bars.map(planFields));
-    expect(served.body[0]).toMatchObject({ ruleSet: 'barplane-rules/2', vmId, auditId: expect.stringMatching(new RegExp(`^${hostId}/\\d+$`)) });
+    expect(served.body[0]).toMatchObject({
+      ruleSet: 'barplane-rules/2',
+      vmId,
+      auditId: expect.stringMatching(new RegExp(`^${hostId}/\\d+$`)),
+    });
   });
 
   it('serves the fleet: hosts with coverage, PEs with VFIO regions, VMs', async () => {
@@ -60,14 +73,20 @@ describe('control plane end to end (HTTP, real Kafka and PostgreSQL)', () => {
     const h = await api.call('GET', `/v1/hosts/${hostId}`);
     expect(h.body.coverage).toMatchObject({ bars: { total: 12 }, byteShare: 1 });
     const pe = await api.call('GET', `/v1/hosts/${hostId}/pes/0001:01`);
-    expect(pe.body.functions[1]).toMatchObject({ bdf: '0001:01:00.1', vfio: { bound: true, regions: [{ index: 0, offset: '0x0', flags: expect.arrayContaining(['MMAP']) }] } });
+    expect(pe.body.functions[1]).toMatchObject({
+      bdf: '0001:01:00.1',
+      vfio: { bound: true, regions: [{ index: 0, offset: '0x0', flags: expect.arrayContaining(['MMAP']) }] },
+    });
     const vm = await api.call('GET', `/v1/vms/${vmId}`);
     expect(vm.body).toMatchObject({ id: vmId, hostId, memslots: { nonBar: 3, bars: 12 } });
   });
 
   it('refuses bad input with 400 naming every problem, and appends nothing', async () => {
     const { api } = cp;
-    const bad = await api.call('POST', '/v1/hosts', { role: 'provisioner', body: { id: 'bad-host', platform: 'sparc', pageSize: '0x3000', cpu: 1 } });
+    const bad = await api.call('POST', '/v1/hosts', {
+      role: 'provisioner',
+      body: { id: 'bad-host', platform: 'sparc', pageSize: '0x3000', cpu: 1 },
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.problems.map((p: { path: string }) => p.path).sort()).toEqual(['cpu', 'pageSize', 'platform']);
     expect((await api.call('GET', '/v1/hosts/bad-host')).status).toBe(404);
@@ -77,18 +96,32 @@ describe('control plane end to end (HTTP, real Kafka and PostgreSQL)', () => {
     const { api } = cp;
     expect((await api.call('POST', '/v1/hosts', { role: null, body: host })).status).toBe(401);
     expect((await api.call('POST', '/v1/hosts', { role: 'viewer', body: host })).status).toBe(403);
-    expect((await api.call('PUT', `/v1/hosts/${hostId}/pes/0001:01/alignment`, { role: 'provisioner', body: { override: 'page' } })).status).toBe(403);
+    expect(
+      (
+        await api.call('PUT', `/v1/hosts/${hostId}/pes/0001:01/alignment`, {
+          role: 'provisioner',
+          body: { override: 'page' },
+        })
+      ).status,
+    ).toBe(403);
     expect((await api.call('GET', '/v1/audit/verify', { role: 'viewer' })).status).toBe(403);
   });
 
   it('gives one of two commands with the same expected version a 409 and keeps the stream consistent', async () => {
     const { api } = cp;
-    const first = await api.call('PUT', `/v1/hosts/${hostId}/pes/0001:01/alignment`, { role: 'operator', body: { override: 'none' } });
+    const first = await api.call('PUT', `/v1/hosts/${hostId}/pes/0001:01/alignment`, {
+      role: 'operator',
+      body: { override: 'none' },
+    });
     expect(first.status).toBe(200);
     const version = first.body.streamVersion;
     const [a, b] = await Promise.all(
       ['page', 'auto'].map((override) =>
-        api.call('PUT', `/v1/hosts/${hostId}/pes/0001:01/alignment`, { role: 'operator', body: { override }, headers: { 'if-match': `"${version}"` } }),
+        api.call('PUT', `/v1/hosts/${hostId}/pes/0001:01/alignment`, {
+          role: 'operator',
+          body: { override },
+          headers: { 'if-match': `"${version}"` },
+        }),
       ),
     );
     expect([a.status, b.status].sort()).toEqual([200, 409]);
@@ -99,17 +132,34 @@ describe('control plane end to end (HTTP, real Kafka and PostgreSQL)', () => {
   it('returns the first answer for a reused Idempotency-Key, and 422 for another body', async () => {
     const { api } = cp;
     const headers = { 'idempotency-key': `k-${hostId}` };
-    const one = await api.call('PUT', `/v1/hosts/${hostId}/pes/0001:03/alignment`, { role: 'operator', body: { override: 'page' }, headers });
-    const two = await api.call('PUT', `/v1/hosts/${hostId}/pes/0001:03/alignment`, { role: 'operator', body: { override: 'page' }, headers });
+    const one = await api.call('PUT', `/v1/hosts/${hostId}/pes/0001:03/alignment`, {
+      role: 'operator',
+      body: { override: 'page' },
+      headers,
+    });
+    const two = await api.call('PUT', `/v1/hosts/${hostId}/pes/0001:03/alignment`, {
+      role: 'operator',
+      body: { override: 'page' },
+      headers,
+    });
     expect(two.body.commandId).toBe(one.body.commandId);
-    const other = await api.call('PUT', `/v1/hosts/${hostId}/pes/0001:03/alignment`, { role: 'operator', body: { override: 'none' }, headers });
+    const other = await api.call('PUT', `/v1/hosts/${hostId}/pes/0001:03/alignment`, {
+      role: 'operator',
+      body: { override: 'none' },
+      headers,
+    });
     expect(other.status).toBe(422);
   });
 
   it('refuses a PE held by another VM with 409 naming its functions', async () => {
     const { api } = cp;
-    expect((await api.call('POST', '/v1/vms', { role: 'provisioner', body: { id: `${vmId}-2`, hostId } })).status).toBe(201);
-    const taken = await api.call('POST', `/v1/vms/${vmId}-2/assignments`, { role: 'provisioner', body: { peId: '0002:02' } });
+    expect((await api.call('POST', '/v1/vms', { role: 'provisioner', body: { id: `${vmId}-2`, hostId } })).status).toBe(
+      201,
+    );
+    const taken = await api.call('POST', `/v1/vms/${vmId}-2/assignments`, {
+      role: 'provisioner',
+      body: { peId: '0002:02' },
+    });
     expect(taken.status).toBe(409);
     expect(JSON.stringify(taken.body.problems)).toContain('0002:02:01.0');
   });
@@ -124,34 +174,58 @@ describe('control plane end to end (HTTP, real Kafka and PostgreSQL)', () => {
     const nvme = { bdf: '0000:04:00.0', bars: [{ index: 0, kind: 'mem64', address: '0xfd000000', size: '0x4000' }] };
     const held = { id: '0000:03', functions: [nic, nicFn1] };
     const free = { id: '0000:04', functions: [nvme] };
-    const topology = (pes: unknown[]) => api.call('PUT', `/v1/hosts/${heldHost}/topology`, { role: 'provisioner', body: { pes } });
+    const topology = (pes: unknown[]) =>
+      api.call('PUT', `/v1/hosts/${heldHost}/topology`, { role: 'provisioner', body: { pes } });
     expect((await api.call('POST', '/v1/hosts', { role: 'provisioner', body: x86 })).status).toBe(201);
     expect((await topology([held, free])).status).toBe(200);
-    expect((await api.call('POST', '/v1/vms', { role: 'provisioner', body: { id: heldVm, hostId: heldHost } })).status).toBe(201);
-    expect((await api.call('POST', `/v1/vms/${heldVm}/assignments`, { role: 'provisioner', body: { peId: held.id } })).status).toBe(201);
+    expect(
+      (await api.call('POST', '/v1/vms', { role: 'provisioner', body: { id: heldVm, hostId: heldHost } })).status,
+    ).toBe(201);
+    expect(
+      (await api.call('POST', `/v1/vms/${heldVm}/assignments`, { role: 'provisioner', body: { peId: held.id } }))
+        .status,
+    ).toBe(201);
     const guestBars = [{ bdf: nic.bdf, index: 0, address: '0x80000000' }];
-    expect((await api.call('PUT', `/v1/vms/${heldVm}/guest-bars`, { role: 'provisioner', body: guestBars })).status).toBe(200);
+    expect(
+      (await api.call('PUT', `/v1/vms/${heldVm}/guest-bars`, { role: 'provisioner', body: guestBars })).status,
+    ).toBe(200);
     const before = (await api.call('GET', `/v1/decisions?host=${heldHost}`)).body.map(planFields);
 
     // Right after the assignment's 201: pe-registry knows the hold (it waits for guest.events).
     const dropped = await topology([free]);
     expect(dropped.status).toBe(409);
-    expect(dropped.body).toMatchObject({ error: 'CONFLICT', message: expect.stringContaining(`PE "0000:03" is given to VM "${heldVm}"`) });
-    expect(dropped.body.problems).toEqual([{ path: 'pes', message: expect.stringMatching(new RegExp(`VM "${heldVm}".*drops the PE`)) }]);
-    const repartitioned = await topology([{ id: '0000:03', functions: [nic] }, { id: '0000:04', functions: [nvme, nicFn1] }]);
+    expect(dropped.body).toMatchObject({
+      error: 'CONFLICT',
+      message: expect.stringContaining(`PE "0000:03" is given to VM "${heldVm}"`),
+    });
+    expect(dropped.body.problems).toEqual([
+      { path: 'pes', message: expect.stringMatching(new RegExp(`VM "${heldVm}".*drops the PE`)) },
+    ]);
+    const repartitioned = await topology([
+      { id: '0000:03', functions: [nic] },
+      { id: '0000:04', functions: [nvme, nicFn1] },
+    ]);
     expect(repartitioned.status).toBe(409);
-    expect(repartitioned.body.problems).toEqual([{ path: 'pes[0]', message: expect.stringContaining(`moves ${nicFn1.bdf} to PE "0000:04"`) }]);
-    expect((await api.call('DELETE', `/v1/hosts/${heldHost}/functions/${nicFn1.bdf}`, { role: 'provisioner' })).status).toBe(409);
+    expect(repartitioned.body.problems).toEqual([
+      { path: 'pes[0]', message: expect.stringContaining(`moves ${nicFn1.bdf} to PE "0000:04"`) },
+    ]);
+    expect(
+      (await api.call('DELETE', `/v1/hosts/${heldHost}/functions/${nicFn1.bdf}`, { role: 'provisioner' })).status,
+    ).toBe(409);
 
     // The facts still plan: nothing changed, and the served decisions are the plan of those facts.
     const pes = (await api.call('GET', `/v1/hosts/${heldHost}/pes`)).body;
-    expect(pes.map((pe: { id: string; functions: { bdf: string }[] }) => [pe.id, pe.functions.map((f) => f.bdf)])).toEqual([
+    expect(
+      pes.map((pe: { id: string; functions: { bdf: string }[] }) => [pe.id, pe.functions.map((f) => f.bdf)]),
+    ).toEqual([
       ['0000:03', [nic.bdf, nicFn1.bdf]],
       ['0000:04', [nvme.bdf]],
     ]);
     const after = (await api.call('GET', `/v1/decisions?host=${heldHost}`)).body.map(planFields);
     expect(after).toEqual(before);
-    const planned = await api.call('POST', '/v1/plans', { body: { host: x86, pes: [held, free], vm: { id: heldVm, assignedPes: [held.id], guestBars } } });
+    const planned = await api.call('POST', '/v1/plans', {
+      body: { host: x86, pes: [held, free], vm: { id: heldVm, assignedPes: [held.id], guestBars } },
+    });
     expect(planned.status).toBe(200);
     expect(planned.body.bars.map(planFields)).toEqual(after);
 
@@ -162,33 +236,71 @@ describe('control plane end to end (HTTP, real Kafka and PostgreSQL)', () => {
     expect(barsOnly.body.events[0].data).toMatchObject({ added: [], removed: [], changed: [nic.bdf] });
 
     // Released, the same import is applied.
-    expect((await api.call('DELETE', `/v1/vms/${heldVm}/assignments/${held.id}`, { role: 'provisioner' })).status).toBe(200);
+    expect((await api.call('DELETE', `/v1/vms/${heldVm}/assignments/${held.id}`, { role: 'provisioner' })).status).toBe(
+      200,
+    );
     const imported = await topology([free]);
     expect(imported.status).toBe(200);
-    expect(imported.body.events[0]).toMatchObject({ type: 'TopologyImported', data: { removed: [nic.bdf, nicFn1.bdf] } });
+    expect(imported.body.events[0]).toMatchObject({
+      type: 'TopologyImported',
+      data: { removed: [nic.bdf, nicFn1.bdf] },
+    });
   });
 
   it('keeps 0xfffffffffffff000-class addresses exact through HTTP, Kafka, PostgreSQL and back', async () => {
     const { api } = cp;
     const topId = `${hostId}-top`;
-    expect((await api.call('POST', '/v1/hosts', { role: 'provisioner', body: { id: topId, platform: 'powernv', pageSize: '0x10000' } })).status).toBe(201);
-    const pes = [{ id: 'ffff:ff', functions: [{ bdf: 'ffff:ff:1f.7', bars: [
-      { index: 0, kind: 'mem64', address: '0xffffffffffff0000', size: '0x1000' },
-      { index: 2, kind: 'mem64', address: '0xfffffffffffef000', size: '0x1000' },
-    ] }] }];
-    expect((await api.call('PUT', `/v1/hosts/${topId}/topology`, { role: 'provisioner', body: { pes } })).status).toBe(200);
-    expect((await api.call('POST', '/v1/vms', { role: 'provisioner', body: { id: `${topId}-vm`, hostId: topId } })).status).toBe(201);
-    expect((await api.call('POST', `/v1/vms/${topId}-vm/assignments`, { role: 'provisioner', body: { peId: 'ffff:ff' } })).status).toBe(201);
-    const guest = (address: string) => api.call('PUT', `/v1/vms/${topId}-vm/guest-bars`, { role: 'provisioner', body: [{ bdf: 'ffff:ff:1f.7', index: 0, address }] });
+    expect(
+      (
+        await api.call('POST', '/v1/hosts', {
+          role: 'provisioner',
+          body: { id: topId, platform: 'powernv', pageSize: '0x10000' },
+        })
+      ).status,
+    ).toBe(201);
+    const pes = [
+      {
+        id: 'ffff:ff',
+        functions: [
+          {
+            bdf: 'ffff:ff:1f.7',
+            bars: [
+              { index: 0, kind: 'mem64', address: '0xffffffffffff0000', size: '0x1000' },
+              { index: 2, kind: 'mem64', address: '0xfffffffffffef000', size: '0x1000' },
+            ],
+          },
+        ],
+      },
+    ];
+    expect((await api.call('PUT', `/v1/hosts/${topId}/topology`, { role: 'provisioner', body: { pes } })).status).toBe(
+      200,
+    );
+    expect(
+      (await api.call('POST', '/v1/vms', { role: 'provisioner', body: { id: `${topId}-vm`, hostId: topId } })).status,
+    ).toBe(201);
+    expect(
+      (await api.call('POST', `/v1/vms/${topId}-vm/assignments`, { role: 'provisioner', body: { peId: 'ffff:ff' } }))
+        .status,
+    ).toBe(201);
+    const guest = (address: string) =>
+      api.call('PUT', `/v1/vms/${topId}-vm/guest-bars`, {
+        role: 'provisioner',
+        body: [{ bdf: 'ffff:ff:1f.7', index: 0, address }],
+      });
     expect((await guest('0xfffffffffffff000')).status).toBe(200);
     let decided = await api.call('GET', `/v1/decisions?host=${topId}`);
     // The last 4K of the space: not on a 64K page, and no free page above it to advise.
     expect(decided.body[0]).toMatchObject({ mode: 'EMULATED', reasons: ['GUEST_SUBPAGE_UNALIGNED'], advice: [] });
-    expect((await api.call('GET', `/v1/vms/${topId}-vm`)).body.guestBars).toEqual([{ bdf: 'ffff:ff:1f.7', index: 0, address: '0xfffffffffffff000' }]);
+    expect((await api.call('GET', `/v1/vms/${topId}-vm`)).body.guestBars).toEqual([
+      { bdf: 'ffff:ff:1f.7', index: 0, address: '0xfffffffffffff000' },
+    ]);
     expect((await guest('0x1fffffffffffff000')).status).toBe(400);
     expect((await guest('0xffffffffffff0000')).status).toBe(200);
     const pe = await api.call('GET', `/v1/hosts/${topId}/pes/ffff:ff`);
-    expect(pe.body.functions[0].bars.map((b: { address: string }) => b.address)).toEqual(['0xffffffffffff0000', '0xfffffffffffef000']);
+    expect(pe.body.functions[0].bars.map((b: { address: string }) => b.address)).toEqual([
+      '0xffffffffffff0000',
+      '0xfffffffffffef000',
+    ]);
     const vm = await api.call('GET', `/v1/vms/${topId}-vm`);
     expect(vm.body.guestBars).toEqual([{ bdf: 'ffff:ff:1f.7', index: 0, address: '0xffffffffffff0000' }]);
     decided = await api.call('GET', `/v1/decisions?host=${topId}`);
@@ -198,21 +310,41 @@ describe('control plane end to end (HTTP, real Kafka and PostgreSQL)', () => {
   it('keeps an audit trail that verifies, exports as JSON Lines, and names a record changed in the database', async () => {
     const { api } = cp;
     expect((await api.call('GET', '/v1/audit/verify', { role: 'auditor' })).body).toMatchObject({ ok: true });
-    const lines = await api.call('GET', `/v1/audit?host=${hostId}`, { role: 'auditor', headers: { accept: 'application/x-ndjson' } });
-    const records = lines.text.trim().split('\n').map((l) => JSON.parse(l));
-    expect(records[0]).toMatchObject({ hostId, seq: 1, record: { ruleSet: 'barplane-rules/2', principal: 'provisioner:test' }, hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    const lines = await api.call('GET', `/v1/audit?host=${hostId}`, {
+      role: 'auditor',
+      headers: { accept: 'application/x-ndjson' },
+    });
+    const records = lines.text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(records[0]).toMatchObject({
+      hostId,
+      seq: 1,
+      record: { ruleSet: 'barplane-rules/2', principal: 'provisioner:test' },
+      hash: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
     const schema = `${cp.namespace.replace(/[^a-z0-9_]/gi, '_').toLowerCase()}projector`;
-    const db = (cp.api.app.get(await import('typeorm').then((m) => m.DataSource)));
-    await db.query(`UPDATE "${schema}".audit_records SET record = jsonb_set(record::jsonb, '{principal}', '"mallory"')::json WHERE host_id = $1 AND seq = 3`, [hostId]);
+    const db = cp.api.app.get(await import('typeorm').then((m) => m.DataSource));
+    await db.query(
+      `UPDATE "${schema}".audit_records SET record = jsonb_set(record::jsonb, '{principal}', '"mallory"')::json WHERE host_id = $1 AND seq = 3`,
+      [hostId],
+    );
     const verify = await api.call('GET', '/v1/audit/verify', { role: 'auditor' });
     expect(verify.body).toMatchObject({ ok: false, failure: { hostId, seq: 3 } });
-    await db.query(`UPDATE "${schema}".audit_records SET record = jsonb_set(record::jsonb, '{principal}', '"provisioner:test"')::json WHERE host_id = $1 AND seq = 3`, [hostId]);
+    await db.query(
+      `UPDATE "${schema}".audit_records SET record = jsonb_set(record::jsonb, '{principal}', '"provisioner:test"')::json WHERE host_id = $1 AND seq = 3`,
+      [hostId],
+    );
   });
 
   it('streams new decisions as Server-Sent Events', async () => {
     const { api } = cp;
     const controller = new AbortController();
-    const res = await fetch(`${api.url}/v1/decisions/stream`, { headers: { authorization: 'Bearer test-viewer-token' }, signal: controller.signal });
+    const res = await fetch(`${api.url}/v1/decisions/stream`, {
+      headers: { authorization: 'Bearer test-viewer-token' },
+      signal: controller.signal,
+    });
     const reader = res.body!.getReader();
     let text = '';
     const ready = (async () => {
@@ -220,9 +352,17 @@ describe('control plane end to end (HTTP, real Kafka and PostgreSQL)', () => {
     })();
     await ready;
     // The override is recorded in the PE's alignment decision (the platform policy stays).
-    expect((await api.call('PUT', `/v1/hosts/${hostId}/pes/0001:09/alignment`, { role: 'operator', body: { override: 'page' } })).status).toBe(200);
+    expect(
+      (
+        await api.call('PUT', `/v1/hosts/${hostId}/pes/0001:09/alignment`, {
+          role: 'operator',
+          body: { override: 'page' },
+        })
+      ).status,
+    ).toBe(200);
     const deadline = Date.now() + 20_000;
-    while (!text.includes('event: decision') && Date.now() < deadline) text += new TextDecoder().decode((await reader.read()).value);
+    while (!text.includes('event: decision') && Date.now() < deadline)
+      text += new TextDecoder().decode((await reader.read()).value);
     controller.abort();
     expect(text).toContain('event: decision');
     expect(text).toMatch(new RegExp(`id: ${hostId}/\\d+`));
@@ -232,13 +372,27 @@ describe('control plane end to end (HTTP, real Kafka and PostgreSQL)', () => {
     const admin = kafkaFromEnv('e2e-topic-configs').admin();
     await admin.connect();
     try {
-      const names = ['pe.events', 'vfio.events', 'guest.events', 'projector.applied', 'guest.commands', 'decisions.events'];
+      const names = [
+        'pe.events',
+        'vfio.events',
+        'guest.events',
+        'projector.applied',
+        'guest.commands',
+        'decisions.events',
+      ];
       const { resources } = await admin.describeConfigs({
-        resources: names.map((n) => ({ type: ConfigResourceTypes.TOPIC, name: cp.namespace + n, configNames: ['retention.ms'] })),
+        resources: names.map((n) => ({
+          type: ConfigResourceTypes.TOPIC,
+          name: cp.namespace + n,
+          configNames: ['retention.ms'],
+        })),
         includeSynonyms: false,
       });
       const retention = Object.fromEntries(
-        resources.map((r) => [r.resourceName.slice(cp.namespace.length), r.configEntries.find((e) => e.configName === 'retention.ms')?.configValue]),
+        resources.map((r) => [
+          r.resourceName.slice(cp.namespace.length),
+          r.configEntries.find((e) => e.configName === 'retention.ms')?.configValue,
+        ]),
       );
       expect(retention).toEqual({
         'pe.events': '-1',

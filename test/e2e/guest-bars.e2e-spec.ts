@@ -22,11 +22,21 @@ const pes = [
   {
     id: 'iommu-1',
     functions: [
-      { bdf: nic, bars: [{ index: 0, kind: 'mem64', address: '0xfe000000', size: '0x4000' }, { index: 2, kind: 'mem32', address: '0xfe100000', size: '0x1000' }, { index: 4, kind: 'io', address: '0x1000', size: '0x20' }] },
+      {
+        bdf: nic,
+        bars: [
+          { index: 0, kind: 'mem64', address: '0xfe000000', size: '0x4000' },
+          { index: 2, kind: 'mem32', address: '0xfe100000', size: '0x1000' },
+          { index: 4, kind: 'io', address: '0x1000', size: '0x20' },
+        ],
+      },
       { bdf: nicFn1, bars: [{ index: 0, kind: 'mem64', address: '0xfe200000', size: '0x4000' }] },
     ],
   },
-  { id: 'iommu-2', functions: [{ bdf: gpu, bars: [{ index: 0, kind: 'mem64', address: '0xfd000000', size: '0x10000' }] }] },
+  {
+    id: 'iommu-2',
+    functions: [{ bdf: gpu, bars: [{ index: 0, kind: 'mem64', address: '0xfd000000', size: '0x10000' }] }],
+  },
 ];
 const firstSet = [
   { bdf: nic, index: 0, address: '0x80000000' },
@@ -34,26 +44,51 @@ const firstSet = [
   { bdf: nicFn1, index: 0, address: '0x80008000' },
 ];
 
-const put = (body: unknown, headers?: Record<string, string>) => cp.api.call('PUT', `/v1/vms/${vmId}/guest-bars`, { role: 'provisioner', body, headers });
+const put = (body: unknown, headers?: Record<string, string>) =>
+  cp.api.call('PUT', `/v1/vms/${vmId}/guest-bars`, { role: 'provisioner', body, headers });
 const schema = (service: string) => `${cp.namespace.replace(/[^a-z0-9_]/gi, '_').toLowerCase()}${service}`;
 
 /** What a refusal must leave as it was: the owner's events, the VM's guest BARs, the decisions and the audit chain. */
 async function stored() {
-  const events = await db.query(`SELECT event_id, event_type FROM "${schema('guest_memory')}".events WHERE host_id = $1 ORDER BY global_position`, [hostId]);
-  const audit = await db.query(`SELECT count(*)::int AS n FROM "${schema('projector')}".audit_records WHERE host_id = $1`, [hostId]);
+  const events = await db.query(
+    `SELECT event_id, event_type FROM "${schema('guest_memory')}".events WHERE host_id = $1 ORDER BY global_position`,
+    [hostId],
+  );
+  const audit = await db.query(
+    `SELECT count(*)::int AS n FROM "${schema('projector')}".audit_records WHERE host_id = $1`,
+    [hostId],
+  );
   const vm = await cp.api.call('GET', `/v1/vms/${vmId}`);
   const decisions = await cp.api.call('GET', `/v1/decisions?host=${hostId}`);
-  const modes = decisions.body.map((d: Record<string, unknown>) => ({ bdf: d.bdf, index: d.index, mode: d.mode, reasons: d.reasons, auditId: d.auditId }));
+  const modes = decisions.body.map((d: Record<string, unknown>) => ({
+    bdf: d.bdf,
+    index: d.index,
+    mode: d.mode,
+    reasons: d.reasons,
+    auditId: d.auditId,
+  }));
   return { events, audit: audit[0].n, guestBars: vm.body.guestBars, modes };
 }
 
 describe('PUT /v1/vms/{vm}/guest-bars: ProgramGuestBars, all or nothing', () => {
   beforeAll(async () => {
     const { api } = cp;
-    expect((await api.call('POST', '/v1/hosts', { role: 'provisioner', body: { id: hostId, platform: 'x86_64', pageSize: '0x1000' } })).status).toBe(201);
-    expect((await api.call('PUT', `/v1/hosts/${hostId}/topology`, { role: 'provisioner', body: { pes } })).status).toBe(200);
+    expect(
+      (
+        await api.call('POST', '/v1/hosts', {
+          role: 'provisioner',
+          body: { id: hostId, platform: 'x86_64', pageSize: '0x1000' },
+        })
+      ).status,
+    ).toBe(201);
+    expect((await api.call('PUT', `/v1/hosts/${hostId}/topology`, { role: 'provisioner', body: { pes } })).status).toBe(
+      200,
+    );
     expect((await api.call('POST', '/v1/vms', { role: 'provisioner', body: { id: vmId, hostId } })).status).toBe(201);
-    expect((await api.call('POST', `/v1/vms/${vmId}/assignments`, { role: 'provisioner', body: { peId: 'iommu-1' } })).status).toBe(201);
+    expect(
+      (await api.call('POST', `/v1/vms/${vmId}/assignments`, { role: 'provisioner', body: { peId: 'iommu-1' } }))
+        .status,
+    ).toBe(201);
   });
 
   it('programs the whole set as one command and one event', async () => {
@@ -65,7 +100,9 @@ describe('PUT /v1/vms/{vm}/guest-bars: ProgramGuestBars, all or nothing', () => 
       { id: expect.any(String), type: 'GuestBarsProgrammed', data: { vmId, functions: [nic, nicFn1], bars: firstSet } },
     ]);
     const after = await stored();
-    expect(after.events.slice(before.events.length).map((e: { event_type: string }) => e.event_type)).toEqual(['GuestBarsProgrammed']);
+    expect(after.events.slice(before.events.length).map((e: { event_type: string }) => e.event_type)).toEqual([
+      'GuestBarsProgrammed',
+    ]);
     expect(after.guestBars).toEqual(firstSet);
   });
 
@@ -95,19 +132,32 @@ describe('PUT /v1/vms/{vm}/guest-bars: ProgramGuestBars, all or nothing', () => 
       { path: 'bars[5]', message: `BAR 0 of ${nic} is listed twice (first at bars[0])` },
     ]);
     // Refused by the API before anything is published.
-    const malformed = await put({ bars: [{ bdf: nic, index: 0, address: '0x80010000' }, { bdf: nic, index: 9, address: '0x0' }, { bdf: 'zz', index: 0, address: '0x1' }, { bdf: nic, index: 2 }] });
+    const malformed = await put({
+      bars: [
+        { bdf: nic, index: 0, address: '0x80010000' },
+        { bdf: nic, index: 9, address: '0x0' },
+        { bdf: 'zz', index: 0, address: '0x1' },
+        { bdf: nic, index: 2 },
+      ],
+    });
     expect(malformed.status).toBe(400);
     expect(malformed.body.problems).toEqual([
       { path: 'bars[1].index', message: 'must not be greater than 6' },
       { path: 'bars[2].bdf', message: expect.stringContaining('is not a BDF') },
       { path: 'bars[3].address', message: 'is required' },
     ]);
-    const tooMany = await put({ bars: Array.from({ length: 4097 }, () => ({ bdf: nic, index: 0, address: '0x80010000' })) });
+    const tooMany = await put({
+      bars: Array.from({ length: 4097 }, () => ({ bdf: nic, index: 0, address: '0x80010000' })),
+    });
     expect(tooMany.status).toBe(400);
-    expect(tooMany.body.problems).toEqual([{ path: 'bars', message: 'holds at most 4096 entries (MAX_GUEST_BARS) in one request' }]);
+    expect(tooMany.body.problems).toEqual([
+      { path: 'bars', message: 'holds at most 4096 entries (MAX_GUEST_BARS) in one request' },
+    ]);
     const otherVm = await put({ vmId: 'someone-else', bars: firstSet });
     expect(otherVm.status).toBe(400);
-    expect(otherVm.body.problems).toEqual([{ path: 'vmId', message: `is "someone-else", but the path names VM "${vmId}"` }]);
+    expect(otherVm.body.problems).toEqual([
+      { path: 'vmId', message: `is "someone-else", but the path names VM "${vmId}"` },
+    ]);
     expect(await stored()).toEqual(before);
   });
 
@@ -128,7 +178,9 @@ describe('PUT /v1/vms/{vm}/guest-bars: ProgramGuestBars, all or nothing', () => 
     const before = await stored();
     const unmapped = await put({ bars: [{ bdf: nicFn1, index: 0, address: null }] });
     expect(unmapped.status).toBe(200);
-    expect(unmapped.body.events).toEqual([{ id: expect.any(String), type: 'GuestBarsProgrammed', data: { vmId, functions: [nicFn1], bars: [] } }]);
+    expect(unmapped.body.events).toEqual([
+      { id: expect.any(String), type: 'GuestBarsProgrammed', data: { vmId, functions: [nicFn1], bars: [] } },
+    ]);
     const after = await stored();
     expect(after.events).toHaveLength(before.events.length + 1);
     expect(after.guestBars).toEqual(firstSet.slice(0, 2));
@@ -136,21 +188,31 @@ describe('PUT /v1/vms/{vm}/guest-bars: ProgramGuestBars, all or nothing', () => 
     const fn1 = (s: Awaited<ReturnType<typeof stored>>) => s.modes.find((d: { bdf: string }) => d.bdf === nicFn1);
     expect(fn1(before)).toMatchObject({ mode: 'DIRECT' });
     expect(fn1(after)).toMatchObject({ reasons: ['GUEST_BAR_UNMAPPED'] });
-    expect(after.modes.filter((d: { bdf: string }) => d.bdf !== nicFn1)).toEqual(before.modes.filter((d: { bdf: string }) => d.bdf !== nicFn1));
+    expect(after.modes.filter((d: { bdf: string }) => d.bdf !== nicFn1)).toEqual(
+      before.modes.filter((d: { bdf: string }) => d.bdf !== nicFn1),
+    );
   });
 
   it('still takes the bare array of earlier versions, as the same single command, naming problems at its own paths', async () => {
     const before = await stored();
     const bare = await put([{ bdf: nicFn1, index: 0, address: '0x80008000' }]);
     expect(bare.status).toBe(200);
-    expect(bare.body).toMatchObject({ status: 'applied', events: [{ type: 'GuestBarsProgrammed', data: { functions: [nicFn1] } }] });
+    expect(bare.body).toMatchObject({
+      status: 'applied',
+      events: [{ type: 'GuestBarsProgrammed', data: { functions: [nicFn1] } }],
+    });
     expect((await stored()).events).toHaveLength(before.events.length + 1);
-    const bad = await put([{ bdf: nicFn1, index: 0, address: '0x80008800' }, { bdf: nic, index: 7, address: '0x0' }]);
+    const bad = await put([
+      { bdf: nicFn1, index: 0, address: '0x80008800' },
+      { bdf: nic, index: 7, address: '0x0' },
+    ]);
     expect(bad.status).toBe(400);
     expect(bad.body.problems).toEqual([{ path: '[1].index', message: 'must not be greater than 6' }]);
     const refused = await put([{ bdf: nicFn1, index: 0, address: '0x80008800' }]);
     expect(refused.status).toBe(400);
-    expect(refused.body.problems).toEqual([{ path: '[0].address', message: "guest address 0x80008800 is not aligned to the BAR's size 0x4000" }]);
+    expect(refused.body.problems).toEqual([
+      { path: '[0].address', message: "guest address 0x80008800 is not aligned to the BAR's size 0x4000" },
+    ]);
     expect((await stored()).guestBars).toEqual(firstSet);
   });
 });

@@ -22,23 +22,46 @@ type Decision = { bdf: string; index: number; mode: string; reasons: string[]; p
 const demo = (file: string) => JSON.parse(readFileSync(join(repoRoot, 'demo', file), 'utf8'));
 
 /** Registers the demo host under a fresh id, creates its VM and gives it `pes`. */
-async function provision(file: string, pes: string[]): Promise<{ hostId: string; vmId: string; scenario: ReturnType<typeof demo> }> {
+async function provision(
+  file: string,
+  pes: string[],
+): Promise<{ hostId: string; vmId: string; scenario: ReturnType<typeof demo> }> {
   const scenario = demo(file);
   const hostId = `${scenario.host.id}-qmp-${Date.now()}`;
   const vmId = `${hostId}-vm`;
   const { api } = cp;
-  expect((await api.call('POST', '/v1/hosts', { role: 'provisioner', body: { ...scenario.host, id: hostId } })).status).toBe(201);
-  expect((await api.call('PUT', `/v1/hosts/${hostId}/topology`, { role: 'provisioner', body: { pes: scenario.pes } })).status).toBe(200);
+  expect(
+    (await api.call('POST', '/v1/hosts', { role: 'provisioner', body: { ...scenario.host, id: hostId } })).status,
+  ).toBe(201);
+  expect(
+    (await api.call('PUT', `/v1/hosts/${hostId}/topology`, { role: 'provisioner', body: { pes: scenario.pes } }))
+      .status,
+  ).toBe(200);
   const { guestBars: _g, id: _i, assignedPes: _a, ...vm } = scenario.vm;
-  expect((await api.call('POST', '/v1/vms', { role: 'provisioner', body: { ...vm, id: vmId, hostId } })).status).toBe(201);
-  for (const peId of pes) expect((await api.call('POST', `/v1/vms/${vmId}/assignments`, { role: 'provisioner', body: { peId } })).status).toBe(201);
+  expect((await api.call('POST', '/v1/vms', { role: 'provisioner', body: { ...vm, id: vmId, hostId } })).status).toBe(
+    201,
+  );
+  for (const peId of pes)
+    expect(
+      (await api.call('POST', `/v1/vms/${vmId}/assignments`, { role: 'provisioner', body: { peId } })).status,
+    ).toBe(201);
   return { hostId, vmId, scenario };
 }
 
 /** The decisions `barplane plan` makes for the same facts with `guestBars`. */
-function planned(scenario: ReturnType<typeof demo>, hostId: string, vmId: string, pes: string[], guestBars: { bdf: string; index: number; address: string | null }[]) {
+function planned(
+  scenario: ReturnType<typeof demo>,
+  hostId: string,
+  vmId: string,
+  pes: string[],
+  guestBars: { bdf: string; index: number; address: string | null }[],
+) {
   const read = readScenario(
-    JSON.stringify({ ...scenario, host: { ...scenario.host, id: hostId }, vm: { ...scenario.vm, id: vmId, assignedPes: pes, guestBars: guestBars.filter((b) => b.address !== null) } }),
+    JSON.stringify({
+      ...scenario,
+      host: { ...scenario.host, id: hostId },
+      vm: { ...scenario.vm, id: vmId, assignedPes: pes, guestBars: guestBars.filter((b) => b.address !== null) },
+    }),
   );
   if (!read.ok) throw new Error(JSON.stringify(read.problems));
   return (planToJson(planScenario(read.scenario)) as { bars: Decision[] }).bars;
@@ -54,7 +77,20 @@ async function sendAndCompare(vm: RunningVm, mirror: MirrorVm, file: string, pes
   const printed = await barplaneAsync(['import', 'qmp', '--socket', vm.socket, '--vm', vmId, ...mapFlags(mirror)]);
   expect(printed.status).toBe(0);
   const body = JSON.parse(printed.stdout);
-  const sent = await barplaneAsync(['import', 'qmp', '--socket', vm.socket, '--vm', vmId, ...mapFlags(mirror), '--send', '--api', cp.api.url, '--token', TOKENS.provisioner]);
+  const sent = await barplaneAsync([
+    'import',
+    'qmp',
+    '--socket',
+    vm.socket,
+    '--vm',
+    vmId,
+    ...mapFlags(mirror),
+    '--send',
+    '--api',
+    cp.api.url,
+    '--token',
+    TOKENS.provisioner,
+  ]);
   expect(sent.stderr).not.toContain('PUT /v1');
   expect(sent.status).toBe(0);
   expect(sent.stdout).toMatch(new RegExp(`^${vmId}: ${body.bars.length} guest BARs .*: applied`));
@@ -84,16 +120,32 @@ describe('barplane import qmp --send (real QEMU, real control plane)', () => {
   it('pseries with a Debian ppc64el 64K kernel: every BAR at a 64K boundary, the NVMe BAR0 page-expanded', async () => {
     const guest = pseriesGuest();
     const started = Date.now();
-    const vm = await startQemu(QEMU.ppc64, [...PSERIES_P9.machineArgs, ...PSERIES_P9.deviceArgs, '-kernel', guest.kernel, '-initrd', guest.initrd, '-append', 'console=hvc0 panic=0', '-action', 'panic=pause']);
+    const vm = await startQemu(QEMU.ppc64, [
+      ...PSERIES_P9.machineArgs,
+      ...PSERIES_P9.deviceArgs,
+      '-kernel',
+      guest.kernel,
+      '-initrd',
+      guest.initrd,
+      '-append',
+      'console=hvc0 panic=0',
+      '-action',
+      'panic=pause',
+    ]);
     try {
       await waitForConsole(vm, GUEST_READY, 240_000);
       const devices = await pollQueryPci(vm.testSocket, everyBarMapped, 30_000);
       expect(everyBarMapped(devices)).toBe(true);
-      process.stdout.write(`pseries guest (${guest.release}) ready after ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+      process.stdout.write(
+        `pseries guest (${guest.release}) ready after ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+      );
       const { body, after } = await sendAndCompare(vm, PSERIES_P9, 'power9-powernv.json', ['0001:03']);
       expect(body.bars.map((b: { index: number }) => b.index)).toEqual([0, 2]);
       for (const b of body.bars) expect(BigInt(b.address) % 0x10000n).toBe(0n);
-      expect(after.find((d) => d.index === 0)).toMatchObject({ mode: 'DIRECT_PAGE_EXPANDED', reasons: ['EXPANDED_TO_PAGE'] });
+      expect(after.find((d) => d.index === 0)).toMatchObject({
+        mode: 'DIRECT_PAGE_EXPANDED',
+        reasons: ['EXPANDED_TO_PAGE'],
+      });
     } finally {
       await vm.stop();
     }

@@ -4,7 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
-import { FactEvent, applyFact, hostDecisions, initialHostProjection, scenarioToJson, type HostProjection, type SubjectDecision } from '@barplane/domain';
+import {
+  FactEvent,
+  applyFact,
+  hostDecisions,
+  initialHostProjection,
+  scenarioToJson,
+  type HostProjection,
+  type SubjectDecision,
+} from '@barplane/domain';
 import { decodeEvent } from '@barplane/contracts';
 
 // What must hold after scripts/faults.mjs has SIGKILLed every service, taken Kafka away for 30 s
@@ -27,7 +35,8 @@ interface Report {
 }
 
 const reportFile = process.env.FAULTS_REPORT;
-if (!reportFile) throw new Error('FAULTS_REPORT is not set: these checks run after `npm run test:faults` has made the faults');
+if (!reportFile)
+  throw new Error('FAULTS_REPORT is not set: these checks run after `npm run test:faults` has made the faults');
 const report = JSON.parse(readFileSync(reportFile, 'utf8')) as Report;
 const OWNER_SCHEMAS = ['pe_registry', 'vfio_regions', 'guest_memory'];
 // `barplane plan` runs as a process per scenario; the checks read whole tables.
@@ -49,7 +58,9 @@ async function api(path: string, role = 'operator'): Promise<{ status: number; b
 async function finalFacts(): Promise<Map<string, HostProjection>> {
   const hosts = new Map<string, HostProjection>();
   for (const schema of OWNER_SCHEMAS) {
-    const { rows } = await db.query(`SELECT host_id, event_type, data FROM "${schema}".events ORDER BY stream_id, stream_version`);
+    const { rows } = await db.query(
+      `SELECT host_id, event_type, data FROM "${schema}".events ORDER BY stream_id, stream_version`,
+    );
     for (const row of rows) {
       const before = hosts.get(row.host_id) ?? initialHostProjection(row.host_id);
       hosts.set(row.host_id, applyFact(before, decodeEvent(row.event_type, row.data) as FactEvent));
@@ -59,10 +70,18 @@ async function finalFacts(): Promise<Map<string, HostProjection>> {
 }
 
 /** `barplane plan` (the CLI, as a user runs it) on a scenario, in JSON. */
-function barplanePlan(scenario: SubjectDecision['scenario'], dir: string, n: number): { pes: { id: string; alignment: unknown }[]; bars: Record<string, unknown>[] } {
+function barplanePlan(
+  scenario: SubjectDecision['scenario'],
+  dir: string,
+  n: number,
+): { pes: { id: string; alignment: unknown }[]; bars: Record<string, unknown>[] } {
   const file = join(dir, `scenario-${n}.json`);
   writeFileSync(file, JSON.stringify(scenarioToJson(scenario)));
-  const out = execFileSync(process.execPath, [join(__dirname, '..', '..', 'bin', 'barplane.js'), 'plan', file, '--format', 'json'], { encoding: 'utf8' });
+  const out = execFileSync(
+    process.execPath,
+    [join(__dirname, '..', '..', 'bin', 'barplane.js'), 'plan', file, '--format', 'json'],
+    { encoding: 'utf8' },
+  );
   return JSON.parse(out);
 }
 
@@ -77,7 +96,8 @@ describe('after the faults (scripts/faults.mjs)', () => {
     const open: string[] = [];
     for (const id of new Set(report.acknowledged.map((a) => a.commandId))) {
       const { status, body } = await api(`/v1/commands/${id}`, 'viewer');
-      if (status !== 200 || body.status === 'pending' || body.status === 'failed') open.push(`${id}: HTTP ${status} ${body.status}`);
+      if (status !== 200 || body.status === 'pending' || body.status === 'failed')
+        open.push(`${id}: HTTP ${status} ${body.status}`);
     }
     expect(open).toEqual([]);
   });
@@ -97,7 +117,8 @@ describe('after the faults (scripts/faults.mjs)', () => {
         continue;
       }
       if (row.status !== 'applied') continue;
-      for (const id of (row.answer.data.eventIds as string[]) ?? []) if (!events.has(id)) missing.push(`${a.op} ${a.commandId}: event ${id} not stored`);
+      for (const id of (row.answer.data.eventIds as string[]) ?? [])
+        if (!events.has(id)) missing.push(`${a.op} ${a.commandId}: event ${id} not stored`);
     }
     expect(missing).toEqual([]);
   });
@@ -109,7 +130,10 @@ describe('after the faults (scripts/faults.mjs)', () => {
     let plans = 0;
     for (const [hostId, projection] of facts) {
       const expected = hostDecisions(projection);
-      const stored = await db.query(`SELECT subject_key, outcome FROM projector.decisions WHERE host_id = $1 ORDER BY subject_key COLLATE "C"`, [hostId]);
+      const stored = await db.query(
+        `SELECT subject_key, outcome FROM projector.decisions WHERE host_id = $1 ORDER BY subject_key COLLATE "C"`,
+        [hostId],
+      );
       expect(stored.rows.map((r) => r.subject_key)).toEqual(expected.map((d) => d.key));
       // One `barplane plan` per distinct scenario (the VM-less one, one per VM holding PEs).
       const byScenario = new Map<string, SubjectDecision[]>();
@@ -123,7 +147,10 @@ describe('after the faults (scripts/faults.mjs)', () => {
           const planned =
             d.subject.kind === 'pe'
               ? plan.pes.find((p) => p.id === d.subject.pe)?.alignment
-              : plan.bars.find((b) => b.bdf === (d.subject as { bdf: string }).bdf && b.index === (d.subject as { index: number }).index);
+              : plan.bars.find(
+                  (b) =>
+                    b.bdf === (d.subject as { bdf: string }).bdf && b.index === (d.subject as { index: number }).index,
+                );
           const served = stored.rows.find((r) => r.subject_key === d.key)?.outcome;
           expect({ key: `${hostId} ${d.key}`, served }).toEqual({ key: `${hostId} ${d.key}`, served: planned });
         }
@@ -149,7 +176,11 @@ describe('after the faults (scripts/faults.mjs)', () => {
   });
 
   it('leaves no dead letter, nothing waiting in an outbox, and /health at 200', async () => {
-    const kafka = new Kafka({ clientId: 'barplane-faults-check', brokers: report.kafkaBrokers.split(','), logLevel: logLevel.NOTHING });
+    const kafka = new Kafka({
+      clientId: 'barplane-faults-check',
+      brokers: report.kafkaBrokers.split(','),
+      logLevel: logLevel.NOTHING,
+    });
     const admin = kafka.admin();
     await admin.connect();
     try {

@@ -38,4 +38,5 @@ export const PSERIES_P9 = mirrorVm('pseries', 1024, { ssd: '0001:03:00.0' }, [
   ['-device', 'ivshmem-plain,id=shm,memdev=shm-ram'],
 ]);
 
-export const mapFlags = (vm: MirrorVm): string[] => Object.entries(vm.map).flatMap(([id, bdf]) => ['--map', `${id}=${bdf}`]);
+export const mapFlags = (vm: MirrorVm): string[] =>
+  Object.entries(vm.map).flatMap(([id, bdf]) => ['--map', `${id}=${bdf}`]);

@@ -18,7 +18,11 @@ const toHexAddress = (a: bigint | null) => (a === null ? null : '0x' + a.toStrin
 function expectedBars(devices: readonly QmpPciDevice[], map: Readonly<Record<string, string>>) {
   return allDevices(devices)
     .filter((d) => map[d.qdevId] !== undefined)
-    .flatMap((d) => d.regions.filter((r) => r.type === 'memory' && r.bar < 6).map((r) => ({ bdf: map[d.qdevId], index: r.bar, address: toHexAddress(r.address) })))
+    .flatMap((d) =>
+      d.regions
+        .filter((r) => r.type === 'memory' && r.bar < 6)
+        .map((r) => ({ bdf: map[d.qdevId], index: r.bar, address: toHexAddress(r.address) })),
+    )
     .sort((a, b) => (a.bdf < b.bdf ? -1 : a.bdf > b.bdf ? 1 : a.index - b.index));
 }
 
@@ -26,27 +30,59 @@ describe('barplane import qmp on q35 (SeaBIOS)', () => {
   let vm: RunningVm;
   beforeAll(async () => {
     // rp2 is an empty root port for the hot-plug below.
-    vm = await startQemu(QEMU.x86, [...Q35_DL360.machineArgs, ...Q35_DL360.deviceArgs, '-device', 'pcie-root-port,id=rp2,chassis=2']);
+    vm = await startQemu(QEMU.x86, [
+      ...Q35_DL360.machineArgs,
+      ...Q35_DL360.deviceArgs,
+      '-device',
+      'pcie-root-port,id=rp2,chassis=2',
+    ]);
   });
   afterAll(() => vm?.stop());
 
   it('records exactly the guest BARs query-pci reports once SeaBIOS has placed them', async () => {
     const devices = await pollQueryPci(vm.testSocket, everyBarMapped, 30_000);
     expect(everyBarMapped(devices)).toBe(true);
-    const run = await barplaneAsync(['import', 'qmp', '--socket', vm.socket, '--vm', 'x86-guest', ...mapFlags(Q35_DL360)]);
-    expect(run.stderr).toContain('guest device 01:00.0 (Ethernet controller, id "e1") has no host function mapped: left out');
+    const run = await barplaneAsync([
+      'import',
+      'qmp',
+      '--socket',
+      vm.socket,
+      '--vm',
+      'x86-guest',
+      ...mapFlags(Q35_DL360),
+    ]);
+    expect(run.stderr).toContain(
+      'guest device 01:00.0 (Ethernet controller, id "e1") has no host function mapped: left out',
+    );
     expect(run.status).toBe(0);
     const body = JSON.parse(run.stdout);
     expect(body).toEqual({ vmId: 'x86-guest', bars: expectedBars(devices, Q35_DL360.map) });
     // Both mirrored functions' BAR0, placed by SeaBIOS in the 32-bit window, naturally aligned.
-    expect(body.bars.map((b: { bdf: string; index: number }) => `${b.bdf}/${b.index}`)).toEqual(['0000:03:00.0/0', '0000:04:00.0/0']);
+    expect(body.bars.map((b: { bdf: string; index: number }) => `${b.bdf}/${b.index}`)).toEqual([
+      '0000:03:00.0/0',
+      '0000:04:00.0/0',
+    ]);
     expect(BigInt(body.bars[0].address) % 0x80000n).toBe(0n);
   });
 
   it('--watch prints the first body, then a new one when a device is hot-plugged, and ends when QEMU quits', async () => {
     const child = spawn(
       process.execPath,
-      [join(repoRoot, 'bin', 'barplane.js'), 'import', 'qmp', '--socket', vm.socket, '--vm', 'x86-guest', ...mapFlags(Q35_DL360), '--map', 'hot=0000:05:00.0', '--watch', '--interval', '1'],
+      [
+        join(repoRoot, 'bin', 'barplane.js'),
+        'import',
+        'qmp',
+        '--socket',
+        vm.socket,
+        '--vm',
+        'x86-guest',
+        ...mapFlags(Q35_DL360),
+        '--map',
+        'hot=0000:05:00.0',
+        '--watch',
+        '--interval',
+        '1',
+      ],
       { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stdout = '';
@@ -54,7 +90,11 @@ describe('barplane import qmp on q35 (SeaBIOS)', () => {
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-    const bodies = () => stdout.split(/\n(?=\{)/).filter((s) => s.trim() !== '').map((s) => JSON.parse(s));
+    const bodies = () =>
+      stdout
+        .split(/\n(?=\{)/)
+        .filter((s) => s.trim() !== '')
+        .map((s) => JSON.parse(s));
     const until = async (what: () => boolean) => {
       const deadline = Date.now() + 20_000;
       while (!what()) {
@@ -72,7 +112,9 @@ describe('barplane import qmp on q35 (SeaBIOS)', () => {
       await qmp.execute('device_add', { driver: 'nvme', id: 'hot', serial: 'hot', bus: 'rp2' });
       await until(() => bodies().length === 2);
       const second = bodies()[1];
-      expect(second.bars.filter((b: { bdf: string }) => b.bdf === '0000:05:00.0')).toEqual([{ bdf: '0000:05:00.0', index: 0, address: null }]);
+      expect(second.bars.filter((b: { bdf: string }) => b.bdf === '0000:05:00.0')).toEqual([
+        { bdf: '0000:05:00.0', index: 0, address: null },
+      ]);
       expect(second.bars.filter((b: { bdf: string }) => b.bdf !== '0000:05:00.0')).toEqual(bodies()[0].bars);
       await qmp.execute('quit').catch(() => undefined);
     } finally {
@@ -95,7 +137,15 @@ describe('barplane import qmp on pseries (SLOF alone)', () => {
     await waitForConsole(vm, 'Ready!', 60_000);
     const devices = await pollQueryPci(vm.testSocket, () => true, 0);
     expect(allDevices(devices).flatMap((d) => d.regions.map((r) => r.address))).toEqual([null, null, null, null]);
-    const run = await barplaneAsync(['import', 'qmp', '--socket', vm.socket, '--vm', 'p9-guest', ...mapFlags(PSERIES_P9)]);
+    const run = await barplaneAsync([
+      'import',
+      'qmp',
+      '--socket',
+      vm.socket,
+      '--vm',
+      'p9-guest',
+      ...mapFlags(PSERIES_P9),
+    ]);
     expect(run.status).toBe(0);
     expect(JSON.parse(run.stdout)).toEqual({
       vmId: 'p9-guest',
@@ -110,10 +160,22 @@ describe('barplane import qmp on pseries (SLOF alone)', () => {
 
 describe('barplane import qmp: bad input (exit 2, nothing on stdout)', () => {
   it('names every problem', async () => {
-    const run = await barplaneAsync(['import', 'qmp', '--socket', '/nonexistent', '--file', 'x.json', '--map', 'a=0000:01:00.9', '--interval', '0']);
+    const run = await barplaneAsync([
+      'import',
+      'qmp',
+      '--socket',
+      '/nonexistent',
+      '--file',
+      'x.json',
+      '--map',
+      'a=0000:01:00.9',
+      '--interval',
+      '0',
+    ]);
     expect(run.status).toBe(2);
     expect(run.stdout).toBe('');
-    for (const path of ['--socket|--file', '--vm', '--interval', '--map[0]']) expect(run.stderr).toContain(`barplane import qmp: ${path}: `);
+    for (const path of ['--socket|--file', '--vm', '--interval', '--map[0]'])
+      expect(run.stderr).toContain(`barplane import qmp: ${path}: `);
   });
 
   it('refuses a file that is not a query-pci answer', async () => {

@@ -29,7 +29,12 @@ export function pseriesGuest(): { kernel: string; initrd: string; release: strin
     const k = ensureKernel('ppc64el-6.12-64k', log);
     const b = ensureBusybox('ppc64el', log);
     console.log(JSON.stringify({ kernel: k.image, release: k.release, busybox: b.path }));`;
-  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: 600_000 });
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    timeout: 600_000,
+  });
   const got = JSON.parse(out.trim().split('\n').pop()!) as { kernel: string; release: string; busybox: string };
   const dir = join(repoRoot, '.cache', 'qmp-guest');
   mkdirSync(dir, { recursive: true });

@@ -8,7 +8,8 @@ import { QmpClient, QmpPciDevice, allDevices, queryPci } from '@barplane/importe
 export const QEMU = { x86: '/usr/bin/qemu-system-x86_64', ppc64: '/usr/bin/qemu-system-ppc64' } as const;
 
 export function requireQemu(binary: string): void {
-  if (!existsSync(binary)) throw new Error(`${binary} is missing: run \`node scripts/ensure-qemu.mjs\` as root (npm test does)`);
+  if (!existsSync(binary))
+    throw new Error(`${binary} is missing: run \`node scripts/ensure-qemu.mjs\` as root (npm test does)`);
 }
 
 /** A QEMU under TCG with its QMP socket and serial console in a temp dir of its own. */
@@ -31,7 +32,20 @@ export async function startQemu(binary: string, args: readonly string[]): Promis
   const serial = join(dir, 'serial.log');
   const child: ChildProcess = spawn(
     binary,
-    ['-accel', 'tcg', '-nodefaults', '-display', 'none', '-serial', `file:${serial}`, '-qmp', `unix:${socket},server=on,wait=off`, '-qmp', `unix:${testSocket},server=on,wait=off`, ...args],
+    [
+      '-accel',
+      'tcg',
+      '-nodefaults',
+      '-display',
+      'none',
+      '-serial',
+      `file:${serial}`,
+      '-qmp',
+      `unix:${socket},server=on,wait=off`,
+      '-qmp',
+      `unix:${testSocket},server=on,wait=off`,
+      ...args,
+    ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';
@@ -39,7 +53,8 @@ export async function startQemu(binary: string, args: readonly string[]): Promis
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const deadline = Date.now() + 10_000;
   while (!existsSync(socket) || !existsSync(testSocket)) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`QEMU did not open its QMP socket: ${stderr}`);
+    if (child.exitCode !== null || Date.now() > deadline)
+      throw new Error(`QEMU did not open its QMP socket: ${stderr}`);
     await new Promise((r) => setTimeout(r, 50));
   }
   return {
@@ -59,7 +74,11 @@ export async function startQemu(binary: string, args: readonly string[]): Promis
  * Polls query-pci until `done` holds (or the time runs out: then the last answer is returned as
  * it is, for the test to fail on); one QMP connection, closed after.
  */
-export async function pollQueryPci(socket: string, done: (devices: readonly QmpPciDevice[]) => boolean, timeoutMs: number): Promise<readonly QmpPciDevice[]> {
+export async function pollQueryPci(
+  socket: string,
+  done: (devices: readonly QmpPciDevice[]) => boolean,
+  timeoutMs: number,
+): Promise<readonly QmpPciDevice[]> {
   const client = await QmpClient.connect(socket);
   try {
     const deadline = Date.now() + timeoutMs;
@@ -83,7 +102,10 @@ export const everyBarMapped = (devices: readonly QmpPciDevice[]): boolean =>
 export async function waitForConsole(vm: RunningVm, text: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!vm.console().includes(text)) {
-    if (Date.now() > deadline) throw new Error(`the guest did not print "${text}" within ${timeoutMs} ms; console:\n${vm.console().slice(-2000)}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `the guest did not print "${text}" within ${timeoutMs} ms; console:\n${vm.console().slice(-2000)}`,
+      );
     await new Promise((r) => setTimeout(r, 250));
   }
 }

@@ -45,7 +45,13 @@ function superviseFake(plan: string, backoff: Record<string, number>): Supervise
     lines.push(...parts);
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const events = () => (existsSync(state) ? readFileSync(state, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Event) : []);
+  const events = () =>
+    existsSync(state)
+      ? readFileSync(state, 'utf8')
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l) as Event)
+      : [];
   return {
     process: child,
     lines,
@@ -53,7 +59,8 @@ function superviseFake(plan: string, backoff: Record<string, number>): Supervise
     async waitFor(what, predicate) {
       const deadline = Date.now() + 20_000;
       while (!predicate()) {
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; supervisor said:\n${lines.join('\n')}`);
+        if (Date.now() > deadline)
+          throw new Error(`timed out waiting for ${what}; supervisor said:\n${lines.join('\n')}`);
         await new Promise((r) => setTimeout(r, 20));
       }
     },
@@ -64,7 +71,8 @@ function superviseFake(plan: string, backoff: Record<string, number>): Supervise
   };
 }
 
-const announcedDelays = (lines: string[]) => lines.flatMap((l) => /restarting in (\d+) ms/.exec(l)?.slice(1).map(Number) ?? []);
+const announcedDelays = (lines: string[]) =>
+  lines.flatMap((l) => /restarting in (\d+) ms/.exec(l)?.slice(1).map(Number) ?? []);
 const starts = (events: Event[]) => events.filter((e) => e.event === 'start');
 const alive = (pid: number) => {
   try {
@@ -90,7 +98,9 @@ describe('npm start supervisor: a service that dies is restarted with backoff', 
     expect(announcedDelays(s.lines)).toEqual([100, 200, 400, 400]);
     // The third death in a row and after: said plainly, with the count.
     expect(s.lines.filter((l) => l.includes('keeps dying'))).toEqual([
-      expect.stringMatching(/^\[fake\] keeps dying: 3 times in a row since \d\d:\d\d:\d\d, each run shorter than 1 min \(3 deaths since it was first started\); still restarting, every 400 ms at most$/),
+      expect.stringMatching(
+        /^\[fake\] keeps dying: 3 times in a row since \d\d:\d\d:\d\d, each run shorter than 1 min \(3 deaths since it was first started\); still restarting, every 400 ms at most$/,
+      ),
       expect.stringMatching(/^\[fake\] keeps dying: 4 times in a row .*\(4 deaths since it was first started\)/),
     ]);
     expect(s.lines.filter((l) => l.includes('restarted (pid'))).toHaveLength(4);
@@ -107,7 +117,12 @@ describe('npm start supervisor: a service that dies is restarted with backoff', 
     expect(await s.stop()).toBe(0);
     expect(s.lines).toContain('supervisor stopped');
     // The service was asked to stop (SIGTERM), is gone, and nothing started after it.
-    expect(s.events().filter((e) => e.event === 'stopped').map((e) => e.run)).toEqual([5]);
+    expect(
+      s
+        .events()
+        .filter((e) => e.event === 'stopped')
+        .map((e) => e.run),
+    ).toEqual([5]);
     expect(alive(living.pid)).toBe(false);
     expect(starts(s.events())).toHaveLength(5);
   });

@@ -17,7 +17,9 @@ export interface ApiConfig {
 }
 
 export interface HealthSettings {
-  /** A service whose newest heartbeat is older than this is dead (BARPLANE_HEALTH_STALE_MS; default 15 s, three beats). */
+  /**
+   * A service whose newest heartbeat is older than this is dead (BARPLANE_HEALTH_STALE_MS; default 15 s, three beats).
+   */
   readonly staleMs: number;
   /** The oldest message an outbox may hold unpublished (BARPLANE_HEALTH_OUTBOX_MAX_AGE_MS; default 30 s). */
   readonly outboxMaxAgeMs: number;
@@ -27,7 +29,12 @@ export interface HealthSettings {
   readonly timeoutMs: number;
 }
 
-export const DEFAULT_HEALTH: HealthSettings = { staleMs: 15_000, outboxMaxAgeMs: 30_000, maxDlqMessages: 0, timeoutMs: 800 };
+export const DEFAULT_HEALTH: HealthSettings = {
+  staleMs: 15_000,
+  outboxMaxAgeMs: 30_000,
+  maxDlqMessages: 0,
+  timeoutMs: 800,
+};
 
 /** 4 MiB: five times the largest topology seen in practice (25,000 functions, 825 KB). */
 export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;

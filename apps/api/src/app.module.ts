@@ -38,7 +38,8 @@ import { kafkaFromEnv } from '@barplane/messaging';
 @Module({})
 export class AppModule implements NestModule {
   static with(config: ApiConfig, tokens: TokenRegistry) {
-    const requestLogging = process.env.NODE_ENV !== 'test' && ['trace', 'debug', 'info'].includes(process.env.LOG_LEVEL ?? 'info');
+    const requestLogging =
+      process.env.NODE_ENV !== 'test' && ['trace', 'debug', 'info'].includes(process.env.LOG_LEVEL ?? 'info');
     return {
       module: AppModule,
       imports: [
@@ -61,7 +62,19 @@ export class AppModule implements NestModule {
           },
         }),
       ],
-      controllers: [MeController, PlansController, HealthController, MetricsController, HostsController, VmsController, CommandsController, FleetController, DecisionsController, AuditController, DashboardController],
+      controllers: [
+        MeController,
+        PlansController,
+        HealthController,
+        MetricsController,
+        HostsController,
+        VmsController,
+        CommandsController,
+        FleetController,
+        DecisionsController,
+        AuditController,
+        DashboardController,
+      ],
       providers: [
         { provide: API_CONFIG, useValue: config },
         { provide: TokenRegistry, useValue: tokens },
@@ -71,9 +84,17 @@ export class AppModule implements NestModule {
         DatabaseCloser,
         {
           provide: DataSource,
-          useFactory: async () => new DataSource({ type: 'postgres', url: config.databaseUrl, extra: { max: Number(process.env.BARPLANE_API_DB_POOL ?? 20), connectionTimeoutMillis: 2000 } }).initialize(),
+          useFactory: async () =>
+            new DataSource({
+              type: 'postgres',
+              url: config.databaseUrl,
+              extra: { max: Number(process.env.BARPLANE_API_DB_POOL ?? 20), connectionTimeoutMillis: 2000 },
+            }).initialize(),
         },
-        { provide: KAFKA_CLIENT, useFactory: () => kafkaFromEnv('barplane-api', { brokers: config.kafkaBrokers.split(',') }) },
+        {
+          provide: KAFKA_CLIENT,
+          useFactory: () => kafkaFromEnv('barplane-api', { brokers: config.kafkaBrokers.split(',') }),
+        },
         ReadModels,
         HostViews,
         IdempotencyKeys,

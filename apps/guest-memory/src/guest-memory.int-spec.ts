@@ -4,7 +4,14 @@ import { randomUUID } from 'node:crypto';
 import type { Envelope } from '@barplane/contracts';
 import type { OwnerService } from '@barplane/owner-service';
 import { NIC, p9Host, p9Pes, TOP, USB } from '../../../libs/owner-service/src/testing/host-fixtures';
-import { cleanUpNamespace, commandEnvelope, CommandSender, testNamespace, testOwner, TopicRecorder } from '../../../libs/owner-service/src/testing/owner-test-kit';
+import {
+  cleanUpNamespace,
+  commandEnvelope,
+  CommandSender,
+  testNamespace,
+  testOwner,
+  TopicRecorder,
+} from '../../../libs/owner-service/src/testing/owner-test-kit';
 import { peRegistryOwner } from '../../pe-registry/src/pe-registry.owner';
 import { vfioRegionsOwner } from '../../vfio-regions/src/vfio-regions.owner';
 import { guestMemoryOwner } from './guest-memory.owner';
@@ -61,7 +68,12 @@ describe('guest-memory and vfio-regions', () => {
     expect(result.answer.type).toBe('CommandApplied');
     expect(result.events.map((e) => e.type)).toEqual(['PeAssigned']);
     assigned = result.events[0];
-    expect(assigned).toMatchObject({ hostId: host, streamId: `guests-${host}`, streamVersion: '2', data: { vmId: 'vm-a', peId: '0004:01', functions: [NIC, USB] } });
+    expect(assigned).toMatchObject({
+      hostId: host,
+      streamId: `guests-${host}`,
+      streamVersion: '2',
+      data: { vmId: 'vm-a', peId: '0004:01', functions: [NIC, USB] },
+    });
   });
 
   it('refuses the same PE for a second VM (CONFLICT), naming the sibling functions and their VM', async () => {
@@ -69,7 +81,10 @@ describe('guest-memory and vfio-regions', () => {
     const second = commandEnvelope('AssignPe', host, { vmId: 'vm-b', bdf: USB });
     const { answer, events } = await run('guest.commands', second);
     expect(events).toEqual([]);
-    expect(answer).toMatchObject({ type: 'CommandRejected', data: { commandId: second.id, commandType: 'AssignPe', code: 'CONFLICT' } });
+    expect(answer).toMatchObject({
+      type: 'CommandRejected',
+      data: { commandId: second.id, commandType: 'AssignPe', code: 'CONFLICT' },
+    });
     const problems = answer.data.problems as { path: string; message: string }[];
     expect(problems.map((p) => p.message).join('\n')).toMatch(new RegExp(`${NIC}.*"vm-a"`));
     expect(problems.map((p) => p.message).join('\n')).toMatch(new RegExp(`${USB}.*"vm-a"`));
@@ -79,11 +94,23 @@ describe('guest-memory and vfio-regions', () => {
   it('binds the functions of the assigned PE (FunctionBound, regions at index << 40), caused by PeAssigned', async () => {
     const bound = await recorder.waitForEnvelope('NIC bound', (e) => e.type === 'FunctionBound' && e.data.bdf === NIC);
     const both = recorder.causedBy(assigned.id).filter((e) => e.streamId === `vfio-${host}`);
-    expect(both.map((e) => [e.type, e.data.bdf])).toEqual([['FunctionBound', NIC], ['FunctionBound', USB]]);
+    expect(both.map((e) => [e.type, e.data.bdf])).toEqual([
+      ['FunctionBound', NIC],
+      ['FunctionBound', USB],
+    ]);
     // pe-registry learnt the hold from the same event (it then refuses to drop the PE).
     const held = await recorder.waitForEnvelope('PE held', (e) => e.type === 'PeHeld' && e.causationId === assigned.id);
-    expect(held).toMatchObject({ streamId: `host-${host}`, correlationId: assign.correlationId, data: { vmId: 'vm-a', peId: '0004:01' } });
-    expect(bound).toMatchObject({ hostId: host, streamId: `vfio-${host}`, correlationId: assign.correlationId, principal: 'operator:test' });
+    expect(held).toMatchObject({
+      streamId: `host-${host}`,
+      correlationId: assign.correlationId,
+      data: { vmId: 'vm-a', peId: '0004:01' },
+    });
+    expect(bound).toMatchObject({
+      hostId: host,
+      streamId: `vfio-${host}`,
+      correlationId: assign.correlationId,
+      principal: 'operator:test',
+    });
     const regions = bound.data.regions as { index: number; offset: string; size: string }[];
     expect(regions.map((r) => [r.index, r.offset, r.size])).toEqual([
       [0, '0x0', '0x10000'],
@@ -98,7 +125,10 @@ describe('guest-memory and vfio-regions', () => {
     const create = commandEnvelope('CreateVm', late, { vmId: 'vm-late' });
     await sender.send(topic('guest.commands'), create);
     await new Promise((resolve) => setTimeout(resolve, 300));
-    await sender.send(topic('pe.commands'), commandEnvelope('RegisterHost', late, { host: { id: late, platform: 'x86_64', pageSize: '0x1000' } }));
+    await sender.send(
+      topic('pe.commands'),
+      commandEnvelope('RegisterHost', late, { host: { id: late, platform: 'x86_64', pageSize: '0x1000' } }),
+    );
     const answer = await recorder.answer(create.id);
     expect(answer.type).toBe('CommandApplied');
     expect(recorder.causedBy(create.id)[0].data).toMatchObject({ vm: { id: 'vm-late', machine: 'q35' } });
@@ -116,9 +146,18 @@ describe('guest-memory and vfio-regions', () => {
     const release = await run('guest.commands', commandEnvelope('ReleasePe', host, { vmId: 'vm-a', peId: '0004:01' }));
     const released = release.events[0];
     expect(released.type).toBe('PeReleased');
-    await recorder.waitForEnvelope('unbound', (e) => e.type === 'FunctionUnbound' && e.causationId === released.id && e.data.bdf === USB);
+    await recorder.waitForEnvelope(
+      'unbound',
+      (e) => e.type === 'FunctionUnbound' && e.causationId === released.id && e.data.bdf === USB,
+    );
     const unbound = recorder.causedBy(released.id).filter((e) => e.streamId === `vfio-${host}`);
-    expect(unbound.map((e) => [e.type, e.data.bdf])).toEqual([['FunctionUnbound', NIC], ['FunctionUnbound', USB]]);
-    await recorder.waitForEnvelope('PE freed', (e) => e.type === 'PeFreed' && e.causationId === released.id && e.streamId === `host-${host}`);
+    expect(unbound.map((e) => [e.type, e.data.bdf])).toEqual([
+      ['FunctionUnbound', NIC],
+      ['FunctionUnbound', USB],
+    ]);
+    await recorder.waitForEnvelope(
+      'PE freed',
+      (e) => e.type === 'PeFreed' && e.causationId === released.id && e.streamId === `host-${host}`,
+    );
   });
 });

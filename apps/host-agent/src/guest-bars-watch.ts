@@ -5,7 +5,10 @@ import { QmpClient, VmSocket, liveGuestBars, sendGuestBars, watchGuestBars } fro
  * as one ProgramGuestBars. A VM that is not running yet, or quits, is tried again after
  * `retryMs`; the host functions come from QEMU itself (qom-get of each vfio-pci device's host).
  */
-export async function watchVm(vm: VmSocket, opts: { apiUrl: string; token: string; intervalMs: number; retryMs: number; signal: AbortSignal }): Promise<void> {
+export async function watchVm(
+  vm: VmSocket,
+  opts: { apiUrl: string; token: string; intervalMs: number; retryMs: number; signal: AbortSignal },
+): Promise<void> {
   const log = (m: string) => console.log(`host-agent: ${vm.vmId}: ${m}`);
   while (!opts.signal.aborted) {
     try {

@@ -14,7 +14,8 @@ import { vmSocketsFromEnv } from './vm-sockets';
 async function report(): Promise<void> {
   const env = process.env;
   const root = env.BARPLANE_SYSFS_ROOT;
-  if (root && (!env.BARPLANE_PLATFORM || !env.BARPLANE_PAGE_SIZE)) throw new Error('BARPLANE_SYSFS_ROOT needs BARPLANE_PLATFORM and BARPLANE_PAGE_SIZE');
+  if (root && (!env.BARPLANE_PLATFORM || !env.BARPLANE_PAGE_SIZE))
+    throw new Error('BARPLANE_SYSFS_ROOT needs BARPLANE_PLATFORM and BARPLANE_PAGE_SIZE');
   const host = {
     id: env.BARPLANE_HOST_ID ?? liveHostId(),
     platform: (env.BARPLANE_PLATFORM as ReturnType<typeof livePlatform>) ?? livePlatform(),
@@ -23,7 +24,11 @@ async function report(): Promise<void> {
   const { scenario, warnings } = importSysfs({ root: root ?? '/', host });
   for (const w of warnings) console.warn(`host-agent: warning: ${w}`);
   if (!env.BARPLANE_TOKEN) throw new Error('BARPLANE_TOKEN is required (a provisioner token)');
-  const changes = await sendImport(env.BARPLANE_API_URL ?? 'http://127.0.0.1:8080', env.BARPLANE_TOKEN, scenario as never);
+  const changes = await sendImport(
+    env.BARPLANE_API_URL ?? 'http://127.0.0.1:8080',
+    env.BARPLANE_TOKEN,
+    scenario as never,
+  );
   console.log(`host-agent: ${describeChanges(changes)}`);
 }
 
@@ -33,11 +38,20 @@ async function main(): Promise<void> {
   await report();
   const stopVms = new AbortController();
   for (const vm of vms) {
-    const opts = { apiUrl: process.env.BARPLANE_API_URL ?? 'http://127.0.0.1:8080', token: process.env.BARPLANE_TOKEN!, intervalMs: Number(process.env.BARPLANE_QMP_INTERVAL_S ?? 10) * 1000, retryMs: 5000, signal: stopVms.signal };
+    const opts = {
+      apiUrl: process.env.BARPLANE_API_URL ?? 'http://127.0.0.1:8080',
+      token: process.env.BARPLANE_TOKEN!,
+      intervalMs: Number(process.env.BARPLANE_QMP_INTERVAL_S ?? 10) * 1000,
+      retryMs: 5000,
+      signal: stopVms.signal,
+    };
     void watchVm(vm, opts);
   }
   if (interval <= 0 && vms.length === 0) return;
-  const timer = interval > 0 ? setInterval(() => report().catch((e: Error) => console.error(`host-agent: ${e.message}`)), interval * 1000) : undefined;
+  const timer =
+    interval > 0
+      ? setInterval(() => report().catch((e: Error) => console.error(`host-agent: ${e.message}`)), interval * 1000)
+      : undefined;
   const stop = () => {
     clearInterval(timer);
     stopVms.abort();

@@ -6,7 +6,9 @@ const socket = (name: string) => ({ name, isSocket: () => true, isDirectory: () 
 describe('vmSocketsFromEnv', () => {
   it('takes the explicit list and the directory, the explicit entry winning for a VM', () => {
     const list = () => [socket('web.qmp'), socket('db.qmp')];
-    expect(vmSocketsFromEnv({ BARPLANE_QMP_SOCKETS: 'web=/run/other/web.sock', BARPLANE_QMP_DIR: '/run/qmp' }, list)).toEqual([
+    expect(
+      vmSocketsFromEnv({ BARPLANE_QMP_SOCKETS: 'web=/run/other/web.sock', BARPLANE_QMP_DIR: '/run/qmp' }, list),
+    ).toEqual([
       { vmId: 'web', path: '/run/other/web.sock' },
       { vmId: 'db', path: '/run/qmp/db.qmp' },
     ]);

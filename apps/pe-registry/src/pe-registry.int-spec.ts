@@ -70,14 +70,28 @@ describe('pe-registry', () => {
     const first = await run(register);
     expect(first.events.map((e) => e.type)).toEqual(['HostRegistered']);
     expect(first.events[0]).toMatchObject({
-      hostId: host, streamId: `host-${host}`, streamVersion: '1', schemaVersion: 1,
-      correlationId: register.correlationId, causationId: register.id, principal: 'operator:test',
+      hostId: host,
+      streamId: `host-${host}`,
+      streamVersion: '1',
+      schemaVersion: 1,
+      correlationId: register.correlationId,
+      causationId: register.id,
+      principal: 'operator:test',
       data: { host: { id: host, platform: 'powernv', pageSize: '0x10000' } },
     });
     expect(first.events[0].occurredAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
     expect(first.answer).toMatchObject({
-      type: 'CommandApplied', hostId: host, correlationId: register.correlationId, causationId: register.id,
-      data: { commandId: register.id, commandType: 'RegisterHost', streamId: `host-${host}`, streamVersion: '1', eventIds: [first.events[0].id] },
+      type: 'CommandApplied',
+      hostId: host,
+      correlationId: register.correlationId,
+      causationId: register.id,
+      data: {
+        commandId: register.id,
+        commandType: 'RegisterHost',
+        streamId: `host-${host}`,
+        streamVersion: '1',
+        eventIds: [first.events[0].id],
+      },
     });
     expect(first.answer.id).not.toBe(register.id);
 
@@ -89,7 +103,8 @@ describe('pe-registry', () => {
     const raw = recorder.messages.find((m) => m.envelope?.id === second.events[0].id)!;
     expect(raw.key).toBe(host);
     expect(raw.value).toContain('"address":"0xfffffffffffff000"');
-    const top = (second.events[0].data.pes as { functions: { bars: { address: string }[] }[] }[])[1].functions[0].bars[0];
+    const top = (second.events[0].data.pes as { functions: { bars: { address: string }[] }[] }[])[1].functions[0]
+      .bars[0];
     expect(top.address).toBe('0xfffffffffffff000');
     // The answer that names the events rides on the last of them, not as a message of its own.
     expect(raw.envelope?.answer).toEqual(second.answer);
@@ -102,12 +117,20 @@ describe('pe-registry', () => {
     await registered(host);
     const bad = commandEnvelope('RelocateBar', host, { bdf: 'nope', index: 9, address: '-1', extra: true });
     const { answer, events: caused } = await run(bad);
-    expect(answer).toMatchObject({ type: 'CommandRejected', causationId: bad.id, correlationId: bad.correlationId, data: { commandId: bad.id, commandType: 'RelocateBar', code: 'VALIDATION' } });
+    expect(answer).toMatchObject({
+      type: 'CommandRejected',
+      causationId: bad.id,
+      correlationId: bad.correlationId,
+      data: { commandId: bad.id, commandType: 'RelocateBar', code: 'VALIDATION' },
+    });
     const paths = (answer.data.problems as { path: string }[]).map((p) => p.path).sort();
     expect(paths).toEqual(['data.address', 'data.bdf', 'data.extra', 'data.index']);
     // A domain rule (an unknown function) is rejected with the decider's code.
     const unknown = commandEnvelope('RemoveFunction', host, { bdf: '0009:00:00.0' });
-    expect((await run(unknown)).answer.data).toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('0009:00:00.0') });
+    expect((await run(unknown)).answer.data).toMatchObject({
+      code: 'NOT_FOUND',
+      message: expect.stringContaining('0009:00:00.0'),
+    });
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(caused).toEqual([]);
     expect(recorder.causedBy(bad.id)).toHaveLength(1);
@@ -117,8 +140,18 @@ describe('pe-registry', () => {
   it('answers one of two commands at the same expectedVersion with CommandConflicted', async () => {
     const host = hostId();
     await registered(host);
-    const a = commandEnvelope('RelocateBar', host, { bdf: USB, index: 0, address: '0x3fe080011000' }, { expectedVersion: '2' });
-    const b = commandEnvelope('RelocateBar', host, { bdf: USB, index: 0, address: '0x3fe080012000' }, { expectedVersion: '2' });
+    const a = commandEnvelope(
+      'RelocateBar',
+      host,
+      { bdf: USB, index: 0, address: '0x3fe080011000' },
+      { expectedVersion: '2' },
+    );
+    const b = commandEnvelope(
+      'RelocateBar',
+      host,
+      { bdf: USB, index: 0, address: '0x3fe080012000' },
+      { expectedVersion: '2' },
+    );
     await sender.send(commands, a, b);
     const answers = [await recorder.answer(a.id), await recorder.answer(b.id)];
     expect(answers.map((x) => x.type).sort()).toEqual(['CommandApplied', 'CommandConflicted']);
@@ -151,7 +184,9 @@ describe('pe-registry', () => {
     await sender.sendRaw(commands, host, 'this is {not json');
     const register = commandEnvelope('RegisterHost', host, { host: p9Host(host) });
     await sender.send(commands, register);
-    await waitFor('dead letter', () => recorder.messages.some((m) => m.topic === `${commands}.dlq` && m.value === 'this is {not json'));
+    await waitFor('dead letter', () =>
+      recorder.messages.some((m) => m.topic === `${commands}.dlq` && m.value === 'this is {not json'),
+    );
     expect((await recorder.answer(register.id)).type).toBe('CommandApplied');
     // Another owner's command and a command with a mismatched host are answered, not dead-lettered.
     const foreign = commandEnvelope('CreateVm', host, { vmId: 'v' });
@@ -170,7 +205,8 @@ describe('pe-registry: which VM holds which PE, learnt from guest.events', () =>
     occurredAt: new Date().toISOString(),
     causationId: randomUUID(),
   });
-  const heldBy = (cause: Envelope) => recorder.causedBy(cause.id).filter((e) => e.type === 'PeHeld' || e.type === 'PeFreed');
+  const heldBy = (cause: Envelope) =>
+    recorder.causedBy(cause.id).filter((e) => e.type === 'PeHeld' || e.type === 'PeFreed');
   const nicPe = p9Pes[0];
   const topPe = p9Pes[1];
   let assigned: Envelope;
@@ -183,15 +219,27 @@ describe('pe-registry: which VM holds which PE, learnt from guest.events', () =>
     const drop = commandEnvelope('ImportTopology', host, { pes: [topPe] });
     const { answer, events: caused } = await run(drop);
     expect(caused).toEqual([]);
-    expect(answer).toMatchObject({ type: 'CommandRejected', data: { commandType: 'ImportTopology', code: 'CONFLICT' } });
+    expect(answer).toMatchObject({
+      type: 'CommandRejected',
+      data: { commandType: 'ImportTopology', code: 'CONFLICT' },
+    });
     expect(answer.data.message).toMatch(/PE "0004:01" is given to VM "vm-a"/);
     expect(answer.data.problems).toEqual([
-      { path: 'pes', message: `PE "0004:01" is given to VM "vm-a": ImportTopology drops the PE, removes ${NIC}, ${USB}; release the PE from the VM first` },
+      {
+        path: 'pes',
+        message: `PE "0004:01" is given to VM "vm-a": ImportTopology drops the PE, removes ${NIC}, ${USB}; release the PE from the VM first`,
+      },
     ]);
     const [held] = heldBy(assigned);
     expect(held).toMatchObject({
-      type: 'PeHeld', hostId: host, streamId: `host-${host}`, streamVersion: '3', data: { vmId: 'vm-a', peId: '0004:01' },
-      causationId: assigned.id, correlationId: assigned.correlationId, principal: 'provisioner:test',
+      type: 'PeHeld',
+      hostId: host,
+      streamId: `host-${host}`,
+      streamVersion: '3',
+      data: { vmId: 'vm-a', peId: '0004:01' },
+      causationId: assigned.id,
+      correlationId: assigned.correlationId,
+      principal: 'provisioner:test',
     });
     // Derived holds are not answered.
     expect(recorder.causedBy(assigned.id).filter((e) => e.type.startsWith('Command'))).toEqual([]);
@@ -209,18 +257,31 @@ describe('pe-registry: which VM holds which PE, learnt from guest.events', () =>
 
   it('refuses a re-partition and RemoveFunction of a held PE, and accepts an import that only moves BARs', async () => {
     const [nic, usb] = nicPe.functions;
-    const repartition = commandEnvelope('ImportTopology', host, { pes: [{ id: '0004:01', functions: [nic] }, { ...topPe, functions: [...topPe.functions, usb] }] });
+    const repartition = commandEnvelope('ImportTopology', host, {
+      pes: [
+        { id: '0004:01', functions: [nic] },
+        { ...topPe, functions: [...topPe.functions, usb] },
+      ],
+    });
     const refused = (await run(repartition)).answer;
     expect(refused.data).toMatchObject({ code: 'CONFLICT' });
     expect((refused.data.problems as { path: string; message: string }[]).map((p) => [p.path, p.message])).toEqual([
-      ['pes[0]', `PE "0004:01" is given to VM "vm-a": ImportTopology moves ${USB} to PE "0005:01"; release the PE from the VM first`],
+      [
+        'pes[0]',
+        `PE "0004:01" is given to VM "vm-a": ImportTopology moves ${USB} to PE "0005:01"; release the PE from the VM first`,
+      ],
       ['pes[1]', `PE "0005:01" is given to VM "vm-b": ImportTopology adds ${USB}; release the PE from the VM first`],
     ]);
     const remove = (await run(commandEnvelope('RemoveFunction', host, { bdf: USB }))).answer;
-    expect(remove.data).toMatchObject({ code: 'CONFLICT', problems: [{ path: 'bdf', message: expect.stringContaining('VM "vm-a"') }] });
+    expect(remove.data).toMatchObject({
+      code: 'CONFLICT',
+      problems: [{ path: 'bdf', message: expect.stringContaining('VM "vm-a"') }],
+    });
 
     const moved = { ...usb, bars: [{ index: 0, kind: 'mem32', address: '0x3fe080011000', size: '0x1000' }] };
-    const barsOnly = await run(commandEnvelope('ImportTopology', host, { pes: [{ ...nicPe, functions: [nic, moved] }, topPe] }));
+    const barsOnly = await run(
+      commandEnvelope('ImportTopology', host, { pes: [{ ...nicPe, functions: [nic, moved] }, topPe] }),
+    );
     expect(barsOnly.answer.type).toBe('CommandApplied');
     expect(barsOnly.events[0].data).toMatchObject({ added: [], removed: [], changed: [USB] });
     expect(await streamVersion(host)).toBe('5');
@@ -238,7 +299,9 @@ describe('pe-registry: which VM holds which PE, learnt from guest.events', () =>
     const imported = await run(commandEnvelope('ImportTopology', host, { pes: [topPe] }));
     expect(imported.answer.type).toBe('CommandApplied');
     expect(imported.events[0].data).toMatchObject({ removed: [NIC, USB] });
-    expect(heldBy(released)).toEqual([expect.objectContaining({ type: 'PeFreed', data: { vmId: 'vm-a', peId: '0004:01' }, streamVersion: '6' })]);
+    expect(heldBy(released)).toEqual([
+      expect.objectContaining({ type: 'PeFreed', data: { vmId: 'vm-a', peId: '0004:01' }, streamVersion: '6' }),
+    ]);
     expect(await streamVersion(host)).toBe('7');
   });
 });

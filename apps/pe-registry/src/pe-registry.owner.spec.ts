@@ -1,7 +1,12 @@
 import { commandFromWire, decodeEvent, encodeEventData, type Envelope } from '@barplane/contracts';
 import { foldEvents, type HostRegistryCommand, type HostRegistryEvent, type HostRegistryState } from '@barplane/domain';
 import { NIC, p9Host, p9Pes, TOP, USB } from '../../../libs/owner-service/src/testing/host-fixtures';
-import { guestHoldsReaction, peRegistryOwner, type PeRegistryCommand, registeredHostMatches } from './pe-registry.owner';
+import {
+  guestHoldsReaction,
+  peRegistryOwner,
+  type PeRegistryCommand,
+  registeredHostMatches,
+} from './pe-registry.owner';
 
 const command = (type: string, data: unknown) => {
   const read = commandFromWire(type, data);
@@ -12,12 +17,20 @@ const command = (type: string, data: unknown) => {
 describe('peRegistryOwner', () => {
   it('names its schema, topics and streams', () => {
     expect(peRegistryOwner.identity).toEqual({
-      service: 'pe-registry', schema: 'pe_registry', commandTopic: 'pe.commands', eventTopic: 'pe.events', streamPrefix: 'host-', streamType: 'host',
+      service: 'pe-registry',
+      schema: 'pe_registry',
+      commandTopic: 'pe.commands',
+      eventTopic: 'pe.events',
+      streamPrefix: 'host-',
+      streamType: 'host',
     });
     expect(peRegistryOwner.usesFacts).toBe(false);
     expect(peRegistryOwner.reactions).toEqual([guestHoldsReaction]);
     expect(guestHoldsReaction).toMatchObject({
-      name: 'guest', topic: 'guest.events', eventTypes: ['PeAssigned', 'PeReleased'], awaitedBy: ['ImportTopology', 'RemoveFunction'],
+      name: 'guest',
+      topic: 'guest.events',
+      eventTypes: ['PeAssigned', 'PeReleased'],
+      awaitedBy: ['ImportTopology', 'RemoveFunction'],
     });
   });
 
@@ -44,11 +57,16 @@ describe('peRegistryOwner', () => {
 
 describe('peRegistryOwner: which VM holds which PE, from guest.events', () => {
   const { decide, evolve } = peRegistryOwner.decider;
-  const guest = (id: string, type: string, data: Record<string, unknown>) => ({ id, type, hostId: 'p9-a', data }) as unknown as Envelope;
+  const guest = (id: string, type: string, data: Record<string, unknown>) =>
+    ({ id, type, hostId: 'p9-a', data }) as unknown as Envelope;
   const assigned = guest('g1', 'PeAssigned', { vmId: 'vm-a', peId: '0004:01', functions: [NIC, USB] });
   const released = guest('g2', 'PeReleased', { vmId: 'vm-a', peId: '0004:01' });
   const topology = (): HostRegistryState => {
-    const registered = decide(command('RegisterHost', { host: p9Host('p9-a') }), peRegistryOwner.decider.initialState(), undefined);
+    const registered = decide(
+      command('RegisterHost', { host: p9Host('p9-a') }),
+      peRegistryOwner.decider.initialState(),
+      undefined,
+    );
     const state = registered.reduce(evolve, peRegistryOwner.decider.initialState());
     return decide(command('ImportTopology', { pes: p9Pes }), state, undefined).reduce(evolve, state);
   };
@@ -63,9 +81,13 @@ describe('peRegistryOwner: which VM holds which PE, from guest.events', () => {
     return { events, state };
   };
 
-  it('turns PeAssigned into RecordPeHold and PeReleased into RecordPeRelease (the functions are pe-registry\'s own facts)', () => {
-    expect(guestHoldsReaction.commandsFor(assigned, undefined, topology())).toEqual<PeRegistryCommand[]>([{ type: 'RecordPeHold', data: { vmId: 'vm-a', peId: '0004:01' } }]);
-    expect(guestHoldsReaction.commandsFor(released, undefined, topology())).toEqual<PeRegistryCommand[]>([{ type: 'RecordPeRelease', data: { vmId: 'vm-a', peId: '0004:01' } }]);
+  it("turns PeAssigned into RecordPeHold and PeReleased into RecordPeRelease (the functions are pe-registry's own facts)", () => {
+    expect(guestHoldsReaction.commandsFor(assigned, undefined, topology())).toEqual<PeRegistryCommand[]>([
+      { type: 'RecordPeHold', data: { vmId: 'vm-a', peId: '0004:01' } },
+    ]);
+    expect(guestHoldsReaction.commandsFor(released, undefined, topology())).toEqual<PeRegistryCommand[]>([
+      { type: 'RecordPeRelease', data: { vmId: 'vm-a', peId: '0004:01' } },
+    ]);
   });
 
   it('records the hold once (PeHeld, on the wire as is), refuses the import that drops the PE, and accepts it after PeReleased', () => {
@@ -95,7 +117,10 @@ describe('peRegistryOwner: which VM holds which PE, from guest.events', () => {
   });
 
   it('has no wire form for the derived commands: on pe.commands they are an unknown command type', () => {
-    expect(commandFromWire('RecordPeHold', { vmId: 'vm-a', peId: '0004:01' })).toEqual({ ok: false, problems: [{ path: 'type', message: 'unknown command type "RecordPeHold"' }] });
+    expect(commandFromWire('RecordPeHold', { vmId: 'vm-a', peId: '0004:01' })).toEqual({
+      ok: false,
+      problems: [{ path: 'type', message: 'unknown command type "RecordPeHold"' }],
+    });
     expect(commandFromWire('RecordPeRelease', { vmId: 'vm-a', peId: '0004:01' }).ok).toBe(false);
   });
 });

@@ -53,5 +53,7 @@ export const peRegistryOwner: OwnerDefinition<PeRegistryCommand, HostRegistryEve
 /** The stream is keyed by the envelope's hostId: RegisterHost must name that same host. */
 export function registeredHostMatches(command: PeRegistryCommand, envelope: Envelope): Problem[] {
   if (command.type !== 'RegisterHost' || command.data.host.id === envelope.hostId) return [];
-  return [{ path: 'data.host.id', message: `"${command.data.host.id}" is not the envelope's hostId "${envelope.hostId}"` }];
+  return [
+    { path: 'data.host.id', message: `"${command.data.host.id}" is not the envelope's hostId "${envelope.hostId}"` },
+  ];
 }

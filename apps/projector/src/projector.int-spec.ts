@@ -20,7 +20,9 @@ const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5
 const kafkaBrokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
 const kafka = kafkaFromEnv('projector-test', { brokers: kafkaBrokers.split(',') });
 const example = (name: string): Scenario => {
-  const read = readScenario(readFileSync(join(__dirname, '..', '..', '..', 'test', 'fixtures', 'examples', name), 'utf8'));
+  const read = readScenario(
+    readFileSync(join(__dirname, '..', '..', '..', 'test', 'fixtures', 'examples', name), 'utf8'),
+  );
   if (!read.ok) throw new Error(name);
   return read.scenario;
 };
@@ -51,9 +53,17 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 
 
 const q = (sql: string, params: unknown[] = []) => db.query(sql.replaceAll('$S', `"${names.schema}"`), params);
 const decisionsOf = async (hostId: string) =>
-  (await q(`SELECT subject_key, vm_id, outcome FROM $S.decisions WHERE host_id = $1 ORDER BY subject_key`, [hostId])) as { subject_key: string; vm_id: string | null; outcome: Record<string, unknown> }[];
+  (await q(`SELECT subject_key, vm_id, outcome FROM $S.decisions WHERE host_id = $1 ORDER BY subject_key`, [
+    hostId,
+  ])) as { subject_key: string; vm_id: string | null; outcome: Record<string, unknown> }[];
 const chainOf = async (hostId: string): Promise<ChainedRecord[]> =>
-  ((await q(`SELECT record, prev_hash, hash FROM $S.audit_records WHERE host_id = $1 ORDER BY seq`, [hostId])) as { record: never; prev_hash: string; hash: string }[]).map((r) => ({
+  (
+    (await q(`SELECT record, prev_hash, hash FROM $S.audit_records WHERE host_id = $1 ORDER BY seq`, [hostId])) as {
+      record: never;
+      prev_hash: string;
+      hash: string;
+    }[]
+  ).map((r) => ({
     record: r.record,
     prevHash: r.prev_hash,
     hash: r.hash,
@@ -83,17 +93,29 @@ describe('projector (real Kafka and PostgreSQL)', () => {
   it('decides a host from its facts exactly as barplane plan does on the same facts', async () => {
     const host = { ...s.host, id: hostId };
     await publish('pe.events', hostId, { type: 'HostRegistered', data: { host } });
-    await publish('pe.events', hostId, { type: 'TopologyImported', data: { pes: s.pes, added: [], removed: [], changed: [] } });
+    await publish('pe.events', hostId, {
+      type: 'TopologyImported',
+      data: { pes: s.pes, added: [], removed: [], changed: [] },
+    });
     const vm = { ...s.vm!, assignedPes: [], guestBars: [] };
     await publish('guest.events', hostId, { type: 'VmCreated', data: { vm } });
-    await publish('guest.events', hostId, { type: 'PeAssigned', data: { vmId: vm.id, peId: s.pes[0].id, functions: s.pes[0].functions.map((f) => f.bdf) } });
-    for (const g of s.vm!.guestBars) await publish('guest.events', hostId, { type: 'GuestBarProgrammed', data: { vmId: vm.id, ...g } });
+    await publish('guest.events', hostId, {
+      type: 'PeAssigned',
+      data: { vmId: vm.id, peId: s.pes[0].id, functions: s.pes[0].functions.map((f) => f.bdf) },
+    });
+    for (const g of s.vm!.guestBars)
+      await publish('guest.events', hostId, { type: 'GuestBarProgrammed', data: { vmId: vm.id, ...g } });
 
     const expected = planToJson(planScenario({ ...s, host }));
     const bars = await until('the decisions of the last guest BAR', async () => {
       const rows = await decisionsOf(hostId);
       const barRows = rows.filter((r) => r.subject_key.startsWith('bar:'));
-      return isDeepStrictEqual(barRows.map((r) => r.outcome), expected.bars) ? barRows : undefined;
+      return isDeepStrictEqual(
+        barRows.map((r) => r.outcome),
+        expected.bars,
+      )
+        ? barRows
+        : undefined;
     });
     expect(bars.every((b) => b.vm_id === s.vm!.id)).toBe(true);
     const pe = (await decisionsOf(hostId)).find((r) => r.subject_key === `pe:${s.pes[0].id}`);
@@ -105,16 +127,27 @@ describe('projector (real Kafka and PostgreSQL)', () => {
     expect(chain.length).toBeGreaterThanOrEqual(3);
     expect(verifyChain(chain)).toEqual({ ok: true, records: chain.length });
     const last = chain.at(-1)!.record as unknown as Record<string, unknown>;
-    expect(last).toMatchObject({ hostId, ruleSet: 'barplane-rules/2', principal: 'provisioner:test', causes: [expect.any(String)] });
+    expect(last).toMatchObject({
+      hostId,
+      ruleSet: 'barplane-rules/2',
+      principal: 'provisioner:test',
+      causes: [expect.any(String)],
+    });
     expect((last.facts as Record<string, unknown>).scenarioSha256).toMatch(/^[0-9a-f]{64}$/);
 
-    await q(`UPDATE $S.audit_records SET record = jsonb_set(record::jsonb, '{principal}', '"mallory"')::json WHERE host_id = $1 AND seq = 2`, [hostId]);
+    await q(
+      `UPDATE $S.audit_records SET record = jsonb_set(record::jsonb, '{principal}', '"mallory"')::json WHERE host_id = $1 AND seq = 2`,
+      [hostId],
+    );
     expect(verifyChain(await chainOf(hostId))).toMatchObject({ ok: false, seq: 2, hostId });
   });
 
   it('rebuilds from the topics into the same decisions and the same audit hashes', async () => {
     await service.stop();
-    await q(`UPDATE $S.audit_records SET record = jsonb_set(record::jsonb, '{principal}', '"provisioner:test"')::json WHERE host_id = $1 AND seq = 2`, [hostId]);
+    await q(
+      `UPDATE $S.audit_records SET record = jsonb_set(record::jsonb, '{principal}', '"provisioner:test"')::json WHERE host_id = $1 AND seq = 2`,
+      [hostId],
+    );
     const decisions = await decisionsOf(hostId);
     const hashes = (await chainOf(hostId)).map((r) => r.hash);
     const result = await rebuildProjector(db, kafka, namespace);
@@ -132,7 +165,10 @@ describe('projector (real Kafka and PostgreSQL)', () => {
     await publisher.publish([{ topic: namespace + topic, key: hostId, value: JSON.stringify(envelope) }]);
     // A later event on the same topic and key, so it is consumed after the redelivered one.
     const g = s.vm!.guestBars[0];
-    await publish('guest.events', hostId, { type: 'GuestBarProgrammed', data: { vmId: s.vm!.id, bdf: g.bdf, index: g.index, address: 0x80030000n } });
+    await publish('guest.events', hostId, {
+      type: 'GuestBarProgrammed',
+      data: { vmId: s.vm!.id, bdf: g.bdf, index: g.index, address: 0x80030000n },
+    });
     const markerId = sent[sent.length - 1].envelope.id;
     await until('the later event', async () => ((await chainOf(hostId)).length > before ? true : undefined));
     const added = (await chainOf(hostId)).slice(before);

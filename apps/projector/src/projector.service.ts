@@ -10,7 +10,9 @@ const PARTITIONS_CONCURRENTLY = 3;
 const RELAY_BATCH = 1000;
 
 export interface ProjectorOptions {
-  /** Time between heartbeats (`<schema>.heartbeats`, read by the API's /health). Default BARPLANE_HEARTBEAT_MS or 5 s. */
+  /**
+   * Time between heartbeats (`<schema>.heartbeats`, read by the API's /health). Default BARPLANE_HEARTBEAT_MS or 5 s.
+   */
   heartbeatMs?: number;
   /** The consumer crashed for good (kafkajs will not restart it): the process should exit non-zero. */
   onCrash?: (error: Error) => void;
@@ -48,14 +50,20 @@ export class ProjectorService {
     await migrateEventStore(this.db, schema, projectorMigrations(schema));
     // The heartbeat row the API's /health reads: outbox backlog, the consumer, its lag and DLQ depth.
     const heartbeatMs = this.options.heartbeatMs ?? heartbeatMsFromEnv();
-    const health = new ConsumerHealth(this.config.kafkaBrokers.split(','), [{ groupId: group, topics: factTopics }], { clientId: `${group}-health` });
+    const health = new ConsumerHealth(this.config.kafkaBrokers.split(','), [{ groupId: group, topics: factTopics }], {
+      clientId: `${group}-health`,
+    });
     this.health = health;
     health.start(heartbeatMs);
     this.heartbeat = new Heartbeat(this.db, {
       schema,
       service: 'projector',
       intervalMs: heartbeatMs,
-      report: () => ({ ...health.report(), applied: this.applied, relay: { leader: this.relay?.isLeader ?? false, ...this.relay?.counters } }),
+      report: () => ({
+        ...health.report(),
+        applied: this.applied,
+        relay: { leader: this.relay?.isLeader ?? false, ...this.relay?.counters },
+      }),
       onError: (error) => console.warn(`projector: heartbeat: ${error.message}`),
     });
     await this.heartbeat.start();
@@ -79,7 +87,14 @@ export class ProjectorService {
       console.error(`projector: consumer crashed: ${error.message}`);
       this.options.onCrash?.(error);
     };
-    const options = { groupId: group, topics: factTopics, fromBeginning: true, partitionsConsumedConcurrently: PARTITIONS_CONCURRENTLY, combinePartitions: true, onCrash };
+    const options = {
+      groupId: group,
+      topics: factTopics,
+      fromBeginning: true,
+      partitionsConsumedConcurrently: PARTITIONS_CONCURRENTLY,
+      combinePartitions: true,
+      onCrash,
+    };
     this.consumer = new BatchConsumerRunner(kafka, options, async (messages) => {
       // A message that is not an envelope fails the batch; the runner then retries the messages
       // one by one and dead-letters only that one.

@@ -1,5 +1,13 @@
 import type { Envelope } from '@barplane/contracts';
-import { type HostFacts, NotFoundError, vfioDecider, vfioPciBinds, type VfioCommand, type VfioEvent, type VfioState } from '@barplane/domain';
+import {
+  type HostFacts,
+  NotFoundError,
+  vfioDecider,
+  vfioPciBinds,
+  type VfioCommand,
+  type VfioEvent,
+  type VfioState,
+} from '@barplane/domain';
 import { TOPICS } from '@barplane/messaging';
 import type { OwnerDefinition, Reaction } from '@barplane/owner-service';
 
@@ -24,7 +32,9 @@ export const guestAssignmentReaction: Reaction<VfioCommand, VfioState> = {
     if (!facts) throw new NotFoundError(`PeReleased ${peId}: no host facts known yet`);
     const pe = facts.pes.find((p) => p.id === peId);
     if (!pe) throw new NotFoundError(`PeReleased: no PE "${peId}" on host "${facts.host.id}"`);
-    return pe.functions.filter((fn) => state.bound.has(fn.bdf)).map((fn) => ({ type: 'UnbindFunction', data: { bdf: fn.bdf } }));
+    return pe.functions
+      .filter((fn) => state.bound.has(fn.bdf))
+      .map((fn) => ({ type: 'UnbindFunction', data: { bdf: fn.bdf } }));
   },
 };
 

@@ -11,7 +11,14 @@ const scenarioOf = (json: unknown): Scenario => {
   return read.scenario;
 };
 const judged = (events: unknown[], imported: { scenario: unknown; warnings: readonly string[] }) =>
-  judgeCase({ name: 'c', machine: 'virt', kernelBuild: 'arm64-6.12', kernelPackage: 'p', report: readGuestReport(events), imported });
+  judgeCase({
+    name: 'c',
+    machine: 'virt',
+    kernelBuild: 'arm64-6.12',
+    kernelPackage: 'p',
+    report: readGuestReport(events),
+    imported,
+  });
 
 describe('checkAdviceApplied', () => {
   const before = judged(PACKED_EVENTS, PACKED_IMPORT);
@@ -22,7 +29,11 @@ describe('checkAdviceApplied', () => {
   it('agrees when the kernel made each sub-page BAR one page and mmap-able, at the cost barplane said', () => {
     for (const pe of first.pes) {
       const alignment = plan.pes.find((p) => p.id === pe.id)!.alignment;
-      const row = checkAdviceApplied(0x1000n, { pe, alignment, rows: before.regions }, { pes: after.scenario!.pes, rows: after.regions });
+      const row = checkAdviceApplied(
+        0x1000n,
+        { pe, alignment, rows: before.regions },
+        { pes: after.scenario!.pes, rows: after.regions },
+      );
       expect(row).toMatchObject({ agree: true, kernelSays: 'grew by 0xff0; 1 gained mmap' });
       expect(row.kernelParameter).toBe(`pci=resource_alignment=12@${pe.functions[0].bdf}`);
     }
@@ -31,7 +42,11 @@ describe('checkAdviceApplied', () => {
   it('names every promise the kernel did not keep', () => {
     const pe = first.pes[0];
     const alignment = plan.pes.find((p) => p.id === pe.id)!.alignment;
-    const row = checkAdviceApplied(0x1000n, { pe, alignment, rows: before.regions }, { pes: before.scenario!.pes, rows: before.regions });
+    const row = checkAdviceApplied(
+      0x1000n,
+      { pe, alignment, rows: before.regions },
+      { pes: before.scenario!.pes, rows: before.regions },
+    );
     expect(row.agree).toBe(false);
     expect(row.difference).toContain('0000:00:10.0 BAR 0 is 0x10 at 0x10404000, not one page at a page start');
     expect(row.difference).toContain('0000:00:10.0 BAR 0 still has no mmap');

@@ -30,9 +30,12 @@ function packedBars(pe: Pe, everyMmio: readonly { bdf: string; bar: Bar }[], P: 
     for (const bar of fn.bars) {
       if (!movable(fn, bar) || bar.size >= P) continue;
       const page = pageOf(bar.address, P);
-      const neighbour = everyMmio.find((o) => o.bar !== bar && o.bar.address < page + P && o.bar.address + o.bar.size > page);
+      const neighbour = everyMmio.find(
+        (o) => o.bar !== bar && o.bar.address < page + P && o.bar.address + o.bar.size > page,
+      );
       if (bar.address % P !== 0n) found.push(`${fn.bdf} BAR ${bar.index} at ${toHex(bar.address)} starts mid-page`);
-      else if (neighbour) found.push(`${fn.bdf} BAR ${bar.index} shares its page with ${neighbour.bdf} BAR ${neighbour.bar.index}`);
+      else if (neighbour)
+        found.push(`${fn.bdf} BAR ${bar.index} shares its page with ${neighbour.bdf} BAR ${neighbour.bar.index}`);
     }
   }
   return found;
@@ -40,7 +43,11 @@ function packedBars(pe: Pe, everyMmio: readonly { bdf: string; bar: Bar }[], P: 
 
 /** Where the kernel placed `pe`'s BARs: no sub-page BAR, each on a page of its own start, or packed. */
 export function placementOf(pe: Pe, pes: readonly Pe[], P: bigint): { placement: Placement; detail: string[] } {
-  const everyMmio = pes.flatMap((p) => p.functions.flatMap((fn) => fn.bars.filter((b) => b.kind !== 'io' && b.size > 0n).map((bar) => ({ bdf: fn.bdf, bar }))));
+  const everyMmio = pes.flatMap((p) =>
+    p.functions.flatMap((fn) =>
+      fn.bars.filter((b) => b.kind !== 'io' && b.size > 0n).map((bar) => ({ bdf: fn.bdf, bar })),
+    ),
+  );
   const subPage = pe.functions.some((fn) => fn.bars.some((b) => movable(fn, b) && b.size < P));
   if (!subPage) return { placement: 'no sub-page BARs', detail: [] };
   const packed = packedBars(pe, everyMmio, P);
@@ -66,7 +73,13 @@ export function unmappableMemBars(pe: Pe, rows: readonly RegionRow[]): string[] 
  * PARAM_RESIZE: the kernel refuses mmap for exactly `barsGainingMmap` member memory BARs (the
  * follow-up boot with the parameter checks the rest: see checkAdviceApplied).
  */
-export function checkAlignment(host: Host, pes: readonly Pe[], pe: Pe, alignment: AlignmentDecision, rows: readonly RegionRow[]): PeRow {
+export function checkAlignment(
+  host: Host,
+  pes: readonly Pe[],
+  pe: Pe,
+  alignment: AlignmentDecision,
+  rows: readonly RegionRow[],
+): PeRow {
   const P = host.pageSize;
   const { placement, detail } = placementOf(pe, pes, P);
   const refused = unmappableMemBars(pe, rows);
@@ -78,12 +91,16 @@ export function checkAlignment(host: Host, pes: readonly Pe[], pe: Pe, alignment
   let difference: string | undefined;
   switch (alignment.policy) {
     case 'PLATFORM_PAGE_STARTALIGN': {
-      const unaligned = pe.functions.flatMap((fn) => fn.bars.filter((b) => movable(fn, b) && b.address % P !== 0n).map((b) => `${fn.bdf} BAR ${b.index}`));
-      if (unaligned.length > 0) difference = `barplane counts on the platform's page alignment, but these start mid-page: ${unaligned.join(', ')}`;
+      const unaligned = pe.functions.flatMap((fn) =>
+        fn.bars.filter((b) => movable(fn, b) && b.address % P !== 0n).map((b) => `${fn.bdf} BAR ${b.index}`),
+      );
+      if (unaligned.length > 0)
+        difference = `barplane counts on the platform's page alignment, but these start mid-page: ${unaligned.join(', ')}`;
       break;
     }
     case 'NONE':
-      if (refused.length > 0) difference = `barplane sees no need to align, but the kernel refuses mmap for ${refused.join(', ')}`;
+      if (refused.length > 0)
+        difference = `barplane sees no need to align, but the kernel refuses mmap for ${refused.join(', ')}`;
       break;
     case 'PARAM_RESIZE':
       if (alignment.override === 'auto' && refused.length !== alignment.barsGainingMmap) {
@@ -144,17 +161,23 @@ export function checkAdviceApplied(
       }
       growth += later.size - bar.size;
       if (bar.size < P && (later.size !== P || later.address % P !== 0n)) {
-        problems.push(`${fn.bdf} BAR ${bar.index} is ${toHex(later.size)} at ${toHex(later.address)}, not one page at a page start`);
+        problems.push(
+          `${fn.bdf} BAR ${bar.index} is ${toHex(later.size)} at ${toHex(later.address)}, not one page at a page start`,
+        );
       }
       if (!isMemBar(bar.kind)) continue;
-      const mmapBefore = before.rows.find((r) => r.bdf === fn.bdf && r.index === bar.index)?.kernel?.flags.includes('MMAP') ?? false;
-      const mmapAfter = after.rows.find((r) => r.bdf === fn.bdf && r.index === bar.index)?.kernel?.flags.includes('MMAP') ?? false;
+      const mmapBefore =
+        before.rows.find((r) => r.bdf === fn.bdf && r.index === bar.index)?.kernel?.flags.includes('MMAP') ?? false;
+      const mmapAfter =
+        after.rows.find((r) => r.bdf === fn.bdf && r.index === bar.index)?.kernel?.flags.includes('MMAP') ?? false;
       if (!mmapAfter) problems.push(`${fn.bdf} BAR ${bar.index} still has no mmap`);
       if (!mmapBefore && mmapAfter) gained++;
     }
   }
-  if (growth !== before.alignment.mmioCost) problems.push(`the BARs grew by ${toHex(growth)}, barplane said mmioCost ${toHex(before.alignment.mmioCost)}`);
-  if (gained !== before.alignment.barsGainingMmap) problems.push(`${gained} BARs gained mmap, barplane said ${before.alignment.barsGainingMmap}`);
+  if (growth !== before.alignment.mmioCost)
+    problems.push(`the BARs grew by ${toHex(growth)}, barplane said mmioCost ${toHex(before.alignment.mmioCost)}`);
+  if (gained !== before.alignment.barsGainingMmap)
+    problems.push(`${gained} BARs gained mmap, barplane said ${before.alignment.barsGainingMmap}`);
   return {
     pe: before.pe.id,
     kernelParameter: before.alignment.kernelParameter ?? '',

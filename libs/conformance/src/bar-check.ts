@@ -27,7 +27,8 @@ function expectedRegion(decision: BarDecision): { flags: string; what: string } 
   if (first === 'ZERO_SIZE') return { flags: 'none', what: 'no region' };
   if (first === 'IO_BAR') return { flags: 'READ|WRITE', what: 'read/write, no mmap' };
   if (first === 'ROM_BAR') return { flags: 'READ', what: 'read only' };
-  if (first === 'HOST_SUBPAGE_UNALIGNED' || first === 'HOST_PAGE_REMAINDER_BUSY') return { flags: 'READ|WRITE', what: 'no mmap' };
+  if (first === 'HOST_SUBPAGE_UNALIGNED' || first === 'HOST_PAGE_REMAINDER_BUSY')
+    return { flags: 'READ|WRITE', what: 'no mmap' };
   return { flags: 'READ|WRITE|MMAP', what: 'mmap' };
 }
 
@@ -43,7 +44,9 @@ export function checkBars(
   reported: ReadonlySet<string>,
   refused: ReadonlyMap<string, string>,
 ): BarRow[] {
-  const bars = new Map(pes.flatMap((pe) => pe.functions.flatMap((fn) => fn.bars.map((b) => [`${fn.bdf}/${b.index}`, b] as const))));
+  const bars = new Map(
+    pes.flatMap((pe) => pe.functions.flatMap((fn) => fn.bars.map((b) => [`${fn.bdf}/${b.index}`, b] as const))),
+  );
   const out: BarRow[] = [];
   for (const d of decisions) {
     const notBound = refused.get(d.bdf);
@@ -63,9 +66,16 @@ export function checkBars(
       size: bar.size,
       mode: d.mode,
       reasons: d.reasons,
-      kernelSays: notBound !== undefined ? `vfio-pci did not bind${notBound ? `: ${notBound}` : ''}` : describeRegion(row?.kernel),
+      kernelSays:
+        notBound !== undefined
+          ? `vfio-pci did not bind${notBound ? `: ${notBound}` : ''}`
+          : describeRegion(row?.kernel),
       agree,
-      ...(agree ? {} : { difference: `${d.mode} ${d.reasons.join(',')} means ${expected.what}; the kernel's region is ${kernelFlags} (BAR at ${toHex(bar.address)})` }),
+      ...(agree
+        ? {}
+        : {
+            difference: `${d.mode} ${d.reasons.join(',')} means ${expected.what}; the kernel's region is ${kernelFlags} (BAR at ${toHex(bar.address)})`,
+          }),
     });
   }
   return out;

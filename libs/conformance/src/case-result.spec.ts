@@ -56,7 +56,9 @@ describe('judgeCase: what a disagreement looks like', () => {
     );
     const result = judge(events, POWERNV_IMPORT);
     expect(result.disagreements).toContain('0003:01:00.0 region 0: flags READ|WRITE (kernel) vs READ|WRITE|MMAP');
-    expect(result.disagreements.some((d) => d.startsWith('0003:01:00.0 BAR 0: PENDING GUEST_BAR_UNMAPPED means mmap'))).toBe(true);
+    expect(
+      result.disagreements.some((d) => d.startsWith('0003:01:00.0 BAR 0: PENDING GUEST_BAR_UNMAPPED means mmap')),
+    ).toBe(true);
   });
 
   it('names an import barplane itself refuses', () => {
@@ -65,11 +67,24 @@ describe('judgeCase: what a disagreement looks like', () => {
   });
 
   it('expects vfio-pci to fail on a POWER kernel that cannot bind, and every BAR UNAVAILABLE', () => {
-    const host = { ...POWERNV_IMPORT.scenario.host, kernel: { ...POWERNV_IMPORT.scenario.host.kernel, vfioPci: false } };
+    const host = {
+      ...POWERNV_IMPORT.scenario.host,
+      kernel: { ...POWERNV_IMPORT.scenario.host.kernel, vfioPci: false },
+    };
     const events = [
       { type: 'boot', release: '6.1.0-50-powerpc64le' },
-      { type: 'bind', bdf: '0000:01:00.0', bound: false, kernel: '[    4.56] vfio-pci: probe of 0000:01:00.0 failed with error -22' },
-      { type: 'bind', bdf: '0003:01:00.0', bound: false, kernel: '[    4.65] vfio-pci: probe of 0003:01:00.0 failed with error -22' },
+      {
+        type: 'bind',
+        bdf: '0000:01:00.0',
+        bound: false,
+        kernel: '[    4.56] vfio-pci: probe of 0000:01:00.0 failed with error -22',
+      },
+      {
+        type: 'bind',
+        bdf: '0003:01:00.0',
+        bound: false,
+        kernel: '[    4.65] vfio-pci: probe of 0003:01:00.0 failed with error -22',
+      },
       { type: 'done' },
     ];
     const result = judge(events, { scenario: { ...POWERNV_IMPORT.scenario, host }, warnings: [] });

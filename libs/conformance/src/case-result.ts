@@ -59,12 +59,16 @@ export function judgeCase(input: CaseInput): CaseResult {
   for (const f of report.insmodFailures) disagreements.push(`insmod ${f.module}: ${f.message}`);
   const read = scenarioFromJson(input.imported.scenario);
   if (!read.ok) {
-    disagreements.push(`the import is not a valid scenario: ${read.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
+    disagreements.push(
+      `the import is not a valid scenario: ${read.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`,
+    );
     return { input, ...empty, disagreements };
   }
   const scenario = read.scenario;
   if (report.pageSize !== undefined && report.pageSize !== scenario.host.pageSize) {
-    disagreements.push(`the kernel's page size is 0x${report.pageSize.toString(16)}, the scenario says 0x${scenario.host.pageSize.toString(16)}`);
+    disagreements.push(
+      `the kernel's page size is 0x${report.pageSize.toString(16)}, the scenario says 0x${scenario.host.pageSize.toString(16)}`,
+    );
   }
   // What `barplane plan` answers: the decisions and every function's regions.
   const plan = planAnswer(scenario);
@@ -75,17 +79,33 @@ export function judgeCase(input: CaseInput): CaseResult {
   const expected = vfioPciBinds(scenario.host);
   const binds: BindRow[] = report.binds.map((b) => {
     const expects = b.bridge ? false : expected;
-    return { bdf: b.bdf, bridge: b.bridge ?? false, kernelBound: b.bound, barplaneExpects: expects, ...(b.kernel ? { kernel: b.kernel } : {}), agree: b.bound === expects };
+    return {
+      bdf: b.bdf,
+      bridge: b.bridge ?? false,
+      kernelBound: b.bound,
+      barplaneExpects: expects,
+      ...(b.kernel ? { kernel: b.kernel } : {}),
+      agree: b.bound === expects,
+    };
   });
-  for (const b of binds) if (!b.agree) disagreements.push(`${b.bdf}: vfio-pci ${b.kernelBound ? 'bound' : 'did not bind'}; barplane expected it ${b.barplaneExpects ? 'to bind' : 'not to bind'}${b.kernel ? ` (${b.kernel})` : ''}`);
+  for (const b of binds)
+    if (!b.agree)
+      disagreements.push(
+        `${b.bdf}: vfio-pci ${b.kernelBound ? 'bound' : 'did not bind'}; barplane expected it ${b.barplaneExpects ? 'to bind' : 'not to bind'}${b.kernel ? ` (${b.kernel})` : ''}`,
+      );
   for (const e of report.errors) disagreements.push(`${e.bdf}: the probe failed at ${e.step}: ${e.message}`);
 
   const regions: RegionRow[] = [];
-  for (const device of report.devices.values()) regions.push(...compareRegions(derivedOf.get(device.bdf) ?? [], device));
+  for (const device of report.devices.values())
+    regions.push(...compareRegions(derivedOf.get(device.bdf) ?? [], device));
   for (const r of regions) if (!r.agree) disagreements.push(`${r.bdf} region ${r.index}: ${r.difference}`);
 
   const opened = new Set(report.devices.keys());
-  const refused = new Map(report.binds.filter((b) => !b.bound && !b.bridge).map((b) => [b.bdf, (b.kernel ?? '').replace(/^\[[^\]]*\]\s*/, '')] as const));
+  const refused = new Map(
+    report.binds
+      .filter((b) => !b.bound && !b.bridge)
+      .map((b) => [b.bdf, (b.kernel ?? '').replace(/^\[[^\]]*\]\s*/, '')] as const),
+  );
   const bars = checkBars(plan.bars, scenario.pes, regions, opened, refused);
   for (const b of bars) if (!b.agree) disagreements.push(`${b.bdf} BAR ${b.index}: ${b.difference}`);
 
@@ -101,7 +121,10 @@ export function judgeCase(input: CaseInput): CaseResult {
 
   const reservations = checkReservations(planned, opened, report.subPageReservations);
   for (const r of reservations) {
-    if (!r.agree) disagreements.push(`sub-page reservation 0x${r.start.toString(16)}-0x${r.end.toString(16)}: ${r.kernel ? 'the kernel made it, barplane does not derive it' : 'barplane derives it, the kernel did not make it'}`);
+    if (!r.agree)
+      disagreements.push(
+        `sub-page reservation 0x${r.start.toString(16)}-0x${r.end.toString(16)}: ${r.kernel ? 'the kernel made it, barplane does not derive it' : 'barplane derives it, the kernel did not make it'}`,
+      );
   }
   return { input, scenario, plan, binds, regions, bars, pes, reservations, disagreements };
 }

@@ -25,13 +25,22 @@ describe('readGuestReport', () => {
   it('reads the release, the page size, the binds and whether the guest finished', () => {
     expect(report.release).toBe('6.12.95+deb12-powerpc64le-64k');
     expect(report.pageSize).toBe(0x10000n);
-    expect(report.binds.map((b) => [b.bdf, b.bound])).toEqual([['0000:01:00.0', true], ['0003:01:00.0', true]]);
+    expect(report.binds.map((b) => [b.bdf, b.bound])).toEqual([
+      ['0000:01:00.0', true],
+      ['0003:01:00.0', true],
+    ]);
     expect(report.done).toBe(true);
   });
 
   it('reads each region with 64-bit values as bigint, CAPS implied by the caps, failed regions left out', () => {
     const nvme = report.devices.get('0000:01:00.0')!;
-    expect(nvme.regions[0]).toEqual({ index: 0, size: 0x4000n, offset: 0n, flags: ['READ', 'WRITE', 'MMAP'], caps: [{ type: 'MSIX_MAPPABLE' }] });
+    expect(nvme.regions[0]).toEqual({
+      index: 0,
+      size: 0x4000n,
+      offset: 0n,
+      flags: ['READ', 'WRITE', 'MMAP'],
+      caps: [{ type: 'MSIX_MAPPABLE' }],
+    });
     expect(nvme.regions.map((r) => r.index)).toEqual([0, 1, 6, 7]);
   });
 
@@ -43,6 +52,15 @@ describe('readGuestReport', () => {
   });
 
   it('refuses a value the probe would never print', () => {
-    expect(() => readGuestReport([{ type: 'device', bdf: 'x', group: '1', regions: [{ index: 0, size: '12', offset: 'zz', flags: [], caps: [] }] }])).toThrow(/not a 64-bit hex value/);
+    expect(() =>
+      readGuestReport([
+        {
+          type: 'device',
+          bdf: 'x',
+          group: '1',
+          regions: [{ index: 0, size: '12', offset: 'zz', flags: [], caps: [] }],
+        },
+      ]),
+    ).toThrow(/not a 64-bit hex value/);
   });
 });

@@ -60,7 +60,12 @@ function region(raw: Json, bdf: string): KernelRegion | undefined {
     caps: caps.map((c) => ({
       type: String(c.type),
       ...(Array.isArray(c.areas)
-        ? { areas: (c.areas as Json[]).map((a) => ({ offset: hex(a.offset, `${bdf} sparse offset`), size: hex(a.size, `${bdf} sparse size`) })) }
+        ? {
+            areas: (c.areas as Json[]).map((a) => ({
+              offset: hex(a.offset, `${bdf} sparse offset`),
+              size: hex(a.size, `${bdf} sparse size`),
+            })),
+          }
         : {}),
     })),
   };
@@ -87,7 +92,12 @@ export function readGuestReport(events: readonly unknown[]): GuestReport {
         pageSize = BigInt(Number(e.pageSize));
         break;
       case 'bind':
-        binds.push({ bdf: String(e.bdf), bound: e.bound === true, ...(e.bridge === true ? { bridge: true } : {}), ...(text(e.kernel) ? { kernel: text(e.kernel) } : {}) });
+        binds.push({
+          bdf: String(e.bdf),
+          bound: e.bound === true,
+          ...(e.bridge === true ? { bridge: true } : {}),
+          ...(text(e.kernel) ? { kernel: text(e.kernel) } : {}),
+        });
         break;
       case 'device': {
         const bdf = String(e.bdf);

@@ -6,7 +6,10 @@
 export const KNOWN_DIFFERENCES: readonly { match: RegExp; reason: string }[] = [];
 
 /** Splits disagreements into the known ones (with their reason) and the open ones. */
-export function sortDisagreements(disagreements: readonly string[]): { known: { disagreement: string; reason: string }[]; open: string[] } {
+export function sortDisagreements(disagreements: readonly string[]): {
+  known: { disagreement: string; reason: string }[];
+  open: string[];
+} {
   const known: { disagreement: string; reason: string }[] = [];
   const open: string[] = [];
   for (const d of disagreements) {

@@ -1,4 +1,17 @@
-import { alignDown, alignUp, BarDecision, defaultMsixEmulation, isMemBar, Machine, MsixRelocation, planScenario, Reason, Scenario, toHex, Vm } from '@barplane/domain';
+import {
+  alignDown,
+  alignUp,
+  BarDecision,
+  defaultMsixEmulation,
+  isMemBar,
+  Machine,
+  MsixRelocation,
+  planScenario,
+  Reason,
+  Scenario,
+  toHex,
+  Vm,
+} from '@barplane/domain';
 
 /** One VM the lab ran with this machine's QEMU inside a guest (scripts/conformance/qemu-side.mjs). */
 export interface QemuRunSpec {
@@ -68,7 +81,13 @@ export function memoryFlatView(mtree: string): FlatRange[] {
     const rest = m[4].replace(/ KVM$/, '').trim();
     const at = / @([0-9a-f]+)$/.exec(rest);
     const name = rest.replace(/ @[0-9a-f]+$/, '');
-    out.push({ start: BigInt(`0x${m[1]}`), end: BigInt(`0x${m[2]}`) + 1n, type: m[3], name, offset: at ? BigInt(`0x${at[1]}`) : 0n });
+    out.push({
+      start: BigInt(`0x${m[1]}`),
+      end: BigInt(`0x${m[2]}`) + 1n,
+      type: m[3],
+      name,
+      offset: at ? BigInt(`0x${at[1]}`) : 0n,
+    });
   }
   return out;
 }
@@ -95,7 +114,9 @@ export function guestAddresses(queryPci: unknown): Map<string, Map<number, bigin
   return out;
 }
 
-/** Where each mmap of a BAR starts inside the BAR, from QEMU's vfio_region_mmap trace ("BDF BAR n mmaps[i]" -> offset). */
+/**
+ * Where each mmap of a BAR starts inside the BAR, from QEMU's vfio_region_mmap trace ("BDF BAR n mmaps[i]" -> offset).
+ */
 export function mmapOffsets(trace: readonly string[]): Map<string, bigint> {
   const out = new Map<string, bigint>();
   for (const line of trace) {
@@ -116,14 +137,16 @@ function kvmAlign(pieces: readonly { offset: bigint; size: bigint }[], P: bigint
 
 function modeOf(ranges: readonly { offset: bigint; size: bigint }[], size: bigint): string {
   if (ranges.length === 0) return 'EMULATED';
-  if (ranges.length === 1 && ranges[0].offset === 0n && ranges[0].size >= size) return ranges[0].size > size ? 'DIRECT_PAGE_EXPANDED' : 'DIRECT';
+  if (ranges.length === 1 && ranges[0].offset === 0n && ranges[0].size >= size)
+    return ranges[0].size > size ? 'DIRECT_PAGE_EXPANDED' : 'DIRECT';
   return 'PARTIAL_DIRECT';
 }
 
 const same = (a: readonly { offset: bigint; size: bigint }[], b: readonly { offset: bigint; size: bigint }[]) =>
   a.length === b.length && a.every((x, i) => x.offset === b[i].offset && x.size === b[i].size);
 
-const describe = (ranges: readonly { offset: bigint; size: bigint }[]) => ranges.map((r) => `[${toHex(r.offset)},${toHex(r.offset + r.size)})`).join(' ') || 'none';
+const describe = (ranges: readonly { offset: bigint; size: bigint }[]) =>
+  ranges.map((r) => `[${toHex(r.offset)},${toHex(r.offset + r.size)})`).join(' ') || 'none';
 
 /**
  * One QEMU run against barplane: the VM is built from what QEMU shows (the assigned functions'
@@ -131,7 +154,11 @@ const describe = (ranges: readonly { offset: bigint; size: bigint }[]) => ranges
  * and each memory BAR's mode and direct ranges compared with the ram-device ranges of QEMU's
  * flat view, rounded to host pages as KVM would (no KVM in the lab's guests).
  */
-export function compareQemuRun(host: Scenario, spec: QemuRunSpec, report: QemuRunReport): { rows: QemuBarRow[]; reasons: { reasons: readonly Reason[]; example: string }[]; problems: string[] } {
+export function compareQemuRun(
+  host: Scenario,
+  spec: QemuRunSpec,
+  report: QemuRunReport,
+): { rows: QemuBarRow[]; reasons: { reasons: readonly Reason[]; example: string }[]; problems: string[] } {
   const problems = [...report.errors];
   if (report.queryPci === undefined || report.mtree === undefined) {
     problems.push('QEMU gave no query-pci or no memory tree');
@@ -194,8 +221,10 @@ export function compareQemuRun(host: Scenario, spec: QemuRunSpec, report: QemuRu
       const qemuMode = guest === undefined ? 'PENDING' : modeOf(ranges, bar.size);
       const barplaneRanges = decision.directRanges;
       const diffs: string[] = [];
-      if (qemuMode !== decision.mode) diffs.push(`QEMU ${qemuMode}, barplane ${decision.mode} ${decision.reasons.join(',')}`);
-      if (!same(ranges, barplaneRanges)) diffs.push(`direct ranges ${describe(ranges)} (QEMU, page-rounded) vs ${describe(barplaneRanges)}`);
+      if (qemuMode !== decision.mode)
+        diffs.push(`QEMU ${qemuMode}, barplane ${decision.mode} ${decision.reasons.join(',')}`);
+      if (!same(ranges, barplaneRanges))
+        diffs.push(`direct ranges ${describe(ranges)} (QEMU, page-rounded) vs ${describe(barplaneRanges)}`);
       const agree = diffs.length === 0;
       rows.push({
         run: spec.name,

@@ -9,10 +9,25 @@ export interface ReasonReach {
 
 /** The codes each side decides: every code in one list, or REASON_REACH below does not compile. */
 const DECIDED_BY = {
-  kernel: ['VFIO_PCI_UNBINDABLE', 'IO_BAR', 'ROM_BAR', 'ZERO_SIZE', 'HOST_SUBPAGE_UNALIGNED',
-    'HOST_PAGE_REMAINDER_BUSY', 'NO_MSIX_MAPPABLE_SPARSE', 'MSIX_PAGE_COVERS_BAR'],
-  QEMU: ['MMAP_DISABLED', 'MSIX_RELOCATED', 'GUEST_BAR_UNMAPPED', 'GUEST_SUBPAGE_UNALIGNED', 'EXPANDED_TO_PAGE',
-    'MSIX_TABLE_TRAPPED', 'GUEST_PAGE_SHARED'],
+  kernel: [
+    'VFIO_PCI_UNBINDABLE',
+    'IO_BAR',
+    'ROM_BAR',
+    'ZERO_SIZE',
+    'HOST_SUBPAGE_UNALIGNED',
+    'HOST_PAGE_REMAINDER_BUSY',
+    'NO_MSIX_MAPPABLE_SPARSE',
+    'MSIX_PAGE_COVERS_BAR',
+  ],
+  QEMU: [
+    'MMAP_DISABLED',
+    'MSIX_RELOCATED',
+    'GUEST_BAR_UNMAPPED',
+    'GUEST_SUBPAGE_UNALIGNED',
+    'EXPANDED_TO_PAGE',
+    'MSIX_TABLE_TRAPPED',
+    'GUEST_PAGE_SHARED',
+  ],
   KVM: ['KVM_PAGE_TRIM', 'KVM_SLOTS_EXHAUSTED'],
   barplane: [],
 } as const satisfies Record<ReasonReach['decidedBy'], readonly Reason[]>;
@@ -26,7 +41,7 @@ const UNREACHABLE: Partial<Record<Reason, string>> = {
     "Debian's archive reachable here (bookworm, bookworm-backports) has 6.1 and 6.12 only",
   MSIX_PAGE_COVERS_BAR: 'as NO_MSIX_MAPPABLE_SPARSE: needs a kernel before 4.16',
   KVM_SLOTS_EXHAUSTED:
-    'needs a real KVM running out of memslots; the lab runs every VM under TCG (this machine\'s /dev/kvm stops ' +
+    "needs a real KVM running out of memslots; the lab runs every VM under TCG (this machine's /dev/kvm stops " +
     'a guest with "KVM internal error", and the guests have no nested KVM), ' +
     'and under TCG QEMU makes no KVM slots at all',
 };
@@ -40,7 +55,9 @@ export const REASON_REACH = Object.fromEntries(
 ) as Record<Reason, ReasonReach>;
 
 /** Which reason codes the agreeing rows reached, with one example each. */
-export function reasonCoverage(reached: readonly { reasons: readonly Reason[]; example: string }[]): Map<Reason, { count: number; example: string }> {
+export function reasonCoverage(
+  reached: readonly { reasons: readonly Reason[]; example: string }[],
+): Map<Reason, { count: number; example: string }> {
   const out = new Map<Reason, { count: number; example: string }>();
   for (const row of reached) {
     for (const r of row.reasons) {

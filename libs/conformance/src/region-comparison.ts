@@ -25,7 +25,8 @@ export interface RegionRow {
 const LAST_BAR_REGION = 6;
 
 const FLAG_ORDER = ['READ', 'WRITE', 'MMAP'];
-const sortFlags = (flags: readonly string[]) => [...flags].sort((a, b) => FLAG_ORDER.indexOf(a) - FLAG_ORDER.indexOf(b));
+const sortFlags = (flags: readonly string[]) =>
+  [...flags].sort((a, b) => FLAG_ORDER.indexOf(a) - FLAG_ORDER.indexOf(b));
 
 function kernelView(r: KernelRegion | undefined): RegionView | undefined {
   if (!r || r.size === 0n) return undefined;
@@ -53,7 +54,10 @@ function barplaneView(r: VfioRegion | undefined): RegionView | undefined {
 /** "0x4000 RW MMAP MSIX_MAPPABLE", "none". */
 export function describeRegion(v: RegionView | undefined): string {
   if (!v) return 'none';
-  const rw = v.flags.filter((f) => f !== 'MMAP').map((f) => f[0]).join('');
+  const rw = v.flags
+    .filter((f) => f !== 'MMAP')
+    .map((f) => f[0])
+    .join('');
   const parts = [toHex(v.size), rw, ...(v.flags.includes('MMAP') ? ['MMAP'] : []), ...v.caps];
   if (v.areas) parts.push(`areas ${v.areas.map((a) => `${toHex(a.offset)}+${toHex(a.size)}`).join(',')}`);
   return parts.join(' ');
@@ -67,7 +71,8 @@ function difference(k: RegionView | undefined, b: RegionView | undefined): strin
   if (k.size !== b.size) diffs.push(`size ${toHex(k.size)} (kernel) vs ${toHex(b.size)}`);
   if (k.offset !== b.offset) diffs.push(`offset ${toHex(k.offset)} (kernel) vs ${toHex(b.offset)}`);
   if (k.flags.join() !== b.flags.join()) diffs.push(`flags ${k.flags.join('|')} (kernel) vs ${b.flags.join('|')}`);
-  if (k.caps.join() !== b.caps.join()) diffs.push(`caps ${k.caps.join('|') || 'none'} (kernel) vs ${b.caps.join('|') || 'none'}`);
+  if (k.caps.join() !== b.caps.join())
+    diffs.push(`caps ${k.caps.join('|') || 'none'} (kernel) vs ${b.caps.join('|') || 'none'}`);
   const areas = (v: RegionView) => (v.areas ?? []).map((a) => `${a.offset}+${a.size}`).join();
   if (areas(k) !== areas(b)) diffs.push('sparse areas differ');
   return diffs.length > 0 ? diffs.join('; ') : undefined;
@@ -89,7 +94,14 @@ export function compareRegions(derived: readonly VfioRegion[], device: KernelDev
       diff = `the kernel puts region ${index} at ${toHex(kernelRegion.offset)}, not index << 40`;
     }
     if (!kernel && !barplane) continue;
-    rows.push({ bdf: device.bdf, index, kernel, barplane, agree: diff === undefined, ...(diff ? { difference: diff } : {}) });
+    rows.push({
+      bdf: device.bdf,
+      index,
+      kernel,
+      barplane,
+      agree: diff === undefined,
+      ...(diff ? { difference: diff } : {}),
+    });
   }
   return rows;
 }

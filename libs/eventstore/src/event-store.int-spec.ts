@@ -18,7 +18,11 @@ const schema = schemaPerFile('es', (ds) => {
 });
 
 const envelopes = outboxOf((e) => ({
-  id: e.eventId, type: e.eventType, streamVersion: e.streamVersion.toString(), occurredAt: e.occurredAt, data: e.data,
+  id: e.eventId,
+  type: e.eventType,
+  streamVersion: e.streamVersion.toString(),
+  occurredAt: e.occurredAt,
+  data: e.data,
 }));
 
 async function outboxRows(): Promise<{ message_id: string; payload: { streamVersion: string; occurredAt: string } }[]> {
@@ -34,7 +38,14 @@ describe('migrations', () => {
       `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_type = 'BASE TABLE' ORDER BY table_name`,
       [schema],
     );
-    expect(tables.map((t) => t.table_name)).toEqual(['event_streams', 'events', 'heartbeats', 'inbox', 'migrations', 'outbox']);
+    expect(tables.map((t) => t.table_name)).toEqual([
+      'event_streams',
+      'events',
+      'heartbeats',
+      'inbox',
+      'migrations',
+      'outbox',
+    ]);
   });
 
   it('survive concurrent runs on a fresh schema', async () => {
@@ -51,9 +62,14 @@ describe('migrations', () => {
       const runner = dataSource.createQueryRunner();
       await new (createEventStoreTablesMigration(other))().up(runner);
       await runner.release();
-      await dataSource.query(`CREATE TABLE "${other}".migrations (id SERIAL PRIMARY KEY, timestamp bigint NOT NULL, name varchar NOT NULL)`);
+      await dataSource.query(
+        `CREATE TABLE "${other}".migrations (id SERIAL PRIMARY KEY, timestamp bigint NOT NULL, name varchar NOT NULL)`,
+      );
       const first = new (createEventStoreTablesMigration(other))().name!;
-      await dataSource.query(`INSERT INTO "${other}".migrations (timestamp, name) VALUES ($1, $2)`, [first.slice(-13), first]);
+      await dataSource.query(`INSERT INTO "${other}".migrations (timestamp, name) VALUES ($1, $2)`, [
+        first.slice(-13),
+        first,
+      ]);
       const ids = [randomUUID(), randomUUID(), randomUUID()];
       for (const [i, id] of ids.entries()) {
         await dataSource.query(
@@ -66,7 +82,13 @@ describe('migrations', () => {
         `SELECT message_id, topic, message_key, headers, payload FROM "${other}".outbox_messages WHERE published_at IS NULL ORDER BY outbox_id, position`,
       );
       expect(pending).toEqual(
-        [1, 2].map((i) => ({ message_id: ids[i], topic: 'pe.events', message_key: 'h', headers: { type: 'E' }, payload: { i, address: '0xfffffffffffff000' } })),
+        [1, 2].map((i) => ({
+          message_id: ids[i],
+          topic: 'pe.events',
+          message_key: 'h',
+          headers: { type: 'E' },
+          payload: { i, address: '0xfffffffffffff000' },
+        })),
       );
     });
   });
@@ -76,7 +98,9 @@ describe('append and read', () => {
   it('round-trips data, 64-bit hex strings, bigint versions and microsecond occurredAt', async () => {
     const streamId = `host-${randomUUID()}`;
     const data = { address: '0xfffffffffffff000', size: '0x1000', nested: [{ bar: 0 }] };
-    const first = await appendOne(store, streamId, 'host', 0n, [newEvent('p9', 'HostRegistered', data)], { outbox: envelopes });
+    const first = await appendOne(store, streamId, 'host', 0n, [newEvent('p9', 'HostRegistered', data)], {
+      outbox: envelopes,
+    });
     if (first.duplicate) throw new Error('unexpected duplicate');
     expect(first.version).toBe(1n);
     const second = await appendOne(store, streamId, 'host', 1n, [
@@ -108,7 +132,10 @@ describe('append and read', () => {
     const streamId = `big-${randomUUID()}`;
     const big = 2n ** 62n + 1n;
     // Seed a stream at a version no JS number can hold, as a long-lived stream would be.
-    await dataSource.query(`INSERT INTO "${schema}".event_streams VALUES ($1, 'host', $2::bigint)`, [streamId, big.toString()]);
+    await dataSource.query(`INSERT INTO "${schema}".event_streams VALUES ($1, 'host', $2::bigint)`, [
+      streamId,
+      big.toString(),
+    ]);
     const result = await appendOne(store, streamId, 'host', big, [newEvent('h', 'E', {})]);
     if (result.duplicate) throw new Error('unexpected duplicate');
     expect(result.version).toBe(big + 1n);
@@ -121,7 +148,9 @@ describe('append and read', () => {
   });
 
   it('refuses bigint in data and empty appends with INVALID_ARGUMENT', async () => {
-    await expect(appendOne(store, `x-${randomUUID()}`, 'host', 0n, [newEvent('h', 'E', { size: 1n })])).rejects.toMatchObject({
+    await expect(
+      appendOne(store, `x-${randomUUID()}`, 'host', 0n, [newEvent('h', 'E', { size: 1n })]),
+    ).rejects.toMatchObject({
       code: 'INVALID_ARGUMENT',
     });
     await expect(appendOne(store, `x-${randomUUID()}`, 'host', 0n, [])).rejects.toBeInstanceOf(EventStoreError);
@@ -156,7 +185,8 @@ describe('optimistic concurrency', () => {
       Array.from({ length: 6 }, (_, i) => appendOne(store, streamId, 'host', 1n, [newEvent('h', `E${i}`, {})])),
     );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-    for (const r of results) if (r.status === 'rejected') expect(r.reason).toMatchObject({ code: 'CONFLICT', actualVersion: 2n });
+    for (const r of results)
+      if (r.status === 'rejected') expect(r.reason).toMatchObject({ code: 'CONFLICT', actualVersion: 2n });
     const read = await store.readStream(streamId);
     expect(read.version).toBe(2n);
     expect(read.events.map((e) => e.streamVersion)).toEqual([1n, 2n]);
@@ -184,8 +214,12 @@ describe('optimistic concurrency', () => {
   it('rejects a stale expected version and an expected version ahead of the stream', async () => {
     const streamId = `host-${randomUUID()}`;
     await appendOne(store, streamId, 'host', 0n, [newEvent('h', 'A', {})]);
-    await expect(appendOne(store, streamId, 'host', 0n, [newEvent('h', 'B', {})])).rejects.toMatchObject({ actualVersion: 1n });
-    await expect(appendOne(store, streamId, 'host', 5n, [newEvent('h', 'B', {})])).rejects.toBeInstanceOf(ConcurrencyError);
+    await expect(appendOne(store, streamId, 'host', 0n, [newEvent('h', 'B', {})])).rejects.toMatchObject({
+      actualVersion: 1n,
+    });
+    await expect(appendOne(store, streamId, 'host', 5n, [newEvent('h', 'B', {})])).rejects.toBeInstanceOf(
+      ConcurrencyError,
+    );
     await expect(appendOne(store, `none-${randomUUID()}`, 'host', 1n, [newEvent('h', 'B', {})])).rejects.toMatchObject({
       actualVersion: 0n,
     });
@@ -202,7 +236,9 @@ describe('inbox and outbox in the append transaction', () => {
     const again = await appendOne(store, streamId, 'host', 1n, [newEvent('h', 'A', {})], { inbox, outbox: envelopes });
     expect(again).toEqual({ duplicate: true });
     // Even a stale expected version is not an error for a duplicate: it is answered, not retried.
-    expect(await appendOne(store, streamId, 'host', 0n, [newEvent('h', 'A', {})], { inbox })).toEqual({ duplicate: true });
+    expect(await appendOne(store, streamId, 'host', 0n, [newEvent('h', 'A', {})], { inbox })).toEqual({
+      duplicate: true,
+    });
     expect((await store.readStream(streamId)).version).toBe(1n);
     expect((await outboxRows()).length).toBe(outboxBefore);
   });
@@ -212,12 +248,16 @@ describe('inbox and outbox in the append transaction', () => {
     await appendOne(store, streamId, 'host', 0n, [newEvent('h', 'A', {})]);
     const inbox = { consumer: 'pe-registry', messageId: randomUUID() };
     const event = newEvent('h', 'B', {});
-    await expect(appendOne(store, streamId, 'host', 0n, [event], { inbox, outbox: envelopes })).rejects.toBeInstanceOf(ConcurrencyError);
+    await expect(appendOne(store, streamId, 'host', 0n, [event], { inbox, outbox: envelopes })).rejects.toBeInstanceOf(
+      ConcurrencyError,
+    );
     expect((await outboxRows()).some((r) => r.message_id === event.eventId)).toBe(false);
     // A failing outbox insert (bad uuid) rolls back the events too.
     const bad = newEvent('h', 'C', {});
     await expect(
-      appendOne(store, streamId, 'host', 1n, [bad], { outbox: [{ messageId: 'not-a-uuid', topic: 't', key: 'h', payload: {} }] }),
+      appendOne(store, streamId, 'host', 1n, [bad], {
+        outbox: [{ messageId: 'not-a-uuid', topic: 't', key: 'h', payload: {} }],
+      }),
     ).rejects.toThrow();
     expect((await store.readStream(streamId)).version).toBe(1n);
     // The inbox claim went with the failed attempt: the redelivery is processed.
@@ -229,8 +269,14 @@ describe('inbox and outbox in the append transaction', () => {
   it('a batch of answers only (no append) writes the answer and the inbox row once', async () => {
     const inbox = { consumer: 'pe-registry', messageIds: [randomUUID()] };
     const answer = { messageId: randomUUID(), topic: 'pe.events', key: 'h', payload: { type: 'CommandRejected' } };
-    expect(await store.appendMany({ appends: [], inbox, outbox: [answer] })).toMatchObject({ duplicate: false, events: [] });
-    expect(await store.appendMany({ appends: [], inbox, outbox: [{ ...answer, messageId: randomUUID() }] })).toEqual({ duplicate: true, duplicates: inbox.messageIds });
+    expect(await store.appendMany({ appends: [], inbox, outbox: [answer] })).toMatchObject({
+      duplicate: false,
+      events: [],
+    });
+    expect(await store.appendMany({ appends: [], inbox, outbox: [{ ...answer, messageId: randomUUID() }] })).toEqual({
+      duplicate: true,
+      duplicates: inbox.messageIds,
+    });
     expect((await outboxRows()).filter((r) => r.message_id === answer.messageId)).toHaveLength(1);
   });
 });
@@ -252,15 +298,37 @@ describe('appendMany', () => {
       ],
       eventOrder: [e1.eventId, e2.eventId, e3.eventId],
       inbox: { consumer: 'batcher', messageIds: ['m1', 'm2'] },
-      outbox: (stored) => [...answers.slice(0, 20), ...[e1, e2, e3].map((e) => message(stored.get(e.eventId)!.eventId)), ...answers.slice(20)],
+      outbox: (stored) => [
+        ...answers.slice(0, 20),
+        ...[e1, e2, e3].map((e) => message(stored.get(e.eventId)!.eventId)),
+        ...answers.slice(20),
+      ],
     });
     if (result.duplicate) throw new Error('unexpected duplicates');
-    expect(result.events.map((e) => [e.eventId, e.streamVersion])).toEqual([[e1.eventId, 2n], [e2.eventId, 1n], [e3.eventId, 3n]]);
-    expect(result.versions).toEqual(new Map([[a, 3n], [b, 1n]]));
-    expect(result.events[0].globalPosition < result.events[1].globalPosition && result.events[1].globalPosition < result.events[2].globalPosition).toBe(true);
+    expect(result.events.map((e) => [e.eventId, e.streamVersion])).toEqual([
+      [e1.eventId, 2n],
+      [e2.eventId, 1n],
+      [e3.eventId, 3n],
+    ]);
+    expect(result.versions).toEqual(
+      new Map([
+        [a, 3n],
+        [b, 1n],
+      ]),
+    );
+    expect(
+      result.events[0].globalPosition < result.events[1].globalPosition &&
+        result.events[1].globalPosition < result.events[2].globalPosition,
+    ).toBe(true);
     expect(await store.streamVersion(a)).toBe(3n);
     expect(await store.streamVersion(b)).toBe(1n);
-    const ids = [...answers.slice(0, 20).map((m) => m.messageId), e1.eventId, e2.eventId, e3.eventId, ...answers.slice(20).map((m) => m.messageId)];
+    const ids = [
+      ...answers.slice(0, 20).map((m) => m.messageId),
+      e1.eventId,
+      e2.eventId,
+      e3.eventId,
+      ...answers.slice(20).map((m) => m.messageId),
+    ];
     const rows = (await outboxRows()).filter((r) => ids.includes(r.message_id));
     expect(rows.map((r) => r.message_id)).toEqual(ids);
     const read = await store.readStreams([a, b, 'batch-none']);
@@ -278,7 +346,9 @@ describe('appendMany', () => {
     });
     expect(result).toEqual({ duplicate: true, duplicates: ['dup-1'] });
     expect(await store.streamVersion(a)).toBe(0n);
-    expect((await store.appendMany({ appends: [], inbox: { consumer: 'batcher', messageIds: ['dup-0'] } })).duplicate).toBe(false);
+    expect(
+      (await store.appendMany({ appends: [], inbox: { consumer: 'batcher', messageIds: ['dup-0'] } })).duplicate,
+    ).toBe(false);
   });
 
   it('throws ConcurrencyError and writes nothing when any stream moved', async () => {
@@ -294,6 +364,8 @@ describe('appendMany', () => {
     await expect(attempt).rejects.toMatchObject({ streamId: b, expectedVersion: 1n, actualVersion: 2n });
     await expect(attempt).rejects.toBeInstanceOf(ConcurrencyError);
     expect(await store.streamVersion(a)).toBe(0n);
-    expect((await store.appendMany({ appends: [], inbox: { consumer: 'batcher', messageIds: ['c-1'] } })).duplicate).toBe(false);
+    expect(
+      (await store.appendMany({ appends: [], inbox: { consumer: 'batcher', messageIds: ['c-1'] } })).duplicate,
+    ).toBe(false);
   });
 });

@@ -28,7 +28,11 @@ const envelopes = outboxOf(
   (e) => ({ type: e.eventType }),
 );
 
-function relay(publish: (messages: PendingOutboxMessage[]) => Promise<void>, ds = dataSource, idleMs = 50): OutboxRelay {
+function relay(
+  publish: (messages: PendingOutboxMessage[]) => Promise<void>,
+  ds = dataSource,
+  idleMs = 50,
+): OutboxRelay {
   const r = new OutboxRelay(ds, { schema, publish, batchSize: 10, idleMs, lockRetryMs: 100, minBackoffMs: 20 });
   relays.push(r);
   return r;
@@ -47,7 +51,9 @@ async function appendMany(n: number, host = 'h1'): Promise<string[]> {
 }
 
 async function unpublished(): Promise<number> {
-  const [row] = await dataSource.query(`SELECT count(*)::int AS n FROM "${schema}".outbox_messages WHERE published_at IS NULL`);
+  const [row] = await dataSource.query(
+    `SELECT count(*)::int AS n FROM "${schema}".outbox_messages WHERE published_at IS NULL`,
+  );
   return row.n;
 }
 
@@ -77,11 +83,16 @@ describe('OutboxRelay', () => {
     const batches: string[][] = [];
     for (let b = 0; b < 3; b++) {
       const events = Array.from({ length: 7 }, (_, i) => newEvent('h7', 'E', { b, i }));
-      const result = await store.appendMany({ appends: [{ streamId: `host-${randomUUID()}`, streamType: 'host', expectedVersion: 0n, events }], outbox: (stored) => envelopes([...stored.values()]) });
+      const result = await store.appendMany({
+        appends: [{ streamId: `host-${randomUUID()}`, streamType: 'host', expectedVersion: 0n, events }],
+        outbox: (stored) => envelopes([...stored.values()]),
+      });
       if (result.duplicate) throw new Error('unexpected duplicate');
       batches.push(events.map((e) => e.eventId));
     }
-    const [rows] = await dataSource.query(`SELECT count(*)::int AS n FROM "${schema}".outbox WHERE published_at IS NULL`);
+    const [rows] = await dataSource.query(
+      `SELECT count(*)::int AS n FROM "${schema}".outbox WHERE published_at IS NULL`,
+    );
     expect(rows.n).toBe(3);
     const rounds: PendingOutboxMessage[][] = [];
     const r = relay(async (messages) => {
@@ -98,15 +109,27 @@ describe('OutboxRelay', () => {
   it('prunes published rows past retention, and only those', async () => {
     const ids = await appendMany(6);
     const seen: PendingOutboxMessage[] = [];
-    const r = new OutboxRelay(dataSource, { schema, publish: async (m) => void seen.push(...m), batchSize: 4, retainPublishedMs: 3_600_000 });
+    const r = new OutboxRelay(dataSource, {
+      schema,
+      publish: async (m) => void seen.push(...m),
+      batchSize: 4,
+      retainPublishedMs: 3_600_000,
+    });
     relays.push(r);
     expect(await r.drainOnce()).toBe(4); // rows of ids[0..3] published, ids[4..5] pending
     const rowOf = async (messageId: string) =>
-      (await dataSource.query(`SELECT outbox_id FROM "${schema}".outbox_messages WHERE message_id = $1`, [messageId]))[0]?.outbox_id;
+      (
+        await dataSource.query(`SELECT outbox_id FROM "${schema}".outbox_messages WHERE message_id = $1`, [messageId])
+      )[0]?.outbox_id;
     const old = [await rowOf(ids[0]), await rowOf(ids[1])];
     // Two published rows made older than the hour kept; also the pending ones (never pruned).
-    await dataSource.query(`UPDATE "${schema}".outbox SET published_at = now() - interval '2 hours' WHERE id = ANY($1::bigint[])`, [old]);
-    await dataSource.query(`UPDATE "${schema}".outbox SET created_at = now() - interval '2 hours' WHERE published_at IS NULL`);
+    await dataSource.query(
+      `UPDATE "${schema}".outbox SET published_at = now() - interval '2 hours' WHERE id = ANY($1::bigint[])`,
+      [old],
+    );
+    await dataSource.query(
+      `UPDATE "${schema}".outbox SET created_at = now() - interval '2 hours' WHERE published_at IS NULL`,
+    );
     expect(await r.pruneOnce()).toBe(2);
     for (const id of ids.slice(0, 2)) expect(await rowOf(id)).toBeUndefined();
     for (const id of ids.slice(2)) expect(await rowOf(id)).toBeDefined();
@@ -251,7 +274,11 @@ describe('a row the broker refuses for good (issue 10)', () => {
       onQuarantine: (rowId) => void quarantined.push(rowId),
       publish: async (messages) => {
         // As the broker answers a message over message.max.bytes: the whole request fails.
-        if (messages.some((m) => m.messageId === tooBig)) throw Object.assign(new Error('The request included a message larger than the max message size the server will accept'), { type: 'MESSAGE_TOO_LARGE' });
+        if (messages.some((m) => m.messageId === tooBig))
+          throw Object.assign(
+            new Error('The request included a message larger than the max message size the server will accept'),
+            { type: 'MESSAGE_TOO_LARGE' },
+          );
         published.push(...messages.map((m) => m.messageId));
       },
     });
@@ -265,7 +292,11 @@ describe('a row the broker refuses for good (issue 10)', () => {
       `SELECT o.quarantined_at IS NOT NULL AS quarantined, o.published_at, o.last_error FROM "${schema}".outbox o JOIN "${schema}".outbox_messages m ON m.outbox_id = o.id WHERE m.message_id = $1`,
       [tooBig],
     );
-    expect(row).toMatchObject({ quarantined: true, published_at: null, last_error: expect.stringContaining('larger than the max message size') });
+    expect(row).toMatchObject({
+      quarantined: true,
+      published_at: null,
+      last_error: expect.stringContaining('larger than the max message size'),
+    });
   });
 
   it('keeps backing off on a failure that may pass (the broker away): nothing is quarantined', async () => {
@@ -273,7 +304,10 @@ describe('a row the broker refuses for good (issue 10)', () => {
     let refuse = 3;
     const published: string[] = [];
     const r = relay(async (messages) => {
-      if (refuse-- > 0) throw Object.assign(new Error('Connection error: connect ECONNREFUSED 127.0.0.1:9092'), { name: 'KafkaJSConnectionError' });
+      if (refuse-- > 0)
+        throw Object.assign(new Error('Connection error: connect ECONNREFUSED 127.0.0.1:9092'), {
+          name: 'KafkaJSConnectionError',
+        });
       published.push(...messages.map((m) => m.messageId));
     });
     r.start();
@@ -282,4 +316,3 @@ describe('a row the broker refuses for good (issue 10)', () => {
     expect(r.counters.quarantined).toBe(0);
   });
 });
-

@@ -1,5 +1,24 @@
-import { compareIds, functionToJson, kernelFeaturesOf, MIN_BAR_SIZE, msixPbaSize, msixTableSize, parseKernelRelease, toHex, U64_LIMIT } from '@barplane/domain';
-import { HostBasics, ImportedBar, ImportedFunction, ImportedMsix, ImportedScenarioJson, ImportResult, ScenarioFunctionJson, ScenarioPeJson } from './imported';
+import {
+  compareIds,
+  functionToJson,
+  kernelFeaturesOf,
+  MIN_BAR_SIZE,
+  msixPbaSize,
+  msixTableSize,
+  parseKernelRelease,
+  toHex,
+  U64_LIMIT,
+} from '@barplane/domain';
+import {
+  HostBasics,
+  ImportedBar,
+  ImportedFunction,
+  ImportedMsix,
+  ImportedScenarioJson,
+  ImportResult,
+  ScenarioFunctionJson,
+  ScenarioPeJson,
+} from './imported';
 
 const isPow2 = (v: bigint) => v > 0n && (v & (v - 1n)) === 0n;
 
@@ -7,7 +26,8 @@ const isPow2 = (v: bigint) => v > 0n && (v & (v - 1n)) === 0n;
 export function barProblem(b: ImportedBar): string | undefined {
   if (b.size === 0n) return undefined;
   if (!isPow2(b.size)) return `size ${toHex(b.size)} is not a power of two`;
-  if (b.size < MIN_BAR_SIZE[b.kind]) return `size ${toHex(b.size)} is below the ${b.kind} minimum ${toHex(MIN_BAR_SIZE[b.kind])}`;
+  if (b.size < MIN_BAR_SIZE[b.kind])
+    return `size ${toHex(b.size)} is below the ${b.kind} minimum ${toHex(MIN_BAR_SIZE[b.kind])}`;
   if (b.address % b.size !== 0n) return `address ${toHex(b.address)} is not aligned to its size ${toHex(b.size)}`;
   if (b.address + b.size > U64_LIMIT) return `address ${toHex(b.address)} + size ${toHex(b.size)} is above 2^64`;
   return undefined;
@@ -24,7 +44,8 @@ export function msixProblem(m: ImportedMsix, bars: readonly ImportedBar[]): stri
     const bar = bars.find((b) => b.index === index);
     if (!bar) return `the ${what} is in BAR ${index}, which the source does not show`;
     if (bar.kind === 'io' || bar.kind === 'rom') return `the ${what} is in BAR ${index}, an ${bar.kind} BAR`;
-    if (offset + size > bar.size) return `the ${what} (${toHex(offset)}+${toHex(size)}) reaches past the end of BAR ${index} (${toHex(bar.size)})`;
+    if (offset + size > bar.size)
+      return `the ${what} (${toHex(offset)}+${toHex(size)}) reaches past the end of BAR ${index} (${toHex(bar.size)})`;
   }
   return undefined;
 }
@@ -34,7 +55,11 @@ export function msixProblem(m: ImportedMsix, bars: readonly ImportedBar[]): stri
  * PEs are IOMMU groups (`iommu-<n>`); with no groups anywhere, one PE per function named by
  * its BDF. Facts that cannot go into a valid scenario are left out and said in `warnings`.
  */
-export function assembleScenario(host: HostBasics, functions: readonly ImportedFunction[], warnings: string[]): ImportResult {
+export function assembleScenario(
+  host: HostBasics,
+  functions: readonly ImportedFunction[],
+  warnings: string[],
+): ImportResult {
   const seen = new Set<string>();
   const kept: ImportedFunction[] = [];
   for (const f of functions) {
@@ -66,14 +91,18 @@ export function assembleScenario(host: HostBasics, functions: readonly ImportedF
     const mmio = b.bars.filter((bar) => bar.kind !== 'io' && bar.size > 0n);
     warnings.push(
       `${b.bdf}: a bridge: vfio-pci binds only normal (type 0) functions, so it is in no PE` +
-        (mmio.length > 0 ? `; its BAR${mmio.length > 1 ? 's' : ''} ${mmio.map((bar) => bar.index).join(', ')} kept as reserved MMIO` : ''),
+        (mmio.length > 0
+          ? `; its BAR${mmio.length > 1 ? 's' : ''} ${mmio.map((bar) => bar.index).join(', ')} kept as reserved MMIO`
+          : ''),
     );
     for (const bar of mmio) reserved.push({ start: bar.address, size: bar.size });
   }
   const endpoints = kept.filter((f) => !f.bridge);
   const grouped = endpoints.some((f) => f.iommuGroup !== undefined);
   if (endpoints.length > 0 && !grouped) {
-    warnings.push('no IOMMU groups shown (IOMMU off, or a source that does not print them): one PE per function, named by its BDF');
+    warnings.push(
+      'no IOMMU groups shown (IOMMU off, or a source that does not print them): one PE per function, named by its BDF',
+    );
   }
   const pes = new Map<string, ImportedFunction[]>();
   for (const f of endpoints) {
@@ -97,7 +126,13 @@ export function assembleScenario(host: HostBasics, functions: readonly ImportedF
         platform: host.platform,
         pageSize: toHex(host.pageSize),
         ...kernelOf(host, warnings),
-        ...(reserved.length > 0 ? { reservedRanges: reserved.sort((a, b) => (a.start < b.start ? -1 : 1)).map((r) => ({ start: toHex(r.start), size: toHex(r.size) })) } : {}),
+        ...(reserved.length > 0
+          ? {
+              reservedRanges: reserved
+                .sort((a, b) => (a.start < b.start ? -1 : 1))
+                .map((r) => ({ start: toHex(r.start), size: toHex(r.size) })),
+            }
+          : {}),
       },
       pes: peJson,
     },
@@ -110,7 +145,9 @@ function kernelOf(host: HostBasics, warnings: string[]): Pick<ImportedScenarioJs
   if (host.kernelRelease === undefined) return {};
   const version = parseKernelRelease(host.kernelRelease);
   if (!version) {
-    warnings.push(`kernel release "${host.kernelRelease.trim()}" is not a version: kernel features default to a current kernel`);
+    warnings.push(
+      `kernel release "${host.kernelRelease.trim()}" is not a version: kernel features default to a current kernel`,
+    );
     return {};
   }
   return kernelFeaturesOf(version, host.platform);

@@ -36,7 +36,10 @@ export interface ImportedFunction {
   bridge?: boolean;
 }
 
-/** What the source cannot tell of its host (from flags or from the running machine): not the domain's HostFacts, which are what the owners know. */
+/**
+ * What the source cannot tell of its host (from flags or from the running machine): not the domain's HostFacts, which
+ * are what the owners know.
+ */
 export interface HostBasics {
   id: string;
   platform: Platform;

@@ -32,7 +32,10 @@ describe('sysfs config space', () => {
     expect(readMsix(config(256, [[0x40, 0x01, []]]))).toEqual({ known: true });
   });
   it('says MSI-X is unknown for a 64-byte (non-root) read, and for a looping list', () => {
-    expect(readMsix(config(64, [[0x40, 0x01, []], msixCap]))).toEqual({ known: false, reason: 'config space truncated to 64 bytes: run as root' });
+    expect(readMsix(config(64, [[0x40, 0x01, []], msixCap]))).toEqual({
+      known: false,
+      reason: 'config space truncated to 64 bytes: run as root',
+    });
     const loop = config(256, [[0x40, 0x01, []]]);
     loop[0x41] = 0x40;
     expect(readMsix(loop)).toMatchObject({ known: false, reason: expect.stringContaining('broken') });
@@ -47,13 +50,26 @@ describe('sysfs resource', () => {
         '0x0000000000000000 0x0000000000000000 0x0000000000000000',
         '0x00000000000001f0 0x00000000000001f7 0x0000000000000110',
         '0x0000000000000000 0x0000000000003fff 0x0000000020040200',
-        '', '', '0x00000000000c0000 0x00000000000dffff 0x0000000000000212',
+        '',
+        '',
+        '0x00000000000c0000 0x00000000000dffff 0x0000000000000212',
       ].join('\n'),
     );
-    expect(resourceBar(lines[0])).toEqual({ ok: true, kind: 'mem64', address: 0x383fff800000n, size: 0x80000n, prefetchable: true, fixed: false });
+    expect(resourceBar(lines[0])).toEqual({
+      ok: true,
+      kind: 'mem64',
+      address: 0x383fff800000n,
+      size: 0x80000n,
+      prefetchable: true,
+      fixed: false,
+    });
     expect(resourceBar(lines[1])).toEqual({ ok: false, absent: true });
     expect(resourceBar(lines[2])).toMatchObject({ ok: true, kind: 'io', size: 8n, fixed: true });
-    expect(resourceBar(lines[3])).toMatchObject({ ok: false, absent: false, problem: expect.stringContaining('UNSET') });
+    expect(resourceBar(lines[3])).toMatchObject({
+      ok: false,
+      absent: false,
+      problem: expect.stringContaining('UNSET'),
+    });
     expect(lines[4]).toMatchObject({ index: 4 });
     expect(resourceBar({ ...lines[4], index: 6 })).toMatchObject({ ok: true, kind: 'rom', size: 0x20000n });
   });
@@ -66,7 +82,13 @@ describe('sysfs resource', () => {
 
 describe('lspci text', () => {
   it('reads sizes in every unit', () => {
-    expect(['[size=256]', '[size=16K]', '[size=1M]', '[size=2G]', '[size=1T]'].map(parseLspciSize)).toEqual([0x100n, 0x4000n, 0x100000n, 0x80000000n, 1n << 40n]);
+    expect(['[size=256]', '[size=16K]', '[size=1M]', '[size=2G]', '[size=1T]'].map(parseLspciSize)).toEqual([
+      0x100n,
+      0x4000n,
+      0x100000n,
+      0x80000000n,
+      1n << 40n,
+    ]);
   });
   it('takes markers after the address (newer pciutils), leaves <unassigned> out, adds the domain', () => {
     const warnings: string[] = [];
@@ -81,7 +103,12 @@ describe('lspci text', () => {
       ].join('\n'),
       warnings,
     );
-    expect(f).toMatchObject({ bdf: '0000:05:00.0', vendorDevice: '15b3:1018', isVf: true, bars: [{ index: 0, kind: 'mem64', address: 0x38000000000n, size: 0x100000n }] });
+    expect(f).toMatchObject({
+      bdf: '0000:05:00.0',
+      vendorDevice: '15b3:1018',
+      isVf: true,
+      bars: [{ index: 0, kind: 'mem64', address: 0x38000000000n, size: 0x100000n }],
+    });
     expect(warnings).toEqual(['0000:05:00.0: BAR 2 left out: no address (<unassigned>)']);
   });
   it('refuses text with no function in it', () => {
@@ -91,13 +118,18 @@ describe('lspci text', () => {
 
 describe('assembly', () => {
   it('drops an MSI-X layout pointing at a BAR that is not there, and a BAR that is not a power of two', () => {
-    const r = assembleScenario(host, [
-      {
-        bdf: '0000:01:00.0', isVf: false,
-        bars: [{ index: 0, kind: 'mem32', address: 0x10000n, size: 0x3000n, prefetchable: false, fixed: false }],
-        msix: { vectors: 4, tableBar: 0, tableOffset: 0n, pbaBar: 0, pbaOffset: 0x800n },
-      },
-    ], []);
+    const r = assembleScenario(
+      host,
+      [
+        {
+          bdf: '0000:01:00.0',
+          isVf: false,
+          bars: [{ index: 0, kind: 'mem32', address: 0x10000n, size: 0x3000n, prefetchable: false, fixed: false }],
+          msix: { vectors: 4, tableBar: 0, tableOffset: 0n, pbaBar: 0, pbaOffset: 0x800n },
+        },
+      ],
+      [],
+    );
     expect(r.scenario.pes[0].functions[0]).toEqual({ bdf: '0000:01:00.0', isVf: false, bars: [] });
     expect(r.warnings.slice(0, 2)).toEqual([
       '0000:01:00.0: BAR 0 left out: size 0x3000 is not a power of two',
@@ -107,7 +139,7 @@ describe('assembly', () => {
 });
 
 describe('kernel release', () => {
-  it('derives vfioPci from it: the conformance lab\'s Debian 6.1 ppc64el kernel cannot bind vfio-pci, 6.12 can', () => {
+  it("derives vfioPci from it: the conformance lab's Debian 6.1 ppc64el kernel cannot bind vfio-pci, 6.12 can", () => {
     const kernel = (kernelRelease: string, platform: 'powernv' | 'x86_64' = 'powernv') =>
       assembleScenario({ ...host, platform, kernelRelease }, [], []).scenario.host.kernel;
     expect(kernel('6.1.0-50-powerpc64le')).toMatchObject({ vfioPci: false, msixMappable: true });

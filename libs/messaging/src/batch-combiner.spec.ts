@@ -3,10 +3,21 @@ import type { BatchContext } from './batch-handler';
 import type { ConsumedMessage } from './consumed-message';
 
 const message = (partition: number, offset: number): ConsumedMessage => ({
-  topic: 't', partition, offset: String(offset), key: 'h', value: `${partition}/${offset}`, headers: {}, timestamp: '0',
+  topic: 't',
+  partition,
+  offset: String(offset),
+  key: 'h',
+  value: `${partition}/${offset}`,
+  headers: {},
+  timestamp: '0',
 });
 const context = (partition: number, attempt = 1, mode: BatchContext['mode'] = 'batch'): BatchContext => ({
-  topic: 't', partition, attempt, mode, heartbeat: async () => undefined, shouldStop: () => false,
+  topic: 't',
+  partition,
+  attempt,
+  mode,
+  heartbeat: async () => undefined,
+  shouldStop: () => false,
 });
 const values = (calls: ConsumedMessage[][]) => calls.map((c) => c.map((m) => m.value));
 
@@ -30,9 +41,15 @@ describe('BatchCombiner', () => {
       calls.push(messages);
       if (messages.some((m) => m.value === '1/9')) throw new Error('poison');
     });
-    const results = await Promise.allSettled([combiner.handle([message(0, 1)], context(0)), combiner.handle([message(1, 9)], context(1))]);
+    const results = await Promise.allSettled([
+      combiner.handle([message(0, 1)], context(0)),
+      combiner.handle([message(1, 9)], context(1)),
+    ]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
-    await Promise.all([combiner.handle([message(0, 1)], context(0, 2)), combiner.handle([message(1, 9)], context(1, 1, 'single')).catch(() => undefined)]);
+    await Promise.all([
+      combiner.handle([message(0, 1)], context(0, 2)),
+      combiner.handle([message(1, 9)], context(1, 1, 'single')).catch(() => undefined),
+    ]);
     expect(values(calls)).toEqual([['0/1', '1/9'], ['0/1'], ['1/9']]);
   });
 });

@@ -1,6 +1,13 @@
 import type { BatchContext } from './batch-handler';
 import type { ConsumedMessage } from './consumed-message';
-import { committedOffsets, fullyCommitted, highWatermarks, payloadOf, useBroker, waitFor } from './testing/kafka-test-kit';
+import {
+  committedOffsets,
+  fullyCommitted,
+  highWatermarks,
+  payloadOf,
+  useBroker,
+  waitFor,
+} from './testing/kafka-test-kit';
 import { seededTopic, startRunner } from './testing/runner-kit';
 
 jest.setTimeout(60_000);

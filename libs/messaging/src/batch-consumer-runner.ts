@@ -100,7 +100,10 @@ export class BatchConsumerRunner extends StartsOnce {
   protected async startOnce(): Promise<void> {
     this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
       if (payload.restart) {
-        this.logger.warn('consumer crashed, kafkajs restarts it', { groupId: payload.groupId, error: payload.error.message });
+        this.logger.warn('consumer crashed, kafkajs restarts it', {
+          groupId: payload.groupId,
+          error: payload.error.message,
+        });
         return;
       }
       this.logger.error('consumer crashed for good', { groupId: payload.groupId, error: payload.error.message });
@@ -141,7 +144,10 @@ export class BatchConsumerRunner extends StartsOnce {
       await admin.connect();
       await admin.deleteGroups([this.options.groupId]);
     } catch (error) {
-      this.logger.warn('could not delete the transient consumer group', { groupId: this.options.groupId, error: String(error) });
+      this.logger.warn('could not delete the transient consumer group', {
+        groupId: this.options.groupId,
+        error: String(error),
+      });
     } finally {
       await admin.disconnect().catch(() => undefined);
     }
@@ -170,19 +176,27 @@ export class BatchConsumerRunner extends StartsOnce {
         retry: this.retry,
         heartbeatIntervalMs: this.heartbeatInterval,
         deadLetter: async (message, error) => {
-          this.logger.error('message dead-lettered', { topic, partition, offset: message.offset, error: String(error) });
+          this.logger.error('message dead-lettered', {
+            topic,
+            partition,
+            offset: message.offset,
+            error: String(error),
+          });
           const dead = deadLetterOf(message, error);
           await this.deadLetters.publish([dead]);
           await this.options.onDeadLettered?.(message, error, dead.topic);
         },
         onHandlerError: (error, context) =>
-          this.logger.warn(context.transient ? 'handler waits: a transient failure (retried until it passes)' : 'handler failed', {
-            topic,
-            partition,
-            mode: context.mode,
-            attempt: context.attempt,
-            error: error instanceof Error ? error.message : String(error),
-          }),
+          this.logger.warn(
+            context.transient ? 'handler waits: a transient failure (retried until it passes)' : 'handler failed',
+            {
+              topic,
+              partition,
+              mode: context.mode,
+              attempt: context.attempt,
+              error: error instanceof Error ? error.message : String(error),
+            },
+          ),
       },
     );
   }

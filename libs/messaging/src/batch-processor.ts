@@ -101,7 +101,8 @@ async function attempt(
       }
     }
     if (failures > retries) return { kind: 'failed', error: lastError };
-    const wait = transientStreak > 0 ? transientBackoffMs(deps.retry, transientStreak) : backoffMs(deps.retry, failures);
+    const wait =
+      transientStreak > 0 ? transientBackoffMs(deps.retry, transientStreak) : backoffMs(deps.retry, failures);
     // Heartbeats go on while waiting: an outage can outlast the group's session timeout.
     await withHeartbeat(batch, deps.heartbeatIntervalMs, () => sleep(wait));
     // A failed attempt during shutdown is not retried and not dead-lettered: the messages stay

@@ -29,7 +29,8 @@ export function coPartitionedAssignment(
   const out = new Map<string, Record<string, number[]>>(members.map((m) => [m.memberId, {}]));
   // One member per process takes its share; a second member of the same process (not expected) gets none.
   const byInstance = new Map<string, string>();
-  for (const m of [...members].sort((a, b) => (a.memberId < b.memberId ? -1 : 1))) if (!byInstance.has(m.instanceId)) byInstance.set(m.instanceId, m.memberId);
+  for (const m of [...members].sort((a, b) => (a.memberId < b.memberId ? -1 : 1)))
+    if (!byInstance.has(m.instanceId)) byInstance.set(m.instanceId, m.memberId);
   const instances = [...byInstance.keys()].sort();
   if (instances.length === 0) return out;
   const numbers = [...new Set([...partitionsByTopic.values()].flat())].sort((a, b) => a - b);
@@ -54,24 +55,36 @@ export function instanceOf(memberId: string, metadata: Buffer | null | undefined
  * The kafkajs assigner around `coPartitionedAssignment`; each member's metadata carries the id of
  * its process (a test that runs two "processes" in one names each).
  */
-export const coPartitionedAssigner = (instanceId: string = PROCESS_INSTANCE_ID): PartitionAssigner => ({ cluster }) => ({
-  name: 'BarplaneCoPartitioned',
-  version: 1,
-  async assign({ members, topics }) {
-    const partitions = new Map(topics.map((topic) => [topic, cluster.findTopicPartitionMetadata(topic).map((m) => m.partitionId)] as const));
-    const assignment = coPartitionedAssignment(
-      members.map((m) => ({ memberId: m.memberId, instanceId: instanceOf(m.memberId, m.memberMetadata) })),
-      partitions,
-    );
-    return [...assignment].map(([memberId, byTopic]) => ({
-      memberId,
-      memberAssignment: AssignerProtocol.MemberAssignment.encode({ version: 1, assignment: byTopic, userData: Buffer.alloc(0) }),
-    }));
-  },
-  protocol({ topics }) {
-    return {
-      name: 'BarplaneCoPartitioned',
-      metadata: AssignerProtocol.MemberMetadata.encode({ version: 1, topics, userData: Buffer.from(instanceId, 'utf8') }),
-    };
-  },
-});
+export const coPartitionedAssigner =
+  (instanceId: string = PROCESS_INSTANCE_ID): PartitionAssigner =>
+  ({ cluster }) => ({
+    name: 'BarplaneCoPartitioned',
+    version: 1,
+    async assign({ members, topics }) {
+      const partitions = new Map(
+        topics.map((topic) => [topic, cluster.findTopicPartitionMetadata(topic).map((m) => m.partitionId)] as const),
+      );
+      const assignment = coPartitionedAssignment(
+        members.map((m) => ({ memberId: m.memberId, instanceId: instanceOf(m.memberId, m.memberMetadata) })),
+        partitions,
+      );
+      return [...assignment].map(([memberId, byTopic]) => ({
+        memberId,
+        memberAssignment: AssignerProtocol.MemberAssignment.encode({
+          version: 1,
+          assignment: byTopic,
+          userData: Buffer.alloc(0),
+        }),
+      }));
+    },
+    protocol({ topics }) {
+      return {
+        name: 'BarplaneCoPartitioned',
+        metadata: AssignerProtocol.MemberMetadata.encode({
+          version: 1,
+          topics,
+          userData: Buffer.from(instanceId, 'utf8'),
+        }),
+      };
+    },
+  });

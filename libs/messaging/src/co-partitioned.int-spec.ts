@@ -16,13 +16,17 @@ describe('two instances of one group over three topics (real broker)', () => {
     const seen = [new Map<string, Set<string>>(), new Map<string, Set<string>>()];
     const hostsOf = (i: number) => seen[i];
     const make = (i: number) =>
-      new BatchConsumerRunner(kafka, { groupId, topics, fromBeginning: true, instanceId: `instance-${i}` }, async (messages) => {
-        for (const m of messages) {
-          const byHost = hostsOf(i);
-          if (!byHost.has(m.key ?? '')) byHost.set(m.key ?? '', new Set());
-          byHost.get(m.key ?? '')!.add(m.topic);
-        }
-      });
+      new BatchConsumerRunner(
+        kafka,
+        { groupId, topics, fromBeginning: true, instanceId: `instance-${i}` },
+        async (messages) => {
+          for (const m of messages) {
+            const byHost = hostsOf(i);
+            if (!byHost.has(m.key ?? '')) byHost.set(m.key ?? '', new Set());
+            byHost.get(m.key ?? '')!.add(m.topic);
+          }
+        },
+      );
     const [a, b] = [make(0), make(1)];
     runners.push(a, b);
     await Promise.all([a.start(), b.start()]);
@@ -31,7 +35,9 @@ describe('two instances of one group over three topics (real broker)', () => {
     for (const topic of topics) await publisher.publish(keyedMessages(topic, 60, 12));
     await waitFor('every host seen on every topic', () => {
       const hosts = new Set([...seen[0].keys(), ...seen[1].keys()]);
-      return hosts.size === 12 && [...hosts].every((h) => (seen[0].get(h)?.size ?? 0) + (seen[1].get(h)?.size ?? 0) >= 3);
+      return (
+        hosts.size === 12 && [...hosts].every((h) => (seen[0].get(h)?.size ?? 0) + (seen[1].get(h)?.size ?? 0) >= 3)
+      );
     });
     const split = [...seen[0].keys()].filter((host) => seen[1].has(host));
     expect(split).toEqual([]);

@@ -76,7 +76,11 @@ async function keepTopicsForever(admin: Admin, topics: string[]): Promise<void> 
   // AlterConfigs replaces a topic's dynamic configs: retention.ms is the only one these carry.
   await admin.alterConfigs({
     validateOnly: false,
-    resources: short.map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configEntries: [{ name: 'retention.ms', value: FOREVER }] })),
+    resources: short.map((name) => ({
+      type: ConfigResourceTypes.TOPIC,
+      name,
+      configEntries: [{ name: 'retention.ms', value: FOREVER }],
+    })),
   });
 }
 

@@ -1,5 +1,13 @@
 import { BatchConsumerRunner } from './batch-consumer-runner';
-import { committedOffsets, fullyCommitted, keyedMessages, payloadOf, uniqueName, waitFor, useBroker } from './testing/kafka-test-kit';
+import {
+  committedOffsets,
+  fullyCommitted,
+  keyedMessages,
+  payloadOf,
+  uniqueName,
+  waitFor,
+  useBroker,
+} from './testing/kafka-test-kit';
 import { seededTopic, startRunner } from './testing/runner-kit';
 
 jest.setTimeout(60_000);
@@ -18,8 +26,7 @@ describe('stop() during consumption (real broker)', () => {
 
     const handled = new Set<number>();
     let duplicates = 0;
-    const record = (ids: number[]) =>
-      ids.forEach((id) => (handled.has(id) ? duplicates++ : handled.add(id)));
+    const record = (ids: number[]) => ids.forEach((id) => (handled.has(id) ? duplicates++ : handled.add(id)));
     const options = { groupId, topics: [topic], fromBeginning: true, maxBytesPerPartition: 512 };
 
     let stopping: Promise<void> | undefined;

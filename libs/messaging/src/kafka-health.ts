@@ -125,7 +125,11 @@ export class ConsumerHealth {
   /** Consumers and figures, for the heartbeat row. */
   report(): ConsumerReport {
     return {
-      consumers: this.watches.map((w) => ({ group: w.groupId, topics: [...w.topics], ...(this.states.get(w.groupId) ?? { state: 'starting' as const }) })),
+      consumers: this.watches.map((w) => ({
+        group: w.groupId,
+        topics: [...w.topics],
+        ...(this.states.get(w.groupId) ?? { state: 'starting' as const }),
+      })),
       kafka: this.snapshot(),
     };
   }
@@ -192,7 +196,8 @@ export class ConsumerHealth {
       dlq.push(await dlqDepth(admin, dlqTopicOf(topic)));
     }
     const committed: (readonly [string, Awaited<ReturnType<Admin['fetchOffsets']>>])[] = [];
-    for (const w of this.watches) committed.push([w.groupId, await admin.fetchOffsets({ groupId: w.groupId, topics: [...w.topics] })]);
+    for (const w of this.watches)
+      committed.push([w.groupId, await admin.fetchOffsets({ groupId: w.groupId, topics: [...w.topics] })]);
     const endOf = new Map(ends);
     const lag: PartitionLag[] = [];
     for (const [group, perTopic] of committed) {

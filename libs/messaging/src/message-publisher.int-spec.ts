@@ -47,6 +47,8 @@ it('splits a batch larger than a produce request may be into requests, in order'
   } finally {
     await publisher.disconnect();
   }
-  const values = (await readTopics(kafka, [topic])).filter((m) => m.key === 'host-big').map((m) => Number(m.value.split(' ')[0]));
+  const values = (await readTopics(kafka, [topic]))
+    .filter((m) => m.key === 'host-big')
+    .map((m) => Number(m.value.split(' ')[0]));
   expect(values).toEqual(Array.from({ length: 100 }, (_, i) => i));
 });

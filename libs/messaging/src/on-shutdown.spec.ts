@@ -30,9 +30,13 @@ describe('onShutdown', () => {
   it('exits 1 when fn throws', async () => {
     const { emitter, exits, source } = fakeProcess();
     const spy = jest.spyOn(console, 'error').mockImplementation(() => undefined);
-    onShutdown(['SIGTERM'], () => {
-      throw new Error('drain failed');
-    }, source);
+    onShutdown(
+      ['SIGTERM'],
+      () => {
+        throw new Error('drain failed');
+      },
+      source,
+    );
     emitter.emit('SIGTERM', 'SIGTERM');
     await flush();
     expect(exits).toEqual([1]);

@@ -7,7 +7,11 @@ import { MessagingClient } from './kafka-from-env';
  * offset order per partition. For rebuilds and audits: a throw-away consumer group that
  * commits nothing. Bounded by `timeoutMs`.
  */
-export async function readTopics(kafka: MessagingClient, topics: readonly string[], timeoutMs = 120_000): Promise<ConsumedMessage[]> {
+export async function readTopics(
+  kafka: MessagingClient,
+  topics: readonly string[],
+  timeoutMs = 120_000,
+): Promise<ConsumedMessage[]> {
   const admin = kafka.admin();
   await admin.connect();
   const remaining = new Map<string, bigint>();
@@ -36,7 +40,8 @@ export async function readTopics(kafka: MessagingClient, topics: readonly string
             const key = `${batch.topic}/${batch.partition}`;
             const end = remaining.get(key);
             if (end === undefined) return;
-            for (const m of batch.messages) if (BigInt(m.offset) < end) out.push(toConsumedMessage(batch.topic, batch.partition, m));
+            for (const m of batch.messages)
+              if (BigInt(m.offset) < end) out.push(toConsumedMessage(batch.topic, batch.partition, m));
             if (BigInt(batch.messages.at(-1)?.offset ?? '-1') + 1n >= end) remaining.delete(key);
             if (remaining.size === 0) {
               clearTimeout(timer);

@@ -17,7 +17,13 @@ describe('a database outage (real broker, real PostgreSQL behind a switch)', () 
 
   beforeAll(async () => {
     const port = await pgSwitch.start();
-    pool = new Pool({ host: '127.0.0.1', port, user: url.username || 'postgres', database: url.pathname.slice(1), connectionTimeoutMillis: 500 });
+    pool = new Pool({
+      host: '127.0.0.1',
+      port,
+      user: url.username || 'postgres',
+      database: url.pathname.slice(1),
+      connectionTimeoutMillis: 500,
+    });
     pool.on('error', () => undefined);
     await pool.query(`CREATE TABLE ${table} (id int PRIMARY KEY)`);
   });
@@ -40,7 +46,10 @@ describe('a database outage (real broker, real PostgreSQL behind a switch)', () 
     ]);
 
     await publisher.publish(keyedMessages(topic, 50, 3));
-    await waitFor('the first 50 stored', async () => Number((await pool.query(`SELECT count(*) FROM ${table}`)).rows[0].count) === 50);
+    await waitFor(
+      'the first 50 stored',
+      async () => Number((await pool.query(`SELECT count(*) FROM ${table}`)).rows[0].count) === 50,
+    );
 
     pgSwitch.cut();
     await publisher.publish(keyedMessages(topic, 50, 3, 50));
@@ -48,7 +57,10 @@ describe('a database outage (real broker, real PostgreSQL behind a switch)', () 
     await new Promise((resolve) => setTimeout(resolve, 4_000));
     pgSwitch.restore();
 
-    await waitFor('all 100 stored', async () => Number((await pool.query(`SELECT count(*) FROM ${table}`)).rows[0].count) === 100);
+    await waitFor(
+      'all 100 stored',
+      async () => Number((await pool.query(`SELECT count(*) FROM ${table}`)).rows[0].count) === 100,
+    );
     // Give a dead letter, had there been one, time to arrive.
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect(dlq).toEqual([]);

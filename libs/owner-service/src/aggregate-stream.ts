@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { type DomainCommand, type DomainEvent, decodeEvent, encodeEventData, SCHEMA_VERSION } from '@barplane/contracts';
+import {
+  type DomainCommand,
+  type DomainEvent,
+  decodeEvent,
+  encodeEventData,
+  SCHEMA_VERSION,
+} from '@barplane/contracts';
 import type { NewEvent } from '@barplane/eventstore';
 import { type Cause, eventMetadata } from './envelopes';
 import type { OwnerDecider } from './owner-definition';
@@ -27,5 +33,8 @@ export function foldStored<E extends DomainEvent, S>(
   state: S,
   events: readonly { eventType: string; data: unknown }[],
 ): S {
-  return events.reduce((s, stored) => decider.evolve(s, decodeEvent(stored.eventType, stored.data as Record<string, unknown>) as E), state);
+  return events.reduce(
+    (s, stored) => decider.evolve(s, decodeEvent(stored.eventType, stored.data as Record<string, unknown>) as E),
+    state,
+  );
 }

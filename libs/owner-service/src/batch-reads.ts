@@ -26,7 +26,11 @@ export async function readBatch<C extends DomainCommand, E extends DomainEvent, 
   const unknown = [...new Set(envelopes.claim.map((e) => e.id))].filter((id) => !duplicates.has(id));
   const [processed] = await Promise.all([
     processedOf && unknown.length > 0 ? processedOf(inboxConsumer, unknown) : new Set<string>(),
-    batch.load(store, cache, envelopes.load.map((e) => definition.identity.streamPrefix + e.hostId)),
+    batch.load(
+      store,
+      cache,
+      envelopes.load.map((e) => definition.identity.streamPrefix + e.hostId),
+    ),
     facts?.prefetch(envelopes.load.map((e) => e.hostId)),
   ]);
   return { batch, facts, processed };

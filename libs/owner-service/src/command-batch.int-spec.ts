@@ -27,8 +27,27 @@ function handler(store: EventStore, cache = new StreamCache<HostRegistryState>()
   const counters = emptyOwnerCounters();
   const inbox = `"${schema}".inbox`;
   const processedOf = async (consumer: string, ids: string[]) =>
-    new Set(((await dataSource.query(`SELECT message_id FROM ${inbox} WHERE consumer = $1 AND message_id = ANY($2::text[])`, [consumer, ids])) as { message_id: string }[]).map((r) => r.message_id));
-  return { counters, cache, commands: new CommandHandler({ store, definition, eventTopic: 'x.pe.events', inboxConsumer: 'pe-registry', counters, processedOf, cache }) };
+    new Set(
+      (
+        (await dataSource.query(
+          `SELECT message_id FROM ${inbox} WHERE consumer = $1 AND message_id = ANY($2::text[])`,
+          [consumer, ids],
+        )) as { message_id: string }[]
+      ).map((r) => r.message_id),
+    );
+  return {
+    counters,
+    cache,
+    commands: new CommandHandler({
+      store,
+      definition,
+      eventTopic: 'x.pe.events',
+      inboxConsumer: 'pe-registry',
+      counters,
+      processedOf,
+      cache,
+    }),
+  };
 }
 
 const setUpHost = (store: EventStore, host: string) => setUpP9Host(handler(store).commands, host);
@@ -61,18 +80,26 @@ async function history(hosts: string[]): Promise<string[]> {
     `SELECT topic, message_key, payload FROM "${schema}".outbox_messages WHERE message_key = ANY($1::text[]) ORDER BY outbox_id, position`,
     [hosts],
   );
-  const events: { stream_id: string; stream_version: string; event_type: string; data: unknown; metadata: unknown }[] = await dataSource.query(
-    `SELECT stream_id, stream_version, event_type, data, metadata FROM "${schema}".events WHERE host_id = ANY($1::text[]) ORDER BY global_position`,
-    [hosts],
+  const events: { stream_id: string; stream_version: string; event_type: string; data: unknown; metadata: unknown }[] =
+    await dataSource.query(
+      `SELECT stream_id, stream_version, event_type, data, metadata FROM "${schema}".events WHERE host_id = ANY($1::text[]) ORDER BY global_position`,
+      [hosts],
+    );
+  const streams: unknown[] = await dataSource.query(
+    `SELECT stream_id, version FROM "${schema}".event_streams WHERE stream_id = ANY($1::text[]) ORDER BY array_position($1::text[], stream_id)`,
+    [hosts.map((h) => `host-${h}`)],
   );
-  const streams: unknown[] = await dataSource.query(`SELECT stream_id, version FROM "${schema}".event_streams WHERE stream_id = ANY($1::text[]) ORDER BY array_position($1::text[], stream_id)`, [hosts.map((h) => `host-${h}`)]);
-  let text = [...outbox.map((o) => ({ ...o, payload: { ...o.payload, occurredAt: undefined } })), ...events, ...streams].map((row) => JSON.stringify(row)).join('\n');
+  let text = [...outbox.map((o) => ({ ...o, payload: { ...o.payload, occurredAt: undefined } })), ...events, ...streams]
+    .map((row) => JSON.stringify(row))
+    .join('\n');
   hosts.forEach((host, i) => (text = text.split(host).join(`HOST${i}`)));
   const ids = new Map<string, string>();
-  return text.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, (id) => {
-    if (!ids.has(id)) ids.set(id, `ID${ids.size}`);
-    return ids.get(id)!;
-  }).split('\n');
+  return text
+    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, (id) => {
+      if (!ids.has(id)) ids.set(id, `ID${ids.size}`);
+      return ids.get(id)!;
+    })
+    .split('\n');
 }
 
 const host = () => `h-${randomUUID().slice(0, 8)}`;
@@ -95,7 +122,13 @@ describe('CommandHandler.handleBatch', () => {
     const batchOutcomes = await batched.commands.handleBatch(two.batch);
 
     expect(batchOutcomes).toEqual(singleOutcomes);
-    expect(new Set(batchOutcomes)).toEqual(new Set(['applied', 'rejected', 'duplicate', 'conflict', 'noop'].filter((o) => singleOutcomes.includes(o as CommandOutcome))));
+    expect(new Set(batchOutcomes)).toEqual(
+      new Set(
+        ['applied', 'rejected', 'duplicate', 'conflict', 'noop'].filter((o) =>
+          singleOutcomes.includes(o as CommandOutcome),
+        ),
+      ),
+    );
     expect(singleOutcomes).toEqual(expect.arrayContaining(['applied', 'rejected', 'duplicate', 'conflict']));
     expect(batched.counters).toEqual(single.counters);
     expect(await history([a2, b2])).toEqual(await history([a1, b1]));
@@ -112,9 +145,18 @@ describe('CommandHandler.handleBatch', () => {
     for (const h of [a, b]) await setUpHost(store, h);
     store.reads = 0;
     const { commands } = handler(store);
-    const relocate = (h: string, n: number) => commandEnvelope('RelocateBar', h, { bdf: USB, index: 0, address: `0x3fe08001${n}000` });
-    expect(await commands.handleBatch([relocate(a, 1), relocate(b, 1), relocate(a, 2)])).toEqual(['applied', 'applied', 'applied']);
-    expect(await commands.handleBatch([relocate(a, 3), relocate(b, 2), relocate(b, 3)])).toEqual(['applied', 'applied', 'applied']);
+    const relocate = (h: string, n: number) =>
+      commandEnvelope('RelocateBar', h, { bdf: USB, index: 0, address: `0x3fe08001${n}000` });
+    expect(await commands.handleBatch([relocate(a, 1), relocate(b, 1), relocate(a, 2)])).toEqual([
+      'applied',
+      'applied',
+      'applied',
+    ]);
+    expect(await commands.handleBatch([relocate(a, 3), relocate(b, 2), relocate(b, 3)])).toEqual([
+      'applied',
+      'applied',
+      'applied',
+    ]);
     expect(store.reads).toBe(2);
     expect((await store.readStream(`host-${a}`)).version).toBe(5n);
     expect((await store.readStream(`host-${b}`)).version).toBe(5n);
@@ -126,7 +168,9 @@ describe('CommandHandler.handleBatch', () => {
     for (const h of [a, b]) await setUpHost(store, h);
     const { commands, counters, cache } = handler(store);
     // Warm the cache, then someone else appends to a's stream (v3 -> v4) before the batch writes.
-    expect(await commands.handleBatch([commandEnvelope('SetAlignmentOverride', a, { peId: '0004:01', alignment: 'page' })])).toEqual(['applied']);
+    expect(
+      await commands.handleBatch([commandEnvelope('SetAlignmentOverride', a, { peId: '0004:01', alignment: 'page' })]),
+    ).toEqual(['applied']);
     expect(cache.get(`host-${a}`)?.version).toBe(3n);
     store.stream = `host-${a}`;
     store.races = 1;
@@ -141,14 +185,30 @@ describe('CommandHandler.handleBatch', () => {
 
     const events = (await store.readStream(`host-${a}`)).events;
     expect(events.map((e) => [e.streamVersion, e.eventType])).toEqual([
-      [1n, 'HostRegistered'], [2n, 'TopologyImported'], [3n, 'AlignmentOverrideSet'], [4n, 'AlignmentOverrideSet'], [5n, 'BarRelocated'], [6n, 'BarRelocated'],
+      [1n, 'HostRegistered'],
+      [2n, 'TopologyImported'],
+      [3n, 'AlignmentOverrideSet'],
+      [4n, 'AlignmentOverrideSet'],
+      [5n, 'BarRelocated'],
+      [6n, 'BarRelocated'],
     ]);
     const answers: { type: string; data: Record<string, unknown>; causationId: string }[] = (
-      await dataSource.query(`SELECT payload FROM "${schema}".outbox_messages WHERE payload->>'causationId' = ANY($1::text[]) ORDER BY outbox_id, position`, [batch.map((e) => e.id)])
-    ).flatMap((r: { payload: { answer?: unknown } }) => (r.payload.answer ? [r.payload, r.payload.answer] : [r.payload]));
+      await dataSource.query(
+        `SELECT payload FROM "${schema}".outbox_messages WHERE payload->>'causationId' = ANY($1::text[]) ORDER BY outbox_id, position`,
+        [batch.map((e) => e.id)],
+      )
+    ).flatMap((r: { payload: { answer?: unknown } }) =>
+      r.payload.answer ? [r.payload, r.payload.answer] : [r.payload],
+    );
     // CommandApplied rides on the command's last event; the conflict travels alone.
     expect(answers.map((p) => [p.type, batch.findIndex((e) => e.id === p.causationId)])).toEqual([
-      ['BarRelocated', 0], ['CommandApplied', 0], ['BarRelocated', 1], ['CommandApplied', 1], ['CommandConflicted', 2], ['BarRelocated', 3], ['CommandApplied', 3],
+      ['BarRelocated', 0],
+      ['CommandApplied', 0],
+      ['BarRelocated', 1],
+      ['CommandApplied', 1],
+      ['CommandConflicted', 2],
+      ['BarRelocated', 3],
+      ['CommandApplied', 3],
     ]);
     expect(answers[4].data).toMatchObject({ expectedVersion: '4', actualVersion: '5' });
     expect(answers[6].data).toMatchObject({ streamVersion: '6' });

@@ -5,7 +5,14 @@ import { peRegistryOwner } from '../../../apps/pe-registry/src/pe-registry.owner
 import type { OwnerDefinition } from './owner-definition';
 import type { OwnerService } from './owner-service';
 import { p9Host } from './testing/host-fixtures';
-import { cleanUpNamespace, CommandSender, commandEnvelope, testNamespace, testOwner, TopicRecorder } from './testing/owner-test-kit';
+import {
+  cleanUpNamespace,
+  CommandSender,
+  commandEnvelope,
+  testNamespace,
+  testOwner,
+  TopicRecorder,
+} from './testing/owner-test-kit';
 
 jest.setTimeout(90_000);
 
@@ -15,7 +22,8 @@ const buggy: OwnerDefinition = {
   decider: {
     ...(peRegistryOwner as unknown as OwnerDefinition).decider,
     decide: (command, state, facts) => {
-      if ((command as { data?: { host?: { id?: string } } }).data?.host?.id === 'buggy') throw new TypeError("cannot read properties of undefined (reading 'pes')");
+      if ((command as { data?: { host?: { id?: string } } }).data?.host?.id === 'buggy')
+        throw new TypeError("cannot read properties of undefined (reading 'pes')");
       return (peRegistryOwner as unknown as OwnerDefinition).decider.decide(command, state, facts);
     },
   },
@@ -39,7 +47,10 @@ describe('a command its owner cannot process', () => {
     await recorder.stop();
     await sender.disconnect();
     await owner.stop();
-    await cleanUpNamespace([`${namespace.replace(/[^a-z0-9_]/gi, '_').toLowerCase()}pe_registry`], [commandTopic, eventTopic]);
+    await cleanUpNamespace(
+      [`${namespace.replace(/[^a-z0-9_]/gi, '_').toLowerCase()}pe_registry`],
+      [commandTopic, eventTopic],
+    );
   });
 
   it('is dead-lettered and answered FAILED with the reason; the next command applies', async () => {
@@ -49,9 +60,15 @@ describe('a command its owner cannot process', () => {
 
     const answer = await recorder.answer(bad.id);
     expect(answer.type).toBe('CommandRejected');
-    expect(answer.data).toMatchObject({ commandId: bad.id, code: 'FAILED', message: expect.stringContaining("cannot read properties of undefined (reading 'pes')") });
+    expect(answer.data).toMatchObject({
+      commandId: bad.id,
+      code: 'FAILED',
+      message: expect.stringContaining("cannot read properties of undefined (reading 'pes')"),
+    });
     expect(String(answer.data.message)).toContain(`${commandTopic}.dlq`);
-    expect(recorder.messages.filter((m) => m.topic === `${commandTopic}.dlq`).map((m) => m.envelope?.id)).toEqual([bad.id]);
+    expect(recorder.messages.filter((m) => m.topic === `${commandTopic}.dlq`).map((m) => m.envelope?.id)).toEqual([
+      bad.id,
+    ]);
     expect((await recorder.answer(good.id)).type).toBe('CommandApplied');
   });
 });

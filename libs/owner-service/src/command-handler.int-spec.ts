@@ -14,7 +14,16 @@ const schema = schemaPerFile('owner', (ds) => (dataSource = ds));
 
 function handler(store: EventStore) {
   const counters = emptyOwnerCounters();
-  return { counters, commands: new CommandHandler({ store, definition, eventTopic: 'x.pe.events', inboxConsumer: 'pe-registry', counters }) };
+  return {
+    counters,
+    commands: new CommandHandler({
+      store,
+      definition,
+      eventTopic: 'x.pe.events',
+      inboxConsumer: 'pe-registry',
+      counters,
+    }),
+  };
 }
 
 type Published = { type: string; data: Record<string, unknown>; causationId: string; answer?: Published };
@@ -51,16 +60,30 @@ describe('CommandHandler', () => {
     const store = new RacingStore(dataSource, schema);
     const host = await registeredHost(store);
     store.races = 1;
-    const relocate = commandEnvelope('RelocateBar', host, { bdf: USB, index: 0, address: '0x3fe080011000' }, { expectedVersion: '2' });
+    const relocate = commandEnvelope(
+      'RelocateBar',
+      host,
+      { bdf: USB, index: 0, address: '0x3fe080011000' },
+      { expectedVersion: '2' },
+    );
     expect(await handler(store).commands.handle(relocate)).toBe('conflict');
-    expect(await outbox(relocate.id)).toEqual([expect.objectContaining({ type: 'CommandConflicted', data: expect.objectContaining({ expectedVersion: '2', actualVersion: '3' }) })]);
+    expect(await outbox(relocate.id)).toEqual([
+      expect.objectContaining({
+        type: 'CommandConflicted',
+        data: expect.objectContaining({ expectedVersion: '2', actualVersion: '3' }),
+      }),
+    ]);
   });
 
   it('throws after losing the race on every try (the consumer retries the message)', async () => {
     const store = new RacingStore(dataSource, schema);
     const host = await registeredHost(store);
     store.races = 3;
-    await expect(handler(store).commands.handle(commandEnvelope('RelocateBar', host, { bdf: USB, index: 0, address: '0x3fe080011000' }))).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(
+      handler(store).commands.handle(
+        commandEnvelope('RelocateBar', host, { bdf: USB, index: 0, address: '0x3fe080011000' }),
+      ),
+    ).rejects.toMatchObject({ code: 'CONFLICT' });
   });
 
   it('answers a rejected or no-op command once, however often it is redelivered', async () => {
@@ -74,7 +97,12 @@ describe('CommandHandler', () => {
     expect(await commands.handle(same)).toBe('noop');
     expect(await commands.handle(same)).toBe('duplicate');
     expect((await outbox(bad.id)).map((p) => p.type)).toEqual(['CommandRejected']);
-    expect(await outbox(same.id)).toEqual([expect.objectContaining({ type: 'CommandApplied', data: expect.objectContaining({ eventIds: [], streamVersion: '2' }) })]);
+    expect(await outbox(same.id)).toEqual([
+      expect.objectContaining({
+        type: 'CommandApplied',
+        data: expect.objectContaining({ eventIds: [], streamVersion: '2' }),
+      }),
+    ]);
     expect(counters).toMatchObject({ rejected: 1, noops: 1, duplicates: 2 });
   });
 
@@ -83,27 +111,43 @@ describe('CommandHandler', () => {
     const command = commandEnvelope('BindFunction', ' ', { bdf: 'x' }, { expectedVersion: '0x2' });
     expect(await handler(store).commands.handle(command)).toBe('rejected');
     const [answer] = await outbox(command.id);
-    expect((answer.data.problems as { path: string }[]).map((p) => p.path)).toEqual(['hostId', 'expectedVersion', 'type', 'data.bdf']);
+    expect((answer.data.problems as { path: string }[]).map((p) => p.path)).toEqual([
+      'hostId',
+      'expectedVersion',
+      'type',
+      'data.bdf',
+    ]);
   });
 
   it('refuses a command whose event would not fit on the broker, and stores nothing (issue 10)', async () => {
     const store = new EventStore(dataSource, schema);
     const host = `huge-${randomUUID().slice(0, 8)}`;
-    expect(await handler(store).commands.handle(commandEnvelope('RegisterHost', host, { host: p9Host(host) }))).toBe('applied');
+    expect(await handler(store).commands.handle(commandEnvelope('RegisterHost', host, { host: p9Host(host) }))).toBe(
+      'applied',
+    );
     // 8,000 functions: a command of about half a megabyte, an event of more than the 1,000,000 bytes.
     const pes = Array.from({ length: 2000 }, (_, p) => ({
       id: `${(p >> 8).toString(16).padStart(4, '0')}:${(p & 0xff).toString(16).padStart(2, '0')}`,
       functions: Array.from({ length: 4 }, (_, f) => ({
         bdf: `${(p >> 8).toString(16).padStart(4, '0')}:${(p & 0xff).toString(16).padStart(2, '0')}:00.${f}`,
-        bars: [{ index: 0, kind: 'mem64', address: `0x${(0x600000000000 + (p * 4 + f) * 0x10000).toString(16)}`, size: '0x4000' }],
+        bars: [
+          {
+            index: 0,
+            kind: 'mem64',
+            address: `0x${(0x600000000000 + (p * 4 + f) * 0x10000).toString(16)}`,
+            size: '0x4000',
+          },
+        ],
       })),
     }));
     const command = commandEnvelope('ImportTopology', host, { pes });
     expect(await handler(store).commands.handle(command)).toBe('rejected');
     const [answer] = await outbox(command.id);
     expect(answer.type).toBe('CommandRejected');
-    expect(answer.data).toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/would make a \w+ event of \d+ bytes; a message on the broker holds at most \d+/) });
+    expect(answer.data).toMatchObject({
+      code: 'VALIDATION',
+      message: expect.stringMatching(/would make a \w+ event of \d+ bytes; a message on the broker holds at most \d+/),
+    });
     expect((await store.readStream(`host-${host}`)).version).toBe(1n);
   });
 });
-

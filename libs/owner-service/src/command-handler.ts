@@ -1,4 +1,14 @@
-import { type AnswerStatus, COMMAND_TOPIC, type CommandType, commandFromWire, type DomainCommand, type DomainEvent, encodeEventData, type Envelope, parseEnvelope } from '@barplane/contracts';
+import {
+  type AnswerStatus,
+  COMMAND_TOPIC,
+  type CommandType,
+  commandFromWire,
+  type DomainCommand,
+  type DomainEvent,
+  encodeEventData,
+  type Envelope,
+  parseEnvelope,
+} from '@barplane/contracts';
 import { DomainError, idProblem, type Problem, ValidationError } from '@barplane/domain';
 import { ConcurrencyError, type EventStore, type OutboxMessage } from '@barplane/eventstore';
 import { type ConsumedMessage, jsonBytes, MAX_MESSAGE_BYTES } from '@barplane/messaging';
@@ -11,7 +21,10 @@ import { readBatch } from './batch-reads';
 import { BatchFacts, causeOf, StreamBatch } from './stream-batch';
 import { StreamCache } from './stream-cache';
 
-/** What handling a command came to: its answer's status, or a no-op (applied, no event), or a duplicate (answered before). */
+/**
+ * What handling a command came to: its answer's status, or a no-op (applied, no event), or a duplicate (answered
+ * before).
+ */
 export type CommandOutcome = AnswerStatus | 'noop' | 'duplicate';
 
 /** What a command handler and a reaction handler both write with. */
@@ -23,7 +36,10 @@ export interface StreamWriterDeps<C extends DomainCommand, E extends DomainEvent
   /** Inbox consumer name of what is handled. */
   inboxConsumer: string;
   facts?: FactsSource;
-  /** Cheap early look at the inbox, so a redelivery skips the work (the claim still decides): the ids of `messageIds` the inbox of `consumer` holds. */
+  /**
+   * Cheap early look at the inbox, so a redelivery skips the work (the claim still decides): the ids of `messageIds`
+   * the inbox of `consumer` holds.
+   */
   processedOf?: (consumer: string, messageIds: string[]) => Promise<Set<string>>;
   factsWait?: FactsWaitOptions;
   counters: OwnerCounters;
@@ -33,7 +49,11 @@ export interface StreamWriterDeps<C extends DomainCommand, E extends DomainEvent
   batchAttempts?: number;
 }
 
-export interface CommandHandlerDeps<C extends DomainCommand, E extends DomainEvent, S> extends StreamWriterDeps<C, E, S> {
+export interface CommandHandlerDeps<C extends DomainCommand, E extends DomainEvent, S> extends StreamWriterDeps<
+  C,
+  E,
+  S
+> {
   /** Reactions some command types wait for before they are decided (Reaction.awaitedBy). */
   catchUp?: ReactionBarrier;
 }
@@ -68,7 +88,8 @@ export class CommandHandler<C extends DomainCommand, E extends DomainEvent, S> {
   async handleMessages(messages: readonly ConsumedMessage[]): Promise<CommandOutcome[]> {
     const envelopes = messages.map((message) => {
       const envelope = parseEnvelope(message.value);
-      if (!envelope) throw new Error(`${message.topic}[${message.partition}]@${message.offset} is not a command envelope`);
+      if (!envelope)
+        throw new Error(`${message.topic}[${message.partition}]@${message.offset} is not a command envelope`);
       return envelope;
     });
     return this.handleBatch(envelopes);
@@ -112,12 +133,20 @@ export class CommandHandler<C extends DomainCommand, E extends DomainEvent, S> {
     return (await this.handleBatch([envelope]))[0];
   }
 
-  private async plan(envelopes: readonly Envelope[], duplicates: Set<string>): Promise<{ batch: StreamBatch<C, E, S>; planned: Planned[] }> {
+  private async plan(
+    envelopes: readonly Envelope[],
+    duplicates: Set<string>,
+  ): Promise<{ batch: StreamBatch<C, E, S>; planned: Planned[] }> {
     const reads = envelopes.map((envelope) => this.read(envelope));
     const valid = envelopes.filter((_, i) => reads[i].problems.length === 0);
     // Before the streams are read: what the awaited reactions append must be in them.
     const caughtUp = await this.reactionsCaughtUp(valid.map((e) => e.type));
-    const { batch, facts, processed } = await readBatch(this.deps, this.cache, { claim: envelopes, load: valid }, duplicates);
+    const { batch, facts, processed } = await readBatch(
+      this.deps,
+      this.cache,
+      { claim: envelopes, load: valid },
+      duplicates,
+    );
     const seen = new Set<string>();
     const planned: Planned[] = [];
     for (const [i, envelope] of envelopes.entries()) {
@@ -136,7 +165,8 @@ export class CommandHandler<C extends DomainCommand, E extends DomainEvent, S> {
     const problems = this.envelopeProblems(envelope);
     const read = commandFromWire(envelope.type, envelope.data);
     if (!read.ok) problems.push(...read.problems);
-    if (read.ok && problems.length === 0) problems.push(...(this.deps.definition.validate?.(read.command as C, envelope) ?? []));
+    if (read.ok && problems.length === 0)
+      problems.push(...(this.deps.definition.validate?.(read.command as C, envelope) ?? []));
     return read.ok && problems.length === 0 ? { command: read.command as C, problems } : { problems };
   }
 
@@ -150,50 +180,91 @@ export class CommandHandler<C extends DomainCommand, E extends DomainEvent, S> {
   ): Promise<Planned> {
     const { identity, decider } = this.deps.definition;
     const cause = causeOf(envelope);
-    const answer = (type: 'CommandApplied' | 'CommandRejected' | 'CommandConflicted', data: Parameters<typeof answerEnvelope>[2]) =>
-      batch.publish(this.outbox(answerEnvelope(type, cause, data)));
+    const answer = (
+      type: 'CommandApplied' | 'CommandRejected' | 'CommandConflicted',
+      data: Parameters<typeof answerEnvelope>[2],
+    ) => batch.publish(this.outbox(answerEnvelope(type, cause, data)));
     if (!read.command) {
       const { problems } = read;
-      answer('CommandRejected', { commandId: envelope.id, commandType: envelope.type, code: 'VALIDATION', message: `${envelope.type} is invalid: ${describe(problems)}`, problems });
+      answer('CommandRejected', {
+        commandId: envelope.id,
+        commandType: envelope.type,
+        code: 'VALIDATION',
+        message: `${envelope.type} is invalid: ${describe(problems)}`,
+        problems,
+      });
       return { outcome: 'rejected' };
     }
     const command = read.command;
     if (!caughtUp && this.deps.catchUp?.awaits(command.type)) {
-      answer('CommandRejected', { commandId: envelope.id, commandType: envelope.type, code: 'UNAVAILABLE', message: this.deps.catchUp.lagMessage(command.type), problems: [] });
+      answer('CommandRejected', {
+        commandId: envelope.id,
+        commandType: envelope.type,
+        code: 'UNAVAILABLE',
+        message: this.deps.catchUp.lagMessage(command.type),
+        problems: [],
+      });
       return { outcome: 'rejected' };
     }
     const streamId = identity.streamPrefix + envelope.hostId;
     const stream = batch.stream(streamId);
     if (envelope.expectedVersion !== undefined && BigInt(envelope.expectedVersion) !== stream.version) {
       answer('CommandConflicted', {
-        commandId: envelope.id, commandType: envelope.type, expectedVersion: BigInt(envelope.expectedVersion).toString(), actualVersion: stream.version.toString(),
+        commandId: envelope.id,
+        commandType: envelope.type,
+        expectedVersion: BigInt(envelope.expectedVersion).toString(),
+        actualVersion: stream.version.toString(),
       });
       return { outcome: 'conflict' };
     }
     let events: E[];
     try {
-      events = await withFreshFacts(facts, envelope.hostId, (f) => decider.decide(command, stream.state, f), this.deps.factsWait ?? DEFAULT_FACTS_WAIT);
+      events = await withFreshFacts(
+        facts,
+        envelope.hostId,
+        (f) => decider.decide(command, stream.state, f),
+        this.deps.factsWait ?? DEFAULT_FACTS_WAIT,
+      );
       assertFitsTheBroker(envelope, events);
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
-      answer('CommandRejected', { commandId: envelope.id, commandType: envelope.type, code: error.code, message: error.message, problems: [...error.problems] });
+      answer('CommandRejected', {
+        commandId: envelope.id,
+        commandType: envelope.type,
+        code: error.code,
+        message: error.message,
+        problems: [...error.problems],
+      });
       return { outcome: 'rejected' };
     } finally {
       facts?.settle(envelope.hostId);
     }
     if (events.length === 0) {
-      answer('CommandApplied', { commandId: envelope.id, commandType: envelope.type, streamId, streamVersion: stream.version.toString(), eventIds: [], events: [] });
+      answer('CommandApplied', {
+        commandId: envelope.id,
+        commandType: envelope.type,
+        streamId,
+        streamVersion: stream.version.toString(),
+        eventIds: [],
+        events: [],
+      });
       return { outcome: 'noop' };
     }
     const appended = batch.append(streamId, identity.streamType, events, cause);
-    batch.answerLastEvent(answerEnvelope('CommandApplied', cause, {
-      commandId: envelope.id,
-      commandType: envelope.type,
-      streamId,
-      streamVersion: (appended.from + BigInt(appended.events.length)).toString(),
-      eventIds: appended.events.map((event) => event.eventId),
-      events: appended.events.map((event) => ({ id: event.eventId, type: event.eventType, data: summary(event.eventType, event.data) })),
-    }));
+    batch.answerLastEvent(
+      answerEnvelope('CommandApplied', cause, {
+        commandId: envelope.id,
+        commandType: envelope.type,
+        streamId,
+        streamVersion: (appended.from + BigInt(appended.events.length)).toString(),
+        eventIds: appended.events.map((event) => event.eventId),
+        events: appended.events.map((event) => ({
+          id: event.eventId,
+          type: event.eventType,
+          data: summary(event.eventType, event.data),
+        })),
+      }),
+    );
     return { outcome: 'applied', events: appended.events.length };
   }
 
@@ -224,12 +295,18 @@ export class CommandHandler<C extends DomainCommand, E extends DomainEvent, S> {
     // unstorable host id is rejected with its reason, never left pending.
     const hostProblem = idProblem(envelope.hostId);
     if (hostProblem) problems.push({ path: 'hostId', message: hostProblem });
-    if (envelope.expectedVersion !== undefined && (typeof envelope.expectedVersion !== 'string' || !DECIMAL.test(envelope.expectedVersion))) {
+    if (
+      envelope.expectedVersion !== undefined &&
+      (typeof envelope.expectedVersion !== 'string' || !DECIMAL.test(envelope.expectedVersion))
+    ) {
       problems.push({ path: 'expectedVersion', message: 'must be a decimal string (a stream version)' });
     }
     const owner = COMMAND_TOPIC[envelope.type as CommandType] as string | undefined;
     if (owner !== undefined && owner !== this.commandTopic) {
-      problems.push({ path: 'type', message: `${envelope.type} is not a command of ${this.deps.definition.identity.service} (it goes to ${owner})` });
+      problems.push({
+        path: 'type',
+        message: `${envelope.type} is not a command of ${this.deps.definition.identity.service} (it goes to ${owner})`,
+      });
     }
     return problems;
   }
@@ -245,9 +322,19 @@ export class CommandHandler<C extends DomainCommand, E extends DomainEvent, S> {
     if (!envelope) return;
     const reason = error instanceof Error ? error.message : String(error);
     const text = `${envelope.type} failed in ${this.deps.definition.identity.service} and is kept in ${dlqTopic}: ${reason}`;
-    const answer = answerEnvelope('CommandRejected', causeOf(envelope), { commandId: envelope.id, commandType: envelope.type, code: 'FAILED', message: text, problems: [] });
+    const answer = answerEnvelope('CommandRejected', causeOf(envelope), {
+      commandId: envelope.id,
+      commandType: envelope.type,
+      code: 'FAILED',
+      message: text,
+      problems: [],
+    });
     // A batch of answers only; a duplicate (answered before) writes nothing.
-    await this.deps.store.appendMany({ appends: [], inbox: { consumer: this.deps.inboxConsumer, messageIds: [envelope.id] }, outbox: [this.outbox(answer)] });
+    await this.deps.store.appendMany({
+      appends: [],
+      inbox: { consumer: this.deps.inboxConsumer, messageIds: [envelope.id] },
+      outbox: [this.outbox(answer)],
+    });
   }
 
   private outbox(envelope: Envelope): OutboxMessage {

@@ -166,14 +166,18 @@ export class HostFactsView implements FactsSource {
     const ids = [...new Set(hostIds)];
     const result = new Map<string, HostFacts | undefined>();
     if (ids.length === 0) return result;
-    const rows: { host_id: string; stream_version: string; facts: HostFactsJson | null }[] = await this.dataSource.query(
-      `SELECT h.host_id, h.stream_version, CASE WHEN k.version IS DISTINCT FROM h.stream_version THEN h.facts END AS facts
+    const rows: { host_id: string; stream_version: string; facts: HostFactsJson | null }[] =
+      await this.dataSource.query(
+        `SELECT h.host_id, h.stream_version, CASE WHEN k.version IS DISTINCT FROM h.stream_version THEN h.facts END AS facts
        FROM ${this.table} h JOIN unnest($1::text[], $2::bigint[]) AS k(host_id, version) ON k.host_id = h.host_id`,
-      [ids, ids.map((id) => this.known.get(id)?.version.toString() ?? null)],
-    );
+        [ids, ids.map((id) => this.known.get(id)?.version.toString() ?? null)],
+      );
     for (const row of rows) {
       const version = BigInt(row.stream_version);
-      const facts = row.facts === null ? this.known.get(row.host_id)?.facts : this.remember(row.host_id, version, factsOf(factsFromJson(row.facts)));
+      const facts =
+        row.facts === null
+          ? this.known.get(row.host_id)?.facts
+          : this.remember(row.host_id, version, factsOf(factsFromJson(row.facts)));
       result.set(row.host_id, facts);
     }
     return result;
@@ -202,7 +206,8 @@ export class HostFactsView implements FactsSource {
   async apply(messages: ConsumedMessage[]): Promise<void> {
     const envelopes = messages.map((message) => {
       const envelope = parseEnvelope(message.value);
-      if (!envelope) throw new Error(`${message.topic}[${message.partition}]@${message.offset} is not an event envelope`);
+      if (!envelope)
+        throw new Error(`${message.topic}[${message.partition}]@${message.offset} is not an event envelope`);
       return envelope;
     });
     let applied = 0;
@@ -210,8 +215,11 @@ export class HostFactsView implements FactsSource {
     const folded = new Map<string, { version: bigint; state: HostRegistryState }>();
     await this.dataSource.transaction(async (em) => {
       for (const envelope of envelopes) {
-        if (isAnswer(envelope.type) || !(HOST_REGISTRY_EVENT_TYPES as readonly string[]).includes(envelope.type)) continue;
-        const next = (await this.inbox.claim(em, this.options.inboxConsumer, envelope.id)) ? await this.fold(em, envelope) : undefined;
+        if (isAnswer(envelope.type) || !(HOST_REGISTRY_EVENT_TYPES as readonly string[]).includes(envelope.type))
+          continue;
+        const next = (await this.inbox.claim(em, this.options.inboxConsumer, envelope.id))
+          ? await this.fold(em, envelope)
+          : undefined;
         if (!next) {
           duplicates += 1;
         } else {
@@ -227,7 +235,10 @@ export class HostFactsView implements FactsSource {
   }
 
   /** The folded state and version written, or undefined when the event was applied already. */
-  private async fold(em: EntityManager, envelope: Envelope): Promise<{ version: bigint; state: HostRegistryState } | undefined> {
+  private async fold(
+    em: EntityManager,
+    envelope: Envelope,
+  ): Promise<{ version: bigint; state: HostRegistryState } | undefined> {
     const rows: { facts: HostFactsJson; stream_version: string }[] = await em.query(
       `SELECT facts, stream_version FROM ${this.table} WHERE host_id = $1 FOR UPDATE`,
       [envelope.hostId],

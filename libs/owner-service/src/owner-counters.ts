@@ -19,5 +19,15 @@ export interface OwnerCounters {
 }
 
 export function emptyOwnerCounters(): OwnerCounters {
-  return { commands: 0, applied: 0, noops: 0, rejected: 0, conflicted: 0, duplicates: 0, raceRetries: 0, eventsAppended: 0, reactions: 0 };
+  return {
+    commands: 0,
+    applied: 0,
+    noops: 0,
+    rejected: 0,
+    conflicted: 0,
+    duplicates: 0,
+    raceRetries: 0,
+    eventsAppended: 0,
+    reactions: 0,
+  };
 }

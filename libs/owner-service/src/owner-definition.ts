@@ -40,7 +40,11 @@ export interface Reaction<C extends DomainCommand, S> {
 }
 
 /** What makes an owner service: its names, its decider and what it needs besides commands. */
-export interface OwnerDefinition<C extends DomainCommand = DomainCommand, E extends DomainEvent = DomainEvent, S = unknown> {
+export interface OwnerDefinition<
+  C extends DomainCommand = DomainCommand,
+  E extends DomainEvent = DomainEvent,
+  S = unknown,
+> {
   readonly identity: OwnerIdentity;
   readonly decider: OwnerDecider<C, E, S>;
   /** Keep a HostFactsView of pe.events and pass its facts to decide. */

@@ -15,7 +15,10 @@ export interface OwnerNames {
   reactions: { name: string; topic: string; group: string }[];
 }
 
-export function ownerNames(config: OwnerServiceConfig, definition: Pick<OwnerDefinition, 'usesFacts' | 'reactions'>): OwnerNames {
+export function ownerNames(
+  config: OwnerServiceConfig,
+  definition: Pick<OwnerDefinition, 'usesFacts' | 'reactions'>,
+): OwnerNames {
   const ns = config.namespace;
   return {
     schema: namespacedSchema(ns, config.schema),

@@ -24,7 +24,10 @@ export interface OwnerServiceConfig {
 }
 
 /** The part of the config that names the service (the rest comes from the environment). */
-export type OwnerIdentity = Pick<OwnerServiceConfig, 'service' | 'schema' | 'commandTopic' | 'eventTopic' | 'streamPrefix' | 'streamType'>;
+export type OwnerIdentity = Pick<
+  OwnerServiceConfig,
+  'service' | 'schema' | 'commandTopic' | 'eventTopic' | 'streamPrefix' | 'streamType'
+>;
 
 /** DATABASE_URL, KAFKA_BROKERS (comma separated) and BARPLANE_NAMESPACE, with local defaults. */
 export function ownerConfigFromEnv(identity: OwnerIdentity, env: NodeJS.ProcessEnv = process.env): OwnerServiceConfig {

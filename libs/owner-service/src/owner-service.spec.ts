@@ -1,5 +1,12 @@
 import { commandFromWire, decodeEvent } from '@barplane/contracts';
-import { DomainError, evolveHostRegistry, type HostRegistryCommand, hostRegistryDecider, initialHostRegistryState, NotFoundError } from '@barplane/domain';
+import {
+  DomainError,
+  evolveHostRegistry,
+  type HostRegistryCommand,
+  hostRegistryDecider,
+  initialHostRegistryState,
+  NotFoundError,
+} from '@barplane/domain';
 import type { StoredEvent } from '@barplane/eventstore';
 import { answerEnvelope, eventEnvelope, outboxMessageOf } from './envelopes';
 import { withFreshFacts } from './facts-wait';
@@ -11,7 +18,14 @@ import { ownerNames } from './owner-names';
 import { ReactionHandler } from './reaction-handler';
 import { p9Host, p9Pes } from './testing/host-fixtures';
 
-const identity = { service: 'vfio-regions', schema: 'vfio_regions', commandTopic: 'vfio.commands', eventTopic: 'vfio.events', streamPrefix: 'vfio-', streamType: 'vfio' };
+const identity = {
+  service: 'vfio-regions',
+  schema: 'vfio_regions',
+  commandTopic: 'vfio.commands',
+  eventTopic: 'vfio.events',
+  streamPrefix: 'vfio-',
+  streamType: 'vfio',
+};
 
 describe('names and namespace', () => {
   it('prefixes topics and groups, and turns the namespace into a valid schema prefix', () => {
@@ -25,11 +39,23 @@ describe('names and namespace', () => {
 
   it('reads the environment with local defaults', () => {
     expect(ownerConfigFromEnv(identity, {})).toEqual({
-      ...identity, databaseUrl: 'postgres://postgres@127.0.0.1:5432/barplane', kafkaBrokers: ['127.0.0.1:9092'], namespace: '',
+      ...identity,
+      databaseUrl: 'postgres://postgres@127.0.0.1:5432/barplane',
+      kafkaBrokers: ['127.0.0.1:9092'],
+      namespace: '',
     });
-    const config = ownerConfigFromEnv(identity, { KAFKA_BROKERS: 'a:1, b:2', BARPLANE_NAMESPACE: 'n.', DATABASE_URL: 'postgres://x/y' });
+    const config = ownerConfigFromEnv(identity, {
+      KAFKA_BROKERS: 'a:1, b:2',
+      BARPLANE_NAMESPACE: 'n.',
+      DATABASE_URL: 'postgres://x/y',
+    });
     expect(config).toMatchObject({ kafkaBrokers: ['a:1', 'b:2'], namespace: 'n.', databaseUrl: 'postgres://x/y' });
-    expect(ownerNames(config, { usesFacts: true, reactions: [{ name: 'guest', topic: 'guest.events', eventTypes: [], commandsFor: () => [] }] })).toEqual({
+    expect(
+      ownerNames(config, {
+        usesFacts: true,
+        reactions: [{ name: 'guest', topic: 'guest.events', eventTypes: [], commandsFor: () => [] }],
+      }),
+    ).toEqual({
       schema: 'n_vfio_regions',
       commandTopic: 'n.vfio.commands',
       eventTopic: 'n.vfio.events',
@@ -44,19 +70,55 @@ describe('names and namespace', () => {
 describe('envelopes', () => {
   it('builds event envelopes from what the store committed, and answers with a new id', () => {
     const stored: StoredEvent = {
-      globalPosition: 7n, streamId: 'host-h', streamVersion: 3n, eventId: 'e', eventType: 'BarRelocated', schemaVersion: 1, hostId: 'h',
-      data: { address: '0xfffffffffffff000' }, metadata: { correlationId: 'c', causationId: 'cmd', principal: 'p' }, occurredAt: '2026-01-01T00:00:00.123456Z',
+      globalPosition: 7n,
+      streamId: 'host-h',
+      streamVersion: 3n,
+      eventId: 'e',
+      eventType: 'BarRelocated',
+      schemaVersion: 1,
+      hostId: 'h',
+      data: { address: '0xfffffffffffff000' },
+      metadata: { correlationId: 'c', causationId: 'cmd', principal: 'p' },
+      occurredAt: '2026-01-01T00:00:00.123456Z',
     };
     const envelope = eventEnvelope(stored);
     expect(envelope).toEqual({
-      id: 'e', type: 'BarRelocated', schemaVersion: 1, hostId: 'h', streamId: 'host-h', streamVersion: '3', occurredAt: '2026-01-01T00:00:00.123456Z',
-      correlationId: 'c', causationId: 'cmd', principal: 'p', data: { address: '0xfffffffffffff000' },
+      id: 'e',
+      type: 'BarRelocated',
+      schemaVersion: 1,
+      hostId: 'h',
+      streamId: 'host-h',
+      streamVersion: '3',
+      occurredAt: '2026-01-01T00:00:00.123456Z',
+      correlationId: 'c',
+      causationId: 'cmd',
+      principal: 'p',
+      data: { address: '0xfffffffffffff000' },
     });
-    expect(outboxMessageOf('n.pe.events', envelope)).toEqual({ messageId: 'e', topic: 'n.pe.events', key: 'h', headers: { type: 'BarRelocated' }, payload: envelope });
-    const answer = answerEnvelope('CommandConflicted', { hostId: 'h', correlationId: 'c', causationId: 'cmd', principal: 'p' }, {
-      commandId: 'cmd', commandType: 'RelocateBar', expectedVersion: '1', actualVersion: '2',
+    expect(outboxMessageOf('n.pe.events', envelope)).toEqual({
+      messageId: 'e',
+      topic: 'n.pe.events',
+      key: 'h',
+      headers: { type: 'BarRelocated' },
+      payload: envelope,
     });
-    expect(answer).toMatchObject({ type: 'CommandConflicted', hostId: 'h', correlationId: 'c', causationId: 'cmd', principal: 'p' });
+    const answer = answerEnvelope(
+      'CommandConflicted',
+      { hostId: 'h', correlationId: 'c', causationId: 'cmd', principal: 'p' },
+      {
+        commandId: 'cmd',
+        commandType: 'RelocateBar',
+        expectedVersion: '1',
+        actualVersion: '2',
+      },
+    );
+    expect(answer).toMatchObject({
+      type: 'CommandConflicted',
+      hostId: 'h',
+      correlationId: 'c',
+      causationId: 'cmd',
+      principal: 'p',
+    });
     expect(answer.id).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
@@ -64,7 +126,10 @@ describe('envelopes', () => {
 describe('host facts in wire form', () => {
   it('round-trips the folded pe-registry state exactly', () => {
     let state = initialHostRegistryState();
-    for (const [type, data] of [['RegisterHost', { host: p9Host('h') }], ['ImportTopology', { pes: p9Pes }]] as const) {
+    for (const [type, data] of [
+      ['RegisterHost', { host: p9Host('h') }],
+      ['ImportTopology', { pes: p9Pes }],
+    ] as const) {
       const read = commandFromWire(type, data);
       if (!read.ok) throw new Error('bad fixture');
       state = hostRegistryDecider.decide(read.command as HostRegistryCommand, state).reduce(evolveHostRegistry, state);
@@ -83,10 +148,15 @@ describe('withFreshFacts', () => {
   it('waits while facts are missing, then decides', async () => {
     let loads = 0;
     const source = { load: async () => (++loads >= 3 ? facts : undefined), mightBeStale: async () => false };
-    const result = await withFreshFacts(source, 'h', (f) => {
-      if (!f) throw new NotFoundError('no host facts known yet');
-      return 'ok';
-    }, fast);
+    const result = await withFreshFacts(
+      source,
+      'h',
+      (f) => {
+        if (!f) throw new NotFoundError('no host facts known yet');
+        return 'ok';
+      },
+      fast,
+    );
     expect(result).toBe('ok');
     expect(loads).toBe(3);
   });
@@ -107,12 +177,29 @@ describe('withFreshFacts', () => {
 
   it('lets other errors through at once', async () => {
     const source = { load: async () => undefined, mightBeStale: async () => true };
-    await expect(withFreshFacts(source, 'h', () => { throw new Error('boom'); }, fast)).rejects.toThrow('boom');
+    await expect(
+      withFreshFacts(
+        source,
+        'h',
+        () => {
+          throw new Error('boom');
+        },
+        fast,
+      ),
+    ).rejects.toThrow('boom');
   });
 });
 
 describe('reactions', () => {
-  const message = (value: string, headers: Record<string, string>) => ({ topic: 'guest.events', partition: 0, offset: '1', key: 'h', value, headers, timestamp: '0' });
+  const message = (value: string, headers: Record<string, string>) => ({
+    topic: 'guest.events',
+    partition: 0,
+    offset: '1',
+    key: 'h',
+    value,
+    headers,
+    timestamp: '0',
+  });
   const handler = () =>
     new ReactionHandler({
       // Nothing below is reached for a batch with no event of interest.
@@ -125,11 +212,21 @@ describe('reactions', () => {
     });
 
   it('skips events of other types by their type header, without reading the value', async () => {
-    expect(await handler().handleMessages([message('not json at all', { type: 'GuestBarProgrammed' })])).toEqual(['skipped']);
+    expect(await handler().handleMessages([message('not json at all', { type: 'GuestBarProgrammed' })])).toEqual([
+      'skipped',
+    ]);
   });
 
   it('reads a message without a type header, and fails on one that is not an envelope', async () => {
-    const envelope = { id: 'e', type: 'GuestBarProgrammed', schemaVersion: 1, hostId: 'h', correlationId: 'c', principal: 'p', data: {} };
+    const envelope = {
+      id: 'e',
+      type: 'GuestBarProgrammed',
+      schemaVersion: 1,
+      hostId: 'h',
+      correlationId: 'c',
+      principal: 'p',
+      data: {},
+    };
     expect(await handler().handleMessages([message(JSON.stringify(envelope), {})])).toEqual(['skipped']);
     await expect(handler().handleMessages([message('not json at all', {})])).rejects.toThrow(/not an event envelope/);
   });

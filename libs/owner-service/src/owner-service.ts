@@ -52,7 +52,9 @@ export interface OwnerServiceOptions {
   onCrash?: (error: Error) => void;
   /** A client to use instead of one built from config.kafkaBrokers. */
   kafka?: MessagingClient;
-  /** Time between heartbeats (`<schema>.heartbeats`, read by the API's /health). Default BARPLANE_HEARTBEAT_MS or 5 s. */
+  /**
+   * Time between heartbeats (`<schema>.heartbeats`, read by the API's /health). Default BARPLANE_HEARTBEAT_MS or 5 s.
+   */
   heartbeatMs?: number;
 }
 
@@ -67,7 +69,11 @@ export interface OwnerServiceCounters extends OwnerCounters {
  * reactions to other services' events. stop() lets every consumer finish and commit its batch
  * and the relay finish its batch, then closes the producer and the database pool.
  */
-export class OwnerService<C extends DomainCommand = DomainCommand, E extends DomainEvent = DomainEvent, S = unknown> extends StartsOnce {
+export class OwnerService<
+  C extends DomainCommand = DomainCommand,
+  E extends DomainEvent = DomainEvent,
+  S = unknown,
+> extends StartsOnce {
   readonly names: OwnerNames;
   private readonly logger: OwnerLogger;
   private readonly kafka: MessagingClient;
@@ -89,7 +95,8 @@ export class OwnerService<C extends DomainCommand = DomainCommand, E extends Dom
     super();
     this.names = ownerNames(config, definition as OwnerDefinition);
     this.logger = options.logger ?? consoleLogger;
-    this.kafka = options.kafka ?? kafkaFromEnv(`${config.namespace}${config.service}`, { brokers: [...config.kafkaBrokers] });
+    this.kafka =
+      options.kafka ?? kafkaFromEnv(`${config.namespace}${config.service}`, { brokers: [...config.kafkaBrokers] });
   }
 
   get counters(): OwnerServiceCounters {
@@ -108,7 +115,11 @@ export class OwnerService<C extends DomainCommand = DomainCommand, E extends Dom
 
   protected async startOnce(): Promise<void> {
     const { names, config, definition } = this;
-    const dataSource = createDataSource({ url: config.databaseUrl, schema: names.schema, applicationName: `barplane:${config.service}` });
+    const dataSource = createDataSource({
+      url: config.databaseUrl,
+      schema: names.schema,
+      applicationName: `barplane:${config.service}`,
+    });
     await dataSource.initialize();
     this.dataSource = dataSource;
     await migrateEventStore(dataSource, names.schema, [
@@ -118,7 +129,11 @@ export class OwnerService<C extends DomainCommand = DomainCommand, E extends Dom
     await this.startHeartbeat(dataSource);
 
     // Every topic here but the commands is an event topic, which a projector rebuild replays.
-    const eventTopics = [names.eventTopic, ...(names.factsTopic ? [names.factsTopic] : []), ...names.reactions.map((r) => r.topic)];
+    const eventTopics = [
+      names.eventTopic,
+      ...(names.factsTopic ? [names.factsTopic] : []),
+      ...names.reactions.map((r) => r.topic),
+    ];
     await ensureTopics(this.kafka, [names.commandTopic], { keepForever: eventTopics });
 
     const publisher = new MessagePublisher(this.kafka);
@@ -168,28 +183,58 @@ export class OwnerService<C extends DomainCommand = DomainCommand, E extends Dom
     }
 
     const awaited = (definition.reactions ?? []).flatMap((reaction, i) =>
-      reaction.awaitedBy?.length ? [{ groupId: names.reactions[i].group, topic: names.reactions[i].topic, commandTypes: reaction.awaitedBy }] : [],
+      reaction.awaitedBy?.length
+        ? [{ groupId: names.reactions[i].group, topic: names.reactions[i].topic, commandTypes: reaction.awaitedBy }]
+        : [],
     );
     if (awaited.length > 0) {
-      this.catchUp = new ReactionCatchUp(this.kafka.admin(), awaited, this.options.catchUpWait ?? DEFAULT_CATCH_UP_WAIT);
+      this.catchUp = new ReactionCatchUp(
+        this.kafka.admin(),
+        awaited,
+        this.options.catchUpWait ?? DEFAULT_CATCH_UP_WAIT,
+      );
       await this.catchUp.start();
     }
 
     const commands = new CommandHandler<C, E, S>({
-      store, definition, eventTopic: names.eventTopic, inboxConsumer: config.service, facts: this.facts, processedOf, factsWait,
-      counters: this.count, cache, catchUp: this.catchUp,
+      store,
+      definition,
+      eventTopic: names.eventTopic,
+      inboxConsumer: config.service,
+      facts: this.facts,
+      processedOf,
+      factsWait,
+      counters: this.count,
+      cache,
+      catchUp: this.catchUp,
     });
     this.runners.push(
-      this.consumer(names.commandGroup, names.commandTopic, (messages) => commands.handleMessages(messages), crashOf(names.commandGroup), (message, error, dlq) => commands.fail(message, error, dlq)),
+      this.consumer(
+        names.commandGroup,
+        names.commandTopic,
+        (messages) => commands.handleMessages(messages),
+        crashOf(names.commandGroup),
+        (message, error, dlq) => commands.fail(message, error, dlq),
+      ),
     );
 
     for (const [i, reaction] of (definition.reactions ?? []).entries()) {
       const named = names.reactions[i];
       const handler = new ReactionHandler<C, E, S>({
-        store, definition, reaction, eventTopic: names.eventTopic, inboxConsumer: `${config.service}-${reaction.name}`,
-        facts: this.facts, processedOf, factsWait, counters: this.count, cache,
+        store,
+        definition,
+        reaction,
+        eventTopic: names.eventTopic,
+        inboxConsumer: `${config.service}-${reaction.name}`,
+        facts: this.facts,
+        processedOf,
+        factsWait,
+        counters: this.count,
+        cache,
       });
-      this.runners.push(this.consumer(named.group, named.topic, (messages) => handler.handleMessages(messages), crashOf(named.group)));
+      this.runners.push(
+        this.consumer(named.group, named.topic, (messages) => handler.handleMessages(messages), crashOf(named.group)),
+      );
     }
     await Promise.all(this.runners.map((runner) => runner.start()));
     for (const groupId of [names.commandGroup, ...names.reactions.map((r) => r.group)]) this.health?.running(groupId);
@@ -237,8 +282,14 @@ export class OwnerService<C extends DomainCommand = DomainCommand, E extends Dom
     return new BatchConsumerRunner(
       this.kafka,
       {
-        groupId, topics: [topic], fromBeginning: true, retries: this.options.retries, onCrash, onDeadLettered,
-        partitionsConsumedConcurrently: OWNER_PARTITIONS_CONCURRENTLY, combinePartitions: true,
+        groupId,
+        topics: [topic],
+        fromBeginning: true,
+        retries: this.options.retries,
+        onCrash,
+        onDeadLettered,
+        partitionsConsumedConcurrently: OWNER_PARTITIONS_CONCURRENTLY,
+        combinePartitions: true,
       },
       async (messages) => {
         await handle(messages);

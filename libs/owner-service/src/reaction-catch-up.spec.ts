@@ -4,7 +4,11 @@ import { type CatchUpAdmin, ReactionCatchUp } from './reaction-catch-up';
 function fakeAdmin(partitions: { high: number; low?: number; committed?: number }[]) {
   const calls = { fetchOffsets: 0, fetchTopicOffsets: 0 };
   let failNext = 0;
-  const admin: CatchUpAdmin & { calls: typeof calls; commit(partition: number, offset: number): void; failTimes(n: number): void } = {
+  const admin: CatchUpAdmin & {
+    calls: typeof calls;
+    commit(partition: number, offset: number): void;
+    failTimes(n: number): void;
+  } = {
     calls,
     connect: async () => undefined,
     disconnect: async () => undefined,
@@ -14,11 +18,25 @@ function fakeAdmin(partitions: { high: number; low?: number; committed?: number 
         failNext -= 1;
         throw new Error('broker away');
       }
-      return partitions.map((p, partition) => ({ partition, offset: String(p.high), high: String(p.high), low: String(p.low ?? 0) }));
+      return partitions.map((p, partition) => ({
+        partition,
+        offset: String(p.high),
+        high: String(p.high),
+        low: String(p.low ?? 0),
+      }));
     }) as CatchUpAdmin['fetchTopicOffsets'],
     fetchOffsets: (async () => {
       calls.fetchOffsets += 1;
-      return [{ topic: 'guest.events', partitions: partitions.map((p, partition) => ({ partition, offset: String(p.committed ?? -1), metadata: null })) }];
+      return [
+        {
+          topic: 'guest.events',
+          partitions: partitions.map((p, partition) => ({
+            partition,
+            offset: String(p.committed ?? -1),
+            metadata: null,
+          })),
+        },
+      ];
     }) as unknown as CatchUpAdmin['fetchOffsets'],
     commit(partition, offset) {
       partitions[partition].committed = offset;
@@ -30,7 +48,11 @@ function fakeAdmin(partitions: { high: number; low?: number; committed?: number 
   return admin;
 }
 
-const reaction = { groupId: 'pe-registry-guest', topic: 'guest.events', commandTypes: ['ImportTopology', 'RemoveFunction'] };
+const reaction = {
+  groupId: 'pe-registry-guest',
+  topic: 'guest.events',
+  commandTypes: ['ImportTopology', 'RemoveFunction'],
+};
 const quick = { attempts: 5, intervalMs: 5 };
 
 describe('ReactionCatchUp', () => {

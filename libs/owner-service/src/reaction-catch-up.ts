@@ -75,7 +75,9 @@ export class ReactionCatchUp implements ReactionBarrier {
     for (let attempt = 1; ; attempt++) {
       try {
         // The ends as they stand now: every message published before the command was taken up.
-        targets ??= await Promise.all(due.map(async (reaction) => ({ reaction, ends: await this.ends(reaction.topic) })));
+        targets ??= await Promise.all(
+          due.map(async (reaction) => ({ reaction, ends: await this.ends(reaction.topic) })),
+        );
         const behind = await Promise.all(targets.map(({ reaction, ends }) => this.behind(reaction, ends)));
         if (!behind.some(Boolean)) return true;
       } catch {

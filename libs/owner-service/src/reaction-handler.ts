@@ -11,7 +11,11 @@ import type { StreamWriterDeps } from './command-handler';
 
 export type ReactionOutcome = 'applied' | 'noop' | 'skipped' | 'duplicate';
 
-export interface ReactionHandlerDeps<C extends DomainCommand, E extends DomainEvent, S> extends StreamWriterDeps<C, E, S> {
+export interface ReactionHandlerDeps<C extends DomainCommand, E extends DomainEvent, S> extends StreamWriterDeps<
+  C,
+  E,
+  S
+> {
   reaction: Reaction<C, S>;
 }
 
@@ -45,7 +49,8 @@ export class ReactionHandler<C extends DomainCommand, E extends DomainEvent, S> 
       const type = message.headers.type;
       if (type !== undefined && !reaction.eventTypes.includes(type)) return undefined;
       const envelope = parseEnvelope(message.value);
-      if (!envelope) throw new Error(`${message.topic}[${message.partition}]@${message.offset} is not an event envelope`);
+      if (!envelope)
+        throw new Error(`${message.topic}[${message.partition}]@${message.offset} is not an event envelope`);
       return envelope;
     });
     const relevant = envelopes.filter((e): e is Envelope => e !== undefined && reaction.eventTypes.includes(e.type));
@@ -53,7 +58,12 @@ export class ReactionHandler<C extends DomainCommand, E extends DomainEvent, S> 
     const duplicates = new Set<string>();
     let lostRace: ConcurrencyError | undefined;
     for (let attempt = 1; attempt <= (this.deps.batchAttempts ?? 3); attempt++) {
-      const { batch, facts, processed } = await readBatch(this.deps, this.cache, { claim: relevant, load: relevant }, duplicates);
+      const { batch, facts, processed } = await readBatch(
+        this.deps,
+        this.cache,
+        { claim: relevant, load: relevant },
+        duplicates,
+      );
       const outcomes = new Map<string, ReactionOutcome>();
       for (const envelope of relevant) {
         if (duplicates.has(envelope.id) || processed.has(envelope.id) || outcomes.has(envelope.id)) continue;
@@ -61,7 +71,12 @@ export class ReactionHandler<C extends DomainCommand, E extends DomainEvent, S> 
         const stream = batch.stream(streamId);
         let events: E[];
         try {
-          events = await withFreshFacts(facts, envelope.hostId, (f) => this.decideAll(envelope, f, stream.state), this.deps.factsWait ?? DEFAULT_FACTS_WAIT);
+          events = await withFreshFacts(
+            facts,
+            envelope.hostId,
+            (f) => this.decideAll(envelope, f, stream.state),
+            this.deps.factsWait ?? DEFAULT_FACTS_WAIT,
+          );
         } finally {
           facts?.settle(envelope.hostId);
         }

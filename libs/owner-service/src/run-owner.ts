@@ -9,7 +9,9 @@ import { ownerConfigFromEnv } from './owner-service.config';
  * KAFKA_BROKERS, BARPLANE_NAMESPACE), graceful stop on SIGTERM/SIGINT, exit 1 if the consumer
  * crashes for good or the start fails.
  */
-export function runOwner<C extends DomainCommand, E extends DomainEvent, S>(definition: OwnerDefinition<C, E, S>): void {
+export function runOwner<C extends DomainCommand, E extends DomainEvent, S>(
+  definition: OwnerDefinition<C, E, S>,
+): void {
   const config = ownerConfigFromEnv(definition.identity);
   const service = new OwnerService(config, definition as unknown as OwnerDefinition, {
     onCrash: () => void service.stop().finally(() => process.exit(1)),

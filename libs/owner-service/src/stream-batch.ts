@@ -1,6 +1,14 @@
 import type { DomainCommand, DomainEvent, Envelope } from '@barplane/contracts';
 import type { HostFacts } from '@barplane/domain';
-import { type AppendManyInput, ConcurrencyError, type EventStore, type NewEvent, type OutboxMessage, type StoredEvent, type StreamAppend } from '@barplane/eventstore';
+import {
+  type AppendManyInput,
+  ConcurrencyError,
+  type EventStore,
+  type NewEvent,
+  type OutboxMessage,
+  type StoredEvent,
+  type StreamAppend,
+} from '@barplane/eventstore';
 import { foldStored, type LoadedStream, toNewEvents } from './aggregate-stream';
 import { type Cause, eventEnvelope, outboxMessageOf } from './envelopes';
 import type { FactsSource } from './facts-wait';
@@ -21,7 +29,8 @@ type OutboxEntry = { eventId: string; answer?: Envelope } | { message: OutboxMes
 /**
  * One partition batch of an owner, decided in memory: each stream's state as of the commands
  * before, the events to append per stream, the outbox messages in order (a command's events,
- * its answer on the last of them, or the answer alone) and the inbox claims. `input()` is what EventStore.appendMany commits at once.
+ * its answer on the last of them, or the answer alone) and the inbox claims. `input()` is what EventStore.appendMany
+ * commits at once.
  */
 export class StreamBatch<C extends DomainCommand, E extends DomainEvent, S> {
   private readonly streams = new Map<string, Working<S>>();
@@ -42,7 +51,8 @@ export class StreamBatch<C extends DomainCommand, E extends DomainEvent, S> {
     for (const id of new Set(streamIds)) {
       if (this.streams.has(id)) continue;
       const cached = cache.get(id);
-      if (cached) this.streams.set(id, { base: cached.version, version: cached.version, state: cached.state, events: [] });
+      if (cached)
+        this.streams.set(id, { base: cached.version, version: cached.version, state: cached.state, events: [] });
       else missing.push(id);
     }
     if (missing.length === 0) return;
@@ -67,7 +77,12 @@ export class StreamBatch<C extends DomainCommand, E extends DomainEvent, S> {
    * moves the stream's state on, folding the events in the form the store will hold (as a
    * later read would). Returns the new events, versions `from + 1 ...`.
    */
-  append(streamId: string, streamType: string, events: readonly E[], cause: Cause): { from: bigint; events: NewEvent[] } {
+  append(
+    streamId: string,
+    streamType: string,
+    events: readonly E[],
+    cause: Cause,
+  ): { from: bigint; events: NewEvent[] } {
     const working = this.streams.get(streamId);
     if (!working) throw new Error(`stream ${streamId} was not loaded for this batch`);
     const from = working.version;
@@ -116,7 +131,12 @@ export class StreamBatch<C extends DomainCommand, E extends DomainEvent, S> {
     const appends: StreamAppend[] = [];
     for (const [streamId, working] of this.streams) {
       if (working.events.length === 0) continue;
-      appends.push({ streamId, streamType: working.streamType!, expectedVersion: working.base, events: working.events });
+      appends.push({
+        streamId,
+        streamType: working.streamType!,
+        expectedVersion: working.base,
+        events: working.events,
+      });
     }
     return {
       appends,
@@ -125,14 +145,17 @@ export class StreamBatch<C extends DomainCommand, E extends DomainEvent, S> {
       eventOrder: this.entries.flatMap((entry) => ('eventId' in entry ? [entry.eventId] : [])),
       outbox: (stored: ReadonlyMap<string, StoredEvent>) =>
         this.entries.map((entry) =>
-          'message' in entry ? entry.message : outboxMessageOf(this.eventTopic, eventEnvelope(stored.get(entry.eventId)!, entry.answer)),
+          'message' in entry
+            ? entry.message
+            : outboxMessageOf(this.eventTopic, eventEnvelope(stored.get(entry.eventId)!, entry.answer)),
         ),
     };
   }
 
   /** After the commit: every stream's state is committed at its new version. */
   commitTo(cache: StreamCache<S>): void {
-    for (const [streamId, working] of this.streams) cache.offer(streamId, { version: working.version, state: working.state });
+    for (const [streamId, working] of this.streams)
+      cache.offer(streamId, { version: working.version, state: working.state });
   }
 
   /**
@@ -141,7 +164,12 @@ export class StreamBatch<C extends DomainCommand, E extends DomainEvent, S> {
    * instance after a rebalance; their ids are added to `duplicates`), or a lost race (the
    * batch's streams leave the cache, and the error is returned for the caller to throw at last).
    */
-  async write(store: EventStore, inboxConsumer: string, cache: StreamCache<S>, duplicates: Set<string>): Promise<'written' | 'duplicates' | ConcurrencyError> {
+  async write(
+    store: EventStore,
+    inboxConsumer: string,
+    cache: StreamCache<S>,
+    duplicates: Set<string>,
+  ): Promise<'written' | 'duplicates' | ConcurrencyError> {
     if (this.claims.length === 0) return 'written';
     try {
       const result = await store.appendMany(this.input(inboxConsumer));
@@ -169,7 +197,9 @@ export class BatchFacts implements FactsSource {
   async prefetch(hostIds: Iterable<string>): Promise<void> {
     const ids = [...new Set(hostIds)].filter((id) => !this.known.has(id));
     if (ids.length === 0) return;
-    const facts = this.source.loadMany ? await this.source.loadMany(ids) : new Map(await Promise.all(ids.map(async (id) => [id, await this.source.load(id)] as const)));
+    const facts = this.source.loadMany
+      ? await this.source.loadMany(ids)
+      : new Map(await Promise.all(ids.map(async (id) => [id, await this.source.load(id)] as const)));
     for (const id of ids) {
       this.known.set(id, facts.get(id));
       this.fresh.add(id);
@@ -196,5 +226,10 @@ export class BatchFacts implements FactsSource {
 
 /** The envelope's cause: who asked, copied into every envelope it causes. */
 export function causeOf(envelope: Envelope): Cause {
-  return { hostId: envelope.hostId, correlationId: envelope.correlationId, causationId: envelope.id, principal: envelope.principal };
+  return {
+    hostId: envelope.hostId,
+    correlationId: envelope.correlationId,
+    causationId: envelope.id,
+    principal: envelope.principal,
+  };
 }

@@ -40,12 +40,19 @@ export class AuditController {
 
   @Get('verify')
   @Roles('auditor', 'operator')
-  @ApiOperation({ summary: 'Walks every host chain: `{ ok: true, records }` or the first record whose hash does not hold' })
+  @ApiOperation({
+    summary: 'Walks every host chain: `{ ok: true, records }` or the first record whose hash does not hold',
+  })
   async verify() {
     let records = 0;
     for await (const { chain } of this.reads.chains()) {
       const check = verifyChain(chain);
-      if (!check.ok) return { ok: false, records: records + check.records, failure: { hostId: check.hostId, seq: check.seq, problem: check.problem } };
+      if (!check.ok)
+        return {
+          ok: false,
+          records: records + check.records,
+          failure: { hostId: check.hostId, seq: check.seq, problem: check.problem },
+        };
       records += check.records;
     }
     return { ok: true, records };
@@ -60,7 +67,9 @@ function line(row: AuditRow) {
     prevHash: row.prev_hash,
     hash: row.hash,
     recordedAt: new Date(row.recorded_at).toISOString(),
-    source: row.source_topic ? { topic: row.source_topic, partition: row.source_partition, offset: row.source_offset } : null,
+    source: row.source_topic
+      ? { topic: row.source_topic, partition: row.source_partition, offset: row.source_offset }
+      : null,
   };
 }
 

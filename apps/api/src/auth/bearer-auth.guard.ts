@@ -23,10 +23,15 @@ export class BearerAuthGuard implements CanActivate {
     const req = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const token = bearerToken(req);
     const principal = token ? this.tokens.principalOf(token) : undefined;
-    if (!principal) throw new BarplaneError('UNAUTHENTICATED', 'a valid bearer token is required (Authorization: Bearer <token>)');
+    if (!principal)
+      throw new BarplaneError('UNAUTHENTICATED', 'a valid bearer token is required (Authorization: Bearer <token>)');
     req.principal = principal;
     const needed = this.reflector.getAllAndOverride<Role[]>(ROLES_KEY, targets) ?? [];
-    if (needed.length === 0 || needed.includes('viewer') || needed.some((r) => principal.roles.includes(r))) return true;
-    throw new BarplaneError('FORBIDDEN', `this needs one of the roles ${needed.join(', ')}; ${principal.name} has ${principal.roles.join(', ') || 'none'}`);
+    if (needed.length === 0 || needed.includes('viewer') || needed.some((r) => principal.roles.includes(r)))
+      return true;
+    throw new BarplaneError(
+      'FORBIDDEN',
+      `this needs one of the roles ${needed.join(', ')}; ${principal.name} has ${principal.roles.join(', ') || 'none'}`,
+    );
   }
 }

@@ -10,7 +10,8 @@ export const PUBLIC_KEY = 'barplane:public';
  * A route with neither @Roles nor @Public needs a valid token and nothing more. The roles
  * are also written into the OpenAPI document (`x-roles`), which the auth-matrix test reads.
  */
-export const Roles = (...roles: Role[]) => applyDecorators(SetMetadata(ROLES_KEY, roles), ApiExtension('x-roles', roles));
+export const Roles = (...roles: Role[]) =>
+  applyDecorators(SetMetadata(ROLES_KEY, roles), ApiExtension('x-roles', roles));
 
 /** Operational routes (health, metrics) that need no token. */
 export const Public = () => applyDecorators(SetMetadata(PUBLIC_KEY, true), ApiExtension('x-public', true));

@@ -22,8 +22,14 @@ export class TokenRegistry {
     const parsed = JSON.parse(readFileSync(file, 'utf8')) as { tokens?: TokenEntry[] };
     const entries = parsed.tokens ?? [];
     for (const e of entries) {
-      if (!/^[0-9a-f]{64}$/.test(e.sha256) || !e.principal || !e.roles?.every((r) => (ROLES as readonly string[]).includes(r))) {
-        throw new Error(`tokens file ${file}: bad entry for "${e.principal}" (principal, roles from ${ROLES.join('/')}, sha256 hex)`);
+      if (
+        !/^[0-9a-f]{64}$/.test(e.sha256) ||
+        !e.principal ||
+        !e.roles?.every((r) => (ROLES as readonly string[]).includes(r))
+      ) {
+        throw new Error(
+          `tokens file ${file}: bad entry for "${e.principal}" (principal, roles from ${ROLES.join('/')}, sha256 hex)`,
+        );
       }
     }
     return new TokenRegistry(entries);

@@ -41,7 +41,8 @@ export async function sendFor(
       expectedVersion: ifMatch,
     });
   } catch (error) {
-    if (error instanceof BarplaneError && error.code === 'VALIDATION') throw new BarplaneError('VALIDATION', error.message, error.problems.map(paths));
+    if (error instanceof BarplaneError && error.code === 'VALIDATION')
+      throw new BarplaneError('VALIDATION', error.message, error.problems.map(paths));
     throw error;
   }
 }

@@ -1,7 +1,15 @@
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { canonicalJson, sha256Hex } from '@barplane/domain';
-import { AnswerStatus, BarplaneError, COMMAND_TOPIC, CommandType, Envelope, SCHEMA_VERSION, commandFromWire } from '@barplane/contracts';
+import {
+  AnswerStatus,
+  BarplaneError,
+  COMMAND_TOPIC,
+  CommandType,
+  Envelope,
+  SCHEMA_VERSION,
+  commandFromWire,
+} from '@barplane/contracts';
 import { MAX_MESSAGE_BYTES, MessagePublisher, MessagingClient, ensureTopics, jsonBytes } from '@barplane/messaging';
 import { API_CONFIG, ApiConfig } from '../api-config';
 import { Principal } from '../auth/role';
@@ -31,7 +39,12 @@ export interface CommandRequest {
 
 /** What the API can answer about a command it sent: its answer, or pending while none came in time. */
 export type CommandReply =
-  | { readonly status: AnswerStatus; readonly commandId: string; readonly correlationId: string; readonly answer: Envelope }
+  | {
+      readonly status: AnswerStatus;
+      readonly commandId: string;
+      readonly correlationId: string;
+      readonly answer: Envelope;
+    }
   | { readonly status: 'pending'; readonly commandId: string; readonly correlationId: string };
 
 /**
@@ -64,10 +77,15 @@ export class CommandGateway implements OnModuleInit, OnApplicationShutdown {
     const topics = [...new Set(Object.values(COMMAND_TOPIC))].map((t) => this.config.namespace + t);
     // With Kafka away at start-up the API still starts (reads and /health answer); commands
     // are refused with 503 until the producer is connected.
-    this.startup = new KafkaStartup('commands', config.kafkaBrokers.split(','), async () => {
-      await ensureTopics(this.kafka, topics);
-      await this.publisher.connect();
-    }, config.health.timeoutMs);
+    this.startup = new KafkaStartup(
+      'commands',
+      config.kafkaBrokers.split(','),
+      async () => {
+        await ensureTopics(this.kafka, topics);
+        await this.publisher.connect();
+      },
+      config.health.timeoutMs,
+    );
   }
 
   async onModuleInit(): Promise<void> {
@@ -84,15 +102,26 @@ export class CommandGateway implements OnModuleInit, OnApplicationShutdown {
     // Refused before anything is stored or published: the broker would refuse the message.
     const bytes = jsonBytes(req.data) + ENVELOPE_ROOM;
     if (bytes > MAX_MESSAGE_BYTES) {
-      throw new BarplaneError('TOO_LARGE', `${req.type} would be a message of ${bytes} bytes; the broker takes at most ${MAX_MESSAGE_BYTES} (BARPLANE_MAX_MESSAGE_BYTES): split it, e.g. import the topology in parts`);
+      throw new BarplaneError(
+        'TOO_LARGE',
+        `${req.type} would be a message of ${bytes} bytes; the broker takes at most ${MAX_MESSAGE_BYTES} (BARPLANE_MAX_MESSAGE_BYTES): split it, e.g. import the topology in parts`,
+      );
     }
-    if (!this.startup.ready) throw new BarplaneError('UNAVAILABLE', `commands cannot be sent: Kafka has not answered since the API started (${this.startup.reason})`);
+    if (!this.startup.ready)
+      throw new BarplaneError(
+        'UNAVAILABLE',
+        `commands cannot be sent: Kafka has not answered since the API started (${this.startup.reason})`,
+      );
     let commandId: string = randomUUID();
     let first = true;
     if (req.idempotencyKey) {
       const body = sha256Hex(canonicalJson({ type: req.type, hostId: req.hostId, data: req.data }));
       const claim = await this.keys.claim(req.idempotencyKey, body, commandId);
-      if (claim === 'mismatch') throw new BarplaneError('IDEMPOTENCY_MISMATCH', `Idempotency-Key "${req.idempotencyKey}" was used with another body`);
+      if (claim === 'mismatch')
+        throw new BarplaneError(
+          'IDEMPOTENCY_MISMATCH',
+          `Idempotency-Key "${req.idempotencyKey}" was used with another body`,
+        );
       ({ commandId, first } = claim);
     }
     const correlationId = req.correlationId ?? commandId;
@@ -112,7 +141,9 @@ export class CommandGateway implements OnModuleInit, OnApplicationShutdown {
       if (first) await this.sentCommands.record(commandId, req.hostId);
       // Listening before publishing: the answer's NOTIFY cannot come before we wait for it.
       sent = this.answers.arm(commandId, Math.min(this.config.commandWaitMs, POLL_MS));
-      await this.publisher.publish([{ topic: this.config.namespace + COMMAND_TOPIC[req.type], key: req.hostId, value: JSON.stringify(envelope) }]);
+      await this.publisher.publish([
+        { topic: this.config.namespace + COMMAND_TOPIC[req.type], key: req.hostId, value: JSON.stringify(envelope) },
+      ]);
     }
     return this.outcome(commandId, correlationId, this.config.commandWaitMs, sent);
   }

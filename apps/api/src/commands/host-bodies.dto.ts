@@ -7,15 +7,18 @@ import { IsU64, Required, U64Json } from '@barplane/contracts';
  * the path names the PE or the BAR, the body says what changes.
  */
 export class AlignmentBodyDto {
-  @Required() @IsIn(ALIGNMENT_OVERRIDES)
+  @Required()
+  @IsIn(ALIGNMENT_OVERRIDES)
   override!: AlignmentOverride;
 }
 
 /** A BAR moved on the host; `size`, if given, must be the current one (a resize is a topology import). */
 export class BarMoveBodyDto {
-  @Required() @IsU64()
+  @Required()
+  @IsU64()
   address!: U64Json;
 
-  @IsOptional() @IsU64()
+  @IsOptional()
+  @IsU64()
   size?: U64Json;
 }

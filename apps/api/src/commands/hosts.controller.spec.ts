@@ -18,7 +18,10 @@ describe('HostsController (/v1/hosts commands)', () => {
       providers: [
         gateway.asProvider(),
         { provide: ReadModels, useValue: { projections: async () => [{ guest: { holders } }] } },
-        { provide: HostViews, useValue: { host: async (id: string) => ({ id, coverage: {} }), hostBar: async () => ({ size: '0x4000' }) } },
+        {
+          provide: HostViews,
+          useValue: { host: async (id: string) => ({ id, coverage: {} }), hostBar: async () => ({ size: '0x4000' }) },
+        },
       ],
     });
   });
@@ -33,19 +36,33 @@ describe('HostsController (/v1/hosts commands)', () => {
     const res = await kit.call('POST', '/v1/hosts', { role: 'provisioner', body: host });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ status: 'applied', host: { id: 'h1' } });
-    expect(gateway.sent).toEqual([expect.objectContaining({ type: 'RegisterHost', hostId: 'h1', data: { host: expect.objectContaining(host) }, principal: { name: 'provisioner-user', roles: ['provisioner'] } })]);
+    expect(gateway.sent).toEqual([
+      expect.objectContaining({
+        type: 'RegisterHost',
+        hostId: 'h1',
+        data: { host: expect.objectContaining(host) },
+        principal: { name: 'provisioner-user', roles: ['provisioner'] },
+      }),
+    ]);
   });
 
   it('lists every problem of the body at its path, and sends nothing', async () => {
     const res = await kit.call('POST', '/v1/hosts', { body: { id: 'h1', pageSize: '0x1000', colour: 'red' } });
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ error: 'VALIDATION', message: 'invalid input: 2 problems' });
-    expect(res.body.problems).toEqual(expect.arrayContaining([{ path: 'colour', message: 'is not a known field' }, { path: 'platform', message: 'is required' }]));
+    expect(res.body.problems).toEqual(
+      expect.arrayContaining([
+        { path: 'colour', message: 'is not a known field' },
+        { path: 'platform', message: 'is required' },
+      ]),
+    );
     expect(gateway.sent).toEqual([]);
   });
 
   it('refuses a body that is not an object, and a viewer', async () => {
-    expect((await kit.call('POST', '/v1/hosts', { body: [host] })).body.problems).toEqual([{ path: '$', message: 'the body must be a JSON object' }]);
+    expect((await kit.call('POST', '/v1/hosts', { body: [host] })).body.problems).toEqual([
+      { path: '$', message: 'the body must be a JSON object' },
+    ]);
     const viewer = await kit.call('POST', '/v1/hosts', { role: 'viewer', body: host });
     expect(viewer.status).toBe(403);
     expect(viewer.body.error).toBe('FORBIDDEN');
@@ -56,7 +73,9 @@ describe('HostsController (/v1/hosts commands)', () => {
     const raw = `{"pes":[{"id":"0000:01","functions":[{"bdf":"0000:01:00.0","bars":[{"index":0,"kind":"mem64","address":18446744073709551617,"size":"0x4000"}]}]}]}`;
     const res = await kit.call('PUT', '/v1/hosts/h1/topology', { raw });
     expect(res.status).toBe(400);
-    expect(res.body.problems).toEqual([{ path: 'pes[0].functions[0].bars[0].address', message: expect.stringContaining('is not exact') }]);
+    expect(res.body.problems).toEqual([
+      { path: 'pes[0].functions[0].bars[0].address', message: expect.stringContaining('is not exact') },
+    ]);
     const ok = await kit.call('PUT', '/v1/hosts/h1/topology', { body: { pes: [{ id: '0000:01', functions: [bar] }] } });
     expect(ok.status).toBe(200);
     expect(gateway.sent[0]).toMatchObject({ type: 'ImportTopology', hostId: 'h1' });
@@ -66,16 +85,27 @@ describe('HostsController (/v1/hosts commands)', () => {
     const bad = await kit.call('PUT', '/v1/hosts/h1/pes/0000:01/alignment', { body: { override: 'sometimes' } });
     expect(bad.status).toBe(400);
     expect(bad.body.problems).toEqual([{ path: 'override', message: expect.stringContaining('must be one of') }]);
-    expect((await kit.call('PUT', '/v1/hosts/h1/pes/0000:01/alignment', { role: 'provisioner', body: { override: 'page' } })).status).toBe(403);
-    expect((await kit.call('PUT', '/v1/hosts/h1/pes/0000:01/alignment', { body: { override: 'page' } })).status).toBe(200);
+    expect(
+      (await kit.call('PUT', '/v1/hosts/h1/pes/0000:01/alignment', { role: 'provisioner', body: { override: 'page' } }))
+        .status,
+    ).toBe(403);
+    expect((await kit.call('PUT', '/v1/hosts/h1/pes/0000:01/alignment', { body: { override: 'page' } })).status).toBe(
+      200,
+    );
     expect(gateway.sent.map((c) => c.data)).toEqual([{ peId: '0000:01', alignment: 'page' }]);
   });
 
   it('moves a BAR, but refuses a resize', async () => {
-    const resize = await kit.call('PUT', '/v1/hosts/h1/functions/0000:01:00.0/bars/0', { body: { address: '0x90000000', size: '0x8000' } });
+    const resize = await kit.call('PUT', '/v1/hosts/h1/functions/0000:01:00.0/bars/0', {
+      body: { address: '0x90000000', size: '0x8000' },
+    });
     expect(resize.status).toBe(400);
-    expect(resize.body.problems).toEqual([{ path: 'size', message: expect.stringContaining('resizing is not a BAR move') }]);
-    const move = await kit.call('PUT', '/v1/hosts/h1/functions/0000:01:00.0/bars/0', { body: { address: '0x90000000', size: '0x4000' } });
+    expect(resize.body.problems).toEqual([
+      { path: 'size', message: expect.stringContaining('resizing is not a BAR move') },
+    ]);
+    const move = await kit.call('PUT', '/v1/hosts/h1/functions/0000:01:00.0/bars/0', {
+      body: { address: '0x90000000', size: '0x4000' },
+    });
     expect(move.status).toBe(200);
     expect(gateway.sent.map((c) => c.data)).toEqual([{ address: '0x90000000', bdf: '0000:01:00.0', index: 0 }]);
   });
@@ -84,7 +114,10 @@ describe('HostsController (/v1/hosts commands)', () => {
     holders.set('0000:01:00.0', { peId: '0000:01', vmId: 'vm1' });
     const res = await kit.call('DELETE', '/v1/hosts/h1/functions/0000:01:00.0');
     expect(res.status).toBe(409);
-    expect(res.body).toMatchObject({ error: 'CONFLICT', message: '0000:01:00.0 cannot be removed: its PE 0000:01 is given to VM vm1' });
+    expect(res.body).toMatchObject({
+      error: 'CONFLICT',
+      message: '0000:01:00.0 cannot be removed: its PE 0000:01 is given to VM vm1',
+    });
     expect((await kit.call('DELETE', '/v1/hosts/h1/functions/0000:01:00.0/vfio')).status).toBe(409);
     expect((await kit.call('PUT', '/v1/hosts/h1/functions/zz/vfio')).body.problems[0].path).toBe('bdf');
     expect(gateway.sent).toEqual([]);
@@ -100,7 +133,11 @@ describe('HostsController (/v1/hosts commands)', () => {
     gateway.answer = rejected(code, 'refused', [{ path: 'bdf', message: 'no such function' }]);
     const res = await kit.call('PUT', '/v1/hosts/h1/functions/0000:01:00.0/vfio');
     expect(res.status).toBe(status);
-    expect(res.body).toMatchObject({ error: code === 'ILLEGAL_STATE' ? 'CONFLICT' : code, message: 'refused', problems: [{ path: 'bdf', message: 'no such function' }] });
+    expect(res.body).toMatchObject({
+      error: code === 'ILLEGAL_STATE' ? 'CONFLICT' : code,
+      message: 'refused',
+      problems: [{ path: 'bdf', message: 'no such function' }],
+    });
   });
 
   it('answers 202 with the status URL when the outcome is not known in time', async () => {
@@ -108,11 +145,18 @@ describe('HostsController (/v1/hosts commands)', () => {
     const res = await kit.call('PUT', '/v1/hosts/h1/functions/0000:01:00.0/vfio');
     expect(res.status).toBe(202);
     expect(res.headers.get('location')).toBe('/v1/commands/cmd-1');
-    expect(res.body).toEqual({ correlationId: 'corr-1', commandId: 'cmd-1', status: 'pending', statusUrl: '/v1/commands/cmd-1' });
+    expect(res.body).toEqual({
+      correlationId: 'corr-1',
+      commandId: 'cmd-1',
+      status: 'pending',
+      statusUrl: '/v1/commands/cmd-1',
+    });
   });
 
   it('refuses a malformed If-Match before sending', async () => {
-    const res = await kit.call('PUT', '/v1/hosts/h1/functions/0000:01:00.0/vfio', { headers: { 'if-match': 'latest' } });
+    const res = await kit.call('PUT', '/v1/hosts/h1/functions/0000:01:00.0/vfio', {
+      headers: { 'if-match': 'latest' },
+    });
     expect(res.status).toBe(400);
     expect(res.body.problems).toEqual([{ path: 'If-Match', message: expect.stringContaining('stream version') }]);
   });

@@ -10,17 +10,29 @@ import { ApiTable } from './api-schema';
 @Injectable()
 export class IdempotencyKeys extends ApiTable {
   constructor(@Inject(DataSource) db: DataSource, @Inject(API_CONFIG) config: ApiConfig) {
-    super(db, config, 'idempotency_keys', 'key text PRIMARY KEY, body_sha256 text NOT NULL, command_id text NOT NULL, created_at timestamptz NOT NULL DEFAULT now()');
+    super(
+      db,
+      config,
+      'idempotency_keys',
+      'key text PRIMARY KEY, body_sha256 text NOT NULL, command_id text NOT NULL, created_at timestamptz NOT NULL DEFAULT now()',
+    );
   }
 
   /** The command id for this key: new, the same (same body), or 'mismatch' (another body). */
-  async claim(key: string, bodySha256: string, commandId: string): Promise<{ commandId: string; first: boolean } | 'mismatch'> {
+  async claim(
+    key: string,
+    bodySha256: string,
+    commandId: string,
+  ): Promise<{ commandId: string; first: boolean } | 'mismatch'> {
     const inserted: { command_id: string }[] = await this.db.query(
       `INSERT INTO ${this.table} (key, body_sha256, command_id) VALUES ($1, $2, $3) ON CONFLICT (key) DO NOTHING RETURNING command_id`,
       [key, bodySha256, commandId],
     );
     if (inserted.length) return { commandId, first: true };
-    const rows: { body_sha256: string; command_id: string }[] = await this.db.query(`SELECT body_sha256, command_id FROM ${this.table} WHERE key = $1`, [key]);
+    const rows: { body_sha256: string; command_id: string }[] = await this.db.query(
+      `SELECT body_sha256, command_id FROM ${this.table} WHERE key = $1`,
+      [key],
+    );
     if (rows[0].body_sha256 !== bodySha256) return 'mismatch';
     return { commandId: rows[0].command_id, first: false };
   }

@@ -11,11 +11,19 @@ import { ApiTable } from './api-schema';
 @Injectable()
 export class SentCommands extends ApiTable {
   constructor(@Inject(DataSource) db: DataSource, @Inject(API_CONFIG) config: ApiConfig) {
-    super(db, config, 'sent_commands', 'command_id text PRIMARY KEY, host_id text NOT NULL, sent_at timestamptz NOT NULL DEFAULT now()');
+    super(
+      db,
+      config,
+      'sent_commands',
+      'command_id text PRIMARY KEY, host_id text NOT NULL, sent_at timestamptz NOT NULL DEFAULT now()',
+    );
   }
 
   async record(commandId: string, hostId: string): Promise<void> {
-    await this.db.query(`INSERT INTO ${this.table} (command_id, host_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [commandId, hostId]);
+    await this.db.query(`INSERT INTO ${this.table} (command_id, host_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [
+      commandId,
+      hostId,
+    ]);
   }
 
   async known(commandId: string): Promise<boolean> {

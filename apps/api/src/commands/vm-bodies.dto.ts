@@ -15,12 +15,15 @@ export class AssignPeBodyDto {
   @PeIdUnlessBdf()
   peId?: string;
 
-  @IsOptional() @IsBdf()
+  @IsOptional()
+  @IsBdf()
   bdf?: string;
 }
 
 /** PUT /v1/vms/{vmId}/guest-bars; `vmId`, when given, must be the path's. */
 export class GuestBarSetBodyDto extends GuestBarSetDto {
-  @IsOptional() @IsString() @IsId()
+  @IsOptional()
+  @IsString()
+  @IsId()
   vmId?: string;
 }

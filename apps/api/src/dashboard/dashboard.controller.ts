@@ -16,7 +16,8 @@ const TYPES: Record<string, string> = {
 
 // The page loads only its own files and talks only to this origin; the token lives in
 // sessionStorage and goes out as a bearer header, never in a URL.
-const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+const CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /**
  * The web dashboard, served without a token: index.html and style.css as they are, app.js
@@ -58,7 +59,13 @@ export class DashboardController {
   private reply(res: Response, type: string, body: Buffer): void {
     res
       .status(200)
-      .set({ 'Content-Type': TYPES[type], 'Cache-Control': 'no-cache', 'Content-Security-Policy': CSP, 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer' })
+      .set({
+        'Content-Type': TYPES[type],
+        'Cache-Control': 'no-cache',
+        'Content-Security-Policy': CSP,
+        'X-Content-Type-Options': 'nosniff',
+        'Referrer-Policy': 'no-referrer',
+      })
       .send(body);
   }
 }

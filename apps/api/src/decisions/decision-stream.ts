@@ -29,23 +29,37 @@ export class DecisionStream implements OnModuleInit, OnApplicationShutdown {
 
   async onModuleInit(): Promise<void> {
     // With Kafka away at start-up the API starts anyway; the stream joins when Kafka answers.
-    this.startup = new KafkaStartup('decision stream', this.config.kafkaBrokers.split(','), () => this.join(), this.config.health.timeoutMs);
+    this.startup = new KafkaStartup(
+      'decision stream',
+      this.config.kafkaBrokers.split(','),
+      () => this.join(),
+      this.config.health.timeoutMs,
+    );
     await this.startup.begin();
   }
 
   private async join(): Promise<void> {
     const topic = `${this.config.namespace}decisions.events`;
     await ensureTopics(this.kafka, [topic]);
-    const runner = new BatchConsumerRunner(this.kafka, { groupId: `${this.config.namespace}api-stream-${randomUUID()}`, topics: [topic], fromBeginning: false, transientGroup: true }, async (messages) => {
-      // Nobody listening: nothing to decode (the stream carries every decision of the fleet).
-      if (this.clients.size === 0) return;
-      for (const m of messages) {
-        const e = parseEnvelope(m.value);
-        if (!e) continue;
-        const d = streamed(e.data as Record<string, unknown>);
-        for (const send of this.clients) send(d);
-      }
-    });
+    const runner = new BatchConsumerRunner(
+      this.kafka,
+      {
+        groupId: `${this.config.namespace}api-stream-${randomUUID()}`,
+        topics: [topic],
+        fromBeginning: false,
+        transientGroup: true,
+      },
+      async (messages) => {
+        // Nobody listening: nothing to decode (the stream carries every decision of the fleet).
+        if (this.clients.size === 0) return;
+        for (const m of messages) {
+          const e = parseEnvelope(m.value);
+          if (!e) continue;
+          const d = streamed(e.data as Record<string, unknown>);
+          for (const send of this.clients) send(d);
+        }
+      },
+    );
     this.runner = runner;
     try {
       await runner.start();
@@ -71,5 +85,19 @@ export class DecisionStream implements OnModuleInit, OnApplicationShutdown {
 /** An audit record (or DecisionChanged data) as a stream event: id `<host>/<seq>`. */
 export function streamed(record: Record<string, unknown>): StreamedDecision {
   const { hostId, seq, subject, vmId, outcome, previous, ruleSet, correlationId, principal } = record;
-  return { id: `${hostId}/${seq}`, data: { hostId, seq, subject, vmId, outcome, previous, ruleSet, correlationId, principal, auditId: `${hostId}/${seq}` } };
+  return {
+    id: `${hostId}/${seq}`,
+    data: {
+      hostId,
+      seq,
+      subject,
+      vmId,
+      outcome,
+      previous,
+      ruleSet,
+      correlationId,
+      principal,
+      auditId: `${hostId}/${seq}`,
+    },
+  };
 }

@@ -21,7 +21,12 @@ describe('DecisionsController (GET /v1/decisions)', () => {
     kit = await controllerKit({
       controllers: [DecisionsController],
       providers: [
-        { provide: ReadModels, useValue: { decisions: async (filter: unknown) => (asked.push(filter), [row(0, 'DIRECT'), row(2, 'EMULATED')]) } },
+        {
+          provide: ReadModels,
+          useValue: {
+            decisions: async (filter: unknown) => (asked.push(filter), [row(0, 'DIRECT'), row(2, 'EMULATED')]),
+          },
+        },
         { provide: DecisionStream, useValue: { subscribe: () => () => undefined } },
       ],
     });
@@ -31,14 +36,25 @@ describe('DecisionsController (GET /v1/decisions)', () => {
   it('passes the filters to the read model and keeps only the mode asked for', async () => {
     const res = await kit.call('GET', '/v1/decisions?host=h1&vm=vm1&mode=EMULATED', { role: 'viewer' });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual([expect.objectContaining({ index: 2, mode: 'EMULATED', hostId: 'h1', vmId: 'vm1', auditId: 'h1/3', decidedAt: '2025-01-01T00:00:00.000Z' })]);
+    expect(res.body).toEqual([
+      expect.objectContaining({
+        index: 2,
+        mode: 'EMULATED',
+        hostId: 'h1',
+        vmId: 'vm1',
+        auditId: 'h1/3',
+        decidedAt: '2025-01-01T00:00:00.000Z',
+      }),
+    ]);
     expect(asked.at(-1)).toEqual({ host: 'h1', pe: undefined, vm: 'vm1', kind: 'bar' });
   });
 
   it('refuses a mode that is not one, naming the modes', async () => {
     const res = await kit.call('GET', '/v1/decisions?mode=FAST', { role: 'viewer' });
     expect(res.status).toBe(400);
-    expect(res.body.problems).toEqual([{ path: 'mode', message: expect.stringMatching(/^must be one of .*DIRECT.*EMULATED/) }]);
+    expect(res.body.problems).toEqual([
+      { path: 'mode', message: expect.stringMatching(/^must be one of .*DIRECT.*EMULATED/) },
+    ]);
   });
 
   it('needs a token', async () => {

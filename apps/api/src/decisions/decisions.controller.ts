@@ -23,7 +23,12 @@ export class DecisionsController {
   @ApiQuery({ name: 'pe', required: false })
   @ApiQuery({ name: 'vm', required: false })
   @ApiQuery({ name: 'mode', required: false, enum: MAPPING_MODES })
-  async list(@Query('host') host?: string, @Query('pe') pe?: string, @Query('vm') vm?: string, @Query('mode') mode?: string) {
+  async list(
+    @Query('host') host?: string,
+    @Query('pe') pe?: string,
+    @Query('vm') vm?: string,
+    @Query('mode') mode?: string,
+  ) {
     if (mode !== undefined && !(MAPPING_MODES as readonly string[]).includes(mode)) {
       throw BarplaneError.invalid([{ path: 'mode', message: `must be one of ${MAPPING_MODES.join(', ')}` }]);
     }
@@ -33,11 +38,19 @@ export class DecisionsController {
 
   @Get('stream')
   @Roles('viewer')
-  @ApiOperation({ summary: 'Server-Sent Events: one event per new or changed decision; Last-Event-ID (`<host>/<seq>`) resumes' })
+  @ApiOperation({
+    summary: 'Server-Sent Events: one event per new or changed decision; Last-Event-ID (`<host>/<seq>`) resumes',
+  })
   async sse(@Req() req: Request, @Res() res: Response): Promise<void> {
-    res.status(200).set({ 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+    res.status(200).set({
+      'Content-Type': 'text/event-stream',
+      'Cache-Control': 'no-cache',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
     res.flushHeaders();
-    const send = (d: { id: string; data: unknown }) => res.write(`id: ${d.id}\nevent: decision\ndata: ${JSON.stringify(d.data)}\n\n`);
+    const send = (d: { id: string; data: unknown }) =>
+      res.write(`id: ${d.id}\nevent: decision\ndata: ${JSON.stringify(d.data)}\n\n`);
     const unsubscribe = this.stream.subscribe(send);
     const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
     req.on('close', () => {
@@ -49,7 +62,12 @@ export class DecisionsController {
     if (m) {
       const from = await this.reads.auditRecord(m[1], Number(m[2]));
       if (from) {
-        for (const row of await this.reads.auditAfter({ recordedAt: from.recorded_at, hostId: from.host_id, seq: from.seq })) send(streamed(row.record));
+        for (const row of await this.reads.auditAfter({
+          recordedAt: from.recorded_at,
+          hostId: from.host_id,
+          seq: from.seq,
+        }))
+          send(streamed(row.record));
       }
     }
     res.write(': ready\n\n');

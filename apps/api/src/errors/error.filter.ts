@@ -26,7 +26,8 @@ export class ErrorFilter implements ExceptionFilter {
     } else if (error instanceof HttpException) {
       status = error.getStatus();
       const response = error.getResponse();
-      const message = typeof response === 'string' ? response : String((response as { message?: unknown }).message ?? error.message);
+      const message =
+        typeof response === 'string' ? response : String((response as { message?: unknown }).message ?? error.message);
       // Nest's own exceptions (an unknown route is a NotFoundException) speak the same codes.
       const code = status >= 500 ? 'INTERNAL' : (errorCodeForHttp(status) ?? 'VALIDATION');
       body = { error: code, message, problems: [] };

@@ -3,12 +3,17 @@ import { FleetPeWire, HostWire } from './fleet-wire';
 // The fleet overview's order (dashboard "Hosts, worst coverage first" and "PEs, worst
 // offenders first"), decided here so that every client ranks the same way.
 
-/** Worst first by the byte share of what VMs were given, then the BAR share; a host with nothing given to a VM has nothing to rank and goes last. */
+/**
+ * Worst first by the byte share of what VMs were given, then the BAR share; a host with nothing given to a VM has
+ * nothing to rank and goes last.
+ */
 export function compareHosts(a: HostWire, b: HostWire): number {
   const unranked = (h: HostWire) => (h.coverage.bars.total === 0 ? 1 : 0);
   const barShare = (h: HostWire) => h.coverage.bars.fastPath / (h.coverage.bars.total || 1);
   const byteShare = (h: HostWire) => h.coverage.byteShare ?? barShare(h);
-  return unranked(a) - unranked(b) || byteShare(a) - byteShare(b) || barShare(a) - barShare(b) || compareText(a.id, b.id);
+  return (
+    unranked(a) - unranked(b) || byteShare(a) - byteShare(b) || barShare(a) - barShare(b) || compareText(a.id, b.id)
+  );
 }
 
 /**
@@ -26,7 +31,12 @@ export function offenderScore(pe: Pick<FleetPeWire, 'vmId' | 'byMode'>): number 
 export function comparePes(a: FleetPeWire, b: FleetPeWire): number {
   const slowA = BigInt(a.offFastPathBytes);
   const slowB = BigInt(b.offFastPathBytes);
-  return offenderScore(b) - offenderScore(a) || (slowB > slowA ? 1 : slowB < slowA ? -1 : 0) || compareText(a.hostId, b.hostId) || compareText(a.id, b.id);
+  return (
+    offenderScore(b) - offenderScore(a) ||
+    (slowB > slowA ? 1 : slowB < slowA ? -1 : 0) ||
+    compareText(a.hostId, b.hostId) ||
+    compareText(a.id, b.id)
+  );
 }
 
 const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

@@ -7,14 +7,22 @@ const views = {
   fleet: async () => ({ hosts: [] }),
   hosts: async () => [{ id: 'h1' }],
   host: async (id: string) => (id === 'h1' ? { id } : undefined),
-  pes: async (hostId: string, peId?: string) => (hostId === 'h1' ? [{ id: peId ?? '0000:01' }].filter((p) => p.id === '0000:01') : undefined),
-  scenario: async (hostId: string, peId: string) => (hostId === 'h1' && peId === '0000:01' ? { host: { id: hostId }, pes: [] } : undefined),
+  pes: async (hostId: string, peId?: string) =>
+    hostId === 'h1' ? [{ id: peId ?? '0000:01' }].filter((p) => p.id === '0000:01') : undefined,
+  scenario: async (hostId: string, peId: string) =>
+    hostId === 'h1' && peId === '0000:01' ? { host: { id: hostId }, pes: [] } : undefined,
   vms: async (vmId?: string) => [{ id: 'vm1' }].filter((v) => vmId === undefined || v.id === vmId),
 };
 
 describe('FleetController (/v1 reads)', () => {
   let kit: ControllerKit;
-  beforeAll(async () => (kit = await controllerKit({ controllers: [FleetController], providers: [{ provide: HostViews, useValue: views }] })));
+  beforeAll(
+    async () =>
+      (kit = await controllerKit({
+        controllers: [FleetController],
+        providers: [{ provide: HostViews, useValue: views }],
+      })),
+  );
   afterAll(() => kit.close());
 
   it.each([

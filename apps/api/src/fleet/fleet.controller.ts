@@ -14,7 +14,9 @@ export class FleetController {
 
   @Get('fleet')
   @Roles('viewer')
-  @ApiOperation({ summary: 'The fleet overview in one read: hosts worst coverage first, every PE worst offender first, totals' })
+  @ApiOperation({
+    summary: 'The fleet overview in one read: hosts worst coverage first, every PE worst offender first, totals',
+  })
   @ApiOkResponse({ type: FleetDto })
   fleet() {
     return this.views.fleet();
@@ -37,7 +39,9 @@ export class FleetController {
 
   @Get('hosts/:hostId/pes')
   @Roles('viewer')
-  @ApiOperation({ summary: 'PEs with functions, BARs, VFIO regions, the alignment decision, each BAR decision and the PE\'s coverage' })
+  @ApiOperation({
+    summary: "PEs with functions, BARs, VFIO regions, the alignment decision, each BAR decision and the PE's coverage",
+  })
   @ApiOkResponse({ type: [PeViewDto] })
   async pes(@Param('hostId') hostId: string) {
     return (await this.views.pes(hostId)) ?? notFound(`host ${hostId}`);
@@ -53,7 +57,10 @@ export class FleetController {
 
   @Get('hosts/:hostId/pes/:peId/scenario')
   @Roles('viewer')
-  @ApiOperation({ summary: "The scenario a what-if of this PE starts from: the host's facts, every PE, the VM holding this PE; POST /v1/plans takes it as it is" })
+  @ApiOperation({
+    summary:
+      "The scenario a what-if of this PE starts from: the host's facts, every PE, the VM holding this PE; POST /v1/plans takes it as it is",
+  })
   @ApiOkResponse({ schema: { $ref: '#/components/schemas/ScenarioDto' } })
   async scenario(@Param('hostId') hostId: string, @Param('peId') peId: string) {
     return (await this.views.scenario(hostId, peId)) ?? notFound(`PE ${peId} on host ${hostId}`);

@@ -1,7 +1,23 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ALIGNMENT_OVERRIDES, ALIGNMENT_POLICIES, MACHINES, MAPPING_MODES, MSIX_RELOCATIONS, PLATFORMS } from '@barplane/domain';
+import {
+  ALIGNMENT_OVERRIDES,
+  ALIGNMENT_POLICIES,
+  MACHINES,
+  MAPPING_MODES,
+  MSIX_RELOCATIONS,
+  PLATFORMS,
+} from '@barplane/domain';
 import { PlanAdviceDto, PlanAlignmentDto, PlanRangeDto, PlanVfioRegionDto } from '../plans/plan-response.dto';
-import { CoverageWire, DecisionWire, FleetPeWire, FleetWire, HostWire, PeFunctionWire, PeWire, VmWire } from './fleet-wire';
+import {
+  CoverageWire,
+  DecisionWire,
+  FleetPeWire,
+  FleetWire,
+  HostWire,
+  PeFunctionWire,
+  PeWire,
+  VmWire,
+} from './fleet-wire';
 
 // The fleet reads' answers for the OpenAPI document only (HostViews builds them; nothing
 // validates them). Each class `implements` its wire type of fleet-wire.ts, which also types
@@ -10,7 +26,11 @@ import { CoverageWire, DecisionWire, FleetPeWire, FleetWire, HostWire, PeFunctio
 
 const U64 = { type: String, pattern: '^0x[0-9a-f]+$', description: 'a 64-bit value, lowercase "0x..."' } as const;
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const COUNTS_BY_MODE = { type: 'object', additionalProperties: { type: 'integer' }, description: 'BARs per mapping mode (only modes that occur)' } as const;
+const COUNTS_BY_MODE = {
+  type: 'object',
+  additionalProperties: { type: 'integer' },
+  description: 'BARs per mapping mode (only modes that occur)',
+} as const;
 
 class CoverageBarsDto {
   @ApiProperty({ description: 'decided BARs of functions given to a VM' }) readonly total!: number;
@@ -19,9 +39,16 @@ class CoverageBarsDto {
 }
 
 class CoverageBytesDto {
-  @ApiProperty({ ...U64, description: 'bytes of the memory BARs (mem32, mem64; never I/O or ROM) given to a VM' }) readonly total!: string;
-  @ApiProperty({ ...U64, description: 'of those, the bytes guests reach without a VM exit' }) readonly fastPath!: string;
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, description: 'bytes per mapping mode, "0x..."' }) readonly byMode!: Record<string, string>;
+  @ApiProperty({ ...U64, description: 'bytes of the memory BARs (mem32, mem64; never I/O or ROM) given to a VM' })
+  readonly total!: string;
+  @ApiProperty({ ...U64, description: 'of those, the bytes guests reach without a VM exit' })
+  readonly fastPath!: string;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    description: 'bytes per mapping mode, "0x..."',
+  })
+  readonly byMode!: Record<string, string>;
 }
 
 class CoverageNotAssignedDto {
@@ -34,7 +61,13 @@ class CoverageNotAssignedDto {
 export class CoverageDto implements CoverageWire {
   @ApiProperty({ type: CoverageBarsDto }) readonly bars!: CoverageBarsDto;
   @ApiProperty({ type: CoverageBytesDto }) readonly bytes!: CoverageBytesDto;
-  @ApiProperty({ type: Number, nullable: true, minimum: 0, maximum: 1, description: 'bytes.fastPath / bytes.total; null when no memory BAR byte is given to a VM' })
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    minimum: 0,
+    maximum: 1,
+    description: 'bytes.fastPath / bytes.total; null when no memory BAR byte is given to a VM',
+  })
   readonly byteShare!: number | null;
   @ApiProperty({ type: CoverageNotAssignedDto }) readonly notAssigned!: CoverageNotAssignedDto;
 }
@@ -59,7 +92,8 @@ export class DecisionDto implements DecisionWire {
   @ApiProperty() readonly bdf!: string;
   @ApiProperty({ minimum: 0, maximum: 6 }) readonly index!: number;
   @ApiProperty({ enum: MAPPING_MODES }) readonly mode!: DecisionWire['mode'];
-  @ApiProperty({ type: [String], description: 'reason codes in the order the rules fired' }) readonly reasons!: string[];
+  @ApiProperty({ type: [String], description: 'reason codes in the order the rules fired' })
+  readonly reasons!: string[];
   @ApiProperty() readonly slots!: number;
   @ApiProperty({ type: [PlanRangeDto] }) readonly directRanges!: DecisionWire['directRanges'];
   @ApiProperty({ type: [PlanAdviceDto] }) readonly advice!: DecisionWire['advice'];
@@ -91,7 +125,11 @@ export class PeViewDto implements PeWire {
   @ApiProperty({ enum: ALIGNMENT_OVERRIDES }) readonly alignmentOverride!: PeWire['alignmentOverride'];
   @ApiProperty({ type: PlanAlignmentDto, nullable: true }) readonly alignment!: PeWire['alignment'];
   @ApiProperty({ type: String, nullable: true, description: 'the VM that holds the PE' }) readonly vmId!: string | null;
-  @ApiProperty({ type: CoverageDto, description: "the PE's own coverage: its BARs are assigned only while a VM holds it" }) readonly coverage!: CoverageDto;
+  @ApiProperty({
+    type: CoverageDto,
+    description: "the PE's own coverage: its BARs are assigned only while a VM holds it",
+  })
+  readonly coverage!: CoverageDto;
   @ApiProperty({ type: [PeFunctionDto] }) readonly functions!: PeFunctionDto[];
 }
 
@@ -110,7 +148,8 @@ export class VmViewDto implements VmWire {
   @ApiProperty({ enum: MSIX_RELOCATIONS }) readonly msixRelocation!: VmWire['msixRelocation'];
   @ApiProperty() readonly memslotsUsed!: number;
   @ApiProperty({ type: [String] }) readonly assignedPes!: string[];
-  @ApiProperty({ type: 'array', items: ref('BarAddressDto'), description: 'as programmed by guest firmware' }) readonly guestBars!: VmWire['guestBars'];
+  @ApiProperty({ type: 'array', items: ref('BarAddressDto'), description: 'as programmed by guest firmware' })
+  readonly guestBars!: VmWire['guestBars'];
   @ApiProperty({ type: VmMemslotsDto }) readonly memslots!: VmMemslotsDto;
   @ApiProperty({ type: CoverageDto }) readonly coverage!: CoverageDto;
   @ApiProperty({ type: [DecisionDto] }) readonly decisions!: DecisionDto[];
@@ -120,11 +159,13 @@ export class FleetPeDto implements FleetPeWire {
   @ApiProperty() readonly hostId!: string;
   @ApiProperty() readonly id!: string;
   @ApiProperty({ type: String, nullable: true }) readonly vmId!: string | null;
-  @ApiProperty({ type: String, enum: ALIGNMENT_POLICIES, nullable: true, description: 'the decided alignment policy' }) readonly alignmentPolicy!: string | null;
+  @ApiProperty({ type: String, enum: ALIGNMENT_POLICIES, nullable: true, description: 'the decided alignment policy' })
+  readonly alignmentPolicy!: string | null;
   @ApiProperty({ description: 'decided BARs, assigned or not' }) readonly bars!: number;
   @ApiProperty(COUNTS_BY_MODE) readonly byMode!: Record<string, number>;
   @ApiProperty({ type: CoverageDto }) readonly coverage!: CoverageDto;
-  @ApiProperty({ ...U64, description: 'memory-BAR bytes given to a VM that trap to QEMU' }) readonly offFastPathBytes!: string;
+  @ApiProperty({ ...U64, description: 'memory-BAR bytes given to a VM that trap to QEMU' })
+  readonly offFastPathBytes!: string;
 }
 
 class FleetTotalsDto {
@@ -135,9 +176,16 @@ class FleetTotalsDto {
 }
 
 export class FleetDto implements FleetWire {
-  @ApiProperty({ type: [HostViewDto], description: 'worst coverage first (byte share, then BAR share); hosts with nothing given to a VM last' })
+  @ApiProperty({
+    type: [HostViewDto],
+    description: 'worst coverage first (byte share, then BAR share); hosts with nothing given to a VM last',
+  })
   readonly hosts!: HostViewDto[];
-  @ApiProperty({ type: [FleetPeDto], description: 'every PE, worst offender first: unbindable, emulated, partly mapped, pending BARs, then bytes off the fast path; PEs no VM holds last' })
+  @ApiProperty({
+    type: [FleetPeDto],
+    description:
+      'every PE, worst offender first: unbindable, emulated, partly mapped, pending BARs, then bytes off the fast path; PEs no VM holds last',
+  })
   readonly pes!: FleetPeDto[];
   @ApiProperty({ type: FleetTotalsDto }) readonly totals!: FleetTotalsDto;
 }

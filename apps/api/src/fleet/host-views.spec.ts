@@ -7,7 +7,9 @@ import { HostViews } from './host-views';
 // (per-PE coverage, the offender order, a PE's scenario) now comes from here.
 
 const h = { ...host('x86_64', 0x1000n), id: 'h1' };
-const held = pe('0000:01', [fn('0000:01:00.0', [bar(0, 'mem64', 0x1_0000_0000n, 0x10000n), bar(6, 'rom', 0xfe00_0000n, 0x8000n)])]);
+const held = pe('0000:01', [
+  fn('0000:01:00.0', [bar(0, 'mem64', 0x1_0000_0000n, 0x10000n), bar(6, 'rom', 0xfe00_0000n, 0x8000n)]),
+]);
 const idle = pe('0000:02', [fn('0000:02:00.0', [bar(0, 'mem32', 0xfd00_0000n, 0x1000n)])]);
 const fast = pe('0000:03', [fn('0000:03:00.0', [bar(0, 'mem64', 0x2_0000_0000n, 0x4000n)])]);
 const guest = vm(h, [held, fast], { id: 'vm1' });
@@ -18,7 +20,10 @@ const projection: HostProjection = {
   guest: {
     ...initialGuestState(),
     vms: new Map([['vm1', guest]]),
-    holders: new Map([['0000:01:00.0', { vmId: 'vm1', peId: '0000:01' }], ['0000:03:00.0', { vmId: 'vm1', peId: '0000:03' }]]),
+    holders: new Map([
+      ['0000:01:00.0', { vmId: 'vm1', peId: '0000:01' }],
+      ['0000:03:00.0', { vmId: 'vm1', peId: '0000:03' }],
+    ]),
   },
 };
 
@@ -28,7 +33,16 @@ function barRow(peId: string, bdf: string, index: number, mode: string, vmId: st
     subject_key: `bar:${bdf}/${index}`,
     subject: { kind: 'bar', pe: peId, bdf, index },
     vm_id: vmId,
-    outcome: { pe: peId, bdf, index, mode, reasons: [], slots: mode === 'DIRECT' ? 1 : 0, directRanges: [], advice: [] },
+    outcome: {
+      pe: peId,
+      bdf,
+      index,
+      mode,
+      reasons: [],
+      slots: mode === 'DIRECT' ? 1 : 0,
+      directRanges: [],
+      advice: [],
+    },
     audit_seq: 1,
     decided_at: new Date(0),
   };
@@ -39,12 +53,18 @@ const rows: DecisionRow[] = [
   barRow('0000:01', '0000:01:00.0', 6, 'EMULATED', 'vm1'),
   barRow('0000:02', '0000:02:00.0', 0, 'PENDING', null),
   barRow('0000:03', '0000:03:00.0', 0, 'DIRECT', 'vm1'),
-  { ...barRow('0000:01', '', 0, '', null), subject_key: 'pe:0000:01', subject: { kind: 'pe', pe: '0000:01' }, outcome: { policy: 'NONE', override: 'auto' } },
+  {
+    ...barRow('0000:01', '', 0, '', null),
+    subject_key: 'pe:0000:01',
+    subject: { kind: 'pe', pe: '0000:01' },
+    outcome: { policy: 'NONE', override: 'auto' },
+  },
 ];
 
 const reads = {
   projections: async () => [projection],
-  decisions: async (f: { pe?: string; kind?: 'bar' | 'pe' } = {}) => rows.filter((d) => (!f.kind || d.subject.kind === f.kind) && (!f.pe || d.subject.pe === f.pe)),
+  decisions: async (f: { pe?: string; kind?: 'bar' | 'pe' } = {}) =>
+    rows.filter((d) => (!f.kind || d.subject.kind === f.kind) && (!f.pe || d.subject.pe === f.pe)),
 } as unknown as ReadModels;
 const views = new HostViews(reads);
 
@@ -53,7 +73,13 @@ describe('HostViews fleet reads', () => {
     const fleet = await views.fleet();
     expect(fleet.pes.map((p) => p.id)).toEqual(['0000:01', '0000:03', '0000:02']);
     const [worst, , spare] = fleet.pes;
-    expect(worst).toMatchObject({ vmId: 'vm1', alignmentPolicy: 'NONE', bars: 2, byMode: { EMULATED: 2 }, offFastPathBytes: '0x10000' });
+    expect(worst).toMatchObject({
+      vmId: 'vm1',
+      alignmentPolicy: 'NONE',
+      bars: 2,
+      byMode: { EMULATED: 2 },
+      offFastPathBytes: '0x10000',
+    });
     expect(worst.coverage.bytes).toEqual({ total: '0x10000', fastPath: '0x0', byMode: { EMULATED: '0x10000' } });
     expect(spare).toMatchObject({ vmId: null, alignmentPolicy: null, byMode: { PENDING: 1 }, offFastPathBytes: '0x0' });
     expect(spare.coverage.notAssigned).toEqual({ bars: 1, bytes: '0x1000', byMode: { PENDING: 1 } });
@@ -68,7 +94,7 @@ describe('HostViews fleet reads', () => {
     expect(fleet.totals.coverage.byteShare).toBe(0.2);
   });
 
-  it("gives each PE its own coverage and a what-if its scenario, with the VM that holds the PE", async () => {
+  it('gives each PE its own coverage and a what-if its scenario, with the VM that holds the PE', async () => {
     const pes = (await views.pes('h1'))!;
     expect(pes.find((p) => p.id === '0000:03')!.coverage.byteShare).toBe(1);
     const scenario = (await views.scenario('h1', '0000:01'))!;

@@ -1,10 +1,34 @@
 import { Injectable } from '@nestjs/common';
-import { BarDecisionView, FastPathCoverage, HostProjection, Pe, RULE_SET, fastPathCoverage, functionToJson, hostToJson, regionToJson, scenarioToJson, toHex, vmToJson } from '@barplane/domain';
+import {
+  BarDecisionView,
+  FastPathCoverage,
+  HostProjection,
+  Pe,
+  RULE_SET,
+  fastPathCoverage,
+  functionToJson,
+  hostToJson,
+  regionToJson,
+  scenarioToJson,
+  toHex,
+  vmToJson,
+} from '@barplane/domain';
 import { groupBy } from '../read-models/group-by';
 import { DecisionRow, ReadModels } from '../read-models/read-models';
 import { coverageWire, sumCoverage } from './coverage-wire';
 import { compareHosts, comparePes } from './fleet-ranking';
-import { AlignmentWire, BarDecisionWire, DecisionWire, FleetPeWire, FleetWire, HostWire, PeWire, RegionWire, ScenarioWire, VmWire } from './fleet-wire';
+import {
+  AlignmentWire,
+  BarDecisionWire,
+  DecisionWire,
+  FleetPeWire,
+  FleetWire,
+  HostWire,
+  PeWire,
+  RegionWire,
+  ScenarioWire,
+  VmWire,
+} from './fleet-wire';
 
 /** Resource views of the fleet (docs/api.md "Reads"), built from the projector's read models. */
 @Injectable()
@@ -12,7 +36,10 @@ export class HostViews {
   constructor(private readonly reads: ReadModels) {}
 
   async hosts(): Promise<HostWire[]> {
-    const [projections, decisions] = await Promise.all([this.reads.projections(), this.reads.decisions({ kind: 'bar' })]);
+    const [projections, decisions] = await Promise.all([
+      this.reads.projections(),
+      this.reads.decisions({ kind: 'bar' }),
+    ]);
     const byHost = groupBy(decisions, (d) => d.host_id);
     return projections.filter((p) => p.registry.host).map((p) => this.hostView(p, byHost.get(p.hostId) ?? []));
   }
@@ -27,7 +54,9 @@ export class HostViews {
   async fleet(): Promise<FleetWire> {
     const [projections, all] = await Promise.all([this.reads.projections(), this.reads.decisions()]);
     const decisions = all.filter((d) => d.subject.kind === 'bar');
-    const policies = new Map(all.filter((d) => d.subject.kind === 'pe').map((d) => [`${d.host_id} ${d.subject.pe}`, String(d.outcome.policy)]));
+    const policies = new Map(
+      all.filter((d) => d.subject.kind === 'pe').map((d) => [`${d.host_id} ${d.subject.pe}`, String(d.outcome.policy)]),
+    );
     const hosts: HostWire[] = [];
     const pes: FleetPeWire[] = [];
     const coverages: FastPathCoverage[] = [];
@@ -40,17 +69,24 @@ export class HostViews {
       hosts.push(this.hostView(p, mine, coverage));
       vms += p.guest.vms.size;
       const byPe = groupByPe(mine);
-      for (const pe of p.registry.pes) pes.push(fleetPe(p, pe, byPe.get(pe.id) ?? [], policies.get(`${p.hostId} ${pe.id}`) ?? null));
+      for (const pe of p.registry.pes)
+        pes.push(fleetPe(p, pe, byPe.get(pe.id) ?? [], policies.get(`${p.hostId} ${pe.id}`) ?? null));
     }
-    return { hosts: hosts.sort(compareHosts), pes: pes.sort(comparePes), totals: { hosts: hosts.length, pes: pes.length, vms, coverage: coverageWire(sumCoverage(coverages)) } };
+    return {
+      hosts: hosts.sort(compareHosts),
+      pes: pes.sort(comparePes),
+      totals: { hosts: hosts.length, pes: pes.length, vms, coverage: coverageWire(sumCoverage(coverages)) },
+    };
   }
 
   async hostBar(hostId: string, bdf: string, index: number): Promise<{ size: string } | undefined> {
     const [p] = await this.reads.projections(hostId);
-    for (const pe of p?.registry.pes ?? []) for (const fn of pe.functions) if (fn.bdf === bdf.toLowerCase()) {
-      const bar = fn.bars.find((b) => b.index === index);
-      if (bar) return { size: toHex(bar.size) };
-    }
+    for (const pe of p?.registry.pes ?? [])
+      for (const fn of pe.functions)
+        if (fn.bdf === bdf.toLowerCase()) {
+          const bar = fn.bars.find((b) => b.index === index);
+          if (bar) return { size: toHex(bar.size) };
+        }
     return undefined;
   }
 
@@ -71,7 +107,9 @@ export class HostViews {
         coverage: coverageWire(peCoverage(p, pe, byPe.get(pe.id) ?? [])),
         functions: pe.functions.map((fn) => ({
           ...functionToJson(fn),
-          vfio: p.vfio.bound.has(fn.bdf) ? { bound: true, regions: p.vfio.bound.get(fn.bdf)!.map((r) => regionToJson(r) as unknown as RegionWire) } : { bound: false, regions: [] },
+          vfio: p.vfio.bound.has(fn.bdf)
+            ? { bound: true, regions: p.vfio.bound.get(fn.bdf)!.map((r) => regionToJson(r) as unknown as RegionWire) }
+            : { bound: false, regions: [] },
           decisions: fn.bars.map((b) => decisionView(byKey.get(`bar:${fn.bdf}/${b.index}`))).filter((d) => d !== null),
         })),
       }));
@@ -103,7 +141,13 @@ export class HostViews {
           ...vmToJson(vm),
           hostId: p.hostId,
           memslots: { nonBar: vm.memslotsUsed, bars: slotsNeeded, limit: p.registry.host?.kvmMemslots ?? null },
-          coverage: coverageWire(fastPathCoverage(p.registry.pes.filter((pe) => vm.assignedPes.includes(pe.id)), bars, (bdf) => p.guest.holders.get(bdf)?.vmId === vm.id)),
+          coverage: coverageWire(
+            fastPathCoverage(
+              p.registry.pes.filter((pe) => vm.assignedPes.includes(pe.id)),
+              bars,
+              (bdf) => p.guest.holders.get(bdf)?.vmId === vm.id,
+            ),
+          ),
           decisions: decisions.map((d) => decisionView(d)).filter((d) => d !== null),
         });
       }
@@ -125,7 +169,14 @@ export class HostViews {
 /** A stored decision in the `bars` shape of a plan, plus when, by which rules, and its audit record. */
 export function decisionView(d: DecisionRow | undefined): DecisionWire | null {
   if (!d) return null;
-  return { ...(d.outcome as unknown as BarDecisionWire), hostId: d.host_id, vmId: d.vm_id, decidedAt: new Date(d.decided_at).toISOString(), ruleSet: RULE_SET, auditId: `${d.host_id}/${d.audit_seq}` };
+  return {
+    ...(d.outcome as unknown as BarDecisionWire),
+    hostId: d.host_id,
+    vmId: d.vm_id,
+    decidedAt: new Date(d.decided_at).toISOString(),
+    ruleSet: RULE_SET,
+    auditId: `${d.host_id}/${d.audit_seq}`,
+  };
 }
 
 const barViews = (decisions: readonly DecisionRow[]) => decisions.map((d) => d.outcome as unknown as BarDecisionView);
@@ -146,10 +197,16 @@ function groupByPe(decisions: readonly DecisionRow[]): Map<string, DecisionRow[]
   return groupBy(decisions, (d) => d.subject.pe);
 }
 
-function fleetPe(p: HostProjection, pe: Pe, decisions: readonly DecisionRow[], alignmentPolicy: string | null): FleetPeWire {
+function fleetPe(
+  p: HostProjection,
+  pe: Pe,
+  decisions: readonly DecisionRow[],
+  alignmentPolicy: string | null,
+): FleetPeWire {
   const c = peCoverage(p, pe, decisions);
   const byMode: Record<string, number> = {};
-  for (const counts of [c.bars.byMode, c.notAssigned.byMode]) for (const [mode, n] of Object.entries(counts)) byMode[mode] = (byMode[mode] ?? 0) + n;
+  for (const counts of [c.bars.byMode, c.notAssigned.byMode])
+    for (const [mode, n] of Object.entries(counts)) byMode[mode] = (byMode[mode] ?? 0) + n;
   return {
     hostId: p.hostId,
     id: pe.id,

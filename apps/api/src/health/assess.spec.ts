@@ -38,7 +38,10 @@ describe('assessService: a service from its heartbeat rows', () => {
   });
 
   it('is down without any row: not running', () => {
-    expect(assessService([], DEFAULT_HEALTH, NOW)).toEqual({ up: false, details: expect.objectContaining({ reason: expect.stringMatching(/^no heartbeat: the service is not running/) }) });
+    expect(assessService([], DEFAULT_HEALTH, NOW)).toEqual({
+      up: false,
+      details: expect.objectContaining({ reason: expect.stringMatching(/^no heartbeat: the service is not running/) }),
+    });
   });
 
   it('is down when the newest beat is older than the limit, naming the process and the age', () => {

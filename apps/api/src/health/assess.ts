@@ -58,8 +58,16 @@ const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
  * and nothing refused for good, and the dead-letter topics of what it consumes hold at most
  * `maxDlqMessages`. Down otherwise, with every reason in one sentence.
  */
-export function assessService(rows: readonly HeartbeatRow[], settings: HealthSettings, now = Date.now()): ComponentHealth {
-  if (rows.length === 0) return { up: false, details: { reason: 'no heartbeat: the service is not running (never started, or stopped)', instances: 0 } };
+export function assessService(
+  rows: readonly HeartbeatRow[],
+  settings: HealthSettings,
+  now = Date.now(),
+): ComponentHealth {
+  if (rows.length === 0)
+    return {
+      up: false,
+      details: { reason: 'no heartbeat: the service is not running (never started, or stopped)', instances: 0 },
+    };
   const fresh = rows.filter((r) => r.beatAgeMs <= settings.staleMs).sort((a, b) => a.beatAgeMs - b.beatAgeMs);
   if (fresh.length === 0) {
     const last = [...rows].sort((a, b) => a.beatAgeMs - b.beatAgeMs)[0];
@@ -76,15 +84,26 @@ export function assessService(rows: readonly HeartbeatRow[], settings: HealthSet
   const reasons: string[] = [];
   const newest = fresh[0];
   const consumers = fresh.flatMap((r) => (r.report.consumers ?? []).map((c) => ({ ...c, instance: r.instanceId })));
-  for (const c of consumers.filter((c) => c.state === 'crashed')) reasons.push(`consumer ${c.group} crashed${c.error ? `: ${c.error}` : ''}`);
-  for (const c of consumers.filter((c) => c.state === 'starting')) reasons.push(`consumer ${c.group} has not joined its group yet`);
+  for (const c of consumers.filter((c) => c.state === 'crashed'))
+    reasons.push(`consumer ${c.group} crashed${c.error ? `: ${c.error}` : ''}`);
+  for (const c of consumers.filter((c) => c.state === 'starting'))
+    reasons.push(`consumer ${c.group} has not joined its group yet`);
 
   // Every process of a service shares its schema's outbox: the newest beat says it best.
-  const outbox = { pending: newest.outboxPending, oldestAgeMs: newest.outboxOldestAgeMs, quarantined: newest.report.outboxQuarantined ?? 0 };
+  const outbox = {
+    pending: newest.outboxPending,
+    oldestAgeMs: newest.outboxOldestAgeMs,
+    quarantined: newest.report.outboxQuarantined ?? 0,
+  };
   if (outbox.oldestAgeMs !== null && outbox.oldestAgeMs > settings.outboxMaxAgeMs) {
-    reasons.push(`outbox stuck: ${outbox.pending} messages unpublished, the oldest for ${seconds(outbox.oldestAgeMs)} (limit ${seconds(settings.outboxMaxAgeMs)})`);
+    reasons.push(
+      `outbox stuck: ${outbox.pending} messages unpublished, the oldest for ${seconds(outbox.oldestAgeMs)} (limit ${seconds(settings.outboxMaxAgeMs)})`,
+    );
   }
-  if (outbox.quarantined > 0) reasons.push(`outbox: ${outbox.quarantined} rows refused by the broker for good (quarantined; see their last_error)`);
+  if (outbox.quarantined > 0)
+    reasons.push(
+      `outbox: ${outbox.quarantined} rows refused by the broker for good (quarantined; see their last_error)`,
+    );
 
   // Dead letters and lag: each process measures the same topics; keep the largest figure.
   const deadLetters: Record<string, number> = {};
@@ -113,7 +132,9 @@ export function assessService(rows: readonly HeartbeatRow[], settings: HealthSet
     const held = Object.entries(deadLetters)
       .filter(([, n]) => n > 0)
       .map(([topic, n]) => `${topic} holds ${n} message${n === 1 ? '' : 's'}`);
-    reasons.push(`dead letters: ${held.join(', ')}${settings.maxDlqMessages > 0 ? ` (limit ${settings.maxDlqMessages})` : ''}`);
+    reasons.push(
+      `dead letters: ${held.join(', ')}${settings.maxDlqMessages > 0 ? ` (limit ${settings.maxDlqMessages})` : ''}`,
+    );
   }
 
   const details: Record<string, unknown> = {
@@ -128,5 +149,7 @@ export function assessService(rows: readonly HeartbeatRow[], settings: HealthSet
     ...(figuresAgeMs !== null ? { kafkaFiguresAgeMs: figuresAgeMs } : { kafkaFigures: 'not measured yet' }),
     ...(kafkaErrors.length > 0 ? { kafkaFiguresError: kafkaErrors[0] } : {}),
   };
-  return reasons.length === 0 ? { up: true, details } : { up: false, details: { reason: reasons.join('; '), ...details } };
+  return reasons.length === 0
+    ? { up: true, details }
+    : { up: false, details: { reason: reasons.join('; '), ...details } };
 }

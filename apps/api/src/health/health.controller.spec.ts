@@ -29,14 +29,24 @@ describe('HealthController (/health)', () => {
     for (const path of ['/health', '/health/ready']) {
       const res = await kit.call('GET', path, { role: 'none' });
       expect(res.status).toBe(200);
-      expect(res.body).toMatchObject({ status: 'ok', details: { database: { status: 'up' }, kafka: { status: 'up' } } });
+      expect(res.body).toMatchObject({
+        status: 'ok',
+        details: { database: { status: 'up' }, kafka: { status: 'up' } },
+      });
     }
   });
 
   it('is 503 with the whole report, each component down with its reason, when one is down', async () => {
-    components = { database: { up: true, details: {} }, 'guest-memory': { up: false, details: { reason: 'no heartbeat for 42 s' } } };
+    components = {
+      database: { up: true, details: {} },
+      'guest-memory': { up: false, details: { reason: 'no heartbeat for 42 s' } },
+    };
     const res = await kit.call('GET', '/health', { role: 'none' });
     expect(res.status).toBe(503);
-    expect(res.body).toMatchObject({ status: 'error', info: { database: { status: 'up' } }, error: { 'guest-memory': { status: 'down', reason: 'no heartbeat for 42 s' } } });
+    expect(res.body).toMatchObject({
+      status: 'error',
+      info: { database: { status: 'up' } },
+      error: { 'guest-memory': { status: 'down', reason: 'no heartbeat for 42 s' } },
+    });
   });
 });

@@ -38,7 +38,11 @@ export class HealthController {
     const { components } = await this.readiness.check();
     try {
       return await this.health.check(
-        Object.entries(components).map(([name, c]) => () => (c.up ? this.indicator.check(name).up(c.details) : this.indicator.check(name).down(c.details))),
+        Object.entries(components).map(
+          ([name, c]) =>
+            () =>
+              c.up ? this.indicator.check(name).up(c.details) : this.indicator.check(name).down(c.details),
+        ),
       );
     } catch (error) {
       // Terminus says 503 with the report as an exception; answer the report itself (the

@@ -37,7 +37,10 @@ export class Readiness {
 
   private async evaluate(): Promise<ReadinessResult> {
     const settings = this.config.health;
-    const brokers = this.config.kafkaBrokers.split(',').map((b) => b.trim()).filter((b) => b.length > 0);
+    const brokers = this.config.kafkaBrokers
+      .split(',')
+      .map((b) => b.trim())
+      .filter((b) => b.length > 0);
     const [read, kafka] = await Promise.all([
       within(this.heartbeats.read(), settings.timeoutMs, `no answer within ${settings.timeoutMs} ms`).then(
         (rows) => ({ ok: true as const, rows }),
@@ -46,8 +49,12 @@ export class Readiness {
       probeKafka(brokers, settings.timeoutMs),
     ]);
     const components: Record<string, ComponentHealth> = {
-      database: read.ok ? { up: true, details: {} } : { up: false, details: { reason: `PostgreSQL does not answer: ${read.reason}` } },
-      kafka: kafka.ok ? { up: true, details: { brokers: kafka.brokers } } : { up: false, details: { reason: `Kafka does not answer: ${kafka.reason}` } },
+      database: read.ok
+        ? { up: true, details: {} }
+        : { up: false, details: { reason: `PostgreSQL does not answer: ${read.reason}` } },
+      kafka: kafka.ok
+        ? { up: true, details: { brokers: kafka.brokers } }
+        : { up: false, details: { reason: `Kafka does not answer: ${kafka.reason}` } },
     };
     for (const { service } of HEARTBEAT_SERVICES) {
       components[service] = read.ok
@@ -64,7 +71,8 @@ export class Readiness {
     const down = Object.entries(components).filter(([, c]) => !c.up);
     const key = down.map(([name]) => name).join(',');
     if (key === this.lastDown) return;
-    if (down.length > 0) this.log.warn(`not ready: ${down.map(([name, c]) => `${name}: ${String(c.details.reason)}`).join('; ')}`);
+    if (down.length > 0)
+      this.log.warn(`not ready: ${down.map(([name, c]) => `${name}: ${String(c.details.reason)}`).join('; ')}`);
     else if (this.lastDown !== undefined) this.log.log('ready: every component is up');
     this.lastDown = key;
   }

@@ -37,7 +37,10 @@ export class ServiceHeartbeats implements OnApplicationShutdown {
     });
     // An idle connection that breaks (the server restarted) must not crash the process.
     this.pool.on('error', () => undefined);
-    this.schemas = HEARTBEAT_SERVICES.map(({ service, schema }) => ({ service, schema: serviceSchema(config.namespace, schema) }));
+    this.schemas = HEARTBEAT_SERVICES.map(({ service, schema }) => ({
+      service,
+      schema: serviceSchema(config.namespace, schema),
+    }));
   }
 
   async onApplicationShutdown(): Promise<void> {

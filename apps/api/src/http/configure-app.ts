@@ -13,15 +13,19 @@ import { addDtoSchemas } from './openapi-schemas';
  */
 export function configureApp(app: INestApplication): void {
   configureHttp(app);
-  const document = addDtoSchemas(SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('barplane')
-      .setDescription('VFIO BAR fast-path decisions: facts, decisions with reasons and advice, audit. 64-bit values are "0x..." strings.')
-      .setVersion('1')
-      .addBearerAuth()
-      .build(),
-  ));
+  const document = addDtoSchemas(
+    SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder()
+        .setTitle('barplane')
+        .setDescription(
+          'VFIO BAR fast-path decisions: facts, decisions with reasons and advice, audit. 64-bit values are "0x..." strings.',
+        )
+        .setVersion('1')
+        .addBearerAuth()
+        .build(),
+    ),
+  );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/json' });
   app.enableShutdownHooks();
 }

@@ -25,7 +25,11 @@ export class ContractBodyPipe<T> implements PipeTransform<unknown, T> {
   static orBareArray<T extends object>(dto: new () => T, field: string): ContractBodyPipe<T> {
     return new ContractBodyPipe((body, inexact) => {
       if (!Array.isArray(body)) return readBody(dto, body, inexact);
-      const read = readBody(dto, { [field]: body }, inexact.map((p) => ({ ...p, path: p.path === '$' ? field : `${field}${p.path}` })));
+      const read = readBody(
+        dto,
+        { [field]: body },
+        inexact.map((p) => ({ ...p, path: p.path === '$' ? field : `${field}${p.path}` })),
+      );
       return read.ok ? read : { ok: false, problems: read.problems.map((p) => bareArrayPath(p, field)) };
     });
   }
@@ -44,5 +48,9 @@ export class ContractBodyPipe<T> implements PipeTransform<unknown, T> {
 
 /** `bars[3].address` -> `[3].address`, `bars` -> `$`: a problem of a bare array at its own path. */
 export function bareArrayPath(p: Problem, field: string): Problem {
-  return p.path === field ? { ...p, path: '$' } : p.path.startsWith(`${field}[`) ? { ...p, path: p.path.slice(field.length) } : p;
+  return p.path === field
+    ? { ...p, path: '$' }
+    : p.path.startsWith(`${field}[`)
+      ? { ...p, path: p.path.slice(field.length) }
+      : p;
 }

@@ -28,7 +28,8 @@ export class ExactJsonMiddleware implements NestMiddleware {
     const body: unknown = parsed.value;
     // Not enumerable: JSON.stringify, Object.keys and the DTO walk never see it. A body that is
     // not an object is refused as such by every route, so its inexact number needs no carrier.
-    if (parsed.inexact.length > 0 && body !== null && typeof body === 'object') Object.defineProperty(body, INEXACT, { value: parsed.inexact });
+    if (parsed.inexact.length > 0 && body !== null && typeof body === 'object')
+      Object.defineProperty(body, INEXACT, { value: parsed.inexact });
     req.body = body;
     next();
   }

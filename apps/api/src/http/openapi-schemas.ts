@@ -18,10 +18,22 @@ export function addDtoSchemas(document: OpenAPIObject): OpenAPIObject {
         pattern: '^(0x[0-9a-fA-F]+|[0-9]+)$',
         description: 'a 64-bit value: "0x..." hex (or a decimal string; a JSON integer below 2^53 is also accepted)',
       },
-      isId: { type: 'string', minLength: 1, maxLength: MAX_ID_LENGTH, description: 'an id: not blank, no control characters, well-formed Unicode' },
-      isBdf: { type: 'string', pattern: '^([0-9a-fA-F]{1,8}:)?[0-9a-fA-F]{1,4}:[0-9a-fA-F]{1,4}\\.[0-9a-fA-F]{1,2}$', description: 'PCI function dddd:bb:dd.f' },
+      isId: {
+        type: 'string',
+        minLength: 1,
+        maxLength: MAX_ID_LENGTH,
+        description: 'an id: not blank, no control characters, well-formed Unicode',
+      },
+      isBdf: {
+        type: 'string',
+        pattern: '^([0-9a-fA-F]{1,8}:)?[0-9a-fA-F]{1,4}:[0-9a-fA-F]{1,4}\\.[0-9a-fA-F]{1,2}$',
+        description: 'PCI function dddd:bb:dd.f',
+      },
     },
   });
-  document.components = { ...document.components, schemas: { ...document.components?.schemas, ...(schemas as Record<string, object>) } };
+  document.components = {
+    ...document.components,
+    schemas: { ...document.components?.schemas, ...(schemas as Record<string, object>) },
+  };
   return document;
 }

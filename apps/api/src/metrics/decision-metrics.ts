@@ -14,7 +14,9 @@ export class DecisionMetrics implements OnModuleInit {
 
   onModuleInit(): void {
     const reads = this.reads;
-    let snapshot: Promise<{ modes: Map<string, Map<string, number>>; shares: Map<string, number>; idle: Map<string, number> }> | undefined;
+    let snapshot:
+      | Promise<{ modes: Map<string, Map<string, number>>; shares: Map<string, number>; idle: Map<string, number> }>
+      | undefined;
     // One read per scrape for both gauges.
     const load = () =>
       (snapshot ??= (async () => {
@@ -28,7 +30,11 @@ export class DecisionMetrics implements OnModuleInit {
           const byMode = new Map<string, number>();
           for (const d of mine) byMode.set(String(d.outcome.mode), (byMode.get(String(d.outcome.mode)) ?? 0) + 1);
           modes.set(p.hostId, byMode);
-          const coverage = fastPathCoverage(p.registry.pes, mine.map((d) => d.outcome as unknown as BarDecisionView), (bdf) => p.guest.holders.has(bdf));
+          const coverage = fastPathCoverage(
+            p.registry.pes,
+            mine.map((d) => d.outcome as unknown as BarDecisionView),
+            (bdf) => p.guest.holders.has(bdf),
+          );
           // A host with no memory BAR given to a VM has no share to report, rather than 0.
           if (coverage.byteShare !== null) shares.set(p.hostId, coverage.byteShare);
           idle.set(p.hostId, coverage.notAssigned.bars);

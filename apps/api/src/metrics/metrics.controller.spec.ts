@@ -7,7 +7,13 @@ describe('MetricsController (GET /metrics)', () => {
   const registry = new Registry();
   new Gauge({ name: 'barplane_test_hosts', help: 'hosts', registers: [registry] }).set(3);
 
-  beforeAll(async () => (kit = await controllerKit({ controllers: [MetricsController], providers: [{ provide: Registry, useValue: registry }] })));
+  beforeAll(
+    async () =>
+      (kit = await controllerKit({
+        controllers: [MetricsController],
+        providers: [{ provide: Registry, useValue: registry }],
+      })),
+  );
   afterAll(() => kit.close());
 
   it('serves the registry as Prometheus text, without a token', async () => {

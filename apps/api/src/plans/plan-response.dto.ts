@@ -1,5 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ALIGNMENT_OVERRIDES, ALIGNMENT_POLICIES, MAPPING_MODES, REASONS, VFIO_REGION_CAPS, VFIO_REGION_FLAGS } from '@barplane/domain';
+import {
+  ALIGNMENT_OVERRIDES,
+  ALIGNMENT_POLICIES,
+  MAPPING_MODES,
+  REASONS,
+  VFIO_REGION_CAPS,
+  VFIO_REGION_FLAGS,
+} from '@barplane/domain';
 
 // The answer of POST /v1/plans for the OpenAPI document only (planToJson builds it; nothing
 // validates it): docs/scenario.md "Output". Request bodies get their schemas from the
@@ -11,7 +18,8 @@ const ADVICE_KINDS = ['HOST_ALIGNMENT', 'GUEST_PLACEMENT', 'MSIX_RELOCATION', 'S
 export class PlanAlignmentDto {
   @ApiProperty({ enum: ALIGNMENT_POLICIES }) readonly policy!: string;
   @ApiProperty({ enum: ALIGNMENT_OVERRIDES }) readonly override!: string;
-  @ApiProperty({ type: String, nullable: true, example: 'pci=resource_alignment=16@0000:01:00.0' }) readonly kernelParameter!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'pci=resource_alignment=16@0000:01:00.0' })
+  readonly kernelParameter!: string | null;
   @ApiProperty(U64) readonly mmioCost!: string;
   @ApiProperty() readonly barsGainingMmap!: number;
   @ApiProperty({ type: [String] }) readonly reasons!: string[];
@@ -23,13 +31,18 @@ export class PlanPeDto {
 }
 
 export class PlanRangeDto {
-  @ApiProperty({ ...U64, description: 'offset from the BAR (guest BAR for direct ranges, region start for sparse areas)' }) readonly offset!: string;
+  @ApiProperty({
+    ...U64,
+    description: 'offset from the BAR (guest BAR for direct ranges, region start for sparse areas)',
+  })
+  readonly offset!: string;
   @ApiProperty(U64) readonly size!: string;
 }
 
 /** Text to paste, in the words of the tool that reads it (docs/domain.md "Advice"). */
 export class PlanApplyFragmentDto {
-  @ApiProperty({ enum: ['libvirt-xml', 'qemu-cmdline', 'host-kernel-cmdline', 'guest-kernel-cmdline'] }) readonly target!: string;
+  @ApiProperty({ enum: ['libvirt-xml', 'qemu-cmdline', 'host-kernel-cmdline', 'guest-kernel-cmdline'] })
+  readonly target!: string;
   @ApiProperty({ example: '-device vfio-pci,host=0000:01:00.0,x-msix-relocation=bar2' }) readonly text!: string;
   @ApiProperty({ description: 'where to put it and what to know first' }) readonly note!: string;
 }
@@ -46,7 +59,11 @@ export class PlanAdviceDto {
   @ApiPropertyOptional({ description: 'SLOT_BUDGET' }) readonly slotsFree?: number;
   @ApiPropertyOptional({ description: 'HOST_KERNEL' }) readonly minimumVersion?: string;
   @ApiPropertyOptional({ description: 'HOST_KERNEL' }) readonly commit?: string;
-  @ApiProperty({ type: [PlanApplyFragmentDto], description: 'the exact fragments to apply; empty when there is nothing exact to paste (HOST_KERNEL, GUEST_PLACEMENT without a vendor:device ID)' })
+  @ApiProperty({
+    type: [PlanApplyFragmentDto],
+    description:
+      'the exact fragments to apply; empty when there is nothing exact to paste (HOST_KERNEL, GUEST_PLACEMENT without a vendor:device ID)',
+  })
   readonly apply!: PlanApplyFragmentDto[];
 }
 
@@ -55,7 +72,8 @@ export class PlanBarDto {
   @ApiProperty() readonly bdf!: string;
   @ApiProperty({ minimum: 0, maximum: 6 }) readonly index!: number;
   @ApiProperty({ enum: MAPPING_MODES }) readonly mode!: string;
-  @ApiProperty({ enum: REASONS, isArray: true, description: 'in the order the rules fired' }) readonly reasons!: string[];
+  @ApiProperty({ enum: REASONS, isArray: true, description: 'in the order the rules fired' })
+  readonly reasons!: string[];
   @ApiProperty() readonly slots!: number;
   @ApiProperty({ type: [PlanRangeDto] }) readonly directRanges!: PlanRangeDto[];
   @ApiProperty({ type: [PlanAdviceDto] }) readonly advice!: PlanAdviceDto[];
@@ -63,7 +81,7 @@ export class PlanBarDto {
 
 export class PlanSubPageReservationDto {
   @ApiProperty({ ...U64, description: 'host address right after the BAR' }) readonly start!: string;
-  @ApiProperty({ ...U64, description: 'up to the end of the BAR\'s host page' }) readonly size!: string;
+  @ApiProperty({ ...U64, description: "up to the end of the BAR's host page" }) readonly size!: string;
 }
 
 /** What VFIO_DEVICE_GET_REGION_INFO would report for one BAR (0..5) or the ROM (6). */
@@ -72,16 +90,26 @@ export class PlanVfioRegionDto {
   @ApiProperty({ ...U64, description: 'offset in the device fd: index << 40' }) readonly offset!: string;
   @ApiProperty(U64) readonly size!: string;
   @ApiProperty({ enum: VFIO_REGION_FLAGS, isArray: true }) readonly flags!: string[];
-  @ApiProperty({ enum: VFIO_REGION_CAPS, isArray: true, description: 'MSIX_MAPPABLE since 4.16; SPARSE_MMAP (with sparseAreas) on 4.6-4.15' }) readonly caps!: string[];
-  @ApiPropertyOptional({ type: [PlanRangeDto], description: 'SPARSE_MMAP only: the mmap-able areas' }) readonly sparseAreas?: PlanRangeDto[];
-  @ApiPropertyOptional({ type: PlanSubPageReservationDto, description: 'a mmap-able sub-page BAR: the rest of its host page, claimed while the device is open' })
+  @ApiProperty({
+    enum: VFIO_REGION_CAPS,
+    isArray: true,
+    description: 'MSIX_MAPPABLE since 4.16; SPARSE_MMAP (with sparseAreas) on 4.6-4.15',
+  })
+  readonly caps!: string[];
+  @ApiPropertyOptional({ type: [PlanRangeDto], description: 'SPARSE_MMAP only: the mmap-able areas' })
+  readonly sparseAreas?: PlanRangeDto[];
+  @ApiPropertyOptional({
+    type: PlanSubPageReservationDto,
+    description: 'a mmap-able sub-page BAR: the rest of its host page, claimed while the device is open',
+  })
   readonly subPageReservation?: PlanSubPageReservationDto;
 }
 
 export class PlanFunctionRegionsDto {
   @ApiProperty() readonly pe!: string;
   @ApiProperty() readonly bdf!: string;
-  @ApiProperty({ type: [PlanVfioRegionDto], description: 'empty on a host whose kernel cannot bind vfio-pci' }) readonly regions!: PlanVfioRegionDto[];
+  @ApiProperty({ type: [PlanVfioRegionDto], description: 'empty on a host whose kernel cannot bind vfio-pci' })
+  readonly regions!: PlanVfioRegionDto[];
 }
 
 export class PlanVmDto {
@@ -96,7 +124,10 @@ export class PlanDto {
   @ApiProperty() readonly host!: string;
   @ApiProperty({ type: [PlanPeDto], description: 'in id order' }) readonly pes!: PlanPeDto[];
   @ApiProperty({ type: [PlanBarDto], description: 'in (pe, bdf, index) order' }) readonly bars!: PlanBarDto[];
-  @ApiProperty({ type: [PlanFunctionRegionsDto], description: 'every function in (pe, bdf) order with the VFIO regions vfio-pci would report once it is bound' })
+  @ApiProperty({
+    type: [PlanFunctionRegionsDto],
+    description: 'every function in (pe, bdf) order with the VFIO regions vfio-pci would report once it is bound',
+  })
   readonly regions!: PlanFunctionRegionsDto[];
   @ApiPropertyOptional({ type: PlanVmDto, description: 'only when the scenario has a VM' }) readonly vm?: PlanVmDto;
 }

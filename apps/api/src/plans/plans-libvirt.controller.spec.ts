@@ -6,7 +6,15 @@ import { PLAN_REQUEST, PlansController } from './plans.controller';
 // database or a broker; test/api/plans.e2e-spec.ts sends the same over HTTP.
 const host = {
   ...P9_HOST_JSON,
-  pes: [...P9_HOST_JSON.pes, { id: '0005:91', functions: [{ bdf: '0005:91:00.0', bars: [{ index: 0, kind: 'mem32', address: '0x600510001000', size: '0x1000' }] }] }],
+  pes: [
+    ...P9_HOST_JSON.pes,
+    {
+      id: '0005:91',
+      functions: [
+        { bdf: '0005:91:00.0', bars: [{ index: 0, kind: 'mem32', address: '0x600510001000', size: '0x1000' }] },
+      ],
+    },
+  ],
 };
 const pseries = pseriesXml();
 // Through the route's body pipe, as Nest calls it.
@@ -21,7 +29,7 @@ const refusal = (body: unknown): BarplaneError => {
 };
 
 describe('POST /v1/plans with libvirtXml (controller)', () => {
-  it('plans the VM the domain XML would be: its hostdevs\' PEs assigned whole, the guest side PENDING', () => {
+  it("plans the VM the domain XML would be: its hostdevs' PEs assigned whole, the guest side PENDING", () => {
     const answer = plan({ ...host, libvirtXml: pseries });
     expect(answer.vm).toEqual({ id: 'guest', slotsUsedBefore: 0, slotsNeeded: 0, slotLimit: 32767 });
     const bars = answer.bars as { pe: string; mode: string; reasons: string[] }[];
@@ -39,17 +47,23 @@ describe('POST /v1/plans with libvirtXml (controller)', () => {
     const error = refusal({ ...host, libvirtXml: partial });
     expect(error.code).toBe('VALIDATION');
     expect(error.problems).toEqual([
-      { path: 'libvirtXml/domain/devices/hostdev[1]/source/address', message: 'PE "0001:01" goes to a VM whole: its function 0001:01:00.1 is not in this domain (give every function of the PE, or none)' },
+      {
+        path: 'libvirtXml/domain/devices/hostdev[1]/source/address',
+        message:
+          'PE "0001:01" goes to a VM whole: its function 0001:01:00.1 is not in this domain (give every function of the PE, or none)',
+      },
     ]);
   });
 
-  it('lists the scenario\'s problems and the XML\'s together, and refuses a vm beside the XML or XML that is not a string', () => {
+  it("lists the scenario's problems and the XML's together, and refuses a vm beside the XML or XML that is not a string", () => {
     const error = refusal({ host: { ...host.host, colour: 1 }, pes: host.pes, libvirtXml: 42 });
     expect(error.problems).toEqual([
       { path: 'host.colour', message: 'is not a known field' },
       { path: 'libvirtXml', message: 'must be a string: the libvirt domain XML' },
     ]);
-    expect(refusal({ ...host, vm: { id: 'v' }, libvirtXml: pseries }).problems).toEqual([{ path: 'vm', message: 'give either a vm or libvirtXml, not both' }]);
+    expect(refusal({ ...host, vm: { id: 'v' }, libvirtXml: pseries }).problems).toEqual([
+      { path: 'vm', message: 'give either a vm or libvirtXml, not both' },
+    ]);
     expect(refusal({ ...host, libvirtXml: '<!DOCTYPE d [<!ENTITY a "a">]><domain/>' }).problems).toEqual([
       { path: 'libvirtXml', message: expect.stringContaining('DOCTYPE or entity declaration') },
     ]);

@@ -22,11 +22,14 @@ export class PlansController {
   @ApiOperation({
     summary: 'The offline plan of a scenario (docs/scenario.md); nothing is stored',
     description:
-      'What-if for provisioning: a host\'s scenario without `vm` plus `libvirtXml`, the libvirt domain XML of a VM not yet defined (what `virsh dumpxml` prints). ' +
-      'Its hostdevs become the VM\'s PEs (whole: 400 naming the missing siblings otherwise), its machine and qemu overrides (x-msix-relocation, x-no-mmap) the VM\'s settings; guest BARs are unknown, so the guest side is PENDING.',
+      "What-if for provisioning: a host's scenario without `vm` plus `libvirtXml`, the libvirt domain XML of a VM not yet defined (what `virsh dumpxml` prints). " +
+      "Its hostdevs become the VM's PEs (whole: 400 naming the missing siblings otherwise), its machine and qemu overrides (x-msix-relocation, x-no-mmap) the VM's settings; guest BARs are unknown, so the guest side is PENDING.",
   })
   @ApiBody({ type: PlanRequestDto })
-  @ApiOkResponse({ description: 'the plan, as `barplane plan` prints it: decisions and each function\'s VFIO regions', type: PlanDto })
+  @ApiOkResponse({
+    description: "the plan, as `barplane plan` prints it: decisions and each function's VFIO regions",
+    type: PlanDto,
+  })
   plan(@Body(PLAN_REQUEST) scenario: Scenario): Record<string, unknown> {
     return planToJson(planAnswer(scenario));
   }

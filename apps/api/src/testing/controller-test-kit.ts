@@ -1,6 +1,15 @@
 import { hash } from 'node:crypto';
 import { AddressInfo } from 'node:net';
-import { DynamicModule, INestApplication, MiddlewareConsumer, Module, NestModule, Provider, RequestMethod, Type } from '@nestjs/common';
+import {
+  DynamicModule,
+  INestApplication,
+  MiddlewareConsumer,
+  Module,
+  NestModule,
+  Provider,
+  RequestMethod,
+  Type,
+} from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import { API_CONFIG, ApiConfig, DEFAULT_HEALTH } from '../api-config';
@@ -49,7 +58,9 @@ export interface KitSetup {
 /** The token of each role: `<role>-token`, one principal per role named after it. */
 export const tokenOf = (role: Role): string => `${role}-token`;
 
-const TOKENS = TokenRegistry.of(ROLES.map((role) => ({ principal: `${role}-user`, roles: [role], sha256: hash('sha256', tokenOf(role), 'hex') })));
+const TOKENS = TokenRegistry.of(
+  ROLES.map((role) => ({ principal: `${role}-user`, roles: [role], sha256: hash('sha256', tokenOf(role), 'hex') })),
+);
 
 export const KIT_CONFIG: ApiConfig = {
   port: 0,

@@ -6,13 +6,29 @@ import { CommandGateway, CommandReply, CommandRequest, checkCommand } from '../c
 /** What the owner answers a command sent through the fake gateway. */
 export type FakeAnswer = (req: CommandRequest) => CommandReply;
 
-const answerOf = (status: AnswerStatus, req: Pick<CommandRequest, 'hostId'>, data: Record<string, unknown>): CommandReply => {
-  const answer: Envelope = { id: 'answer-1', type: 'CommandAnswer', schemaVersion: SCHEMA_VERSION, hostId: req.hostId, correlationId: 'corr-1', principal: 'owner', data };
+const answerOf = (
+  status: AnswerStatus,
+  req: Pick<CommandRequest, 'hostId'>,
+  data: Record<string, unknown>,
+): CommandReply => {
+  const answer: Envelope = {
+    id: 'answer-1',
+    type: 'CommandAnswer',
+    schemaVersion: SCHEMA_VERSION,
+    hostId: req.hostId,
+    correlationId: 'corr-1',
+    principal: 'owner',
+    data,
+  };
   return { status, commandId: 'cmd-1', correlationId: 'corr-1', answer };
 };
 
 /** The owner applied the command with one event named after it (`RegisterHost` -> `RegisterHostApplied`). */
-export const applied: FakeAnswer = (req) => answerOf('applied', req, { streamVersion: '1', events: [{ id: 'ev-1', type: `${req.type}Applied`, data: req.data }] });
+export const applied: FakeAnswer = (req) =>
+  answerOf('applied', req, {
+    streamVersion: '1',
+    events: [{ id: 'ev-1', type: `${req.type}Applied`, data: req.data }],
+  });
 
 /** The owner refused it with a domain code (VALIDATION, NOT_FOUND, CONFLICT, ILLEGAL_STATE, FAILED). */
 export const rejected =

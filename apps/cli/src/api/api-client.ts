@@ -50,14 +50,19 @@ export class ApiClient {
 
   /** From the command's options; no token is a usage mistake. */
   static from(opts: ApiOptions): ApiClient {
-    if (!opts.token) throw new CliFailure('no API token: pass --token or set BARPLANE_TOKEN (npm start prints the tokens)', EXIT_STATUS.invalid);
+    if (!opts.token)
+      throw new CliFailure(
+        'no API token: pass --token or set BARPLANE_TOKEN (npm start prints the tokens)',
+        EXIT_STATUS.invalid,
+      );
     let url: URL;
     try {
       url = new URL(opts.api ?? DEFAULT_API_URL);
     } catch {
       throw new CliFailure(`--api ${opts.api}: not a URL`, EXIT_STATUS.invalid);
     }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new CliFailure(`--api ${opts.api}: not an http(s) URL`, EXIT_STATUS.invalid);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      throw new CliFailure(`--api ${opts.api}: not an http(s) URL`, EXIT_STATUS.invalid);
     return new ApiClient(url.toString(), opts.token);
   }
 
@@ -72,7 +77,10 @@ export class ApiClient {
     try {
       return { status: res.status, body: JSON.parse(text) as T };
     } catch {
-      throw new CliFailure(`${method} ${path}: the API answered ${res.status} with a body that is not JSON`, EXIT_STATUS.failure);
+      throw new CliFailure(
+        `${method} ${path}: the API answered ${res.status} with a body that is not JSON`,
+        EXIT_STATUS.failure,
+      );
     }
   }
 
@@ -81,33 +89,62 @@ export class ApiClient {
     return this.request('GET', path, { accept });
   }
 
-  private async request(method: string, path: string, headers: Record<string, string>, body?: unknown): Promise<Response> {
+  private async request(
+    method: string,
+    path: string,
+    headers: Record<string, string>,
+    body?: unknown,
+  ): Promise<Response> {
     const url = this.base + path;
     let res: Response;
     try {
       res = await fetch(url, {
         method,
-        headers: { ...headers, authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: {
+          ...headers,
+          authorization: `Bearer ${this.token}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch (error) {
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-      throw new CliFailure(`cannot reach the API at ${this.base}: ${cause?.code ?? cause?.message ?? (error as Error).message}`, EXIT_STATUS.failure);
+      throw new CliFailure(
+        `cannot reach the API at ${this.base}: ${cause?.code ?? cause?.message ?? (error as Error).message}`,
+        EXIT_STATUS.failure,
+      );
     }
     if (res.status < 400) return res;
     const text = await res.text();
     let parsed: ApiErrorBody | undefined;
     try {
       const j = JSON.parse(text);
-      if (j && typeof j === 'object' && typeof j.message === 'string') parsed = { error: String(j.error ?? ''), message: j.message, problems: Array.isArray(j.problems) ? j.problems : [], correlationId: j.correlationId };
+      if (j && typeof j === 'object' && typeof j.message === 'string')
+        parsed = {
+          error: String(j.error ?? ''),
+          message: j.message,
+          problems: Array.isArray(j.problems) ? j.problems : [],
+          correlationId: j.correlationId,
+        };
     } catch {
       parsed = undefined;
     }
-    throw new CliFailure(describeHttpError(res.status, method, path, parsed, text), exitForError(parsed?.error, res.status), parsed, res.status);
+    throw new CliFailure(
+      describeHttpError(res.status, method, path, parsed, text),
+      exitForError(parsed?.error, res.status),
+      parsed,
+      res.status,
+    );
   }
 }
 
-function describeHttpError(status: number, method: string, path: string, body: ApiErrorBody | undefined, text: string): string {
+function describeHttpError(
+  status: number,
+  method: string,
+  path: string,
+  body: ApiErrorBody | undefined,
+  text: string,
+): string {
   const detail = body ? `${body.error ? body.error + ': ' : ''}${body.message}` : text.slice(0, 200) || '(no body)';
   if (status === 401) return `the API refused the token (401 ${detail}): check --token or BARPLANE_TOKEN`;
   if (status === 403) return `the token's role may not do this (403 ${detail})`;

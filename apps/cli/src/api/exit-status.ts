@@ -12,10 +12,16 @@ const API_MEANINGS: Record<ExitStatus, string> = {
   [EXIT_STATUS.conflict]: `conflict: ${http(EXIT_STATUS.conflict)} (e.g. a sibling function of the PE is given to another VM)`,
 };
 
-/** The exit status table printed at the end of every operator command's --help; a command may say more about a status. */
+/**
+ * The exit status table printed at the end of every operator command's --help; a command may say more about a status.
+ */
 export function exitStatusHelp(meanings: Partial<Record<ExitStatus, string>> = {}): string {
   const all = { ...API_MEANINGS, ...meanings };
-  return ['', 'Exit status:', ...(Object.keys(all) as unknown as ExitStatus[]).map((code) => `  ${code}  ${all[code]}`)].join('\n');
+  return [
+    '',
+    'Exit status:',
+    ...(Object.keys(all) as unknown as ExitStatus[]).map((code) => `  ${code}  ${all[code]}`),
+  ].join('\n');
 }
 
 export const EXIT_STATUS_HELP = exitStatusHelp();

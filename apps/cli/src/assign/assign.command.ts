@@ -12,7 +12,12 @@ interface CommandAnswer {
   events?: { id: string; type: string; data?: { vmId?: string; peId?: string; functions?: string[] } }[];
 }
 
-export async function runAssign(vmId: string, peId: string, opts: ApiOptions & { format: OutputFormat }, io: Io = STDIO): Promise<ExitStatus> {
+export async function runAssign(
+  vmId: string,
+  peId: string,
+  opts: ApiOptions & { format: OutputFormat },
+  io: Io = STDIO,
+): Promise<ExitStatus> {
   const api = ApiClient.from(opts);
   let answer: { status: number; body: CommandAnswer };
   try {
@@ -21,7 +26,18 @@ export async function runAssign(vmId: string, peId: string, opts: ApiOptions & {
     if (error instanceof CliFailure && error.httpStatus === 409 && error.body) {
       // The owner names each sibling function held by another VM, one problem each.
       const siblings = error.body.problems.map((p) => p.message);
-      if (opts.format === 'json') io.out.write(json({ assigned: false, vmId, peId, error: error.body.error, message: error.body.message, siblings, correlationId: error.body.correlationId }));
+      if (opts.format === 'json')
+        io.out.write(
+          json({
+            assigned: false,
+            vmId,
+            peId,
+            error: error.body.error,
+            message: error.body.message,
+            siblings,
+            correlationId: error.body.correlationId,
+          }),
+        );
       io.err.write(`barplane assign: PE ${peId} cannot go to VM ${vmId} whole; sibling functions held elsewhere:\n`);
       for (const s of siblings.length ? siblings : [error.body.message]) io.err.write(`  ${s}\n`);
       return EXIT_STATUS.conflict;
@@ -29,12 +45,27 @@ export async function runAssign(vmId: string, peId: string, opts: ApiOptions & {
     throw error;
   }
   if (answer.body.status === 'pending') {
-    io.err.write(`barplane assign: accepted, but the outcome is not known yet; see ${answer.body.statusUrl} (correlation ${answer.body.correlationId})\n`);
+    io.err.write(
+      `barplane assign: accepted, but the outcome is not known yet; see ${answer.body.statusUrl} (correlation ${answer.body.correlationId})\n`,
+    );
     return EXIT_STATUS.failure;
   }
   const functions = answer.body.events?.find((e) => e.type === 'PeAssigned')?.data?.functions ?? [];
-  if (opts.format === 'json') io.out.write(json({ assigned: true, vmId, peId, functions, correlationId: answer.body.correlationId, events: answer.body.events ?? [] }));
-  else io.out.write(`assigned PE ${peId} to VM ${vmId}${functions.length ? `: ${functions.join(', ')}` : ''} (correlation ${answer.body.correlationId})\n`);
+  if (opts.format === 'json')
+    io.out.write(
+      json({
+        assigned: true,
+        vmId,
+        peId,
+        functions,
+        correlationId: answer.body.correlationId,
+        events: answer.body.events ?? [],
+      }),
+    );
+  else
+    io.out.write(
+      `assigned PE ${peId} to VM ${vmId}${functions.length ? `: ${functions.join(', ')}` : ''} (correlation ${answer.body.correlationId})\n`,
+    );
   return EXIT_STATUS.ok;
 }
 
@@ -45,5 +76,7 @@ export function assignCommand(): Command {
   )
     .argument('<vm>', 'VM id')
     .argument('<pe>', 'PE id')
-    .action((vmId: string, peId: string, opts: ApiOptions & { format: OutputFormat }) => runCommand('assign', () => runAssign(vmId, peId, opts)));
+    .action((vmId: string, peId: string, opts: ApiOptions & { format: OutputFormat }) =>
+      runCommand('assign', () => runAssign(vmId, peId, opts)),
+    );
 }

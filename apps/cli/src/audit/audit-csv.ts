@@ -14,7 +14,18 @@ export interface AuditLine {
   };
 }
 
-export const AUDIT_CSV_HEADER = ['hostId', 'seq', 'recordedAt', 'subject', 'vmId', 'mode', 'reasons', 'principal', 'correlationId', 'hash'] as const;
+export const AUDIT_CSV_HEADER = [
+  'hostId',
+  'seq',
+  'recordedAt',
+  'subject',
+  'vmId',
+  'mode',
+  'reasons',
+  'principal',
+  'correlationId',
+  'hash',
+] as const;
 
 /** RFC 4180: quote a field holding a comma, quote, CR or LF; double the quotes. */
 export function csvField(value: unknown): string {
@@ -32,5 +43,18 @@ export function subjectText(s: AuditLine['record']['subject']): string {
 export function auditCsvRow(l: AuditLine): string {
   const r = l.record ?? {};
   const o = r.outcome ?? null;
-  return [l.hostId, l.seq, l.recordedAt, subjectText(r.subject), r.vmId ?? '', o?.mode ?? o?.policy ?? '', (o?.reasons ?? []).join(' '), r.principal ?? '', r.correlationId ?? '', l.hash].map(csvField).join(',');
+  return [
+    l.hostId,
+    l.seq,
+    l.recordedAt,
+    subjectText(r.subject),
+    r.vmId ?? '',
+    o?.mode ?? o?.policy ?? '',
+    (o?.reasons ?? []).join(' '),
+    r.principal ?? '',
+    r.correlationId ?? '',
+    l.hash,
+  ]
+    .map(csvField)
+    .join(',');
 }

@@ -15,7 +15,8 @@ function write(out: NodeJS.WritableStream, text: string): Promise<void> | undefi
 
 /** Streams `GET /v1/audit` (JSON Lines) to stdout as JSON Lines or CSV; answers how many records. */
 export async function exportAudit(opts: ExportOptions, io: Io = STDIO): Promise<number> {
-  if (opts.since !== undefined && Number.isNaN(new Date(opts.since).getTime())) throw new CliFailure(`--since ${opts.since}: not an ISO 8601 time`, EXIT_STATUS.invalid);
+  if (opts.since !== undefined && Number.isNaN(new Date(opts.since).getTime()))
+    throw new CliFailure(`--since ${opts.since}: not an ISO 8601 time`, EXIT_STATUS.invalid);
   const api = ApiClient.from(opts);
   const query = new URLSearchParams();
   if (opts.since !== undefined) query.set('since', opts.since);
@@ -63,7 +64,9 @@ export async function verifyAudit(opts: ApiOptions & { format: OutputFormat }, i
     return EXIT_STATUS.ok;
   }
   const f = answer.failure;
-  io.err.write(`barplane audit verify: the chain does not hold at host ${f?.hostId ?? '?'} seq ${f?.seq ?? '?'}: ${f?.problem ?? 'unknown problem'} (${answer.records} records checked)\n`);
+  io.err.write(
+    `barplane audit verify: the chain does not hold at host ${f?.hostId ?? '?'} seq ${f?.seq ?? '?'}: ${f?.problem ?? 'unknown problem'} (${answer.records} records checked)\n`,
+  );
   return EXIT_STATUS.failure;
 }
 
@@ -73,7 +76,14 @@ export function auditCommand(): Command {
       .description('stream the audit records (GET /v1/audit, JSON Lines), newest last, as JSON Lines or CSV')
       .option('--since <iso>', 'only records from this time on (ISO 8601)')
       .option('--host <host>', 'only records of this host')
-      .addOption(new Option('--format <format>', 'jsonl: one API record per line; csv: header line then hostId,seq,recordedAt,subject,vmId,mode,reasons,principal,correlationId,hash').choices(['jsonl', 'csv']).default('jsonl')),
+      .addOption(
+        new Option(
+          '--format <format>',
+          'jsonl: one API record per line; csv: header line then hostId,seq,recordedAt,subject,vmId,mode,reasons,principal,correlationId,hash',
+        )
+          .choices(['jsonl', 'csv'])
+          .default('jsonl'),
+      ),
   ).action((opts: ExportOptions) =>
     runCommand('audit export', async () => {
       await exportAudit(opts);
@@ -82,9 +92,17 @@ export function auditCommand(): Command {
   );
   const verifyCmd = withApiOptions(
     new Command('verify')
-      .description('walk every host hash chain (GET /v1/audit/verify); exit 0 when every record holds, 1 naming the first host and seq that does not')
+      .description(
+        'walk every host hash chain (GET /v1/audit/verify); exit 0 when every record holds, 1 naming the first host and seq that does not',
+      )
       .addOption(formatOption()),
   ).action((opts: ApiOptions & { format: OutputFormat }) => runCommand('audit verify', () => verifyAudit(opts)));
   // Nested: main() sets exitOverride on top-level commands only.
-  return overrideExits(new Command('audit').description('the hash-chained audit log: export it, verify it (auditor or operator token)').addCommand(exportCmd).addCommand(verifyCmd).addHelpText('after', EXIT_STATUS_HELP));
+  return overrideExits(
+    new Command('audit')
+      .description('the hash-chained audit log: export it, verify it (auditor or operator token)')
+      .addCommand(exportCmd)
+      .addCommand(verifyCmd)
+      .addHelpText('after', EXIT_STATUS_HELP),
+  );
 }

@@ -5,7 +5,15 @@ import { ApiClient, ApiOptions, CliFailure, seg } from '../api/api-client';
 import { apiCommand } from '../api/api-command';
 import { AlignmentView, BarView, HostView, PeView } from '../api/views';
 import { Io, OutputFormat, STDIO, bytes, json, runCommand } from '../format/output';
-import { APPLY_TARGET_TITLES, AdviceJson, ApplyFragmentJson, SentenceContext, adviceAction, modeSentence, reasonSentence } from '@barplane/domain';
+import {
+  APPLY_TARGET_TITLES,
+  AdviceJson,
+  ApplyFragmentJson,
+  SentenceContext,
+  adviceAction,
+  modeSentence,
+  reasonSentence,
+} from '@barplane/domain';
 
 export interface BarExplanation {
   index: number;
@@ -36,14 +44,25 @@ export function explainFunction(host: HostView, pes: PeView[], bdf: string, bar?
   const fn = pe?.functions.find((f) => f.bdf === bdf);
   if (!pe || !fn) throw new CliFailure(`no function ${bdf} on host ${host.id}`, EXIT_STATUS.notFound);
   const bars: BarView[] = bar === undefined ? fn.bars : fn.bars.filter((b) => b.index === bar);
-  if (bar !== undefined && bars.length === 0) throw new CliFailure(`function ${bdf} on host ${host.id} has no BAR ${bar} (it has ${fn.bars.map((b) => b.index).join(', ') || 'none'})`, EXIT_STATUS.notFound);
+  if (bar !== undefined && bars.length === 0)
+    throw new CliFailure(
+      `function ${bdf} on host ${host.id} has no BAR ${bar} (it has ${fn.bars.map((b) => b.index).join(', ') || 'none'})`,
+      EXIT_STATUS.notFound,
+    );
   const ctx: SentenceContext = { pageSize: host.pageSize, subPageMmap: host.kernel?.subPageMmap };
   const a = pe.alignment;
   return {
     hostId: host.id,
     bdf,
     pe: pe.id,
-    alignment: a ? { ...a, action: a.kernelParameter ? `Add the kernel parameter ${a.kernelParameter} to the host's kernel command line and reboot (PE ${pe.id}, policy ${a.policy}: ${a.barsGainingMmap} BAR(s) gain mmap for ${a.mmioCost} bytes of MMIO space).` : null } : null,
+    alignment: a
+      ? {
+          ...a,
+          action: a.kernelParameter
+            ? `Add the kernel parameter ${a.kernelParameter} to the host's kernel command line and reboot (PE ${pe.id}, policy ${a.policy}: ${a.barsGainingMmap} BAR(s) gain mmap for ${a.mmioCost} bytes of MMIO space).`
+            : null,
+        }
+      : null,
     bars: bars.map((b) => {
       const d = fn.decisions.find((x) => x.index === b.index);
       return {
@@ -66,16 +85,26 @@ export function explainFunction(host: HostView, pes: PeView[], bdf: string, bar?
 
 /** A fragment as an operator copies it: its target, then the text itself, unchanged but indented, then the note. */
 function fragmentLines(f: ApplyFragmentJson): string[] {
-  return [`    ${APPLY_TARGET_TITLES[f.target] ?? f.target}:`, ...f.text.split('\n').map((l) => `        ${l}`), `      (${f.note})`];
+  return [
+    `    ${APPLY_TARGET_TITLES[f.target] ?? f.target}:`,
+    ...f.text.split('\n').map((l) => `        ${l}`),
+    `      (${f.note})`,
+  ];
 }
 
 export function explanationText(e: Explanation): string {
   const out: string[] = [`${e.bdf} on host ${e.hostId}, PE ${e.pe}`];
   if (e.alignment) out.push(`PE alignment policy: ${e.alignment.policy} (override ${e.alignment.override})`);
   for (const b of e.bars) {
-    out.push('', `BAR ${b.index} (${b.kind}, ${bytes(b.size)} at ${b.address}): ${b.mode ?? 'undecided'}${b.vmId ? ` in VM ${b.vmId}` : ''}`);
+    out.push(
+      '',
+      `BAR ${b.index} (${b.kind}, ${bytes(b.size)} at ${b.address}): ${b.mode ?? 'undecided'}${b.vmId ? ` in VM ${b.vmId}` : ''}`,
+    );
     out.push(`  ${b.modeSentence}`);
-    if (b.directRanges.length) out.push(`  Direct ranges: ${b.directRanges.map((r) => `${r.offset}+${r.size}`).join(' ')} (${b.slots} KVM slot${b.slots === 1 ? '' : 's'})`);
+    if (b.directRanges.length)
+      out.push(
+        `  Direct ranges: ${b.directRanges.map((r) => `${r.offset}+${r.size}`).join(' ')} (${b.slots} KVM slot${b.slots === 1 ? '' : 's'})`,
+      );
     if (b.reasons.length) {
       out.push('  Why:');
       for (const r of b.reasons) out.push(`  - ${r.code}: ${r.sentence}`);
@@ -89,16 +118,23 @@ export function explanationText(e: Explanation): string {
     }
     if (b.auditId) out.push(`  Audit record: ${b.auditId}`);
   }
-  if (e.alignment?.action && !e.bars.some((b) => b.advice.some((a) => a.kind === 'HOST_ALIGNMENT'))) out.push('', `PE ${e.pe}: ${e.alignment.action}`);
+  if (e.alignment?.action && !e.bars.some((b) => b.advice.some((a) => a.kind === 'HOST_ALIGNMENT')))
+    out.push('', `PE ${e.pe}: ${e.alignment.action}`);
   return out.join('\n') + '\n';
 }
 
-export async function runExplain(hostId: string, bdfText: string, opts: ApiOptions & { format: OutputFormat; bar?: string }, io: Io = STDIO): Promise<ExitStatus> {
+export async function runExplain(
+  hostId: string,
+  bdfText: string,
+  opts: ApiOptions & { format: OutputFormat; bar?: string },
+  io: Io = STDIO,
+): Promise<ExitStatus> {
   const parsed = parseBdf(bdfText);
   if (!parsed.ok) throw new CliFailure(parsed.problem, EXIT_STATUS.invalid);
   let bar: number | undefined;
   if (opts.bar !== undefined) {
-    if (!/^[0-6]$/.test(opts.bar)) throw new CliFailure(`--bar ${opts.bar}: a BAR index is 0..5, or 6 for the ROM`, EXIT_STATUS.invalid);
+    if (!/^[0-6]$/.test(opts.bar))
+      throw new CliFailure(`--bar ${opts.bar}: a BAR index is 0..5, or 6 for the ROM`, EXIT_STATUS.invalid);
     bar = Number(opts.bar);
   }
   const api = ApiClient.from(opts);
@@ -112,10 +148,12 @@ export async function runExplain(hostId: string, bdfText: string, opts: ApiOptio
 export function explainCommand(): Command {
   return apiCommand(
     'explain',
-    "why each BAR of a function is on the fast or slow path, in plain words, and what to do about it (kernel parameter, guest address, QEMU option, slot budget), with the exact libvirt XML, QEMU option or kernel parameter to apply",
+    'why each BAR of a function is on the fast or slow path, in plain words, and what to do about it (kernel parameter, guest address, QEMU option, slot budget), with the exact libvirt XML, QEMU option or kernel parameter to apply',
   )
     .argument('<host>', 'host id')
     .argument('<bdf>', 'PCI function, dddd:bb:dd.f')
     .option('--bar <index>', 'only this BAR (0..5, 6 for the ROM)')
-    .action((hostId: string, bdf: string, opts: ApiOptions & { format: OutputFormat; bar?: string }) => runCommand('explain', () => runExplain(hostId, bdf, opts)));
+    .action((hostId: string, bdf: string, opts: ApiOptions & { format: OutputFormat; bar?: string }) =>
+      runCommand('explain', () => runExplain(hostId, bdf, opts)),
+    );
 }

@@ -14,7 +14,9 @@ export function table(head: string[]): Table.Table {
 
 /** `--format table|json`: table for people (the default), json for scripts (64-bit values as "0x..." strings). */
 export function formatOption(): Option {
-  return new Option('--format <format>', 'table for people, json for scripts (64-bit values as "0x..." strings)').choices(['table', 'json']).default('table');
+  return new Option('--format <format>', 'table for people, json for scripts (64-bit values as "0x..." strings)')
+    .choices(['table', 'json'])
+    .default('table');
 }
 
 export function json(value: unknown): string {
@@ -30,7 +32,12 @@ export function percent(share: number): string {
 export function bytes(hex: string | undefined): string {
   if (!hex) return '-';
   const n = BigInt(hex);
-  const units: [bigint, string][] = [[1n << 40n, 'T'], [1n << 30n, 'G'], [1n << 20n, 'M'], [1n << 10n, 'K']];
+  const units: [bigint, string][] = [
+    [1n << 40n, 'T'],
+    [1n << 30n, 'G'],
+    [1n << 20n, 'M'],
+    [1n << 10n, 'K'],
+  ];
   for (const [u, name] of units) if (n >= u && n % u === 0n) return `${n / u}${name}`;
   for (const [u, name] of units) if (n >= u) return `${(Number((n * 10n) / u) / 10).toFixed(1)}${name}`;
   return `${n}B`;

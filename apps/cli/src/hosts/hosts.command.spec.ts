@@ -2,7 +2,13 @@ import { HostView } from '../api/views';
 import { apiError, runCli } from '../testing/cli-test-kit';
 import { hostDetailTable, hostsTable, worstFirst } from './hosts.command';
 
-function host(id: string, bars: [number, number], bytes: [string, string], byteShare: number | null, notAssigned = 0): HostView {
+function host(
+  id: string,
+  bars: [number, number],
+  bytes: [string, string],
+  byteShare: number | null,
+  notAssigned = 0,
+): HostView {
   return {
     id,
     platform: 'arm64',
@@ -13,10 +19,18 @@ function host(id: string, bars: [number, number], bytes: [string, string], byteS
     functionCount: 5,
     vms: [],
     coverage: {
-      bars: { total: bars[1], fastPath: bars[0], byMode: bars[1] ? { DIRECT: bars[0], EMULATED: bars[1] - bars[0] } : {} },
+      bars: {
+        total: bars[1],
+        fastPath: bars[0],
+        byMode: bars[1] ? { DIRECT: bars[0], EMULATED: bars[1] - bars[0] } : {},
+      },
       bytes: { total: bytes[1], fastPath: bytes[0], byMode: {} },
       byteShare,
-      notAssigned: { bars: notAssigned, bytes: notAssigned ? '0x30000' : '0x0', byMode: notAssigned ? { PENDING: notAssigned } : {} },
+      notAssigned: {
+        bars: notAssigned,
+        bytes: notAssigned ? '0x30000' : '0x0',
+        byMode: notAssigned ? { PENDING: notAssigned } : {},
+      },
     },
   };
 }
@@ -56,18 +70,27 @@ describe('barplane hosts (run)', () => {
   });
 
   it('shows a host with its PEs, and ends an unknown host with exit 3', async () => {
-    const run = await runCli(['hosts', 'p9'], { 'GET /v1/hosts/p9': { body: hosts[0] }, 'GET /v1/hosts/p9/pes': { body: [] } });
+    const run = await runCli(['hosts', 'p9'], {
+      'GET /v1/hosts/p9': { body: hosts[0] },
+      'GET /v1/hosts/p9/pes': { body: [] },
+    });
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/^host p9 {2}arm64, page 64K/);
-    const unknown = await runCli(['hosts', 'nope'], { 'GET /v1/hosts/nope': apiError(404, 'NOT_FOUND', 'no host nope') });
+    const unknown = await runCli(['hosts', 'nope'], {
+      'GET /v1/hosts/nope': apiError(404, 'NOT_FOUND', 'no host nope'),
+    });
     expect(unknown.status).toBe(3);
     expect(unknown.stderr).toBe('barplane hosts: GET /v1/hosts/nope: 404 NOT_FOUND: no host nope\n');
   });
 
   it('says when the API cannot be reached or refuses the token (exit 1)', async () => {
-    const refused = await runCli(['hosts'], { 'GET /v1/hosts': apiError(401, 'UNAUTHENTICATED', 'a valid bearer token is required') });
+    const refused = await runCli(['hosts'], {
+      'GET /v1/hosts': apiError(401, 'UNAUTHENTICATED', 'a valid bearer token is required'),
+    });
     expect(refused.status).toBe(1);
-    expect(refused.stderr).toContain('the API refused the token (401 UNAUTHENTICATED: a valid bearer token is required): check --token or BARPLANE_TOKEN');
+    expect(refused.stderr).toContain(
+      'the API refused the token (401 UNAUTHENTICATED: a valid bearer token is required): check --token or BARPLANE_TOKEN',
+    );
     expect((await runCli(['hosts', '--api', 'ftp://x'])).status).toBe(2);
   });
 });

@@ -34,13 +34,41 @@ const byMode = (m: Record<string, number | string>, fmt: (v: number | string) =>
 
 const share = (s: number | null) => (s === null ? 'nothing assigned' : percent(s));
 const notAssigned = (c: HostView['coverage']) =>
-  c.notAssigned.bars === 0 ? '0 BARs' : `${c.notAssigned.bars} BARs, ${bytes(c.notAssigned.bytes)} (${byMode(c.notAssigned.byMode)})`;
+  c.notAssigned.bars === 0
+    ? '0 BARs'
+    : `${c.notAssigned.bars} BARs, ${bytes(c.notAssigned.bytes)} (${byMode(c.notAssigned.byMode)})`;
 
 export function hostsTable(hosts: HostView[]): string {
-  const t = table(['host', 'platform', 'page', 'PEs', 'functions', 'VMs', 'BARs', 'fast-path BARs', 'BARs by mode', 'fast-path bytes', 'byte share', 'not assigned']);
+  const t = table([
+    'host',
+    'platform',
+    'page',
+    'PEs',
+    'functions',
+    'VMs',
+    'BARs',
+    'fast-path BARs',
+    'BARs by mode',
+    'fast-path bytes',
+    'byte share',
+    'not assigned',
+  ]);
   for (const h of hosts) {
     const c = h.coverage;
-    t.push([h.id, h.platform, bytes(h.pageSize), h.peCount, h.functionCount, h.vms.length, c.bars.total, c.bars.fastPath, byMode(c.bars.byMode), `${bytes(c.bytes.fastPath)} of ${bytes(c.bytes.total)}`, share(c.byteShare), notAssigned(c)]);
+    t.push([
+      h.id,
+      h.platform,
+      bytes(h.pageSize),
+      h.peCount,
+      h.functionCount,
+      h.vms.length,
+      c.bars.total,
+      c.bars.fastPath,
+      byMode(c.bars.byMode),
+      `${bytes(c.bytes.fastPath)} of ${bytes(c.bytes.total)}`,
+      share(c.byteShare),
+      notAssigned(c),
+    ]);
   }
   return (hosts.length ? t.toString() : 'no hosts') + '\n';
 }
@@ -53,10 +81,28 @@ export function hostDetailTable(host: HostView, pes: PeView[]): string {
     `not assigned (no VM holds their function): ${notAssigned(c)}`,
     '',
   ];
-  const peTable = table(['PE', 'VM', 'functions', 'alignment policy', 'override', 'MMIO cost', 'BARs gaining mmap', 'kernel parameter']);
+  const peTable = table([
+    'PE',
+    'VM',
+    'functions',
+    'alignment policy',
+    'override',
+    'MMIO cost',
+    'BARs gaining mmap',
+    'kernel parameter',
+  ]);
   for (const pe of pes) {
     const a = pe.alignment;
-    peTable.push([pe.id, pe.vmId ?? '-', pe.functions.length, a?.policy ?? '-', a?.override ?? pe.alignmentOverride, a?.mmioCost ?? '-', a?.barsGainingMmap ?? '-', a?.kernelParameter ?? '-']);
+    peTable.push([
+      pe.id,
+      pe.vmId ?? '-',
+      pe.functions.length,
+      a?.policy ?? '-',
+      a?.override ?? pe.alignmentOverride,
+      a?.mmioCost ?? '-',
+      a?.barsGainingMmap ?? '-',
+      a?.kernelParameter ?? '-',
+    ]);
   }
   out.push(peTable.toString(), '');
   const barTable = table(['PE', 'BDF', 'BAR', 'kind', 'address', 'size', 'mode', 'slots', 'reasons', 'advice']);
@@ -65,7 +111,18 @@ export function hostDetailTable(host: HostView, pes: PeView[]): string {
       const decided = new Map(fn.decisions.map((d) => [d.index, d]));
       for (const bar of fn.bars) {
         const d = decided.get(bar.index);
-        barTable.push([pe.id, fn.bdf, bar.index, bar.kind, bar.address, bytes(bar.size), d?.mode ?? '-', d?.slots ?? '-', d?.reasons.join(' ') || '-', d?.advice.map(adviceSummary).join('; ') || '-']);
+        barTable.push([
+          pe.id,
+          fn.bdf,
+          bar.index,
+          bar.kind,
+          bar.address,
+          bytes(bar.size),
+          d?.mode ?? '-',
+          d?.slots ?? '-',
+          d?.reasons.join(' ') || '-',
+          d?.advice.map(adviceSummary).join('; ') || '-',
+        ]);
       }
     }
   }
@@ -73,7 +130,11 @@ export function hostDetailTable(host: HostView, pes: PeView[]): string {
   return out.join('\n') + '\n';
 }
 
-export async function runHosts(hostId: string | undefined, opts: ApiOptions & { format: OutputFormat }, io: Io = STDIO): Promise<ExitStatus> {
+export async function runHosts(
+  hostId: string | undefined,
+  opts: ApiOptions & { format: OutputFormat },
+  io: Io = STDIO,
+): Promise<ExitStatus> {
   const api = ApiClient.from(opts);
   if (hostId === undefined) {
     const hosts = worstFirst(await api.get<HostView[]>('/v1/hosts'));
@@ -92,5 +153,7 @@ export function hostsCommand(): Command {
     'hosts with their fast-path coverage (BARs by mode, byte share), worst first; with HOST, its PEs with alignment policy and BAR decisions',
   )
     .argument('[host]', 'a host id: show its PEs, alignment policies and BAR decisions')
-    .action((hostId: string | undefined, opts: ApiOptions & { format: OutputFormat }) => runCommand('hosts', () => runHosts(hostId, opts)));
+    .action((hostId: string | undefined, opts: ApiOptions & { format: OutputFormat }) =>
+      runCommand('hosts', () => runHosts(hostId, opts)),
+    );
 }

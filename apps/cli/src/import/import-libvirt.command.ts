@@ -1,7 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { EXIT_STATUS, exitForError, ExitStatus, readScenario } from '@barplane/contracts';
-import { HostPes, LibvirtDomain, LibvirtPeAssignment, LibvirtVmRead, LibvirtVmSettings, libvirtVm, parseLibvirtDomain } from '@barplane/importers';
+import {
+  HostPes,
+  LibvirtDomain,
+  LibvirtPeAssignment,
+  LibvirtVmRead,
+  LibvirtVmSettings,
+  libvirtVm,
+  parseLibvirtDomain,
+} from '@barplane/importers';
 import { ApiClient, CliFailure, DEFAULT_API_URL, seg } from '../api/api-client';
 import { exitStatusHelp } from '../api/exit-status';
 import { Io, STDIO, json } from '../format/output';
@@ -18,14 +26,23 @@ const NAME = 'barplane import libvirt';
 
 /** The CreateVm body of POST /v1/vms (docs/api.md): what the domain says, the rest left to the host's defaults. */
 function createVmBody(vm: LibvirtVmSettings, hostId: string) {
-  return { id: vm.id, hostId, ...(vm.machine ? { machine: vm.machine } : {}), noMmap: vm.noMmap, msixRelocation: vm.msixRelocation };
+  return {
+    id: vm.id,
+    hostId,
+    ...(vm.machine ? { machine: vm.machine } : {}),
+    noMmap: vm.noMmap,
+    msixRelocation: vm.msixRelocation,
+  };
 }
 
-const described = (a: LibvirtPeAssignment) => a.functions.map((f) => `${f.bdf} (${f.alias}${f.aliasPredicted ? ', predicted' : ''})`).join(', ');
+const described = (a: LibvirtPeAssignment) =>
+  a.functions.map((f) => `${f.bdf} (${f.alias}${f.aliasPredicted ? ', predicted' : ''})`).join(', ');
 
 /** Prints why the domain cannot go onto the host as a whole; the exit status follows the error code. */
 function refuse(read: Extract<LibvirtVmRead, { ok: false }>, io: Io): ExitStatus {
-  io.err.write(`${NAME}: ${read.code === 'CONFLICT' ? 'a PE goes to a VM whole, with all its functions' : read.message.split(':')[0]}:\n`);
+  io.err.write(
+    `${NAME}: ${read.code === 'CONFLICT' ? 'a PE goes to a VM whole, with all its functions' : read.message.split(':')[0]}:\n`,
+  );
   for (const p of read.problems) io.err.write(`  ${p.path}: ${p.message}\n`);
   return exitForError(read.code);
 }
@@ -40,7 +57,9 @@ function readDomain(file: string, io: Io): { domain: LibvirtDomain } | { status:
   }
   const read = parseLibvirtDomain(xml);
   if (!read.ok) {
-    io.err.write(`${NAME}: ${file} is not a domain barplane can read (${read.problems.length} problem${read.problems.length === 1 ? '' : 's'}):\n`);
+    io.err.write(
+      `${NAME}: ${file} is not a domain barplane can read (${read.problems.length} problem${read.problems.length === 1 ? '' : 's'}):\n`,
+    );
     for (const p of read.problems) io.err.write(`  ${p.path}: ${p.message}\n`);
     return { status: EXIT_STATUS.invalid };
   }
@@ -78,17 +97,35 @@ export function runImportLibvirt(file: string, flags: LibvirtImportFlags, io: Io
     if (!placed.ok) return refuse(placed, io);
     for (const w of placed.warnings) io.err.write(`${NAME}: warning: ${w}\n`);
     vm = placed.vm;
-    for (const a of placed.assignments) commands.push({ method: 'POST', path: assignmentsPath, body: { peId: a.peId }, functions: a.functions.map((f) => ({ bdf: f.bdf, qmpId: f.alias })) });
+    for (const a of placed.assignments)
+      commands.push({
+        method: 'POST',
+        path: assignmentsPath,
+        body: { peId: a.peId },
+        functions: a.functions.map((f) => ({ bdf: f.bdf, qmpId: f.alias })),
+      });
   } else {
     const placed = libvirtVm(domain, { pes: domain.hostdevs.map((h) => ({ id: h.bdf, functions: [{ bdf: h.bdf }] })) });
     if (!placed.ok) return refuse(placed, io);
     vm = placed.vm;
-    io.err.write(`${NAME}: warning: without --scenario or --send the host's PEs are unknown: each hostdev is named by its BDF (the API assigns its whole PE); --send checks every PE is given whole first\n`);
-    for (const h of domain.hostdevs) commands.push({ method: 'POST', path: assignmentsPath, body: { bdf: h.bdf }, functions: [{ bdf: h.bdf, qmpId: h.alias }] });
+    io.err.write(
+      `${NAME}: warning: without --scenario or --send the host's PEs are unknown: each hostdev is named by its BDF (the API assigns its whole PE); --send checks every PE is given whole first\n`,
+    );
+    for (const h of domain.hostdevs)
+      commands.push({
+        method: 'POST',
+        path: assignmentsPath,
+        body: { bdf: h.bdf },
+        functions: [{ bdf: h.bdf, qmpId: h.alias }],
+      });
   }
   io.out.write(
     json({
-      domain: { name: domain.name, ...(domain.uuid ? { uuid: domain.uuid } : {}), ...(domain.machineType ? { machineType: domain.machineType } : {}) },
+      domain: {
+        name: domain.name,
+        ...(domain.uuid ? { uuid: domain.uuid } : {}),
+        ...(domain.machineType ? { machineType: domain.machineType } : {}),
+      },
       commands: [{ method: 'POST', path: '/v1/vms', body: createVmBody(vm, flags.hostId) }, ...commands],
     }),
   );
@@ -101,7 +138,10 @@ interface CommandAnswer {
   statusUrl?: string;
 }
 
-/** With --send: reads the host's PEs from the API, checks each is given whole, creates the VM and assigns each PE, one line per step. */
+/**
+ * With --send: reads the host's PEs from the API, checks each is given whole, creates the VM and assigns each PE, one
+ * line per step.
+ */
 export async function sendImportLibvirt(file: string, flags: LibvirtImportFlags, io: Io = STDIO): Promise<ExitStatus> {
   const got = readDomain(file, io);
   if ('status' in got) return got.status;
@@ -111,28 +151,47 @@ export async function sendImportLibvirt(file: string, flags: LibvirtImportFlags,
   if (!placed.ok) return refuse(placed, io);
   for (const w of placed.warnings) io.err.write(`${NAME}: warning: ${w}\n`);
   const pending = (what: string, a: CommandAnswer) => {
-    io.err.write(`${NAME}: ${what}: accepted, but the outcome is not known yet; see ${a.statusUrl} (correlation ${a.correlationId})\n`);
+    io.err.write(
+      `${NAME}: ${what}: accepted, but the outcome is not known yet; see ${a.statusUrl} (correlation ${a.correlationId})\n`,
+    );
     return EXIT_STATUS.failure;
   };
   const created = await api.json<CommandAnswer>('POST', '/v1/vms', createVmBody(placed.vm, flags.hostId));
   if (created.body.status === 'pending') return pending(`VM ${placed.vm.id}`, created.body);
-  io.out.write(`created VM ${placed.vm.id} on host ${flags.hostId} (machine ${placed.vm.machine ?? 'the host\'s default'}, msixRelocation ${placed.vm.msixRelocation}, noMmap ${placed.vm.noMmap}) (correlation ${created.body.correlationId})\n`);
+  io.out.write(
+    `created VM ${placed.vm.id} on host ${flags.hostId} (machine ${placed.vm.machine ?? "the host's default"}, msixRelocation ${placed.vm.msixRelocation}, noMmap ${placed.vm.noMmap}) (correlation ${created.body.correlationId})\n`,
+  );
   for (const a of placed.assignments) {
-    const assigned = await api.json<CommandAnswer>('POST', `/v1/vms/${seg(placed.vm.id)}/assignments`, { peId: a.peId });
+    const assigned = await api.json<CommandAnswer>('POST', `/v1/vms/${seg(placed.vm.id)}/assignments`, {
+      peId: a.peId,
+    });
     if (assigned.body.status === 'pending') return pending(`PE ${a.peId}`, assigned.body);
-    io.out.write(`assigned PE ${a.peId} to VM ${placed.vm.id}: ${described(a)} (correlation ${assigned.body.correlationId})\n`);
+    io.out.write(
+      `assigned PE ${a.peId} to VM ${placed.vm.id}: ${described(a)} (correlation ${assigned.body.correlationId})\n`,
+    );
   }
   return EXIT_STATUS.ok;
 }
 
 export function importLibvirtCommand(): Command {
   return new Command('libvirt')
-    .description('a libvirt domain XML (virsh dumpxml) as the VM and PE assignments it describes: print the commands, or --send them')
+    .description(
+      'a libvirt domain XML (virsh dumpxml) as the VM and PE assignments it describes: print the commands, or --send them',
+    )
     .argument('<domain.xml>', 'the domain XML, or - for standard input')
     .requiredOption('--host-id <id>', 'the host the domain runs on')
-    .addOption(new Option('--scenario <file>', 'the host\'s scenario (barplane import sysfs): check every PE is given whole, without the API'))
-    .addOption(new Option('--send', 'create the VM and assign each PE through the API (reads the host\'s PEs from it first)'))
-    .addOption(new Option('--api <url>', 'the barplane API (with --send)').env('BARPLANE_API_URL').default(DEFAULT_API_URL))
+    .addOption(
+      new Option(
+        '--scenario <file>',
+        "the host's scenario (barplane import sysfs): check every PE is given whole, without the API",
+      ),
+    )
+    .addOption(
+      new Option('--send', "create the VM and assign each PE through the API (reads the host's PEs from it first)"),
+    )
+    .addOption(
+      new Option('--api <url>', 'the barplane API (with --send)').env('BARPLANE_API_URL').default(DEFAULT_API_URL),
+    )
     .addOption(new Option('--token <token>', 'API token of a provisioner (with --send)').env('BARPLANE_TOKEN'))
     .addHelpText(
       'after',
@@ -149,7 +208,8 @@ export function importLibvirtCommand(): Command {
       } catch (error) {
         if (!(error instanceof CliFailure)) throw error;
         process.stderr.write(`${NAME}: ${error.message}\n`);
-        for (const p of error.body?.problems ?? []) process.stderr.write(`  ${p.path ? p.path + ': ' : ''}${p.message}\n`);
+        for (const p of error.body?.problems ?? [])
+          process.stderr.write(`  ${p.path ? p.path + ': ' : ''}${p.message}\n`);
         process.exitCode = error.exitStatus;
       }
     });

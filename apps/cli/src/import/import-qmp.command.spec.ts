@@ -1,7 +1,18 @@
 import { join } from 'node:path';
 import { FIXTURES, apiError, runCli } from '../testing/cli-test-kit';
 
-const q35 = ['import', 'qmp', '--file', join(FIXTURES, 'qmp', 'q35-seabios.query-pci.json'), '--vm', 'x86-guest', '--map', 'nic82599=0000:03:00.0', '--map', 'optane=0000:04:00.0'];
+const q35 = [
+  'import',
+  'qmp',
+  '--file',
+  join(FIXTURES, 'qmp', 'q35-seabios.query-pci.json'),
+  '--vm',
+  'x86-guest',
+  '--map',
+  'nic82599=0000:03:00.0',
+  '--map',
+  'optane=0000:04:00.0',
+];
 
 describe('barplane import qmp', () => {
   it('prints the guest BAR set of a saved query-pci answer as the PUT body (exit 0)', async () => {
@@ -21,9 +32,13 @@ describe('barplane import qmp', () => {
   });
 
   it('--send sends one PUT and says it was applied', async () => {
-    const run = await runCli([...q35, '--send'], { 'PUT /v1/vms/x86-guest/guest-bars': { status: 200, body: { status: 'applied', events: [] } } });
+    const run = await runCli([...q35, '--send'], {
+      'PUT /v1/vms/x86-guest/guest-bars': { status: 200, body: { status: 'applied', events: [] } },
+    });
     expect(run.status).toBe(0);
-    expect(run.stdout).toMatch(/^x86-guest: \d+ guest BARs of 2 function\(s\), \d+ not mapped by the guest: applied\n$/);
+    expect(run.stdout).toMatch(
+      /^x86-guest: \d+ guest BARs of 2 function\(s\), \d+ not mapped by the guest: applied\n$/,
+    );
     expect(run.requests).toHaveLength(1);
   });
 
@@ -32,7 +47,9 @@ describe('barplane import qmp', () => {
     [400, 'VALIDATION', 2],
     [401, 'UNAUTHENTICATED', 1],
   ])('--send ends a refusal %i with its exit status', async (status, code, exit) => {
-    const run = await runCli([...q35, '--send'], { 'PUT /v1/vms/x86-guest/guest-bars': apiError(status, code, 'refused') });
+    const run = await runCli([...q35, '--send'], {
+      'PUT /v1/vms/x86-guest/guest-bars': apiError(status, code, 'refused'),
+    });
     expect(run.status).toBe(exit);
   });
 });

@@ -45,16 +45,23 @@ class Invalid extends Error {
 /** The flags checked together, and the mappings given on the command line or in a libvirt XML. */
 function checkFlags(f: QmpFlags): { given: QdevMapping[][]; intervalMs: number } {
   const problems: Problem[] = [];
-  if ((f.socket === undefined) === (f.file === undefined)) problems.push({ path: '--socket|--file', message: 'give exactly one: a live QMP socket or a saved query-pci answer' });
+  if ((f.socket === undefined) === (f.file === undefined))
+    problems.push({
+      path: '--socket|--file',
+      message: 'give exactly one: a live QMP socket or a saved query-pci answer',
+    });
   if (f.vm === undefined) problems.push({ path: '--vm', message: 'required: the VM the guest BARs belong to' });
   else {
     const p = idProblem(f.vm);
     if (p) problems.push({ path: '--vm', message: p });
   }
-  if (f.watch && f.file !== undefined) problems.push({ path: '--watch', message: 'needs --socket: a file does not change' });
-  if (f.send && !f.token) problems.push({ path: '--token', message: '--send needs --token or BARPLANE_TOKEN (a provisioner\'s)' });
+  if (f.watch && f.file !== undefined)
+    problems.push({ path: '--watch', message: 'needs --socket: a file does not change' });
+  if (f.send && !f.token)
+    problems.push({ path: '--token', message: "--send needs --token or BARPLANE_TOKEN (a provisioner's)" });
   const seconds = Number(f.interval);
-  if (!Number.isFinite(seconds) || seconds <= 0) problems.push({ path: '--interval', message: `"${f.interval}" is not a positive number of seconds` });
+  if (!Number.isFinite(seconds) || seconds <= 0)
+    problems.push({ path: '--interval', message: `"${f.interval}" is not a positive number of seconds` });
   const map = parseMapOptions(f.map);
   problems.push(...map.problems);
   let libvirt: QdevMapping[] = [];
@@ -78,7 +85,11 @@ function checkFlags(f: QmpFlags): { given: QdevMapping[][]; intervalMs: number }
 }
 
 /** The body of a saved query-pci answer (`--file`); every problem of the file is bad input. */
-function fromFile(file: string, vmId: string, given: QdevMapping[][]): { body: GuestBarsBody; warnings: readonly string[] } {
+function fromFile(
+  file: string,
+  vmId: string,
+  given: QdevMapping[][],
+): { body: GuestBarsBody; warnings: readonly string[] } {
   let value: unknown;
   try {
     value = parseQmpJson(readFileSync(file, 'utf8'));
@@ -107,12 +118,17 @@ async function deliver(body: GuestBarsBody, warnings: readonly string[], f: QmpF
   }
   try {
     const sent = await sendGuestBars(f.api ?? DEFAULT_API_URL, f.token!, body);
-    const outcome = sent.status === 202 ? `accepted, outcome pending (${String(sent.body.statusUrl ?? sent.body.commandId ?? '')})` : 'applied';
+    const outcome =
+      sent.status === 202
+        ? `accepted, outcome pending (${String(sent.body.statusUrl ?? sent.body.commandId ?? '')})`
+        : 'applied';
     process.stdout.write(`${body.vmId}: ${summary(body)}: ${outcome}\n`);
     return EXIT_STATUS.ok;
   } catch (error) {
     process.stderr.write(`${PREFIX}: ${(error as Error).message}\n`);
-    return error instanceof ImportSendError && error.status !== undefined ? exitForError(undefined, error.status) : EXIT_STATUS.failure;
+    return error instanceof ImportSendError && error.status !== undefined
+      ? exitForError(undefined, error.status)
+      : EXIT_STATUS.failure;
   }
 }
 
@@ -148,7 +164,10 @@ async function run(f: QmpFlags): Promise<number> {
       intervalMs,
       signal: stop.signal,
       onError: (e) => {
-        if (e instanceof BarplaneError && e.code === 'VALIDATION') process.stderr.write(`${PREFIX}: ${e.message}: ${e.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}\n`);
+        if (e instanceof BarplaneError && e.code === 'VALIDATION')
+          process.stderr.write(
+            `${PREFIX}: ${e.message}: ${e.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}\n`,
+          );
         else if (!e.message.startsWith('not delivered')) process.stderr.write(`${PREFIX}: ${e.message}\n`);
       },
     });
@@ -164,22 +183,60 @@ async function run(f: QmpFlags): Promise<number> {
 
 export function importQmpCommand(): Command {
   const cmd = new Command('qmp')
-    .description("read a running VM's guest BAR addresses from QEMU (QMP query-pci) as the body of PUT /v1/vms/{vm}/guest-bars: { vmId, bars: [{ bdf, index, address|null }] } with host BDFs")
-    .addOption(new Option('--socket <path>', "the VM's QMP unix socket (-qmp unix:PATH,server=on): host functions of vfio-pci devices come from qom-get"))
-    .addOption(new Option('--file <query-pci.json>', 'a saved query-pci answer instead (its return value, or the whole { "return": ... })'))
+    .description(
+      "read a running VM's guest BAR addresses from QEMU (QMP query-pci) as the body of PUT /v1/vms/{vm}/guest-bars: { vmId, bars: [{ bdf, index, address|null }] } with host BDFs",
+    )
+    .addOption(
+      new Option(
+        '--socket <path>',
+        "the VM's QMP unix socket (-qmp unix:PATH,server=on): host functions of vfio-pci devices come from qom-get",
+      ),
+    )
+    .addOption(
+      new Option(
+        '--file <query-pci.json>',
+        'a saved query-pci answer instead (its return value, or the whole { "return": ... })',
+      ),
+    )
     .addOption(new Option('--vm <id>', 'the VM id in barplane'))
-    .addOption(new Option('--map <QDEV_ID=BDF...>', 'the host function of a device id (repeatable); wins over --libvirt and qom-get').argParser((v: string, prev: string[]) => [...prev, v]).default([]))
-    .addOption(new Option('--libvirt <domain.xml>', 'take the mapping from a libvirt domain XML (hostdev alias -> source address)'))
+    .addOption(
+      new Option(
+        '--map <QDEV_ID=BDF...>',
+        'the host function of a device id (repeatable); wins over --libvirt and qom-get',
+      )
+        .argParser((v: string, prev: string[]) => [...prev, v])
+        .default([]),
+    )
+    .addOption(
+      new Option(
+        '--libvirt <domain.xml>',
+        'take the mapping from a libvirt domain XML (hostdev alias -> source address)',
+      ),
+    )
     .addOption(new Option('--send', 'send it to the API (one all-or-nothing ProgramGuestBars) and print what was sent'))
-    .addOption(new Option('--api <url>', 'the barplane API (with --send)').env('BARPLANE_API_URL').default(DEFAULT_API_URL))
+    .addOption(
+      new Option('--api <url>', 'the barplane API (with --send)').env('BARPLANE_API_URL').default(DEFAULT_API_URL),
+    )
     .addOption(new Option('--token <token>', 'API token of a provisioner (with --send)').env('BARPLANE_TOKEN'))
-    .addOption(new Option('--watch', 're-read on DEVICE_ADDED and DEVICE_DELETED and every --interval; print or send only what changed, until QEMU quits or Ctrl-C'))
-    .addOption(new Option('--interval <seconds>', 'with --watch: re-read at least this often (firmware and guest drivers move BARs without an event)').default('10'))
+    .addOption(
+      new Option(
+        '--watch',
+        're-read on DEVICE_ADDED and DEVICE_DELETED and every --interval; print or send only what changed, until QEMU quits or Ctrl-C',
+      ),
+    )
+    .addOption(
+      new Option(
+        '--interval <seconds>',
+        'with --watch: re-read at least this often (firmware and guest drivers move BARs without an event)',
+      ).default('10'),
+    )
     .addHelpText(
       'after',
       '\nMemory BARs 0..5 only: I/O BARs and the ROM are never mapped into the guest. A BAR QEMU reports at -1 (not decoded) is null.' +
         '\nDevices without a host function (no qom-get host, no --map, no libvirt alias) are left out with a warning on stderr.' +
-        exitStatusHelp({ 2: 'invalid input or usage: every problem on stderr as `path: message`, nothing on stdout, nothing sent; HTTP 400' }),
+        exitStatusHelp({
+          2: 'invalid input or usage: every problem on stderr as `path: message`, nothing on stdout, nothing sent; HTTP 400',
+        }),
     )
     .action(async (f: QmpFlags) => {
       try {

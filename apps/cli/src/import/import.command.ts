@@ -27,10 +27,21 @@ export interface HostFlags {
   pageSize?: string;
 }
 
-/** Host facts from the flags, the rest from the running machine (a warning says so when the source is another machine's). */
-function hostFacts(flags: HostFlags, warnings: string[], fromElsewhere: string | undefined, hostIdFallback?: () => string | undefined): HostBasics {
+/**
+ * Host facts from the flags, the rest from the running machine (a warning says so when the source is another
+ * machine's).
+ */
+function hostFacts(
+  flags: HostFlags,
+  warnings: string[],
+  fromElsewhere: string | undefined,
+  hostIdFallback?: () => string | undefined,
+): HostBasics {
   const taken = (what: string, value: string, flag: string) => {
-    if (fromElsewhere) warnings.push(`${what} taken from this machine (${value}); give ${flag} if ${fromElsewhere} is from another host`);
+    if (fromElsewhere)
+      warnings.push(
+        `${what} taken from this machine (${value}); give ${flag} if ${fromElsewhere} is from another host`,
+      );
   };
   let platform;
   if (flags.platform !== undefined) platform = parsePlatform(flags.platform);
@@ -71,9 +82,14 @@ export function sysfsScenario(opts: HostFlags & { root?: string }): ImportResult
   let host: HostBasics;
   if (opts.root === undefined) host = hostFacts(opts, warnings, undefined);
   else {
-    const missing = [opts.platform === undefined ? '--platform' : '', opts.pageSize === undefined ? '--page-size' : ''].filter(Boolean);
+    const missing = [
+      opts.platform === undefined ? '--platform' : '',
+      opts.pageSize === undefined ? '--page-size' : '',
+    ].filter(Boolean);
     if (missing.length > 0) {
-      throw new ImportInputError(`--root reads another machine's tree: give ${missing.join(' and ')} (this machine's would be wrong)`);
+      throw new ImportInputError(
+        `--root reads another machine's tree: give ${missing.join(' and ')} (this machine's would be wrong)`,
+      );
     }
     const root = opts.root;
     host = hostFacts(opts, warnings, `the tree below ${root}`, () => firstLine(join(root, 'etc', 'hostname')));
@@ -100,7 +116,12 @@ export function lspciScenario(file: string, opts: HostFlags): ImportResult {
  * Runs an import and writes it: the scenario JSON on `out`, warnings on `err`; returns the exit
  * status. The scenario is checked with the same reader `barplane plan` uses before it is printed.
  */
-export function runImport(source: string, produce: () => ImportResult, out: NodeJS.WritableStream, err: NodeJS.WritableStream): number {
+export function runImport(
+  source: string,
+  produce: () => ImportResult,
+  out: NodeJS.WritableStream,
+  err: NodeJS.WritableStream,
+): number {
   const prefix = `barplane import ${source}`;
   let result: ImportResult;
   try {
@@ -117,7 +138,9 @@ export function runImport(source: string, produce: () => ImportResult, out: Node
   const json = JSON.stringify(result.scenario, null, 2) + '\n';
   const read = readScenario(json);
   if (!read.ok) {
-    err.write(`${prefix}: the facts read do not form a valid scenario (${read.problems.length} problem${read.problems.length === 1 ? '' : 's'}):\n`);
+    err.write(
+      `${prefix}: the facts read do not form a valid scenario (${read.problems.length} problem${read.problems.length === 1 ? '' : 's'}):\n`,
+    );
     for (const p of read.problems) err.write(`  ${p.path}: ${p.message}\n`);
     return EXIT_STATUS.invalid;
   }
@@ -157,34 +180,60 @@ async function send(source: string, produce: () => ImportResult, flags: SendFlag
 
 function hostOptions(c: Command): Command {
   return c
-    .addOption(new Option('--send', 'send it to the API (register the host, import the topology) and print what changed'))
-    .addOption(new Option('--api <url>', 'the barplane API (with --send)').env('BARPLANE_API_URL').default(DEFAULT_API_URL))
+    .addOption(
+      new Option('--send', 'send it to the API (register the host, import the topology) and print what changed'),
+    )
+    .addOption(
+      new Option('--api <url>', 'the barplane API (with --send)').env('BARPLANE_API_URL').default(DEFAULT_API_URL),
+    )
     .addOption(new Option('--token <token>', 'API token of a provisioner (with --send)').env('BARPLANE_TOKEN'))
     .addOption(new Option('--host-id <id>', 'host id (default: the hostname)'))
-    .addOption(new Option('--platform <platform>', 'host platform (default: the running machine\'s)').choices([...PLATFORMS]))
-    .addOption(new Option('--page-size <bytes>', 'host page size: 0x1000, 0x4000 or 0x10000 (default: the running machine\'s)'));
+    .addOption(
+      new Option('--platform <platform>', "host platform (default: the running machine's)").choices([...PLATFORMS]),
+    )
+    .addOption(
+      new Option('--page-size <bytes>', "host page size: 0x1000, 0x4000 or 0x10000 (default: the running machine's)"),
+    );
 }
 
 export function importCommand(): Command {
   const sysfs = hostOptions(
     new Command('sysfs')
-      .description('read /sys/bus/pci/devices (every function, its BARs, MSI-X, IOMMU group, SR-IOV VF) into a scenario without a vm')
-      .addOption(new Option('--root <dir>', 'read <dir>/sys/bus/pci/devices instead (a copy from another host: needs --platform and --page-size)')),
+      .description(
+        'read /sys/bus/pci/devices (every function, its BARs, MSI-X, IOMMU group, SR-IOV VF) into a scenario without a vm',
+      )
+      .addOption(
+        new Option(
+          '--root <dir>',
+          'read <dir>/sys/bus/pci/devices instead (a copy from another host: needs --platform and --page-size)',
+        ),
+      ),
   )
-    .addHelpText('after', '\nRun as root: without it the kernel gives 64 bytes of config space and MSI-X is unknown (said on stderr).' + EXIT_HELP)
+    .addHelpText(
+      'after',
+      '\nRun as root: without it the kernel gives 64 bytes of config space and MSI-X is unknown (said on stderr).' +
+        EXIT_HELP,
+    )
     .action(async (opts: HostFlags & SendFlags & { root?: string }) => {
       const produce = () => sysfsScenario(opts);
-      process.exitCode = opts.send ? await send('sysfs', produce, opts) : runImport('sysfs', produce, process.stdout, process.stderr);
+      process.exitCode = opts.send
+        ? await send('sysfs', produce, opts)
+        : runImport('sysfs', produce, process.stdout, process.stderr);
     });
   const lspci = hostOptions(
     new Command('lspci')
       .description('read the text of `lspci -vvv -nn` (run as root) into a scenario without a vm')
       .argument('<file>', 'the lspci text, or - for standard input'),
   )
-    .addHelpText('after', '\nWithout root lspci prints "Capabilities: <access denied>" and MSI-X is unknown (said on stderr).' + EXIT_HELP)
+    .addHelpText(
+      'after',
+      '\nWithout root lspci prints "Capabilities: <access denied>" and MSI-X is unknown (said on stderr).' + EXIT_HELP,
+    )
     .action(async (file: string, opts: HostFlags & SendFlags) => {
       const produce = () => lspciScenario(file, opts);
-      process.exitCode = opts.send ? await send('lspci', produce, opts) : runImport('lspci', produce, process.stdout, process.stderr);
+      process.exitCode = opts.send
+        ? await send('lspci', produce, opts)
+        : runImport('lspci', produce, process.stdout, process.stderr);
     });
   const cmd = new Command('import')
     .description('print the scenario (docs/scenario.md, no vm) of a real host, from sysfs or from lspci text')

@@ -7,7 +7,10 @@ describe('barplane plan', () => {
   it('prints the plan of a scenario file (exit 0) without the API', async () => {
     const run = await runCli(['plan', example]);
     expect(run.status).toBe(0);
-    expect(JSON.parse(run.stdout)).toMatchObject({ ruleSet: 'barplane-rules/2', regions: [{ pe: '0000:01', bdf: '0000:01:00.0' }] });
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      ruleSet: 'barplane-rules/2',
+      regions: [{ pe: '0000:01', bdf: '0000:01:00.0' }],
+    });
     expect(run.requests).toEqual([]);
   });
 

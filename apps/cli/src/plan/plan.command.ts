@@ -11,7 +11,13 @@ export type PlanFormat = 'json' | 'table';
  * Runs `barplane plan`; returns the exit status. Writes only through the given streams. With
  * `libvirt` (a domain XML file), the scenario is a host without `vm` and the VM is the domain's.
  */
-export function runPlan(file: string, format: PlanFormat, out: NodeJS.WritableStream, err: NodeJS.WritableStream, libvirt?: string): number {
+export function runPlan(
+  file: string,
+  format: PlanFormat,
+  out: NodeJS.WritableStream,
+  err: NodeJS.WritableStream,
+  libvirt?: string,
+): number {
   let text: string;
   try {
     text = readFileSync(file === '-' ? 0 : file, 'utf8');
@@ -21,7 +27,9 @@ export function runPlan(file: string, format: PlanFormat, out: NodeJS.WritableSt
   }
   const read = readScenario(text);
   if (!read.ok) {
-    err.write(`barplane plan: ${file} is not a valid scenario (${read.problems.length} problem${read.problems.length === 1 ? '' : 's'}):\n`);
+    err.write(
+      `barplane plan: ${file} is not a valid scenario (${read.problems.length} problem${read.problems.length === 1 ? '' : 's'}):\n`,
+    );
     for (const p of read.problems) err.write(`  ${p.path}: ${p.message}\n`);
     return EXIT_STATUS.invalid;
   }
@@ -36,7 +44,9 @@ export function runPlan(file: string, format: PlanFormat, out: NodeJS.WritableSt
     }
     const withVm = scenarioWithLibvirtVm(scenario, xml, '--libvirt');
     if (!withVm.ok) {
-      err.write(`barplane plan: ${libvirt} cannot be planned on ${file} (${withVm.problems.length} problem${withVm.problems.length === 1 ? '' : 's'}):\n`);
+      err.write(
+        `barplane plan: ${libvirt} cannot be planned on ${file} (${withVm.problems.length} problem${withVm.problems.length === 1 ? '' : 's'}):\n`,
+      );
       for (const p of withVm.problems) err.write(`  ${p.path}: ${p.message}\n`);
       return EXIT_STATUS.invalid;
     }
@@ -50,13 +60,21 @@ export function runPlan(file: string, format: PlanFormat, out: NodeJS.WritableSt
 
 export function planCommand(): Command {
   return new Command('plan')
-    .description('decide every BAR and PE of a scenario file, with each function\'s VFIO regions, offline (nothing is stored)')
+    .description(
+      "decide every BAR and PE of a scenario file, with each function's VFIO regions, offline (nothing is stored)",
+    )
     .argument('<scenario>', 'scenario JSON file (docs/scenario.md), or - for standard input')
     .addOption(new Option('--format <format>', 'output format').choices(['json', 'table']).default('json'))
     .addOption(
-      new Option('--libvirt <domain.xml>', 'what-if: plan the VM of this libvirt domain XML (virsh dumpxml, or not yet defined) on the scenario\'s host (the scenario has no vm)'),
+      new Option(
+        '--libvirt <domain.xml>',
+        "what-if: plan the VM of this libvirt domain XML (virsh dumpxml, or not yet defined) on the scenario's host (the scenario has no vm)",
+      ),
     )
-    .addHelpText('after', '\nExit status: 0 decided, 2 invalid input (every problem on stderr; a domain that gives part of a PE names the missing siblings), 1 anything else.')
+    .addHelpText(
+      'after',
+      '\nExit status: 0 decided, 2 invalid input (every problem on stderr; a domain that gives part of a PE names the missing siblings), 1 anything else.',
+    )
     .action((file: string, opts: { format: PlanFormat; libvirt?: string }) => {
       process.exitCode = runPlan(file, opts.format, process.stdout, process.stderr, opts.libvirt);
     });

@@ -6,11 +6,19 @@ const members: string[] = [];
 const schemas: object[] = [];
 jest.mock('@barplane/messaging', () => ({
   kafkaFromEnv: () => ({
-    admin: () => ({ connect: async () => undefined, disconnect: async () => undefined, describeGroups: async () => ({ groups: [{ members }] }) }),
+    admin: () => ({
+      connect: async () => undefined,
+      disconnect: async () => undefined,
+      describeGroups: async () => ({ groups: [{ members }] }),
+    }),
   }),
 }));
 jest.mock('@barplane/eventstore', () => ({
-  createDataSource: () => ({ initialize: async () => undefined, destroy: async () => undefined, query: async () => schemas }),
+  createDataSource: () => ({
+    initialize: async () => undefined,
+    destroy: async () => undefined,
+    query: async () => schemas,
+  }),
 }));
 jest.mock('@barplane/read-models', () => ({
   readModelNames: (ns: string) => ({ group: `${ns}projector`, schema: `${ns}projector` }),

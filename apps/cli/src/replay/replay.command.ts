@@ -1,4 +1,8 @@
-import { DEFAULT_DATABASE_URL, databaseUrlFromEnv, namespaceFromEnv } from '@barplane/eventstore/data-source/database-url';
+import {
+  DEFAULT_DATABASE_URL,
+  databaseUrlFromEnv,
+  namespaceFromEnv,
+} from '@barplane/eventstore/data-source/database-url';
 import { DEFAULT_KAFKA_BROKERS } from '@barplane/messaging/brokers';
 import { Command } from 'commander';
 import { EXIT_STATUS, ExitStatus } from '@barplane/contracts';
@@ -29,18 +33,29 @@ export function replayEnv(env: NodeJS.ProcessEnv = process.env): ReplayEnv {
 }
 
 /** Rebuilds the projector's read models from the topics, with a progress bar on a terminal. */
-export async function runReplay(opts: { format: OutputFormat }, io: Io = STDIO, env: ReplayEnv = replayEnv()): Promise<ExitStatus> {
+export async function runReplay(
+  opts: { format: OutputFormat },
+  io: Io = STDIO,
+  env: ReplayEnv = replayEnv(),
+): Promise<ExitStatus> {
   // Loaded here, not at start-up: the other commands need neither typeorm nor kafkajs.
-  const [{ rebuildProjector, readModelNames }, { createDataSource }, { kafkaFromEnv }, cliProgress] = await Promise.all([
-    import('@barplane/read-models'),
-    import('@barplane/eventstore'),
-    import('@barplane/messaging'),
-    import('cli-progress'),
-  ]);
+  const [{ rebuildProjector, readModelNames }, { createDataSource }, { kafkaFromEnv }, cliProgress] = await Promise.all(
+    [
+      import('@barplane/read-models'),
+      import('@barplane/eventstore'),
+      import('@barplane/messaging'),
+      import('cli-progress'),
+    ],
+  );
   const names = readModelNames(env.namespace);
   const kafka = kafkaFromEnv(`${names.group}replay`, { brokers: env.kafkaBrokers.split(',') });
   await refuseWhileLive(kafka, names.group);
-  const db = createDataSource({ url: env.databaseUrl, schema: names.schema, applicationName: `${names.group}replay`, poolSize: 2 });
+  const db = createDataSource({
+    url: env.databaseUrl,
+    schema: names.schema,
+    applicationName: `${names.group}replay`,
+    poolSize: 2,
+  });
   try {
     await db.initialize();
   } catch (error) {
@@ -48,10 +63,21 @@ export async function runReplay(opts: { format: OutputFormat }, io: Io = STDIO, 
   }
   try {
     const found = await db.query('SELECT 1 FROM information_schema.schemata WHERE schema_name = $1', [names.schema]);
-    if (found.length === 0) throw new CliFailure(`no projector schema "${names.schema}" in the database: is BARPLANE_NAMESPACE ("${env.namespace}") right, and has the projector ever run?`, EXIT_STATUS.notFound);
+    if (found.length === 0)
+      throw new CliFailure(
+        `no projector schema "${names.schema}" in the database: is BARPLANE_NAMESPACE ("${env.namespace}") right, and has the projector ever run?`,
+        EXIT_STATUS.notFound,
+      );
     const tty = opts.format === 'table' && (io.out as NodeJS.WriteStream).isTTY === true;
     const bar = tty
-      ? new cliProgress.SingleBar({ stream: io.out as NodeJS.WriteStream, format: 'replay [{bar}] {value}/{total} events | {rate} events/s | {duration_formatted}', hideCursor: true }, cliProgress.Presets.shades_classic)
+      ? new cliProgress.SingleBar(
+          {
+            stream: io.out as NodeJS.WriteStream,
+            format: 'replay [{bar}] {value}/{total} events | {rate} events/s | {duration_formatted}',
+            hideCursor: true,
+          },
+          cliProgress.Presets.shades_classic,
+        )
       : undefined;
     if (tty) io.out.write('reading the topics...\n');
     const started = process.hrtime.bigint();
@@ -70,7 +96,13 @@ export async function runReplay(opts: { format: OutputFormat }, io: Io = STDIO, 
     });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     if (bar && barStarted) bar.stop();
-    const out: ReplayResult = { namespace: env.namespace, applied: result.applied, total: result.total, seconds: Math.round(seconds * 1000) / 1000, eventsPerSecond: seconds > 0 ? Math.round(result.applied / seconds) : 0 };
+    const out: ReplayResult = {
+      namespace: env.namespace,
+      applied: result.applied,
+      total: result.total,
+      seconds: Math.round(seconds * 1000) / 1000,
+      eventsPerSecond: seconds > 0 ? Math.round(result.applied / seconds) : 0,
+    };
     io.out.write(
       opts.format === 'json'
         ? json(out)
@@ -93,7 +125,11 @@ async function refuseWhileLive(kafka: import('@barplane/messaging').MessagingCli
   try {
     const { groups } = await admin.describeGroups([group]);
     const members = groups[0]?.members.length ?? 0;
-    if (members > 0) throw new CliFailure(`the live projector is running (consumer group "${group}" has ${members} member${members === 1 ? '' : 's'}): stop it first`, EXIT_STATUS.conflict);
+    if (members > 0)
+      throw new CliFailure(
+        `the live projector is running (consumer group "${group}" has ${members} member${members === 1 ? '' : 's'}): stop it first`,
+        EXIT_STATUS.conflict,
+      );
   } finally {
     await admin.disconnect();
   }
@@ -101,7 +137,9 @@ async function refuseWhileLive(kafka: import('@barplane/messaging').MessagingCli
 
 export function replayCommand(): Command {
   return new Command('replay')
-    .description("rebuild the projector's read models: wipe them and replay the owners' event topics (run it where the control plane runs)")
+    .description(
+      "rebuild the projector's read models: wipe them and replay the owners' event topics (run it where the control plane runs)",
+    )
     .addOption(formatOption())
     .addHelpText(
       'after',

@@ -4,15 +4,32 @@
  * table) and a 16-byte i6300esb BAR, and an arm64 host whose kernel packed three of them into one page.
  */
 export const POWERNV_EVENTS: unknown[] = [
-  { type: 'boot', release: '6.12.95+deb12-powerpc64le-64k', machine: 'ppc64le', cmdline: 'console=hvc0 quiet loglevel=1' },
+  {
+    type: 'boot',
+    release: '6.12.95+deb12-powerpc64le-64k',
+    machine: 'ppc64le',
+    cmdline: 'console=hvc0 quiet loglevel=1',
+  },
   { type: 'bind', bdf: '0000:01:00.0', bound: true },
   { type: 'bind', bdf: '0003:01:00.0', bound: true },
   { type: 'host', pageSize: 65536 },
   { type: 'group', group: '0', iommu: 'SPAPR_TCE_v2' },
   {
-    type: 'device', bdf: '0000:01:00.0', group: '0', flags: 3, numRegions: 9, numIrqs: 5,
+    type: 'device',
+    bdf: '0000:01:00.0',
+    group: '0',
+    flags: 3,
+    numRegions: 9,
+    numIrqs: 5,
     regions: [
-      { index: 0, size: '0x4000', offset: '0x0', flags: ['READ', 'WRITE', 'MMAP', 'CAPS'], rawFlags: 15, caps: [{ id: 3, type: 'MSIX_MAPPABLE' }] },
+      {
+        index: 0,
+        size: '0x4000',
+        offset: '0x0',
+        flags: ['READ', 'WRITE', 'MMAP', 'CAPS'],
+        rawFlags: 15,
+        caps: [{ id: 3, type: 'MSIX_MAPPABLE' }],
+      },
       { index: 1, size: '0x0', offset: '0x10000000000', flags: [], rawFlags: 0, caps: [] },
       { index: 6, size: '0x0', offset: '0x60000000000', flags: [], rawFlags: 0, caps: [] },
       { index: 7, size: '0x1000', offset: '0x70000000000', flags: ['READ', 'WRITE'], rawFlags: 3, caps: [] },
@@ -20,7 +37,12 @@ export const POWERNV_EVENTS: unknown[] = [
     ],
   },
   {
-    type: 'device', bdf: '0003:01:00.0', group: '3', flags: 3, numRegions: 9, numIrqs: 5,
+    type: 'device',
+    bdf: '0003:01:00.0',
+    group: '3',
+    flags: 3,
+    numRegions: 9,
+    numIrqs: 5,
     regions: [{ index: 0, size: '0x10', offset: '0x0', flags: ['READ', 'WRITE', 'MMAP'], rawFlags: 7, caps: [] }],
   },
   { type: 'iomem', start: '0x600c000004000', end: '0x600c00000ffff', name: 'vfio sub-page reserved' },
@@ -45,7 +67,16 @@ export const POWERNV_IMPORT = {
             bdf: '0000:01:00.0',
             vendorDevice: '1b36:0010',
             isVf: false,
-            bars: [{ index: 0, kind: 'mem64', prefetchable: false, fixed: false, address: '0x600c000000000', size: '0x4000' }],
+            bars: [
+              {
+                index: 0,
+                kind: 'mem64',
+                prefetchable: false,
+                fixed: false,
+                address: '0x600c000000000',
+                size: '0x4000',
+              },
+            ],
             msix: { tableBar: 0, tableOffset: '0x2000', vectors: 65, pbaBar: 0, pbaOffset: '0x3000' },
           },
         ],
@@ -53,7 +84,14 @@ export const POWERNV_IMPORT = {
       {
         id: 'iommu-3',
         functions: [
-          { bdf: '0003:01:00.0', vendorDevice: '8086:25ab', isVf: false, bars: [{ index: 0, kind: 'mem32', prefetchable: false, fixed: false, address: '0x600c180000000', size: '0x10' }] },
+          {
+            bdf: '0003:01:00.0',
+            vendorDevice: '8086:25ab',
+            isVf: false,
+            bars: [
+              { index: 0, kind: 'mem32', prefetchable: false, fixed: false, address: '0x600c180000000', size: '0x10' },
+            ],
+          },
         ],
       },
     ],
@@ -82,8 +120,22 @@ export const PACKED_IMPORT = {
 };
 
 const esbDevice = (bdf: string, group: string, mmap: boolean) => ({
-  type: 'device', bdf, group, flags: 3, numRegions: 9, numIrqs: 5,
-  regions: [{ index: 0, size: '0x10', offset: '0x0', flags: mmap ? ['READ', 'WRITE', 'MMAP'] : ['READ', 'WRITE'], rawFlags: mmap ? 7 : 3, caps: [] }],
+  type: 'device',
+  bdf,
+  group,
+  flags: 3,
+  numRegions: 9,
+  numIrqs: 5,
+  regions: [
+    {
+      index: 0,
+      size: '0x10',
+      offset: '0x0',
+      flags: mmap ? ['READ', 'WRITE', 'MMAP'] : ['READ', 'WRITE'],
+      rawFlags: mmap ? 7 : 3,
+      caps: [],
+    },
+  ],
 });
 
 export const PACKED_EVENTS: unknown[] = [
@@ -103,16 +155,51 @@ export const PACKED_AFTER_IMPORT = {
   scenario: {
     host: { id: 'virt-6.12+advice', platform: 'arm64', pageSize: '0x1000' },
     pes: [
-      { id: 'iommu-2', functions: [{ ...esb('0000:00:10.0', '0x10402000'), bars: [{ index: 0, kind: 'mem32', prefetchable: false, fixed: false, address: '0x10402000', size: '0x1000' }] }] },
-      { id: 'iommu-3', functions: [{ ...esb('0000:00:11.0', '0x10403000'), bars: [{ index: 0, kind: 'mem32', prefetchable: false, fixed: false, address: '0x10403000', size: '0x1000' }] }] },
-      { id: 'iommu-6', functions: [{ ...esb('0000:00:14.0', '0x10405000'), bars: [{ index: 0, kind: 'mem32', prefetchable: false, fixed: false, address: '0x10405000', size: '0x1000' }] }] },
+      {
+        id: 'iommu-2',
+        functions: [
+          {
+            ...esb('0000:00:10.0', '0x10402000'),
+            bars: [
+              { index: 0, kind: 'mem32', prefetchable: false, fixed: false, address: '0x10402000', size: '0x1000' },
+            ],
+          },
+        ],
+      },
+      {
+        id: 'iommu-3',
+        functions: [
+          {
+            ...esb('0000:00:11.0', '0x10403000'),
+            bars: [
+              { index: 0, kind: 'mem32', prefetchable: false, fixed: false, address: '0x10403000', size: '0x1000' },
+            ],
+          },
+        ],
+      },
+      {
+        id: 'iommu-6',
+        functions: [
+          {
+            ...esb('0000:00:14.0', '0x10405000'),
+            bars: [
+              { index: 0, kind: 'mem32', prefetchable: false, fixed: false, address: '0x10405000', size: '0x1000' },
+            ],
+          },
+        ],
+      },
     ],
   },
   warnings: [],
 };
 
 const pageDevice = (bdf: string, group: string) => ({
-  type: 'device', bdf, group, flags: 3, numRegions: 9, numIrqs: 5,
+  type: 'device',
+  bdf,
+  group,
+  flags: 3,
+  numRegions: 9,
+  numIrqs: 5,
   regions: [{ index: 0, size: '0x1000', offset: '0x0', flags: ['READ', 'WRITE', 'MMAP'], rawFlags: 7, caps: [] }],
 });
 

@@ -7,7 +7,10 @@ describe('commandFromWire', () => {
       command: { type: 'RelocateBar', data: { bdf: '0001:02:03.4', index: 2, address: 0xfffffffffffff000n } },
     });
     const host = commandFromWire('RegisterHost', { host: { id: 'h', platform: 'x86_64', pageSize: '0x1000' } });
-    expect(host.ok && host.command).toMatchObject({ type: 'RegisterHost', data: { host: { kvmMemslots: 32764, pageSize: 0x1000n } } });
+    expect(host.ok && host.command).toMatchObject({
+      type: 'RegisterHost',
+      data: { host: { kvmMemslots: 32764, pageSize: 0x1000n } },
+    });
   });
 
   it('names every problem under data, and refuses unknown types and fields', () => {
@@ -21,12 +24,18 @@ describe('commandFromWire', () => {
         { path: 'data.address', message: expect.stringContaining('64-bit value') },
       ]),
     });
-    expect(commandFromWire('Reboot', {})).toEqual({ ok: false, problems: [{ path: 'type', message: 'unknown command type "Reboot"' }] });
+    expect(commandFromWire('Reboot', {})).toEqual({
+      ok: false,
+      problems: [{ path: 'type', message: 'unknown command type "Reboot"' }],
+    });
   });
 
   it('accepts AssignPe by PE id or by BDF, and refuses neither', () => {
     expect(commandFromWire('AssignPe', { vmId: 'v', peId: 'p' }).ok).toBe(true);
     expect(commandFromWire('AssignPe', { vmId: 'v', bdf: '0000:01:00.0' }).ok).toBe(true);
-    expect(commandFromWire('AssignPe', { vmId: 'v' })).toEqual({ ok: false, problems: [{ path: 'data.peId', message: 'is required unless bdf names one of its functions' }] });
+    expect(commandFromWire('AssignPe', { vmId: 'v' })).toEqual({
+      ok: false,
+      problems: [{ path: 'data.peId', message: 'is required unless bdf names one of its functions' }],
+    });
   });
 });

@@ -79,7 +79,11 @@ function toDomain(type: CommandType, d: Record<string, never>): DomainCommand {
       return {
         type,
         data: {
-          pes: (d as unknown as ImportTopologyDto).pes.map((pe) => ({ id: pe.id, alignment: pe.alignment ?? 'auto', functions: pe.functions.map(functionFromDto) })),
+          pes: (d as unknown as ImportTopologyDto).pes.map((pe) => ({
+            id: pe.id,
+            alignment: pe.alignment ?? 'auto',
+            functions: pe.functions.map(functionFromDto),
+          })),
         },
       };
     case 'SetAlignmentOverride': {
@@ -110,7 +114,11 @@ function toDomain(type: CommandType, d: Record<string, never>): DomainCommand {
     }
     case 'ProgramGuestBars': {
       const x = d as unknown as ProgramGuestBarsDto;
-      const bars = x.bars.map((b) => ({ bdf: canonicalBdf(b.bdf), index: b.index, address: b.address === null ? null : u64(b.address) }));
+      const bars = x.bars.map((b) => ({
+        bdf: canonicalBdf(b.bdf),
+        index: b.index,
+        address: b.address === null ? null : u64(b.address),
+      }));
       return { type, data: { vmId: x.vmId, bars } };
     }
     case 'ReleasePe': {

@@ -17,16 +17,25 @@ export const MAX_GUEST_BARS = 4096;
 // The OpenAPI schema says what the conditional rules below mean: address is required and may be null.
 @JSONSchema((schema) => ({ ...schema, required: [...(schema.required ?? []), 'address'] }))
 export class GuestBarSettingDto {
-  @Required() @IsBdf()
+  @Required()
+  @IsBdf()
   bdf!: string;
 
-  @Required() @IsInt() @Min(0) @Max(6)
+  @Required()
+  @IsInt()
+  @Min(0)
+  @Max(6)
   index!: number;
 
-  @JSONSchema(({ not: _notNull, ...schema }) => ({ oneOf: [schema, { type: 'null', description: 'the guest has not mapped the BAR (QMP -1)' }] }))
+  @JSONSchema(({ not: _notNull, ...schema }) => ({
+    oneOf: [schema, { type: 'null', description: 'the guest has not mapped the BAR (QMP -1)' }],
+  }))
   @ValidateIf((o: GuestBarSettingDto) => o.address !== null)
   @Required()
-  @IsU64({ message: 'must be a 64-bit value ("0x..." hex, a decimal string, or a JSON integer below 2^53, in [0, 2^64)), or null for a BAR the guest has not mapped' })
+  @IsU64({
+    message:
+      'must be a 64-bit value ("0x..." hex, a decimal string, or a JSON integer below 2^53, in [0, 2^64)), or null for a BAR the guest has not mapped',
+  })
   address!: U64Json | null;
 }
 
@@ -42,6 +51,8 @@ export class GuestBarSetDto {
 
 /** ProgramGuestBars on guest.commands: a VM's guest BAR set, all or nothing. */
 export class ProgramGuestBarsDto extends GuestBarSetDto {
-  @Required() @IsString() @IsId()
+  @Required()
+  @IsString()
+  @IsId()
   vmId!: string;
 }

@@ -18,7 +18,8 @@ export class AssignPeDto {
   @PeIdUnlessBdf()
   peId?: string;
 
-  @IsOptional() @IsBdf()
+  @IsOptional()
+  @IsBdf()
   bdf?: string;
 }
 

@@ -9,24 +9,33 @@ import { IsId } from '../validation/is-id.decorator';
 
 /** Data of the pe-registry commands (docs/control-plane.md), as they travel on pe.commands. */
 export class RegisterHostDto {
-  @Required() @ValidateNested() @Type(() => HostDto)
+  @Required()
+  @ValidateNested()
+  @Type(() => HostDto)
   host!: HostDto;
 }
 
 export class ImportTopologyDto {
-  @Required() @IsArray() @ValidateNested({ each: true }) @Type(() => PeDto)
+  @Required()
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => PeDto)
   pes!: PeDto[];
 }
 
 export class SetAlignmentOverrideDto {
-  @Required() @IsString() @IsId()
+  @Required()
+  @IsString()
+  @IsId()
   peId!: string;
 
-  @Required() @IsIn(ALIGNMENT_OVERRIDES)
+  @Required()
+  @IsIn(ALIGNMENT_OVERRIDES)
   alignment!: AlignmentOverride;
 }
 
 export class RemoveFunctionDto {
-  @Required() @IsBdf()
+  @Required()
+  @IsBdf()
   bdf!: string;
 }

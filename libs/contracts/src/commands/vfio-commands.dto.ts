@@ -3,6 +3,7 @@ import { Required } from '../validation/required';
 
 /** Data of BindFunction and UnbindFunction on vfio.commands. */
 export class FunctionRefDto {
-  @Required() @IsBdf()
+  @Required()
+  @IsBdf()
   bdf!: string;
 }

@@ -17,7 +17,10 @@ export class BarplaneError extends Error {
     return ERRORS[this.code].http;
   }
 
-  static invalid(problems: readonly Problem[], message = `invalid input: ${problems.length} problem${problems.length === 1 ? '' : 's'}`) {
+  static invalid(
+    problems: readonly Problem[],
+    message = `invalid input: ${problems.length} problem${problems.length === 1 ? '' : 's'}`,
+  ) {
     return new BarplaneError('VALIDATION', message, problems);
   }
 }

@@ -1,10 +1,22 @@
 import { commandNoticeOf, readCommandNotice } from './command-notice';
 
 describe('command notices', () => {
-  const answer = { id: 'a', type: 'CommandApplied', schemaVersion: 1, hostId: 'h', correlationId: 'c', principal: 'p', data: { commandId: 'cmd', note: 'ü\nline' } };
+  const answer = {
+    id: 'a',
+    type: 'CommandApplied',
+    schemaVersion: 1,
+    hostId: 'h',
+    correlationId: 'c',
+    principal: 'p',
+    data: { commandId: 'cmd', note: 'ü\nline' },
+  };
 
   it('carry the status and the answer when they fit', () => {
-    expect(readCommandNotice(commandNoticeOf('cmd', 'applied', JSON.stringify(answer)))).toEqual({ commandId: 'cmd', status: 'applied', answer });
+    expect(readCommandNotice(commandNoticeOf('cmd', 'applied', JSON.stringify(answer)))).toEqual({
+      commandId: 'cmd',
+      status: 'applied',
+      answer,
+    });
   });
 
   it('carry the id alone when the answer would not fit in a NOTIFY', () => {

@@ -34,7 +34,11 @@ export function readCommandNotice(payload: string): CommandNotice {
   if (first < 0) return { commandId: payload };
   const second = payload.indexOf('\n', first + 1);
   try {
-    return { commandId: payload.slice(0, first), status: payload.slice(first + 1, second), answer: JSON.parse(payload.slice(second + 1)) as Envelope };
+    return {
+      commandId: payload.slice(0, first),
+      status: payload.slice(first + 1, second),
+      answer: JSON.parse(payload.slice(second + 1)) as Envelope,
+    };
   } catch {
     return { commandId: payload.slice(0, first) };
   }

@@ -38,9 +38,14 @@ export function parseEnvelope(value: string): Envelope | undefined {
   }
   const e = parsed as Partial<Envelope>;
   const ok =
-    typeof e === 'object' && e !== null &&
-    typeof e.id === 'string' && typeof e.type === 'string' && typeof e.hostId === 'string' &&
-    typeof e.correlationId === 'string' && typeof e.principal === 'string' &&
-    typeof e.data === 'object' && e.data !== null;
+    typeof e === 'object' &&
+    e !== null &&
+    typeof e.id === 'string' &&
+    typeof e.type === 'string' &&
+    typeof e.hostId === 'string' &&
+    typeof e.correlationId === 'string' &&
+    typeof e.principal === 'string' &&
+    typeof e.data === 'object' &&
+    e.data !== null;
   return ok ? (e as Envelope) : undefined;
 }

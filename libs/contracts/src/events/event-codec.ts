@@ -1,13 +1,4 @@
-import {
-  GuestEvent,
-  HostRegistryEvent,
-  Pe,
-  VfioEvent,
-  VfioRegion,
-  Vm,
-  parseU64,
-  toHex,
-} from '@barplane/domain';
+import { GuestEvent, HostRegistryEvent, Pe, VfioEvent, VfioRegion, Vm, parseU64, toHex } from '@barplane/domain';
 import { functionFromDto, hostFromDto } from '../scenario/scenario-from-dto';
 import { FunctionDto } from '../scenario/function.dto';
 import { HostDto } from '../scenario/host.dto';
@@ -48,17 +39,40 @@ export function decodeEvent(type: string, data: Json): DomainEvent {
     case 'HostFactsChanged':
       return { type, data: { host: hostFromDto(data.host as HostDto) } };
     case 'TopologyImported':
-      return { type, data: { added: data.added as string[], removed: data.removed as string[], changed: data.changed as string[], pes: (data.pes as Json[]).map(peFromJson) } };
+      return {
+        type,
+        data: {
+          added: data.added as string[],
+          removed: data.removed as string[],
+          changed: data.changed as string[],
+          pes: (data.pes as Json[]).map(peFromJson),
+        },
+      };
     case 'BarRelocated':
-      return { type, data: { bdf: String(data.bdf), index: Number(data.index), address: big(data.address), previous: big(data.previous) } };
+      return {
+        type,
+        data: {
+          bdf: String(data.bdf),
+          index: Number(data.index),
+          address: big(data.address),
+          previous: big(data.previous),
+        },
+      };
     case 'FunctionBound':
       return { type, data: { bdf: String(data.bdf), regions: (data.regions as Json[]).map(regionFromJson) } };
     case 'VmCreated':
       return { type, data: { vm: vmFromJson(data.vm as Json) } };
     case 'GuestBarProgrammed':
-      return { type, data: { vmId: String(data.vmId), bdf: String(data.bdf), index: Number(data.index), address: big(data.address) } };
+      return {
+        type,
+        data: { vmId: String(data.vmId), bdf: String(data.bdf), index: Number(data.index), address: big(data.address) },
+      };
     case 'GuestBarsProgrammed': {
-      const bars = (data.bars as Json[]).map((g) => ({ bdf: String(g.bdf), index: Number(g.index), address: big(g.address) }));
+      const bars = (data.bars as Json[]).map((g) => ({
+        bdf: String(g.bdf),
+        index: Number(g.index),
+        address: big(g.address),
+      }));
       return { type, data: { vmId: String(data.vmId), functions: [...(data.functions as string[])], bars } };
     }
     case 'AlignmentOverrideSet':
@@ -82,13 +96,19 @@ export function regionFromJson(j: Json): VfioRegion {
     size: big(j.size),
     flags: j.flags as VfioRegion['flags'],
     caps: j.caps as VfioRegion['caps'],
-    ...(j.sparseAreas ? { sparseAreas: (j.sparseAreas as Json[]).map((a) => ({ offset: big(a.offset), size: big(a.size) })) } : {}),
+    ...(j.sparseAreas
+      ? { sparseAreas: (j.sparseAreas as Json[]).map((a) => ({ offset: big(a.offset), size: big(a.size) })) }
+      : {}),
     ...(sub ? { subPageReservation: { start: big(sub.start), size: big(sub.size) } } : {}),
   };
 }
 
 export function peFromJson(j: Json): Pe {
-  return { id: String(j.id), alignment: j.alignment as Pe['alignment'], functions: (j.functions as FunctionDto[]).map(functionFromDto) };
+  return {
+    id: String(j.id),
+    alignment: j.alignment as Pe['alignment'],
+    functions: (j.functions as FunctionDto[]).map(functionFromDto),
+  };
 }
 
 export function vmFromJson(j: Json): Vm {
@@ -100,6 +120,10 @@ export function vmFromJson(j: Json): Vm {
     msixRelocation: j.msixRelocation as Vm['msixRelocation'],
     memslotsUsed: Number(j.memslotsUsed),
     assignedPes: [...(j.assignedPes as string[])],
-    guestBars: (j.guestBars as Json[]).map((g) => ({ bdf: String(g.bdf), index: Number(g.index), address: big(g.address) })),
+    guestBars: (j.guestBars as Json[]).map((g) => ({
+      bdf: String(g.bdf),
+      index: Number(g.index),
+      address: big(g.address),
+    })),
   };
 }

@@ -32,11 +32,23 @@ export function projectionFromJson(j: Json): HostProjection {
       host: registry.host ? hostFromDto(registry.host as HostDto) : null,
       pes: (registry.pes as Json[]).map(peFromJson),
       // Projections stored before pe-registry kept holds have none.
-      holds: ((registry.holds as { peId: string; vmId: string }[] | undefined) ?? []).map((h) => ({ peId: String(h.peId), vmId: String(h.vmId) })),
+      holds: ((registry.holds as { peId: string; vmId: string }[] | undefined) ?? []).map((h) => ({
+        peId: String(h.peId),
+        vmId: String(h.vmId),
+      })),
     },
-    vfio: { bound: new Map<string, readonly VfioRegion[]>(vfio.bound.map(([bdf, regions]) => [bdf, regions.map(regionFromJson)])) },
+    vfio: {
+      bound: new Map<string, readonly VfioRegion[]>(
+        vfio.bound.map(([bdf, regions]) => [bdf, regions.map(regionFromJson)]),
+      ),
+    },
     guest: {
-      vms: new Map(guest.vms.map((v) => { const vm = vmFromJson(v); return [vm.id, vm]; })),
+      vms: new Map(
+        guest.vms.map((v) => {
+          const vm = vmFromJson(v);
+          return [vm.id, vm];
+        }),
+      ),
       holders: new Map(guest.holders),
     },
   };

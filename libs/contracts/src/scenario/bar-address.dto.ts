@@ -5,12 +5,17 @@ import { Required } from '../validation/required';
 
 /** A BAR of a function and an address for it: what a relocation on the host and a guest BAR both say. */
 export class BarAddressDto {
-  @Required() @IsBdf()
+  @Required()
+  @IsBdf()
   bdf!: string;
 
-  @Required() @IsInt() @Min(0) @Max(6)
+  @Required()
+  @IsInt()
+  @Min(0)
+  @Max(6)
   index!: number;
 
-  @Required() @IsU64()
+  @Required()
+  @IsU64()
   address!: U64Json;
 }

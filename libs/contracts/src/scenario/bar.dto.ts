@@ -4,21 +4,29 @@ import { IsU64, U64Json } from '../validation/is-u64.decorator';
 import { Required } from '../validation/required';
 
 export class BarDto {
-  @Required() @IsInt() @Min(0) @Max(6)
+  @Required()
+  @IsInt()
+  @Min(0)
+  @Max(6)
   index!: number;
 
-  @Required() @IsIn(BAR_KINDS)
+  @Required()
+  @IsIn(BAR_KINDS)
   kind!: BarKind;
 
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   prefetchable?: boolean;
 
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   fixed?: boolean;
 
-  @Required() @IsU64()
+  @Required()
+  @IsU64()
   address!: U64Json;
 
-  @Required() @IsU64()
+  @Required()
+  @IsU64()
   size!: U64Json;
 }

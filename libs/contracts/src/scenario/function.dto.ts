@@ -6,18 +6,27 @@ import { BarDto } from './bar.dto';
 import { MsixDto } from './msix.dto';
 
 export class FunctionDto {
-  @Required() @IsBdf()
+  @Required()
+  @IsBdf()
   bdf!: string;
 
-  @IsOptional() @IsString() @Matches(/^[0-9a-f]{4}:[0-9a-f]{4}$/i, { message: 'must be vendor:device as 4+4 hex digits' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[0-9a-f]{4}:[0-9a-f]{4}$/i, { message: 'must be vendor:device as 4+4 hex digits' })
   vendorDevice?: string;
 
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   isVf?: boolean;
 
-  @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => BarDto)
+  @IsOptional()
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => BarDto)
   bars?: BarDto[];
 
-  @IsOptional() @ValidateNested() @Type(() => MsixDto)
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => MsixDto)
   msix?: MsixDto;
 }

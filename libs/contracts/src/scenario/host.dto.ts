@@ -11,27 +11,42 @@ import { IsId } from '../validation/is-id.decorator';
 export const PAGE_SIZE_TEXT = ['0x1000', '0x4000', '0x10000'] as const;
 
 export class HostDto {
-  @Required() @IsString() @IsId()
+  @Required()
+  @IsString()
+  @IsId()
   id!: string;
 
-  @Required() @IsIn(PLATFORMS)
+  @Required()
+  @IsIn(PLATFORMS)
   platform!: Platform;
 
   /** Compared as a number so that "0x10000", "65536" and 65536 all name the 64K page. */
-  @Required() @IsIn([...PAGE_SIZE_TEXT, '4096', '16384', '65536', 4096, 16384, 65536], {
+  @Required()
+  @IsIn([...PAGE_SIZE_TEXT, '4096', '16384', '65536', 4096, 16384, 65536], {
     message: 'must be 0x1000, 0x4000 or 0x10000',
   })
   pageSize!: U64Json;
 
-  @IsOptional() @ValidateNested() @Type(() => KernelDto)
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => KernelDto)
   kernel?: KernelDto;
 
-  @IsOptional() @IsInt() @Min(1) @Max(0x7fffffff)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(0x7fffffff)
   kvmMemslots?: number;
 
-  @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => AddressRangeDto)
+  @IsOptional()
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => AddressRangeDto)
   reservedRanges?: AddressRangeDto[];
 
-  @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => PhbDto)
+  @IsOptional()
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => PhbDto)
   phbs?: PhbDto[];
 }

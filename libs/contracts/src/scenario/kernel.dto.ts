@@ -2,19 +2,24 @@ import { IsBoolean, IsOptional } from 'class-validator';
 
 /** Kernel features; each defaults to a current kernel. */
 export class KernelDto {
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   subPageMmap?: boolean;
 
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   msixMappable?: boolean;
 
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   sparseMmap?: boolean;
 
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   defaultPageAlignment?: boolean;
 
   /** false: vfio-pci cannot bind (POWER kernels 5.19-6.3), every BAR is UNAVAILABLE. */
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   vfioPci?: boolean;
 }

@@ -3,18 +3,29 @@ import { IsU64, U64Json } from '../validation/is-u64.decorator';
 import { Required } from '../validation/required';
 
 export class MsixDto {
-  @Required() @IsInt() @Min(0) @Max(5)
+  @Required()
+  @IsInt()
+  @Min(0)
+  @Max(5)
   tableBar!: number;
 
-  @Required() @IsU64()
+  @Required()
+  @IsU64()
   tableOffset!: U64Json;
 
-  @Required() @IsInt() @Min(1) @Max(2048)
+  @Required()
+  @IsInt()
+  @Min(1)
+  @Max(2048)
   vectors!: number;
 
-  @IsOptional() @IsInt() @Min(0) @Max(5)
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(5)
   pbaBar?: number;
 
-  @IsOptional() @IsU64()
+  @IsOptional()
+  @IsU64()
   pbaOffset?: U64Json;
 }

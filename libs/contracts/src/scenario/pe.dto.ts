@@ -6,12 +6,18 @@ import { FunctionDto } from './function.dto';
 import { IsId } from '../validation/is-id.decorator';
 
 export class PeDto {
-  @Required() @IsString() @IsId()
+  @Required()
+  @IsString()
+  @IsId()
   id!: string;
 
-  @IsOptional() @IsIn(ALIGNMENT_OVERRIDES)
+  @IsOptional()
+  @IsIn(ALIGNMENT_OVERRIDES)
   alignment?: AlignmentOverride;
 
-  @Required() @IsArray() @ValidateNested({ each: true }) @Type(() => FunctionDto)
+  @Required()
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => FunctionDto)
   functions!: FunctionDto[];
 }

@@ -5,15 +5,22 @@ import { AddressRangeDto } from './address-range.dto';
 
 /** A PCI host bridge; informational in rule sets 1 and 2. */
 export class PhbDto {
-  @Required() @Matches(/^[0-9a-f]{4}$/i, { message: 'must be a PCI domain of 4 hex digits' })
+  @Required()
+  @Matches(/^[0-9a-f]{4}$/i, { message: 'must be a PCI domain of 4 hex digits' })
   domain!: string;
 
-  @IsOptional() @IsInt() @Min(1)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
   peCount?: number;
 
-  @IsOptional() @ValidateNested() @Type(() => AddressRangeDto)
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => AddressRangeDto)
   m32Window?: AddressRangeDto;
 
-  @IsOptional() @ValidateNested() @Type(() => AddressRangeDto)
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => AddressRangeDto)
   m64Window?: AddressRangeDto;
 }

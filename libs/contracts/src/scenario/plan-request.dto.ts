@@ -10,6 +10,8 @@ export const MAX_PLAN_LIBVIRT_XML = 1 << 20;
  * libvirt domain"). Validation of the XML itself is libs/importers' (plan-request.ts).
  */
 export class PlanRequestDto extends ScenarioDto {
-  @IsOptional() @IsString() @MaxLength(MAX_PLAN_LIBVIRT_XML)
+  @IsOptional()
+  @IsString()
+  @MaxLength(MAX_PLAN_LIBVIRT_XML)
   libvirtXml?: string;
 }

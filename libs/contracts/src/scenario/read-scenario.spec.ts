@@ -7,7 +7,9 @@ const base = () => ({
   pes: [
     {
       id: '0000:01',
-      functions: [{ bdf: '0000:01:00.0', bars: [{ index: 0, kind: 'mem64', address: '0x600000000000', size: '0x4000' }] }],
+      functions: [
+        { bdf: '0000:01:00.0', bars: [{ index: 0, kind: 'mem64', address: '0x600000000000', size: '0x4000' }] },
+      ],
     },
   ],
   vm: { id: 'vm1', guestBars: [{ bdf: '0000:01:00.0', index: 0, address: '0x10000000' }] },
@@ -100,9 +102,26 @@ describe('readScenario', () => {
     const read = readScenario(JSON.stringify(base()));
     expect(read.ok).toBe(true);
     if (!read.ok) return;
-    expect(read.scenario.host).toMatchObject({ kvmMemslots: 32767, kernel: { subPageMmap: true, msixMappable: true, sparseMmap: false, defaultPageAlignment: false, vfioPci: true } });
-    expect(read.scenario.vm).toMatchObject({ machine: 'virt', msixEmulation: true, noMmap: false, msixRelocation: 'off', memslotsUsed: 0, assignedPes: ['0000:01'] });
-    expect(read.scenario.pes[0].functions[0].bars[0]).toEqual({ index: 0, kind: 'mem64', address: 0x600000000000n, size: 0x4000n, prefetchable: false, fixed: false });
+    expect(read.scenario.host).toMatchObject({
+      kvmMemslots: 32767,
+      kernel: { subPageMmap: true, msixMappable: true, sparseMmap: false, defaultPageAlignment: false, vfioPci: true },
+    });
+    expect(read.scenario.vm).toMatchObject({
+      machine: 'virt',
+      msixEmulation: true,
+      noMmap: false,
+      msixRelocation: 'off',
+      memslotsUsed: 0,
+      assignedPes: ['0000:01'],
+    });
+    expect(read.scenario.pes[0].functions[0].bars[0]).toEqual({
+      index: 0,
+      kind: 'mem64',
+      address: 0x600000000000n,
+      size: 0x4000n,
+      prefetchable: false,
+      fixed: false,
+    });
   });
 
   it('reads host.kernel.vfioPci, and refuses one that is not a boolean', () => {
@@ -110,7 +129,9 @@ describe('readScenario', () => {
     Object.assign(body.host, { kernel: { vfioPci: false } });
     const read = readScenario(JSON.stringify(body));
     expect(read.ok && read.scenario.host.kernel).toMatchObject({ vfioPci: false, subPageMmap: true });
-    expect(problemsOf((s) => Object.assign(s.host, { kernel: { vfioPci: 'no' } }))).toEqual([{ path: 'host.kernel.vfioPci', message: expect.any(String) }]);
+    expect(problemsOf((s) => Object.assign(s.host, { kernel: { vfioPci: 'no' } }))).toEqual([
+      { path: 'host.kernel.vfioPci', message: expect.any(String) },
+    ]);
   });
 
   it('accepts decimal strings and safe JSON numbers for 64-bit fields, and keeps 2^64 - 4K exact', () => {
@@ -118,7 +139,10 @@ describe('readScenario', () => {
     Object.assign(body.pes[0].functions[0].bars[0], { address: '18446744073709547520', size: 4096 });
     body.vm.guestBars[0].address = '0xfffffffffffff000';
     const read = readScenario(JSON.stringify(body));
-    expect(read.ok && read.scenario.pes[0].functions[0].bars[0]).toMatchObject({ address: 0xfffffffffffff000n, size: 0x1000n });
+    expect(read.ok && read.scenario.pes[0].functions[0].bars[0]).toMatchObject({
+      address: 0xfffffffffffff000n,
+      size: 0x1000n,
+    });
     expect(read.ok && read.scenario.vm!.guestBars[0].address).toBe(0xfffffffffffff000n);
   });
 
@@ -132,7 +156,10 @@ describe('readScenario', () => {
     const body = JSON.stringify(base()).replace('"0x600000000000"', '9007199254740993');
     const read = readScenario(body);
     expect(!read.ok && read.problems).toEqual([
-      { path: 'pes[0].functions[0].bars[0].address', message: expect.stringContaining('9007199254740993 is not exact') },
+      {
+        path: 'pes[0].functions[0].bars[0].address',
+        message: expect.stringContaining('9007199254740993 is not exact'),
+      },
     ]);
   });
 
@@ -144,7 +171,9 @@ describe('readScenario', () => {
       { path: 'host.constructor', message: 'is not a known field' },
     ]);
     // A number past 2^53 sends the text through the lossless parser: the same answer.
-    const lossless = readScenario(text.replace('"0x600000000000"', '9007199254740993').replace('"constructor":1', '"prototype":{}'));
+    const lossless = readScenario(
+      text.replace('"0x600000000000"', '9007199254740993').replace('"constructor":1', '"prototype":{}'),
+    );
     expect(!lossless.ok && lossless.problems.map((p) => p.path)).toEqual(['__proto__', 'host.prototype']);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
@@ -179,7 +208,13 @@ describe('readScenario', () => {
       bar0(s).size = 'big';
     });
     expect(problems.map((p) => p.path)).toEqual(
-      expect.arrayContaining(['host.id', 'host.platform', 'host.pageSize', 'pes[0].functions[0].bars[0].kind', 'pes[0].functions[0].bars[0].size']),
+      expect.arrayContaining([
+        'host.id',
+        'host.platform',
+        'host.pageSize',
+        'pes[0].functions[0].bars[0].kind',
+        'pes[0].functions[0].bars[0].size',
+      ]),
     );
     expect(problems.find((p) => p.path === 'host.id')?.message).toBe('is required');
   });
@@ -188,7 +223,10 @@ describe('readScenario', () => {
     const problems = problemsOf((s) => {
       s.pes.push({ id: '0000:02', functions: [{ bdf: '0000:01:00.0', bars: [] }] } as never);
       s.pes[0].functions.push({ bdf: '0000:01:20.0', bars: [] } as never);
-      s.pes[0].functions.push({ bdf: '0000:01:00.1', bars: [{ index: 0, kind: 'mem64', address: '0x600000002000', size: '0x1000' }] } as never);
+      s.pes[0].functions.push({
+        bdf: '0000:01:00.1',
+        bars: [{ index: 0, kind: 'mem64', address: '0x600000002000', size: '0x1000' }],
+      } as never);
     });
     expect(problems).toEqual(
       expect.arrayContaining([
@@ -197,11 +235,17 @@ describe('readScenario', () => {
     );
     const rules = problemsOf((s) => {
       s.pes.push({ id: '0000:02', functions: [{ bdf: '0000:01:00.0', bars: [] }] } as never);
-      s.pes[0].functions.push({ bdf: '0000:01:00.1', bars: [{ index: 0, kind: 'mem64', address: '0x600000002000', size: '0x1000' }] } as never);
+      s.pes[0].functions.push({
+        bdf: '0000:01:00.1',
+        bars: [{ index: 0, kind: 'mem64', address: '0x600000002000', size: '0x1000' }],
+      } as never);
     });
     expect(rules).toEqual([
       { path: 'pes[1].functions[0].bdf', message: 'function 0000:01:00.0 is in two PEs: "0000:01" and "0000:02"' },
-      { path: 'pes[0].functions[1].bars[0]', message: 'overlaps pes[0].functions[0].bars[0] in the memory address space' },
+      {
+        path: 'pes[0].functions[1].bars[0]',
+        message: 'overlaps pes[0].functions[0].bars[0] in the memory address space',
+      },
     ]);
   });
 

@@ -7,12 +7,19 @@ import { VmDto } from './vm.dto';
 
 /** The body of `barplane plan` and `POST /v1/plans` (scenario.md). */
 export class ScenarioDto {
-  @Required() @ValidateNested() @Type(() => HostDto)
+  @Required()
+  @ValidateNested()
+  @Type(() => HostDto)
   host!: HostDto;
 
-  @Required() @IsArray() @ValidateNested({ each: true }) @Type(() => PeDto)
+  @Required()
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => PeDto)
   pes!: PeDto[];
 
-  @IsOptional() @ValidateNested() @Type(() => VmDto)
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => VmDto)
   vm?: VmDto;
 }

@@ -4,18 +4,24 @@ import '../validation/required';
 
 /** How QEMU runs a VM's devices: shared by a scenario's `vm` and the CreateVm command. */
 export class VmSettingsDto {
-  @IsOptional() @IsIn(MACHINES)
+  @IsOptional()
+  @IsIn(MACHINES)
   machine?: Machine;
 
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   msixEmulation?: boolean;
 
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   noMmap?: boolean;
 
-  @IsOptional() @IsIn(MSIX_RELOCATIONS)
+  @IsOptional()
+  @IsIn(MSIX_RELOCATIONS)
   msixRelocation?: MsixRelocation;
 
-  @IsOptional() @IsInt() @Min(0)
+  @IsOptional()
+  @IsInt()
+  @Min(0)
   memslotsUsed?: number;
 }

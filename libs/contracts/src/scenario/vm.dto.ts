@@ -6,12 +6,20 @@ import { VmSettingsDto } from './vm-settings.dto';
 import { IsId } from '../validation/is-id.decorator';
 
 export class VmDto extends VmSettingsDto {
-  @Required() @IsString() @IsId()
+  @Required()
+  @IsString()
+  @IsId()
   id!: string;
 
-  @IsOptional() @IsArray() @IsString({ each: true }) @IsId({ each: true })
+  @IsOptional()
+  @IsArray()
+  @IsString({ each: true })
+  @IsId({ each: true })
   assignedPes?: string[];
 
-  @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => BarAddressDto)
+  @IsOptional()
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => BarAddressDto)
   guestBars?: BarAddressDto[];
 }

@@ -17,9 +17,21 @@ const EXACT_RULES = new Set([
   'isDefined:isDefined',
   'conditionalValidation:isOptional',
   'nestedValidation:',
-  ...['isU64', 'isBdf', 'isId', 'isInt', 'min', 'max', 'isIn', 'isBoolean', 'isString', 'isArray', 'matches', 'maxLength', 'arrayMaxSize'].map(
-    (name) => `customValidation:${name}`,
-  ),
+  ...[
+    'isU64',
+    'isBdf',
+    'isId',
+    'isInt',
+    'min',
+    'max',
+    'isIn',
+    'isBoolean',
+    'isString',
+    'isArray',
+    'matches',
+    'maxLength',
+    'arrayMaxSize',
+  ].map((name) => `customValidation:${name}`),
 ]);
 
 interface RuleMetadata {
@@ -49,7 +61,8 @@ export function dtoSchema(root: DtoClass): { $ref: string; definitions: Record<s
     } as never,
   }) as Record<string, SchemaNode>;
   const reached = reachable(definitions, root.name);
-  const rules = (getMetadataStorage() as unknown as { validationMetadatas: Map<DtoClass, RuleMetadata[]> }).validationMetadatas;
+  const rules = (getMetadataStorage() as unknown as { validationMetadatas: Map<DtoClass, RuleMetadata[]> })
+    .validationMetadatas;
   for (const [target, metas] of rules) {
     if (!reached.has(target.name)) continue;
     if (metas.some((m) => !EXACT_RULES.has(`${m.type}:${m.name ?? ''}`))) return undefined;
@@ -62,6 +75,7 @@ export function dtoSchema(root: DtoClass): { $ref: string; definitions: Record<s
 function reachable(definitions: Record<string, SchemaNode>, name: string, seen = new Set<string>()): Set<string> {
   if (seen.has(name) || !definitions[name]) return seen;
   seen.add(name);
-  for (const ref of JSON.stringify(definitions[name]).matchAll(/"#\/definitions\/(\w+)"/g)) reachable(definitions, ref[1], seen);
+  for (const ref of JSON.stringify(definitions[name]).matchAll(/"#\/definitions\/(\w+)"/g))
+    reachable(definitions, ref[1], seen);
   return seen;
 }

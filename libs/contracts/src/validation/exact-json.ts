@@ -20,7 +20,8 @@ interface InexactNumber {
  */
 export function parseExactJson(text: string): ExactJson {
   const depth = nestingDepth(text);
-  if (depth > MAX_JSON_DEPTH) return { ok: false, problems: [{ path: '$', message: `nested ${depth} levels deep; at most ${MAX_JSON_DEPTH}` }] };
+  if (depth > MAX_JSON_DEPTH)
+    return { ok: false, problems: [{ path: '$', message: `nested ${depth} levels deep; at most ${MAX_JSON_DEPTH}` }] };
   const parsed = parseNumbersExactly(text);
   if (!parsed.ok) return parsed;
   const machinery: Problem[] = [];
@@ -55,7 +56,10 @@ function replaceInexact(value: unknown, path: string, found: Problem[]): unknown
   if (value === null || typeof value !== 'object') return value;
   if (INEXACT in value) {
     const digits = (value as InexactNumber)[INEXACT];
-    found.push({ path: path || "$", message: `the number ${digits} is not exact as a JSON number (a double cannot hold it); write it as a "0x..." string` });
+    found.push({
+      path: path || '$',
+      message: `the number ${digits} is not exact as a JSON number (a double cannot hold it); write it as a "0x..." string`,
+    });
     return null;
   }
   if (Array.isArray(value)) {
@@ -63,7 +67,8 @@ function replaceInexact(value: unknown, path: string, found: Problem[]): unknown
     return value;
   }
   const record = value as Record<string, unknown>;
-  for (const key of Object.keys(record)) record[key] = replaceInexact(record[key], path ? `${path}.${key}` : key, found);
+  for (const key of Object.keys(record))
+    record[key] = replaceInexact(record[key], path ? `${path}.${key}` : key, found);
   return value;
 }
 
@@ -86,7 +91,8 @@ function nestingDepth(text: string): number {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x5b || c === 0x7b) {

@@ -19,7 +19,11 @@ function toInstance(cls: Class, plain: unknown): unknown {
   for (const key of Object.keys(plain)) {
     const value = (plain as Record<string, unknown>)[key];
     const nested = nestedType(cls, key);
-    instance[key] = !nested ? value : Array.isArray(value) ? value.map((item) => toInstance(nested, item)) : toInstance(nested, value);
+    instance[key] = !nested
+      ? value
+      : Array.isArray(value)
+        ? value.map((item) => toInstance(nested, item))
+        : toInstance(nested, value);
   }
   return instance;
 }

@@ -19,7 +19,8 @@ export function IsU64(options?: ValidationOptions): PropertyDecorator {
       target: target.constructor,
       propertyName: propertyName as string,
       options: {
-        message: 'must be a 64-bit value: a "0x..." hex string, a decimal string, or a JSON integer below 2^53, in [0, 2^64)',
+        message:
+          'must be a 64-bit value: a "0x..." hex string, a decimal string, or a JSON integer below 2^53, in [0, 2^64)',
         ...options,
       },
       validator: { validate: (value: unknown) => isU64Json(value) },

@@ -14,7 +14,10 @@ let installed = false;
 export function cacheValidationMetadata(): void {
   if (installed) return;
   installed = true;
-  const storage = getMetadataStorage() as unknown as { getTargetValidationMetadatas: Lookup; addValidationMetadata: (m: unknown) => void };
+  const storage = getMetadataStorage() as unknown as {
+    getTargetValidationMetadatas: Lookup;
+    addValidationMetadata: (m: unknown) => void;
+  };
   const lookup = storage.getTargetValidationMetadatas.bind(storage);
   const add = storage.addValidationMetadata.bind(storage);
   const cache = new Map<Target, Map<string, unknown[]>>();

@@ -21,7 +21,8 @@ export function readBody<T extends object>(
   notObject = 'the body must be a JSON object',
   opts: { fast?: boolean } = {},
 ): BodyRead<T> {
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) return { ok: false, problems: [{ path: '$', message: notObject }] };
+  if (body === null || typeof body !== 'object' || Array.isArray(body))
+    return { ok: false, problems: [{ path: '$', message: notObject }] };
   const value = instantiate(dto, body);
   // `fast`: a compiled check that passes only what class-validator passes (shape-check.ts).
   if (opts.fast && inexact.length === 0 && shapeCheck(dto)?.(body)) return { ok: true, value };

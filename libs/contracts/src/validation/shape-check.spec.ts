@@ -39,7 +39,27 @@ function withValue(doc: Json, path: (string | number)[], value: Json | undefined
 }
 
 const replacement = fc.oneof(
-  fc.constantFrom<Json | undefined>(undefined, '', 'x', '0x', '0xfffffffffffffffff', '-1', 'mem64', 'auto', '0000:00:00.0', 'a b', true, 0, -1, 7, 1.5, 65536, 2 ** 53, [], {}),
+  fc.constantFrom<Json | undefined>(
+    undefined,
+    '',
+    'x',
+    '0x',
+    '0xfffffffffffffffff',
+    '-1',
+    'mem64',
+    'auto',
+    '0000:00:00.0',
+    'a b',
+    true,
+    0,
+    -1,
+    7,
+    1.5,
+    65536,
+    2 ** 53,
+    [],
+    {},
+  ),
   fc.string({ maxLength: 12 }),
   fc.integer(),
   fc.record({ unknown: fc.constant(1) }),
@@ -73,7 +93,10 @@ describe('the compiled shape check of a scenario', () => {
         // An object at the path gains an unknown field instead, when the value is the marker {"unknown":1}.
         const target = path.reduce<Json>((v, k) => (v as Record<string | number, Json>)[k], doc);
         const addsField = value !== null && typeof value === 'object' && !Array.isArray(value) && 'unknown' in value;
-        const body = addsField && target !== null && typeof target === 'object' && !Array.isArray(target) ? withValue(doc, [...path, 'extra'], 1) : withValue(doc, path, value);
+        const body =
+          addsField && target !== null && typeof target === 'object' && !Array.isArray(target)
+            ? withValue(doc, [...path, 'extra'], 1)
+            : withValue(doc, path, value);
         if (check(body)) expect(classValidatorPasses(body)).toBe(true);
         expect(readBody(ScenarioDto, body, [], 'x', { fast: true })).toEqual(readBody(ScenarioDto, body, [], 'x'));
       }),

@@ -26,8 +26,18 @@ function compile(dto: DtoClass): ShapeCheck | null {
   if (!schema) return null;
   // The schema is generated, not written by hand: checking it against the meta-schema costs time and finds nothing.
   const ajv = new Ajv({ strict: false, allErrors: false, validateSchema: false });
-  ajv.addKeyword({ keyword: 'u64', schemaType: 'boolean', errors: false, validate: (_: boolean, value: unknown) => isU64Json(value) });
-  ajv.addKeyword({ keyword: 'bdf', schemaType: 'boolean', errors: false, validate: (_: boolean, value: unknown) => typeof value === 'string' && parseBdf(value).ok });
+  ajv.addKeyword({
+    keyword: 'u64',
+    schemaType: 'boolean',
+    errors: false,
+    validate: (_: boolean, value: unknown) => isU64Json(value),
+  });
+  ajv.addKeyword({
+    keyword: 'bdf',
+    schemaType: 'boolean',
+    errors: false,
+    validate: (_: boolean, value: unknown) => typeof value === 'string' && parseBdf(value).ok,
+  });
   ajv.addKeyword({
     keyword: 'barplaneId',
     schemaType: 'boolean',

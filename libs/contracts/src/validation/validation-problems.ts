@@ -15,7 +15,9 @@ export function validationProblems(errors: readonly ValidationError[], parent = 
     const constraints = error.constraints ?? {};
     if (constraints.isDefined) problems.push({ path, message: constraints.isDefined });
     else if (constraints.whitelistValidation) problems.push({ path, message: 'is not a known field' });
-    else for (const message of Object.values(constraints)) problems.push({ path, message: stripProperty(message, error.property) });
+    else
+      for (const message of Object.values(constraints))
+        problems.push({ path, message: stripProperty(message, error.property) });
     if (error.children?.length) problems.push(...validationProblems(error.children, path));
   }
   return problems;

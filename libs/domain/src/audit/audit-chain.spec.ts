@@ -20,8 +20,18 @@ describe('canonicalJson', () => {
   });
 
   it('sorts keys by UTF-16 code units, integer-like keys included, and writes numbers as ECMAScript does', () => {
-    const value = { b: 1, a: [1e21, 0.1, -0, 5e-7], '10': true, '2': null, é: 'x', '\u{1F600}': 'y', z: { y: 'q"\n', x: undefined } };
-    expect(canonicalJson(value)).toBe('{"10":true,"2":null,"a":[1e+21,0.1,0,5e-7],"b":1,"z":{"y":"q\\"\\n"},"é":"x","\u{1F600}":"y"}');
+    const value = {
+      b: 1,
+      a: [1e21, 0.1, -0, 5e-7],
+      '10': true,
+      '2': null,
+      é: 'x',
+      '\u{1F600}': 'y',
+      z: { y: 'q"\n', x: undefined },
+    };
+    expect(canonicalJson(value)).toBe(
+      '{"10":true,"2":null,"a":[1e+21,0.1,0,5e-7],"b":1,"z":{"y":"q\\"\\n"},"é":"x","\u{1F600}":"y"}',
+    );
     expect(canonicalJson(value)).toBe(canonicalize(value));
   });
 
@@ -81,6 +91,10 @@ describe('hash chain', () => {
     ];
     expect(verifyChain(chain)).toEqual({ ok: true, records: 2 });
     const tampered = [chain[0], { ...chain[1], record: record(2, 'direct') }];
-    expect(verifyChain(tampered)).toMatchObject({ ok: false, seq: 2, problem: expect.stringContaining('hash does not match') });
+    expect(verifyChain(tampered)).toMatchObject({
+      ok: false,
+      seq: 2,
+      problem: expect.stringContaining('hash does not match'),
+    });
   });
 });

@@ -41,17 +41,31 @@ export interface ChainedRecord {
 
 export type ChainCheck =
   | { readonly ok: true; readonly records: number }
-  | { readonly ok: false; readonly records: number; readonly hostId: string; readonly seq: number; readonly problem: string };
+  | {
+      readonly ok: false;
+      readonly records: number;
+      readonly hostId: string;
+      readonly seq: number;
+      readonly problem: string;
+    };
 
 /** Walks one host's chain in seq order and names the first record that does not hold. */
 export function verifyChain(chain: readonly ChainedRecord[]): ChainCheck {
   let prev = GENESIS_HASH;
   for (let i = 0; i < chain.length; i++) {
     const { record, prevHash, hash } = chain[i];
-    const fail = (problem: string): ChainCheck => ({ ok: false, records: i, hostId: record.hostId, seq: record.seq, problem });
-    if (record.seq !== i + 1) return fail(`seq ${record.seq} where ${i + 1} was expected (a record is missing or out of place)`);
+    const fail = (problem: string): ChainCheck => ({
+      ok: false,
+      records: i,
+      hostId: record.hostId,
+      seq: record.seq,
+      problem,
+    });
+    if (record.seq !== i + 1)
+      return fail(`seq ${record.seq} where ${i + 1} was expected (a record is missing or out of place)`);
     if (prevHash !== prev) return fail(`prev_hash does not match the hash of record ${i}`);
-    if (chainHash(prevHash, record) !== hash) return fail('the hash does not match the record: the record or its hash was changed');
+    if (chainHash(prevHash, record) !== hash)
+      return fail('the hash does not match the record: the record or its hash was changed');
     prev = hash;
   }
   return { ok: true, records: chain.length };

@@ -45,7 +45,13 @@ export function auditFacts(d: SubjectDecision, snapshot: string): Record<string,
   const members = new Set(pe?.functions.map((f) => f.bdf) ?? []);
   return {
     scenarioSha256: snapshot,
-    host: { id: host.id, platform: host.platform, pageSize: toHex(host.pageSize), kernel: { ...host.kernel }, kvmMemslots: host.kvmMemslots },
+    host: {
+      id: host.id,
+      platform: host.platform,
+      pageSize: toHex(host.pageSize),
+      kernel: { ...host.kernel },
+      kvmMemslots: host.kvmMemslots,
+    },
     pe: pe ? peToJson(pe) : null,
     vm: vm
       ? {
@@ -55,7 +61,9 @@ export function auditFacts(d: SubjectDecision, snapshot: string): Record<string,
           noMmap: vm.noMmap,
           msixRelocation: vm.msixRelocation,
           memslotsUsed: vm.memslotsUsed,
-          guestBars: vm.guestBars.filter((g) => members.has(g.bdf)).map((g) => ({ bdf: g.bdf, index: g.index, address: toHex(g.address) })),
+          guestBars: vm.guestBars
+            .filter((g) => members.has(g.bdf))
+            .map((g) => ({ bdf: g.bdf, index: g.index, address: toHex(g.address) })),
         }
       : null,
   };

@@ -14,5 +14,8 @@ export function structuralEqual(a: unknown, b: unknown): boolean {
   const keys = (r: Record<string, unknown>) => Object.keys(r).filter((k) => r[k] !== undefined);
   const ka = keys(ra);
   const kb = keys(rb);
-  return ka.length === kb.length && ka.every((k) => Object.prototype.hasOwnProperty.call(rb, k) && structuralEqual(ra[k], rb[k]));
+  return (
+    ka.length === kb.length &&
+    ka.every((k) => Object.prototype.hasOwnProperty.call(rb, k) && structuralEqual(ra[k], rb[k]))
+  );
 }

@@ -2,7 +2,12 @@ import { Bar } from '../pci/bar';
 import { VFIO_PCI_POWER_FIX } from '../pci/kernel-release';
 import { PciFunction } from '../pci/pe';
 import { Advice } from './advice';
-import { guestPlacementFragments, hostAlignmentFragments, msixRelocationFragments, slotBudgetFragments } from './advice-fragments';
+import {
+  guestPlacementFragments,
+  hostAlignmentFragments,
+  msixRelocationFragments,
+  slotBudgetFragments,
+} from './advice-fragments';
 import { AlignmentDecision } from './alignment-decision';
 import { BarOutcome } from './bar-outcome';
 import { isHostReason } from './reason';
@@ -20,9 +25,17 @@ export interface AdviceInput {
   readonly relocation: (fn: PciFunction) => { target: number; barSize: bigint } | undefined;
 }
 
-/** The same for every BAR of a host that cannot bind vfio-pci: shared, never mutate it. A kernel upgrade has no text to paste. */
+/**
+ * The same for every BAR of a host that cannot bind vfio-pci: shared, never mutate it. A kernel upgrade has no text to
+ * paste.
+ */
 const HOST_KERNEL_ADVICE: readonly Advice[] = Object.freeze([
-  Object.freeze({ kind: 'HOST_KERNEL', minimumVersion: VFIO_PCI_POWER_FIX.minimumVersion, commit: VFIO_PCI_POWER_FIX.commit, apply: Object.freeze([]) } as const),
+  Object.freeze({
+    kind: 'HOST_KERNEL',
+    minimumVersion: VFIO_PCI_POWER_FIX.minimumVersion,
+    commit: VFIO_PCI_POWER_FIX.commit,
+    apply: Object.freeze([]),
+  } as const),
 ]);
 
 /** The advice kinds of domain.md, in table order. */
@@ -31,7 +44,14 @@ export function adviceFor(input: AdviceInput): readonly Advice[] {
   if (outcome.mode === 'UNAVAILABLE') return HOST_KERNEL_ADVICE;
   const has = (r: string) => outcome.reasons.includes(r as never);
   if (outcome.slotBudget) {
-    return [{ kind: 'SLOT_BUDGET', slotsNeeded: outcome.slotBudget.needed, slotsFree: outcome.slotBudget.free, apply: slotBudgetFragments(input.fn.bdf) }];
+    return [
+      {
+        kind: 'SLOT_BUDGET',
+        slotsNeeded: outcome.slotBudget.needed,
+        slotsFree: outcome.slotBudget.free,
+        apply: slotBudgetFragments(input.fn.bdf),
+      },
+    ];
   }
   const advice: Advice[] = [];
   const emulated = outcome.mode === 'EMULATED';
@@ -41,7 +61,12 @@ export function adviceFor(input: AdviceInput): readonly Advice[] {
   }
   if (emulated && (has('GUEST_SUBPAGE_UNALIGNED') || has('GUEST_PAGE_SHARED'))) {
     const address = input.freeGuestPage();
-    if (address !== undefined) advice.push({ kind: 'GUEST_PLACEMENT', address, apply: guestPlacementFragments(input.fn.vendorDevice, input.pageSize, address) });
+    if (address !== undefined)
+      advice.push({
+        kind: 'GUEST_PLACEMENT',
+        address,
+        apply: guestPlacementFragments(input.fn.vendorDevice, input.pageSize, address),
+      });
   }
   if ((emulated || outcome.mode === 'PARTIAL_DIRECT') && has('MSIX_TABLE_TRAPPED') && input.msixMappable) {
     // On older kernels the kernel's cut of the table page stays, so relocating cannot help.

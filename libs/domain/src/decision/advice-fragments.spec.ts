@@ -10,7 +10,9 @@ describe('advice fragments', () => {
   it('MSI-X relocation: the libvirt override (namespace, user alias on the hostdev, property) and the QEMU -device option', () => {
     const h = host('arm64', P64K);
     const pes = [pe('0004:01', [fn('0004:01:00.1', [bar(0, 'mem64', 0x630040010000n, 0x4000n)], { msix: NVME_MSIX })])];
-    const plan = planScenario(scenario(h, pes, vm(h, pes, { guestBars: [{ bdf: '0004:01:00.1', index: 0, address: 0x10000000n }] })));
+    const plan = planScenario(
+      scenario(h, pes, vm(h, pes, { guestBars: [{ bdf: '0004:01:00.1', index: 0, address: 0x10000000n }] })),
+    );
     const [advice] = decisionOf(plan, '0004:01:00.1', 0).advice;
     expect(advice.kind).toBe('MSIX_RELOCATION');
     const [xml, qemu] = advice.apply;
@@ -37,7 +39,10 @@ describe('advice fragments', () => {
       ].join('\n'),
     );
     expect(xml.note).toContain('libvirt 8.2.0');
-    expect(qemu).toMatchObject({ target: 'qemu-cmdline', text: '-device vfio-pci,host=0004:01:00.1,x-msix-relocation=bar2' });
+    expect(qemu).toMatchObject({
+      target: 'qemu-cmdline',
+      text: '-device vfio-pci,host=0004:01:00.1,x-msix-relocation=bar2',
+    });
     // The option the advice names is the one the fragments set.
     expect(qemu.text.endsWith((advice as { option: string }).option)).toBe(true);
   });
@@ -45,7 +50,13 @@ describe('advice fragments', () => {
   it('host alignment: the kernel parameter decision 2 computed, unchanged, for the host kernel command line', () => {
     const plan = planF0(host('arm64', P64K), [bar(0, 'mem32', 0xf0001000n, 0x1000n)], 0x40002000n);
     const [advice] = decisionOf(plan, F0, 0).advice;
-    expect(advice.apply).toEqual([{ target: 'host-kernel-cmdline', text: plan.pes[0].alignment.kernelParameter, note: expect.stringContaining('reboot') }]);
+    expect(advice.apply).toEqual([
+      {
+        target: 'host-kernel-cmdline',
+        text: plan.pes[0].alignment.kernelParameter,
+        note: expect.stringContaining('reboot'),
+      },
+    ]);
     expect(advice.apply[0].text).toBe('pci=resource_alignment=16@0000:01:00.0');
   });
 
@@ -55,9 +66,14 @@ describe('advice fragments', () => {
     const [advice] = decisionOf(plan, F0, 0).advice;
     expect(advice).toMatchObject({ kind: 'GUEST_PLACEMENT', address: 0x80020000n });
     expect(advice.apply).toHaveLength(1);
-    expect(advice.apply[0]).toMatchObject({ target: 'guest-kernel-cmdline', text: 'pci=resource_alignment=16@pci:1033:0035' });
+    expect(advice.apply[0]).toMatchObject({
+      target: 'guest-kernel-cmdline',
+      text: 'pci=resource_alignment=16@pci:1033:0035',
+    });
     expect(advice.apply[0].note).toContain('no single setting places a BAR at an exact address');
-    expect(guestPlacementFragments('8086:10fb', 0x1000n, 0x1000n)[0].text).toBe('pci=resource_alignment=12@pci:8086:10fb');
+    expect(guestPlacementFragments('8086:10fb', 0x1000n, 0x1000n)[0].text).toBe(
+      'pci=resource_alignment=12@pci:8086:10fb',
+    );
   });
 
   it('guest placement without a vendor:device ID has nothing exact to paste', () => {

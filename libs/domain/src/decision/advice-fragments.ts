@@ -29,7 +29,14 @@ function libvirtAddress(bdf: string): string {
 }
 
 /** One vfio-pci property set on one function, as QEMU's `-device` option and as a libvirt override. */
-function deviceProperty(bdf: string, name: string, qemuValue: string, libvirtType: 'string' | 'bool', libvirtValue: string, why: string): ApplyFragment[] {
+function deviceProperty(
+  bdf: string,
+  name: string,
+  qemuValue: string,
+  libvirtType: 'string' | 'bool',
+  libvirtValue: string,
+  why: string,
+): ApplyFragment[] {
   const alias = libvirtAlias(bdf);
   const xml = [
     `<domain type='kvm' xmlns:qemu='${QEMU_NS}'>`,
@@ -80,7 +87,14 @@ export function hostAlignmentFragments(kernelParameter: string): ApplyFragment[]
 
 /** MSIX_RELOCATION: QEMU's `x-msix-relocation` (OffAutoPCIBAR: off, auto, bar0..bar5) on the function. */
 export function msixRelocationFragments(bdf: string, target: number): ApplyFragment[] {
-  return deviceProperty(bdf, 'x-msix-relocation', `bar${target}`, 'string', `bar${target}`, `QEMU then emulates the MSI-X table in BAR ${target} instead of over this BAR.`);
+  return deviceProperty(
+    bdf,
+    'x-msix-relocation',
+    `bar${target}`,
+    'string',
+    `bar${target}`,
+    `QEMU then emulates the MSI-X table in BAR ${target} instead of over this BAR.`,
+  );
 }
 
 /** SLOT_BUDGET: QEMU's `x-no-mmap` on the function, so that QEMU does not abort out of KVM slots. */
@@ -102,7 +116,11 @@ export function slotBudgetFragments(bdf: string): ApplyFragment[] {
  * gives each such BAR whole host pages of its own. Without a known ID there is nothing exact
  * to write.
  */
-export function guestPlacementFragments(vendorDevice: string | undefined, pageSize: bigint, address: bigint): ApplyFragment[] {
+export function guestPlacementFragments(
+  vendorDevice: string | undefined,
+  pageSize: bigint,
+  address: bigint,
+): ApplyFragment[] {
   if (!vendorDevice) return [];
   const page = `0x${pageSize.toString(16)}`;
   return [

@@ -17,7 +17,8 @@ function resizable(fn: PciFunction, bar: Bar): boolean {
 export function alignmentPolicy(pe: Pe, host: Host, hostReasonOf: HostReasonOf): AlignmentDecision {
   const P = host.pageSize;
   // Only auto and page overrides on a host without platform alignment look at the BARs.
-  const platformDecides = host.platform === 'pseries' || (host.platform === 'powernv' && host.kernel.defaultPageAlignment);
+  const platformDecides =
+    host.platform === 'pseries' || (host.platform === 'powernv' && host.kernel.defaultPageAlignment);
   const gaining = platformDecides || pe.alignment === 'none' ? 0 : countGaining(pe, hostReasonOf);
   const policy = choosePolicy(pe, host, gaining > 0);
   const resize = policy === 'PARAM_RESIZE';

@@ -49,7 +49,8 @@ export function guestMapping(bar: Bar, fn: PciFunction, ctx: GuestMappingContext
   }
 
   const G = ctx.guestAddress.get(bar);
-  if (G === undefined) return reasons.length ? outcome('PENDING', [...reasons, 'GUEST_BAR_UNMAPPED']) : SHARED_OUTCOME.unmapped;
+  if (G === undefined)
+    return reasons.length ? outcome('PENDING', [...reasons, 'GUEST_BAR_UNMAPPED']) : SHARED_OUTCOME.unmapped;
 
   let eff = bar.size;
   if (bar.size < P) {
@@ -68,7 +69,10 @@ export function guestMapping(bar: Bar, fn: PciFunction, ctx: GuestMappingContext
   }
   const sharing = ctx.guestBars.overlapping(G, G + eff, bar);
   for (const other of sharing) {
-    traps.push({ start: (other.start > G ? other.start : G) - G, end: (other.end < G + eff ? other.end : G + eff) - G });
+    traps.push({
+      start: (other.start > G ? other.start : G) - G,
+      end: (other.end < G + eff ? other.end : G + eff) - G,
+    });
   }
   if (sharing.length > 0) reasons.push('GUEST_PAGE_SHARED');
 
@@ -81,7 +85,10 @@ export function guestMapping(bar: Bar, fn: PciFunction, ctx: GuestMappingContext
   if (trimmed) reasons.push('KVM_PAGE_TRIM');
 
   if (slots.length > slotsFree) {
-    return outcome('EMULATED', [...reasons, 'KVM_SLOTS_EXHAUSTED'], undefined, { needed: slots.length, free: slotsFree });
+    return outcome('EMULATED', [...reasons, 'KVM_SLOTS_EXHAUSTED'], undefined, {
+      needed: slots.length,
+      free: slotsFree,
+    });
   }
   if (slots.length === 0) return outcome('EMULATED', reasons);
   const ranges: DirectRange[] = slots.map((s) => ({ offset: s.start, size: s.end - s.start }));
@@ -105,6 +112,7 @@ function withoutTable(bar: Bar, ctx: GuestMappingContext, slotsFree: number): Ba
   const eff = expanded ? P : bar.size;
   if (ctx.guestBars.anyOverlap(G, G + eff, bar)) return undefined;
   const reasons = expanded ? EXPANDED_REASONS : NO_REASONS;
-  if (slotsFree < 1) return outcome('EMULATED', [...reasons, 'KVM_SLOTS_EXHAUSTED'], undefined, { needed: 1, free: slotsFree });
+  if (slotsFree < 1)
+    return outcome('EMULATED', [...reasons, 'KVM_SLOTS_EXHAUSTED'], undefined, { needed: 1, free: slotsFree });
   return outcome(expanded ? 'DIRECT_PAGE_EXPANDED' : 'DIRECT', reasons, [{ offset: 0n, size: eff }]);
 }

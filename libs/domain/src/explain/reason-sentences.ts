@@ -25,17 +25,21 @@ export function pagePhrase(pageSize?: string): string {
 const SENTENCES: { readonly [R in Reason]: (ctx: SentenceContext) => string } = {
   VFIO_PCI_UNBINDABLE: () =>
     'The host kernel cannot bind vfio-pci: POWER kernels 5.19 to 6.3 make VFIO ask the IOMMU driver for DMA cache coherence, which POWER only reports since 6.4, so every vfio-pci probe fails with -EINVAL (-22); QEMU gets no device and the guest cannot reach this BAR at all.',
-  IO_BAR: () => 'This is an I/O port BAR: port I/O cannot be mapped into guest memory, so every guest access traps to QEMU, which forwards it to vfio-pci.',
-  ROM_BAR: () => 'This is the expansion ROM: QEMU reads it through vfio-pci and serves it to the guest (firmware reads it at boot); it never gets a KVM memory slot.',
+  IO_BAR: () =>
+    'This is an I/O port BAR: port I/O cannot be mapped into guest memory, so every guest access traps to QEMU, which forwards it to vfio-pci.',
+  ROM_BAR: () =>
+    'This is the expansion ROM: QEMU reads it through vfio-pci and serves it to the guest (firmware reads it at boot); it never gets a KVM memory slot.',
   ZERO_SIZE: () => 'The BAR has size 0: the device does not implement it, so there is nothing to map.',
-  MMAP_DISABLED: () => 'The VM runs its devices with x-no-mmap=on, so QEMU mmaps no BAR and every guest access traps to QEMU.',
+  MMAP_DISABLED: () =>
+    'The VM runs its devices with x-no-mmap=on, so QEMU mmaps no BAR and every guest access traps to QEMU.',
   HOST_SUBPAGE_UNALIGNED: (ctx) =>
     ctx.subPageMmap === false
       ? `The host BAR is smaller than ${pagePhrase(ctx.pageSize)} and the host kernel (before 4.7) cannot mmap sub-page BARs, so vfio-pci will not let QEMU mmap it; every guest access traps to QEMU.`
       : `The host BAR is smaller than ${pagePhrase(ctx.pageSize)} and does not start on a page boundary, so vfio-pci will not let QEMU mmap it; every guest access traps to QEMU.`,
   HOST_PAGE_REMAINDER_BUSY: (ctx) =>
     `The host BAR is smaller than ${pagePhrase(ctx.pageSize)} and starts on a page boundary, but another MMIO resource uses the rest of that page; vfio-pci needs the remainder free (sharing a PE does not help), so it will not let QEMU mmap the BAR and every guest access traps to QEMU.`,
-  MSIX_RELOCATED: () => "The VM relocates the MSI-X table to another BAR (x-msix-relocation), so QEMU's emulated table no longer traps accesses to this BAR.",
+  MSIX_RELOCATED: () =>
+    "The VM relocates the MSI-X table to another BAR (x-msix-relocation), so QEMU's emulated table no longer traps accesses to this BAR.",
   NO_MSIX_MAPPABLE_SPARSE: () =>
     'The host kernel is older than 4.16 (no MSIX_MAPPABLE capability), so vfio-pci cuts the host pages holding the MSI-X table out of the mmap areas; accesses to those pages trap to QEMU whatever QEMU does.',
   MSIX_PAGE_COVERS_BAR: () =>
@@ -65,11 +69,14 @@ export function reasonSentence(code: string, ctx: SentenceContext = {}): string 
 const MODE_SENTENCES: { readonly [M in MappingMode]: string } = {
   DIRECT: 'Fast path: the guest reaches the whole BAR through a KVM memory slot, without a VM exit.',
   DIRECT_PAGE_EXPANDED: 'Fast path: the sub-page BAR is mapped as one whole host page through a KVM memory slot.',
-  PARTIAL_DIRECT: 'Partly fast: some pages of the BAR are mapped through KVM memory slots; accesses to the rest trap to QEMU.',
-  EMULATED: 'Slow path: every guest access to this BAR traps to QEMU, which forwards it to the device through vfio-pci.',
+  PARTIAL_DIRECT:
+    'Partly fast: some pages of the BAR are mapped through KVM memory slots; accesses to the rest trap to QEMU.',
+  EMULATED:
+    'Slow path: every guest access to this BAR traps to QEMU, which forwards it to the device through vfio-pci.',
   PENDING: 'Pending: the host side is decided; the guest side (the VM and the guest BAR address) is not known yet.',
   ABSENT: 'Absent: the BAR has size 0.',
-  UNAVAILABLE: 'Unavailable: the host kernel cannot bind vfio-pci, so the device cannot be given to a VM at all; there is neither a fast nor a slow path.',
+  UNAVAILABLE:
+    'Unavailable: the host kernel cannot bind vfio-pci, so the device cannot be given to a VM at all; there is neither a fast nor a slow path.',
 };
 
 export function modeSentence(mode: string): string {

@@ -17,7 +17,9 @@ export type CreateVm = {
 /** Names the PE by its id, or by the BDF of any of its functions. */
 export type AssignPe = {
   readonly type: 'AssignPe';
-  readonly data: { readonly vmId: string; readonly peId: string; readonly bdf?: string } | { readonly vmId: string; readonly peId?: string; readonly bdf: string };
+  readonly data:
+    | { readonly vmId: string; readonly peId: string; readonly bdf?: string }
+    | { readonly vmId: string; readonly peId?: string; readonly bdf: string };
 };
 export type ProgramGuestBar = {
   readonly type: 'ProgramGuestBar';

@@ -39,7 +39,10 @@ function known(facts: HostFacts | undefined, what: string): HostFacts {
 }
 
 function createVm(data: CreateVm['data'], state: GuestState, { host }: HostFacts): GuestEvent[] {
-  if (state.vms.has(data.vmId)) throw new ConflictError(`VM "${data.vmId}" already exists`, [{ path: 'vmId', message: `VM "${data.vmId}" already exists` }]);
+  if (state.vms.has(data.vmId))
+    throw new ConflictError(`VM "${data.vmId}" already exists`, [
+      { path: 'vmId', message: `VM "${data.vmId}" already exists` },
+    ]);
   const vm = vmWithDefaults(data.vmId, data, host.platform, { assignedPes: [], guestBars: [] });
   rejectProblems(`CreateVm "${data.vmId}"`, vmProblems(vm, host));
   return [{ type: 'VmCreated', data: { vm } }];
@@ -65,7 +68,9 @@ function resolvePe(data: AssignPe['data'], facts: HostFacts): Pe {
   const byBdf = facts.pes.find((pe) => pe.functions.some((fn) => fn.bdf === data.bdf));
   if (!byBdf) throw new NotFoundError(`no function ${data.bdf} on this host`);
   if (byId && byId !== byBdf) {
-    rejectProblems('AssignPe', [{ path: 'bdf', message: `function ${data.bdf} is in PE "${byBdf.id}", not "${byId.id}"` }]);
+    rejectProblems('AssignPe', [
+      { path: 'bdf', message: `function ${data.bdf} is in PE "${byBdf.id}", not "${byId.id}"` },
+    ]);
   }
   return byBdf;
 }
@@ -77,7 +82,9 @@ function programGuestBar(data: ProgramGuestBar['data'], vm: Vm, state: GuestStat
   const bar = fn.bars.find((b) => b.index === index);
   if (!bar) throw new NotFoundError(`function ${bdf} has no BAR ${index}`);
   if (state.holders.get(bdf)?.vmId !== vm.id) {
-    rejectProblems('ProgramGuestBar', [{ path: 'bdf', message: `function ${bdf} is not given to VM "${vm.id}": assign its PE first` }]);
+    rejectProblems('ProgramGuestBar', [
+      { path: 'bdf', message: `function ${bdf} is not given to VM "${vm.id}": assign its PE first` },
+    ]);
   }
   rejectProblems(`ProgramGuestBar ${bdf} BAR ${index}`, guestBarProblems(bar, bdf, address));
   if (vm.guestBars.some((g) => g.bdf === bdf && g.index === index && g.address === address)) return [];
@@ -93,7 +100,10 @@ function programGuestBars(data: ProgramGuestBars['data'], vm: Vm, state: GuestSt
   const problems = guestBarSetProblems(data.bars, vm.id, state, facts);
   if (problems.length > 0) {
     // The message stays short (it travels in the answer beside the problems); problems list all.
-    const shown = problems.slice(0, 3).map((p) => `${p.path}: ${p.message}`).join('; ');
+    const shown = problems
+      .slice(0, 3)
+      .map((p) => `${p.path}: ${p.message}`)
+      .join('; ');
     const more = problems.length > 3 ? `; and ${problems.length - 3} more` : '';
     throw new ValidationError(`ProgramGuestBars for VM "${vm.id}" refused, nothing stored: ${shown}${more}`, problems);
   }
@@ -105,14 +115,19 @@ function programGuestBars(data: ProgramGuestBars['data'], vm: Vm, state: GuestSt
   }
   const held = new Map<string, GuestBar[]>();
   for (const g of vm.guestBars) held.set(g.bdf, [...(held.get(g.bdf) ?? []), g]);
-  const functions = [...wanted.keys()].filter((bdf) => !sameBars(held.get(bdf) ?? [], wanted.get(bdf)!)).sort(compareIds);
+  const functions = [...wanted.keys()]
+    .filter((bdf) => !sameBars(held.get(bdf) ?? [], wanted.get(bdf)!))
+    .sort(compareIds);
   if (functions.length === 0) return [];
   const bars = functions.flatMap((bdf) => [...wanted.get(bdf)!].sort((a, b) => a.index - b.index));
   return [{ type: 'GuestBarsProgrammed', data: { vmId: vm.id, functions, bars } }];
 }
 
 function sameBars(held: readonly GuestBar[], wanted: readonly GuestBar[]): boolean {
-  return held.length === wanted.length && wanted.every((w) => held.some((h) => h.index === w.index && h.address === w.address));
+  return (
+    held.length === wanted.length &&
+    wanted.every((w) => held.some((h) => h.index === w.index && h.address === w.address))
+  );
 }
 
 export const guestDecider: Decider<GuestCommand, GuestEvent, GuestState, HostFacts | undefined> = {

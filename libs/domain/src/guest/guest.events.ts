@@ -21,6 +21,9 @@ export type GuestBarsProgrammed = {
   readonly data: { readonly vmId: string; readonly functions: readonly string[]; readonly bars: readonly GuestBar[] };
 };
 /** The PE's guest BARs go with it. */
-export type PeReleased = { readonly type: 'PeReleased'; readonly data: { readonly vmId: string; readonly peId: string } };
+export type PeReleased = {
+  readonly type: 'PeReleased';
+  readonly data: { readonly vmId: string; readonly peId: string };
+};
 
 export type GuestEvent = VmCreated | PeAssigned | GuestBarProgrammed | GuestBarsProgrammed | PeReleased;

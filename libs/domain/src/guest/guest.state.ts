@@ -44,7 +44,9 @@ export function evolveGuest(state: GuestState, event: GuestEvent): GuestState {
     }
     case 'PeReleased': {
       const { vmId, peId } = event.data;
-      const released = new Set([...state.holders].filter(([, h]) => h.vmId === vmId && h.peId === peId).map(([bdf]) => bdf));
+      const released = new Set(
+        [...state.holders].filter(([, h]) => h.vmId === vmId && h.peId === peId).map(([bdf]) => bdf),
+      );
       for (const bdf of released) holders.delete(bdf);
       vms.set(vmId, {
         ...vm,

@@ -22,7 +22,11 @@ const events: GuestEvent[] = [
 describe('vmScenario', () => {
   it('is the scenario barplane plan gets for the same facts, so the live decision equals the plan', () => {
     const live = vmScenario(foldEvents(guestDecider, events), facts, 'vm-42');
-    const offline = scenario(h, [...facts.pes], vm(h, [facts.pes[0]], { id: 'vm-42', guestBars: [{ bdf: usb.bdf, index: 0, address: 0x80010000n }] }));
+    const offline = scenario(
+      h,
+      [...facts.pes],
+      vm(h, [facts.pes[0]], { id: 'vm-42', guestBars: [{ bdf: usb.bdf, index: 0, address: 0x80010000n }] }),
+    );
     expect(live).toEqual(offline);
     expect(scenarioProblems(live)).toEqual([]);
     expect(planScenario(live)).toEqual(planScenario(offline));

@@ -22,6 +22,12 @@ export type HostRegistryCommand = RegisterHost | ImportTopology | SetAlignmentOv
  * gave VM `vmId` the PE `peId` (PeAssigned), or took it back (PeReleased). pe-registry keeps
  * these holds so that it refuses to drop or re-partition a PE a VM holds.
  */
-export type RecordPeHold = { readonly type: 'RecordPeHold'; readonly data: { readonly vmId: string; readonly peId: string } };
-export type RecordPeRelease = { readonly type: 'RecordPeRelease'; readonly data: { readonly vmId: string; readonly peId: string } };
+export type RecordPeHold = {
+  readonly type: 'RecordPeHold';
+  readonly data: { readonly vmId: string; readonly peId: string };
+};
+export type RecordPeRelease = {
+  readonly type: 'RecordPeRelease';
+  readonly data: { readonly vmId: string; readonly peId: string };
+};
 export type PeHoldCommand = RecordPeHold | RecordPeRelease;

@@ -7,7 +7,13 @@ import { describeHeldPeChange, heldPeChanges } from './held-pe-changes';
 import { HostRegistryCommand, PeHoldCommand } from './host-registry.commands';
 import { HostRegistryEvent } from './host-registry.events';
 import { topologyProblems } from './host-registry.rules';
-import { HostRegistryState, evolveHostRegistry, initialHostRegistryState, isHeld, locateFunction } from './host-registry.state';
+import {
+  HostRegistryState,
+  evolveHostRegistry,
+  initialHostRegistryState,
+  isHeld,
+  locateFunction,
+} from './host-registry.state';
 import { topologyDiff } from './topology-diff';
 
 /**
@@ -17,7 +23,10 @@ import { topologyDiff } from './topology-diff';
  * its VM); a command that changes nothing yields no events. The holds themselves are recorded
  * from guest.events (PeHoldCommand), whether or not the host is registered here yet.
  */
-export function decideHostRegistry(command: HostRegistryCommand | PeHoldCommand, state: HostRegistryState): HostRegistryEvent[] {
+export function decideHostRegistry(
+  command: HostRegistryCommand | PeHoldCommand,
+  state: HostRegistryState,
+): HostRegistryEvent[] {
   if (command.type === 'RegisterHost') return registerHost(command.data.host, state);
   if (command.type === 'RecordPeHold' || command.type === 'RecordPeRelease') return recordHold(command, state);
   const host = state.host;
@@ -42,7 +51,11 @@ function recordHold(command: PeHoldCommand, state: HostRegistryState): HostRegis
  * CONFLICT when the command would drop a held PE, remove one of its functions, move one into
  * another PE or add one to it: one problem per such PE, naming it and its VM.
  */
-function refuseHeldPeChanges(command: Exclude<HostRegistryCommand, { type: 'RegisterHost' }>, before: HostRegistryState, after: HostRegistryState): void {
+function refuseHeldPeChanges(
+  command: Exclude<HostRegistryCommand, { type: 'RegisterHost' }>,
+  before: HostRegistryState,
+  after: HostRegistryState,
+): void {
   const changes = heldPeChanges(before.pes, after.pes, before.holds);
   if (changes.length === 0) return;
   const problems: Problem[] = changes.map((change) => ({
@@ -50,7 +63,10 @@ function refuseHeldPeChanges(command: Exclude<HostRegistryCommand, { type: 'Regi
     message: describeHeldPeChange(change, command.type),
   }));
   const count = changes.length === 1 ? 'a PE given to a VM' : `${changes.length} PEs given to VMs`;
-  throw new ConflictError(`${command.type} would change ${count}: ${problems.map((p) => p.message).join('; ')}`, problems);
+  throw new ConflictError(
+    `${command.type} would change ${count}: ${problems.map((p) => p.message).join('; ')}`,
+    problems,
+  );
 }
 
 function registerHost(host: Host, state: HostRegistryState): HostRegistryEvent[] {
@@ -60,11 +76,17 @@ function registerHost(host: Host, state: HostRegistryState): HostRegistryEvent[]
     ]);
   }
   if (state.host && structuralEqual(state.host, host)) return [];
-  rejectProblems(`${state.host ? 'HostFactsChanged' : 'RegisterHost'} would leave invalid facts`, topologyProblems(host, state.pes));
+  rejectProblems(
+    `${state.host ? 'HostFactsChanged' : 'RegisterHost'} would leave invalid facts`,
+    topologyProblems(host, state.pes),
+  );
   return [{ type: state.host ? 'HostFactsChanged' : 'HostRegistered', data: { host } }];
 }
 
-function decideOnTopology(command: Exclude<HostRegistryCommand, { type: 'RegisterHost' }>, state: HostRegistryState): HostRegistryEvent[] {
+function decideOnTopology(
+  command: Exclude<HostRegistryCommand, { type: 'RegisterHost' }>,
+  state: HostRegistryState,
+): HostRegistryEvent[] {
   switch (command.type) {
     case 'ImportTopology': {
       const { pes } = command.data;
@@ -85,7 +107,17 @@ function decideOnTopology(command: Exclude<HostRegistryCommand, { type: 'Registe
       if (b < 0) throw new NotFoundError(`function ${bdf} has no BAR ${index}`);
       const previous = at.fn.bars[b].address;
       if (previous === address) return [];
-      rejectProblems('RelocateBar', address < 0n ? [{ path: `pes[${at.peIndex}].functions[${at.fnIndex}].bars[${b}].address`, message: 'the address is negative' }] : []);
+      rejectProblems(
+        'RelocateBar',
+        address < 0n
+          ? [
+              {
+                path: `pes[${at.peIndex}].functions[${at.fnIndex}].bars[${b}].address`,
+                message: 'the address is negative',
+              },
+            ]
+          : [],
+      );
       return [{ type: 'BarRelocated', data: { bdf, index, address, previous } }];
     }
     case 'RemoveFunction': {

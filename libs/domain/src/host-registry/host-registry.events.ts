@@ -22,7 +22,10 @@ export type BarRelocated = {
   readonly type: 'BarRelocated';
   readonly data: { readonly bdf: string; readonly index: number; readonly address: bigint; readonly previous: bigint };
 };
-export type FunctionRemoved = { readonly type: 'FunctionRemoved'; readonly data: { readonly bdf: string; readonly peId: string } };
+export type FunctionRemoved = {
+  readonly type: 'FunctionRemoved';
+  readonly data: { readonly bdf: string; readonly peId: string };
+};
 
 /** pe-registry learnt from guest.events (PeAssigned) that VM `vmId` holds PE `peId`. */
 export type PeHeld = { readonly type: 'PeHeld'; readonly data: { readonly vmId: string; readonly peId: string } };

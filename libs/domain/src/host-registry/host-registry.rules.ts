@@ -16,13 +16,17 @@ export function hostShapeProblems(host: Host): Problem[] {
     problems.push({ path: 'host.platform', message: `"${host.platform}" is not one of ${PLATFORMS.join(', ')}` });
   }
   if (!PAGE_SIZES.some((p) => p === host.pageSize)) {
-    problems.push({ path: 'host.pageSize', message: `${toHex(host.pageSize)} is not one of ${PAGE_SIZES.map(toHex).join(', ')}` });
+    problems.push({
+      path: 'host.pageSize',
+      message: `${toHex(host.pageSize)} is not one of ${PAGE_SIZES.map(toHex).join(', ')}`,
+    });
   }
   if (!Number.isSafeInteger(host.kvmMemslots) || host.kvmMemslots < 0) {
     problems.push({ path: 'host.kvmMemslots', message: `${host.kvmMemslots} is not a non-negative integer` });
   }
   host.reservedRanges.forEach((r, i) => {
-    if (r.start < 0n || r.end < r.start) problems.push({ path: `host.reservedRanges[${i}]`, message: 'not a range of addresses' });
+    if (r.start < 0n || r.end < r.start)
+      problems.push({ path: `host.reservedRanges[${i}]`, message: 'not a range of addresses' });
   });
   return problems;
 }
@@ -32,13 +36,17 @@ export function topologyShapeProblems(pes: readonly Pe[]): Problem[] {
   pes.forEach((pe, p) => {
     if (!pe.id) problems.push({ path: `pes[${p}].id`, message: 'the PE id is empty' });
     if (!ALIGNMENT_OVERRIDES.includes(pe.alignment)) {
-      problems.push({ path: `pes[${p}].alignment`, message: `"${pe.alignment}" is not one of ${ALIGNMENT_OVERRIDES.join(', ')}` });
+      problems.push({
+        path: `pes[${p}].alignment`,
+        message: `"${pe.alignment}" is not one of ${ALIGNMENT_OVERRIDES.join(', ')}`,
+      });
     }
     pe.functions.forEach((fn, f) => {
       const parsed = parseBdf(fn.bdf);
       const path = `pes[${p}].functions[${f}]`;
       if (!parsed.ok) problems.push({ path: `${path}.bdf`, message: parsed.problem });
-      else if (parsed.bdf !== fn.bdf) problems.push({ path: `${path}.bdf`, message: `"${fn.bdf}" is not canonical: write ${parsed.bdf}` });
+      else if (parsed.bdf !== fn.bdf)
+        problems.push({ path: `${path}.bdf`, message: `"${fn.bdf}" is not canonical: write ${parsed.bdf}` });
       fn.bars.forEach((bar, b) => {
         if (bar.address < 0n) problems.push({ path: `${path}.bars[${b}].address`, message: 'the address is negative' });
         if (bar.size < 0n) problems.push({ path: `${path}.bars[${b}].size`, message: 'the size is negative' });

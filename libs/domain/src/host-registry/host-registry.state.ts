@@ -45,13 +45,17 @@ export function evolveHostRegistry(state: HostRegistryState, event: HostRegistry
       const { bdf, peId } = event.data;
       return {
         ...state,
-        pes: state.pes.map((pe) => (pe.id === peId ? { ...pe, functions: pe.functions.filter((fn) => fn.bdf !== bdf) } : pe)),
+        pes: state.pes.map((pe) =>
+          pe.id === peId ? { ...pe, functions: pe.functions.filter((fn) => fn.bdf !== bdf) } : pe,
+        ),
       };
     }
     case 'PeHeld': {
       const { vmId, peId } = event.data;
       if (isHeld(state, vmId, peId)) return state;
-      const holds = [...state.holds, { peId, vmId }].sort((a, b) => compareIds(a.peId, b.peId) || compareIds(a.vmId, b.vmId));
+      const holds = [...state.holds, { peId, vmId }].sort(
+        (a, b) => compareIds(a.peId, b.peId) || compareIds(a.vmId, b.vmId),
+      );
       return { ...state, holds };
     }
     case 'PeFreed': {
@@ -66,11 +70,17 @@ export function isHeld(state: HostRegistryState, vmId: string, peId: string): bo
   return state.holds.some((h) => h.vmId === vmId && h.peId === peId);
 }
 
-function mapFunction(state: HostRegistryState, bdf: string, change: (fn: PciFunction) => PciFunction): HostRegistryState {
+function mapFunction(
+  state: HostRegistryState,
+  bdf: string,
+  change: (fn: PciFunction) => PciFunction,
+): HostRegistryState {
   return {
     ...state,
     pes: state.pes.map((pe) =>
-      pe.functions.some((fn) => fn.bdf === bdf) ? { ...pe, functions: pe.functions.map((fn) => (fn.bdf === bdf ? change(fn) : fn)) } : pe,
+      pe.functions.some((fn) => fn.bdf === bdf)
+        ? { ...pe, functions: pe.functions.map((fn) => (fn.bdf === bdf ? change(fn) : fn)) }
+        : pe,
     ),
   };
 }

@@ -55,4 +55,3 @@ export class AddressRangeIndex<T> {
     return lo;
   }
 }
-

@@ -49,7 +49,13 @@ export interface Host {
 
 /** Defaults of a current kernel (scenario.md, "Input"). */
 export function defaultKernel(platform: Platform): KernelFeatures {
-  return { subPageMmap: true, msixMappable: true, sparseMmap: false, defaultPageAlignment: platform === 'powernv', vfioPci: true };
+  return {
+    subPageMmap: true,
+    msixMappable: true,
+    sparseMmap: false,
+    defaultPageAlignment: platform === 'powernv',
+    vfioPci: true,
+  };
 }
 
 /** KVM_USER_MEM_SLOTS since 5.12 (R5.2). */

@@ -12,7 +12,8 @@ export function parseKernelRelease(release: string): KernelVersion | undefined {
   return m ? { major: Number(m[1]), minor: Number(m[2]) } : undefined;
 }
 
-const atLeast = (v: KernelVersion, major: number, minor: number) => v.major > major || (v.major === major && v.minor >= minor);
+const atLeast = (v: KernelVersion, major: number, minor: number) =>
+  v.major > major || (v.major === major && v.minor >= minor);
 
 /**
  * The kernel features of docs/domain.md that follow from the version alone (R1.1, R1.5, R2.1, R5.2):
@@ -21,7 +22,10 @@ const atLeast = (v: KernelVersion, major: number, minor: number) => v.major > ma
  * memslots since 5.12 (509 x86, 512 elsewhere before), and vfio-pci binding everywhere except
  * POWER 5.19-6.3 (see `vfioPciBindsOn`).
  */
-export function kernelFeaturesOf(version: KernelVersion, platform: Platform): { kernel: KernelFeatures; kvmMemslots: number } {
+export function kernelFeaturesOf(
+  version: KernelVersion,
+  platform: Platform,
+): { kernel: KernelFeatures; kvmMemslots: number } {
   return {
     kernel: {
       subPageMmap: atLeast(version, 4, 7),

@@ -51,7 +51,16 @@ describe('page math', () => {
 
 describe('ranges', () => {
   it('subtracts overlapping holes', () => {
-    expect(subtractRanges([{ start: 0n, end: 100n }], [{ start: 10n, end: 20n }, { start: 15n, end: 30n }, { start: 90n, end: 200n }])).toEqual([
+    expect(
+      subtractRanges(
+        [{ start: 0n, end: 100n }],
+        [
+          { start: 10n, end: 20n },
+          { start: 15n, end: 30n },
+          { start: 90n, end: 200n },
+        ],
+      ),
+    ).toEqual([
       { start: 0n, end: 10n },
       { start: 30n, end: 90n },
     ]);

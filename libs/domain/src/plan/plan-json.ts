@@ -13,7 +13,8 @@ export function planToJson(plan: Plan): Record<string, unknown> {
     pes: plan.pes.map((pe) => ({ id: pe.id, alignment: alignmentToJson(pe.alignment) })),
     bars: plan.bars.map(barDecisionToJson),
   };
-  if (plan.regions) json.regions = plan.regions.map((f) => ({ pe: f.pe, bdf: f.bdf, regions: f.regions.map(regionToJson) }));
+  if (plan.regions)
+    json.regions = plan.regions.map((f) => ({ pe: f.pe, bdf: f.bdf, regions: f.regions.map(regionToJson) }));
   if (plan.vm) json.vm = { ...plan.vm };
   return json;
 }

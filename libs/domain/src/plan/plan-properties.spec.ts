@@ -12,20 +12,27 @@ import { planScenario } from './plan-scenario';
 const runs = { numRuns: 300 };
 
 function barOf(s: Scenario, bdf: string, index: number) {
-  for (const pe of s.pes) for (const fn of pe.functions) if (fn.bdf === bdf) return fn.bars.find((b) => b.index === index)!;
+  for (const pe of s.pes)
+    for (const fn of pe.functions) if (fn.bdf === bdf) return fn.bars.find((b) => b.index === index)!;
   throw new Error('missing bar');
 }
 
 function reversed(s: Scenario): Scenario {
   return {
     ...s,
-    pes: [...s.pes].reverse().map((pe) => ({ ...pe, functions: [...pe.functions].reverse().map((fn) => ({ ...fn, bars: [...fn.bars].reverse() })) })),
+    pes: [...s.pes].reverse().map((pe) => ({
+      ...pe,
+      functions: [...pe.functions].reverse().map((fn) => ({ ...fn, bars: [...fn.bars].reverse() })),
+    })),
   };
 }
 
 describe('plan properties', () => {
   it('the generator only makes valid scenarios (so the properties below mean something)', () => {
-    fc.assert(fc.property(scenarioArbitrary, (s) => expect(scenarioProblems(s)).toEqual([])), runs);
+    fc.assert(
+      fc.property(scenarioArbitrary, (s) => expect(scenarioProblems(s)).toEqual([])),
+      runs,
+    );
   });
 
   it('direct ranges are whole host pages inside the guest mapping, and slots = their count', () => {
@@ -69,7 +76,9 @@ describe('plan properties', () => {
           for (const r of d.reasons) expect(REASONS).toContain(r);
         }
         const keys = plan.bars.map((b) => [b.pe, b.bdf, b.index] as const);
-        const sorted = [...keys].sort((a, b) => (a[0] !== b[0] ? (a[0] < b[0] ? -1 : 1) : a[1] !== b[1] ? (a[1] < b[1] ? -1 : 1) : a[2] - b[2]));
+        const sorted = [...keys].sort((a, b) =>
+          a[0] !== b[0] ? (a[0] < b[0] ? -1 : 1) : a[1] !== b[1] ? (a[1] < b[1] ? -1 : 1) : a[2] - b[2],
+        );
         expect(keys).toEqual(sorted);
       }),
       runs,
@@ -96,7 +105,12 @@ describe('plan properties', () => {
         const unbindable = { ...s, host: { ...s.host, kernel: { ...s.host.kernel, vfioPci: false } } };
         const plan = planScenario(unbindable);
         for (const d of plan.bars) {
-          expect(d).toMatchObject({ mode: 'UNAVAILABLE', reasons: ['VFIO_PCI_UNBINDABLE'], slots: 0, directRanges: [] });
+          expect(d).toMatchObject({
+            mode: 'UNAVAILABLE',
+            reasons: ['VFIO_PCI_UNBINDABLE'],
+            slots: 0,
+            directRanges: [],
+          });
           expect(d.advice).toEqual([{ kind: 'HOST_KERNEL', minimumVersion: '6.4', commit: 'a940904443e4', apply: [] }]);
         }
         for (const pe of plan.pes) expect(pe.alignment.barsGainingMmap).toBe(0);
@@ -123,7 +137,9 @@ describe('plan properties', () => {
         const { regions, ...decisions } = planAnswer(s);
         expect(decisions).toEqual(planScenario(s));
         expect(planScenario(s).regions).toBeUndefined();
-        expect(regions!.map((f) => f.bdf).sort()).toEqual(s.pes.flatMap((pe) => pe.functions.map((fn) => fn.bdf)).sort());
+        expect(regions!.map((f) => f.bdf).sort()).toEqual(
+          s.pes.flatMap((pe) => pe.functions.map((fn) => fn.bdf)).sort(),
+        );
       }),
       runs,
     );

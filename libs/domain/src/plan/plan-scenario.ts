@@ -55,8 +55,7 @@ export function planScenario(scenario: Scenario, layout: HostLayout = hostLayout
         let decided = hostMmapEligibility(bar, P, host.kernel, mmio);
         if (decided) {
           if (isHostReason(decided.reasons[0])) hostReasons.set(bar, decided.reasons[0]);
-        }
-        else if (!given) decided = SHARED_OUTCOME.unmapped;
+        } else if (!given) decided = SHARED_OUTCOME.unmapped;
         else decided = guestMapping(bar, fn, guest, slotsFree);
         const slots = takesSlots(decided.mode) ? decided.directRanges.length : 0;
         slotsFree -= slots;
@@ -99,7 +98,13 @@ export function planScenario(scenario: Scenario, layout: HostLayout = hostLayout
   return { ...plan, vm: { id: vm.id, slotsUsedBefore: vm.memslotsUsed, slotsNeeded, slotLimit: host.kvmMemslots } };
 }
 
-function guestContext(vm: Vm, pes: readonly Pe[], assigned: ReadonlySet<string>, pageSize: bigint, kernel: Scenario['host']['kernel']): GuestMappingContext {
+function guestContext(
+  vm: Vm,
+  pes: readonly Pe[],
+  assigned: ReadonlySet<string>,
+  pageSize: bigint,
+  kernel: Scenario['host']['kernel'],
+): GuestMappingContext {
   // Guest BARs belong to functions of assigned PEs (scenario rules), so only those are looked up.
   const functions = new Map<string, PciFunction>();
   for (const pe of pes) if (assigned.has(pe.id)) for (const fn of pe.functions) functions.set(fn.bdf, fn);

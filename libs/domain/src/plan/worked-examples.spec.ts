@@ -1,5 +1,17 @@
 import {
-  bar, decisionOf, F0, fn, host, NVME_MSIX, P4K, P64K, pe, planF0, planPe, ranges, scenario,
+  bar,
+  decisionOf,
+  F0,
+  fn,
+  host,
+  NVME_MSIX,
+  P4K,
+  P64K,
+  pe,
+  planF0,
+  planPe,
+  ranges,
+  scenario,
 } from '../testing/scenario-builder';
 import { planScenario } from './plan-scenario';
 
@@ -17,7 +29,12 @@ describe('worked examples of domain.md', () => {
       advice: [{ kind: 'HOST_ALIGNMENT', kernelParameter: param }],
     });
     expect(plan.pes[0].alignment).toEqual({
-      policy: 'PARAM_RESIZE', override: 'auto', kernelParameter: param, mmioCost: 0xf000n, barsGainingMmap: 1, reasons: [],
+      policy: 'PARAM_RESIZE',
+      override: 'auto',
+      kernelParameter: param,
+      mmioCost: 0xf000n,
+      barsGainingMmap: 1,
+      reasons: [],
     });
   });
 
@@ -30,7 +47,11 @@ describe('worked examples of domain.md', () => {
       directRanges: [{ offset: 0n, size: P64K }],
       advice: [],
     });
-    expect(plan.pes[0].alignment).toMatchObject({ policy: 'PLATFORM_PAGE_STARTALIGN', mmioCost: 0xf000n, kernelParameter: null });
+    expect(plan.pes[0].alignment).toMatchObject({
+      policy: 'PLATFORM_PAGE_STARTALIGN',
+      mmioCost: 0xf000n,
+      kernelParameter: null,
+    });
     expect(plan.vm).toEqual({ id: 'vm1', slotsUsedBefore: 0, slotsNeeded: 1, slotLimit: 32767 });
   });
 
@@ -60,7 +81,12 @@ describe('worked examples of domain.md', () => {
       ['EMULATED', ['HOST_SUBPAGE_UNALIGNED']],
     ]);
     expect(plan.bars.every((b) => b.advice.length === 1 && b.advice[0].kind === 'HOST_ALIGNMENT')).toBe(true);
-    expect(plan.pes[0].alignment).toMatchObject({ policy: 'PARAM_RESIZE', kernelParameter: param, mmioCost: 0x2df00n, barsGainingMmap: 3 });
+    expect(plan.pes[0].alignment).toMatchObject({
+      policy: 'PARAM_RESIZE',
+      kernelParameter: param,
+      mmioCost: 0x2df00n,
+      barsGainingMmap: 3,
+    });
     expect(plan.vm).toBeUndefined();
   });
 
@@ -79,7 +105,11 @@ describe('worked examples of domain.md', () => {
   it('6: the same NVMe on a 64K host with a pseries guest (no MSI-X emulation) is one expanded slot', () => {
     const bars = [bar(0, 'mem64', 0x600c080000000n, 0x4000n)];
     const plan = planF0(host('powernv', P64K), bars, 0x10000000n, { msix: NVME_MSIX });
-    expect(decisionOf(plan, F0, 0)).toMatchObject({ mode: 'DIRECT_PAGE_EXPANDED', reasons: ['EXPANDED_TO_PAGE'], slots: 1 });
+    expect(decisionOf(plan, F0, 0)).toMatchObject({
+      mode: 'DIRECT_PAGE_EXPANDED',
+      reasons: ['EXPANDED_TO_PAGE'],
+      slots: 1,
+    });
     expect(plan.pes[0].alignment.mmioCost).toBe(0xc000n);
   });
 
@@ -96,13 +126,22 @@ describe('worked examples of domain.md', () => {
 
   it('8 and 9: 82599 on x86: I/O BAR emulated, MSI-X BAR mapped after the table page', () => {
     const msix = { tableBar: 4, tableOffset: 0n, vectors: 64, pbaBar: 4, pbaOffset: 0x2000n };
-    const bars = [bar(0, 'mem64', 0xf6380000n, 0x80000n), bar(2, 'io', 0x6000n, 0x20n), bar(4, 'mem64', 0xf6370000n, 0x4000n)];
+    const bars = [
+      bar(0, 'mem64', 0xf6380000n, 0x80000n),
+      bar(2, 'io', 0x6000n, 0x20n),
+      bar(4, 'mem64', 0xf6370000n, 0x4000n),
+    ];
     const guestBars = [
       { bdf: F0, index: 0, address: 0xfe000000n },
       { bdf: F0, index: 4, address: 0xfe080000n },
     ];
     const plan = planPe(host('x86_64', P4K), [fn(F0, bars, { msix })], guestBars);
-    expect(decisionOf(plan, F0, 0)).toMatchObject({ mode: 'DIRECT', reasons: [], slots: 1, directRanges: [{ offset: 0n, size: 0x80000n }] });
+    expect(decisionOf(plan, F0, 0)).toMatchObject({
+      mode: 'DIRECT',
+      reasons: [],
+      slots: 1,
+      directRanges: [{ offset: 0n, size: 0x80000n }],
+    });
     expect(decisionOf(plan, F0, 2)).toMatchObject({ mode: 'EMULATED', reasons: ['IO_BAR'], slots: 0, advice: [] });
     expect(decisionOf(plan, F0, 4)).toMatchObject({
       mode: 'PARTIAL_DIRECT',

@@ -2,7 +2,12 @@ import { toHex } from '../pci/hex';
 import { bar, fn, pe } from '../testing/scenario-builder';
 import { BarDecisionView, fastPathCoverage } from './fast-path-coverage';
 
-const decided = (bdf: string, index: number, mode: BarDecisionView['mode'], directRanges: [bigint, bigint][] = []): BarDecisionView => ({
+const decided = (
+  bdf: string,
+  index: number,
+  mode: BarDecisionView['mode'],
+  directRanges: [bigint, bigint][] = [],
+): BarDecisionView => ({
   bdf,
   index,
   mode,
@@ -13,7 +18,12 @@ describe('fast-path coverage', () => {
   // The fleet view's complaint: an Altra host with 5 PEs, 3 of them given to no VM (their
   // BARs PENDING), and the 2 given ones on the fast path, showed 0.0 % and ranked worst.
   const altra = ['0000:01', '0000:02', '0000:03', '0000:04', '0000:05'].map((id, i) =>
-    pe(id, [fn(`${id}:00.0`, [bar(0, 'mem64', 0x10000000n * BigInt(i + 1), 0x4000n), bar(2, 'io', 0x1000n * BigInt(i + 1), 0x20n)])]),
+    pe(id, [
+      fn(`${id}:00.0`, [
+        bar(0, 'mem64', 0x10000000n * BigInt(i + 1), 0x4000n),
+        bar(2, 'io', 0x1000n * BigInt(i + 1), 0x20n),
+      ]),
+    ]),
   );
   const assigned = new Set(['0000:01:00.0', '0000:02:00.0']);
   const decisions = altra.flatMap((p) =>
@@ -39,10 +49,21 @@ describe('fast-path coverage', () => {
   });
 
   it('counts the direct ranges of PARTIAL_DIRECT within the BAR, and the share over the assigned bytes', () => {
-    const one = [pe('a', [fn('0000:01:00.0', [bar(0, 'mem64', 0xfcf00000n, 0x4000n)]), fn('0000:01:00.1', [bar(0, 'mem64', 0xfcf10000n, 0x4000n)])])];
+    const one = [
+      pe('a', [
+        fn('0000:01:00.0', [bar(0, 'mem64', 0xfcf00000n, 0x4000n)]),
+        fn('0000:01:00.1', [bar(0, 'mem64', 0xfcf10000n, 0x4000n)]),
+      ]),
+    ];
     const c = fastPathCoverage(
       one,
-      [decided('0000:01:00.0', 0, 'PARTIAL_DIRECT', [[0n, 0x2000n], [0x3000n, 0x1000n]]), decided('0000:01:00.1', 0, 'EMULATED')],
+      [
+        decided('0000:01:00.0', 0, 'PARTIAL_DIRECT', [
+          [0n, 0x2000n],
+          [0x3000n, 0x1000n],
+        ]),
+        decided('0000:01:00.1', 0, 'EMULATED'),
+      ],
       () => true,
     );
     expect(c.bytes.fastPath).toBe(0x3000n);

@@ -29,9 +29,15 @@ export interface FastPathCoverage {
  * that `isAssigned` says no VM holds counts only in `notAssigned`: a host whose idle functions
  * wait for a VM is not slow for it.
  */
-export function fastPathCoverage(pes: readonly Pe[], decisions: readonly BarDecisionView[], isAssigned: (bdf: string) => boolean): FastPathCoverage {
+export function fastPathCoverage(
+  pes: readonly Pe[],
+  decisions: readonly BarDecisionView[],
+  isAssigned: (bdf: string) => boolean,
+): FastPathCoverage {
   const sizes = new Map<string, bigint>();
-  for (const pe of pes) for (const fn of pe.functions) for (const bar of fn.bars) if (isMemBar(bar.kind)) sizes.set(`${fn.bdf}/${bar.index}`, bar.size);
+  for (const pe of pes)
+    for (const fn of pe.functions)
+      for (const bar of fn.bars) if (isMemBar(bar.kind)) sizes.set(`${fn.bdf}/${bar.index}`, bar.size);
   const byMode: Record<string, number> = {};
   const bytesByMode: Record<string, bigint> = {};
   const idle = { bars: 0, bytes: 0n, byMode: {} as Record<string, number> };
@@ -60,5 +66,10 @@ export function fastPathCoverage(pes: readonly Pe[], decisions: readonly BarDeci
     bytesByMode[d.mode] = (bytesByMode[d.mode] ?? 0n) + size;
   }
   const share = total === 0n ? null : Number((fast * 1_000_000n) / total) / 1_000_000;
-  return { bars: { total: bars, fastPath: fastBars, byMode }, bytes: { total, fastPath: fast, byMode: bytesByMode }, byteShare: share, notAssigned: idle };
+  return {
+    bars: { total: bars, fastPath: fastBars, byMode },
+    bytes: { total, fastPath: fast, byMode: bytesByMode },
+    byteShare: share,
+    notAssigned: idle,
+  };
 }

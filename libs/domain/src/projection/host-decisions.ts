@@ -35,7 +35,9 @@ export function hostDecisions(p: HostProjection): SubjectDecision[] {
   if (!host) return [];
   const facts = { host, pes: p.registry.pes };
   const base: Scenario = { host, pes: facts.pes };
-  const plans: { vmId: string | null; scenario: Scenario; plan: Plan }[] = [{ vmId: null, scenario: base, plan: planScenario(base) }];
+  const plans: { vmId: string | null; scenario: Scenario; plan: Plan }[] = [
+    { vmId: null, scenario: base, plan: planScenario(base) },
+  ];
   const owner = new Map<string, number>();
   const vmIds = [...p.guest.vms.keys()].sort(compareIds);
   for (const vmId of vmIds) {
@@ -53,7 +55,13 @@ export function hostDecisions(p: HostProjection): SubjectDecision[] {
     for (const bar of entry.plan.bars) {
       if ((owner.get(bar.pe) ?? 0) !== i) continue;
       const subject: DecisionSubject = { kind: 'bar', pe: bar.pe, bdf: bar.bdf, index: bar.index };
-      out.push({ key: subjectKey(subject), subject, vmId: entry.vmId, outcome: barDecisionToJson(bar), scenario: entry.scenario });
+      out.push({
+        key: subjectKey(subject),
+        subject,
+        vmId: entry.vmId,
+        outcome: barDecisionToJson(bar),
+        scenario: entry.scenario,
+      });
     }
   });
   return out.sort((a, b) => compareIds(a.key, b.key));

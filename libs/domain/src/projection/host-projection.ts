@@ -19,7 +19,16 @@ export function initialHostProjection(hostId: string): HostProjection {
   return { hostId, registry: initialHostRegistryState(), vfio: initialVfioState(), guest: initialGuestState() };
 }
 
-const REGISTRY = new Set(['HostRegistered', 'HostFactsChanged', 'TopologyImported', 'AlignmentOverrideSet', 'BarRelocated', 'FunctionRemoved', 'PeHeld', 'PeFreed']);
+const REGISTRY = new Set([
+  'HostRegistered',
+  'HostFactsChanged',
+  'TopologyImported',
+  'AlignmentOverrideSet',
+  'BarRelocated',
+  'FunctionRemoved',
+  'PeHeld',
+  'PeFreed',
+]);
 const VFIO = new Set(['FunctionBound', 'FunctionUnbound']);
 
 /** Folds one fact event of any owner into the host's projection. */

@@ -2,7 +2,15 @@ import { idProblem, MAX_ID_LENGTH } from './identifier';
 
 describe('idProblem', () => {
   it('accepts the ids barplane uses', () => {
-    for (const id of ['p9-rack3-07', '0004:01', 'iommu-12', 'vm-42', 'hôte-été', '5de35fb2-8702-48ed-99dc-7551acb5a758', 'x'.repeat(MAX_ID_LENGTH)]) {
+    for (const id of [
+      'p9-rack3-07',
+      '0004:01',
+      'iommu-12',
+      'vm-42',
+      'hôte-été',
+      '5de35fb2-8702-48ed-99dc-7551acb5a758',
+      'x'.repeat(MAX_ID_LENGTH),
+    ]) {
       expect(idProblem(id)).toBeUndefined();
     }
   });

@@ -15,7 +15,8 @@ export function idProblem(value: string): string | undefined {
   if (value.length > MAX_ID_LENGTH) return `is ${value.length} characters long; at most ${MAX_ID_LENGTH}`;
   // eslint-disable-next-line no-control-regex
   const control = /[\u0000-\u001f\u007f-\u009f]/.exec(value);
-  if (control) return `holds the control character U+${control[0].charCodeAt(0).toString(16).padStart(4, '0')} at ${control.index}`;
+  if (control)
+    return `holds the control character U+${control[0].charCodeAt(0).toString(16).padStart(4, '0')} at ${control.index}`;
   if (LONE_SURROGATE.test(value)) return 'is not well-formed Unicode (a lone surrogate)';
   return undefined;
 }

@@ -27,7 +27,14 @@ export function hostToJson(h: Host) {
 }
 
 export function barToJson(b: Bar) {
-  return { index: b.index, kind: b.kind, prefetchable: b.prefetchable, fixed: b.fixed, address: toHex(b.address), size: toHex(b.size) };
+  return {
+    index: b.index,
+    kind: b.kind,
+    prefetchable: b.prefetchable,
+    fixed: b.fixed,
+    address: toHex(b.address),
+    size: toHex(b.size),
+  };
 }
 
 export function functionToJson(f: PciFunction) {

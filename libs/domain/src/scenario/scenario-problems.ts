@@ -33,7 +33,8 @@ export function scenarioProblems(s: Scenario): Problem[] {
       const path = `${pePath}.functions[${f}]`;
       const earlierPe = peOfFn.get(fn.bdf);
       if (earlierPe === pe.id) add(`${path}.bdf`, `BDF ${fn.bdf} is given twice (first at ${fnPath.get(fn.bdf)})`);
-      else if (earlierPe !== undefined) add(`${path}.bdf`, `function ${fn.bdf} is in two PEs: "${earlierPe}" and "${pe.id}"`);
+      else if (earlierPe !== undefined)
+        add(`${path}.bdf`, `function ${fn.bdf} is in two PEs: "${earlierPe}" and "${pe.id}"`);
       else {
         peOfFn.set(fn.bdf, pe.id);
         fnPath.set(fn.bdf, path);
@@ -65,16 +66,22 @@ function checkBars(fn: PciFunction, path: string, add: Add, memory: Located[], i
     const first = seen.get(bar.index);
     if (first !== undefined) add(`${at}.index`, `BAR index ${bar.index} is given twice (first at ${first})`);
     seen.set(bar.index, at);
-    if (bar.kind === 'rom' && bar.index !== ROM_INDEX) add(`${at}.index`, `a rom BAR must have index 6, not ${bar.index}`);
-    if (bar.kind !== 'rom' && bar.index === ROM_INDEX) add(`${at}.index`, `index 6 is the expansion ROM; a ${bar.kind} BAR must use 0..5`);
-    if (bar.kind === 'mem64' && bar.index === 5) add(`${at}.index`, 'a mem64 BAR cannot be at index 5 (it needs two registers)');
+    if (bar.kind === 'rom' && bar.index !== ROM_INDEX)
+      add(`${at}.index`, `a rom BAR must have index 6, not ${bar.index}`);
+    if (bar.kind !== 'rom' && bar.index === ROM_INDEX)
+      add(`${at}.index`, `index 6 is the expansion ROM; a ${bar.kind} BAR must use 0..5`);
+    if (bar.kind === 'mem64' && bar.index === 5)
+      add(`${at}.index`, 'a mem64 BAR cannot be at index 5 (it needs two registers)');
     if (mem64At.has(bar.index - 1) && bar.index <= 5) {
       add(`${at}.index`, `index ${bar.index} is the upper half of the mem64 BAR at index ${bar.index - 1}`);
     }
     if (bar.size !== 0n) {
       if (!isPowerOfTwo(bar.size)) add(`${at}.size`, `size ${toHex(bar.size)} is not 0 or a power of two`);
       else if (bar.size < MIN_BAR_SIZE[bar.kind]) {
-        add(`${at}.size`, `size ${toHex(bar.size)} is below the ${bar.kind} minimum of ${toHex(MIN_BAR_SIZE[bar.kind])}`);
+        add(
+          `${at}.size`,
+          `size ${toHex(bar.size)} is below the ${bar.kind} minimum of ${toHex(MIN_BAR_SIZE[bar.kind])}`,
+        );
       } else if (bar.address % bar.size !== 0n) {
         add(`${at}.address`, `address ${toHex(bar.address)} is not aligned to its size ${toHex(bar.size)}`);
       }
@@ -91,10 +98,15 @@ function checkMsix(fn: PciFunction, path: string, add: Add): void {
   const barAt = (index: number) => fn.bars.find((b) => b.index === index);
   const place = (what: string, index: number, offset: bigint, size: bigint, field: 'table' | 'pba') => {
     const bar = barAt(index);
-    if (!bar || bar.size === 0n) return add(`${path}.msix.${field}Bar`, `MSI-X ${what} is in BAR ${index}, which the function does not have`);
-    if (bar.kind === 'io' || bar.kind === 'rom') return add(`${path}.msix.${field}Bar`, `MSI-X ${what} cannot be in the ${bar.kind} BAR ${index}`);
+    if (!bar || bar.size === 0n)
+      return add(`${path}.msix.${field}Bar`, `MSI-X ${what} is in BAR ${index}, which the function does not have`);
+    if (bar.kind === 'io' || bar.kind === 'rom')
+      return add(`${path}.msix.${field}Bar`, `MSI-X ${what} cannot be in the ${bar.kind} BAR ${index}`);
     if (offset + size > bar.size) {
-      add(`${path}.msix.${field}Offset`, `MSI-X ${what} [${toHex(offset)}, ${toHex(offset + size)}) reaches past the end of BAR ${index} (size ${toHex(bar.size)})`);
+      add(
+        `${path}.msix.${field}Offset`,
+        `MSI-X ${what} [${toHex(offset)}, ${toHex(offset + size)}) reaches past the end of BAR ${index} (size ${toHex(bar.size)})`,
+      );
     }
   };
   place('table', msix.tableBar, msix.tableOffset, msixTableSize(msix.vectors), 'table');
@@ -135,7 +147,8 @@ function checkVm(s: Scenario, peOfFn: Map<string, string>, add: Add): void {
     if (!fn) return add(`${at}.bdf`, `no function ${g.bdf} on this host`);
     const bar: Bar | undefined = fn.bars.find((b) => b.index === g.index);
     if (!bar) return add(`${at}.index`, `function ${g.bdf} has no BAR ${g.index}`);
-    if (bar.kind === 'io' || bar.kind === 'rom') return add(`${at}.index`, `BAR ${g.index} of ${g.bdf} is ${bar.kind}, which is never mapped into the guest`);
+    if (bar.kind === 'io' || bar.kind === 'rom')
+      return add(`${at}.index`, `BAR ${g.index} of ${g.bdf} is ${bar.kind}, which is never mapped into the guest`);
     const pe = peOfFn.get(g.bdf)!;
     if (!assigned.has(pe)) add(`${at}.bdf`, `function ${g.bdf} is in PE "${pe}", which is not assigned to the VM`);
     const key = `${g.bdf}/${g.index}`;
@@ -157,7 +170,8 @@ function checkVm(s: Scenario, peOfFn: Map<string, string>, add: Add): void {
       const bar = fn.bars.find((b) => b.index === target);
       const lower = fn.bars.find((b) => b.index === target - 1);
       if (bar?.kind === 'io') add('vm.msixRelocation', `bar${target} of ${fn.bdf} is an io BAR`);
-      else if (lower?.kind === 'mem64') add('vm.msixRelocation', `bar${target} of ${fn.bdf} is the upper half of its mem64 BAR ${target - 1}`);
+      else if (lower?.kind === 'mem64')
+        add('vm.msixRelocation', `bar${target} of ${fn.bdf} is the upper half of its mem64 BAR ${target - 1}`);
     }
   }
 }

@@ -41,7 +41,13 @@ const rawScenario = fc.record({
     vfioPci: fc.nat(7).map((n) => n !== 0),
   }),
   highBase: fc.boolean(),
-  pes: fc.array(fc.record({ alignment: fc.constantFrom<Pe['alignment']>('auto', 'page', 'none'), functions: fc.array(rawFunction, { minLength: 1, maxLength: 3 }) }), { minLength: 1, maxLength: 4 }),
+  pes: fc.array(
+    fc.record({
+      alignment: fc.constantFrom<Pe['alignment']>('auto', 'page', 'none'),
+      functions: fc.array(rawFunction, { minLength: 1, maxLength: 3 }),
+    }),
+    { minLength: 1, maxLength: 4 },
+  ),
   vm: fc.option(
     fc.record({
       machine: fc.constantFrom('pseries', 'q35', 'virt'),
@@ -100,7 +106,14 @@ function build(raw: Raw): Scenario {
         index += kind === 'mem64' ? 2 : 1;
       }
       if (rf.rom) {
-        bars.push({ index: 6, kind: 'rom', address: base + block * BLOCK, size: 0x10000n, prefetchable: true, fixed: false });
+        bars.push({
+          index: 6,
+          kind: 'rom',
+          address: base + block * BLOCK,
+          size: 0x10000n,
+          prefetchable: true,
+          fixed: false,
+        });
         block++;
       }
       const fnc: PciFunction = { bdf, isVf: rf.isVf, bars };
@@ -112,11 +125,23 @@ function build(raw: Raw): Scenario {
       const pbaOffset = alignUp(tableOffset + table, 8n);
       return { ...fnc, msix: { tableBar: host.index, tableOffset, vectors, pbaBar: host.index, pbaOffset } };
     });
-    return { id: formatBdf({ domain: 0, bus: p + 1, device: 0, fn: 0 }).slice(0, 7), alignment: rp.alignment, functions };
+    return {
+      id: formatBdf({ domain: 0, bus: p + 1, device: 0, fn: 0 }).slice(0, 7),
+      alignment: rp.alignment,
+      functions,
+    };
   });
 
   const kernel = { ...defaultKernel(raw.platform), ...raw.kernel, sparseMmap: !raw.kernel.msixMappable };
-  const hostFacts = { id: 'prop-host', platform: raw.platform, pageSize: raw.pageSize, kernel, kvmMemslots: 16, reservedRanges: [], phbs: [] };
+  const hostFacts = {
+    id: 'prop-host',
+    platform: raw.platform,
+    pageSize: raw.pageSize,
+    kernel,
+    kvmMemslots: 16,
+    reservedRanges: [],
+    phbs: [],
+  };
   if (!raw.vm) return { host: hostFacts, pes };
 
   const rv = raw.vm;
@@ -130,13 +155,19 @@ function build(raw: Raw): Scenario {
         const g = rf.bars[i]?.guest;
         if (g === undefined || b.kind === 'io' || b.kind === 'rom') return;
         // Guest slots are 4K apart so some share a 64K page; aligned to the BAR's size.
-        guestBars.push({ bdf: fnc.bdf, index: b.index, address: alignUp(0x80000000n + BigInt(g) * 0x1000n, b.size === 0n ? 1n : b.size) });
+        guestBars.push({
+          bdf: fnc.bdf,
+          index: b.index,
+          address: alignUp(0x80000000n + BigInt(g) * 0x1000n, b.size === 0n ? 1n : b.size),
+        });
       });
     });
   });
   const machine = rv.machine as Vm['machine'];
   // Relocation to an I/O BAR or an upper half is refused by validation; keep only legal ones.
-  const relocation = assigned.every((a) => a.functions.every((f) => !f.msix || legalTarget(f, rv.relocation))) ? rv.relocation : 'off';
+  const relocation = assigned.every((a) => a.functions.every((f) => !f.msix || legalTarget(f, rv.relocation)))
+    ? rv.relocation
+    : 'off';
   const kvmMemslots = Math.max(rv.kvmMemslots, rv.memslotsUsed);
   const vm: Vm = {
     id: 'prop-vm',

@@ -23,7 +23,11 @@ describe('deriveRegions: region info (R1.2)', () => {
 
 describe('deriveRegions: a kernel that cannot bind vfio-pci', () => {
   it('gives no region at all: there is no device fd to ask (POWER 5.19-6.3)', () => {
-    const f = fn('0000:01:00.0', [bar(0, 'mem64', 0xf0000000n, 0x10000n), bar(2, 'io', 0x1000n, 0x20n), bar(6, 'rom', 0xf0080000n, 0x80000n)]);
+    const f = fn('0000:01:00.0', [
+      bar(0, 'mem64', 0xf0000000n, 0x10000n),
+      bar(2, 'io', 0x1000n, 0x20n),
+      bar(6, 'rom', 0xf0080000n, 0x80000n),
+    ]);
     expect(deriveRegions({ ...P64, kernel: { ...P64.kernel, vfioPci: false } }, f)).toEqual([]);
     expect(deriveRegions(P64, f)).toHaveLength(3);
   });
@@ -34,13 +38,26 @@ describe('deriveRegions: sub-page BARs (R1.1)', () => {
 
   it('mmaps a page-aligned sub-page BAR whose page is otherwise free, and reserves the rest of the page', () => {
     expect(deriveRegions(P64, small)).toEqual([
-      { index: 0, offset: 0n, size: 0x1000n, flags: ['READ', 'WRITE', 'MMAP'], caps: [], subPageReservation: { start: 0x3fe080011000n, size: 0xf000n } },
+      {
+        index: 0,
+        offset: 0n,
+        size: 0x1000n,
+        flags: ['READ', 'WRITE', 'MMAP'],
+        caps: [],
+        subPageReservation: { start: 0x3fe080011000n, size: 0xf000n },
+      },
     ]);
   });
 
   it('does not mmap an unaligned sub-page BAR, nor any on a kernel without subPageMmap', () => {
     const unaligned = fn('0000:01:00.0', [bar(0, 'mem32', 0xf0001000n, 0x1000n)]);
-    expect(deriveRegions(P64, unaligned)[0]).toEqual({ index: 0, offset: 0n, size: 0x1000n, flags: ['READ', 'WRITE'], caps: [] });
+    expect(deriveRegions(P64, unaligned)[0]).toEqual({
+      index: 0,
+      offset: 0n,
+      size: 0x1000n,
+      flags: ['READ', 'WRITE'],
+      caps: [],
+    });
     const k46 = { ...P64, kernel: { ...P64.kernel, subPageMmap: false } };
     expect(deriveRegions(k46, small)[0].flags).toEqual(['READ', 'WRITE']);
   });
@@ -57,7 +74,9 @@ describe('deriveRegions: sub-page BARs (R1.1)', () => {
 describe('deriveRegions: MSI-X (R1.5)', () => {
   const nvme = (h = host('x86_64', 0x1000n)) => ({
     h,
-    f: fn('0000:02:00.0', [bar(0, 'mem64', 0xfe000000n, 0x4000n)], { msix: { tableBar: 0, tableOffset: 0x2000n, vectors: 32, pbaBar: 0, pbaOffset: 0x3000n } }),
+    f: fn('0000:02:00.0', [bar(0, 'mem64', 0xfe000000n, 0x4000n)], {
+      msix: { tableBar: 0, tableOffset: 0x2000n, vectors: 32, pbaBar: 0, pbaOffset: 0x3000n },
+    }),
   });
 
   it('reports MSIX_MAPPABLE on an mmap-capable table BAR since 4.16', () => {
@@ -66,25 +85,47 @@ describe('deriveRegions: MSI-X (R1.5)', () => {
   });
 
   it('reports no capability on a table BAR that cannot be mmapped', () => {
-    const f = fn('0000:02:00.0', [bar(0, 'mem32', 0xf0001000n, 0x1000n)], { msix: { tableBar: 0, tableOffset: 0n, vectors: 4 } });
-    expect(deriveRegions(P64, f)[0]).toEqual({ index: 0, offset: 0n, size: 0x1000n, flags: ['READ', 'WRITE'], caps: [] });
+    const f = fn('0000:02:00.0', [bar(0, 'mem32', 0xf0001000n, 0x1000n)], {
+      msix: { tableBar: 0, tableOffset: 0n, vectors: 4 },
+    });
+    expect(deriveRegions(P64, f)[0]).toEqual({
+      index: 0,
+      offset: 0n,
+      size: 0x1000n,
+      flags: ['READ', 'WRITE'],
+      caps: [],
+    });
   });
 
   it('cuts the table pages out as SPARSE_MMAP areas before 4.16', () => {
     const { h, f } = nvme();
     expect(deriveRegions(old(h), f)[0]).toEqual({
-      index: 0, offset: 0n, size: 0x4000n, flags: ['READ', 'WRITE', 'MMAP'], caps: ['SPARSE_MMAP'],
-      sparseAreas: [{ offset: 0n, size: 0x2000n }, { offset: 0x3000n, size: 0x1000n }],
+      index: 0,
+      offset: 0n,
+      size: 0x4000n,
+      flags: ['READ', 'WRITE', 'MMAP'],
+      caps: ['SPARSE_MMAP'],
+      sparseAreas: [
+        { offset: 0n, size: 0x2000n },
+        { offset: 0x3000n, size: 0x1000n },
+      ],
     });
-    const atZero = fn('0000:03:00.0', [bar(4, 'mem64', 0xfe100000n, 0x4000n)], { msix: { tableBar: 4, tableOffset: 0n, vectors: 64 } });
+    const atZero = fn('0000:03:00.0', [bar(4, 'mem64', 0xfe100000n, 0x4000n)], {
+      msix: { tableBar: 4, tableOffset: 0n, vectors: 64 },
+    });
     expect(deriveRegions(old(h), atZero)[0].sparseAreas).toEqual([{ offset: 0x1000n, size: 0x3000n }]);
   });
 
   it('leaves one zero-size area when the table page covers the whole BAR, as the kernel did', () => {
     const { f } = nvme();
     expect(deriveRegions(old(), f)[0]).toEqual({
-      index: 0, offset: 0n, size: 0x4000n, flags: ['READ', 'WRITE', 'MMAP'], caps: ['SPARSE_MMAP'],
-      sparseAreas: [{ offset: 0n, size: 0n }], subPageReservation: { start: 0xfe004000n, size: 0xc000n },
+      index: 0,
+      offset: 0n,
+      size: 0x4000n,
+      flags: ['READ', 'WRITE', 'MMAP'],
+      caps: ['SPARSE_MMAP'],
+      sparseAreas: [{ offset: 0n, size: 0n }],
+      subPageReservation: { start: 0xfe004000n, size: 0xc000n },
     });
   });
 });

@@ -6,7 +6,14 @@ import { vfioPciBinds } from '../pci/kernel-release';
 import { msixTableSize } from '../pci/msix';
 import { alignDown, alignUp } from '../pci/page-math';
 import { Pe, PciFunction } from '../pci/pe';
-import { VfioRegion, VfioRegionCap, VfioRegionFlag, VfioSparseArea, VfioSubPageReservation, regionOffset } from './vfio-region';
+import {
+  VfioRegion,
+  VfioRegionCap,
+  VfioRegionFlag,
+  VfioSparseArea,
+  VfioSubPageReservation,
+  regionOffset,
+} from './vfio-region';
 
 /**
  * The regions vfio-pci reports for `fn` on `host` (R1.1-R1.5): one per BAR index 0..5 and
@@ -40,7 +47,11 @@ const FLAGS = {
   readWrite: Object.freeze(['READ', 'WRITE']),
   mmap: Object.freeze(['READ', 'WRITE', 'MMAP']),
 } satisfies Record<string, readonly VfioRegionFlag[]>;
-const CAPS = { none: Object.freeze([]), msixMappable: Object.freeze(['MSIX_MAPPABLE']), sparse: Object.freeze(['SPARSE_MMAP']) } satisfies Record<string, readonly VfioRegionCap[]>;
+const CAPS = {
+  none: Object.freeze([]),
+  msixMappable: Object.freeze(['MSIX_MAPPABLE']),
+  sparse: Object.freeze(['SPARSE_MMAP']),
+} satisfies Record<string, readonly VfioRegionCap[]>;
 const OFFSETS = [0, 1, 2, 3, 4, 5, 6].map(regionOffset);
 
 function regionOf(host: Host, fn: PciFunction, bar: Bar, mmio: AddressRangeIndex<Bar | null>): VfioRegion {
@@ -49,17 +60,20 @@ function regionOf(host: Host, fn: PciFunction, bar: Bar, mmio: AddressRangeIndex
   if (size === 0n) return { index, offset, size, flags: FLAGS.none, caps: CAPS.none };
   if (bar.kind === 'rom') return { index, offset, size, flags: FLAGS.read, caps: CAPS.none };
   const P = host.pageSize;
-  if (bar.kind === 'io' || hostMmapEligibility(bar, P, host.kernel, mmio) !== undefined) return { index, offset, size, flags: FLAGS.readWrite, caps: CAPS.none };
+  if (bar.kind === 'io' || hostMmapEligibility(bar, P, host.kernel, mmio) !== undefined)
+    return { index, offset, size, flags: FLAGS.readWrite, caps: CAPS.none };
   const msix = fn.msix?.tableBar === index ? fn.msix : undefined;
   const caps = !msix ? CAPS.none : host.kernel.msixMappable ? CAPS.msixMappable : CAPS.sparse;
   const region: { -readonly [K in keyof VfioRegion]: VfioRegion[K] } = { index, offset, size, flags: FLAGS.mmap, caps };
-  if (msix && caps === CAPS.sparse) region.sparseAreas = sparseAreas(size, msix.tableOffset, msixTableSize(msix.vectors), P);
+  if (msix && caps === CAPS.sparse)
+    region.sparseAreas = sparseAreas(size, msix.tableOffset, msixTableSize(msix.vectors), P);
   if (size < P) region.subPageReservation = subPageReservation(bar, P);
   return region;
 }
 
 function inIndexOrder(bars: readonly Bar[]): readonly Bar[] {
-  for (let i = 1; i < bars.length; i++) if (bars[i - 1].index > bars[i].index) return [...bars].sort((a, b) => a.index - b.index);
+  for (let i = 1; i < bars.length; i++)
+    if (bars[i - 1].index > bars[i].index) return [...bars].sort((a, b) => a.index - b.index);
   return bars;
 }
 
@@ -67,7 +81,12 @@ function inIndexOrder(bars: readonly Bar[]): readonly Bar[] {
  * v4.6-v4.15 `msix_sparse_mmap_cap()` (R1.5): the BAR minus the host pages holding the table.
  * When those pages cover the whole BAR the kernel still reported one area, of size 0.
  */
-export function sparseAreas(barSize: bigint, tableOffset: bigint, tableSize: bigint, pageSize: bigint): VfioSparseArea[] {
+export function sparseAreas(
+  barSize: bigint,
+  tableOffset: bigint,
+  tableSize: bigint,
+  pageSize: bigint,
+): VfioSparseArea[] {
   const cutStart = alignDown(tableOffset, pageSize);
   const cutEnd = alignUp(tableOffset + tableSize, pageSize);
   const areas: VfioSparseArea[] = [];
@@ -84,11 +103,16 @@ function subPageReservation(bar: Bar, pageSize: bigint): VfioSubPageReservation 
 
 /** Every MMIO resource of the host, owned by its BAR (reserved ranges by null); `fn`'s own bars as given. */
 function mmioIndex(host: Host, fn: PciFunction, pes: readonly Pe[]): AddressRangeIndex<Bar | null> {
-  const ranges: OwnedRange<Bar | null>[] = host.reservedRanges.map((r) => ({ start: r.start, end: r.end, owner: null }));
+  const ranges: OwnedRange<Bar | null>[] = host.reservedRanges.map((r) => ({
+    start: r.start,
+    end: r.end,
+    owner: null,
+  }));
   const functions = [fn, ...pes.flatMap((pe) => pe.functions).filter((other) => other.bdf !== fn.bdf)];
   for (const f of functions) {
     for (const bar of f.bars) {
-      if (isMmio(bar.kind) && bar.size > 0n) ranges.push({ start: bar.address, end: bar.address + bar.size, owner: bar });
+      if (isMmio(bar.kind) && bar.size > 0n)
+        ranges.push({ start: bar.address, end: bar.address + bar.size, owner: bar });
     }
   }
   return new AddressRangeIndex(ranges);

@@ -11,12 +11,19 @@ const P64 = host('powernv', 0x10000n);
 
 /** What apps/vfio-regions would record binding each function, one deriveRegions call at a time. */
 function oneByOne(s: Scenario) {
-  return s.pes.flatMap((p) => p.functions.map((f) => ({ pe: p.id, bdf: f.bdf, regions: deriveRegions(s.host, f, s.pes) })));
+  return s.pes.flatMap((p) =>
+    p.functions.map((f) => ({ pe: p.id, bdf: f.bdf, regions: deriveRegions(s.host, f, s.pes) })),
+  );
 }
 
 /** Valid scenarios plus reserved ranges in the pages of their BARs (reserved ranges may overlap BARs). */
 const withReserved = fc
-  .tuple(scenarioArbitrary, fc.array(fc.record({ pick: fc.nat(), sixteenth: fc.nat(15), size: fc.constantFrom(0x100n, 0x1000n) }), { maxLength: 3 }))
+  .tuple(
+    scenarioArbitrary,
+    fc.array(fc.record({ pick: fc.nat(), sixteenth: fc.nat(15), size: fc.constantFrom(0x100n, 0x1000n) }), {
+      maxLength: 3,
+    }),
+  )
   .map(([s, picks]): Scenario => {
     const bars = s.pes.flatMap((p) => p.functions.flatMap((f) => f.bars)).filter((b) => b.kind !== 'io' && b.size > 0n);
     if (bars.length === 0) return s;
@@ -34,16 +41,34 @@ describe('planRegions', () => {
     const sibling = fn('0000:02:00.0', [bar(0, 'mem32', 0x3fe080020000n, 0x1000n)]);
     const busy = fn('0000:01:00.0', [bar(0, 'mem32', 0x3fe080021000n, 0x1000n)]);
     const empty = fn('0000:03:00.0', []);
-    const s: Scenario = { host: P64, pes: [pe('0000:02', [aligned, sibling]), pe('0000:03', [empty]), pe('0000:01', [busy])] };
+    const s: Scenario = {
+      host: P64,
+      pes: [pe('0000:02', [aligned, sibling]), pe('0000:03', [empty]), pe('0000:01', [busy])],
+    };
     expect(planRegions(s)).toEqual([
-      { pe: '0000:01', bdf: '0000:01:00.0', regions: [{ index: 0, offset: 0n, size: 0x1000n, flags: ['READ', 'WRITE'], caps: [] }] },
+      {
+        pe: '0000:01',
+        bdf: '0000:01:00.0',
+        regions: [{ index: 0, offset: 0n, size: 0x1000n, flags: ['READ', 'WRITE'], caps: [] }],
+      },
       // Its page also holds 0000:01:00.0's BAR (another PE): no mmap (R1.1).
-      { pe: '0000:02', bdf: '0000:02:00.0', regions: [{ index: 0, offset: 0n, size: 0x1000n, flags: ['READ', 'WRITE'], caps: [] }] },
+      {
+        pe: '0000:02',
+        bdf: '0000:02:00.0',
+        regions: [{ index: 0, offset: 0n, size: 0x1000n, flags: ['READ', 'WRITE'], caps: [] }],
+      },
       {
         pe: '0000:02',
         bdf: '0000:02:00.1',
         regions: [
-          { index: 0, offset: 0n, size: 0x1000n, flags: ['READ', 'WRITE', 'MMAP'], caps: [], subPageReservation: { start: 0x3fe080011000n, size: 0xf000n } },
+          {
+            index: 0,
+            offset: 0n,
+            size: 0x1000n,
+            flags: ['READ', 'WRITE', 'MMAP'],
+            caps: [],
+            subPageReservation: { start: 0x3fe080011000n, size: 0xf000n },
+          },
           { index: 2, offset: 0x20000000000n, size: 0x20n, flags: ['READ', 'WRITE'], caps: [] },
         ],
       },
@@ -53,7 +78,10 @@ describe('planRegions', () => {
   });
 
   it('gives every function no region on a host whose kernel cannot bind vfio-pci', () => {
-    const s: Scenario = { host: { ...P64, kernel: { ...P64.kernel, vfioPci: false } }, pes: [pe('0000:01', [fn('0000:01:00.0', [bar(0, 'mem64', 0x3fe080000000n, 0x10000n)])])] };
+    const s: Scenario = {
+      host: { ...P64, kernel: { ...P64.kernel, vfioPci: false } },
+      pes: [pe('0000:01', [fn('0000:01:00.0', [bar(0, 'mem64', 0x3fe080000000n, 0x10000n)])])],
+    };
     expect(planRegions(s)).toEqual([{ pe: '0000:01', bdf: '0000:01:00.0', regions: [] }]);
   });
 
@@ -81,6 +109,9 @@ describe('planRegions', () => {
     const regions = planRegions({ host: P64, pes });
     expect(performance.now() - started).toBeLessThan(1000);
     expect(regions).toHaveLength(20000);
-    expect(regions[0].regions[1]).toMatchObject({ flags: ['READ', 'WRITE', 'MMAP'], subPageReservation: { size: 0xf000n } });
+    expect(regions[0].regions[1]).toMatchObject({
+      flags: ['READ', 'WRITE', 'MMAP'],
+      subPageReservation: { size: 0xf000n },
+    });
   });
 });

@@ -19,10 +19,14 @@ export interface FunctionRegions {
  * planner uses (`layout.mmio`) answers the same on a valid scenario (no two BARs overlap), so
  * the whole host stays linear in its BARs. The input must have passed `scenarioProblems`.
  */
-export function planRegions(scenario: Pick<Scenario, 'host' | 'pes'>, layout: HostLayout = hostLayout(scenario)): FunctionRegions[] {
+export function planRegions(
+  scenario: Pick<Scenario, 'host' | 'pes'>,
+  layout: HostLayout = hostLayout(scenario),
+): FunctionRegions[] {
   const { host } = scenario;
   const { pes, mmio } = layout;
   const out: FunctionRegions[] = [];
-  for (const pe of pes) for (const fn of pe.functions) out.push({ pe: pe.id, bdf: fn.bdf, regions: regionsAgainst(host, fn, mmio) });
+  for (const pe of pes)
+    for (const fn of pe.functions) out.push({ pe: pe.id, bdf: fn.bdf, regions: regionsAgainst(host, fn, mmio) });
   return out;
 }

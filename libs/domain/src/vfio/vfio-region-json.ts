@@ -8,8 +8,15 @@ import { VfioRegion } from './vfio-region';
  * serializes one region per BAR of the host.
  */
 export function regionToJson(r: VfioRegion): Record<string, unknown> {
-  const json: Record<string, unknown> = { index: r.index, offset: toHex(r.offset), size: toHex(r.size), flags: r.flags, caps: r.caps };
+  const json: Record<string, unknown> = {
+    index: r.index,
+    offset: toHex(r.offset),
+    size: toHex(r.size),
+    flags: r.flags,
+    caps: r.caps,
+  };
   if (r.sparseAreas) json.sparseAreas = r.sparseAreas.map((a) => ({ offset: toHex(a.offset), size: toHex(a.size) }));
-  if (r.subPageReservation) json.subPageReservation = { start: toHex(r.subPageReservation.start), size: toHex(r.subPageReservation.size) };
+  if (r.subPageReservation)
+    json.subPageReservation = { start: toHex(r.subPageReservation.start), size: toHex(r.subPageReservation.size) };
   return json;
 }

@@ -57,10 +57,10 @@ export class Heartbeat {
   /** The first beat (awaited: a start that cannot write its heartbeat fails), then one every interval. */
   async start(): Promise<void> {
     if (this.timer || this.stopped) return;
-    await this.dataSource.query(`DELETE FROM ${this.table} WHERE service = $1 AND beat_at < clock_timestamp() - $2 * interval '1 millisecond'`, [
-      this.options.service,
-      FORGET_AFTER_MS,
-    ]);
+    await this.dataSource.query(
+      `DELETE FROM ${this.table} WHERE service = $1 AND beat_at < clock_timestamp() - $2 * interval '1 millisecond'`,
+      [this.options.service, FORGET_AFTER_MS],
+    );
     await this.beatOnce();
     this.timer = setInterval(() => {
       // A beat still in flight (a slow database) is not doubled.
@@ -84,7 +84,9 @@ export class Heartbeat {
     clearInterval(this.timer);
     this.timer = undefined;
     await this.beating;
-    await this.dataSource.query(`DELETE FROM ${this.table} WHERE instance_id = $1`, [this.instanceId]).catch(() => undefined);
+    await this.dataSource
+      .query(`DELETE FROM ${this.table} WHERE instance_id = $1`, [this.instanceId])
+      .catch(() => undefined);
   }
 
   /**

@@ -21,7 +21,8 @@ type BatchOutcome = { published: number; failed: boolean; unpublishable?: boolea
  * The broker's answers that no retry can change: the message itself is refused (kafkajs
  * protocol error types, or the broker's own words).
  */
-const REFUSED_FOR_GOOD = /MESSAGE_TOO_LARGE|RECORD_LIST_TOO_LARGE|INVALID_RECORD|CORRUPT_MESSAGE|larger than the max message size|too large/i;
+const REFUSED_FOR_GOOD =
+  /MESSAGE_TOO_LARGE|RECORD_LIST_TOO_LARGE|INVALID_RECORD|CORRUPT_MESSAGE|larger than the max message size|too large/i;
 
 export function unpublishable(error: unknown): boolean {
   if (error === null || typeof error !== 'object') return false;
@@ -88,7 +89,9 @@ export class OutboxRelay {
     this.pruneEveryMs = options.pruneEveryMs ?? 60_000;
     this.reportError = options.onError ?? (() => undefined);
     this.isUnpublishable = options.isUnpublishable ?? unpublishable;
-    this.reportQuarantine = options.onQuarantine ?? ((rowId, error) => this.reportError(new Error(`outbox row ${rowId} quarantined: ${error.message}`)));
+    this.reportQuarantine =
+      options.onQuarantine ??
+      ((rowId, error) => this.reportError(new Error(`outbox row ${rowId} quarantined: ${error.message}`)));
     this.leadership = new RelayLeadership(
       dataSource,
       schema,
@@ -215,7 +218,9 @@ export class OutboxRelay {
         if (batch.length === 0) return;
         await this.publish(batch);
         sent = true;
-        await runSql(em, `UPDATE ${this.table} SET published_at = clock_timestamp() WHERE id = ANY($1::bigint[])`, [rowIds]);
+        await runSql(em, `UPDATE ${this.table} SET published_at = clock_timestamp() WHERE id = ANY($1::bigint[])`, [
+          rowIds,
+        ]);
       });
     } catch (error) {
       if (batch.length === 0) throw error;

@@ -7,7 +7,13 @@ import { outboxQuarantineMigration } from './outbox-quarantine.migration';
 
 /** Every event-store migration class for `schema`, oldest first. New migrations are appended here. */
 export function eventStoreMigrations(schema: string): MigrationClass[] {
-  return [createEventStoreTablesMigration(schema), outboxBatchesMigration(schema), outboxQuarantineMigration(schema), heartbeatsMigration(schema), dropCheckpointsMigration(schema)];
+  return [
+    createEventStoreTablesMigration(schema),
+    outboxBatchesMigration(schema),
+    outboxQuarantineMigration(schema),
+    heartbeatsMigration(schema),
+    dropCheckpointsMigration(schema),
+  ];
 }
 
 /** Name of the per-schema table recording applied migrations (TypeORM's own layout and name). */

@@ -15,7 +15,12 @@ export interface MigrationSteps {
  * them), named `<base>_<schema>_<timestamp>` so that two schemas' migrations never share a name
  * and TypeORM reads the timestamp from the last 13 characters.
  */
-export function schemaMigration(base: string, schema: string, timestamp: string, steps: MigrationSteps): MigrationClass {
+export function schemaMigration(
+  base: string,
+  schema: string,
+  timestamp: string,
+  steps: MigrationSteps,
+): MigrationClass {
   assertSchemaName(schema);
   const name = `${base}_${schema}_${timestamp}`;
   const migration = class implements MigrationInterface {

@@ -47,7 +47,9 @@ export function outboxBatchesMigration(schema: string): MigrationClass {
 
     async down(runner: QueryRunner): Promise<void> {
       await runner.query(`DROP VIEW ${t('outbox_messages')}`);
-      await runner.query(`ALTER TABLE ${t('outbox')} ADD COLUMN message_id uuid, ADD COLUMN topic text, ADD COLUMN message_key text, ADD COLUMN headers jsonb, ADD COLUMN payload jsonb`);
+      await runner.query(
+        `ALTER TABLE ${t('outbox')} ADD COLUMN message_id uuid, ADD COLUMN topic text, ADD COLUMN message_key text, ADD COLUMN headers jsonb, ADD COLUMN payload jsonb`,
+      );
       // One row per message again; ids are re-drawn in (row, position) order.
       await runner.query(`
         INSERT INTO ${t('outbox')} (message_id, topic, message_key, headers, payload, messages, message_count, created_at, published_at, attempts, last_error)

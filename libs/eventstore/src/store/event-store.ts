@@ -7,7 +7,15 @@ import { runSql } from '../sql/run-sql';
 import type { AppendManyInput, AppendManyResult } from './append-many';
 import { writeOutbox } from './outbox-writer';
 import type { StoredEvent } from './stored-event';
-import { ASSIGNED_COLUMNS, type AssignedColumns, EVENT_COLUMNS, type EventRow, eventColumns, storedEvent, toStoredEvent } from './stored-event-row';
+import {
+  ASSIGNED_COLUMNS,
+  type AssignedColumns,
+  EVENT_COLUMNS,
+  type EventRow,
+  eventColumns,
+  storedEvent,
+  toStoredEvent,
+} from './stored-event-row';
 
 export interface ReadStreamResult {
   /** 0n for a stream that does not exist. */
@@ -85,9 +93,15 @@ export class EventStore {
   async appendMany(input: AppendManyInput): Promise<AppendManyResult> {
     const streams = new Set<string>();
     for (const append of input.appends) {
-      if (append.expectedVersion < 0n) throw new EventStoreError('INVALID_ARGUMENT', `${append.streamId}: expected version ${append.expectedVersion} < 0`);
-      if (append.events.length === 0) throw new EventStoreError('INVALID_ARGUMENT', `${append.streamId}: an append needs at least one event`);
-      if (streams.has(append.streamId)) throw new EventStoreError('INVALID_ARGUMENT', `${append.streamId} appears twice in one batch`);
+      if (append.expectedVersion < 0n)
+        throw new EventStoreError(
+          'INVALID_ARGUMENT',
+          `${append.streamId}: expected version ${append.expectedVersion} < 0`,
+        );
+      if (append.events.length === 0)
+        throw new EventStoreError('INVALID_ARGUMENT', `${append.streamId}: an append needs at least one event`);
+      if (streams.has(append.streamId))
+        throw new EventStoreError('INVALID_ARGUMENT', `${append.streamId} appears twice in one batch`);
       streams.add(append.streamId);
     }
     try {
@@ -118,7 +132,9 @@ export class EventStore {
       if (error instanceof DuplicatesFound) return { duplicate: true, duplicates: error.messageIds };
       if (error instanceof ConcurrencyError) throw error;
       const constraint = (error as { constraint?: string }).constraint;
-      const lostRace = (sqlState(error) === UNIQUE_VIOLATION && constraint && STREAM_CONSTRAINTS.has(constraint)) || sqlState(error) === DEADLOCK_DETECTED;
+      const lostRace =
+        (sqlState(error) === UNIQUE_VIOLATION && constraint && STREAM_CONSTRAINTS.has(constraint)) ||
+        sqlState(error) === DEADLOCK_DETECTED;
       if (lostRace && input.appends.length > 0) {
         const first = input.appends[0];
         throw new ConcurrencyError(first.streamId, first.expectedVersion, await this.streamVersion(first.streamId));
@@ -165,7 +181,11 @@ export class EventStore {
   }
 
   /** Every event of the batch in one INSERT, in `order` (else array order); returned in that order. */
-  private async insertEvents(em: EntityManager, appends: AppendManyInput['appends'], order?: readonly string[]): Promise<StoredEvent[]> {
+  private async insertEvents(
+    em: EntityManager,
+    appends: AppendManyInput['appends'],
+    order?: readonly string[],
+  ): Promise<StoredEvent[]> {
     let rows = appends.flatMap((append) =>
       append.events.map((event, i) => ({
         streamId: append.streamId,
@@ -177,7 +197,11 @@ export class EventStore {
     if (order) {
       const byId = new Map(rows.map((row) => [row.eventId, row]));
       const ordered = order.map((id) => byId.get(id));
-      if (ordered.length !== rows.length || new Set(order).size !== rows.length || ordered.some((row) => row === undefined)) {
+      if (
+        ordered.length !== rows.length ||
+        new Set(order).size !== rows.length ||
+        ordered.some((row) => row === undefined)
+      ) {
         throw new EventStoreError('INVALID_ARGUMENT', 'eventOrder must list every event of the batch once');
       }
       rows = ordered as typeof rows;
@@ -195,7 +219,8 @@ export class EventStore {
     const byId = new Map(inserted.map((row) => [row.event_id, row]));
     return rows.map((row) => {
       const assigned = byId.get(row.eventId.toLowerCase());
-      if (!assigned) throw new EventStoreError('INVALID_ARGUMENT', `event ${row.eventId} was not returned by the insert`);
+      if (!assigned)
+        throw new EventStoreError('INVALID_ARGUMENT', `event ${row.eventId} was not returned by the insert`);
       return storedEvent(row.streamId, BigInt(row.streamVersion), row, assigned);
     });
   }

@@ -13,7 +13,8 @@ export function outboxLines(messages: readonly OutboxMessage[]): string {
   for (const [i, m] of messages.entries()) {
     const head = JSON.stringify({ messageId: m.messageId, topic: m.topic, key: m.key, headers: m.headers ?? {} });
     const value = JSON.stringify(m.payload ?? null);
-    if (value === undefined) throw new EventStoreError('INVALID_ARGUMENT', `outbox message ${m.messageId}: the payload is not JSON`);
+    if (value === undefined)
+      throw new EventStoreError('INVALID_ARGUMENT', `outbox message ${m.messageId}: the payload is not JSON`);
     text += (i === 0 ? '' : '\n') + head + '\t' + value;
   }
   return text;
@@ -23,7 +24,18 @@ export function outboxLines(messages: readonly OutboxMessage[]): string {
 export function readOutboxLines(id: bigint, text: string, attempts: number): PendingOutboxMessage[] {
   return text.split('\n').map((line, i) => {
     const tab = line.indexOf('\t');
-    const head = JSON.parse(line.slice(0, tab)) as Pick<OutboxMessage, 'messageId' | 'topic' | 'key'> & { headers: Record<string, string> };
-    return { id, position: i + 1, messageId: head.messageId, topic: head.topic, key: head.key, headers: head.headers, value: line.slice(tab + 1), attempts };
+    const head = JSON.parse(line.slice(0, tab)) as Pick<OutboxMessage, 'messageId' | 'topic' | 'key'> & {
+      headers: Record<string, string>;
+    };
+    return {
+      id,
+      position: i + 1,
+      messageId: head.messageId,
+      topic: head.topic,
+      key: head.key,
+      headers: head.headers,
+      value: line.slice(tab + 1),
+      attempts,
+    };
   });
 }

@@ -18,11 +18,16 @@ export function outboxChannel(schema: string): string {
  * commits; both in one statement. One row whatever the count: the outbox costs a batch one
  * insert, and the relay one read and one update.
  */
-export async function writeOutbox(em: EntityManager, schema: string, messages: readonly OutboxMessage[]): Promise<void> {
+export async function writeOutbox(
+  em: EntityManager,
+  schema: string,
+  messages: readonly OutboxMessage[],
+): Promise<void> {
   if (messages.length === 0) return;
   // Consumers dedupe by message id: refuse what is not a uuid before anything is written.
   for (const m of messages) {
-    if (!UUID.test(m.messageId)) throw new EventStoreError('INVALID_ARGUMENT', `outbox message id ${JSON.stringify(m.messageId)} is not a uuid`);
+    if (!UUID.test(m.messageId))
+      throw new EventStoreError('INVALID_ARGUMENT', `outbox message id ${JSON.stringify(m.messageId)} is not a uuid`);
   }
   await runSql(
     em,

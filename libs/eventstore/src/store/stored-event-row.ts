@@ -55,7 +55,12 @@ export interface AssignedColumns {
   occurred_at: string;
 }
 
-export function storedEvent(streamId: string, streamVersion: bigint, event: NewEvent, assigned: AssignedColumns): StoredEvent {
+export function storedEvent(
+  streamId: string,
+  streamVersion: bigint,
+  event: NewEvent,
+  assigned: AssignedColumns,
+): StoredEvent {
   return {
     globalPosition: int8(assigned.global_position, 'global_position'),
     streamId,

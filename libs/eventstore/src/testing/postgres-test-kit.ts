@@ -32,7 +32,11 @@ export function newEvent(hostId: string, eventType: string, data: unknown): NewE
   return { eventId: randomUUID(), eventType, hostId, data, metadata: { correlationId: randomUUID() } };
 }
 
-export async function waitFor(what: string, predicate: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+export async function waitFor(
+  what: string,
+  predicate: () => boolean | Promise<boolean>,
+  timeoutMs = 15_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await predicate())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);

@@ -17,11 +17,20 @@ export async function sendGuestBars(apiUrl: string, token: string, body: GuestBa
   const path = `/v1/vms/${encodeURIComponent(body.vmId)}/guest-bars`;
   let res: Response;
   try {
-    res = await fetch(base + path, { method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ bars: body.bars }) });
+    res = await fetch(base + path, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ bars: body.bars }),
+    });
   } catch (error) {
-    throw new ImportSendError(`cannot reach the API at ${base}: ${(error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message}`);
+    throw new ImportSendError(
+      `cannot reach the API at ${base}: ${(error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message}`,
+    );
   }
-  const json = (await res.json().catch(() => ({}))) as Record<string, unknown> & { message?: string; problems?: { path: string; message: string }[] };
+  const json = (await res.json().catch(() => ({}))) as Record<string, unknown> & {
+    message?: string;
+    problems?: { path: string; message: string }[];
+  };
   if (res.status >= 400) {
     const problems = (json.problems ?? []).map((p) => `\n  ${p.path}: ${p.message}`).join('');
     throw new ImportSendError(`PUT ${path}: ${res.status} ${json.message ?? ''}${problems}`, res.status);

@@ -29,13 +29,24 @@ export async function sendImport(apiUrl: string, token: string, scenario: Scenar
   const call = async (method: string, path: string, body: unknown) => {
     let res: Response;
     try {
-      res = await fetch(base + path, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      res = await fetch(base + path, {
+        method,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     } catch (error) {
-      throw new ImportSendError(`cannot reach the API at ${base}: ${(error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message}`);
+      throw new ImportSendError(
+        `cannot reach the API at ${base}: ${(error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message}`,
+      );
     }
-    const json = (await res.json().catch(() => ({}))) as { message?: string; problems?: { path: string; message: string }[] };
+    const json = (await res.json().catch(() => ({}))) as {
+      message?: string;
+      problems?: { path: string; message: string }[];
+    };
     if (res.status >= 400 || res.status === 202) {
-      const problems = (json.problems ?? []).map((p: { path: string; message: string }) => `\n  ${p.path}: ${p.message}`).join('');
+      const problems = (json.problems ?? [])
+        .map((p: { path: string; message: string }) => `\n  ${p.path}: ${p.message}`)
+        .join('');
       throw new ImportSendError(`${method} ${path}: ${res.status} ${json.message ?? ''}${problems}`, res.status);
     }
     return json as { events?: { type: string; data?: Record<string, unknown> }[] };
@@ -44,7 +55,7 @@ export async function sendImport(apiUrl: string, token: string, scenario: Scenar
   const registered = await call('POST', '/v1/hosts', scenario.host);
   const imported = await call('PUT', `/v1/hosts/${encodeURIComponent(hostId)}/topology`, { pes: scenario.pes });
   const event = imported.events?.find((e) => e.type === 'TopologyImported');
-  const list = (k: string) => ((event?.data?.[k] as string[] | undefined) ?? []);
+  const list = (k: string) => (event?.data?.[k] as string[] | undefined) ?? [];
   return {
     hostId,
     registered: (registered.events ?? []).some((e) => e.type === 'HostRegistered'),
@@ -59,6 +70,10 @@ export async function sendImport(apiUrl: string, token: string, scenario: Scenar
 export function describeChanges(c: ImportChanges): string {
   if (c.unchanged) return `${c.hostId}: ${c.registered ? 'registered; ' : ''}topology unchanged`;
   const part = (what: string, list: readonly string[]) => (list.length ? `${what} ${list.join(', ')}` : '');
-  const parts = [part('added', c.added), part('removed', c.removed), part('changed (BARs moved or resized, MSI-X)', c.changed)].filter(Boolean);
+  const parts = [
+    part('added', c.added),
+    part('removed', c.removed),
+    part('changed (BARs moved or resized, MSI-X)', c.changed),
+  ].filter(Boolean);
   return `${c.hostId}: ${c.registered ? 'registered; ' : ''}${parts.join('; ') || 'topology updated'}`;
 }

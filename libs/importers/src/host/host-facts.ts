@@ -56,7 +56,9 @@ export function livePageSize(): bigint {
   try {
     out = execFileSync('getconf', ['PAGESIZE'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (error) {
-    throw new ImportInputError(`cannot read this machine's page size (getconf PAGESIZE: ${(error as Error).message}): give --page-size`);
+    throw new ImportInputError(
+      `cannot read this machine's page size (getconf PAGESIZE: ${(error as Error).message}): give --page-size`,
+    );
   }
   return parsePageSize(out.trim());
 }

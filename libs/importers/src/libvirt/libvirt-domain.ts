@@ -7,7 +7,9 @@ export type OverrideSource = 'override' | 'set' | 'global';
 export interface LibvirtHostdev {
   /** Canonical `dddd:bb:dd.f` of `<source><address .../>`. */
   readonly bdf: string;
-  /** `hostdev` for `<hostdev mode='subsystem' type='pci'>`, `interface` for `<interface type='hostdev'>` (an SR-IOV VF). */
+  /**
+   * `hostdev` for `<hostdev mode='subsystem' type='pci'>`, `interface` for `<interface type='hostdev'>` (an SR-IOV VF).
+   */
   readonly element: 'hostdev' | 'interface';
   /** XPath of the element, e.g. `/domain/devices/hostdev[2]`, for problems. */
   readonly at: string;

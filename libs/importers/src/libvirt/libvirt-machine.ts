@@ -8,7 +8,8 @@ import { Machine } from '@barplane/domain';
  */
 export function machineOfLibvirtType(type: string): Machine | undefined {
   const t = type.trim().toLowerCase();
-  const family = (alias: string, versioned: string) => t === alias || (t.startsWith(versioned) && t.length > versioned.length);
+  const family = (alias: string, versioned: string) =>
+    t === alias || (t.startsWith(versioned) && t.length > versioned.length);
   if (family('q35', 'pc-q35-')) return 'q35';
   if (family('pseries', 'pseries-')) return 'pseries';
   if (family('virt', 'virt-')) return 'virt';

@@ -4,11 +4,17 @@ import { libvirtVm } from './libvirt-vm';
 import { parseLibvirtDomain } from './parse-libvirt-domain';
 
 export type LibvirtScenarioRead =
-  | { readonly ok: true; readonly scenario: Scenario; readonly domain: LibvirtDomain; readonly warnings: readonly string[] }
+  | {
+      readonly ok: true;
+      readonly scenario: Scenario;
+      readonly domain: LibvirtDomain;
+      readonly warnings: readonly string[];
+    }
   | { readonly ok: false; readonly problems: readonly Problem[] };
 
 /** `field` + an XPath inside the XML: `libvirtXml/domain/devices/hostdev[2]/source/address`. */
-const under = (field: string, problems: readonly Problem[]): Problem[] => problems.map((p) => ({ path: `${field}${p.path === '/' ? '' : p.path}`, message: p.message }));
+const under = (field: string, problems: readonly Problem[]): Problem[] =>
+  problems.map((p) => ({ path: `${field}${p.path === '/' ? '' : p.path}`, message: p.message }));
 
 /**
  * What-if for provisioning: the scenario of a host (no `vm`) plus the VM a libvirt domain XML
@@ -37,6 +43,7 @@ export function scenarioWithLibvirtVm(host: Scenario, xml: string, field = 'libv
   const scenario: Scenario = { ...host, vm };
   // The rules that span host and VM (a relocation onto an io BAR, ...), said as the XML's.
   const rules = scenarioProblems(scenario);
-  if (rules.length > 0) return { ok: false, problems: rules.map((p) => ({ path: field, message: `${p.path}: ${p.message}` })) };
+  if (rules.length > 0)
+    return { ok: false, problems: rules.map((p) => ({ path: field, message: `${p.path}: ${p.message}` })) };
   return { ok: true, scenario, domain: read.domain, warnings: [...read.warnings, ...placed.warnings] };
 }

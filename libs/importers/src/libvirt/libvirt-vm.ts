@@ -3,7 +3,10 @@ import { LibvirtDomain, LibvirtHostdev } from './libvirt-domain';
 
 /** What the host must tell about its PEs: ids, members, and which members have an MSI-X table. */
 export interface HostPes {
-  readonly pes: readonly { readonly id: string; readonly functions: readonly { readonly bdf: string; readonly msix?: unknown }[] }[];
+  readonly pes: readonly {
+    readonly id: string;
+    readonly functions: readonly { readonly bdf: string; readonly msix?: unknown }[];
+  }[];
 }
 
 /** The VM a libvirt domain describes, in the fields of CreateVm (defaults left to the host platform). */
@@ -22,8 +25,18 @@ export interface LibvirtPeAssignment {
 }
 
 export type LibvirtVmRead =
-  | { readonly ok: true; readonly vm: LibvirtVmSettings; readonly assignments: readonly LibvirtPeAssignment[]; readonly warnings: readonly string[] }
-  | { readonly ok: false; readonly code: DomainErrorCode; readonly message: string; readonly problems: readonly Problem[] };
+  | {
+      readonly ok: true;
+      readonly vm: LibvirtVmSettings;
+      readonly assignments: readonly LibvirtPeAssignment[];
+      readonly warnings: readonly string[];
+    }
+  | {
+      readonly ok: false;
+      readonly code: DomainErrorCode;
+      readonly message: string;
+      readonly problems: readonly Problem[];
+    };
 
 /**
  * The VM and the PEs it would hold on a host: each hostdev's function found among the host's
@@ -35,7 +48,11 @@ export type LibvirtVmRead =
 export function libvirtVm(domain: LibvirtDomain, host: HostPes): LibvirtVmRead {
   const peOf = new Map<string, { id: string; members: string[]; msix: Set<string> }>();
   for (const pe of host.pes) {
-    const entry = { id: pe.id, members: pe.functions.map((f) => f.bdf).sort(compareIds), msix: new Set(pe.functions.filter((f) => f.msix).map((f) => f.bdf)) };
+    const entry = {
+      id: pe.id,
+      members: pe.functions.map((f) => f.bdf).sort(compareIds),
+      msix: new Set(pe.functions.filter((f) => f.msix).map((f) => f.bdf)),
+    };
     for (const f of pe.functions) peOf.set(f.bdf, entry);
   }
   const validation: Problem[] = [];
@@ -67,11 +84,17 @@ export function libvirtVm(domain: LibvirtDomain, host: HostPes): LibvirtVmRead {
   const withMsix = domain.hostdevs.filter((h) => peOf.get(h.bdf)?.msix.has(h.bdf));
   const relocation = agree(withMsix.length > 0 ? withMsix : domain.hostdevs, (h) => h.msixRelocation?.value ?? 'off');
   if (relocation.values.size > 1) {
-    validation.push({ path: '/domain/devices', message: `the hostdevs ask for different MSI-X relocations (${relocation.describe}); barplane applies one to the whole VM` });
+    validation.push({
+      path: '/domain/devices',
+      message: `the hostdevs ask for different MSI-X relocations (${relocation.describe}); barplane applies one to the whole VM`,
+    });
   }
   const noMmap = agree(domain.hostdevs, (h) => String(h.noMmap?.value ?? false));
   if (noMmap.values.size > 1) {
-    validation.push({ path: '/domain/devices', message: `x-no-mmap is set on some hostdevs only (${noMmap.describe}); barplane applies it to the whole VM` });
+    validation.push({
+      path: '/domain/devices',
+      message: `x-no-mmap is set on some hostdevs only (${noMmap.describe}); barplane applies it to the whole VM`,
+    });
   }
 
   const fail = (code: DomainErrorCode, what: string, problems: Problem[]): LibvirtVmRead => ({
@@ -80,17 +103,26 @@ export function libvirtVm(domain: LibvirtDomain, host: HostPes): LibvirtVmRead {
     message: `${what}: ${problems.map((p) => p.message).join('; ')}`,
     problems,
   });
-  if (validation.length > 0) return fail('VALIDATION', `domain "${domain.name}" cannot be planned as one VM`, validation);
-  if (notFound.length > 0) return fail('NOT_FOUND', `domain "${domain.name}" names functions the host does not have`, notFound);
+  if (validation.length > 0)
+    return fail('VALIDATION', `domain "${domain.name}" cannot be planned as one VM`, validation);
+  if (notFound.length > 0)
+    return fail('NOT_FOUND', `domain "${domain.name}" names functions the host does not have`, notFound);
   if (conflicts.length > 0) return fail('CONFLICT', `domain "${domain.name}" gives part of a PE`, conflicts);
 
   const assignments: LibvirtPeAssignment[] = [...byPe.entries()]
     .sort(([a], [b]) => compareIds(a, b))
     .map(([peId, given]) => ({
       peId,
-      functions: [...given].sort((a, b) => compareIds(a.bdf, b.bdf)).map(({ bdf, alias, aliasPredicted, managed }) => ({ bdf, alias, aliasPredicted, managed })),
+      functions: [...given]
+        .sort((a, b) => compareIds(a.bdf, b.bdf))
+        .map(({ bdf, alias, aliasPredicted, managed }) => ({ bdf, alias, aliasPredicted, managed })),
     }));
-  const warnings = domain.hostdevs.filter((h) => !h.managed).map((h) => `${h.alias} (${h.bdf}) is managed='no': bind it to vfio-pci before the domain starts (barplane's assignment binds it)`);
+  const warnings = domain.hostdevs
+    .filter((h) => !h.managed)
+    .map(
+      (h) =>
+        `${h.alias} (${h.bdf}) is managed='no': bind it to vfio-pci before the domain starts (barplane's assignment binds it)`,
+    );
   const relocated = [...relocation.values][0] as MsixRelocation | undefined;
   return {
     ok: true,

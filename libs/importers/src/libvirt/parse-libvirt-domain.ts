@@ -37,10 +37,13 @@ function addressPart(value: string | undefined): number | undefined {
  */
 export function parseLibvirtDomain(xml: string): LibvirtDomainRead {
   const refuse = (path: string, message: string): LibvirtDomainRead => ({ ok: false, problems: [{ path, message }] });
-  if (xml.length > MAX_LIBVIRT_XML_CHARS) return refuse('/', `${xml.length} characters: a domain XML is at most ${MAX_LIBVIRT_XML_CHARS}`);
+  if (xml.length > MAX_LIBVIRT_XML_CHARS)
+    return refuse('/', `${xml.length} characters: a domain XML is at most ${MAX_LIBVIRT_XML_CHARS}`);
   const upper = xml.toUpperCase();
-  // libvirt never writes a DOCTYPE; refusing it keeps entity expansion (billion laughs, external entities) out entirely.
-  if (upper.includes('<!DOCTYPE') || upper.includes('<!ENTITY')) return refuse('/', 'a DOCTYPE or entity declaration: libvirt domain XML has none, and it is not read');
+  // libvirt never writes a DOCTYPE; refusing it keeps entity expansion (billion laughs, external entities) out
+  // entirely.
+  if (upper.includes('<!DOCTYPE') || upper.includes('<!ENTITY'))
+    return refuse('/', 'a DOCTYPE or entity declaration: libvirt domain XML has none, and it is not read');
   let doc: XmlNode;
   try {
     doc = parser.parse(xml, true) as XmlNode;
@@ -49,7 +52,10 @@ export function parseLibvirtDomain(xml: string): LibvirtDomainRead {
   }
   const roots = Object.keys(doc).filter((k) => !k.startsWith('?') && !k.startsWith('#'));
   if (roots.length !== 1 || roots[0] !== 'domain' || Array.isArray(doc.domain)) {
-    return refuse('/', `not a libvirt domain XML: the root element is ${roots.map((r) => `<${r}>`).join(', ') || 'missing'}, not <domain>`);
+    return refuse(
+      '/',
+      `not a libvirt domain XML: the root element is ${roots.map((r) => `<${r}>`).join(', ') || 'missing'}, not <domain>`,
+    );
   }
   const domain = first(doc, 'domain')!;
   const problems: Problem[] = [];
@@ -85,9 +91,17 @@ export function parseLibvirtDomain(xml: string): LibvirtDomainRead {
       return;
     }
     const [d, b, s, f] = ['domain', 'bus', 'slot', 'function'].map((k) => addressPart(attr(address, k)));
-    const out = [d === undefined || d > 0xffff ? 'domain' : '', b === undefined || b > 0xff ? 'bus' : '', s === undefined || s > 0x1f ? 'slot' : '', f === undefined || f > 7 ? 'function' : ''].filter(Boolean);
+    const out = [
+      d === undefined || d > 0xffff ? 'domain' : '',
+      b === undefined || b > 0xff ? 'bus' : '',
+      s === undefined || s > 0x1f ? 'slot' : '',
+      f === undefined || f > 7 ? 'function' : '',
+    ].filter(Boolean);
     if (out.length > 0) {
-      problems.push({ path: `${at}/source/address`, message: `${out.join(', ')} missing or out of range (domain <= 0xffff, bus <= 0xff, slot <= 0x1f, function <= 7)` });
+      problems.push({
+        path: `${at}/source/address`,
+        message: `${out.join(', ')} missing or out of range (domain <= 0xffff, bus <= 0xff, slot <= 0x1f, function <= 7)`,
+      });
       return;
     }
     const bdf = formatBdf({ domain: d!, bus: b!, device: s!, fn: f! });
@@ -100,7 +114,10 @@ export function parseLibvirtDomain(xml: string): LibvirtDomainRead {
     for (const el of elements(dev, 'hostdev')) {
       const at = `/domain/devices/hostdev[${++hostdevIndex}]`;
       if (attr(el, 'mode') === 'subsystem' && attr(el, 'type') === 'pci') read(el, 'hostdev', at);
-      else warnings.push(`${at}: a ${attr(el, 'mode') ?? '?'} ${attr(el, 'type') ?? '?'} hostdev is not a PCI function given through VFIO; left out`);
+      else
+        warnings.push(
+          `${at}: a ${attr(el, 'mode') ?? '?'} ${attr(el, 'type') ?? '?'} hostdev is not a PCI function given through VFIO; left out`,
+        );
     }
     for (const el of elements(dev, 'interface')) {
       const at = `/domain/devices/interface[${++interfaceIndex}]`;
@@ -118,20 +135,46 @@ export function parseLibvirtDomain(xml: string): LibvirtDomainRead {
 
   // An inactive definition has no aliases yet: libvirt names each hostdev `hostdevN` when the
   // domain starts, N one above the highest hostdevN taken (qemuAssignDeviceHostdevAlias).
-  let next = 1 + Math.max(-1, ...found.map((h) => (h.alias?.startsWith('hostdev') ? Number(h.alias.slice(7)) : NaN)).filter(Number.isInteger));
+  let next =
+    1 +
+    Math.max(
+      -1,
+      ...found.map((h) => (h.alias?.startsWith('hostdev') ? Number(h.alias.slice(7)) : NaN)).filter(Number.isInteger),
+    );
   const hostdevs: LibvirtHostdev[] = found.map((h) => {
     const alias = h.alias ?? `hostdev${next++}`;
     const own = overrides.byAlias.get(alias) ?? {};
     const msixRelocation = own.msixRelocation ?? overrides.global.msixRelocation;
     const noMmap = own.noMmap ?? overrides.global.noMmap;
-    return { ...h, alias, aliasPredicted: h.alias === undefined, ...(msixRelocation ? { msixRelocation } : {}), ...(noMmap ? { noMmap } : {}) };
+    return {
+      ...h,
+      alias,
+      aliasPredicted: h.alias === undefined,
+      ...(msixRelocation ? { msixRelocation } : {}),
+      ...(noMmap ? { noMmap } : {}),
+    };
   });
   const aliases = new Set(hostdevs.map((h) => h.alias));
   for (const alias of overrides.byAlias.keys()) {
-    if (!aliases.has(alias)) warnings.push(`an x-msix-relocation or x-no-mmap override names device "${alias}", which is none of this domain's PCI hostdevs; ignored`);
+    if (!aliases.has(alias))
+      warnings.push(
+        `an x-msix-relocation or x-no-mmap override names device "${alias}", which is none of this domain's PCI hostdevs; ignored`,
+      );
   }
   if (hostdevs.some((h) => h.aliasPredicted)) {
-    warnings.push('hostdevs without <alias>: their QEMU ids are the hostdevN libvirt gives when the domain starts (user aliases ua-... are stable)');
+    warnings.push(
+      'hostdevs without <alias>: their QEMU ids are the hostdevN libvirt gives when the domain starts (user aliases ua-... are stable)',
+    );
   }
-  return { ok: true, domain: { name, ...(uuid ? { uuid } : {}), ...(machine ? { machine } : {}), ...(machineType ? { machineType } : {}), hostdevs }, warnings };
+  return {
+    ok: true,
+    domain: {
+      name,
+      ...(uuid ? { uuid } : {}),
+      ...(machine ? { machine } : {}),
+      ...(machineType ? { machineType } : {}),
+      hostdevs,
+    },
+    warnings,
+  };
 }

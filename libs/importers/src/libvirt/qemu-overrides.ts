@@ -19,7 +19,12 @@ const NO_MMAP = 'x-no-mmap';
  * and `-global vfio-pci.<prop>=<v>`, for `x-msix-relocation` and `x-no-mmap`. `prefixes` are
  * the prefixes the root binds to libvirt's qemu namespace.
  */
-export function qemuOverrides(domain: XmlNode, prefixes: readonly string[], problems: Problem[], warnings: string[]): QemuOverrides {
+export function qemuOverrides(
+  domain: XmlNode,
+  prefixes: readonly string[],
+  problems: Problem[],
+  warnings: string[],
+): QemuOverrides {
   const byAlias = new Map<string, Settings>();
   let global: Settings = {};
   const put = (alias: string, prop: string, value: string, source: OverrideSource, path: string) => {
@@ -30,10 +35,13 @@ export function qemuOverrides(domain: XmlNode, prefixes: readonly string[], prob
   };
   for (const q of prefixes) {
     // Lower precedence first: -global, then -set, then <qemu:override> (what libvirt writes into -device itself).
-    const args = elements(domain, `${q}:commandline`).flatMap((c) => elements(c, `${q}:arg`).map((a) => attr(a, 'value') ?? ''));
+    const args = elements(domain, `${q}:commandline`).flatMap((c) =>
+      elements(c, `${q}:arg`).map((a) => attr(a, 'value') ?? ''),
+    );
     const pairs: { flag: string; value: string; path: string }[] = [];
     for (let i = 0; i + 1 < args.length; i++) {
-      if (args[i] === '-set' || args[i] === '-global') pairs.push({ flag: args[i], value: args[i + 1], path: `/domain/${q}:commandline/${q}:arg[${i + 2}]` });
+      if (args[i] === '-set' || args[i] === '-global')
+        pairs.push({ flag: args[i], value: args[i + 1], path: `/domain/${q}:commandline/${q}:arg[${i + 2}]` });
     }
     for (const p of pairs.filter((x) => x.flag === '-global')) {
       const [target, value] = splitOnce(p.value, '=');
@@ -73,10 +81,17 @@ function isWatched(prop: string): boolean {
   return prop === RELOCATION || prop === NO_MMAP;
 }
 
-function settingOf(prop: string, raw: string, source: OverrideSource, path: string, problems: Problem[]): Settings | undefined {
+function settingOf(
+  prop: string,
+  raw: string,
+  source: OverrideSource,
+  path: string,
+  problems: Problem[],
+): Settings | undefined {
   const value = raw.trim().toLowerCase();
   if (prop === RELOCATION) {
-    if ((MSIX_RELOCATIONS as readonly string[]).includes(value)) return { msixRelocation: { value: value as MsixRelocation, source } };
+    if ((MSIX_RELOCATIONS as readonly string[]).includes(value))
+      return { msixRelocation: { value: value as MsixRelocation, source } };
     const why =
       value === 'auto'
         ? 'QEMU picks the BAR itself, which barplane cannot know before the VM runs: name it (bar0..bar5) or off'

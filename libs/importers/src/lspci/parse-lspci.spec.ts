@@ -26,11 +26,41 @@ describe('lspci text pasted from a ticket or a Markdown file', () => {
   });
 
   it.each([
-    ['four spaces (a Markdown code block)', (t: string) => lines(t).map((l) => (l === '' ? '' : `    ${l}`)).join('\n')],
-    ['a tab', (t: string) => lines(t).map((l) => `\t${l}`).join('\n')],
-    ['two spaces, CRLF line ends', (t: string) => lines(t).map((l) => `  ${l}`).join('\r\n')],
-    ['a Markdown quote', (t: string) => lines(t).map((l) => (l === '' ? '>' : `> ${l}`)).join('\n')],
-    ['a nested Markdown quote', (t: string) => lines(t).map((l) => `> > ${l}`).join('\n')],
+    [
+      'four spaces (a Markdown code block)',
+      (t: string) =>
+        lines(t)
+          .map((l) => (l === '' ? '' : `    ${l}`))
+          .join('\n'),
+    ],
+    [
+      'a tab',
+      (t: string) =>
+        lines(t)
+          .map((l) => `\t${l}`)
+          .join('\n'),
+    ],
+    [
+      'two spaces, CRLF line ends',
+      (t: string) =>
+        lines(t)
+          .map((l) => `  ${l}`)
+          .join('\r\n'),
+    ],
+    [
+      'a Markdown quote',
+      (t: string) =>
+        lines(t)
+          .map((l) => (l === '' ? '>' : `> ${l}`))
+          .join('\n'),
+    ],
+    [
+      'a nested Markdown quote',
+      (t: string) =>
+        lines(t)
+          .map((l) => `> > ${l}`)
+          .join('\n'),
+    ],
   ])('finds the same functions when the whole block is indented by %s', (_what, wrap) => {
     const pasted = parse(wrap(nvme));
     expect(pasted.functions).toEqual(plain.functions);
@@ -90,7 +120,10 @@ describe('unwrapPastedText', () => {
   const isHeader = (t: string) => /^[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]\s/.test(t);
 
   it('removes only the indentation the header lines share, keeping the details indented below them', () => {
-    const { lines: out, outside } = unwrapPastedText('    00:01.0 A\n    \tdetail\n\n  less indented\n    00:02.0 B', isHeader);
+    const { lines: out, outside } = unwrapPastedText(
+      '    00:01.0 A\n    \tdetail\n\n  less indented\n    00:02.0 B',
+      isHeader,
+    );
     expect(out).toEqual([
       { no: 1, text: '00:01.0 A' },
       { no: 2, text: '\tdetail' },

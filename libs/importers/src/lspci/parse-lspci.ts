@@ -6,7 +6,8 @@ import { PastedLine, unwrapPastedText } from './pasted-text';
 /**
  * `lspci -vvv -nn` text (pciutils lspci.c: show_bases, show_rom, show_caps, show_msix):
  *
- *   0000:01:00.0 Non-Volatile memory controller [0108]: Intel Corporation ... [8086:2700] (rev 00) (prog-if 02 [NVM Express])
+ *   0000:01:00.0 Non-Volatile memory controller [0108]: Intel Corporation ... [8086:2700] (rev 00) (prog-if 02 [NVM
+ * Express])
  *   \tIOMMU group: 5
  *   \tRegion 0: Memory at f7000000 (64-bit, non-prefetchable) [size=16K]
  *   \tRegion 2: I/O ports at e000 [size=32]
@@ -181,7 +182,9 @@ export function parseLspci(text: string, warnings: string[]): ImportedFunction[]
   }
 
   if (drafts.length === 0) {
-    throw new ImportInputError('no PCI function found: expected the output of lspci -vvv (lines such as "0000:01:00.0 Ethernet controller [0200]: ...")');
+    throw new ImportInputError(
+      'no PCI function found: expected the output of lspci -vvv (lines such as "0000:01:00.0 Ethernet controller [0200]: ...")',
+    );
   }
 
   skipped.sort((x, y) => x.no - y.no);
@@ -200,21 +203,36 @@ export function parseLspci(text: string, warnings: string[]): ImportedFunction[]
     const vendorDevice = ids ? `${ids[1]}:${ids[2]}`.toLowerCase() : undefined;
     const namedVf = /virtual function/i.test(d.header);
     const allVirtual = d.regionCount > 0 && d.virtualBars === d.regionCount;
-    if (allVirtual && !namedVf) warnings.push(`${bdf}: taken as an SR-IOV VF (every BAR is [virtual]: the device reports none of them)`);
+    if (allVirtual && !namedVf)
+      warnings.push(`${bdf}: taken as an SR-IOV VF (every BAR is [virtual]: the device reports none of them)`);
 
     let msix: ImportedFunction['msix'];
     if (d.capsDenied) {
       warnings.push(`${bdf}: MSI-X unknown (lspci could not read the capabilities: run lspci as root)`);
     } else if (d.msixCount !== undefined) {
       if (d.table && d.pba) {
-        msix = { vectors: d.msixCount, tableBar: d.table.bar, tableOffset: d.table.offset, pbaBar: d.pba.bar, pbaOffset: d.pba.offset };
+        msix = {
+          vectors: d.msixCount,
+          tableBar: d.table.bar,
+          tableOffset: d.table.offset,
+          pbaBar: d.pba.bar,
+          pbaOffset: d.pba.offset,
+        };
       } else {
         warnings.push(`${bdf}: MSI-X table or PBA location not shown (lspci -vv or -vvv shows it)`);
       }
     }
     // lspci names the class: PCI bridge [0604] and CardBus bridge [0607] have type 1 and 2 headers.
     const bridge = /^(?:PCI|CardBus) bridge\b/i.test(d.header) || /\[060[47]\]/.test(d.header.split(':')[0] ?? '');
-    functions.push({ bdf, vendorDevice, isVf: namedVf || allVirtual, bars: d.bars, msix, iommuGroup: d.iommuGroup, ...(bridge ? { bridge } : {}) });
+    functions.push({
+      bdf,
+      vendorDevice,
+      isVf: namedVf || allVirtual,
+      bars: d.bars,
+      msix,
+      iommuGroup: d.iommuGroup,
+      ...(bridge ? { bridge } : {}),
+    });
   }
   return functions;
 }

@@ -5,14 +5,24 @@ import { parseQmpJson } from './qmp-json';
 import { QmpPciDevice, readQueryPci } from './query-pci';
 
 const devices = (name: string): readonly QmpPciDevice[] => {
-  const read = readQueryPci(parseQmpJson(readFileSync(join(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'qmp', `${name}.query-pci.json`), 'utf8')));
+  const read = readQueryPci(
+    parseQmpJson(
+      readFileSync(
+        join(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'qmp', `${name}.query-pci.json`),
+        'utf8',
+      ),
+    ),
+  );
   if (!read.ok) throw new Error(JSON.stringify(read.problems));
   return read.devices;
 };
 
 describe('guestBarsFromQueryPci (real captures)', () => {
-  it('q35 after SeaBIOS: the mapped devices\' memory BARs at their guest addresses, host BDFs, in BDF order', () => {
-    const map = new Map([['optane', '0000:04:00.0'], ['nic82599', '0000:03:00.0']]);
+  it("q35 after SeaBIOS: the mapped devices' memory BARs at their guest addresses, host BDFs, in BDF order", () => {
+    const map = new Map([
+      ['optane', '0000:04:00.0'],
+      ['nic82599', '0000:03:00.0'],
+    ]);
     const r = guestBarsFromQueryPci('x86-guest', devices('q35-seabios'), map);
     expect(r.body).toEqual({
       vmId: 'x86-guest',
@@ -42,11 +52,20 @@ describe('guestBarsFromQueryPci (real captures)', () => {
       { bdf: '0001:03:00.0', index: 0, address: null },
       { bdf: '0001:03:00.0', index: 2, address: null },
     ]);
-    expect(r.warnings).toEqual(['guest device 00:01.0 (RAM controller, id "shm") has no host function mapped: left out']);
+    expect(r.warnings).toEqual([
+      'guest device 00:01.0 (RAM controller, id "shm") has no host function mapped: left out',
+    ]);
   });
 
   it('pseries under Linux (64K pages): every BAR placed, on 64K boundaries', () => {
-    const r = guestBarsFromQueryPci('p9-guest', devices('pseries-linux'), new Map([['ssd', '0001:03:00.0'], ['shm', '0002:02:01.2']]));
+    const r = guestBarsFromQueryPci(
+      'p9-guest',
+      devices('pseries-linux'),
+      new Map([
+        ['ssd', '0001:03:00.0'],
+        ['shm', '0002:02:01.2'],
+      ]),
+    );
     expect(r.body.bars).toEqual([
       { bdf: '0001:03:00.0', index: 0, address: '0x80000000' },
       { bdf: '0001:03:00.0', index: 2, address: '0x210000000000' },
@@ -57,7 +76,14 @@ describe('guestBarsFromQueryPci (real captures)', () => {
   });
 
   it('names a mapping whose device query-pci does not show', () => {
-    const r = guestBarsFromQueryPci('vm', devices('pseries-linux'), new Map([['ssd', '0001:03:00.0'], ['gone', '0001:09:00.0']]));
+    const r = guestBarsFromQueryPci(
+      'vm',
+      devices('pseries-linux'),
+      new Map([
+        ['ssd', '0001:03:00.0'],
+        ['gone', '0001:09:00.0'],
+      ]),
+    );
     expect(r.warnings).toContain('device id "gone" (mapped to 0001:09:00.0) is not in query-pci: nothing sent for it');
   });
 });

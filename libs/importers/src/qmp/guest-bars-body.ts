@@ -25,7 +25,11 @@ export const guestAddress = (d: QmpPciDevice): string =>
  * walked through; every other device without a mapping is named in a warning, never skipped
  * silently.
  */
-export function guestBarsFromQueryPci(vmId: string, devices: readonly QmpPciDevice[], hostBdf: ReadonlyMap<string, string>): GuestBarsFromQmp {
+export function guestBarsFromQueryPci(
+  vmId: string,
+  devices: readonly QmpPciDevice[],
+  hostBdf: ReadonlyMap<string, string>,
+): GuestBarsFromQmp {
   const warnings: string[] = [];
   const bars: { bdf: string; index: number; address: string | null }[] = [];
   const seen = new Set<string>();
@@ -39,7 +43,9 @@ export function guestBarsFromQueryPci(vmId: string, devices: readonly QmpPciDevi
     }
     const bdf = hostBdf.get(d.qdevId);
     if (bdf === undefined) {
-      warnings.push(`guest device ${guestAddress(d)} (${d.classDesc ? `${d.classDesc}, ` : ''}id "${d.qdevId}") has no host function mapped: left out`);
+      warnings.push(
+        `guest device ${guestAddress(d)} (${d.classDesc ? `${d.classDesc}, ` : ''}id "${d.qdevId}") has no host function mapped: left out`,
+      );
       continue;
     }
     seen.add(d.qdevId);
@@ -48,9 +54,11 @@ export function guestBarsFromQueryPci(vmId: string, devices: readonly QmpPciDevi
       bars.push({ bdf, index: r.bar, address: r.address === null ? null : toHex(r.address) });
     }
   }
-  if (builtIn.length > 0) warnings.push(`${builtIn.length} device(s) without a qdev id (the machine's own) left out: ${builtIn.join(', ')}`);
+  if (builtIn.length > 0)
+    warnings.push(`${builtIn.length} device(s) without a qdev id (the machine's own) left out: ${builtIn.join(', ')}`);
   for (const id of [...hostBdf.keys()].sort(compareIds)) {
-    if (!seen.has(id)) warnings.push(`device id "${id}" (mapped to ${hostBdf.get(id)}) is not in query-pci: nothing sent for it`);
+    if (!seen.has(id))
+      warnings.push(`device id "${id}" (mapped to ${hostBdf.get(id)}) is not in query-pci: nothing sent for it`);
   }
   bars.sort((a, b) => compareIds(a.bdf, b.bdf) || a.index - b.index);
   return { body: { vmId, bars }, warnings };

@@ -11,7 +11,8 @@ type Qmp = Pick<QmpClient, 'execute'>;
 /** Devices QEMU was told to put on the VM, read once: query-pci, checked. */
 export async function queryPci(qmp: Qmp): Promise<readonly QmpPciDevice[]> {
   const read = readQueryPci(await qmp.execute('query-pci'));
-  if (!read.ok) throw new BarplaneError('INTERNAL', 'QEMU answered query-pci with a shape barplane does not read', read.problems);
+  if (!read.ok)
+    throw new BarplaneError('INTERNAL', 'QEMU answered query-pci with a shape barplane does not read', read.problems);
   return read.devices;
 }
 
@@ -34,7 +35,10 @@ export async function hostBdfsFromQom(qmp: Qmp, devices: readonly QmpPciDevice[]
   for (const d of allDevices(devices)) {
     if (d.qdevId === '' || d.bridged !== undefined) continue;
     const path = `/machine/peripheral/${d.qdevId}`;
-    for (const [name, pick] of [['host', (v: string) => v], ['sysfsdev', (v: string) => basename(v)]] as const) {
+    for (const [name, pick] of [
+      ['host', (v: string) => v],
+      ['sysfsdev', (v: string) => basename(v)],
+    ] as const) {
       const value = await property(path, name);
       const parsed = value === undefined ? undefined : parseBdf(pick(value));
       if (parsed?.ok) {
@@ -50,7 +54,11 @@ export async function hostBdfsFromQom(qmp: Qmp, devices: readonly QmpPciDevice[]
  * One reading of a live VM: query-pci, the host functions from QEMU (qom-get), then the
  * given mappings (libvirt, then --map, each winning over the one before), into the body.
  */
-export async function liveGuestBars(qmp: Qmp, vmId: string, given: readonly (readonly QdevMapping[])[]): Promise<GuestBarsFromQmp> {
+export async function liveGuestBars(
+  qmp: Qmp,
+  vmId: string,
+  given: readonly (readonly QdevMapping[])[],
+): Promise<GuestBarsFromQmp> {
   const devices = await queryPci(qmp);
   const merged = mergeMappings(await hostBdfsFromQom(qmp, devices), ...given);
   if (merged.problems.length > 0) throw BarplaneError.invalid(merged.problems, 'the device mapping is not one to one');

@@ -19,14 +19,24 @@ describe('parseMapOptions', () => {
 
 describe('mergeMappings', () => {
   it('lets a later source win, with a warning when it disagrees', () => {
-    const r = mergeMappings([{ id: 'hostdev0', bdf: '0000:01:00.0', source: 'qom-get host' }], [{ id: 'hostdev0', bdf: '0000:02:00.0', source: '--map' }]);
+    const r = mergeMappings(
+      [{ id: 'hostdev0', bdf: '0000:01:00.0', source: 'qom-get host' }],
+      [{ id: 'hostdev0', bdf: '0000:02:00.0', source: '--map' }],
+    );
     expect(r.map.get('hostdev0')).toBe('0000:02:00.0');
-    expect(r.warnings).toEqual(['device id "hostdev0": --map says 0000:02:00.0, qom-get host said 0000:01:00.0; --map wins']);
+    expect(r.warnings).toEqual([
+      'device id "hostdev0": --map says 0000:02:00.0, qom-get host said 0000:01:00.0; --map wins',
+    ]);
   });
 
   it('refuses two devices on one host function', () => {
-    const r = mergeMappings([{ id: 'a', bdf: '0000:01:00.0', source: '--map' }, { id: 'b', bdf: '0000:01:00.0', source: '--map' }]);
-    expect(r.problems).toEqual([{ path: '--map', message: expect.stringContaining('0000:01:00.0 is mapped from 2 devices (a, b)') }]);
+    const r = mergeMappings([
+      { id: 'a', bdf: '0000:01:00.0', source: '--map' },
+      { id: 'b', bdf: '0000:01:00.0', source: '--map' },
+    ]);
+    expect(r.problems).toEqual([
+      { path: '--map', message: expect.stringContaining('0000:01:00.0 is mapped from 2 devices (a, b)') },
+    ]);
   });
 });
 

@@ -50,7 +50,10 @@ export class QmpClient {
   static async connect(path: string, timeoutMs = 5000): Promise<QmpClient> {
     const socket = createConnection(path);
     const client = new QmpClient(socket);
-    const timer = setTimeout(() => client.fail(new Error(`no QMP greeting on ${path} within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => client.fail(new Error(`no QMP greeting on ${path} within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     try {
       await new Promise((resolve, reject) => {
         client.greeted = resolve;
@@ -120,7 +123,8 @@ export class QmpClient {
     const waiting = id === undefined ? undefined : this.pending.get(id);
     if (!waiting || id === undefined) return;
     this.pending.delete(id);
-    if (isObject(msg.error)) waiting.reject(new QmpCommandError(waiting.command, String(msg.error.class), String(msg.error.desc)));
+    if (isObject(msg.error))
+      waiting.reject(new QmpCommandError(waiting.command, String(msg.error.class), String(msg.error.desc)));
     else waiting.resolve(msg.return);
   }
 

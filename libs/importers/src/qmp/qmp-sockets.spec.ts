@@ -1,12 +1,19 @@
 import { Dirent } from 'node:fs';
 import { parseVmSockets, qmpSocketsIn } from './qmp-sockets';
 
-const entry = (name: string, kind: 'socket' | 'dir' | 'file'): Dirent => ({ name, isSocket: () => kind === 'socket', isDirectory: () => kind === 'dir' }) as Dirent;
+const entry = (name: string, kind: 'socket' | 'dir' | 'file'): Dirent =>
+  ({ name, isSocket: () => kind === 'socket', isDirectory: () => kind === 'dir' }) as Dirent;
 
 describe('qmpSocketsIn', () => {
   it('finds <vm>.qmp and <vm>.sock sockets and libvirt domain-<n>-<name>/monitor.sock, by VM id', () => {
     const tree: Record<string, Dirent[]> = {
-      '/run/vms': [entry('b-vm.qmp', 'socket'), entry('a-vm.sock', 'socket'), entry('notes.qmp', 'file'), entry('domain-3-web', 'dir'), entry('domain-4-empty', 'dir')],
+      '/run/vms': [
+        entry('b-vm.qmp', 'socket'),
+        entry('a-vm.sock', 'socket'),
+        entry('notes.qmp', 'file'),
+        entry('domain-3-web', 'dir'),
+        entry('domain-4-empty', 'dir'),
+      ],
       '/run/vms/domain-3-web': [entry('monitor.sock', 'socket'), entry('master-key.aes', 'file')],
       '/run/vms/domain-4-empty': [],
     };

@@ -14,7 +14,10 @@ const LIBVIRT_DOMAIN_DIR = /^domain-\d+-(.+)$/;
  * The QMP sockets of a host's VMs in `dir`: `<vm>.qmp` or `<vm>.sock` sockets (one per VM, the
  * file name is the VM id), and libvirt's layout `domain-<n>-<name>/monitor.sock`. Sorted by VM id.
  */
-export function qmpSocketsIn(dir: string, list: (d: string) => Dirent[] = (d) => readdirSync(d, { withFileTypes: true })): VmSocket[] {
+export function qmpSocketsIn(
+  dir: string,
+  list: (d: string) => Dirent[] = (d) => readdirSync(d, { withFileTypes: true }),
+): VmSocket[] {
   const found: VmSocket[] = [];
   for (const entry of list(dir)) {
     const m = /^(.+)\.(qmp|sock)$/.exec(entry.name);
@@ -22,7 +25,8 @@ export function qmpSocketsIn(dir: string, list: (d: string) => Dirent[] = (d) =>
     const lv = LIBVIRT_DOMAIN_DIR.exec(entry.name);
     if (lv && entry.isDirectory()) {
       const sub = join(dir, entry.name);
-      if (list(sub).some((e) => e.name === 'monitor.sock' && e.isSocket())) found.push({ vmId: lv[1], path: join(sub, 'monitor.sock') });
+      if (list(sub).some((e) => e.name === 'monitor.sock' && e.isSocket()))
+        found.push({ vmId: lv[1], path: join(sub, 'monitor.sock') });
     }
   }
   return found.sort((a, b) => (a.vmId < b.vmId ? -1 : a.vmId > b.vmId ? 1 : 0));

@@ -4,7 +4,10 @@ import { parseQmpJson } from './qmp-json';
 import { allDevices, readQueryPci } from './query-pci';
 
 // Real query-pci answers captured from Debian's QEMU 7.2 (test/fixtures/qmp/README.md says how).
-const fixture = (name: string) => parseQmpJson(readFileSync(join(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'qmp', `${name}.query-pci.json`), 'utf8'));
+const fixture = (name: string) =>
+  parseQmpJson(
+    readFileSync(join(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'qmp', `${name}.query-pci.json`), 'utf8'),
+  );
 
 describe('readQueryPci', () => {
   it('reads q35 after SeaBIOS, with the e1000e behind its root port and the I/O BARs', () => {
@@ -31,14 +34,17 @@ describe('readQueryPci', () => {
   });
 
   it('keeps addresses above 2^53 exact and accepts a whole QMP answer', () => {
-    const text = '{"return":[{"bus":0,"devices":[{"bus":0,"slot":1,"function":0,"qdev_id":"x","class_info":{"class":264},"id":{"device":16,"vendor":6966},"irq_pin":0,"regions":[{"bar":0,"type":"memory","address":18446744073709486080,"size":65536,"mem_type_64":true,"prefetch":false}]}]}]}';
+    const text =
+      '{"return":[{"bus":0,"devices":[{"bus":0,"slot":1,"function":0,"qdev_id":"x","class_info":{"class":264},"id":{"device":16,"vendor":6966},"irq_pin":0,"regions":[{"bar":0,"type":"memory","address":18446744073709486080,"size":65536,"mem_type_64":true,"prefetch":false}]}]}]}';
     const read = readQueryPci(parseQmpJson(text));
     if (!read.ok) throw new Error(JSON.stringify(read.problems));
     expect(read.devices[0].regions[0].address).toBe(0xffffffffffff0000n);
   });
 
   it('names every problem with its path', () => {
-    const bad = parseQmpJson('[{"bus":0,"devices":[{"bus":0,"slot":40,"function":0,"qdev_id":3,"regions":[{"bar":7,"type":"mmio","address":-2,"size":0}]},{"bus":0,"slot":1,"function":0,"qdev_id":"a","regions":{}}]}]');
+    const bad = parseQmpJson(
+      '[{"bus":0,"devices":[{"bus":0,"slot":40,"function":0,"qdev_id":3,"regions":[{"bar":7,"type":"mmio","address":-2,"size":0}]},{"bus":0,"slot":1,"function":0,"qdev_id":"a","regions":{}}]}]',
+    );
     const read = readQueryPci(bad);
     expect(read.ok).toBe(false);
     if (read.ok) return;
@@ -51,6 +57,9 @@ describe('readQueryPci', () => {
       '$[0].devices[0].slot',
       '$[0].devices[1].regions',
     ]);
-    expect(readQueryPci(parseQmpJson('{"error":{"class":"GenericError","desc":"x"}}'))).toEqual({ ok: false, problems: [{ path: '$', message: expect.stringContaining('list of buses') }] });
+    expect(readQueryPci(parseQmpJson('{"error":{"class":"GenericError","desc":"x"}}'))).toEqual({
+      ok: false,
+      problems: [{ path: '$', message: expect.stringContaining('list of buses') }],
+    });
   });
 });

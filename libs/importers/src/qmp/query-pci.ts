@@ -25,7 +25,9 @@ export interface QmpPciDevice {
   readonly bridged?: readonly QmpPciDevice[];
 }
 
-export type QueryPciRead = { readonly ok: true; readonly devices: readonly QmpPciDevice[] } | { readonly ok: false; readonly problems: readonly Problem[] };
+export type QueryPciRead =
+  | { readonly ok: true; readonly devices: readonly QmpPciDevice[] }
+  | { readonly ok: false; readonly problems: readonly Problem[] };
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 const U64_LIMIT = 1n << 64n;
@@ -41,7 +43,11 @@ export function readQueryPci(value: unknown): QueryPciRead {
   const none = (path: string, message: string): [] => (problems.push({ path, message }), []);
   const top = isObject(value) && 'return' in value ? value.return : value;
   const base = isObject(value) && 'return' in value ? '$.return' : '$';
-  if (!Array.isArray(top)) return { ok: false, problems: [{ path: base, message: 'not the return value of query-pci: expected a list of buses' }] };
+  if (!Array.isArray(top))
+    return {
+      ok: false,
+      problems: [{ path: base, message: 'not the return value of query-pci: expected a list of buses' }],
+    };
   const int = (v: unknown, path: string, max: number): number => {
     if (typeof v !== 'bigint' || v < 0n || v > BigInt(max)) {
       problems.push({ path, message: `expected an integer 0..${max}, got ${describe(v)}` });
@@ -52,16 +58,28 @@ export function readQueryPci(value: unknown): QueryPciRead {
   const readRegion = (r: unknown, path: string): QmpPciRegion | undefined => {
     if (!isObject(r)) return void none(path, 'expected a region object');
     const bar = int(r.bar, `${path}.bar`, 6);
-    if (r.type !== 'io' && r.type !== 'memory') problems.push({ path: `${path}.type`, message: `expected "io" or "memory", got ${describe(r.type)}` });
+    if (r.type !== 'io' && r.type !== 'memory')
+      problems.push({ path: `${path}.type`, message: `expected "io" or "memory", got ${describe(r.type)}` });
     let address: bigint | null = null;
     if (typeof r.address !== 'bigint' || r.address < -1n || r.address >= U64_LIMIT) {
-      problems.push({ path: `${path}.address`, message: `expected an address (an integer below 2^64, or -1 when not mapped), got ${describe(r.address)}` });
+      problems.push({
+        path: `${path}.address`,
+        message: `expected an address (an integer below 2^64, or -1 when not mapped), got ${describe(r.address)}`,
+      });
     } else if (r.address !== -1n) address = r.address;
     let size = 0n;
-    if (typeof r.size !== 'bigint' || r.size <= 0n || r.size >= U64_LIMIT) problems.push({ path: `${path}.size`, message: `expected a size above 0, got ${describe(r.size)}` });
+    if (typeof r.size !== 'bigint' || r.size <= 0n || r.size >= U64_LIMIT)
+      problems.push({ path: `${path}.size`, message: `expected a size above 0, got ${describe(r.size)}` });
     else size = r.size;
     const flag = (k: string) => (typeof r[k] === 'boolean' ? (r[k] as boolean) : undefined);
-    return { bar, type: r.type as QmpPciRegion['type'], address, size, prefetch: flag('prefetch'), mem64: flag('mem_type_64') };
+    return {
+      bar,
+      type: r.type as QmpPciRegion['type'],
+      address,
+      size,
+      prefetch: flag('prefetch'),
+      mem64: flag('mem_type_64'),
+    };
   };
   const readDevices = (list: unknown, path: string, depth: number): QmpPciDevice[] => {
     if (!Array.isArray(list)) return none(path, 'expected a list of devices');
@@ -70,7 +88,8 @@ export function readQueryPci(value: unknown): QueryPciRead {
     return list.flatMap((d, i) => {
       const at = `${path}[${i}]`;
       if (!isObject(d)) return none(at, 'expected a device object');
-      if (typeof d.qdev_id !== 'string') problems.push({ path: `${at}.qdev_id`, message: `expected a string, got ${describe(d.qdev_id)}` });
+      if (typeof d.qdev_id !== 'string')
+        problems.push({ path: `${at}.qdev_id`, message: `expected a string, got ${describe(d.qdev_id)}` });
       const regions = Array.isArray(d.regions)
         ? d.regions.flatMap((r, j) => readRegion(r, `${at}.regions[${j}]`) ?? [])
         : none(`${at}.regions`, 'expected a list of regions');
@@ -83,7 +102,12 @@ export function readQueryPci(value: unknown): QueryPciRead {
         qdevId: typeof d.qdev_id === 'string' ? d.qdev_id : '',
         ...(typeof classInfo.desc === 'string' ? { classDesc: classInfo.desc } : {}),
         regions,
-        ...(bridge ? { bridged: bridge.devices === undefined ? [] : readDevices(bridge.devices, `${at}.pci_bridge.devices`, depth + 1) } : {}),
+        ...(bridge
+          ? {
+              bridged:
+                bridge.devices === undefined ? [] : readDevices(bridge.devices, `${at}.pci_bridge.devices`, depth + 1),
+            }
+          : {}),
       };
       return [device];
     });

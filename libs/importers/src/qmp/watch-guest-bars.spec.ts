@@ -7,11 +7,17 @@ function fakeClient() {
   const listeners = new Set<(e: QmpEvent) => void>();
   let close!: () => void;
   const closed = new Promise<void>((r) => (close = r));
-  const client = { closed, onEvent: (l: (e: QmpEvent) => void) => (listeners.add(l), () => listeners.delete(l)) } as unknown as QmpClient;
+  const client = {
+    closed,
+    onEvent: (l: (e: QmpEvent) => void) => (listeners.add(l), () => listeners.delete(l)),
+  } as unknown as QmpClient;
   return { client, emit: (event: string) => listeners.forEach((l) => l({ event })), close };
 }
 
-const body = (address: string | null): GuestBarsBody => ({ vmId: 'vm', bars: [{ bdf: '0000:01:00.0', index: 0, address }] });
+const body = (address: string | null): GuestBarsBody => ({
+  vmId: 'vm',
+  bars: [{ bdf: '0000:01:00.0', index: 0, address }],
+});
 const settle = () => new Promise((r) => setTimeout(r, 20));
 
 /** Lets the watch start, emits `events` one at a time (each settling), closes the connection, awaits the watch. */
@@ -31,7 +37,11 @@ describe('watchGuestBars', () => {
     const readings = [body(null), body(null), body('0x80000000')];
     let reads = 0;
     const sent: GuestBarsBody[] = [];
-    const done = watchGuestBars(fake.client, { read: async () => ({ body: readings[Math.min(reads++, 2)], warnings: [] }), changed: async (b) => void sent.push(b), intervalMs: 60_000 });
+    const done = watchGuestBars(fake.client, {
+      read: async () => ({ body: readings[Math.min(reads++, 2)], warnings: [] }),
+      changed: async (b) => void sent.push(b),
+      intervalMs: 60_000,
+    });
     // RESET is not a PCI change: no reading.
     await emitThenClose(fake, done, 'DEVICE_DELETED', 'RESET', 'DEVICE_ADDED');
     expect(reads).toBe(3);

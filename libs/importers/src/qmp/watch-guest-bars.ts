@@ -53,7 +53,12 @@ export async function watchGuestBars(client: QmpClient, opts: WatchOptions): Pro
   trigger();
   const timer = setInterval(trigger, opts.intervalMs);
   try {
-    await Promise.race([client.closed, new Promise<void>((resolve) => (opts.signal?.aborted ? resolve() : opts.signal?.addEventListener('abort', () => resolve())))]);
+    await Promise.race([
+      client.closed,
+      new Promise<void>((resolve) =>
+        opts.signal?.aborted ? resolve() : opts.signal?.addEventListener('abort', () => resolve()),
+      ),
+    ]);
   } finally {
     clearInterval(timer);
     off();

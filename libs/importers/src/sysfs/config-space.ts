@@ -14,9 +14,7 @@ const PCI_BASE_ADDRESS = { spaceIo: 0x1, memTypeMask: 0x6, memType64: 0x4 } as c
 /** Unprivileged reads of sysfs `config` stop here (drivers/pci/pci-sysfs.c). */
 export const UNPRIVILEGED_CONFIG_BYTES = 64;
 
-export type MsixRead =
-  | { known: true; msix?: ImportedMsix }
-  | { known: false; reason: string };
+export type MsixRead = { known: true; msix?: ImportedMsix } | { known: false; reason: string };
 
 /** Header type 0 (normal), 1 (PCI-PCI bridge), 2 (CardBus), or undefined when the bytes stop before it. */
 export function headerType(config: Uint8Array): number | undefined {
@@ -45,7 +43,8 @@ export function readMsix(config: Uint8Array): MsixRead {
   let ptr = config[listAt] & 0xfc;
   const visited = new Set<number>();
   while (ptr !== 0) {
-    if (ptr < 0x40 || visited.has(ptr)) return { known: false, reason: `capability list is broken at 0x${ptr.toString(16)}` };
+    if (ptr < 0x40 || visited.has(ptr))
+      return { known: false, reason: `capability list is broken at 0x${ptr.toString(16)}` };
     visited.add(ptr);
     if (ptr + 2 > config.length) return truncated(ptr);
     const id = config[ptr];

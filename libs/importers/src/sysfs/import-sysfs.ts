@@ -24,8 +24,9 @@ export interface SysfsImportOptions {
 export function importSysfs(options: SysfsImportOptions): ImportResult {
   const devices = readSysfsDevices(options.root);
   if (devices.length === 0) {
-    throw new ImportInputError(`${pciDevicesDir(options.root)} lists no PCI functions (no PCI bus, or sysfs not mounted)`);
+    throw new ImportInputError(
+      `${pciDevicesDir(options.root)} lists no PCI functions (no PCI bus, or sysfs not mounted)`,
+    );
   }
   return scenarioFromSysfs({ kernelRelease: readKernelRelease(options.root), ...options.host }, devices);
 }
-

@@ -53,7 +53,8 @@ export function resourceBar(line: ResourceLine): ResourceBar {
   const { start, end, flags } = line;
   if (end === 0n && start === 0n) return { ok: false, absent: true };
   if (flags & IORESOURCE.UNSET) return { ok: false, absent: false, problem: 'no address assigned (IORESOURCE_UNSET)' };
-  if (end < start) return { ok: false, absent: false, problem: `end 0x${end.toString(16)} below start 0x${start.toString(16)}` };
+  if (end < start)
+    return { ok: false, absent: false, problem: `end 0x${end.toString(16)} below start 0x${start.toString(16)}` };
   const size = end - start + 1n;
   const prefetchable = (flags & IORESOURCE.PREFETCH) !== 0n;
   const fixed = (flags & IORESOURCE.PCI_FIXED) !== 0n;

@@ -70,16 +70,27 @@ export function sysfsFunction(files: SysfsDeviceFiles, warnings: string[]): Impo
     if (r.ok) {
       const previous = bars[bars.length - 1];
       if (previous && previous.kind === 'mem64' && previous.index === line.index - 1 && line.index !== ROM_RESOURCE) {
-        warnings.push(`${bdf}: BAR ${line.index} left out: it is the upper half of 64-bit BAR ${previous.index} yet has a resource of its own`);
+        warnings.push(
+          `${bdf}: BAR ${line.index} left out: it is the upper half of 64-bit BAR ${previous.index} yet has a resource of its own`,
+        );
         continue;
       }
-      bars.push({ index: line.index, kind: r.kind, address: r.address, size: r.size, prefetchable: r.prefetchable, fixed: r.fixed });
+      bars.push({
+        index: line.index,
+        kind: r.kind,
+        address: r.address,
+        size: r.size,
+        prefetchable: r.prefetchable,
+        fixed: r.fixed,
+      });
     } else if (r.absent) {
       // An implemented BAR the kernel could not assign (no window for it) has an empty
       // resource: vfio reports it with size 0 and the guest does not see it, so it is a BAR of size 0.
       const kind = line.index < ROM_RESOURCE && files.config ? implementedBar(files.config, line.index) : undefined;
       if (kind) {
-        warnings.push(`${bdf}: BAR ${line.index} (${kind}) is implemented but has no host address (the kernel could not assign it): size 0, absent for a guest`);
+        warnings.push(
+          `${bdf}: BAR ${line.index} (${kind}) is implemented but has no host address (the kernel could not assign it): size 0, absent for a guest`,
+        );
         bars.push({ index: line.index, kind, address: 0n, size: 0n, prefetchable: false, fixed: false });
       }
     } else {

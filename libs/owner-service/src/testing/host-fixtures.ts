@@ -23,5 +23,8 @@ export const p9Pes = [
       { bdf: USB, bars: [{ index: 0, kind: 'mem32', address: '0x3fe080010000', size: '0x1000' }] },
     ],
   },
-  { id: '0005:01', functions: [{ bdf: TOP, bars: [{ index: 0, kind: 'mem64', address: '0xfffffffffffff000', size: '0x1000' }] }] },
+  {
+    id: '0005:01',
+    functions: [{ bdf: TOP, bars: [{ index: 0, kind: 'mem64', address: '0xfffffffffffff000', size: '0x1000' }] }],
+  },
 ];

@@ -1,6 +1,12 @@
 // Helpers for the owner services' integration tests against the real broker and database.
 import { randomUUID } from 'node:crypto';
-import { type DomainCommand, type DomainEvent, type Envelope, parseEnvelope, SCHEMA_VERSION } from '@barplane/contracts';
+import {
+  type DomainCommand,
+  type DomainEvent,
+  type Envelope,
+  parseEnvelope,
+  SCHEMA_VERSION,
+} from '@barplane/contracts';
 import { dlqTopicOf, kafkaFromEnv, MessagePublisher } from '@barplane/messaging';
 import type { Consumer } from 'kafkajs';
 import { DataSource } from 'typeorm';
@@ -75,7 +81,12 @@ export class TopicRecorder {
     await this.consumer.run({
       eachMessage: async ({ topic, message }) => {
         const value = message.value?.toString('utf8') ?? '';
-        this.messages.push({ topic, key: message.key?.toString('utf8') ?? null, value, envelope: parseEnvelope(value) });
+        this.messages.push({
+          topic,
+          key: message.key?.toString('utf8') ?? null,
+          value,
+          envelope: parseEnvelope(value),
+        });
       },
     });
   }
@@ -99,19 +110,31 @@ export class TopicRecorder {
   /** The answer to a command, once it arrived. */
   async answer(commandId: string, timeoutMs = 30_000): Promise<Envelope> {
     let found: Envelope | undefined;
-    await waitFor(`answer to ${commandId}`, () => {
-      found = this.envelopes().find((e) => e.causationId === commandId && e.type.startsWith('Command'));
-      return found !== undefined;
-    }, timeoutMs);
+    await waitFor(
+      `answer to ${commandId}`,
+      () => {
+        found = this.envelopes().find((e) => e.causationId === commandId && e.type.startsWith('Command'));
+        return found !== undefined;
+      },
+      timeoutMs,
+    );
     return found!;
   }
 
-  async waitForEnvelope(what: string, predicate: (envelope: Envelope) => boolean, timeoutMs = 30_000): Promise<Envelope> {
+  async waitForEnvelope(
+    what: string,
+    predicate: (envelope: Envelope) => boolean,
+    timeoutMs = 30_000,
+  ): Promise<Envelope> {
     let found: Envelope | undefined;
-    await waitFor(what, () => {
-      found = this.envelopes().find(predicate);
-      return found !== undefined;
-    }, timeoutMs);
+    await waitFor(
+      what,
+      () => {
+        found = this.envelopes().find(predicate);
+        return found !== undefined;
+      },
+      timeoutMs,
+    );
     return found!;
   }
 }
@@ -137,7 +160,11 @@ export class CommandSender {
   }
 }
 
-export async function waitFor(what: string, predicate: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+export async function waitFor(
+  what: string,
+  predicate: () => boolean | Promise<boolean>,
+  timeoutMs = 30_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await predicate())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);

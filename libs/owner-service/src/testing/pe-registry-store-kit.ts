@@ -12,8 +12,12 @@ import { commandEnvelope } from './owner-test-kit';
 
 export const peRegistryDefinition: OwnerDefinition<HostRegistryCommand, HostRegistryEvent, HostRegistryState> = {
   identity: {
-    service: 'pe-registry', schema: 'pe_registry', commandTopic: 'pe.commands', eventTopic: 'pe.events',
-    streamPrefix: 'host-', streamType: 'host',
+    service: 'pe-registry',
+    schema: 'pe_registry',
+    commandTopic: 'pe.commands',
+    eventTopic: 'pe.events',
+    streamPrefix: 'host-',
+    streamType: 'host',
   },
   decider: {
     decide: (c, s) => hostRegistryDecider.decide(c, s),

@@ -27,7 +27,12 @@ export function appliedEntry(e: Envelope, source: Source): AppliedEntry {
  */
 export function appliedMessage(topic: string, entries: readonly AppliedEntry[]): OutboxMessage {
   const hostId = entries[0].hostId;
-  return { messageId: derivedId(`applied:${entries.map((e) => e.eventId).join(',')}`), topic, key: hostId, payload: { hostId, entries } };
+  return {
+    messageId: derivedId(`applied:${entries.map((e) => e.eventId).join(',')}`),
+    topic,
+    key: hostId,
+    payload: { hostId, entries },
+  };
 }
 
 /** The entries of a message of the log: `{ hostId, entries }`, or one bare entry (the first format). */

@@ -52,12 +52,20 @@ export function auditRows(read: ReadQuery, schema: string, filter: AuditFilter, 
 }
 
 /** Every host's chain, host by host, in seq order (for verification). */
-export async function* auditChains(read: ReadQuery, schema: string): AsyncGenerator<{ hostId: string; chain: ChainedRecord[] }> {
+export async function* auditChains(
+  read: ReadQuery,
+  schema: string,
+): AsyncGenerator<{ hostId: string; chain: ChainedRecord[] }> {
   const table = qualified(schema, 'audit_records');
   const hosts = await read<{ host_id: string }>(`SELECT DISTINCT host_id FROM ${table} ORDER BY host_id`);
   for (const { host_id } of hosts) {
-    const rows = await read<AuditRow>(`SELECT record, prev_hash, hash FROM ${table} WHERE host_id = $1 ORDER BY seq`, [host_id]);
-    yield { hostId: host_id, chain: rows.map((r) => ({ record: r.record as never, prevHash: r.prev_hash, hash: r.hash })) };
+    const rows = await read<AuditRow>(`SELECT record, prev_hash, hash FROM ${table} WHERE host_id = $1 ORDER BY seq`, [
+      host_id,
+    ]);
+    yield {
+      hostId: host_id,
+      chain: rows.map((r) => ({ record: r.record as never, prevHash: r.prev_hash, hash: r.hash })),
+    };
   }
 }
 
@@ -69,7 +77,12 @@ export interface AuditPosition {
 }
 
 /** Audit records after a position in (recorded_at, host, seq) order, for the SSE stream. */
-export function auditRowsAfter(read: ReadQuery, schema: string, after: AuditPosition | undefined, limit = 500): Promise<AuditRow[]> {
+export function auditRowsAfter(
+  read: ReadQuery,
+  schema: string,
+  after: AuditPosition | undefined,
+  limit = 500,
+): Promise<AuditRow[]> {
   const table = qualified(schema, 'audit_records');
   return after
     ? read<AuditRow>(
@@ -77,10 +90,18 @@ export function auditRowsAfter(read: ReadQuery, schema: string, after: AuditPosi
          WHERE (recorded_at, host_id, seq) > ($1, $2, $3) ORDER BY recorded_at, host_id, seq LIMIT $4`,
         [after.recordedAt, after.hostId, after.seq, limit],
       )
-    : read<AuditRow>(`SELECT host_id, seq, record, hash, recorded_at FROM ${table} ORDER BY recorded_at, host_id, seq LIMIT $1`, [limit]);
+    : read<AuditRow>(
+        `SELECT host_id, seq, record, hash, recorded_at FROM ${table} ORDER BY recorded_at, host_id, seq LIMIT $1`,
+        [limit],
+      );
 }
 
-export async function auditRow(read: ReadQuery, schema: string, hostId: string, seq: number): Promise<AuditRow | undefined> {
+export async function auditRow(
+  read: ReadQuery,
+  schema: string,
+  hostId: string,
+  seq: number,
+): Promise<AuditRow | undefined> {
   const rows = await read<AuditRow>(
     `SELECT host_id, seq, record, hash, recorded_at FROM ${qualified(schema, 'audit_records')} WHERE host_id = $1 AND seq = $2`,
     [hostId, seq],

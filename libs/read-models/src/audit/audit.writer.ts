@@ -15,7 +15,11 @@ export interface AuditEntry {
 }
 
 /** The last record (seq, hash) of each host's chain that has one. */
-export async function readAuditHeads(em: EntityManager, schema: string, hostIds: readonly string[]): Promise<Map<string, { seq: number; hash: string }>> {
+export async function readAuditHeads(
+  em: EntityManager,
+  schema: string,
+  hostIds: readonly string[],
+): Promise<Map<string, { seq: number; hash: string }>> {
   const { rows } = await runSql<{ host_id: string; seq: number; hash: string }>(
     em,
     `SELECT h AS host_id, a.seq, a.hash FROM unnest($1::text[]) AS h
@@ -46,7 +50,11 @@ export async function writeAudit(em: EntityManager, schema: string, audit: reado
 }
 
 /** The fact snapshots audit records point to, by hash (scenario JSON). */
-export async function writeFactSnapshots(em: EntityManager, schema: string, snapshots: ReadonlyMap<string, string>): Promise<void> {
+export async function writeFactSnapshots(
+  em: EntityManager,
+  schema: string,
+  snapshots: ReadonlyMap<string, string>,
+): Promise<void> {
   if (snapshots.size === 0) return;
   // Shared between hosts: sorted, so concurrent batches inserting the same ones cannot deadlock.
   const hashes = [...snapshots.keys()].sort();

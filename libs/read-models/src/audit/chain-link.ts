@@ -11,7 +11,13 @@ export interface ChainLink {
 }
 
 /** The link that records `change`, caused by `e`, after the link hashed `prevHash`. */
-export function chainLink(e: Envelope, seq: number, change: DecisionChange, snapshot: string | null, prevHash: string): ChainLink {
+export function chainLink(
+  e: Envelope,
+  seq: number,
+  change: DecisionChange,
+  snapshot: string | null,
+  prevHash: string,
+): ChainLink {
   const record = auditRecordOf(e, seq, change, snapshot);
   const recordJson = canonicalJson(record);
   return { record, recordJson, hash: chainHashOfText(prevHash, recordJson) };

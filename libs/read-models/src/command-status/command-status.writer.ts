@@ -10,7 +10,12 @@ export interface CommandAnswer {
 }
 
 /** command_status, by command id, and one NOTIFY on `channel` per answered command (sent at commit). */
-export async function writeCommandAnswers(em: EntityManager, schema: string, channel: string, answers: ReadonlyMap<string, CommandAnswer>): Promise<void> {
+export async function writeCommandAnswers(
+  em: EntityManager,
+  schema: string,
+  channel: string,
+  answers: ReadonlyMap<string, CommandAnswer>,
+): Promise<void> {
   if (answers.size === 0) return;
   const ids = [...answers.keys()];
   const texts = ids.map((id) => JSON.stringify(answers.get(id)!.answer));

@@ -22,13 +22,17 @@ export interface DecisionChange {
 }
 
 /** The subjects whose outcome (or VM) changed, appeared or went away, in key order. */
-export function decisionChanges(next: readonly SubjectDecision[], stored: ReadonlyMap<string, StoredDecision>): DecisionChange[] {
+export function decisionChanges(
+  next: readonly SubjectDecision[],
+  stored: ReadonlyMap<string, StoredDecision>,
+): DecisionChange[] {
   const changes: DecisionChange[] = [];
   const seen = new Set<string>();
   for (const d of next) {
     seen.add(d.key);
     const prev = stored.get(d.key) ?? null;
-    if (!prev || prev.vmId !== d.vmId || !sameOutcome(prev, d.outcome)) changes.push({ key: d.key, next: d, previous: prev });
+    if (!prev || prev.vmId !== d.vmId || !sameOutcome(prev, d.outcome))
+      changes.push({ key: d.key, next: d, previous: prev });
   }
   for (const [key, prev] of stored) if (!seen.has(key)) changes.push({ key, next: null, previous: prev });
   return changes.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));

@@ -8,8 +8,19 @@ import { StoredDecision } from './decision-changes';
 export type HeldDecision = StoredDecision & { readonly auditSeq: number };
 
 /** The current decisions of each host, by subject key. */
-export async function readDecisions(em: EntityManager, schema: string, hostIds: readonly string[]): Promise<Map<string, Map<string, HeldDecision>>> {
-  const { rows } = await runSql<{ host_id: string; subject_key: string; subject: DecisionSubject; vm_id: string | null; outcome: Record<string, unknown>; audit_seq: number }>(
+export async function readDecisions(
+  em: EntityManager,
+  schema: string,
+  hostIds: readonly string[],
+): Promise<Map<string, Map<string, HeldDecision>>> {
+  const { rows } = await runSql<{
+    host_id: string;
+    subject_key: string;
+    subject: DecisionSubject;
+    vm_id: string | null;
+    outcome: Record<string, unknown>;
+    audit_seq: number;
+  }>(
     em,
     `SELECT host_id, subject_key, subject, vm_id, outcome, audit_seq FROM ${qualified(schema, 'decisions')} WHERE host_id = ANY($1::text[])`,
     [hostIds],

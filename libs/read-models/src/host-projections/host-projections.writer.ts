@@ -12,9 +12,16 @@ const VERSION = `xmin::text || '/' || updated_at::text`;
  * Sorted: two transactions sharing hosts take their locks in the same order, so partitions
  * consumed concurrently that share a host serialise instead of deadlocking.
  */
-export async function lockHostProjections(em: EntityManager, schema: string, hostIds: readonly string[]): Promise<Map<string, string>> {
+export async function lockHostProjections(
+  em: EntityManager,
+  schema: string,
+  hostIds: readonly string[],
+): Promise<Map<string, string>> {
   const sorted = [...hostIds].sort();
-  await runSql(em, `SELECT pg_advisory_xact_lock(hashtextextended($1 || h, 0)) FROM unnest($2::text[]) AS h`, [`${schema}.host:`, sorted]);
+  await runSql(em, `SELECT pg_advisory_xact_lock(hashtextextended($1 || h, 0)) FROM unnest($2::text[]) AS h`, [
+    `${schema}.host:`,
+    sorted,
+  ]);
   const { rows } = await runSql<{ host_id: string; version: string }>(
     em,
     `SELECT host_id, ${VERSION} AS version FROM ${qualified(schema, 'host_projections')} WHERE host_id = ANY($1::text[]) ORDER BY host_id FOR UPDATE`,
@@ -23,7 +30,11 @@ export async function lockHostProjections(em: EntityManager, schema: string, hos
   return new Map(rows.map((r) => [r.host_id, r.version]));
 }
 
-export async function readHostProjections(em: EntityManager, schema: string, hostIds: readonly string[]): Promise<Map<string, HostProjection>> {
+export async function readHostProjections(
+  em: EntityManager,
+  schema: string,
+  hostIds: readonly string[],
+): Promise<Map<string, HostProjection>> {
   const { rows } = await runSql<{ host_id: string; state: Record<string, unknown> }>(
     em,
     `SELECT host_id, state FROM ${qualified(schema, 'host_projections')} WHERE host_id = ANY($1::text[])`,
@@ -33,7 +44,11 @@ export async function readHostProjections(em: EntityManager, schema: string, hos
 }
 
 /** Upserts each host's projection; returns each row's new version. */
-export async function writeHostProjections(em: EntityManager, schema: string, states: ReadonlyMap<string, HostProjection>): Promise<Map<string, string>> {
+export async function writeHostProjections(
+  em: EntityManager,
+  schema: string,
+  states: ReadonlyMap<string, HostProjection>,
+): Promise<Map<string, string>> {
   if (states.size === 0) return new Map();
   const ids = [...states.keys()];
   const { rows } = await runSql<{ host_id: string; version: string }>(

@@ -1,7 +1,14 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DomainEvent, Envelope, SCHEMA_VERSION, readCommandNotice, readScenario, type CommandNotice } from '@barplane/contracts';
+import {
+  DomainEvent,
+  Envelope,
+  SCHEMA_VERSION,
+  readCommandNotice,
+  readScenario,
+  type CommandNotice,
+} from '@barplane/contracts';
 import { ChainedRecord, Scenario, verifyChain } from '@barplane/domain';
 import { createDataSource, migrateEventStore } from '@barplane/eventstore';
 import { DataSource } from 'typeorm';
@@ -18,11 +25,18 @@ jest.setTimeout(60_000);
 const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/barplane';
 const run = `t${randomUUID().slice(0, 8)}`;
 const REF = `${run}_ref_projector`;
-const namesOf = (schema: string) => ({ schema, decisionsTopic: 'decisions.events', appliedTopic: 'projector.applied', answersChannel: `${schema}_commands` });
+const namesOf = (schema: string) => ({
+  schema,
+  decisionsTopic: 'decisions.events',
+  appliedTopic: 'projector.applied',
+  answersChannel: `${schema}_commands`,
+});
 const BATCH = `${run}_batch_projector`;
 const MIXED = `${run}_mixed_projector`;
 const example = (name: string): Scenario => {
-  const read = readScenario(readFileSync(join(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'examples', name), 'utf8'));
+  const read = readScenario(
+    readFileSync(join(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'examples', name), 'utf8'),
+  );
   if (!read.ok) throw new Error(name);
   return read.scenario;
 };
@@ -48,16 +62,49 @@ function fact(topic: string, hostId: string, event: DomainEvent): Item {
 function answer(topic: string, hostId: string, type: 'CommandApplied' | 'CommandRejected', commandId: string): Item {
   const data =
     type === 'CommandApplied'
-      ? { commandId, commandType: 'ProgramGuestBar', streamId: `guests-${hostId}`, streamVersion: String(version), eventIds: [] }
+      ? {
+          commandId,
+          commandType: 'ProgramGuestBar',
+          streamId: `guests-${hostId}`,
+          streamVersion: String(version),
+          eventIds: [],
+        }
       : { commandId, commandType: 'AssignPe', code: 'CONFLICT', message: 'taken', problems: [] };
-  return push(topic, { id: randomUUID(), type, schemaVersion: SCHEMA_VERSION, hostId, correlationId: commandId, causationId: commandId, principal: 'operator:test', data });
+  return push(topic, {
+    id: randomUUID(),
+    type,
+    schemaVersion: SCHEMA_VERSION,
+    hostId,
+    correlationId: commandId,
+    causationId: commandId,
+    principal: 'operator:test',
+    data,
+  });
 }
 
 /** CommandApplied riding on the command's last event (Envelope.answer), as owners publish it. */
 function ridingAnswer(item: Item, commandId: string): void {
   const e = item.envelope;
-  const data = { commandId, commandType: 'ProgramGuestBar', streamId: e.streamId, streamVersion: e.streamVersion, eventIds: [e.id] };
-  item.envelope = { ...e, answer: { id: randomUUID(), type: 'CommandApplied', schemaVersion: SCHEMA_VERSION, hostId: e.hostId, correlationId: commandId, causationId: commandId, principal: 'operator:test', data } };
+  const data = {
+    commandId,
+    commandType: 'ProgramGuestBar',
+    streamId: e.streamId,
+    streamVersion: e.streamVersion,
+    eventIds: [e.id],
+  };
+  item.envelope = {
+    ...e,
+    answer: {
+      id: randomUUID(),
+      type: 'CommandApplied',
+      schemaVersion: SCHEMA_VERSION,
+      hostId: e.hostId,
+      correlationId: commandId,
+      causationId: commandId,
+      principal: 'operator:test',
+      data,
+    },
+  };
 }
 
 function redeliver(item: Item): void {
@@ -74,28 +121,44 @@ beforeAll(async () => {
     { s: example('04-three-functions-one-page.json'), id: `h3-${run}` },
   ];
   for (const { s, id } of hosts) fact('pe.events', id, { type: 'HostRegistered', data: { host: { ...s.host, id } } });
-  for (const { s, id } of hosts) fact('pe.events', id, { type: 'TopologyImported', data: { pes: s.pes, added: [], removed: [], changed: [] } });
+  for (const { s, id } of hosts)
+    fact('pe.events', id, { type: 'TopologyImported', data: { pes: s.pes, added: [], removed: [], changed: [] } });
   answer('pe.events', hosts[2].id, 'CommandApplied', 'cmd-topology');
   for (const { s, id } of hosts.slice(0, 2)) {
     const vm = { ...s.vm!, assignedPes: [], guestBars: [] };
     fact('guest.events', id, { type: 'VmCreated', data: { vm } });
-    fact('guest.events', id, { type: 'PeAssigned', data: { vmId: vm.id, peId: s.pes[0].id, functions: s.pes[0].functions.map((f) => f.bdf) } });
+    fact('guest.events', id, {
+      type: 'PeAssigned',
+      data: { vmId: vm.id, peId: s.pes[0].id, functions: s.pes[0].functions.map((f) => f.bdf) },
+    });
   }
   const dup = items[items.length - 1];
   redeliver(dup); // within the first batch
   for (const { s, id } of hosts.slice(0, 2)) {
     for (const g of s.vm!.guestBars) {
-      ridingAnswer(fact('guest.events', id, { type: 'GuestBarProgrammed', data: { vmId: s.vm!.id, ...g } }), `cmd-${id}-${g.bdf}`);
+      ridingAnswer(
+        fact('guest.events', id, { type: 'GuestBarProgrammed', data: { vmId: s.vm!.id, ...g } }),
+        `cmd-${id}-${g.bdf}`,
+      );
     }
   }
   answer('guest.events', hosts[0].id, 'CommandRejected', 'cmd-rejected');
   const h2 = hosts[1];
-  const flip = fact('guest.events', h2.id, { type: 'GuestBarProgrammed', data: { vmId: h2.s.vm!.id, bdf: h2.s.vm!.guestBars[0].bdf, index: 0, address: 0x80010000n } });
+  const flip = fact('guest.events', h2.id, {
+    type: 'GuestBarProgrammed',
+    data: { vmId: h2.s.vm!.id, bdf: h2.s.vm!.guestBars[0].bdf, index: 0, address: 0x80010000n },
+  });
   answer('guest.events', h2.id, 'CommandApplied', 'cmd-flip');
   answer('guest.events', h2.id, 'CommandApplied', 'cmd-flip'); // the same command answered twice: last wins
-  fact('guest.events', h2.id, { type: 'GuestBarProgrammed', data: { vmId: h2.s.vm!.id, bdf: h2.s.vm!.guestBars[0].bdf, index: 0, address: 0x80011000n } });
+  fact('guest.events', h2.id, {
+    type: 'GuestBarProgrammed',
+    data: { vmId: h2.s.vm!.id, bdf: h2.s.vm!.guestBars[0].bdf, index: 0, address: 0x80011000n },
+  });
   redeliver(flip); // a later batch sees an event of an earlier one again
-  fact('guest.events', hosts[0].id, { type: 'PeReleased', data: { vmId: hosts[0].s.vm!.id, peId: hosts[0].s.pes[0].id } });
+  fact('guest.events', hosts[0].id, {
+    type: 'PeReleased',
+    data: { vmId: hosts[0].s.vm!.id, peId: hosts[0].s.pes[0].id },
+  });
   fact('pe.events', hosts[2].id, { type: 'FunctionRemoved', data: { bdf: '0000:01:00.2', peId: '0000:01' } });
   answer('pe.events', hosts[2].id, 'CommandApplied', 'cmd-remove');
 });
@@ -110,13 +173,19 @@ afterAll(async () => {
 async function dump(schema: string) {
   const q = (sql: string) => db.query(sql.replaceAll('$S', `"${schema}"`)) as Promise<Record<string, unknown>[]>;
   return {
-    audit: await q(`SELECT host_id, seq, record, prev_hash, hash, source_topic, source_partition, source_offset FROM $S.audit_records ORDER BY host_id, seq`),
-    decisions: await q(`SELECT host_id, subject_key, subject, vm_id, outcome, audit_seq FROM $S.decisions ORDER BY host_id, subject_key`),
+    audit: await q(
+      `SELECT host_id, seq, record, prev_hash, hash, source_topic, source_partition, source_offset FROM $S.audit_records ORDER BY host_id, seq`,
+    ),
+    decisions: await q(
+      `SELECT host_id, subject_key, subject, vm_id, outcome, audit_seq FROM $S.decisions ORDER BY host_id, subject_key`,
+    ),
     projections: await q(`SELECT host_id, state FROM $S.host_projections ORDER BY host_id`),
     snapshots: await q(`SELECT hash, scenario FROM $S.fact_snapshots ORDER BY hash`),
     // Decisions as published, message for message; the applied-order log as each host's entries
     // in order (one message per host and transaction: a batch groups what one at a time spreads).
-    outbox: await q(`SELECT message_id, topic, message_key, headers, payload FROM $S.outbox_messages WHERE topic <> 'projector.applied' ORDER BY outbox_id, position`),
+    outbox: await q(
+      `SELECT message_id, topic, message_key, headers, payload FROM $S.outbox_messages WHERE topic <> 'projector.applied' ORDER BY outbox_id, position`,
+    ),
     applied: await q(
       `SELECT e->>'hostId' AS host_id, json_agg(e ORDER BY o.outbox_id, o.position, i) AS entries
        FROM $S.outbox_messages o CROSS JOIN LATERAL json_array_elements(o.payload->'entries') WITH ORDINALITY AS a(e, i)
@@ -131,9 +200,13 @@ async function q1(schema: string, sql: string): Promise<number> {
   return ((await db.query(sql.replaceAll('$S', `"${schema}"`))) as { n: number }[])[0].n;
 }
 
-async function listen(channel: string): Promise<{ got: string[]; notices: CommandNotice[]; stop: () => Promise<void> }> {
+async function listen(
+  channel: string,
+): Promise<{ got: string[]; notices: CommandNotice[]; stop: () => Promise<void> }> {
   const runner = db.createQueryRunner();
-  const client = (await runner.connect()) as { on(event: 'notification', f: (n: { channel: string; payload?: string }) => void): void };
+  const client = (await runner.connect()) as {
+    on(event: 'notification', f: (n: { channel: string; payload?: string }) => void): void;
+  };
   const got: string[] = [];
   const notices: CommandNotice[] = [];
   client.on('notification', (n) => {
@@ -178,18 +251,24 @@ describe('BatchProjector', () => {
     for (const id of riding) expect(ref.answers.find((a) => a.command_id === id)?.status).toBe('applied');
     expect(got).toEqual(ref);
     expect(ref.applied.length).toBe(3);
-    expect(await q1(BATCH, `SELECT count(*)::int AS n FROM $S.outbox_messages WHERE topic = 'projector.applied'`)).toBeLessThan(
+    expect(
+      await q1(BATCH, `SELECT count(*)::int AS n FROM $S.outbox_messages WHERE topic = 'projector.applied'`),
+    ).toBeLessThan(
       await q1(REF, `SELECT count(*)::int AS n FROM $S.outbox_messages WHERE topic = 'projector.applied'`),
     );
     expect(first.changes + second.changes).toBe(ref.audit.length);
     // Stored as the very text that was hashed: sha256(prev_hash || "\n" || record::text) is the hash.
     for (const schema of [REF, BATCH]) {
-      const texts = (await db.query(`SELECT prev_hash || chr(10) || record::text AS text, hash FROM "${schema}".audit_records`)) as { text: string; hash: string }[];
+      const texts = (await db.query(
+        `SELECT prev_hash || chr(10) || record::text AS text, hash FROM "${schema}".audit_records`,
+      )) as { text: string; hash: string }[];
       expect(texts.length).toBe(ref.audit.length);
       for (const { text, hash } of texts) expect(createHash('sha256').update(text, 'utf8').digest('hex')).toBe(hash);
     }
     for (const hostId of new Set(got.audit.map((r) => r.host_id as string))) {
-      const chain = got.audit.filter((r) => r.host_id === hostId).map((r) => ({ record: r.record, prevHash: r.prev_hash, hash: r.hash }) as ChainedRecord);
+      const chain = got.audit
+        .filter((r) => r.host_id === hostId)
+        .map((r) => ({ record: r.record, prevHash: r.prev_hash, hash: r.hash }) as ChainedRecord);
       expect(verifyChain(chain)).toEqual({ ok: true, records: chain.length });
     }
 
@@ -198,7 +277,11 @@ describe('BatchProjector', () => {
     expect(new Set(notes.got)).toEqual(new Set(ref.answers.map((a) => a.command_id)));
     // Each notice carries the answer as recorded, so a waiting request need not read it back.
     for (const a of ref.answers) {
-      expect(notes.notices.filter((n) => n.commandId === a.command_id).at(-1)).toEqual({ commandId: a.command_id, status: a.status, answer: a.answer });
+      expect(notes.notices.filter((n) => n.commandId === a.command_id).at(-1)).toEqual({
+        commandId: a.command_id,
+        status: a.status,
+        answer: a.answer,
+      });
     }
   });
 

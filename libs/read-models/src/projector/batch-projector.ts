@@ -1,11 +1,5 @@
 import { DataSource, EntityManager } from 'typeorm';
-import {
-  GENESIS_HASH,
-  HostProjection,
-  applyFact,
-  hostDecisions,
-  initialHostProjection,
-} from '@barplane/domain';
+import { GENESIS_HASH, HostProjection, applyFact, hostDecisions, initialHostProjection } from '@barplane/domain';
 import { AnswerType, Envelope, answerStatusOf, decodeEvent, isAnswer } from '@barplane/contracts';
 import { OutboxMessage, qualified, runSql, writeOutbox } from '@barplane/eventstore';
 import { AppliedEntry, appliedEntry, appliedMessage } from '../applied-log/applied-log';
@@ -15,7 +9,11 @@ import { CommandAnswer, writeCommandAnswers } from '../command-status/command-st
 import { decisionChanges } from '../decisions/decision-changes';
 import { decisionMessage } from '../decisions/decision-message';
 import { HeldDecision, readDecisions, writeDecisions } from '../decisions/decisions.writer';
-import { lockHostProjections, readHostProjections, writeHostProjections } from '../host-projections/host-projections.writer';
+import {
+  lockHostProjections,
+  readHostProjections,
+  writeHostProjections,
+} from '../host-projections/host-projections.writer';
 import { ReadModelNames } from '../read-model-names';
 import { Source } from './source';
 
@@ -129,7 +127,10 @@ export class BatchProjector {
     total: number,
     publish: boolean,
   ): Promise<{ result: BatchResult; hosts?: Map<string, CachedHost> }> {
-    const claimed = await this.claim(em, unique.map((i) => i.envelope.id));
+    const claimed = await this.claim(
+      em,
+      unique.map((i) => i.envelope.id),
+    );
     const work = unique.filter((i) => claimed.has(i.envelope.id));
     const duplicates = total - work.length;
     if (work.length === 0) return { result: { applied: 0, duplicates, changes: 0 } };
@@ -200,7 +201,14 @@ export class BatchProjector {
     const cached = new Map<string, CachedHost>();
     for (const [hostId, host] of hosts) {
       const version = versions.get(hostId);
-      if (version) cached.set(hostId, { version, state: host.state, decisions: host.decisions, seq: host.seq, prevHash: host.prevHash });
+      if (version)
+        cached.set(hostId, {
+          version,
+          state: host.state,
+          decisions: host.decisions,
+          seq: host.seq,
+          prevHash: host.prevHash,
+        });
     }
     return { result: { applied: work.length, duplicates, changes: audit.length }, hosts: cached };
   }
@@ -224,11 +232,23 @@ export class BatchProjector {
       const cached = this.cache.get(hostId);
       if (cached && cached.version === versions.get(hostId)) {
         // A copy of the decisions: the batch changes them, and may yet roll back.
-        hosts.set(hostId, { state: cached.state, decisions: new Map(cached.decisions), seq: cached.seq, prevHash: cached.prevHash, touched: new Set() });
+        hosts.set(hostId, {
+          state: cached.state,
+          decisions: new Map(cached.decisions),
+          seq: cached.seq,
+          prevHash: cached.prevHash,
+          touched: new Set(),
+        });
       } else {
         this.cache.delete(hostId);
         missed.push(hostId);
-        hosts.set(hostId, { state: initialHostProjection(hostId), decisions: new Map(), seq: 0, prevHash: GENESIS_HASH, touched: new Set() });
+        hosts.set(hostId, {
+          state: initialHostProjection(hostId),
+          decisions: new Map(),
+          seq: 0,
+          prevHash: GENESIS_HASH,
+          touched: new Set(),
+        });
       }
     }
     if (missed.length === 0) return hosts;

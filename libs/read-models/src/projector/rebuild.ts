@@ -31,19 +31,27 @@ export async function rebuildProjector(
   });
   const messages = await readTopics(kafka, names.factTopics);
   const applied = (await readTopics(kafka, [names.appliedTopic])).flatMap((m) => appliedEntriesOf(m.value));
-  const ordered = replayOrder(messages, applied.map((a) => a.eventId), names.topicName);
+  const ordered = replayOrder(
+    messages,
+    applied.map((a) => a.eventId),
+    names.topicName,
+  );
   // In chunks of the replay order, each in one transaction: the same effects as one at a time.
   const projector = new BatchProjector(db, names);
   let done = 0;
   for (let i = 0; i < ordered.length; i += REBUILD_CHUNK) {
     const chunk = ordered.slice(i, i + REBUILD_CHUNK);
     await projector.applyBatch(
-      chunk.map(({ envelope, message }) => ({ envelope, source: { topic: names.topicName(message.topic), partition: message.partition, offset: message.offset } })),
+      chunk.map(({ envelope, message }) => ({
+        envelope,
+        source: { topic: names.topicName(message.topic), partition: message.partition, offset: message.offset },
+      })),
       { publish: false },
     );
     const before = done;
     done += chunk.length;
-    if (Math.floor(done / 100) > Math.floor(before / 100) || done === ordered.length) onProgress({ applied: done, total: ordered.length });
+    if (Math.floor(done / 100) > Math.floor(before / 100) || done === ordered.length)
+      onProgress({ applied: done, total: ordered.length });
   }
   return { applied: done, total: ordered.length };
 }
@@ -54,7 +62,11 @@ const TOPIC_RANK: Record<string, number> = { 'pe.events': 0, 'guest.events': 1, 
 
 type Entry = { envelope: Envelope; message: ConsumedMessage };
 
-export function replayOrder(messages: readonly ConsumedMessage[], appliedOrder: readonly string[], topicName: (t: string) => string): Entry[] {
+export function replayOrder(
+  messages: readonly ConsumedMessage[],
+  appliedOrder: readonly string[],
+  topicName: (t: string) => string,
+): Entry[] {
   const byId = new Map<string, Entry>();
   for (const message of messages) {
     const envelope = parseEnvelope(message.value);

@@ -46,7 +46,8 @@ export function projectorTablesMigration(schema: string): MigrationClass {
     },
 
     async down(runner: QueryRunner): Promise<void> {
-      for (const t of ['command_status', 'fact_snapshots', 'audit_records', 'decisions', 'host_projections']) await runner.query(`DROP TABLE ${q(t)}`);
+      for (const t of ['command_status', 'fact_snapshots', 'audit_records', 'decisions', 'host_projections'])
+        await runner.query(`DROP TABLE ${q(t)}`);
     },
   });
 }
@@ -57,4 +58,11 @@ export function projectorMigrations(schema: string): MigrationClass[] {
 }
 
 /** The tables a rebuild empties (not the migrations, not the outbox of what was published). */
-export const PROJECTOR_READ_TABLES = ['host_projections', 'decisions', 'audit_records', 'fact_snapshots', 'command_status', 'inbox'];
+export const PROJECTOR_READ_TABLES = [
+  'host_projections',
+  'decisions',
+  'audit_records',
+  'fact_snapshots',
+  'command_status',
+  'inbox',
+];

@@ -1,19 +1,21 @@
 import { DataSource, EntityManager } from 'typeorm';
+import { DecisionSubject, GENESIS_HASH, applyFact, hostDecisions, initialHostProjection } from '@barplane/domain';
 import {
-  DecisionSubject,
-  GENESIS_HASH,
-  applyFact,
-  hostDecisions,
-  initialHostProjection,
-} from '@barplane/domain';
-import { AnswerType, Envelope, answerStatusOf, commandNoticeOf, decodeEvent, isAnswer, projectionFromJson, projectionToJson } from '@barplane/contracts';
+  AnswerType,
+  Envelope,
+  answerStatusOf,
+  commandNoticeOf,
+  decodeEvent,
+  isAnswer,
+  projectionFromJson,
+  projectionToJson,
+} from '@barplane/contracts';
 import { Inbox, OutboxMessage, runSql, writeOutbox } from '@barplane/eventstore';
 import { EventSnapshots, chainLink } from '../audit/chain-link';
 import { DecisionChange, StoredDecision, decisionChanges } from '../decisions/decision-changes';
 import { appliedEntry, appliedMessage } from '../applied-log/applied-log';
 import { decisionMessage } from '../decisions/decision-message';
 import { Source } from '../projector/source';
-
 
 export interface ApplyResult {
   readonly duplicate: boolean;
@@ -22,7 +24,8 @@ export interface ApplyResult {
 
 /**
  * The test oracle of BatchProjector (batch-projector.int-spec.ts): the projector's effects one
- * event at a time, written plainly. Applies one fact event (or command answer) to its host in one transaction: the inbox
+ * event at a time, written plainly. Applies one fact event (or command answer) to its host in one transaction: the
+ * inbox
  * claim, the host's projection, the decisions that changed, their audit records (hash
  * chained per host), DecisionChanged envelopes in the outbox, and command status (of an
  * answer, or of the answer an event carries).
@@ -68,7 +71,10 @@ export class HostProjector {
        ON CONFLICT (command_id) DO UPDATE SET status = EXCLUDED.status, answer = EXCLUDED.answer, updated_at = now()`,
       [commandId, e.hostId, status, answer],
     );
-    await runSql(em, `SELECT pg_notify($1, $2)`, [`${this.schema}_commands`, commandNoticeOf(commandId, status, answer)]);
+    await runSql(em, `SELECT pg_notify($1, $2)`, [
+      `${this.schema}_commands`,
+      commandNoticeOf(commandId, status, answer),
+    ]);
   }
 
   private async applyFact(em: EntityManager, e: Envelope, source: Source, publish: boolean): Promise<number> {
@@ -94,15 +100,24 @@ export class HostProjector {
   }
 
   private async storedDecisions(em: EntityManager, hostId: string): Promise<Map<string, StoredDecision>> {
-    const { rows } = await runSql<{ subject_key: string; subject: DecisionSubject; vm_id: string | null; outcome: Record<string, unknown> }>(
-      em,
-      `SELECT subject_key, subject, vm_id, outcome FROM ${this.t('decisions')} WHERE host_id = $1`,
-      [hostId],
+    const { rows } = await runSql<{
+      subject_key: string;
+      subject: DecisionSubject;
+      vm_id: string | null;
+      outcome: Record<string, unknown>;
+    }>(em, `SELECT subject_key, subject, vm_id, outcome FROM ${this.t('decisions')} WHERE host_id = $1`, [hostId]);
+    return new Map(
+      rows.map((r) => [r.subject_key, { key: r.subject_key, subject: r.subject, vmId: r.vm_id, outcome: r.outcome }]),
     );
-    return new Map(rows.map((r) => [r.subject_key, { key: r.subject_key, subject: r.subject, vmId: r.vm_id, outcome: r.outcome }]));
   }
 
-  private async record(em: EntityManager, e: Envelope, source: Source, changes: DecisionChange[], publish: boolean): Promise<void> {
+  private async record(
+    em: EntityManager,
+    e: Envelope,
+    source: Source,
+    changes: DecisionChange[],
+    publish: boolean,
+  ): Promise<void> {
     const { rows } = await runSql<{ seq: number; hash: string }>(
       em,
       `SELECT seq, hash FROM ${this.t('audit_records')} WHERE host_id = $1 ORDER BY seq DESC LIMIT 1`,
@@ -131,13 +146,20 @@ export class HostProjector {
           [e.hostId, change.key, JSON.stringify(next.subject), next.vmId, JSON.stringify(next.outcome), seq],
         );
       } else {
-        await runSql(em, `DELETE FROM ${this.t('decisions')} WHERE host_id = $1 AND subject_key = $2`, [e.hostId, change.key]);
+        await runSql(em, `DELETE FROM ${this.t('decisions')} WHERE host_id = $1 AND subject_key = $2`, [
+          e.hostId,
+          change.key,
+        ]);
       }
       if (publish) outbox.push(decisionMessage(this.decisionsTopic, e, record, hash));
       prevHash = hash;
     }
     for (const [hash, json] of snapshots.made) {
-      await runSql(em, `INSERT INTO ${this.t('fact_snapshots')} (hash, scenario) VALUES ($1, $2::json) ON CONFLICT DO NOTHING`, [hash, json]);
+      await runSql(
+        em,
+        `INSERT INTO ${this.t('fact_snapshots')} (hash, scenario) VALUES ($1, $2::json) ON CONFLICT DO NOTHING`,
+        [hash, json],
+      );
     }
     if (outbox.length) await writeOutbox(em, this.schema, outbox);
   }

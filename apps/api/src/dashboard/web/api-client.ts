@@ -1,4 +1,14 @@
-import type { AuditRow, AuditVerify, FleetWire, HostWire, Me, PeWire, PlanAnswer, ScenarioWire, VmWire } from './api-types';
+import type {
+  AuditRow,
+  AuditVerify,
+  FleetWire,
+  HostWire,
+  Me,
+  PeWire,
+  PlanAnswer,
+  ScenarioWire,
+  VmWire,
+} from './api-types';
 import { enc } from './format';
 
 // Every call carries the bearer token kept in sessionStorage; nothing puts it in a URL.
@@ -59,14 +69,18 @@ export const api = {
   fleet: () => call<FleetWire>('GET', '/v1/fleet'),
   host: (hostId: string) => call<HostWire>('GET', `/v1/hosts/${enc(hostId)}`),
   pe: (hostId: string, peId: string) => call<PeWire>('GET', `/v1/hosts/${enc(hostId)}/pes/${enc(peId)}`),
-  scenario: (hostId: string, peId: string) => call<ScenarioWire>('GET', `/v1/hosts/${enc(hostId)}/pes/${enc(peId)}/scenario`),
+  scenario: (hostId: string, peId: string) =>
+    call<ScenarioWire>('GET', `/v1/hosts/${enc(hostId)}/pes/${enc(peId)}/scenario`),
   vm: (vmId: string) => call<VmWire>('GET', `/v1/vms/${enc(vmId)}`),
   me: () => call<Me>('GET', '/v1/me'),
-  audit: (hostId: string, peId: string) => ifAllowed(call<AuditRow[]>('GET', `/v1/audit?host=${enc(hostId)}&pe=${enc(peId)}`)),
+  audit: (hostId: string, peId: string) =>
+    ifAllowed(call<AuditRow[]>('GET', `/v1/audit?host=${enc(hostId)}&pe=${enc(peId)}`)),
   auditVerify: () => ifAllowed(call<AuditVerify>('GET', '/v1/audit/verify')),
   plan: (scenario: ScenarioWire) => call<PlanAnswer>('POST', '/v1/plans', scenario),
-  setAlignment: (hostId: string, peId: string, override: string) => call<unknown>('PUT', `/v1/hosts/${enc(hostId)}/pes/${enc(peId)}/alignment`, { override }),
-  setGuestBars: (vmId: string, bars: { bdf: string; index: number; address: string }[]) => call<unknown>('PUT', `/v1/vms/${enc(vmId)}/guest-bars`, { bars }),
+  setAlignment: (hostId: string, peId: string, override: string) =>
+    call<unknown>('PUT', `/v1/hosts/${enc(hostId)}/pes/${enc(peId)}/alignment`, { override }),
+  setGuestBars: (vmId: string, bars: { bdf: string; index: number; address: string }[]) =>
+    call<unknown>('PUT', `/v1/vms/${enc(vmId)}/guest-bars`, { bars }),
 };
 
 export interface Capabilities {
@@ -82,5 +96,9 @@ export interface Capabilities {
 export async function capabilities(): Promise<Capabilities> {
   const { roles } = await api.me();
   const has = (...wanted: string[]) => wanted.some((r) => roles.includes(r));
-  return { canAudit: has('auditor', 'operator'), canProgram: has('provisioner', 'operator'), canAlign: has('operator') };
+  return {
+    canAudit: has('auditor', 'operator'),
+    canProgram: has('provisioner', 'operator'),
+    canAlign: has('operator'),
+  };
 }

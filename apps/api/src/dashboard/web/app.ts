@@ -53,10 +53,20 @@ async function start(): Promise<void> {
     session.caps = await capabilities();
   } catch (e) {
     token.clear();
-    return showLogin(e instanceof ApiError && e.status === 401 ? 'That token is not valid.' : `The API did not answer: ${(e as Error).message}`);
+    return showLogin(
+      e instanceof ApiError && e.status === 401
+        ? 'That token is not valid.'
+        : `The API did not answer: ${(e as Error).message}`,
+    );
   }
   const { caps } = session;
-  $('#who').textContent = caps.canAlign ? 'can commit' : caps.canProgram ? 'can program guest BARs' : caps.canAudit ? 'can audit' : 'read only';
+  $('#who').textContent = caps.canAlign
+    ? 'can commit'
+    : caps.canProgram
+      ? 'can program guest BARs'
+      : caps.canAudit
+        ? 'can audit'
+        : 'read only';
   $('#signout').hidden = false;
   stopStream?.();
   stopStream = decisionStream(onDecision, (state) => setLive(state));
@@ -68,7 +78,9 @@ function onDecision(d: DecisionEvent): void {
   const what = s.kind === 'bar' ? `${s.bdf} BAR${s.index}` : `PE ${s.pe ?? ''}`;
   const now = outcomeText(d.outcome);
   const before = d.previous ? outcomeText(d.previous) : null;
-  toast(`<b>new decision</b> ${esc(d.hostId)} ${esc(what)}: ${before && before !== now ? `${esc(before)} → ` : ''}${esc(now)}${d.principal ? ` <span class="muted">by ${esc(d.principal)}</span>` : ''}`);
+  toast(
+    `<b>new decision</b> ${esc(d.hostId)} ${esc(what)}: ${before && before !== now ? `${esc(before)} → ` : ''}${esc(now)}${d.principal ? ` <span class="muted">by ${esc(d.principal)}</span>` : ''}`,
+  );
   if (!session.current.hostId || session.current.hostId === d.hostId) {
     clearTimeout(refreshTimer);
     // Whatever page is on screen when the timer fires is the one to refresh.
@@ -80,7 +92,8 @@ async function route(): Promise<void> {
   const parts = window.location.hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
   const seq = ++session.renderSeq;
   try {
-    if (parts[0] === 'pe' && parts.length >= 3) await pePage(parts[1], parts[2], parts[3] ? `${parts[3]}/${parts[4]}` : null, seq);
+    if (parts[0] === 'pe' && parts.length >= 3)
+      await pePage(parts[1], parts[2], parts[3] ? `${parts[3]}/${parts[4]}` : null, seq);
     else if (parts[0] === 'whatif' && parts.length >= 3) await whatIfPage(parts[1], parts[2], seq);
     else await fleetPage(seq);
   } catch (e) {

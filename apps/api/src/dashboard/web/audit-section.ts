@@ -3,11 +3,14 @@ import type { AuditRow, AuditVerify } from './api-types';
 import { chip, esc } from './format';
 import { outcomeText } from './page-state';
 
-/** The PE's audit trail, newest first, and whether the chains verify; a token without the role is told which it needs. */
+/**
+ * The PE's audit trail, newest first, and whether the chains verify; a token without the role is told which it needs.
+ */
 export async function auditHtml(hostId: string, peId: string): Promise<string> {
   const [records, verify] = await Promise.all([api.audit(hostId, peId), api.auditVerify()]);
   const status = verifyStatus(verify);
-  if (records === null) return `<h2>Audit trail ${status}</h2><p class="muted" id="audit">The audit trail needs the auditor (or operator) role.</p>`;
+  if (records === null)
+    return `<h2>Audit trail ${status}</h2><p class="muted" id="audit">The audit trail needs the auditor (or operator) role.</p>`;
   const rows = [...records].reverse().slice(0, 60).map(auditRow);
   return `<h2>Audit trail ${status}</h2>
     <table id="audit"><thead><tr><th>seq</th><th>recorded (UTC)</th><th>subject</th><th>decision</th><th>reasons</th><th>by</th><th>hash</th></tr></thead><tbody>${rows.join('') || '<tr><td colspan="7" class="muted">no records</td></tr>'}</tbody></table>

@@ -7,7 +7,10 @@ export type StreamState = 'connecting' | 'live' | 'reconnecting';
  * GET /v1/decisions/stream with fetch + ReadableStream (EventSource cannot send headers):
  * calls onEvent per event, reconnects with Last-Event-ID. Answers a function that stops it.
  */
-export function decisionStream(onEvent: (data: DecisionEvent) => void, onState: (state: StreamState) => void): () => void {
+export function decisionStream(
+  onEvent: (data: DecisionEvent) => void,
+  onState: (state: StreamState) => void,
+): () => void {
   let lastId: string | null = null;
   let stopped = false;
   let controller: AbortController | undefined;

@@ -48,7 +48,9 @@ function peRow(pe: FleetPeWire): string {
   const total = big(pe.coverage.bytes.total);
   const off = big(pe.offFastPathBytes);
   return `<tr><td class="mono">${esc(pe.hostId)}</td><td class="mono"><a href="#/pe/${enc(pe.hostId)}/${enc(pe.id)}">${esc(pe.id)}</a></td><td class="mono">${pe.vmId ? esc(pe.vmId) : 'not assigned'}</td>
-      <td>${esc(pe.alignmentPolicy ?? '-')}</td><td>${pe.bars}</td><td>${MODES.filter((m) => pe.byMode[m]).map((m) => `${chip(m)} ${pe.byMode[m]}`).join(' ')}</td>
+      <td>${esc(pe.alignmentPolicy ?? '-')}</td><td>${pe.bars}</td><td>${MODES.filter((m) => pe.byMode[m])
+        .map((m) => `${chip(m)} ${pe.byMode[m]}`)
+        .join(' ')}</td>
       <td class="mono">${!pe.vmId ? '-' : off ? `${human(off)} of ${human(total)}` : '0'}</td></tr>`;
 }
 

@@ -3,7 +3,11 @@ import { parseU64, toHex } from '@barplane/domain/pci/hex';
 // Display helpers. 64-bit values arrive as "0x..." strings and stay bigint (domain's parseU64),
 // never Number; `human` and `percent` are for people, not for math.
 
-export const esc = (s: unknown): string => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+export const esc = (s: unknown): string =>
+  String(s ?? '').replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
 export const enc = encodeURIComponent;
 export const chip = (mode: string): string => `<span class="chip" data-mode="${esc(mode)}">${esc(mode)}</span>`;
 
@@ -16,7 +20,12 @@ export const keyOf = (bdf: string, index: number): string => `${bdf}/${index}`;
 
 /** "0x10000" -> "64K", "0x956100" -> "9.3M". */
 export function human(n: bigint): string {
-  const units: [string, bigint][] = [['T', 1n << 40n], ['G', 1n << 30n], ['M', 1n << 20n], ['K', 1n << 10n]];
+  const units: [string, bigint][] = [
+    ['T', 1n << 40n],
+    ['G', 1n << 30n],
+    ['M', 1n << 20n],
+    ['K', 1n << 10n],
+  ];
   for (const [u, v] of units) {
     if (n >= v) {
       const whole = n / v;

@@ -38,7 +38,9 @@ interface BarInfo {
 }
 
 /** Something drawn in a column: a BAR, or vfio-pci's reservation of the rest of a BAR's page. */
-type Item = (BarInfo & { type: 'bar' }) | { key: string; bdf: string; index: number; type: 'reservation'; start: bigint; size: bigint };
+type Item =
+  | (BarInfo & { type: 'bar' })
+  | { key: string; bdf: string; index: number; type: 'reservation'; start: bigint; size: bigint };
 
 interface Row {
   start: bigint;
@@ -104,7 +106,17 @@ export function pageMapSvg({ pe, decisions, guest, pageSize, selected = null, id
     for (const bar of fn.bars) {
       const key = `${fn.bdf}/${bar.index}`;
       const d = decisions.get(key);
-      const info: BarInfo = { key, bdf: fn.bdf, index: bar.index, kind: bar.kind, start: big(bar.address), size: big(bar.size), mode: d?.mode ?? 'UNDECIDED', decision: d, msix: fn.msix };
+      const info: BarInfo = {
+        key,
+        bdf: fn.bdf,
+        index: bar.index,
+        kind: bar.kind,
+        start: big(bar.address),
+        size: big(bar.size),
+        mode: d?.mode ?? 'UNDECIDED',
+        decision: d,
+        msix: fn.msix,
+      };
       barInfo.set(key, info);
       if (!isMem(bar.kind) || info.size === 0n) {
         other.push(info);
@@ -116,7 +128,15 @@ export function pageMapSvg({ pe, decisions, guest, pageSize, selected = null, id
     }
     for (const region of fn.vfio?.regions ?? []) {
       const r = region.subPageReservation;
-      if (r) hostItems.push({ key: `${fn.bdf}/${region.index}/res`, bdf: fn.bdf, index: region.index, type: 'reservation', start: big(r.start), size: big(r.size) });
+      if (r)
+        hostItems.push({
+          key: `${fn.bdf}/${region.index}/res`,
+          bdf: fn.bdf,
+          index: region.index,
+          type: 'reservation',
+          start: big(r.start),
+          size: big(r.size),
+        });
     }
   }
 
@@ -135,33 +155,47 @@ export function pageMapSvg({ pe, decisions, guest, pageSize, selected = null, id
   </defs>`);
   parts.push(`<text x="${HOST_X}" y="18" class="col-title">host physical (${human(P)} pages)</text>`);
   parts.push(`<text x="${GUEST_X}" y="18" class="col-title">guest physical</text>`);
-  if (!guestItems.length) parts.push(`<text x="${GUEST_X}" y="${top + 18}" class="muted">no guest BAR programmed</text>`);
+  if (!guestItems.length)
+    parts.push(`<text x="${GUEST_X}" y="${top + 18}" class="muted">no guest BAR programmed</text>`);
 
   const drawColumn = (rows: PlacedRow[], x0: number, side: 'host' | 'guest') => {
     for (const row of rows) {
       const x = (a: bigint) => x0 + Number(((a - row.start) * BigInt(W * 1000)) / (row.end - row.start)) / 1000;
-      if (row.gapBefore) parts.push(`<text x="${x0 + W / 2}" y="${row.y - 5}" class="gap" text-anchor="middle">⋯</text>`);
+      if (row.gapBefore)
+        parts.push(`<text x="${x0 + W / 2}" y="${row.y - 5}" class="gap" text-anchor="middle">⋯</text>`);
       const pages = (row.end - row.start) / P;
       const lx = side === 'host' ? x0 - 8 : x0 + W + 8;
-      parts.push(`<text x="${lx}" y="${row.y + 19}" class="addr" text-anchor="${side === 'host' ? 'end' : 'start'}">${esc(hex(row.start))}</text>`);
-      parts.push(`<rect class="page" x="${x0}" y="${row.y}" width="${W}" height="${ROW}" fill="#fff" stroke="#bdc1c6"/>`);
-      if (!row.run) for (let i = 1n; i * (P >= 0x10000n ? P / 16n : P / 4n) < P; i++) {
-        // faint 4K (or quarter-page) ticks so a sub-page BAR's place reads at a glance
-        const t = x(row.start + i * (P >= 0x10000n ? P / 16n : P / 4n));
-        parts.push(`<line x1="${t}" y1="${row.y + ROW - 4}" x2="${t}" y2="${row.y + ROW}" stroke="#dadce0"/>`);
-      }
+      parts.push(
+        `<text x="${lx}" y="${row.y + 19}" class="addr" text-anchor="${side === 'host' ? 'end' : 'start'}">${esc(hex(row.start))}</text>`,
+      );
+      parts.push(
+        `<rect class="page" x="${x0}" y="${row.y}" width="${W}" height="${ROW}" fill="#fff" stroke="#bdc1c6"/>`,
+      );
+      if (!row.run)
+        for (let i = 1n; i * (P >= 0x10000n ? P / 16n : P / 4n) < P; i++) {
+          // faint 4K (or quarter-page) ticks so a sub-page BAR's place reads at a glance
+          const t = x(row.start + i * (P >= 0x10000n ? P / 16n : P / 4n));
+          parts.push(`<line x1="${t}" y1="${row.y + ROW - 4}" x2="${t}" y2="${row.y + ROW}" stroke="#dadce0"/>`);
+        }
       for (const it of row.items) {
         const x1 = x(it.start);
         const x2 = x(it.start + it.size > row.end ? row.end : it.start + it.size);
         const w = Math.max(3, x2 - x1);
         if (it.type === 'reservation') {
-          parts.push(`<rect class="reservation" data-bdf="${esc(it.bdf)}" data-index="${it.index}" x="${x1}" y="${row.y + 3}" width="${w}" height="${ROW - 6}" fill="url(#${idPrefix}-hatch)" stroke="#80868b"><title>vfio-pci sub-page reservation ${hex(it.start)} +${hex(it.size)}</title></rect>`);
+          parts.push(
+            `<rect class="reservation" data-bdf="${esc(it.bdf)}" data-index="${it.index}" x="${x1}" y="${row.y + 3}" width="${w}" height="${ROW - 6}" fill="url(#${idPrefix}-hatch)" stroke="#80868b"><title>vfio-pci sub-page reservation ${hex(it.start)} +${hex(it.size)}</title></rect>`,
+          );
           continue;
         }
         const colour = MODE_COLOURS[it.mode] ?? '#fff';
         const sel = selected === it.key ? ' selected' : '';
-        const attrs = side === 'host' ? `class="bar${sel}" data-mode="${it.mode}" data-bdf="${esc(it.bdf)}" data-index="${it.index}"` : `class="guest-bar${sel}" data-guest-mode="${it.mode}" data-guest-bdf="${esc(it.bdf)}" data-guest-index="${it.index}"`;
-        parts.push(`<rect ${attrs} x="${x1}" y="${row.y + 2}" width="${w}" height="${ROW - 4}" fill="${colour}" stroke="#202124" stroke-width="${sel ? 2.5 : 0.8}"><title>${esc(it.bdf)} BAR${it.index} ${it.kind} ${hex(it.start)} +${hex(it.size)} — ${it.mode}</title></rect>`);
+        const attrs =
+          side === 'host'
+            ? `class="bar${sel}" data-mode="${it.mode}" data-bdf="${esc(it.bdf)}" data-index="${it.index}"`
+            : `class="guest-bar${sel}" data-guest-mode="${it.mode}" data-guest-bdf="${esc(it.bdf)}" data-guest-index="${it.index}"`;
+        parts.push(
+          `<rect ${attrs} x="${x1}" y="${row.y + 2}" width="${w}" height="${ROW - 4}" fill="${colour}" stroke="#202124" stroke-width="${sel ? 2.5 : 0.8}"><title>${esc(it.bdf)} BAR${it.index} ${it.kind} ${hex(it.start)} +${hex(it.size)} — ${it.mode}</title></rect>`,
+        );
         if (side === 'guest' && it.decision) {
           // the KVM mapping: direct ranges from the guest address (a page for an expanded BAR)
           for (const r of it.decision.directRanges ?? []) {
@@ -170,29 +204,40 @@ export function pageMapSvg({ pe, decisions, guest, pageSize, selected = null, id
             if (b <= row.start || a >= row.end) continue;
             const rx1 = x(a < row.start ? row.start : a);
             const rx2 = x(b > row.end ? row.end : b);
-            parts.push(`<rect class="direct-range" x="${rx1}" y="${row.y}" width="${Math.max(2, rx2 - rx1)}" height="${ROW}" fill="none" stroke="${MODE_COLOURS[it.mode]}" stroke-width="2" stroke-dasharray="5 3"/>`);
+            parts.push(
+              `<rect class="direct-range" x="${rx1}" y="${row.y}" width="${Math.max(2, rx2 - rx1)}" height="${ROW}" fill="none" stroke="${MODE_COLOURS[it.mode]}" stroke-width="2" stroke-dasharray="5 3"/>`,
+            );
           }
         }
         if (side === 'host' && it.msix) {
           const m = it.msix;
           const n = BigInt(m.vectors);
           const marks: [string, bigint, bigint, string, string][] = [];
-          if (m.tableBar === it.index) marks.push(['msix-table', big(m.tableOffset), 16n * n, `url(#${idPrefix}-table)`, 'MSI-X table']);
-          if (m.pbaBar === it.index && m.pbaOffset !== undefined) marks.push(['msix-pba', big(m.pbaOffset), ((n + 63n) / 64n) * 8n, '#202124', 'MSI-X PBA']);
+          if (m.tableBar === it.index)
+            marks.push(['msix-table', big(m.tableOffset), 16n * n, `url(#${idPrefix}-table)`, 'MSI-X table']);
+          if (m.pbaBar === it.index && m.pbaOffset !== undefined)
+            marks.push(['msix-pba', big(m.pbaOffset), ((n + 63n) / 64n) * 8n, '#202124', 'MSI-X PBA']);
           for (const [cls, off, len, fill, what] of marks) {
             const mx1 = x(it.start + off);
             const mw = Math.max(5, x(it.start + off + len) - mx1);
-            parts.push(`<rect class="${cls}" data-bdf="${esc(it.bdf)}" data-index="${it.index}" x="${mx1}" y="${row.y + 2}" width="${mw}" height="${ROW - 4}" fill="${fill}" stroke="#202124" stroke-width="0.6"><title>${what} at offset ${hex(off)} (${hex(len)} bytes)</title></rect>`);
+            parts.push(
+              `<rect class="${cls}" data-bdf="${esc(it.bdf)}" data-index="${it.index}" x="${mx1}" y="${row.y + 2}" width="${mw}" height="${ROW - 4}" fill="${fill}" stroke="#202124" stroke-width="0.6"><title>${what} at offset ${hex(off)} (${hex(len)} bytes)</title></rect>`,
+            );
           }
         }
         const text = short(it.bdf, it.index);
         const inside = w >= 40;
-        parts.push(`<text x="${inside ? x1 + 4 : x1 + w + 3}" y="${row.y + ROW - 8}" class="${inside ? 'bar-label' : 'bar-label outside'}">${esc(text)}</text>`);
+        parts.push(
+          `<text x="${inside ? x1 + 4 : x1 + w + 3}" y="${row.y + ROW - 8}" class="${inside ? 'bar-label' : 'bar-label outside'}">${esc(text)}</text>`,
+        );
         const a = anchors.get(it.key) ?? {};
         a[side] = { x: side === 'host' ? x1 + w : x1, y: row.y + ROW / 2 };
         anchors.set(it.key, a);
       }
-      if (row.run) parts.push(`<text x="${x0 + W - 6}" y="${row.y + ROW - 9}" class="bar-label" text-anchor="end">${pages} pages</text>`);
+      if (row.run)
+        parts.push(
+          `<text x="${x0 + W - 6}" y="${row.y + ROW - 9}" class="bar-label" text-anchor="end">${pages} pages</text>`,
+        );
     }
   };
   drawColumn(host.rows, HOST_X, 'host');
@@ -201,15 +246,23 @@ export function pageMapSvg({ pe, decisions, guest, pageSize, selected = null, id
     if (!a.host || !a.guest) continue;
     const mode = barInfo.get(key)?.mode ?? '';
     const mx = (HOST_X + W + GUEST_X) / 2;
-    parts.push(`<path class="link" d="M${HOST_X + W} ${a.host.y} C${mx} ${a.host.y} ${mx} ${a.guest.y} ${GUEST_X} ${a.guest.y}" fill="none" stroke="${MODE_COLOURS[mode] ?? '#9aa0a6'}" stroke-width="1.5" stroke-opacity="0.7"/>`);
+    parts.push(
+      `<path class="link" d="M${HOST_X + W} ${a.host.y} C${mx} ${a.host.y} ${mx} ${a.guest.y} ${GUEST_X} ${a.guest.y}" fill="none" stroke="${MODE_COLOURS[mode] ?? '#9aa0a6'}" stroke-width="1.5" stroke-opacity="0.7"/>`,
+    );
   }
   if (other.length) {
-    parts.push(`<text x="${HOST_X}" y="${otherY + 4}" class="col-title">not in memory space (I/O ports, unimplemented)</text>`);
+    parts.push(
+      `<text x="${HOST_X}" y="${otherY + 4}" class="col-title">not in memory space (I/O ports, unimplemented)</text>`,
+    );
     other.forEach((it, i) => {
       const x = HOST_X + i * 110;
       const sel = selected === it.key ? ' selected' : '';
-      parts.push(`<rect class="bar${sel}" data-mode="${it.mode}" data-bdf="${esc(it.bdf)}" data-index="${it.index}" x="${x}" y="${otherY + 14}" width="100" height="${ROW - 4}" fill="${MODE_COLOURS[it.mode] ?? '#fff'}" stroke="#202124" stroke-width="${sel ? 2.5 : 0.8}"><title>${esc(it.bdf)} BAR${it.index} ${it.kind} ${hex(it.start)} +${hex(it.size)} — ${it.mode}</title></rect>`);
-      parts.push(`<text x="${x + 4}" y="${otherY + 14 + ROW - 12}" class="bar-label">${esc(short(it.bdf, it.index))} ${esc(it.kind)}</text>`);
+      parts.push(
+        `<rect class="bar${sel}" data-mode="${it.mode}" data-bdf="${esc(it.bdf)}" data-index="${it.index}" x="${x}" y="${otherY + 14}" width="100" height="${ROW - 4}" fill="${MODE_COLOURS[it.mode] ?? '#fff'}" stroke="#202124" stroke-width="${sel ? 2.5 : 0.8}"><title>${esc(it.bdf)} BAR${it.index} ${it.kind} ${hex(it.start)} +${hex(it.size)} — ${it.mode}</title></rect>`,
+      );
+      parts.push(
+        `<text x="${x + 4}" y="${otherY + 14 + ROW - 12}" class="bar-label">${esc(short(it.bdf, it.index))} ${esc(it.kind)}</text>`,
+      );
     });
   }
   return `<svg class="pagemap" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="page map of PE ${esc(pe.id)}">${parts.join('')}</svg>`;

@@ -32,20 +32,23 @@ export async function pePage(hostId: string, peId: string, selected: string | nu
     <h2>BARs</h2>
     ${barTable(ctx, selected)}
     ${audit}`;
-  main().querySelectorAll<HTMLElement | SVGElement>('svg rect.bar, svg rect.guest-bar, #bars tr.clickable').forEach((el) => {
-    el.addEventListener('click', () => {
-      const bdf = el.dataset.bdf ?? el.dataset.guestBdf ?? '';
-      const index = el.dataset.index ?? el.dataset.guestIndex ?? '';
-      window.location.hash = `#/pe/${enc(hostId)}/${enc(peId)}/${enc(bdf)}/${index}`;
+  main()
+    .querySelectorAll<HTMLElement | SVGElement>('svg rect.bar, svg rect.guest-bar, #bars tr.clickable')
+    .forEach((el) => {
+      el.addEventListener('click', () => {
+        const bdf = el.dataset.bdf ?? el.dataset.guestBdf ?? '';
+        const index = el.dataset.index ?? el.dataset.guestIndex ?? '';
+        window.location.hash = `#/pe/${enc(hostId)}/${enc(peId)}/${enc(bdf)}/${index}`;
+      });
     });
-  });
 }
 
 function decisionPanel(ctx: PeData, key: string): string {
   const { bdf, index } = splitKey(key);
   const fn = ctx.pe.functions.find((f) => f.bdf === bdf);
   const bar = fn?.bars.find((b) => b.index === index);
-  if (!fn || !bar) return '<div class="panel" id="decision"><p class="muted">Click a BAR in the picture or the table to see its decision.</p></div>';
+  if (!fn || !bar)
+    return '<div class="panel" id="decision"><p class="muted">Click a BAR in the picture or the table to see its decision.</p></div>';
   const d = ctx.decisions.get(key);
   const sctx = sentenceContext(ctx.host);
   const reasons = d?.reasons ?? [];
@@ -73,12 +76,13 @@ function decisionPanel(ctx: PeData, key: string): string {
 
 function barTable(ctx: PeData, selected: string | null): string {
   const rows: string[] = [];
-  for (const fn of ctx.pe.functions) for (const bar of fn.bars) {
-    const key = keyOf(fn.bdf, bar.index);
-    const d = ctx.decisions.get(key);
-    rows.push(`<tr class="clickable${key === selected ? ' selected' : ''}" data-bdf="${esc(fn.bdf)}" data-index="${bar.index}"><td class="mono">${esc(fn.bdf)}</td><td>${bar.index}</td><td>${esc(bar.kind)}</td>
+  for (const fn of ctx.pe.functions)
+    for (const bar of fn.bars) {
+      const key = keyOf(fn.bdf, bar.index);
+      const d = ctx.decisions.get(key);
+      rows.push(`<tr class="clickable${key === selected ? ' selected' : ''}" data-bdf="${esc(fn.bdf)}" data-index="${bar.index}"><td class="mono">${esc(fn.bdf)}</td><td>${bar.index}</td><td>${esc(bar.kind)}</td>
       <td class="mono">${esc(bar.address)}</td><td class="mono">${human(big(bar.size))}</td><td class="mono">${esc(ctx.guest.get(key) ?? '-')}</td><td>${chip(d?.mode ?? 'UNDECIDED')}</td>
       <td class="mono">${esc((d?.reasons ?? []).join(' ') || '-')}</td><td>${esc((d?.advice ?? []).map((a) => adviceSummary(asAdvice(a))).join('; ') || '-')}</td></tr>`);
-  }
+    }
   return `<table id="bars"><thead><tr><th>BDF</th><th>BAR</th><th>kind</th><th>host address</th><th>size</th><th>guest address</th><th>mode</th><th>reasons</th><th>advice</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }

@@ -15,7 +15,9 @@ export interface WhatIfEdits {
  * alignment override, the VM's MSI-X relocation, and the guest BAR addresses typed in.
  */
 export function withEdits(scenario: ScenarioWire, peId: string, edits: WhatIfEdits): ScenarioWire {
-  const pes = scenario.pes.map((pe) => (pe.id === peId ? { ...pe, alignment: edits.alignment as typeof pe.alignment } : pe));
+  const pes = scenario.pes.map((pe) =>
+    pe.id === peId ? { ...pe, alignment: edits.alignment as typeof pe.alignment } : pe,
+  );
   if (!scenario.vm) return { ...scenario, pes };
   const guestBars = (scenario.vm.guestBars ?? []).filter((g) => !(`${g.bdf}/${g.index}` in edits.guest));
   for (const [key, address] of Object.entries(edits.guest)) if (address) guestBars.push({ ...splitKey(key), address });

@@ -16,12 +16,23 @@ export async function whatIfPage(hostId: string, peId: string, seq: number): Pro
   if (stale(seq)) return;
   const { caps } = session;
   const stateKey = `${hostId} ${peId}`;
-  if (!whatIfState.has(stateKey)) whatIfState.set(stateKey, { alignment: ctx.pe.alignmentOverride, msixRelocation: ctx.vm?.msixRelocation ?? 'off', guest: {}, planned: false });
+  if (!whatIfState.has(stateKey))
+    whatIfState.set(stateKey, {
+      alignment: ctx.pe.alignmentOverride,
+      msixRelocation: ctx.vm?.msixRelocation ?? 'off',
+      guest: {},
+      planned: false,
+    });
   const edits = whatIfState.get(stateKey)!;
-  const memBars = ctx.pe.functions.flatMap((fn) => fn.bars.filter((bar) => bar.kind !== 'io' && bar.kind !== 'rom' && bar.size !== '0x0').map((bar) => ({ fn, bar, key: keyOf(fn.bdf, bar.index) })));
+  const memBars = ctx.pe.functions.flatMap((fn) =>
+    fn.bars
+      .filter((bar) => bar.kind !== 'io' && bar.kind !== 'rom' && bar.size !== '0x0')
+      .map((bar) => ({ fn, bar, key: keyOf(fn.bdf, bar.index) })),
+  );
   const guestValue = (key: string) => (key in edits.guest ? edits.guest[key] : (ctx.guest.get(key) ?? ''));
   const roleNote = (ok: boolean, need: string) => (ok ? '' : ` <span class="muted">(needs ${need})</span>`);
-  const options = (values: string[], chosen: string) => values.map((o) => `<option${o === chosen ? ' selected' : ''}>${o}</option>`).join('');
+  const options = (values: string[], chosen: string) =>
+    values.map((o) => `<option${o === chosen ? ' selected' : ''}>${o}</option>`).join('');
   main().innerHTML = `
     <p class="muted"><a href="#/">Fleet</a> / ${esc(hostId)} / <a href="#/pe/${enc(hostId)}/${enc(peId)}">PE ${esc(peId)}</a> / what-if</p>
     <h1>What if… <span class="mono">${esc(peId)}</span> on <span class="mono">${esc(hostId)}</span></h1>
@@ -32,8 +43,16 @@ export async function whatIfPage(hostId: string, peId: string, seq: number): Pro
         <label>MSI-X relocation (VM ${esc(ctx.vm?.id ?? '-')}) <select id="msix" ${ctx.vm ? '' : 'disabled'}>${options(['off', 'bar0', 'bar1', 'bar2', 'bar3', 'bar4', 'bar5'], edits.msixRelocation)}</select></label>
       </div>
       <table id="guest-bars"><thead><tr><th>BDF</th><th>BAR</th><th>size</th><th>guest address now</th><th>what-if guest address</th></tr></thead><tbody>
-      ${memBars.map(({ fn, bar, key }) => `<tr><td class="mono">${esc(fn.bdf)}</td><td>${bar.index}</td><td class="mono">${human(big(bar.size))}</td><td class="mono">${esc(ctx.guest.get(key) ?? '-')}</td>
-        <td><input class="addr" type="text" data-key="${esc(key)}" data-bdf="${esc(fn.bdf)}" data-index="${bar.index}" value="${esc(guestValue(key))}" ${ctx.vm ? '' : 'disabled'} placeholder="not programmed"></td></tr>`).join('')}
+      ${memBars
+        .map(
+          ({
+            fn,
+            bar,
+            key,
+          }) => `<tr><td class="mono">${esc(fn.bdf)}</td><td>${bar.index}</td><td class="mono">${human(big(bar.size))}</td><td class="mono">${esc(ctx.guest.get(key) ?? '-')}</td>
+        <td><input class="addr" type="text" data-key="${esc(key)}" data-bdf="${esc(fn.bdf)}" data-index="${bar.index}" value="${esc(guestValue(key))}" ${ctx.vm ? '' : 'disabled'} placeholder="not programmed"></td></tr>`,
+        )
+        .join('')}
       </tbody></table>
       <div class="toolbar">
         <button class="primary" id="plan" type="button">Plan what-if</button>
@@ -96,17 +115,24 @@ export async function whatIfPage(hostId: string, peId: string, seq: number): Pro
       out.innerHTML = `<p class="error">Commit refused (${e instanceof ApiError ? e.status : ''}): ${esc((e as Error).message)}</p>`;
     }
   };
-  main().querySelectorAll('select, input.addr').forEach((el) => el.addEventListener('change', () => {
-    readForm();
-    edits.planned = false;
-    updateButtons();
-  }));
+  main()
+    .querySelectorAll('select, input.addr')
+    .forEach((el) =>
+      el.addEventListener('change', () => {
+        readForm();
+        edits.planned = false;
+        updateButtons();
+      }),
+    );
   $('#plan').addEventListener('click', () => void plan());
   $('#reset').addEventListener('click', () => {
     whatIfState.delete(stateKey);
     void whatIfPage(hostId, peId, ++session.renderSeq);
   });
-  commitAlignment.addEventListener('click', () => void commit(() => api.setAlignment(hostId, peId, edits.alignment), 'alignment override'));
+  commitAlignment.addEventListener(
+    'click',
+    () => void commit(() => api.setAlignment(hostId, peId, edits.alignment), 'alignment override'),
+  );
   commitGuest.addEventListener('click', () => {
     // The set is authoritative for each function it names: resend that function's other guest BARs as they are.
     const touched = new Set(changedGuest().map(([k]) => splitKey(k).bdf));
