@@ -1,5 +1,6 @@
 import { decodeEvent, type Envelope, isAnswer, parseEnvelope } from '@barplane/contracts';
 import {
+  HOST_FACT_EVENT_TYPES,
   type HostFacts,
   type HostRegistryEvent,
   type HostRegistryState,
@@ -14,19 +15,6 @@ import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import type { FactsSource } from './facts-wait';
 
 type Admin = ReturnType<MessagingClient['admin']>;
-
-/**
- * The pe-registry events that are host facts. PeHeld and PeFreed (which VM holds which PE, as
- * pe-registry learnt it from guest.events) are not: the owners that need them read guest.events.
- */
-export const HOST_REGISTRY_EVENT_TYPES: readonly HostRegistryEvent['type'][] = [
-  'HostRegistered',
-  'HostFactsChanged',
-  'TopologyImported',
-  'AlignmentOverrideSet',
-  'BarRelocated',
-  'FunctionRemoved',
-];
 
 /** The folded HostRegistryState in wire form (what host_facts.facts holds). */
 export interface HostFactsJson {
@@ -215,8 +203,7 @@ export class HostFactsView implements FactsSource {
     const folded = new Map<string, { version: bigint; state: HostRegistryState }>();
     await this.dataSource.transaction(async (em) => {
       for (const envelope of envelopes) {
-        if (isAnswer(envelope.type) || !(HOST_REGISTRY_EVENT_TYPES as readonly string[]).includes(envelope.type))
-          continue;
+        if (isAnswer(envelope.type) || !(HOST_FACT_EVENT_TYPES as readonly string[]).includes(envelope.type)) continue;
         const next = (await this.inbox.claim(em, this.options.inboxConsumer, envelope.id))
           ? await this.fold(em, envelope)
           : undefined;

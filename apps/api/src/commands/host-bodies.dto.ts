@@ -1,6 +1,6 @@
 import { IsIn, IsOptional } from 'class-validator';
 import { ALIGNMENT_OVERRIDES, AlignmentOverride } from '@barplane/domain';
-import { IsU64, Required, U64Json } from '@barplane/contracts';
+import { IsU64, Required, RequiredU64, U64Json } from '@barplane/contracts';
 
 /**
  * Bodies of the host routes whose fields differ from their command's data (libs/contracts):
@@ -14,8 +14,7 @@ export class AlignmentBodyDto {
 
 /** A BAR moved on the host; `size`, if given, must be the current one (a resize is a topology import). */
 export class BarMoveBodyDto {
-  @Required()
-  @IsU64()
+  @RequiredU64()
   address!: U64Json;
 
   @IsOptional()

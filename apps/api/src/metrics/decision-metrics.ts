@@ -2,6 +2,7 @@ import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { Gauge, Registry } from 'prom-client';
 import { BarDecisionView, fastPathCoverage } from '@barplane/domain';
 import { groupBy } from '../read-models/group-by';
+import { oncePerScrape, scrapedGauge } from './scraped-gauge';
 import { ReadModels } from '../read-models/read-models';
 
 /** Decision gauges, read from the read models at each scrape (they are the source of truth). */
@@ -14,63 +15,53 @@ export class DecisionMetrics implements OnModuleInit {
 
   onModuleInit(): void {
     const reads = this.reads;
-    let snapshot:
-      | Promise<{ modes: Map<string, Map<string, number>>; shares: Map<string, number>; idle: Map<string, number> }>
-      | undefined;
-    // One read per scrape for both gauges.
-    const load = () =>
-      (snapshot ??= (async () => {
-        const [projections, decisions] = await Promise.all([reads.projections(), reads.decisions({ kind: 'bar' })]);
-        const modes = new Map<string, Map<string, number>>();
-        const shares = new Map<string, number>();
-        const idle = new Map<string, number>();
-        const byHost = groupBy(decisions, (d) => d.host_id);
-        for (const p of projections) {
-          const mine = byHost.get(p.hostId) ?? [];
-          const byMode = new Map<string, number>();
-          for (const d of mine) byMode.set(String(d.outcome.mode), (byMode.get(String(d.outcome.mode)) ?? 0) + 1);
-          modes.set(p.hostId, byMode);
-          const coverage = fastPathCoverage(
-            p.registry.pes,
-            mine.map((d) => d.outcome as unknown as BarDecisionView),
-            (bdf) => p.guest.holders.has(bdf),
-          );
-          // A host with no memory BAR given to a VM has no share to report, rather than 0.
-          if (coverage.byteShare !== null) shares.set(p.hostId, coverage.byteShare);
-          idle.set(p.hostId, coverage.notAssigned.bars);
-        }
-        setTimeout(() => (snapshot = undefined), 0);
-        return { modes, shares, idle };
-      })());
-    new Gauge({
-      name: 'barplane_bar_decisions',
-      help: 'Current BAR decisions by host and mapping mode',
-      labelNames: ['host', 'mode'],
-      registers: [this.registry],
-      async collect() {
-        this.reset();
-        for (const [host, byMode] of (await load()).modes) for (const [mode, n] of byMode) this.set({ host, mode }, n);
-      },
+    // One read per scrape for every gauge.
+    const load = oncePerScrape(async () => {
+      const [projections, decisions] = await Promise.all([reads.projections(), reads.decisions({ kind: 'bar' })]);
+      const modes = new Map<string, Map<string, number>>();
+      const shares = new Map<string, number>();
+      const idle = new Map<string, number>();
+      const byHost = groupBy(decisions, (d) => d.host_id);
+      for (const p of projections) {
+        const mine = byHost.get(p.hostId) ?? [];
+        const byMode = new Map<string, number>();
+        for (const d of mine) byMode.set(String(d.outcome.mode), (byMode.get(String(d.outcome.mode)) ?? 0) + 1);
+        modes.set(p.hostId, byMode);
+        const coverage = fastPathCoverage(
+          p.registry.pes,
+          mine.map((d) => d.outcome as unknown as BarDecisionView),
+          (bdf) => p.guest.holders.has(bdf),
+        );
+        // A host with no memory BAR given to a VM has no share to report, rather than 0.
+        if (coverage.byteShare !== null) shares.set(p.hostId, coverage.byteShare);
+        idle.set(p.hostId, coverage.notAssigned.bars);
+      }
+      return { modes, shares, idle };
     });
-    new Gauge({
-      name: 'barplane_fast_path_byte_share',
-      help: 'Share of the memory BAR bytes given to VMs that the guests reach without a VM exit (DIRECT, DIRECT_PAGE_EXPANDED, direct ranges of PARTIAL_DIRECT), by host; absent for a host with none given to a VM',
-      labelNames: ['host'],
-      registers: [this.registry],
-      async collect() {
-        this.reset();
-        for (const [host, share] of (await load()).shares) this.set({ host }, share);
-      },
+    const gauge = (
+      name: string,
+      help: string,
+      labelNames: string[],
+      fill: (g: Gauge, s: Awaited<ReturnType<typeof load>>) => void,
+    ) => scrapedGauge(this.registry, load, name, help, labelNames, fill);
+    gauge('barplane_bar_decisions', 'Current BAR decisions by host and mapping mode', ['host', 'mode'], (g, s) => {
+      for (const [host, byMode] of s.modes) for (const [mode, n] of byMode) g.set({ host, mode }, n);
     });
-    new Gauge({
-      name: 'barplane_not_assigned_bars',
-      help: 'BARs of functions given to no VM, by host (outside the fast-path share)',
-      labelNames: ['host'],
-      registers: [this.registry],
-      async collect() {
-        this.reset();
-        for (const [host, n] of (await load()).idle) this.set({ host }, n);
+    gauge(
+      'barplane_fast_path_byte_share',
+      'Share of the memory BAR bytes given to VMs that the guests reach without a VM exit (DIRECT, DIRECT_PAGE_EXPANDED, direct ranges of PARTIAL_DIRECT), by host; absent for a host with none given to a VM',
+      ['host'],
+      (g, s) => {
+        for (const [host, share] of s.shares) g.set({ host }, share);
       },
-    });
+    );
+    gauge(
+      'barplane_not_assigned_bars',
+      'BARs of functions given to no VM, by host (outside the fast-path share)',
+      ['host'],
+      (g, s) => {
+        for (const [host, n] of s.idle) g.set({ host }, n);
+      },
+    );
   }
 }

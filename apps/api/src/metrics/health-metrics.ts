@@ -2,6 +2,7 @@ import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { Gauge, Registry } from 'prom-client';
 import { HeartbeatRow, HeartbeatService } from '../health/assess';
 import { Readiness, ReadinessResult } from '../health/readiness';
+import { oncePerScrape, scrapedGauge } from './scraped-gauge';
 
 /**
  * The figures of /health as gauges, measured at each scrape (one readiness check shared by all
@@ -17,18 +18,9 @@ export class HealthMetrics implements OnModuleInit {
 
   onModuleInit(): void {
     const readiness = this.readiness;
+    const check = oncePerScrape(() => readiness.check());
     const gauge = (name: string, help: string, labelNames: string[], fill: (g: Gauge, r: ReadinessResult) => void) =>
-      new Gauge({
-        name,
-        help,
-        labelNames,
-        registers: [this.registry],
-        async collect() {
-          const result = await readiness.check();
-          this.reset();
-          fill(this, result);
-        },
-      });
+      scrapedGauge(this.registry, check, name, help, labelNames, fill);
     const rowsOf = (r: ReadinessResult) => [...(r.heartbeats ?? new Map<HeartbeatService, HeartbeatRow[]>()).entries()];
     const freshest = (rows: HeartbeatRow[]) => [...rows].sort((a, b) => a.beatAgeMs - b.beatAgeMs)[0];
 

@@ -1,10 +1,8 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsInt, IsString, Max, Min, ValidateIf, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, ValidateIf, ValidateNested } from 'class-validator';
 import { JSONSchema } from 'class-validator-jsonschema';
-import { IsBdf } from '../validation/is-bdf.decorator';
-import { IsId } from '../validation/is-id.decorator';
 import { IsU64, U64Json } from '../validation/is-u64.decorator';
-import { Required } from '../validation/required';
+import { BarIndex, Required, RequiredBdf, RequiredId } from '../validation/required';
 
 /**
  * Entries one ProgramGuestBars may hold. 4096 entries make a command of about 260 KB and a
@@ -17,14 +15,10 @@ export const MAX_GUEST_BARS = 4096;
 // The OpenAPI schema says what the conditional rules below mean: address is required and may be null.
 @JSONSchema((schema) => ({ ...schema, required: [...(schema.required ?? []), 'address'] }))
 export class GuestBarSettingDto {
-  @Required()
-  @IsBdf()
+  @RequiredBdf()
   bdf!: string;
 
-  @Required()
-  @IsInt()
-  @Min(0)
-  @Max(6)
+  @BarIndex()
   index!: number;
 
   @JSONSchema(({ not: _notNull, ...schema }) => ({
@@ -51,8 +45,6 @@ export class GuestBarSetDto {
 
 /** ProgramGuestBars on guest.commands: a VM's guest BAR set, all or nothing. */
 export class ProgramGuestBarsDto extends GuestBarSetDto {
-  @Required()
-  @IsString()
-  @IsId()
+  @RequiredId()
   vmId!: string;
 }

@@ -1,11 +1,9 @@
 import { Type } from 'class-transformer';
-import { IsArray, IsIn, IsString, ValidateNested } from 'class-validator';
+import { IsArray, IsIn, ValidateNested } from 'class-validator';
 import { ALIGNMENT_OVERRIDES, AlignmentOverride } from '@barplane/domain';
-import { IsBdf } from '../validation/is-bdf.decorator';
-import { Required } from '../validation/required';
+import { Required, RequiredBdf, RequiredId } from '../validation/required';
 import { HostDto } from '../scenario/host.dto';
 import { PeDto } from '../scenario/pe.dto';
-import { IsId } from '../validation/is-id.decorator';
 
 /** Data of the pe-registry commands (docs/control-plane.md), as they travel on pe.commands. */
 export class RegisterHostDto {
@@ -24,9 +22,7 @@ export class ImportTopologyDto {
 }
 
 export class SetAlignmentOverrideDto {
-  @Required()
-  @IsString()
-  @IsId()
+  @RequiredId()
   peId!: string;
 
   @Required()
@@ -35,7 +31,6 @@ export class SetAlignmentOverrideDto {
 }
 
 export class RemoveFunctionDto {
-  @Required()
-  @IsBdf()
+  @RequiredBdf()
   bdf!: string;
 }

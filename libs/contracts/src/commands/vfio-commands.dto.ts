@@ -1,9 +1,7 @@
-import { IsBdf } from '../validation/is-bdf.decorator';
-import { Required } from '../validation/required';
+import { RequiredBdf } from '../validation/required';
 
 /** Data of BindFunction and UnbindFunction on vfio.commands. */
 export class FunctionRefDto {
-  @Required()
-  @IsBdf()
+  @RequiredBdf()
   bdf!: string;
 }

@@ -1,13 +1,11 @@
-import { IsU64, U64Json } from '../validation/is-u64.decorator';
-import { Required } from '../validation/required';
+import { U64Json } from '../validation/is-u64.decorator';
+import { RequiredU64 } from '../validation/required';
 
 /** A range given as start and size (reserved MMIO, PHB windows). */
 export class AddressRangeDto {
-  @Required()
-  @IsU64()
+  @RequiredU64()
   start!: U64Json;
 
-  @Required()
-  @IsU64()
+  @RequiredU64()
   size!: U64Json;
 }

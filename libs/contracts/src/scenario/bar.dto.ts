@@ -1,13 +1,10 @@
-import { IsBoolean, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional } from 'class-validator';
 import { BAR_KINDS, BarKind } from '@barplane/domain';
-import { IsU64, U64Json } from '../validation/is-u64.decorator';
-import { Required } from '../validation/required';
+import { U64Json } from '../validation/is-u64.decorator';
+import { BarIndex, Required, RequiredU64 } from '../validation/required';
 
 export class BarDto {
-  @Required()
-  @IsInt()
-  @Min(0)
-  @Max(6)
+  @BarIndex()
   index!: number;
 
   @Required()
@@ -22,11 +19,9 @@ export class BarDto {
   @IsBoolean()
   fixed?: boolean;
 
-  @Required()
-  @IsU64()
+  @RequiredU64()
   address!: U64Json;
 
-  @Required()
-  @IsU64()
+  @RequiredU64()
   size!: U64Json;
 }

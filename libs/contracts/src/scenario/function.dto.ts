@@ -1,13 +1,11 @@
 import { Type } from 'class-transformer';
 import { IsArray, IsBoolean, IsOptional, IsString, Matches, ValidateNested } from 'class-validator';
-import { IsBdf } from '../validation/is-bdf.decorator';
-import { Required } from '../validation/required';
+import { RequiredBdf } from '../validation/required';
 import { BarDto } from './bar.dto';
 import { MsixDto } from './msix.dto';
 
 export class FunctionDto {
-  @Required()
-  @IsBdf()
+  @RequiredBdf()
   bdf!: string;
 
   @IsOptional()

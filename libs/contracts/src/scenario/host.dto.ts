@@ -1,19 +1,16 @@
 import { Type } from 'class-transformer';
-import { IsArray, IsIn, IsInt, IsOptional, IsString, Max, Min, ValidateNested } from 'class-validator';
+import { IsArray, IsIn, IsInt, IsOptional, Max, Min, ValidateNested } from 'class-validator';
 import { PLATFORMS, Platform } from '@barplane/domain';
 import { U64Json } from '../validation/is-u64.decorator';
-import { Required } from '../validation/required';
+import { Required, RequiredId } from '../validation/required';
 import { AddressRangeDto } from './address-range.dto';
 import { KernelDto } from './kernel.dto';
 import { PhbDto } from './phb.dto';
-import { IsId } from '../validation/is-id.decorator';
 
 export const PAGE_SIZE_TEXT = ['0x1000', '0x4000', '0x10000'] as const;
 
 export class HostDto {
-  @Required()
-  @IsString()
-  @IsId()
+  @RequiredId()
   id!: string;
 
   @Required()

@@ -1,6 +1,6 @@
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { IsU64, U64Json } from '../validation/is-u64.decorator';
-import { Required } from '../validation/required';
+import { Required, RequiredU64 } from '../validation/required';
 
 export class MsixDto {
   @Required()
@@ -9,8 +9,7 @@ export class MsixDto {
   @Max(5)
   tableBar!: number;
 
-  @Required()
-  @IsU64()
+  @RequiredU64()
   tableOffset!: U64Json;
 
   @Required()

@@ -1,14 +1,11 @@
 import { Type } from 'class-transformer';
-import { IsArray, IsIn, IsOptional, IsString, ValidateNested } from 'class-validator';
+import { IsArray, IsIn, IsOptional, ValidateNested } from 'class-validator';
 import { ALIGNMENT_OVERRIDES, AlignmentOverride } from '@barplane/domain';
-import { Required } from '../validation/required';
+import { Required, RequiredId } from '../validation/required';
 import { FunctionDto } from './function.dto';
-import { IsId } from '../validation/is-id.decorator';
 
 export class PeDto {
-  @Required()
-  @IsString()
-  @IsId()
+  @RequiredId()
   id!: string;
 
   @IsOptional()

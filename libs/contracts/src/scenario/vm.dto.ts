@@ -1,14 +1,12 @@
 import { Type } from 'class-transformer';
 import { IsArray, IsOptional, IsString, ValidateNested } from 'class-validator';
-import { Required } from '../validation/required';
+import { RequiredId } from '../validation/required';
 import { BarAddressDto } from './bar-address.dto';
 import { VmSettingsDto } from './vm-settings.dto';
 import { IsId } from '../validation/is-id.decorator';
 
 export class VmDto extends VmSettingsDto {
-  @Required()
-  @IsString()
-  @IsId()
+  @RequiredId()
   id!: string;
 
   @IsOptional()

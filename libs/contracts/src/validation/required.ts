@@ -1,8 +1,10 @@
 // Every DTO imports this file, so the Reflect metadata API that class-transformer's @Type
 // needs is loaded before any DTO class is declared.
 import 'reflect-metadata';
-import { IsDefined, IsString, ValidateIf } from 'class-validator';
+import { IsDefined, IsInt, IsString, Max, Min, ValidateIf } from 'class-validator';
+import { IsBdf } from './is-bdf.decorator';
 import { IsId } from './is-id.decorator';
+import { IsU64 } from './is-u64.decorator';
 
 /** A required field; its message replaces the type messages of a missing value. */
 export const Required = () => IsDefined({ message: 'is required' });
@@ -14,6 +16,15 @@ function applied(...decorators: PropertyDecorator[]): PropertyDecorator {
 
 /** A required id: `@Required() @IsString() @IsId()`. */
 export const RequiredId = () => applied(IsId(), IsString(), Required());
+
+/** A required BDF: `@Required() @IsBdf()`. */
+export const RequiredBdf = () => applied(IsBdf(), Required());
+
+/** A required 64-bit value: `@Required() @IsU64()`. */
+export const RequiredU64 = () => applied(IsU64(), Required());
+
+/** A required BAR index, 0..5 or 6 for the ROM: `@Required() @IsInt() @Min(0) @Max(6)`. */
+export const BarIndex = () => applied(Max(6), Min(0), IsInt(), Required());
 
 /** A PE's id, required unless `bdf` names one of its functions. */
 export const PeIdUnlessBdf = () =>

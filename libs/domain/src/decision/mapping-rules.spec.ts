@@ -121,34 +121,33 @@ describe('decision 1: mapping mode of each BAR', () => {
     });
   });
 
-  it('before 4.16 the kernel cuts the table page out of a large BAR whatever QEMU does', () => {
-    const msix = { tableBar: 0, tableOffset: 0x10000n, vectors: 16 };
-    const plan = planOne([bar(0, 'mem64', 0x80000000n, 0x40000n)], {
+  it.each([
+    {
+      what: 'the kernel cuts the table page out of a large BAR whatever QEMU does',
+      size: 0x40000n,
+      msix: { tableBar: 0, tableOffset: 0x10000n, vectors: 16 },
+      expected: {
+        mode: 'PARTIAL_DIRECT',
+        reasons: ['NO_MSIX_MAPPABLE_SPARSE', 'MSIX_TABLE_TRAPPED'],
+        slots: 2,
+        directRanges: ranges([0n, 0x10000n], [0x20000n, 0x20000n]),
+        // Relocation cannot undo the kernel's cut, so no MSIX_RELOCATION advice.
+        advice: [],
+      },
+    },
+    {
+      what: 'a table page covering the whole BAR leaves no mmap at all',
+      size: 0x10000n,
+      msix: { tableBar: 0, tableOffset: 0n, vectors: 3 },
+      expected: { mode: 'EMULATED', reasons: ['NO_MSIX_MAPPABLE_SPARSE', 'MSIX_PAGE_COVERS_BAR'] },
+    },
+  ])('before 4.16 $what', ({ size, msix, expected }) => {
+    const plan = planOne([bar(0, 'mem64', 0x80000000n, size)], {
       msix,
       kernel: { msixMappable: false },
       guest: 0x40000000n,
     });
-    expect(decisionOf(plan, F0, 0)).toMatchObject({
-      mode: 'PARTIAL_DIRECT',
-      reasons: ['NO_MSIX_MAPPABLE_SPARSE', 'MSIX_TABLE_TRAPPED'],
-      slots: 2,
-      directRanges: ranges([0n, 0x10000n], [0x20000n, 0x20000n]),
-      // Relocation cannot undo the kernel's cut, so no MSIX_RELOCATION advice.
-      advice: [],
-    });
-  });
-
-  it('before 4.16 a table page covering the whole BAR leaves no mmap at all', () => {
-    const msix = { tableBar: 0, tableOffset: 0n, vectors: 3 };
-    const plan = planOne([bar(0, 'mem64', 0x80000000n, 0x10000n)], {
-      msix,
-      kernel: { msixMappable: false },
-      guest: 0x40000000n,
-    });
-    expect(decisionOf(plan, F0, 0)).toMatchObject({
-      mode: 'EMULATED',
-      reasons: ['NO_MSIX_MAPPABLE_SPARSE', 'MSIX_PAGE_COVERS_BAR'],
-    });
+    expect(decisionOf(plan, F0, 0)).toMatchObject(expected);
   });
 
   it('a page-multiple BAR is DIRECT in one slot', () => {

@@ -1,3 +1,4 @@
+import type { Advice } from '../decision/advice';
 import type { MappingMode } from '../decision/mapping-mode';
 import type { Reason } from '../decision/reason';
 
@@ -90,14 +91,13 @@ export interface ApplyFragmentJson {
   readonly note: string;
 }
 
+/** An advice kind's fields in wire form: 64-bit values as "0x..." strings. */
+type AdviceFieldsJson<A> = A extends unknown
+  ? { readonly [K in Exclude<keyof A, 'apply'>]: A[K] extends bigint ? string : A[K] }
+  : never;
+
 /** Advice in wire form (docs/domain.md "Advice"; 64-bit values as "0x..." strings). */
-export type AdviceJson = (
-  | { readonly kind: 'HOST_ALIGNMENT'; readonly kernelParameter: string }
-  | { readonly kind: 'GUEST_PLACEMENT'; readonly address: string }
-  | { readonly kind: 'MSIX_RELOCATION'; readonly option: string; readonly target: number; readonly barSize: string }
-  | { readonly kind: 'SLOT_BUDGET'; readonly slotsNeeded: number; readonly slotsFree: number }
-  | { readonly kind: 'HOST_KERNEL'; readonly minimumVersion: string; readonly commit: string }
-) & { readonly apply?: readonly ApplyFragmentJson[] };
+export type AdviceJson = AdviceFieldsJson<Advice> & { readonly apply?: readonly ApplyFragmentJson[] };
 
 /** Headings of the fragments in `barplane explain`. */
 export const APPLY_TARGET_TITLES: Record<string, string> = {

@@ -258,45 +258,22 @@ describe('guest-memory: ProgramGuestBars', () => {
     vmId = 'vm-a',
   ): GuestEvent => ({ type: 'GuestBarsProgrammed', data: { vmId, functions, bars } });
   const both: GuestEvent[] = [...vmA, created('vm-b'), assigned('vm-b', 'iommu-2', [gpu.bdf])];
+  /** Both functions' BAR 0, as a set programs them and the VM then holds them. */
+  const pair = [
+    { bdf: nvme.bdf, index: 0, address: 0x80004000n },
+    { bdf: nic.bdf, index: 0, address: 0x80010000n },
+  ];
+  const pairProgrammed = programmed([nvme.bdf, nic.bdf], pair);
+  const pairGiven = [...vmA, pairProgrammed];
 
   it('programs the whole set as one event: functions in code-point order, BARs by index', () => {
-    const state = spec
-      .given(vmA)
-      .when(
-        set([
-          { bdf: nvme.bdf, index: 0, address: 0x80004000n },
-          { bdf: nic.bdf, index: 0, address: 0x80010000n },
-        ]),
-        facts,
-      )
-      .then([
-        programmed(
-          [nvme.bdf, nic.bdf],
-          [
-            { bdf: nvme.bdf, index: 0, address: 0x80004000n },
-            { bdf: nic.bdf, index: 0, address: 0x80010000n },
-          ],
-        ),
-      ]);
-    expect(state.vms.get('vm-a')!.guestBars).toEqual([
-      { bdf: nvme.bdf, index: 0, address: 0x80004000n },
-      { bdf: nic.bdf, index: 0, address: 0x80010000n },
-    ]);
+    const state = spec.given(vmA).when(set(pair), facts).then([pairProgrammed]);
+    expect(state.vms.get('vm-a')!.guestBars).toEqual(pair);
   });
 
   it('yields nothing for a retried set (in any order), and names only the functions whose set changed', () => {
-    const given = [
-      ...vmA,
-      programmed(
-        [nvme.bdf, nic.bdf],
-        [
-          { bdf: nvme.bdf, index: 0, address: 0x80004000n },
-          { bdf: nic.bdf, index: 0, address: 0x80010000n },
-        ],
-      ),
-    ];
     spec
-      .given(given)
+      .given(pairGiven)
       .when(
         set([
           { bdf: nic.bdf, index: 0, address: 0x80010000n },
@@ -307,7 +284,7 @@ describe('guest-memory: ProgramGuestBars', () => {
       )
       .then([]);
     spec
-      .given(given)
+      .given(pairGiven)
       .when(
         set([
           { bdf: nvme.bdf, index: 0, address: 0x80004000n },
@@ -320,18 +297,8 @@ describe('guest-memory: ProgramGuestBars', () => {
   });
 
   it('unmaps a BAR given null, and leaves the BARs of functions it does not name alone', () => {
-    const given = [
-      ...vmA,
-      programmed(
-        [nvme.bdf, nic.bdf],
-        [
-          { bdf: nvme.bdf, index: 0, address: 0x80004000n },
-          { bdf: nic.bdf, index: 0, address: 0x80010000n },
-        ],
-      ),
-    ];
     const state = spec
-      .given(given)
+      .given(pairGiven)
       .when(set([{ bdf: nic.bdf, index: 0, address: null }]), facts)
       .then([programmed([nic.bdf], [])]);
     expect(state.vms.get('vm-a')!.guestBars).toEqual([{ bdf: nvme.bdf, index: 0, address: 0x80004000n }]);

@@ -251,6 +251,15 @@ describe('pe-registry: PEs held by VMs (learnt from guest.events)', () => {
   const freed = (vmId: string, peId: string): HostRegistryEvent => ({ type: 'PeFreed', data: { vmId, peId } });
   const heldNic: HostRegistryEvent[] = [registered, importedTwo, held('vm-a', '0004:01')];
   const importing = (after: typeof two): HostRegistryCommand => ({ type: 'ImportTopology', data: { pes: after } });
+  /** What importing `after` over `heldNic` is refused with (CONFLICT). */
+  const refusedOverHeldNic = (after: typeof two) => spec.given(heldNic).when(importing(after)).thenThrows('CONFLICT');
+  /** The one problem of an import that `changes` PE 0004:01, given to vm-a. */
+  const heldNicProblem = (changes: string) => [
+    {
+      path: 'pes[0]',
+      message: `PE "0004:01" is given to VM "vm-a": ImportTopology ${changes}; release the PE from the VM first`,
+    },
+  ];
 
   it('records a hold once and its release once: a redelivered or repeated fact changes nothing', () => {
     const state = spec
@@ -302,47 +311,17 @@ describe('pe-registry: PEs held by VMs (learnt from guest.events)', () => {
   });
 
   it('refuses an import that removes a function of a held PE', () => {
-    const error = spec
-      .given(heldNic)
-      .when(importing([pe('0004:01', [nic]), two[1]]))
-      .thenThrows('CONFLICT');
-    expect(error.problems).toEqual([
-      {
-        path: 'pes[0]',
-        message:
-          'PE "0004:01" is given to VM "vm-a": ImportTopology removes 0004:01:00.1; release the PE from the VM first',
-      },
-    ]);
+    const error = refusedOverHeldNic([pe('0004:01', [nic]), two[1]]);
+    expect(error.problems).toEqual(heldNicProblem('removes 0004:01:00.1'));
   });
 
   it('refuses a re-partition: a function of a held PE moved into another PE, or a function added to a held PE', () => {
-    const moved = spec
-      .given(heldNic)
-      .when(importing([pe('0004:01', [nic]), pe('0004:02', [gpu, audio, usb])]))
-      .thenThrows('CONFLICT');
-    expect(moved.problems).toEqual([
-      {
-        path: 'pes[0]',
-        message:
-          'PE "0004:01" is given to VM "vm-a": ImportTopology moves 0004:01:00.1 to PE "0004:02"; release the PE from the VM first',
-      },
-    ]);
-    const joined = spec
-      .given(heldNic)
-      .when(importing([pe('0004:01', [nic, usb, audio]), pe('0004:02', [gpu])]))
-      .thenThrows('CONFLICT');
-    expect(joined.problems).toEqual([
-      {
-        path: 'pes[0]',
-        message:
-          'PE "0004:01" is given to VM "vm-a": ImportTopology adds 0004:02:00.1; release the PE from the VM first',
-      },
-    ]);
+    const moved = refusedOverHeldNic([pe('0004:01', [nic]), pe('0004:02', [gpu, audio, usb])]);
+    expect(moved.problems).toEqual(heldNicProblem('moves 0004:01:00.1 to PE "0004:02"'));
+    const joined = refusedOverHeldNic([pe('0004:01', [nic, usb, audio]), pe('0004:02', [gpu])]);
+    expect(joined.problems).toEqual(heldNicProblem('adds 0004:02:00.1'));
     // The same functions under another PE id: the held PE is dropped.
-    const renamed = spec
-      .given(heldNic)
-      .when(importing([pe('0004:09', [nic, usb]), two[1]]))
-      .thenThrows('CONFLICT');
+    const renamed = refusedOverHeldNic([pe('0004:09', [nic, usb]), two[1]]);
     expect(renamed.problems.map((p) => p.message)).toEqual([
       'PE "0004:01" is given to VM "vm-a": ImportTopology drops the PE, moves 0004:01:00.0 to PE "0004:09", moves 0004:01:00.1 to PE "0004:09"; release the PE from the VM first',
     ]);

@@ -41,3 +41,23 @@ export type HostRegistryEvent =
   | FunctionRemoved
   | PeHeld
   | PeFreed;
+
+/**
+ * The pe-registry events that are host facts. PeHeld and PeFreed (which VM holds which PE, as
+ * pe-registry learnt it from guest.events) are not: the owners that need them read guest.events.
+ */
+export const HOST_FACT_EVENT_TYPES: readonly HostRegistryEvent['type'][] = [
+  'HostRegistered',
+  'HostFactsChanged',
+  'TopologyImported',
+  'AlignmentOverrideSet',
+  'BarRelocated',
+  'FunctionRemoved',
+];
+
+/** Every pe-registry event type. */
+export const HOST_REGISTRY_EVENT_TYPES: readonly HostRegistryEvent['type'][] = [
+  ...HOST_FACT_EVENT_TYPES,
+  'PeHeld',
+  'PeFreed',
+];

@@ -1,6 +1,6 @@
 import { GuestEvent } from '../guest/guest.events';
 import { GuestState, evolveGuest, initialGuestState } from '../guest/guest.state';
-import { HostRegistryEvent } from '../host-registry/host-registry.events';
+import { HOST_REGISTRY_EVENT_TYPES, HostRegistryEvent } from '../host-registry/host-registry.events';
 import { HostRegistryState, evolveHostRegistry, initialHostRegistryState } from '../host-registry/host-registry.state';
 import { VfioEvent } from '../vfio/vfio.events';
 import { VfioState, evolveVfio, initialVfioState } from '../vfio/vfio.state';
@@ -19,16 +19,7 @@ export function initialHostProjection(hostId: string): HostProjection {
   return { hostId, registry: initialHostRegistryState(), vfio: initialVfioState(), guest: initialGuestState() };
 }
 
-const REGISTRY = new Set([
-  'HostRegistered',
-  'HostFactsChanged',
-  'TopologyImported',
-  'AlignmentOverrideSet',
-  'BarRelocated',
-  'FunctionRemoved',
-  'PeHeld',
-  'PeFreed',
-]);
+const REGISTRY = new Set<string>(HOST_REGISTRY_EVENT_TYPES);
 const VFIO = new Set(['FunctionBound', 'FunctionUnbound']);
 
 /** Folds one fact event of any owner into the host's projection. */

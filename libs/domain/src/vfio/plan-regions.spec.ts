@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { formatBdf } from '../pci/bdf';
 import { alignDown } from '../pci/page-math';
 import { Scenario } from '../scenario/scenario';
+import { RW, RWM, region } from '../testing/region-builder';
 import { scenarioArbitrary } from '../testing/scenario-arbitrary';
 import { bar, fn, host, pe } from '../testing/scenario-builder';
 import { deriveRegions } from './derive-regions';
@@ -46,30 +47,15 @@ describe('planRegions', () => {
       pes: [pe('0000:02', [aligned, sibling]), pe('0000:03', [empty]), pe('0000:01', [busy])],
     };
     expect(planRegions(s)).toEqual([
-      {
-        pe: '0000:01',
-        bdf: '0000:01:00.0',
-        regions: [{ index: 0, offset: 0n, size: 0x1000n, flags: ['READ', 'WRITE'], caps: [] }],
-      },
+      { pe: '0000:01', bdf: '0000:01:00.0', regions: [region(0, 0x1000n, RW)] },
       // Its page also holds 0000:01:00.0's BAR (another PE): no mmap (R1.1).
-      {
-        pe: '0000:02',
-        bdf: '0000:02:00.0',
-        regions: [{ index: 0, offset: 0n, size: 0x1000n, flags: ['READ', 'WRITE'], caps: [] }],
-      },
+      { pe: '0000:02', bdf: '0000:02:00.0', regions: [region(0, 0x1000n, RW)] },
       {
         pe: '0000:02',
         bdf: '0000:02:00.1',
         regions: [
-          {
-            index: 0,
-            offset: 0n,
-            size: 0x1000n,
-            flags: ['READ', 'WRITE', 'MMAP'],
-            caps: [],
-            subPageReservation: { start: 0x3fe080011000n, size: 0xf000n },
-          },
-          { index: 2, offset: 0x20000000000n, size: 0x20n, flags: ['READ', 'WRITE'], caps: [] },
+          region(0, 0x1000n, RWM, { subPageReservation: { start: 0x3fe080011000n, size: 0xf000n } }),
+          region(2, 0x20n, RW),
         ],
       },
       { pe: '0000:03', bdf: '0000:03:00.0', regions: [] },

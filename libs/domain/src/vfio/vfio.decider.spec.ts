@@ -1,29 +1,28 @@
 import { deciderSpecification } from '../decider/testing/decider-specification';
 import { HostFacts } from '../host-registry/host-facts';
+import { RW, RWM, region } from '../testing/region-builder';
 import { bar, fn, host, pe } from '../testing/scenario-builder';
 import { deriveRegions } from './derive-regions';
 import { vfioDecider } from './vfio.decider';
 import { VfioEvent } from './vfio.events';
+import { VfioRegion } from './vfio-region';
 
 const spec = deciderSpecification(vfioDecider);
 const nic = fn('0004:01:00.0', [bar(0, 'mem64', 0x3fe080000000n, 0x10000n)]);
 const facts: HostFacts = { host: host('powernv', 0x10000n), pes: [pe('0004:01', [nic])] };
-const bound: VfioEvent = { type: 'FunctionBound', data: { bdf: nic.bdf, regions: deriveRegions(facts.host, nic) } };
+type FunctionBound = Extract<VfioEvent, { type: 'FunctionBound' }>;
+const boundWith = (bdf: string, regions: readonly VfioRegion[]): FunctionBound => ({
+  type: 'FunctionBound',
+  data: { bdf, regions },
+});
+const bound = boundWith(nic.bdf, deriveRegions(facts.host, nic));
+/** BindFunction of `bdf` on a fresh stream, with `hostFacts`. */
+const binding = (bdf: string, hostFacts: HostFacts | undefined) =>
+  spec.given([]).when({ type: 'BindFunction', data: { bdf } }, hostFacts);
 
 describe('vfio-regions: BindFunction', () => {
   it('binds a known function with the regions derived from the host facts', () => {
-    const state = spec
-      .given([])
-      .when({ type: 'BindFunction', data: { bdf: nic.bdf } }, facts)
-      .then([
-        {
-          type: 'FunctionBound',
-          data: {
-            bdf: nic.bdf,
-            regions: [{ index: 0, offset: 0n, size: 0x10000n, flags: ['READ', 'WRITE', 'MMAP'], caps: [] }],
-          },
-        },
-      ]);
+    const state = binding(nic.bdf, facts).then([boundWith(nic.bdf, [region(0, 0x10000n, RWM)])]);
     expect(state.bound.get(nic.bdf)).toEqual(bound.data.regions);
   });
 
@@ -35,23 +34,14 @@ describe('vfio-regions: BindFunction', () => {
   });
 
   it('refuses an unknown BDF, or any BDF before host facts arrived (NOT_FOUND)', () => {
-    spec
-      .given([])
-      .when({ type: 'BindFunction', data: { bdf: '0004:01:00.5' } }, facts)
-      .thenThrows('NOT_FOUND', /0004:01:00.5/);
-    spec
-      .given([])
-      .when({ type: 'BindFunction', data: { bdf: nic.bdf } }, undefined)
-      .thenThrows('NOT_FOUND', /no host facts/);
+    binding('0004:01:00.5', facts).thenThrows('NOT_FOUND', /0004:01:00.5/);
+    binding(nic.bdf, undefined).thenThrows('NOT_FOUND', /no host facts/);
   });
 
   it('refuses to bind on a host whose kernel cannot bind vfio-pci (ILLEGAL_STATE), naming the kernel and the fix', () => {
     // The conformance lab's Debian 6.1.176 ppc64el kernel: every vfio-pci probe failed with -22.
     const power61: HostFacts = { ...facts, host: { ...facts.host, kernel: { ...facts.host.kernel, vfioPci: false } } };
-    const error = spec
-      .given([])
-      .when({ type: 'BindFunction', data: { bdf: nic.bdf } }, power61)
-      .thenThrows('ILLEGAL_STATE', /cannot bind vfio-pci/);
+    const error = binding(nic.bdf, power61).thenThrows('ILLEGAL_STATE', /cannot bind vfio-pci/);
     expect(error.message).toMatch(/0004:01:00\.0/);
     expect(error.message).toMatch(/powernv-host.*powernv/);
     expect(error.message).toMatch(/5\.19-6\.3/);
@@ -60,67 +50,25 @@ describe('vfio-regions: BindFunction', () => {
 
   it('still names an unknown BDF first, and binds once the host facts say the kernel binds (another kernel booted)', () => {
     const power61: HostFacts = { ...facts, host: { ...facts.host, kernel: { ...facts.host.kernel, vfioPci: false } } };
-    spec
-      .given([])
-      .when({ type: 'BindFunction', data: { bdf: '0004:01:00.5' } }, power61)
-      .thenThrows('NOT_FOUND', /0004:01:00.5/);
-    spec
-      .given([])
-      .when({ type: 'BindFunction', data: { bdf: nic.bdf } }, facts)
-      .then([bound]);
+    binding('0004:01:00.5', power61).thenThrows('NOT_FOUND', /0004:01:00.5/);
+    binding(nic.bdf, facts).then([bound]);
   });
 
   it('keeps a 0xffffffffffff0000-class BAR and its reservation exact through decide and evolve', () => {
     const top = fn('0005:01:00.0', [bar(0, 'mem64', 0xfffffffffffff000n, 0x1000n)]);
     const edge = fn('0005:01:00.1', [bar(0, 'mem64', 0xffffffffffff0000n, 0x1000n)]);
     const farFacts: HostFacts = { host: facts.host, pes: [pe('0005:01', [top]), pe('0005:02', [edge])] };
-    const state = spec
-      .given([])
-      .when({ type: 'BindFunction', data: { bdf: top.bdf } }, { ...farFacts, pes: [pe('0005:01', [top])] })
-      .then([
-        {
-          type: 'FunctionBound',
-          data: {
-            bdf: top.bdf,
-            regions: [{ index: 0, offset: 0n, size: 0x1000n, flags: ['READ', 'WRITE'], caps: [] }],
-          },
-        },
-      ]);
+    const state = binding(top.bdf, { ...farFacts, pes: [pe('0005:01', [top])] }).then([
+      boundWith(top.bdf, [region(0, 0x1000n, RW)]),
+    ]);
     expect(state.bound.get(top.bdf)![0].size).toBe(0x1000n);
-    const after = spec
-      .given([])
-      .when({ type: 'BindFunction', data: { bdf: edge.bdf } }, farFacts)
-      .then([
-        {
-          type: 'FunctionBound',
-          data: {
-            bdf: edge.bdf,
-            regions: [{ index: 0, offset: 0n, size: 0x1000n, flags: ['READ', 'WRITE'], caps: [] }],
-          },
-        },
-      ]);
+    const after = binding(edge.bdf, farFacts).then([boundWith(edge.bdf, [region(0, 0x1000n, RW)])]);
     expect(after.bound.get(edge.bdf)![0].flags).toEqual(['READ', 'WRITE']);
-    const alone = spec
-      .given([])
-      .when({ type: 'BindFunction', data: { bdf: edge.bdf } }, { ...farFacts, pes: [pe('0005:02', [edge])] })
-      .then([
-        {
-          type: 'FunctionBound',
-          data: {
-            bdf: edge.bdf,
-            regions: [
-              {
-                index: 0,
-                offset: 0n,
-                size: 0x1000n,
-                flags: ['READ', 'WRITE', 'MMAP'],
-                caps: [],
-                subPageReservation: { start: 0xffffffffffff1000n, size: 0xf000n },
-              },
-            ],
-          },
-        },
-      ]);
+    const alone = binding(edge.bdf, { ...farFacts, pes: [pe('0005:02', [edge])] }).then([
+      boundWith(edge.bdf, [
+        region(0, 0x1000n, RWM, { subPageReservation: { start: 0xffffffffffff1000n, size: 0xf000n } }),
+      ]),
+    ]);
     expect(alone.bound.get(edge.bdf)![0].subPageReservation!.start.toString(16)).toBe('ffffffffffff1000');
   });
 });

@@ -16,14 +16,13 @@ const devices = (name: string): readonly QmpPciDevice[] => {
   if (!read.ok) throw new Error(JSON.stringify(read.problems));
   return read.devices;
 };
+/** guestBarsFromQueryPci over the capture `name`, with `mapping` from qdev id to host BDF. */
+const guestBars = (vmId: string, name: string, mapping: Record<string, string>) =>
+  guestBarsFromQueryPci(vmId, devices(name), new Map(Object.entries(mapping)));
 
 describe('guestBarsFromQueryPci (real captures)', () => {
   it("q35 after SeaBIOS: the mapped devices' memory BARs at their guest addresses, host BDFs, in BDF order", () => {
-    const map = new Map([
-      ['optane', '0000:04:00.0'],
-      ['nic82599', '0000:03:00.0'],
-    ]);
-    const r = guestBarsFromQueryPci('x86-guest', devices('q35-seabios'), map);
+    const r = guestBars('x86-guest', 'q35-seabios', { optane: '0000:04:00.0', nic82599: '0000:03:00.0' });
     expect(r.body).toEqual({
       vmId: 'x86-guest',
       bars: [
@@ -38,7 +37,7 @@ describe('guestBarsFromQueryPci (real captures)', () => {
   });
 
   it('walks through a root port and leaves the I/O BAR out', () => {
-    const r = guestBarsFromQueryPci('vm', devices('q35-seabios'), new Map([['e1', '0000:05:00.0']]));
+    const r = guestBars('vm', 'q35-seabios', { e1: '0000:05:00.0' });
     expect(r.body.bars).toEqual([
       { bdf: '0000:05:00.0', index: 0, address: '0xfe600000' },
       { bdf: '0000:05:00.0', index: 1, address: '0xfe620000' },
@@ -47,7 +46,7 @@ describe('guestBarsFromQueryPci (real captures)', () => {
   });
 
   it('pseries with SLOF alone: every BAR null (SLOF decodes no device it does not boot from)', () => {
-    const r = guestBarsFromQueryPci('p9-guest', devices('pseries-slof'), new Map([['ssd', '0001:03:00.0']]));
+    const r = guestBars('p9-guest', 'pseries-slof', { ssd: '0001:03:00.0' });
     expect(r.body.bars).toEqual([
       { bdf: '0001:03:00.0', index: 0, address: null },
       { bdf: '0001:03:00.0', index: 2, address: null },
@@ -58,14 +57,7 @@ describe('guestBarsFromQueryPci (real captures)', () => {
   });
 
   it('pseries under Linux (64K pages): every BAR placed, on 64K boundaries', () => {
-    const r = guestBarsFromQueryPci(
-      'p9-guest',
-      devices('pseries-linux'),
-      new Map([
-        ['ssd', '0001:03:00.0'],
-        ['shm', '0002:02:01.2'],
-      ]),
-    );
+    const r = guestBars('p9-guest', 'pseries-linux', { ssd: '0001:03:00.0', shm: '0002:02:01.2' });
     expect(r.body.bars).toEqual([
       { bdf: '0001:03:00.0', index: 0, address: '0x80000000' },
       { bdf: '0001:03:00.0', index: 2, address: '0x210000000000' },
@@ -76,14 +68,7 @@ describe('guestBarsFromQueryPci (real captures)', () => {
   });
 
   it('names a mapping whose device query-pci does not show', () => {
-    const r = guestBarsFromQueryPci(
-      'vm',
-      devices('pseries-linux'),
-      new Map([
-        ['ssd', '0001:03:00.0'],
-        ['gone', '0001:09:00.0'],
-      ]),
-    );
+    const r = guestBars('vm', 'pseries-linux', { ssd: '0001:03:00.0', gone: '0001:09:00.0' });
     expect(r.warnings).toContain('device id "gone" (mapped to 0001:09:00.0) is not in query-pci: nothing sent for it');
   });
 });
