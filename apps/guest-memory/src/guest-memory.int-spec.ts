@@ -2,55 +2,20 @@
 // PostgreSQL: host facts flow through pe.events, assignments through guest.events.
 import { randomUUID } from 'node:crypto';
 import type { Envelope } from '@barplane/contracts';
-import type { OwnerService } from '@barplane/owner-service';
 import { NIC, p9Host, p9Pes, TOP, USB } from '../../../libs/owner-service/src/testing/host-fixtures';
-import {
-  cleanUpNamespace,
-  commandEnvelope,
-  CommandSender,
-  testNamespace,
-  testOwner,
-  TopicRecorder,
-} from '../../../libs/owner-service/src/testing/owner-test-kit';
+import { commandEnvelope, useOwnerSuite } from '../../../libs/owner-service/src/testing/owner-test-kit';
 import { peRegistryOwner } from '../../pe-registry/src/pe-registry.owner';
 import { vfioRegionsOwner } from '../../vfio-regions/src/vfio-regions.owner';
 import { guestMemoryOwner } from './guest-memory.owner';
 
 jest.setTimeout(120_000);
 
-const ns = testNamespace();
-const topic = (name: string) => `${ns}${name}`;
-let owners: OwnerService[] = [];
-let recorder: TopicRecorder;
-let sender: CommandSender;
+const { topic, owners, recorder, sender, run } = useOwnerSuite(
+  [peRegistryOwner, guestMemoryOwner, vfioRegionsOwner],
+  ['pe.events', 'guest.events', 'vfio.events'],
+  ['pe.commands', 'pe.events', 'guest.commands', 'guest.events', 'vfio.commands', 'vfio.events'],
+);
 const host = `p9-${randomUUID().slice(0, 8)}`;
-
-beforeAll(async () => {
-  owners = [testOwner(peRegistryOwner, ns), testOwner(guestMemoryOwner, ns), testOwner(vfioRegionsOwner, ns)];
-  // One after the other: concurrent topic creation works but makes kafkajs log errors.
-  for (const owner of owners) await owner.start();
-  recorder = new TopicRecorder(['pe.events', 'guest.events', 'vfio.events'].map(topic));
-  await recorder.start();
-  sender = new CommandSender();
-  await sender.connect();
-});
-
-afterAll(async () => {
-  await Promise.all(owners.map((owner) => owner.stop()));
-  await recorder?.stop();
-  await sender?.disconnect();
-  const names = owners.map((owner) => owner.names);
-  await cleanUpNamespace(
-    names.map((n) => n.schema),
-    ['pe.commands', 'pe.events', 'guest.commands', 'guest.events', 'vfio.commands', 'vfio.events'].map(topic),
-  );
-});
-
-async function run(commandTopic: string, command: Envelope): Promise<{ answer: Envelope; events: Envelope[] }> {
-  await sender.send(topic(commandTopic), command);
-  const answer = await recorder.answer(command.id);
-  return { answer, events: recorder.causedBy(command.id).filter((e) => e !== answer) };
-}
 
 describe('guest-memory and vfio-regions', () => {
   let assigned: Envelope;

@@ -2,44 +2,28 @@
 import { randomUUID } from 'node:crypto';
 import type { Envelope } from '@barplane/contracts';
 import { DLQ_HEADERS } from '@barplane/messaging';
-import type { OwnerService } from '@barplane/owner-service';
 import { NIC, p9Host, p9Pes, USB } from '../../../libs/owner-service/src/testing/host-fixtures';
 import {
-  cleanUpNamespace,
   commandEnvelope,
-  CommandSender,
-  testNamespace,
   testOwner,
-  TopicRecorder,
+  useOwnerSuite,
   waitFor,
 } from '../../../libs/owner-service/src/testing/owner-test-kit';
 import { peRegistryOwner } from './pe-registry.owner';
 
 jest.setTimeout(120_000);
 
-const ns = testNamespace();
-const commands = `${ns}pe.commands`;
-const events = `${ns}pe.events`;
-const guestEvents = `${ns}guest.events`;
-let owner: OwnerService;
-let recorder: TopicRecorder;
-let sender: CommandSender;
-
-beforeAll(async () => {
-  owner = testOwner(peRegistryOwner, ns);
-  await owner.start();
-  recorder = new TopicRecorder([events, `${commands}.dlq`]);
-  await recorder.start();
-  sender = new CommandSender();
-  await sender.connect();
-});
-
-afterAll(async () => {
-  await owner?.stop();
-  await recorder?.stop();
-  await sender?.disconnect();
-  await cleanUpNamespace([owner.names.schema], [commands, events, guestEvents]);
-});
+const suite = useOwnerSuite(
+  [peRegistryOwner],
+  ['pe.events', 'pe.commands.dlq'],
+  ['pe.commands', 'pe.events', 'guest.events'],
+);
+const { ns, owners, recorder, sender } = suite;
+const commands = suite.topic('pe.commands');
+const events = suite.topic('pe.events');
+const guestEvents = suite.topic('guest.events');
+/** The pe-registry under test (a restart replaces it in `owners`). */
+let [owner] = owners;
 
 const hostId = () => `p9-${randomUUID().slice(0, 8)}`;
 
@@ -51,12 +35,8 @@ async function streamVersion(host: string): Promise<string> {
   return rows[0]?.version ?? '0';
 }
 
-/** Sends a command and returns its answer and the events it caused. */
-async function run(command: Envelope): Promise<{ answer: Envelope; events: Envelope[] }> {
-  await sender.send(commands, command);
-  const answer = await recorder.answer(command.id);
-  return { answer, events: recorder.causedBy(command.id).filter((e) => e !== answer) };
-}
+/** Sends a command to pe.commands and returns its answer and the events it caused. */
+const run = (command: Envelope) => suite.run('pe.commands', command);
 
 async function registered(host: string): Promise<void> {
   await run(commandEnvelope('RegisterHost', host, { host: p9Host(host) }));
@@ -289,7 +269,7 @@ describe('pe-registry: which VM holds which PE, learnt from guest.events', () =>
 
   it('gives the same answer after a restart (the holds are in the host stream), and accepts the import once PeReleased arrived', async () => {
     await owner.stop();
-    owner = testOwner(peRegistryOwner, ns);
+    owner = owners[0] = testOwner(peRegistryOwner, ns);
     await owner.start();
     const again = (await run(commandEnvelope('ImportTopology', host, { pes: [topPe] }))).answer;
     expect(again.data).toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('VM "vm-a"') });

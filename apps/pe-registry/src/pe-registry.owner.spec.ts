@@ -15,25 +15,7 @@ const command = (type: string, data: unknown) => {
 };
 
 describe('peRegistryOwner', () => {
-  it('names its schema, topics and streams', () => {
-    expect(peRegistryOwner.identity).toEqual({
-      service: 'pe-registry',
-      schema: 'pe_registry',
-      commandTopic: 'pe.commands',
-      eventTopic: 'pe.events',
-      streamPrefix: 'host-',
-      streamType: 'host',
-    });
-    expect(peRegistryOwner.usesFacts).toBe(false);
-    expect(peRegistryOwner.reactions).toEqual([guestHoldsReaction]);
-    expect(guestHoldsReaction).toMatchObject({
-      name: 'guest',
-      topic: 'guest.events',
-      eventTypes: ['PeAssigned', 'PeReleased'],
-      awaitedBy: ['ImportTopology', 'RemoveFunction'],
-    });
-  });
-
+  // Its names and reactions: libs/owner-service/src/owner-identities.spec.ts, with the other owners'.
   it('registers the test host and imports its topology with exact 64-bit addresses', () => {
     const { decide, evolve, initialState } = peRegistryOwner.decider;
     const registered = decide(command('RegisterHost', { host: p9Host('p9-a') }), initialState(), undefined);

@@ -1,6 +1,6 @@
 import type { Envelope } from '@barplane/contracts';
 import { DomainError, type FunctionBound, type HostFacts, type VfioState } from '@barplane/domain';
-import { guestAssignmentReaction, vfioRegionsOwner } from './vfio-regions.owner';
+import { guestAssignmentReaction } from './vfio-regions.owner';
 
 const facts = {
   host: { id: 'h' },
@@ -13,22 +13,7 @@ const bound = (...bdfs: string[]): VfioState => ({
 });
 
 describe('vfioRegionsOwner', () => {
-  it('names its schema, topics and streams and reacts to guest.events', () => {
-    expect(vfioRegionsOwner.identity).toMatchObject({
-      schema: 'vfio_regions',
-      commandTopic: 'vfio.commands',
-      eventTopic: 'vfio.events',
-      streamPrefix: 'vfio-',
-    });
-    expect(vfioRegionsOwner.usesFacts).toBe(true);
-    expect(vfioRegionsOwner.reactions).toEqual([guestAssignmentReaction]);
-    expect(guestAssignmentReaction).toMatchObject({
-      name: 'guest',
-      topic: 'guest.events',
-      eventTypes: ['PeAssigned', 'PeReleased'],
-    });
-  });
-
+  // Its names and reactions: libs/owner-service/src/owner-identities.spec.ts, with the other owners'.
   it('binds every function of an assigned PE', () => {
     expect(
       guestAssignmentReaction.commandsFor(

@@ -6,12 +6,11 @@ import type { HostRegistryState } from '@barplane/domain';
 import { EventStore } from '@barplane/eventstore';
 import type { DataSource } from 'typeorm';
 import { schemaPerFile } from '../../eventstore/src/testing/schema-per-file';
-import { CommandHandler, type CommandOutcome } from './command-handler';
-import { emptyOwnerCounters } from './owner-counters';
+import type { CommandOutcome } from './command-handler';
 import { StreamCache } from './stream-cache';
 import { NIC, p9Pes, TOP, USB } from './testing/host-fixtures';
 import { commandEnvelope } from './testing/owner-test-kit';
-import { peRegistryDefinition as definition, RacingStore, setUpP9Host } from './testing/pe-registry-store-kit';
+import { peRegistryHandler, RacingStore, setUpP9Host } from './testing/pe-registry-store-kit';
 
 let dataSource: DataSource;
 const schema = schemaPerFile('batch', (ds) => (dataSource = ds));
@@ -24,7 +23,6 @@ function racingStore(): RacingStore {
 }
 
 function handler(store: EventStore, cache = new StreamCache<HostRegistryState>()) {
-  const counters = emptyOwnerCounters();
   const inbox = `"${schema}".inbox`;
   const processedOf = async (consumer: string, ids: string[]) =>
     new Set(
@@ -35,19 +33,7 @@ function handler(store: EventStore, cache = new StreamCache<HostRegistryState>()
         )) as { message_id: string }[]
       ).map((r) => r.message_id),
     );
-  return {
-    counters,
-    cache,
-    commands: new CommandHandler({
-      store,
-      definition,
-      eventTopic: 'x.pe.events',
-      inboxConsumer: 'pe-registry',
-      counters,
-      processedOf,
-      cache,
-    }),
-  };
+  return { cache, ...peRegistryHandler(store, { processedOf, cache }) };
 }
 
 const setUpHost = (store: EventStore, host: string) => setUpP9Host(handler(store).commands, host);

@@ -3,28 +3,14 @@ import { randomUUID } from 'node:crypto';
 import { EventStore } from '@barplane/eventstore';
 import type { DataSource } from 'typeorm';
 import { schemaPerFile } from '../../eventstore/src/testing/schema-per-file';
-import { CommandHandler } from './command-handler';
-import { emptyOwnerCounters } from './owner-counters';
 import { p9Host, p9Pes, USB } from './testing/host-fixtures';
 import { commandEnvelope } from './testing/owner-test-kit';
-import { peRegistryDefinition as definition, RacingStore, setUpP9Host } from './testing/pe-registry-store-kit';
+import { peRegistryHandler, RacingStore, setUpP9Host } from './testing/pe-registry-store-kit';
 
 let dataSource: DataSource;
 const schema = schemaPerFile('owner', (ds) => (dataSource = ds));
 
-function handler(store: EventStore) {
-  const counters = emptyOwnerCounters();
-  return {
-    counters,
-    commands: new CommandHandler({
-      store,
-      definition,
-      eventTopic: 'x.pe.events',
-      inboxConsumer: 'pe-registry',
-      counters,
-    }),
-  };
-}
+const handler = (store: EventStore) => peRegistryHandler(store);
 
 type Published = { type: string; data: Record<string, unknown>; causationId: string; answer?: Published };
 

@@ -1,6 +1,6 @@
 import { AuditRecord, GENESIS_HASH, chainHash } from '@barplane/domain';
 import { AuditRow, ReadModels } from '../read-models/read-models';
-import { ControllerKit, controllerKit } from '../testing/controller-test-kit';
+import { fake, useControllerKit } from '../testing/controller-test-kit';
 import { AuditController } from './audit.controller';
 
 // Records only need what the hash chain reads here: their host and place in it.
@@ -20,27 +20,15 @@ const row = (seq: number): AuditRow => ({
 });
 
 describe('AuditController (/v1/audit)', () => {
-  let kit: ControllerKit;
   let chain = [first, second];
   const filters: unknown[] = [];
-
-  beforeAll(async () => {
-    kit = await controllerKit({
-      controllers: [AuditController],
-      providers: [
-        {
-          provide: ReadModels,
-          useValue: {
-            audit: async (filter: unknown) => (filters.push(filter), [row(1), row(2)]),
-            chains: async function* () {
-              yield { hostId: 'h1', chain };
-            },
-          },
-        },
-      ],
-    });
-  });
-  afterAll(() => kit.close());
+  const readModels = {
+    audit: async (filter: unknown) => (filters.push(filter), [row(1), row(2)]),
+    chains: async function* () {
+      yield { hostId: 'h1', chain };
+    },
+  };
+  const kit = useControllerKit({ controllers: [AuditController], providers: [fake(ReadModels, readModels)] });
 
   it('lists records for an auditor, with their Kafka source, and refuses a viewer', async () => {
     const res = await kit.call('GET', '/v1/audit?host=h1&since=2025-01-01T00:00:00Z', { role: 'auditor' });

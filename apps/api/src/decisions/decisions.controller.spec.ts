@@ -1,5 +1,5 @@
 import { DecisionRow, ReadModels } from '../read-models/read-models';
-import { ControllerKit, controllerKit } from '../testing/controller-test-kit';
+import { fake, useControllerKit } from '../testing/controller-test-kit';
 import { DecisionStream } from './decision-stream';
 import { DecisionsController } from './decisions.controller';
 
@@ -14,24 +14,14 @@ const row = (index: number, mode: string): DecisionRow => ({
 });
 
 describe('DecisionsController (GET /v1/decisions)', () => {
-  let kit: ControllerKit;
   const asked: unknown[] = [];
-
-  beforeAll(async () => {
-    kit = await controllerKit({
-      controllers: [DecisionsController],
-      providers: [
-        {
-          provide: ReadModels,
-          useValue: {
-            decisions: async (filter: unknown) => (asked.push(filter), [row(0, 'DIRECT'), row(2, 'EMULATED')]),
-          },
-        },
-        { provide: DecisionStream, useValue: { subscribe: () => () => undefined } },
-      ],
-    });
+  const readModels = {
+    decisions: async (filter: unknown) => (asked.push(filter), [row(0, 'DIRECT'), row(2, 'EMULATED')]),
+  };
+  const kit = useControllerKit({
+    controllers: [DecisionsController],
+    providers: [fake(ReadModels, readModels), fake(DecisionStream, { subscribe: () => () => undefined })],
   });
-  afterAll(() => kit.close());
 
   it('passes the filters to the read model and keeps only the mode asked for', async () => {
     const res = await kit.call('GET', '/v1/decisions?host=h1&vm=vm1&mode=EMULATED', { role: 'viewer' });

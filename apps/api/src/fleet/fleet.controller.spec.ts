@@ -1,4 +1,4 @@
-import { ControllerKit, controllerKit } from '../testing/controller-test-kit';
+import { fake, useControllerKit } from '../testing/controller-test-kit';
 import { FleetController } from './fleet.controller';
 import { HostViews } from './host-views';
 
@@ -15,15 +15,7 @@ const views = {
 };
 
 describe('FleetController (/v1 reads)', () => {
-  let kit: ControllerKit;
-  beforeAll(
-    async () =>
-      (kit = await controllerKit({
-        controllers: [FleetController],
-        providers: [{ provide: HostViews, useValue: views }],
-      })),
-  );
-  afterAll(() => kit.close());
+  const kit = useControllerKit({ controllers: [FleetController], providers: [fake(HostViews, views)] });
 
   it.each([
     ['/v1/fleet', { hosts: [] }],

@@ -1,20 +1,11 @@
 import { Gauge, Registry } from 'prom-client';
-import { ControllerKit, controllerKit } from '../testing/controller-test-kit';
+import { fake, useControllerKit } from '../testing/controller-test-kit';
 import { MetricsController } from './metrics.controller';
 
 describe('MetricsController (GET /metrics)', () => {
-  let kit: ControllerKit;
   const registry = new Registry();
   new Gauge({ name: 'barplane_test_hosts', help: 'hosts', registers: [registry] }).set(3);
-
-  beforeAll(
-    async () =>
-      (kit = await controllerKit({
-        controllers: [MetricsController],
-        providers: [{ provide: Registry, useValue: registry }],
-      })),
-  );
-  afterAll(() => kit.close());
+  const kit = useControllerKit({ controllers: [MetricsController], providers: [fake(Registry, registry)] });
 
   it('serves the registry as Prometheus text, without a token', async () => {
     const res = await kit.call('GET', '/metrics', { role: 'none' });

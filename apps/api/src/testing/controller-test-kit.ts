@@ -126,3 +126,27 @@ export async function controllerKit(setup: KitSetup): Promise<ControllerKit> {
     close: () => app.close(),
   };
 }
+
+/** A fake collaborator: `value` served as `token`. */
+export const fake = (token: Type | symbol, value: unknown): Provider => ({ provide: token, useValue: value });
+
+/**
+ * controllerKit(setup) for the describe block it is called in: served before its tests and closed
+ * after them. The kit answers only inside the tests (and hooks after the block's beforeAll).
+ */
+export function useControllerKit(setup: KitSetup): ControllerKit {
+  let kit: ControllerKit | undefined;
+  beforeAll(async () => {
+    kit = await controllerKit(setup);
+  });
+  afterAll(() => kit?.close());
+  const served = (): ControllerKit => {
+    if (!kit) throw new Error('the controller kit is served only once the suite started');
+    return kit;
+  };
+  return {
+    call: (method, path, request) => served().call(method, path, request),
+    get: <T>(token: Type<T> | symbol) => served().get<T>(token),
+    close: () => served().close(),
+  };
+}

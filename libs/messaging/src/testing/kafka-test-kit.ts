@@ -7,21 +7,11 @@ import { BatchConsumerRunner } from '../batch-consumer-runner';
 import { kafkaFromEnv } from '../kafka-from-env';
 import { MessagePublisher } from '../message-publisher';
 
+export { waitFor } from './wait-for';
+
 /** Unique per run, so reruns and parallel files never share topics or groups. */
 export function uniqueName(prefix: string): string {
   return `test.${prefix}.${Date.now()}.${randomUUID().slice(0, 8)}`;
-}
-
-export async function waitFor(
-  what: string,
-  predicate: () => boolean | Promise<boolean>,
-  timeoutMs = 30_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 /** Committed offset per partition of `groupId` on `topic` ('-1' when none). */

@@ -14,6 +14,9 @@ import type { OwnerDefinition } from '../owner-definition';
 import { OwnerService, type OwnerServiceOptions } from '../owner-service';
 import { ownerConfigFromEnv } from '../owner-service.config';
 import { databaseUrlFromEnv } from '@barplane/eventstore';
+import { waitFor } from '../../../messaging/src/testing/wait-for';
+
+export { waitFor };
 
 export const DATABASE_URL = databaseUrlFromEnv();
 
@@ -160,18 +163,6 @@ export class CommandSender {
   }
 }
 
-export async function waitFor(
-  what: string,
-  predicate: () => boolean | Promise<boolean>,
-  timeoutMs = 30_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 /** Drops the namespace's schemas and deletes its topics (with their DLQs). Best effort for topics. */
 export async function cleanUpNamespace(schemas: string[], topics: string[]): Promise<void> {
   const ds = new DataSource({ type: 'postgres', url: DATABASE_URL });
@@ -190,4 +181,44 @@ export async function cleanUpNamespace(schemas: string[], topics: string[]): Pro
   } finally {
     await admin.disconnect();
   }
+}
+
+// Each owner has command, event and state types of its own; a suite only starts and stops them.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyOwnerDefinition = OwnerDefinition<any, any, any>;
+
+/**
+ * A suite's owners in-process in a namespace of its own: `owners` (one per definition, started one
+ * after the other before the suite), a recorder of the `recorded` topics and a sender; after the
+ * suite all of them stopped, and the owners' schemas and the `cleaned` topics removed. Topic names
+ * are given without the namespace; `topic(name)` adds it.
+ */
+export function useOwnerSuite(definitions: AnyOwnerDefinition[], recorded: string[], cleaned: string[]) {
+  const ns = testNamespace();
+  const topic = (name: string) => `${ns}${name}`;
+  const owners = definitions.map((definition) => testOwner(definition, ns));
+  const recorder = new TopicRecorder(recorded.map(topic));
+  const sender = new CommandSender();
+  beforeAll(async () => {
+    // One after the other: concurrent topic creation works but makes kafkajs log errors.
+    for (const owner of owners) await owner.start();
+    await recorder.start();
+    await sender.connect();
+  });
+  afterAll(async () => {
+    await Promise.all(owners.map((owner) => owner.stop()));
+    await recorder.stop();
+    await sender.disconnect();
+    await cleanUpNamespace(
+      owners.map((owner) => owner.names.schema),
+      cleaned.map(topic),
+    );
+  });
+  /** Sends a command to `commandTopic` and returns its answer and the events it caused. */
+  async function run(commandTopic: string, command: Envelope): Promise<{ answer: Envelope; events: Envelope[] }> {
+    await sender.send(topic(commandTopic), command);
+    const answer = await recorder.answer(command.id);
+    return { answer, events: recorder.causedBy(command.id).filter((e) => e !== answer) };
+  }
+  return { ns, topic, owners, recorder, sender, run };
 }

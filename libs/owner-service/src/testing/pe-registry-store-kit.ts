@@ -1,31 +1,39 @@
 // The pe-registry command path on the real PostgreSQL (no Kafka), as the command handler's
 // integration tests drive it: the owner's definition, a store that loses races, a set-up host.
 import type { Envelope } from '@barplane/contracts';
-import { hostRegistryDecider } from '@barplane/domain';
 import type { HostRegistryCommand, HostRegistryEvent, HostRegistryState } from '@barplane/domain';
 import { type AppendManyInput, EventStore } from '@barplane/eventstore';
 import { newEvent } from '../../../eventstore/src/testing/postgres-test-kit';
-import type { CommandOutcome } from '../command-handler';
+import { CommandHandler, type CommandHandlerDeps, type CommandOutcome } from '../command-handler';
+import { emptyOwnerCounters } from '../owner-counters';
 import type { OwnerDefinition } from '../owner-definition';
 import { p9Host, p9Pes } from './host-fixtures';
 import { commandEnvelope } from './owner-test-kit';
+import { peRegistryOwner } from '../../../../apps/pe-registry/src/pe-registry.owner';
 
-export const peRegistryDefinition: OwnerDefinition<HostRegistryCommand, HostRegistryEvent, HostRegistryState> = {
-  identity: {
-    service: 'pe-registry',
-    schema: 'pe_registry',
-    commandTopic: 'pe.commands',
-    eventTopic: 'pe.events',
-    streamPrefix: 'host-',
-    streamType: 'host',
-  },
-  decider: {
-    decide: (c, s) => hostRegistryDecider.decide(c, s),
-    evolve: hostRegistryDecider.evolve,
-    initialState: hostRegistryDecider.initialState,
-  },
+type PeRegistryDefinition = OwnerDefinition<HostRegistryCommand, HostRegistryEvent, HostRegistryState>;
+type PeRegistryHandlerDeps = CommandHandlerDeps<HostRegistryCommand, HostRegistryEvent, HostRegistryState>;
+
+/** pe-registry's own identity and decider, without its host check and reactions (the command path alone). */
+export const peRegistryDefinition: PeRegistryDefinition = {
+  identity: peRegistryOwner.identity,
+  decider: peRegistryOwner.decider,
   usesFacts: false,
 };
+
+/** A command handler on `store` as the pe-registry owner wires one, with its counters. */
+export function peRegistryHandler(store: EventStore, deps: Pick<PeRegistryHandlerDeps, 'processedOf' | 'cache'> = {}) {
+  const counters = emptyOwnerCounters();
+  const commands = new CommandHandler({
+    store,
+    definition: peRegistryDefinition,
+    eventTopic: 'x.pe.events',
+    inboxConsumer: 'pe-registry',
+    counters,
+    ...deps,
+  });
+  return { counters, commands };
+}
 
 /**
  * A store where another writer sets PE `racePeId`'s alignment override right before each of the
