@@ -407,6 +407,16 @@ function report(r, outDir, root) {
   const b = r.baselines;
   const rateOk = tp.eventsPerS >= TARGET_EVENTS_PER_S;
   const shareOk = b.pipelineShareOfSlower >= TARGET_BASELINE_SHARE;
+  /** A baseline's row: how many it moved, in how long, its rate, and the pipeline's rate as a share of it. */
+  const baselineRow = (name, count, x) => [
+    name,
+    fmtInt(count),
+    fmtInt(x.ms),
+    fmtInt(x.perSecond),
+    pct(tp.eventsPerS / x.perSecond),
+    '',
+    '',
+  ];
   console.log(`\npipeline bench  node ${r.node}  ${r.cpu} (${r.cpus} cpu)  namespace ${r.namespace}`);
   console.log(
     '\n' +
@@ -422,24 +432,8 @@ function report(r, outDir, root) {
             `>= ${fmtInt(TARGET_EVENTS_PER_S)}/s`,
             v(rateOk),
           ],
-          [
-            `baseline a: kafkajs produce+consume (${b.kafka.bytes} B msgs)`,
-            fmtInt(b.kafka.messages),
-            fmtInt(b.kafka.ms),
-            fmtInt(b.kafka.perSecond),
-            pct(tp.eventsPerS / b.kafka.perSecond),
-            '',
-            '',
-          ],
-          [
-            `baseline b: PG INSERT events, ${b.postgres.perInsert} rows/stmt`,
-            fmtInt(b.postgres.rows),
-            fmtInt(b.postgres.ms),
-            fmtInt(b.postgres.perSecond),
-            pct(tp.eventsPerS / b.postgres.perSecond),
-            '',
-            '',
-          ],
+          baselineRow(`baseline a: kafkajs produce+consume (${b.kafka.bytes} B msgs)`, b.kafka.messages, b.kafka),
+          baselineRow(`baseline b: PG INSERT events, ${b.postgres.perInsert} rows/stmt`, b.postgres.rows, b.postgres),
           [
             'pipeline vs slower baseline',
             '',
@@ -454,26 +448,15 @@ function report(r, outDir, root) {
   );
   const st = tp.stages;
   const s = (x) => (x == null ? '-' : fmtInt(x));
+  const stageRow = (name, first, last, rows) => [name, s(first), s(last), s(rows), s(rateOf(rows, first, last))];
   console.log(
     '\n' +
       table(
         ['stage (ms after the first produce)', 'first', 'last', 'rows', 'rows/s'],
         [
-          [
-            'guest-memory appended GuestBarProgrammed',
-            s(st.ownerFirst),
-            s(st.ownerLast),
-            s(st.ownerEvents),
-            s(rateOf(st.ownerEvents, st.ownerFirst, st.ownerLast)),
-          ],
+          stageRow('guest-memory appended GuestBarProgrammed', st.ownerFirst, st.ownerLast, st.ownerEvents),
           ['guest-memory relay published (outbox messages)', '', s(st.relayLast), s(st.relayRows), ''],
-          [
-            'projector audit records (decision changes)',
-            s(st.auditFirst),
-            s(st.auditLast),
-            s(st.auditRows),
-            s(rateOf(st.auditRows, st.auditFirst, st.auditLast)),
-          ],
+          stageRow('projector audit records (decision changes)', st.auditFirst, st.auditLast, st.auditRows),
           ['projector command_status (answers)', '', s(st.statusLast), s(st.statusRows), ''],
         ],
       ),

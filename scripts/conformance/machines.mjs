@@ -1,6 +1,9 @@
 // QEMU command lines of the lab's machines, and how a case's devices are plugged into them.
 import { accessSync, constants } from 'node:fs';
 
+/** 1G, one CPU, no display and no default devices, the console on stdio: the q35 and virt guests. */
+const HEADLESS_1G = ['-m', '1G', '-smp', '1', '-display', 'none', '-nodefaults', '-serial', 'stdio'];
+
 /**
  * powernv9: skiboot firmware, six PHB4s each with one root port (pcie.0..pcie.5), a 64K or 4K
  * page kernel; one PE per bus, one IOMMU group per PE. Do not pass -nodefaults: it removes the PHBs.
@@ -19,21 +22,7 @@ export const MACHINES = {
   },
   q35: {
     qemu: 'qemu-system-x86_64',
-    args: [
-      '-M',
-      'q35,kernel-irqchip=split',
-      '-m',
-      '1G',
-      '-smp',
-      '1',
-      '-display',
-      'none',
-      '-nodefaults',
-      '-serial',
-      'stdio',
-      '-device',
-      'intel-iommu,intremap=on',
-    ],
+    args: ['-M', 'q35,kernel-irqchip=split', ...HEADLESS_1G, '-device', 'intel-iommu,intremap=on'],
     console: 'ttyS0',
     cmdline: ['intel_iommu=on'],
     platform: 'x86_64',
@@ -42,21 +31,7 @@ export const MACHINES = {
   },
   virt: {
     qemu: 'qemu-system-aarch64',
-    args: [
-      '-M',
-      'virt,iommu=smmuv3,gic-version=3',
-      '-cpu',
-      'max',
-      '-m',
-      '1G',
-      '-smp',
-      '1',
-      '-display',
-      'none',
-      '-nodefaults',
-      '-serial',
-      'stdio',
-    ],
+    args: ['-M', 'virt,iommu=smmuv3,gic-version=3', '-cpu', 'max', ...HEADLESS_1G],
     console: 'ttyAMA0',
     platform: 'arm64',
     rootPorts: undefined,

@@ -1,4 +1,5 @@
 import { pseriesXml, withoutSibling } from '../fixtures/libvirt/pseries-hostdevs';
+import { wireBar, wirePe } from '../../libs/owner-service/src/testing/host-fixtures';
 import { useApi } from './api-harness';
 
 // POST /v1/plans with a libvirt domain XML through the real API: what-if before the domain is defined.
@@ -6,23 +7,12 @@ const xml = pseriesXml();
 const host = {
   host: { id: 'p9', platform: 'powernv', pageSize: '0x10000' },
   pes: [
-    {
-      id: '0001:01',
-      functions: [
-        { bdf: '0001:01:00.0', bars: [{ index: 0, kind: 'mem64', address: '0x600000000000', size: '0x4000' }] },
-        { bdf: '0001:01:00.1', bars: [] },
-      ],
-    },
-    {
-      id: '0005:90',
-      functions: [
-        {
-          bdf: '0005:90:01.0',
-          isVf: true,
-          bars: [{ index: 0, kind: 'mem64', address: '0x600500000000', size: '0x10000' }],
-        },
-      ],
-    },
+    wirePe(
+      '0001:01',
+      { bdf: '0001:01:00.0', bars: [wireBar(0, 'mem64', '0x600000000000', '0x4000')] },
+      { bdf: '0001:01:00.1', bars: [] },
+    ),
+    wirePe('0005:90', { bdf: '0005:90:01.0', isVf: true, bars: [wireBar(0, 'mem64', '0x600500000000', '0x10000')] }),
   ],
 };
 jest.setTimeout(30_000);

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { planAnswer, planToJson } from '@barplane/domain';
 import { readScenario } from '@barplane/contracts';
+import { wireBar, wirePe } from '../../libs/owner-service/src/testing/host-fixtures';
 import { useApi } from './api-harness';
 
 // POST /v1/plans, authentication and the operational endpoints of the real API.
@@ -31,14 +32,7 @@ describe('API: plans, auth, health, metrics, docs', () => {
   it('keeps a 0xfffffffffffff000-class address exact through the HTTP body', async () => {
     const body = {
       host: { id: 'top', platform: 'powernv', pageSize: '0x10000' },
-      pes: [
-        {
-          id: 'p',
-          functions: [
-            { bdf: 'ffff:ff:1f.7', bars: [{ index: 0, kind: 'mem64', address: '0xfffffffffffff000', size: '0x1000' }] },
-          ],
-        },
-      ],
+      pes: [wirePe('p', { bdf: 'ffff:ff:1f.7', bars: [wireBar(0, 'mem64', '0xfffffffffffff000', '0x1000')] })],
     };
     const res = await api.call('POST', '/v1/plans', { body });
     expect(res.status).toBe(200);

@@ -11,25 +11,25 @@ import { repoRoot } from './run-cli';
 jest.setTimeout(120_000);
 const cp = useControlPlane(ensureBuilt);
 
+/** `barplane import lspci <capture> --send` to the control plane, for an x86 host with 4K pages (no token). */
+const importLspci = (capture: string, hostId: string) => [
+  'import',
+  'lspci',
+  join(repoRoot, 'test', 'fixtures', 'lspci', capture),
+  '--host-id',
+  hostId,
+  '--platform',
+  'x86_64',
+  '--page-size',
+  '0x1000',
+  '--send',
+  '--api',
+  cp.api.url,
+];
+
 describe('barplane import --send (child process, real control plane)', () => {
   const hostId = `lspci-${Date.now()}`;
-  const send = (file: string) =>
-    barplaneAsync([
-      'import',
-      'lspci',
-      join(repoRoot, 'test', 'fixtures', 'lspci', file),
-      '--host-id',
-      hostId,
-      '--platform',
-      'x86_64',
-      '--page-size',
-      '0x1000',
-      '--send',
-      '--api',
-      cp.api.url,
-      '--token',
-      TOKENS.provisioner,
-    ]);
+  const send = (file: string) => barplaneAsync([...importLspci(file, hostId), '--token', TOKENS.provisioner]);
 
   it('registers the host and imports its functions, then reports an unchanged re-import', async () => {
     const first = await send('nvme-root.txt');
@@ -51,20 +51,7 @@ describe('barplane import --send (child process, real control plane)', () => {
   });
 
   it('refuses --send without a token (exit 2)', async () => {
-    const run = await barplaneAsync([
-      'import',
-      'lspci',
-      join(repoRoot, 'test', 'fixtures', 'lspci', 'nvme-root.txt'),
-      '--host-id',
-      hostId,
-      '--platform',
-      'x86_64',
-      '--page-size',
-      '0x1000',
-      '--send',
-      '--api',
-      cp.api.url,
-    ]);
+    const run = await barplaneAsync(importLspci('nvme-root.txt', hostId));
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('--send needs --token');
   });
@@ -104,22 +91,7 @@ describe('barplane import libvirt --send (child process, real control plane)', (
     ]);
 
   beforeAll(async () => {
-    const imported = await barplaneAsync([
-      'import',
-      'lspci',
-      join(repoRoot, 'test', 'fixtures', 'lspci', 'nvme-root.txt'),
-      '--host-id',
-      hostId,
-      '--platform',
-      'x86_64',
-      '--page-size',
-      '0x1000',
-      '--send',
-      '--api',
-      cp.api.url,
-      '--token',
-      TOKENS.provisioner,
-    ]);
+    const imported = await barplaneAsync([...importLspci('nvme-root.txt', hostId), '--token', TOKENS.provisioner]);
     expect(imported.status).toBe(0);
   });
 

@@ -51,6 +51,15 @@ const mem64 = (pref = false) => MEM | MEM_64 | SIZEALIGN | 0x4 | (pref ? PREFETC
 const mem32 = MEM | SIZEALIGN;
 const rom = MEM | PREFETCH | READONLY | SIZEALIGN;
 
+/** A function for sysfsTree: its address, ids and class, and the rest of it. */
+const fn = (
+  bdf: string,
+  vendor: number,
+  device: number,
+  classCode: number,
+  rest: Omit<Fn, 'bdf' | 'vendor' | 'device' | 'classCode'>,
+): Fn => ({ bdf, vendor, device, classCode, ...rest });
+
 const hex = (v: bigint | number) => '0x' + BigInt(v).toString(16).padStart(16, '0');
 
 function resourceText(f: Fn): string {
@@ -114,18 +123,36 @@ function importOk(args: string[], input?: string) {
   return { scenario: JSON.parse(run.stdout), warnings: run.stderr, plan: JSON.parse(plan.stdout) };
 }
 
+/** A BAR as the imported scenario holds it (never fixed). */
+const scenarioBar = (index: number, kind: string, prefetchable: boolean, address: string, size: string) => ({
+  index,
+  kind,
+  prefetchable,
+  fixed: false,
+  address,
+  size,
+});
+/** A function (not a VF) as the imported scenario holds it; without `msix` when MSI-X is unknown. */
+const scenarioFn = (bdf: string, vendorDevice: string, bars: object[], msix?: object) => ({
+  bdf,
+  vendorDevice,
+  isVf: false,
+  bars,
+  ...(msix === undefined ? {} : { msix }),
+});
 const fnOf = (s: any, bdf: string) => s.pes.flatMap((p: any) => p.functions).find((f: any) => f.bdf === bdf);
 const peOf = (s: any, bdf: string) => s.pes.find((p: any) => p.functions.some((f: any) => f.bdf === bdf))?.id;
-const power = ['--platform', 'powernv', '--page-size', '0x10000', '--host-id', 'p9'];
+/** --platform, --page-size and, when given, --host-id. */
+const hostFlags = (platform: string, pageSize: string, hostId?: string) => [
+  ...['--platform', platform, '--page-size', pageSize],
+  ...(hostId === undefined ? [] : ['--host-id', hostId]),
+];
+const power = hostFlags('powernv', '0x10000', 'p9');
 
 describe('barplane import sysfs (child process)', () => {
   it('reads a 64K POWER host: sub-page BARs, MSI-X in a small BAR, ROM, SR-IOV lines skipped', () => {
     const root = sysfsTree('power', [
-      {
-        bdf: '0004:01:00.0',
-        vendor: 0x1033,
-        device: 0x0194,
-        classCode: 0x0c0330,
+      fn('0004:01:00.0', 0x1033, 0x0194, 0x0c0330, {
         group: 3,
         res: {
           0: { start: 0x600c200000000n, size: 0x2000n, flags: mem64() },
@@ -133,7 +160,7 @@ describe('barplane import sysfs (child process)', () => {
           6: { start: 0x600c200020000n, size: 0x10000n, flags: rom },
         },
         msix: { capAt: 0x90, vectors: 8, tableBar: 0, tableOffset: 0x1000, pbaBar: 0, pbaOffset: 0x1080 },
-      },
+      }),
     ]);
     const { scenario, warnings, plan } = importOk(['sysfs', '--root', root, ...power]);
     expect(warnings).toBe('');
@@ -142,24 +169,16 @@ describe('barplane import sysfs (child process)', () => {
       {
         id: 'iommu-3',
         functions: [
-          {
-            bdf: '0004:01:00.0',
-            vendorDevice: '1033:0194',
-            isVf: false,
-            bars: [
-              {
-                index: 0,
-                kind: 'mem64',
-                prefetchable: false,
-                fixed: false,
-                address: '0x600c200000000',
-                size: '0x2000',
-              },
-              { index: 2, kind: 'mem64', prefetchable: true, fixed: false, address: '0x600c200010000', size: '0x100' },
-              { index: 6, kind: 'rom', prefetchable: false, fixed: false, address: '0x600c200020000', size: '0x10000' },
+          scenarioFn(
+            '0004:01:00.0',
+            '1033:0194',
+            [
+              scenarioBar(0, 'mem64', false, '0x600c200000000', '0x2000'),
+              scenarioBar(2, 'mem64', true, '0x600c200010000', '0x100'),
+              scenarioBar(6, 'rom', false, '0x600c200020000', '0x10000'),
             ],
-            msix: { tableBar: 0, tableOffset: '0x1000', vectors: 8, pbaBar: 0, pbaOffset: '0x1080' },
-          },
+            { tableBar: 0, tableOffset: '0x1000', vectors: 8, pbaBar: 0, pbaOffset: '0x1080' },
+          ),
         ],
       },
     ]);
@@ -169,11 +188,7 @@ describe('barplane import sysfs (child process)', () => {
 
   it('puts a multi-function device in its IOMMU group; a bridge is in no PE, its BARs 0-1 (not its windows) kept as reserved MMIO', () => {
     const root = sysfsTree('multi', [
-      {
-        bdf: '0000:00:01.0',
-        vendor: 0x8086,
-        device: 0x1901,
-        classCode: 0x060400,
+      fn('0000:00:01.0', 0x8086, 0x1901, 0x060400, {
         headerType: 1,
         group: 1,
         lines: 17,
@@ -182,12 +197,8 @@ describe('barplane import sysfs (child process)', () => {
           7: { start: 0xe000n, size: 0x1000n, flags: IO | 0x200000 },
           8: { start: 0xf6000000n, size: 0x1000000n, flags: MEM | 0x200000 },
         },
-      },
-      {
-        bdf: '0000:01:00.0',
-        vendor: 0x10de,
-        device: 0x1b80,
-        classCode: 0x030000,
+      }),
+      fn('0000:01:00.0', 0x10de, 0x1b80, 0x030000, {
         group: 12,
         res: {
           0: { start: 0xf6000000n, size: 0x1000000n, flags: mem32 },
@@ -196,27 +207,13 @@ describe('barplane import sysfs (child process)', () => {
           5: { start: 0xe000n, size: 0x80n, flags: IO | 0x1 },
         },
         msix: { capAt: 0x68, vectors: 1, tableBar: 0, tableOffset: 0x20000, pbaBar: 0, pbaOffset: 0x21000 },
-      },
-      {
-        bdf: '0000:01:00.1',
-        vendor: 0x10de,
-        device: 0x10f0,
-        classCode: 0x040300,
+      }),
+      fn('0000:01:00.1', 0x10de, 0x10f0, 0x040300, {
         group: 12,
         res: { 0: { start: 0xf7080000n, size: 0x4000n, flags: mem32 } },
-      },
+      }),
     ]);
-    const { scenario, warnings } = importOk([
-      'sysfs',
-      '--root',
-      root,
-      '--platform',
-      'x86_64',
-      '--page-size',
-      '4096',
-      '--host-id',
-      'ws',
-    ]);
+    const { scenario, warnings } = importOk(['sysfs', '--root', root, ...hostFlags('x86_64', '4096', 'ws')]);
     // vfio-pci binds only normal (type 0) functions: the conformance lab's kernels refuse bridges.
     expect(warnings).toBe(
       'barplane import sysfs: warning: 0000:00:01.0: a bridge: vfio-pci binds only normal (type 0) functions, so it is in no PE; its BAR 0 kept as reserved MMIO\n',
@@ -237,11 +234,7 @@ describe('barplane import sysfs (child process)', () => {
 
   it("marks an SR-IOV VF (physfn link) and never emits the PF's SR-IOV resources", () => {
     const root = sysfsTree('sriov', [
-      {
-        bdf: '0000:05:00.0',
-        vendor: 0x8086,
-        device: 0x10fb,
-        classCode: 0x020000,
+      fn('0000:05:00.0', 0x8086, 0x10fb, 0x020000, {
         group: 30,
         res: {
           0: { start: 0x383fff800000n, size: 0x80000n, flags: mem64(true) },
@@ -251,12 +244,8 @@ describe('barplane import sysfs (child process)', () => {
           10: { start: 0x383fffb00000n, size: 0x8000n, flags: mem64(true) },
         },
         msix: { capAt: 0x70, vectors: 64, tableBar: 4, tableOffset: 0, pbaBar: 4, pbaOffset: 0x2000 },
-      },
-      {
-        bdf: '0000:05:10.0',
-        vendor: 0x8086,
-        device: 0x10ed,
-        classCode: 0x020000,
+      }),
+      fn('0000:05:10.0', 0x8086, 0x10ed, 0x020000, {
         group: 81,
         physfn: '0000:05:00.0',
         res: {
@@ -264,19 +253,9 @@ describe('barplane import sysfs (child process)', () => {
           3: { start: 0x383fffb00000n, size: 0x4000n, flags: mem64(true) },
         },
         msix: { capAt: 0x70, vectors: 3, tableBar: 3, tableOffset: 0, pbaBar: 3, pbaOffset: 0x2000 },
-      },
+      }),
     ]);
-    const { scenario } = importOk([
-      'sysfs',
-      '--root',
-      root,
-      '--platform',
-      'x86_64',
-      '--page-size',
-      '0x1000',
-      '--host-id',
-      'h',
-    ]);
+    const { scenario } = importOk(['sysfs', '--root', root, ...hostFlags('x86_64', '0x1000', 'h')]);
     const pf = fnOf(scenario, '0000:05:00.0');
     expect(pf.isVf).toBe(false);
     expect(pf.bars.map((b: any) => [b.index, b.kind])).toEqual([
@@ -296,27 +275,13 @@ describe('barplane import sysfs (child process)', () => {
 
   it('says MSI-X is unknown when config space is truncated (non-root), and keeps it out of the scenario', () => {
     const root = sysfsTree('nonroot', [
-      {
-        bdf: '0000:02:00.0',
-        vendor: 0x8086,
-        device: 0x2700,
-        classCode: 0x010802,
+      fn('0000:02:00.0', 0x8086, 0x2700, 0x010802, {
         configBytes: 64,
         res: { 0: { start: 0xf7010000n, size: 0x4000n, flags: mem64() } },
         msix: { capAt: 0x50, vectors: 32, tableBar: 0, tableOffset: 0x2000, pbaBar: 0, pbaOffset: 0x3000 },
-      },
+      }),
     ]);
-    const { scenario, warnings } = importOk([
-      'sysfs',
-      '--root',
-      root,
-      '--platform',
-      'arm64',
-      '--page-size',
-      '0x10000',
-      '--host-id',
-      'a',
-    ]);
+    const { scenario, warnings } = importOk(['sysfs', '--root', root, ...hostFlags('arm64', '0x10000', 'a')]);
     expect(warnings).toContain('0000:02:00.0: MSI-X not readable (config space truncated to 64 bytes: run as root)');
     expect(warnings).toContain('no IOMMU groups shown');
     expect(scenario.pes).toEqual([
@@ -331,22 +296,13 @@ describe('barplane import sysfs (child process)', () => {
     expect(noFlags.status).toBe(2);
     expect(noFlags.stdout).toBe('');
     expect(noFlags.stderr).toContain('give --platform and --page-size');
-    const empty = barplane(['import', 'sysfs', '--root', root, '--platform', 'x86_64', '--page-size', '0x1000']);
+    const empty = barplane(['import', 'sysfs', '--root', root, ...hostFlags('x86_64', '0x1000')]);
     expect(empty.status).toBe(2);
     expect(empty.stderr).toContain('lists no PCI functions');
-    const missing = barplane([
-      'import',
-      'sysfs',
-      '--root',
-      join(tmp, 'nowhere'),
-      '--platform',
-      'x86_64',
-      '--page-size',
-      '0x1000',
-    ]);
+    const missing = barplane(['import', 'sysfs', '--root', join(tmp, 'nowhere'), ...hostFlags('x86_64', '0x1000')]);
     expect(missing.status).toBe(2);
     expect(missing.stderr).toContain('cannot read');
-    const page = barplane(['import', 'sysfs', '--root', root, '--platform', 'x86_64', '--page-size', '0x2000']);
+    const page = barplane(['import', 'sysfs', '--root', root, ...hostFlags('x86_64', '0x2000')]);
     expect(page.status).toBe(2);
     expect(page.stderr).toContain('page size "0x2000" is not one of 0x1000, 0x4000, 0x10000');
     const platform = barplane(['import', 'sysfs', '--platform', 'sparc']);
@@ -375,7 +331,7 @@ describe('barplane import sysfs (child process)', () => {
 });
 
 describe('barplane import lspci (child process)', () => {
-  const x86 = ['--platform', 'x86_64', '--page-size', '0x1000', '--host-id', 'h'];
+  const x86 = hostFlags('x86_64', '0x1000', 'h');
 
   it('reads a root capture with NVMe: BAR, ROM, MSI-X table and PBA, IOMMU groups; its root port is in no PE', () => {
     const { scenario, warnings } = importOk(['lspci', join(lspciDir, 'nvme-root.txt'), ...x86]);
@@ -387,16 +343,14 @@ describe('barplane import lspci (child process)', () => {
       ['iommu-7', ['0000:01:00.0']],
     ]);
     expect(scenario.host.reservedRanges).toBeUndefined();
-    expect(fnOf(scenario, '0000:01:00.0')).toEqual({
-      bdf: '0000:01:00.0',
-      vendorDevice: '8086:2700',
-      isVf: false,
-      bars: [
-        { index: 0, kind: 'mem64', prefetchable: false, fixed: false, address: '0xf7010000', size: '0x4000' },
-        { index: 6, kind: 'rom', prefetchable: false, fixed: false, address: '0xf7000000', size: '0x10000' },
-      ],
-      msix: { tableBar: 0, tableOffset: '0x2000', vectors: 32, pbaBar: 0, pbaOffset: '0x3000' },
-    });
+    expect(fnOf(scenario, '0000:01:00.0')).toEqual(
+      scenarioFn(
+        '0000:01:00.0',
+        '8086:2700',
+        [scenarioBar(0, 'mem64', false, '0xf7010000', '0x4000'), scenarioBar(6, 'rom', false, '0xf7000000', '0x10000')],
+        { tableBar: 0, tableOffset: '0x2000', vectors: 32, pbaBar: 0, pbaOffset: '0x3000' },
+      ),
+    );
   });
 
   it('reads an 82599 PF with an I/O BAR (SR-IOV capability regions are not its BARs) and its VF', () => {
@@ -427,12 +381,9 @@ describe('barplane import lspci (child process)', () => {
       '0000:02:00.0: MSI-X unknown (lspci could not read the capabilities: run lspci as root)',
     );
     expect(scenario.pes.map((p: any) => p.id)).toEqual(['0000:02:00.0', '0000:03:00.0']);
-    expect(fnOf(scenario, '0000:02:00.0')).toEqual({
-      bdf: '0000:02:00.0',
-      vendorDevice: '1033:0194',
-      isVf: false,
-      bars: [{ index: 0, kind: 'mem64', prefetchable: false, fixed: false, address: '0xf2400000', size: '0x2000' }],
-    });
+    expect(fnOf(scenario, '0000:02:00.0')).toEqual(
+      scenarioFn('0000:02:00.0', '1033:0194', [scenarioBar(0, 'mem64', false, '0xf2400000', '0x2000')]),
+    );
   });
 
   it('reads a capture pasted indented in a Markdown quote, naming the lines it skipped on stderr', () => {

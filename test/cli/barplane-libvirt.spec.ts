@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { P9_HOST_JSON as hostJson, PSERIES_XML_FILE as pseries } from '../fixtures/libvirt/pseries-hostdevs';
 import { pseriesXml, withoutSibling } from '../fixtures/libvirt/pseries-hostdevs';
+import { wireBar, wirePe } from '../../libs/owner-service/src/testing/host-fixtures';
 import { barplane, inputFiles, repoRoot } from './run-cli';
 
 // `barplane plan HOST.json --libvirt DOMAIN.xml` (what-if before the domain is defined) and
@@ -104,22 +105,12 @@ describe('barplane import libvirt (child process, no API)', () => {
     const x86 = write('x86.json', {
       host: { id: 'x86', platform: 'x86_64', pageSize: '0x1000' },
       pes: [
-        {
-          id: 'iommu-1',
-          functions: [
-            {
-              bdf: '0000:01:00.0',
-              bars: [{ index: 0, kind: 'mem64', address: '0xfcf00000', size: '0x4000' }],
-              msix: { tableBar: 0, tableOffset: '0x2000', vectors: 32 },
-            },
-          ],
-        },
-        {
-          id: 'iommu-2',
-          functions: [
-            { bdf: '0000:02:00.0', bars: [{ index: 0, kind: 'mem32', address: '0xfce00000', size: '0x1000' }] },
-          ],
-        },
+        wirePe('iommu-1', {
+          bdf: '0000:01:00.0',
+          bars: [wireBar(0, 'mem64', '0xfcf00000', '0x4000')],
+          msix: { tableBar: 0, tableOffset: '0x2000', vectors: 32 },
+        }),
+        wirePe('iommu-2', { bdf: '0000:02:00.0', bars: [wireBar(0, 'mem32', '0xfce00000', '0x1000')] }),
       ],
     });
     const run = barplane(['import', 'libvirt', input, '--host-id', 'x86', '--scenario', x86]);

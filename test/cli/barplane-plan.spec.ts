@@ -1,5 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { wireBar, wirePe } from '../../libs/owner-service/src/testing/host-fixtures';
 import { barplane, inputFiles, repoRoot } from './run-cli';
 
 // `barplane plan` end to end: the worked examples of ../shared/examples (copied into
@@ -43,22 +44,13 @@ describe('barplane plan (child process)', () => {
   });
 
   it('keeps 0xfffffffffffff000-class addresses exact from file to decision to output', () => {
+    const hostBars = [
+      wireBar(0, 'mem64', '0xffffffffffff0000', '0x1000'),
+      wireBar(2, 'mem64', '0xfffffffffffdf000', '0x1000'),
+    ];
     const file = write('top.json', {
       host: { id: 'top', platform: 'powernv', pageSize: '0x10000' },
-      pes: [
-        {
-          id: 'ffff:ff',
-          functions: [
-            {
-              bdf: 'ffff:ff:1f.7',
-              bars: [
-                { index: 0, kind: 'mem64', address: '0xffffffffffff0000', size: '0x1000' },
-                { index: 2, kind: 'mem64', address: '0xfffffffffffdf000', size: '0x1000' },
-              ],
-            },
-          ],
-        },
-      ],
+      pes: [wirePe('ffff:ff', { bdf: 'ffff:ff:1f.7', bars: hostBars })],
       vm: {
         id: 'vm',
         guestBars: [

@@ -4,6 +4,8 @@ import { planScenario, planToJson } from '@barplane/domain';
 import { readScenario } from '@barplane/contracts';
 import { kafkaFromEnv } from '@barplane/messaging';
 import { ConfigResourceTypes } from 'kafkajs';
+import type { Role } from '../../apps/api/src/auth/role';
+import { wireBar, wirePe } from '../../libs/owner-service/src/testing/host-fixtures';
 import { ControlPlane, startControlPlane } from './control-plane-harness';
 
 // End to end over HTTP against the real broker and database: the whole control plane.
@@ -25,6 +27,9 @@ describe('control plane end to end (HTTP, real Kafka and PostgreSQL)', () => {
   const hostId = `p9-e2e-${Date.now()}`;
   const host = { ...demo.host, id: hostId };
   const vmId = `${hostId}-vm`;
+  /** PUT the alignment override of one of the host's PEs (an operator's, unless `role` says otherwise). */
+  const setAlignment = (pe: string, override: string, opts: { role?: Role; headers?: Record<string, string> } = {}) =>
+    cp.api.call('PUT', `/v1/hosts/${hostId}/pes/${pe}/alignment`, { role: 'operator', ...opts, body: { override } });
 
   it('registers the POWER9 host, imports its topology, creates a VM, assigns PEs, programs guest BARs; the decisions equal barplane plan', async () => {
     const { api } = cp;
@@ -96,32 +101,17 @@ describe('control plane end to end (HTTP, real Kafka and PostgreSQL)', () => {
     const { api } = cp;
     expect((await api.call('POST', '/v1/hosts', { role: null, body: host })).status).toBe(401);
     expect((await api.call('POST', '/v1/hosts', { role: 'viewer', body: host })).status).toBe(403);
-    expect(
-      (
-        await api.call('PUT', `/v1/hosts/${hostId}/pes/0001:01/alignment`, {
-          role: 'provisioner',
-          body: { override: 'page' },
-        })
-      ).status,
-    ).toBe(403);
+    expect((await setAlignment('0001:01', 'page', { role: 'provisioner' })).status).toBe(403);
     expect((await api.call('GET', '/v1/audit/verify', { role: 'viewer' })).status).toBe(403);
   });
 
   it('gives one of two commands with the same expected version a 409 and keeps the stream consistent', async () => {
-    const { api } = cp;
-    const first = await api.call('PUT', `/v1/hosts/${hostId}/pes/0001:01/alignment`, {
-      role: 'operator',
-      body: { override: 'none' },
-    });
+    const first = await setAlignment('0001:01', 'none');
     expect(first.status).toBe(200);
     const version = first.body.streamVersion;
     const [a, b] = await Promise.all(
       ['page', 'auto'].map((override) =>
-        api.call('PUT', `/v1/hosts/${hostId}/pes/0001:01/alignment`, {
-          role: 'operator',
-          body: { override },
-          headers: { 'if-match': `"${version}"` },
-        }),
+        setAlignment('0001:01', override, { headers: { 'if-match': `"${version}"` } }),
       ),
     );
     expect([a.status, b.status].sort()).toEqual([200, 409]);
@@ -130,24 +120,11 @@ describe('control plane end to end (HTTP, real Kafka and PostgreSQL)', () => {
   });
 
   it('returns the first answer for a reused Idempotency-Key, and 422 for another body', async () => {
-    const { api } = cp;
     const headers = { 'idempotency-key': `k-${hostId}` };
-    const one = await api.call('PUT', `/v1/hosts/${hostId}/pes/0001:03/alignment`, {
-      role: 'operator',
-      body: { override: 'page' },
-      headers,
-    });
-    const two = await api.call('PUT', `/v1/hosts/${hostId}/pes/0001:03/alignment`, {
-      role: 'operator',
-      body: { override: 'page' },
-      headers,
-    });
+    const one = await setAlignment('0001:03', 'page', { headers });
+    const two = await setAlignment('0001:03', 'page', { headers });
     expect(two.body.commandId).toBe(one.body.commandId);
-    const other = await api.call('PUT', `/v1/hosts/${hostId}/pes/0001:03/alignment`, {
-      role: 'operator',
-      body: { override: 'none' },
-      headers,
-    });
+    const other = await setAlignment('0001:03', 'none', { headers });
     expect(other.status).toBe(422);
   });
 
@@ -250,28 +227,13 @@ describe('control plane end to end (HTTP, real Kafka and PostgreSQL)', () => {
   it('keeps 0xfffffffffffff000-class addresses exact through HTTP, Kafka, PostgreSQL and back', async () => {
     const { api } = cp;
     const topId = `${hostId}-top`;
-    expect(
-      (
-        await api.call('POST', '/v1/hosts', {
-          role: 'provisioner',
-          body: { id: topId, platform: 'powernv', pageSize: '0x10000' },
-        })
-      ).status,
-    ).toBe(201);
-    const pes = [
-      {
-        id: 'ffff:ff',
-        functions: [
-          {
-            bdf: 'ffff:ff:1f.7',
-            bars: [
-              { index: 0, kind: 'mem64', address: '0xffffffffffff0000', size: '0x1000' },
-              { index: 2, kind: 'mem64', address: '0xfffffffffffef000', size: '0x1000' },
-            ],
-          },
-        ],
-      },
+    const top = { id: topId, platform: 'powernv', pageSize: '0x10000' };
+    expect((await api.call('POST', '/v1/hosts', { role: 'provisioner', body: top })).status).toBe(201);
+    const bars = [
+      wireBar(0, 'mem64', '0xffffffffffff0000', '0x1000'),
+      wireBar(2, 'mem64', '0xfffffffffffef000', '0x1000'),
     ];
+    const pes = [wirePe('ffff:ff', { bdf: 'ffff:ff:1f.7', bars })];
     expect((await api.call('PUT', `/v1/hosts/${topId}/topology`, { role: 'provisioner', body: { pes } })).status).toBe(
       200,
     );
@@ -352,14 +314,7 @@ describe('control plane end to end (HTTP, real Kafka and PostgreSQL)', () => {
     })();
     await ready;
     // The override is recorded in the PE's alignment decision (the platform policy stays).
-    expect(
-      (
-        await api.call('PUT', `/v1/hosts/${hostId}/pes/0001:09/alignment`, {
-          role: 'operator',
-          body: { override: 'page' },
-        })
-      ).status,
-    ).toBe(200);
+    expect((await setAlignment('0001:09', 'page')).status).toBe(200);
     const deadline = Date.now() + 20_000;
     while (!text.includes('event: decision') && Date.now() < deadline)
       text += new TextDecoder().decode((await reader.read()).value);

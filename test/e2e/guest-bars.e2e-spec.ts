@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { wireBar, wirePe } from '../../libs/owner-service/src/testing/host-fixtures';
 import { ControlPlane, startControlPlane } from './control-plane-harness';
 
 // PUT /v1/vms/{vm}/guest-bars as one ProgramGuestBars command, over HTTP against the real
@@ -19,24 +20,19 @@ const nic = '0000:01:00.0';
 const nicFn1 = '0000:01:00.1';
 const gpu = '0000:02:00.0';
 const pes = [
-  {
-    id: 'iommu-1',
-    functions: [
-      {
-        bdf: nic,
-        bars: [
-          { index: 0, kind: 'mem64', address: '0xfe000000', size: '0x4000' },
-          { index: 2, kind: 'mem32', address: '0xfe100000', size: '0x1000' },
-          { index: 4, kind: 'io', address: '0x1000', size: '0x20' },
-        ],
-      },
-      { bdf: nicFn1, bars: [{ index: 0, kind: 'mem64', address: '0xfe200000', size: '0x4000' }] },
-    ],
-  },
-  {
-    id: 'iommu-2',
-    functions: [{ bdf: gpu, bars: [{ index: 0, kind: 'mem64', address: '0xfd000000', size: '0x10000' }] }],
-  },
+  wirePe(
+    'iommu-1',
+    {
+      bdf: nic,
+      bars: [
+        wireBar(0, 'mem64', '0xfe000000', '0x4000'),
+        wireBar(2, 'mem32', '0xfe100000', '0x1000'),
+        wireBar(4, 'io', '0x1000', '0x20'),
+      ],
+    },
+    { bdf: nicFn1, bars: [wireBar(0, 'mem64', '0xfe200000', '0x4000')] },
+  ),
+  wirePe('iommu-2', { bdf: gpu, bars: [wireBar(0, 'mem64', '0xfd000000', '0x10000')] }),
 ];
 const firstSet = [
   { bdf: nic, index: 0, address: '0x80000000' },
@@ -73,14 +69,8 @@ async function stored() {
 describe('PUT /v1/vms/{vm}/guest-bars: ProgramGuestBars, all or nothing', () => {
   beforeAll(async () => {
     const { api } = cp;
-    expect(
-      (
-        await api.call('POST', '/v1/hosts', {
-          role: 'provisioner',
-          body: { id: hostId, platform: 'x86_64', pageSize: '0x1000' },
-        })
-      ).status,
-    ).toBe(201);
+    const host = { id: hostId, platform: 'x86_64', pageSize: '0x1000' };
+    expect((await api.call('POST', '/v1/hosts', { role: 'provisioner', body: host })).status).toBe(201);
     expect((await api.call('PUT', `/v1/hosts/${hostId}/topology`, { role: 'provisioner', body: { pes } })).status).toBe(
       200,
     );

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { QmpClient, QmpPciDevice, allDevices } from '@barplane/importers';
 import { barplaneAsync, ensureBuilt } from '../cli/run-cli-async';
 import { repoRoot } from '../cli/run-cli';
-import { PSERIES_P9, Q35_DL360, mapFlags } from './demo-mirrors';
+import { MirrorVm, PSERIES_P9, Q35_DL360, mapFlags } from './demo-mirrors';
 import { QEMU, RunningVm, everyBarMapped, pollQueryPci, startQemu, waitForConsole } from './qemu-vm';
 
 // `barplane import qmp` against real QEMU (Debian's, TCG): q35 with SeaBIOS, which programs every
@@ -11,6 +11,17 @@ import { QEMU, RunningVm, everyBarMapped, pollQueryPci, startQemu, waitForConsol
 // boot from undecoded (-1). The body must be exactly what query-pci reports.
 jest.setTimeout(90_000);
 beforeAll(() => ensureBuilt());
+
+/** `barplane import qmp` of a running mirror VM's QMP socket, its devices mapped to the demo functions. */
+const importQmp = (vm: RunningVm, id: string, m: MirrorVm) => [
+  'import',
+  'qmp',
+  '--socket',
+  vm.socket,
+  '--vm',
+  id,
+  ...mapFlags(m),
+];
 
 const toHexAddress = (a: bigint | null) => (a === null ? null : '0x' + a.toString(16));
 
@@ -42,15 +53,7 @@ describe('barplane import qmp on q35 (SeaBIOS)', () => {
   it('records exactly the guest BARs query-pci reports once SeaBIOS has placed them', async () => {
     const devices = await pollQueryPci(vm.testSocket, everyBarMapped, 30_000);
     expect(everyBarMapped(devices)).toBe(true);
-    const run = await barplaneAsync([
-      'import',
-      'qmp',
-      '--socket',
-      vm.socket,
-      '--vm',
-      'x86-guest',
-      ...mapFlags(Q35_DL360),
-    ]);
+    const run = await barplaneAsync(importQmp(vm, 'x86-guest', Q35_DL360));
     expect(run.stderr).toContain(
       'guest device 01:00.0 (Ethernet controller, id "e1") has no host function mapped: left out',
     );
@@ -70,13 +73,7 @@ describe('barplane import qmp on q35 (SeaBIOS)', () => {
       process.execPath,
       [
         join(repoRoot, 'bin', 'barplane.js'),
-        'import',
-        'qmp',
-        '--socket',
-        vm.socket,
-        '--vm',
-        'x86-guest',
-        ...mapFlags(Q35_DL360),
+        ...importQmp(vm, 'x86-guest', Q35_DL360),
         '--map',
         'hot=0000:05:00.0',
         '--watch',
@@ -137,15 +134,7 @@ describe('barplane import qmp on pseries (SLOF alone)', () => {
     await waitForConsole(vm, 'Ready!', 60_000);
     const devices = await pollQueryPci(vm.testSocket, () => true, 0);
     expect(allDevices(devices).flatMap((d) => d.regions.map((r) => r.address))).toEqual([null, null, null, null]);
-    const run = await barplaneAsync([
-      'import',
-      'qmp',
-      '--socket',
-      vm.socket,
-      '--vm',
-      'p9-guest',
-      ...mapFlags(PSERIES_P9),
-    ]);
+    const run = await barplaneAsync(importQmp(vm, 'p9-guest', PSERIES_P9));
     expect(run.status).toBe(0);
     expect(JSON.parse(run.stdout)).toEqual({
       vmId: 'p9-guest',
@@ -160,18 +149,9 @@ describe('barplane import qmp on pseries (SLOF alone)', () => {
 
 describe('barplane import qmp: bad input (exit 2, nothing on stdout)', () => {
   it('names every problem', async () => {
-    const run = await barplaneAsync([
-      'import',
-      'qmp',
-      '--socket',
-      '/nonexistent',
-      '--file',
-      'x.json',
-      '--map',
-      'a=0000:01:00.9',
-      '--interval',
-      '0',
-    ]);
+    // Both --socket and --file, no --vm, a function number above 7, a zero interval.
+    const bothSources = ['--socket', '/nonexistent', '--file', 'x.json'];
+    const run = await barplaneAsync(['import', 'qmp', ...bothSources, '--map', 'a=0000:01:00.9', '--interval', '0']);
     expect(run.status).toBe(2);
     expect(run.stdout).toBe('');
     for (const path of ['--socket|--file', '--vm', '--interval', '--map[0]'])

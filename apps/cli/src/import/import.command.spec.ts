@@ -1,17 +1,19 @@
 import { join } from 'node:path';
-import { FIXTURES, apiError, runCli } from '../testing/cli-test-kit';
+import { FIXTURES, FakeApi, apiError, runCli } from '../testing/cli-test-kit';
 
-const lspci = [
+const x86 = (pageSize: string) => ['--platform', 'x86_64', '--page-size', pageSize];
+/** `barplane import lspci` of a capture in test/fixtures/lspci, for host x1 (x86, 4K pages). */
+const lspciOf = (capture: string) => [
   'import',
   'lspci',
-  join(FIXTURES, 'lspci', 'nvme-root.txt'),
+  join(FIXTURES, 'lspci', capture),
   '--host-id',
   'x1',
-  '--platform',
-  'x86_64',
-  '--page-size',
-  '0x1000',
+  ...x86('0x1000'),
 ];
+const lspci = lspciOf('nvme-root.txt');
+/** The same import with --send, against a fake API answering as given (the token set unless `env` unsets it). */
+const send = (answers: FakeApi, env?: Record<string, string | undefined>) => runCli([...lspci, '--send'], answers, env);
 const applied = (events: object[]) => ({ status: 200, body: { status: 'applied', events } });
 
 describe('barplane import (sysfs, lspci)', () => {
@@ -24,37 +26,15 @@ describe('barplane import (sysfs, lspci)', () => {
   });
 
   it('ends input it cannot read with exit 2 and nothing on stdout', async () => {
-    const run = await runCli([
-      'import',
-      'lspci',
-      join(FIXTURES, 'lspci', 'missing.txt'),
-      '--host-id',
-      'x1',
-      '--platform',
-      'x86_64',
-      '--page-size',
-      '0x1000',
-    ]);
+    const run = await runCli(lspciOf('missing.txt'));
     expect(run.status).toBe(2);
     expect(run.stdout).toBe('');
-    expect(
-      (
-        await runCli([
-          'import',
-          'sysfs',
-          '--root',
-          join(FIXTURES, 'nowhere'),
-          '--platform',
-          'x86_64',
-          '--page-size',
-          '0x3000',
-        ])
-      ).status,
-    ).toBe(2);
+    const sysfs = await runCli(['import', 'sysfs', '--root', join(FIXTURES, 'nowhere'), ...x86('0x3000')]);
+    expect(sysfs.status).toBe(2);
   });
 
   it('--send registers the host, imports the topology and says what changed', async () => {
-    const run = await runCli([...lspci, '--send'], {
+    const run = await send({
       'POST /v1/hosts': applied([{ type: 'HostRegistered' }]),
       'PUT /v1/hosts/x1/topology': applied([
         { type: 'TopologyImported', data: { added: ['0000:01:00.0'], removed: [], changed: [] } },
@@ -70,7 +50,7 @@ describe('barplane import (sysfs, lspci)', () => {
     [409, 'CONFLICT', 4],
     [503, 'UNAVAILABLE', 1],
   ])('--send ends an API refusal %i as every API command does', async (status, code, exit) => {
-    const run = await runCli([...lspci, '--send'], {
+    const run = await send({
       'POST /v1/hosts': applied([]),
       'PUT /v1/hosts/x1/topology': apiError(status, code, 'refused', [{ path: 'pes', message: 'held by vm1' }]),
     });
@@ -79,7 +59,7 @@ describe('barplane import (sysfs, lspci)', () => {
   });
 
   it('--send without a token is a usage mistake (exit 2), sending nothing', async () => {
-    const run = await runCli([...lspci, '--send'], {}, { BARPLANE_TOKEN: undefined });
+    const run = await send({}, { BARPLANE_TOKEN: undefined });
     expect(run.status).toBe(2);
     expect(run.requests).toEqual([]);
   });

@@ -21,22 +21,9 @@ describe('scenarioToJson', () => {
   });
 
   it('writes 0xfffffffffffff000 as that string', () => {
-    const read = readScenario(
-      JSON.stringify({
-        host: { id: 'h', platform: 'arm64', pageSize: '0x10000' },
-        pes: [
-          {
-            id: 'p',
-            functions: [
-              {
-                bdf: '0000:01:00.0',
-                bars: [{ index: 0, kind: 'mem64', address: '0xfffffffffffff000', size: '0x1000' }],
-              },
-            ],
-          },
-        ],
-      }),
-    );
+    const top = { index: 0, kind: 'mem64', address: '0xfffffffffffff000', size: '0x1000' };
+    const pes = [{ id: 'p', functions: [{ bdf: '0000:01:00.0', bars: [top] }] }];
+    const read = readScenario(JSON.stringify({ host: { id: 'h', platform: 'arm64', pageSize: '0x10000' }, pes }));
     expect(read.ok && JSON.stringify(scenarioToJson(read.scenario))).toContain('"address":"0xfffffffffffff000"');
   });
 });
