@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { EXIT_STATUS, ExitStatus } from '@barplane/contracts';
 import { ApiClient, ApiOptions, CliFailure, seg } from '../api/api-client';
 import { apiCommand } from '../api/api-command';
-import { Io, OutputFormat, STDIO, json, runCommand } from '../format/output';
+import { Io, OutputFormat, STDIO, json } from '../format/output';
 
 interface CommandAnswer {
   correlationId: string;
@@ -69,14 +69,14 @@ export async function runAssign(
   return EXIT_STATUS.ok;
 }
 
+/** What `barplane assign --help` says it does. */
+const ASSIGN_HELP =
+  'give a PE to a VM, whole (POST /v1/vms/{vm}/assignments); on a conflict, names the sibling functions held by other VMs';
+
 export function assignCommand(): Command {
-  return apiCommand(
-    'assign',
-    'give a PE to a VM, whole (POST /v1/vms/{vm}/assignments); on a conflict, names the sibling functions held by other VMs',
+  return apiCommand('assign', ASSIGN_HELP, (vmId: string, peId: string, opts: ApiOptions & { format: OutputFormat }) =>
+    runAssign(vmId, peId, opts),
   )
     .argument('<vm>', 'VM id')
-    .argument('<pe>', 'PE id')
-    .action((vmId: string, peId: string, opts: ApiOptions & { format: OutputFormat }) =>
-      runCommand('assign', () => runAssign(vmId, peId, opts)),
-    );
+    .argument('<pe>', 'PE id');
 }

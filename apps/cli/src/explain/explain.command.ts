@@ -4,7 +4,7 @@ import { EXIT_STATUS, ExitStatus } from '@barplane/contracts';
 import { ApiClient, ApiOptions, CliFailure, seg } from '../api/api-client';
 import { apiCommand } from '../api/api-command';
 import { AlignmentView, BarView, HostView, PeView } from '../api/views';
-import { Io, OutputFormat, STDIO, bytes, json, runCommand } from '../format/output';
+import { Io, OutputFormat, STDIO, bytes, json } from '../format/output';
 import {
   APPLY_TARGET_TITLES,
   AdviceJson,
@@ -145,15 +145,18 @@ export async function runExplain(
   return EXIT_STATUS.ok;
 }
 
+/** What `barplane explain --help` says it does. */
+const EXPLAIN_HELP =
+  'why each BAR of a function is on the fast or slow path, in plain words, and what to do about it (kernel parameter, guest address, QEMU option, slot budget), with the exact libvirt XML, QEMU option or kernel parameter to apply';
+
 export function explainCommand(): Command {
   return apiCommand(
     'explain',
-    'why each BAR of a function is on the fast or slow path, in plain words, and what to do about it (kernel parameter, guest address, QEMU option, slot budget), with the exact libvirt XML, QEMU option or kernel parameter to apply',
+    EXPLAIN_HELP,
+    (hostId: string, bdf: string, opts: ApiOptions & { format: OutputFormat; bar?: string }) =>
+      runExplain(hostId, bdf, opts),
   )
     .argument('<host>', 'host id')
     .argument('<bdf>', 'PCI function, dddd:bb:dd.f')
-    .option('--bar <index>', 'only this BAR (0..5, 6 for the ROM)')
-    .action((hostId: string, bdf: string, opts: ApiOptions & { format: OutputFormat; bar?: string }) =>
-      runCommand('explain', () => runExplain(hostId, bdf, opts)),
-    );
+    .option('--bar <index>', 'only this BAR (0..5, 6 for the ROM)');
 }

@@ -4,7 +4,7 @@ import { ApiClient, ApiOptions, seg } from '../api/api-client';
 import { apiCommand } from '../api/api-command';
 import { HostView, PeView } from '../api/views';
 import { adviceSummary } from '@barplane/domain';
-import { Io, OutputFormat, STDIO, bytes, json, percent, runCommand, table } from '../format/output';
+import { Io, OutputFormat, STDIO, bytes, json, percent, table } from '../format/output';
 
 /**
  * How well a host does with what its VMs were given: byte share on the fast path, then BAR
@@ -147,13 +147,12 @@ export async function runHosts(
   return EXIT_STATUS.ok;
 }
 
+/** What `barplane hosts --help` says it does. */
+const HOSTS_HELP =
+  'hosts with their fast-path coverage (BARs by mode, byte share), worst first; with HOST, its PEs with alignment policy and BAR decisions';
+
 export function hostsCommand(): Command {
-  return apiCommand(
-    'hosts',
-    'hosts with their fast-path coverage (BARs by mode, byte share), worst first; with HOST, its PEs with alignment policy and BAR decisions',
-  )
-    .argument('[host]', 'a host id: show its PEs, alignment policies and BAR decisions')
-    .action((hostId: string | undefined, opts: ApiOptions & { format: OutputFormat }) =>
-      runCommand('hosts', () => runHosts(hostId, opts)),
-    );
+  return apiCommand('hosts', HOSTS_HELP, (hostId: string | undefined, opts: ApiOptions & { format: OutputFormat }) =>
+    runHosts(hostId, opts),
+  ).argument('[host]', 'a host id: show its PEs, alignment policies and BAR decisions');
 }

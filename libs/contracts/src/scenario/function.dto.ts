@@ -1,6 +1,5 @@
-import { Type } from 'class-transformer';
-import { IsArray, IsBoolean, IsOptional, IsString, Matches, ValidateNested } from 'class-validator';
-import { RequiredBdf } from '../validation/required';
+import { IsBoolean, IsOptional, IsString, Matches } from 'class-validator';
+import { OptionalList, OptionalNested, RequiredBdf } from '../validation/required';
 import { BarDto } from './bar.dto';
 import { MsixDto } from './msix.dto';
 
@@ -17,14 +16,9 @@ export class FunctionDto {
   @IsBoolean()
   isVf?: boolean;
 
-  @IsOptional()
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => BarDto)
+  @OptionalList(() => BarDto)
   bars?: BarDto[];
 
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => MsixDto)
+  @OptionalNested(() => MsixDto)
   msix?: MsixDto;
 }

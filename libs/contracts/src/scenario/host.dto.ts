@@ -1,8 +1,7 @@
-import { Type } from 'class-transformer';
-import { IsArray, IsIn, IsInt, IsOptional, Max, Min, ValidateNested } from 'class-validator';
+import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { PLATFORMS, Platform } from '@barplane/domain';
 import { U64Json } from '../validation/is-u64.decorator';
-import { Required, RequiredId } from '../validation/required';
+import { OptionalList, OptionalNested, Required, RequiredId } from '../validation/required';
 import { AddressRangeDto } from './address-range.dto';
 import { KernelDto } from './kernel.dto';
 import { PhbDto } from './phb.dto';
@@ -24,9 +23,7 @@ export class HostDto {
   })
   pageSize!: U64Json;
 
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => KernelDto)
+  @OptionalNested(() => KernelDto)
   kernel?: KernelDto;
 
   @IsOptional()
@@ -35,15 +32,9 @@ export class HostDto {
   @Max(0x7fffffff)
   kvmMemslots?: number;
 
-  @IsOptional()
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => AddressRangeDto)
+  @OptionalList(() => AddressRangeDto)
   reservedRanges?: AddressRangeDto[];
 
-  @IsOptional()
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => PhbDto)
+  @OptionalList(() => PhbDto)
   phbs?: PhbDto[];
 }

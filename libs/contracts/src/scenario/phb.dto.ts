@@ -1,6 +1,5 @@
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Matches, Min, ValidateNested } from 'class-validator';
-import { Required } from '../validation/required';
+import { IsInt, IsOptional, Matches, Min } from 'class-validator';
+import { OptionalNested, Required } from '../validation/required';
 import { AddressRangeDto } from './address-range.dto';
 
 /** A PCI host bridge; informational in rule sets 1 and 2. */
@@ -14,13 +13,9 @@ export class PhbDto {
   @Min(1)
   peCount?: number;
 
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => AddressRangeDto)
+  @OptionalNested(() => AddressRangeDto)
   m32Window?: AddressRangeDto;
 
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => AddressRangeDto)
+  @OptionalNested(() => AddressRangeDto)
   m64Window?: AddressRangeDto;
 }

@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
-import { IsArray, IsOptional, ValidateNested } from 'class-validator';
-import { Required } from '../validation/required';
+import { IsArray, ValidateNested } from 'class-validator';
+import { OptionalNested, Required } from '../validation/required';
 import { HostDto } from './host.dto';
 import { PeDto } from './pe.dto';
 import { VmDto } from './vm.dto';
@@ -18,8 +18,6 @@ export class ScenarioDto {
   @Type(() => PeDto)
   pes!: PeDto[];
 
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => VmDto)
+  @OptionalNested(() => VmDto)
   vm?: VmDto;
 }

@@ -1,6 +1,5 @@
-import { Type } from 'class-transformer';
-import { IsArray, IsOptional, IsString, ValidateNested } from 'class-validator';
-import { RequiredId } from '../validation/required';
+import { IsArray, IsOptional, IsString } from 'class-validator';
+import { OptionalList, RequiredId } from '../validation/required';
 import { BarAddressDto } from './bar-address.dto';
 import { VmSettingsDto } from './vm-settings.dto';
 import { IsId } from '../validation/is-id.decorator';
@@ -15,9 +14,6 @@ export class VmDto extends VmSettingsDto {
   @IsId({ each: true })
   assignedPes?: string[];
 
-  @IsOptional()
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => BarAddressDto)
+  @OptionalList(() => BarAddressDto)
   guestBars?: BarAddressDto[];
 }

@@ -1,7 +1,8 @@
 // Every DTO imports this file, so the Reflect metadata API that class-transformer's @Type
 // needs is loaded before any DTO class is declared.
 import 'reflect-metadata';
-import { IsDefined, IsInt, IsString, Max, Min, ValidateIf } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsArray, IsDefined, IsInt, IsOptional, IsString, Max, Min, ValidateIf, ValidateNested } from 'class-validator';
 import { IsBdf } from './is-bdf.decorator';
 import { IsId } from './is-id.decorator';
 import { IsU64 } from './is-u64.decorator';
@@ -25,6 +26,13 @@ export const RequiredU64 = () => applied(IsU64(), Required());
 
 /** A required BAR index, 0..5 or 6 for the ROM: `@Required() @IsInt() @Min(0) @Max(6)`. */
 export const BarIndex = () => applied(Max(6), Min(0), IsInt(), Required());
+
+/** An optional nested object of a DTO class: `@IsOptional() @ValidateNested() @Type(() => Dto)`. */
+export const OptionalNested = (dto: () => new () => object) => applied(Type(dto), ValidateNested(), IsOptional());
+
+/** An optional list of a DTO class: `@IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => Dto)`. */
+export const OptionalList = (dto: () => new () => object) =>
+  applied(Type(dto), ValidateNested({ each: true }), IsArray(), IsOptional());
 
 /** A PE's id, required unless `bdf` names one of its functions. */
 export const PeIdUnlessBdf = () =>
