@@ -1,5 +1,5 @@
 import type { DomainCommand, DomainEvent, Envelope } from '@barplane/contracts';
-import type { StreamWriterDeps } from './command-handler';
+import type { StreamWriterDeps } from './stream-writer-deps';
 import type { StreamCache } from './stream-cache';
 import { BatchFacts, StreamBatch } from './stream-batch';
 

@@ -1,23 +1,20 @@
 import {
   type AnswerStatus,
-  COMMAND_TOPIC,
-  type CommandType,
   commandFromWire,
   type DomainCommand,
   type DomainEvent,
-  encodeEventData,
   type Envelope,
   parseEnvelope,
 } from '@barplane/contracts';
-import { DomainError, idProblem, type Problem, ValidationError } from '@barplane/domain';
-import { ConcurrencyError, type EventStore, type OutboxMessage } from '@barplane/eventstore';
-import { type ConsumedMessage, jsonBytes, MAX_MESSAGE_BYTES } from '@barplane/messaging';
+import { DomainError, type Problem } from '@barplane/domain';
+import { ConcurrencyError, type OutboxMessage } from '@barplane/eventstore';
+import { type ConsumedMessage } from '@barplane/messaging';
 import { answerEnvelope, outboxMessageOf } from './envelopes';
-import { DEFAULT_FACTS_WAIT, type FactsSource, type FactsWaitOptions, withFreshFacts } from './facts-wait';
-import type { OwnerCounters } from './owner-counters';
-import type { OwnerDefinition } from './owner-definition';
+import { DEFAULT_FACTS_WAIT, withFreshFacts } from './facts-wait';
 import type { ReactionBarrier } from './reaction-catch-up';
 import { readBatch } from './batch-reads';
+import { assertFitsTheBroker, describe, envelopeProblems, summary } from './command-checks';
+import type { StreamWriterDeps } from './stream-writer-deps';
 import { BatchFacts, causeOf, StreamBatch } from './stream-batch';
 import { StreamCache } from './stream-cache';
 
@@ -26,28 +23,6 @@ import { StreamCache } from './stream-cache';
  * before).
  */
 export type CommandOutcome = AnswerStatus | 'noop' | 'duplicate';
-
-/** What a command handler and a reaction handler both write with. */
-export interface StreamWriterDeps<C extends DomainCommand, E extends DomainEvent, S> {
-  store: EventStore;
-  definition: OwnerDefinition<C, E, S>;
-  /** Namespaced event topic of the owner: where events and answers go. */
-  eventTopic: string;
-  /** Inbox consumer name of what is handled. */
-  inboxConsumer: string;
-  facts?: FactsSource;
-  /**
-   * Cheap early look at the inbox, so a redelivery skips the work (the claim still decides): the ids of `messageIds`
-   * the inbox of `consumer` holds.
-   */
-  processedOf?: (consumer: string, messageIds: string[]) => Promise<Set<string>>;
-  factsWait?: FactsWaitOptions;
-  counters: OwnerCounters;
-  /** Folded streams shared by the owner's writers (commands, reactions); a private one if absent. */
-  cache?: StreamCache<S>;
-  /** Tries of a batch that lost a race before its messages go one at a time (default 3). */
-  batchAttempts?: number;
-}
 
 export interface CommandHandlerDeps<C extends DomainCommand, E extends DomainEvent, S> extends StreamWriterDeps<
   C,
@@ -60,8 +35,6 @@ export interface CommandHandlerDeps<C extends DomainCommand, E extends DomainEve
 
 /** What a command comes to in a batch, before anything is written. */
 type Planned = { outcome: CommandOutcome; events?: number };
-
-const DECIMAL = /^(0|[1-9][0-9]*)$/;
 
 /**
  * Handles command envelopes end to end, a partition batch at a time (one command is a batch of
@@ -162,7 +135,7 @@ export class CommandHandler<C extends DomainCommand, E extends DomainEvent, S> {
   }
 
   private read(envelope: Envelope): { command?: C; problems: Problem[] } {
-    const problems = this.envelopeProblems(envelope);
+    const problems = envelopeProblems(envelope, this.commandTopic, this.deps.definition.identity.service);
     const read = commandFromWire(envelope.type, envelope.data);
     if (!read.ok) problems.push(...read.problems);
     if (read.ok && problems.length === 0)
@@ -289,28 +262,6 @@ export class CommandHandler<C extends DomainCommand, E extends DomainEvent, S> {
     counters.eventsAppended += events;
   }
 
-  private envelopeProblems(envelope: Envelope): Problem[] {
-    const problems: Problem[] = [];
-    // The same id rules as the API's edge: a command from elsewhere with an undecodable or
-    // unstorable host id is rejected with its reason, never left pending.
-    const hostProblem = idProblem(envelope.hostId);
-    if (hostProblem) problems.push({ path: 'hostId', message: hostProblem });
-    if (
-      envelope.expectedVersion !== undefined &&
-      (typeof envelope.expectedVersion !== 'string' || !DECIMAL.test(envelope.expectedVersion))
-    ) {
-      problems.push({ path: 'expectedVersion', message: 'must be a decimal string (a stream version)' });
-    }
-    const owner = COMMAND_TOPIC[envelope.type as CommandType] as string | undefined;
-    if (owner !== undefined && owner !== this.commandTopic) {
-      problems.push({
-        path: 'type',
-        message: `${envelope.type} is not a command of ${this.deps.definition.identity.service} (it goes to ${owner})`,
-      });
-    }
-    return problems;
-  }
-
   /**
    * A command the runner dead-lettered (it failed deterministically, every retry) still gets an
    * answer, so that it ends `failed` with its reason instead of pending for ever: a
@@ -340,32 +291,4 @@ export class CommandHandler<C extends DomainCommand, E extends DomainEvent, S> {
   private outbox(envelope: Envelope): OutboxMessage {
     return outboxMessageOf(this.deps.eventTopic, envelope);
   }
-}
-
-/** Room the envelope around an event's data takes (ids, metadata, the answer riding on the last). */
-const ENVELOPE_ROOM = 64 * 1024;
-
-/**
- * Refuses a command whose events could not be published: an event over the broker's message
- * size would sit in the outbox for ever and block every host of this owner behind it.
- */
-function assertFitsTheBroker(envelope: Envelope, events: readonly DomainEvent[]): void {
-  const limit = MAX_MESSAGE_BYTES - ENVELOPE_ROOM;
-  // The wire form (64-bit values as "0x..." strings) is what the outbox holds and the broker gets.
-  const sizes = events.map((event) => jsonBytes(encodeEventData(event)));
-  const largest = Math.max(0, ...sizes);
-  if (largest <= limit) return;
-  const message = `${envelope.type} would make a ${events[sizes.indexOf(largest)].type} event of ${largest} bytes; a message on the broker holds at most ${limit} (BARPLANE_MAX_MESSAGE_BYTES ${MAX_MESSAGE_BYTES} less the envelope): split it (e.g. import the topology in parts) or raise the broker's message.max.bytes and BARPLANE_MAX_MESSAGE_BYTES`;
-  throw new ValidationError(message, [{ path: '$', message }]);
-}
-
-function describe(problems: readonly Problem[]): string {
-  return problems.map((p) => `${p.path}: ${p.message}`).join('; ');
-}
-
-/** An event's data for the answer: a topology import says what changed, not the whole topology. */
-function summary(type: string, data: unknown): unknown {
-  if (type !== 'TopologyImported' || data === null || typeof data !== 'object') return data;
-  const { pes, ...changes } = data as Record<string, unknown>;
-  return { ...changes, peCount: Array.isArray(pes) ? pes.length : 0 };
 }

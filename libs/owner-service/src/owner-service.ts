@@ -7,7 +7,6 @@ import {
   migrateEventStore,
   OutboxRelay,
   qualified,
-  type RelayCounters,
 } from '@barplane/eventstore';
 import {
   BatchConsumerRunner,
@@ -16,20 +15,20 @@ import {
   kafkaFromEnv,
   MessagePublisher,
   type MessagingClient,
-  type RetryPolicy,
 } from '@barplane/messaging';
 import { ConsumerHealth } from '@barplane/messaging/kafka-health';
 import { StartsOnce } from '@barplane/messaging/starts-once';
+import type { OwnerServiceCounters, OwnerServiceOptions } from './owner-service-options';
 import type { DataSource } from 'typeorm';
 import { CommandHandler } from './command-handler';
-import { DEFAULT_FACTS_WAIT, type FactsWaitOptions } from './facts-wait';
-import { type HostFactsCounters, HostFactsView, hostFactsMigration } from './host-facts-view';
-import { emptyOwnerCounters, type OwnerCounters } from './owner-counters';
+import { DEFAULT_FACTS_WAIT } from './facts-wait';
+import { HostFactsView, hostFactsMigration } from './host-facts-view';
+import { emptyOwnerCounters } from './owner-counters';
 import type { OwnerDefinition } from './owner-definition';
 import type { OwnerServiceConfig } from './owner-service.config';
 import { type OwnerLogger, consoleLogger } from './owner-logger';
 import { type OwnerNames, ownerNames } from './owner-names';
-import { DEFAULT_CATCH_UP_WAIT, type CatchUpWaitOptions, ReactionCatchUp } from './reaction-catch-up';
+import { DEFAULT_CATCH_UP_WAIT, ReactionCatchUp } from './reaction-catch-up';
 import { ReactionHandler } from './reaction-handler';
 import { StreamCache } from './stream-cache';
 
@@ -38,30 +37,6 @@ export const OWNER_PARTITIONS_CONCURRENTLY = 3;
 
 /** Outbox rows per relay transaction (one producer request). */
 const OWNER_RELAY_BATCH = 1000;
-
-export interface OwnerServiceOptions {
-  logger?: OwnerLogger;
-  factsWait?: FactsWaitOptions;
-  /** How long a command waits for the reactions it awaits (Reaction.awaitedBy). */
-  catchUpWait?: CatchUpWaitOptions;
-  /** Consumer retry policy (tests shorten it). */
-  retries?: Partial<RetryPolicy>;
-  /** Outbox relay poll interval when idle (NOTIFY wakes it sooner). */
-  relayIdleMs?: number;
-  /** A consumer crashed for good: the process should exit non-zero. */
-  onCrash?: (error: Error) => void;
-  /** A client to use instead of one built from config.kafkaBrokers. */
-  kafka?: MessagingClient;
-  /**
-   * Time between heartbeats (`<schema>.heartbeats`, read by the API's /health). Default BARPLANE_HEARTBEAT_MS or 5 s.
-   */
-  heartbeatMs?: number;
-}
-
-export interface OwnerServiceCounters extends OwnerCounters {
-  relay: RelayCounters;
-  facts?: HostFactsCounters;
-}
 
 /**
  * One owner service process: its event store (migrated at start), the outbox relay publishing

@@ -7,7 +7,7 @@ import type { Reaction } from './owner-definition';
 import { readBatch } from './batch-reads';
 import { causeOf } from './stream-batch';
 import { StreamCache } from './stream-cache';
-import type { StreamWriterDeps } from './command-handler';
+import type { StreamWriterDeps } from './stream-writer-deps';
 
 export type ReactionOutcome = 'applied' | 'noop' | 'skipped' | 'duplicate';
 

@@ -11,7 +11,8 @@ import { dlqTopicOf, kafkaFromEnv, MessagePublisher } from '@barplane/messaging'
 import type { Consumer } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import type { OwnerDefinition } from '../owner-definition';
-import { OwnerService, type OwnerServiceOptions } from '../owner-service';
+import { OwnerService } from '../owner-service';
+import type { OwnerServiceOptions } from '../owner-service-options';
 import { ownerConfigFromEnv } from '../owner-service.config';
 import { databaseUrlFromEnv } from '@barplane/eventstore';
 import { waitFor } from '../../../messaging/src/testing/wait-for';
