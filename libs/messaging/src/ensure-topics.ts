@@ -57,31 +57,49 @@ export async function ensureTopics(
     await waitForLeaders(admin, wanted, timeoutMs);
     // Topics created above carry the setting already; only older ones may lack it.
     const older = [...forever].filter((topic) => existing.has(topic));
-    if (older.length > 0) await keepTopicsForever(admin, older);
+    if (older.length > 0) await keepTopicsForever(admin, older, timeoutMs);
   } finally {
     await admin.disconnect();
   }
 }
 
-/** Sets retention.ms=-1 on those of `topics` that have another retention (e.g. made by an older version). */
-async function keepTopicsForever(admin: Admin, topics: string[]): Promise<void> {
+/**
+ * Sets retention.ms=-1 on those of `topics` that have another retention (e.g. made by an older
+ * version), and waits until the broker reports it: a KRaft broker applies a config change from
+ * the metadata log a moment after the controller accepted it.
+ */
+async function keepTopicsForever(admin: Admin, topics: string[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let altered = false;
+  for (;;) {
+    const short = await notKeptForever(admin, topics);
+    if (short.length === 0) return;
+    if (Date.now() > deadline) throw new Error(`retention.ms of ${short.join(', ')} is not -1 after ${timeoutMs} ms`);
+    if (!altered) {
+      // AlterConfigs replaces a topic's dynamic configs: retention.ms is the only one these carry.
+      await admin.alterConfigs({
+        validateOnly: false,
+        resources: short.map((name) => ({
+          type: ConfigResourceTypes.TOPIC,
+          name,
+          configEntries: [{ name: 'retention.ms', value: FOREVER }],
+        })),
+      });
+      altered = true;
+    } else {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
+async function notKeptForever(admin: Admin, topics: string[]): Promise<string[]> {
   const { resources } = await admin.describeConfigs({
     resources: topics.map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames: ['retention.ms'] })),
     includeSynonyms: false,
   });
-  const short = resources
+  return resources
     .filter((r) => r.configEntries.find((e) => e.configName === 'retention.ms')?.configValue !== FOREVER)
     .map((r) => r.resourceName);
-  if (short.length === 0) return;
-  // AlterConfigs replaces a topic's dynamic configs: retention.ms is the only one these carry.
-  await admin.alterConfigs({
-    validateOnly: false,
-    resources: short.map((name) => ({
-      type: ConfigResourceTypes.TOPIC,
-      name,
-      configEntries: [{ name: 'retention.ms', value: FOREVER }],
-    })),
-  });
 }
 
 async function waitForLeaders(admin: Admin, topics: string[], timeoutMs: number): Promise<void> {
