@@ -32,6 +32,8 @@ interface Report {
   databaseUrl: string;
   kafkaBrokers: string;
   acknowledged: Acknowledged[];
+  /** What the run did and saw, in order (scripts/faults.mjs `mark`). */
+  timeline: { at: number; what: string }[];
 }
 
 const reportFile = process.env.FAULTS_REPORT;
@@ -90,6 +92,12 @@ describe('after the faults (scripts/faults.mjs)', () => {
     const ops = new Set(report.acknowledged.map((a) => a.op));
     expect(report.acknowledged.length).toBeGreaterThan(50);
     expect([...ops].sort()).toEqual(['assign-pe', 'create-vm', 'import-topology', 'release-pe', 'set-alignment']);
+  });
+
+  it('is ready again (/health 200) within 90 s after every fault', () => {
+    const recoveries = report.timeline.filter((t) => /^(NOT )?ready /.test(t.what)).map((t) => t.what);
+    expect(recoveries.length).toBeGreaterThanOrEqual(5);
+    expect(recoveries.filter((what) => what.startsWith('NOT ready'))).toEqual([]);
   });
 
   it('answers every acknowledged command: none pending, none failed', async () => {

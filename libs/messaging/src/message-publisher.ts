@@ -1,4 +1,4 @@
-import type { Producer } from 'kafkajs';
+import type { Producer, ProducerConfig } from 'kafkajs';
 import type { MessagingClient } from './kafka-from-env';
 import type { OutgoingMessage } from './outgoing-message';
 
@@ -8,14 +8,20 @@ import type { OutgoingMessage } from './outgoing-message';
  * requests in flight can fail with OUT_OF_ORDER_SEQUENCE_NUMBER (kafkajs issue #598).
  */
 export class MessagePublisher {
-  private readonly producer: Producer;
+  private producer: Producer;
   /** Messages of calls waiting for the send in flight to finish; they go out together next. */
   private waiting: { messages: readonly OutgoingMessage[]; done: (error?: unknown) => void }[] = [];
   private sending = false;
 
-  constructor(kafka: MessagingClient) {
-    // idempotent forces acks=-1 (all in-sync replicas) and unbounded retries inside kafkajs.
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  // idempotent forces acks=-1 (all in-sync replicas) and unbounded retries inside kafkajs.
+  private static readonly CONFIG: ProducerConfig = {
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+  };
+
+  constructor(private readonly kafka: MessagingClient) {
+    this.producer = kafka.producer(MessagePublisher.CONFIG);
   }
 
   async connect(): Promise<void> {
@@ -50,10 +56,25 @@ export class MessagePublisher {
         await this.send(calls.flatMap((c) => c.messages));
         for (const c of calls) c.done();
       } catch (error) {
+        if (producerStateLost(error)) await this.renewProducer();
         for (const c of calls) c.done(error);
       }
     }
     this.sending = false;
+  }
+
+  /**
+   * A broker that lost this producer's state (a broker killed and restarted, seen in the fault
+   * run) answers every later send OUT_OF_ORDER_SEQUENCE_NUMBER, and kafkajs' idempotent
+   * producer never recovers from that on its own: a new producer gets a new producer id and
+   * sequence. The failed send is the caller's to retry (the outbox relay does); a message that
+   * did land before is a duplicate the consumers' inboxes drop.
+   */
+  private async renewProducer(): Promise<void> {
+    const lost = this.producer;
+    this.producer = this.kafka.producer(MessagePublisher.CONFIG);
+    await lost.disconnect().catch(() => undefined);
+    await this.producer.connect().catch(() => undefined); // a send connects again if this fails
   }
 
   /** One request per REQUEST_BYTES of values, one after the other (order kept). */
@@ -99,4 +120,14 @@ const REQUEST_BYTES = 512 * 1024;
 function messageBytes(message: OutgoingMessage): number {
   // UTF-16 length: a lower bound of the UTF-8 bytes that is exact for ASCII JSON, and cheap.
   return message.value.length + (message.key?.length ?? 0) + 64;
+}
+
+/** Errors after which the broker will refuse every send of this producer id. */
+const PRODUCER_STATE_LOST = new Set(['OUT_OF_ORDER_SEQUENCE_NUMBER', 'UNKNOWN_PRODUCER_ID', 'INVALID_PRODUCER_EPOCH']);
+
+function producerStateLost(error: unknown): boolean {
+  for (let e = error as { type?: unknown; originalError?: unknown } | undefined; e; e = e.originalError as typeof e) {
+    if (typeof e.type === 'string' && PRODUCER_STATE_LOST.has(e.type)) return true;
+  }
+  return false;
 }
