@@ -16,7 +16,7 @@ export class AddressRangeIndex<T> {
   constructor(ranges: Iterable<OwnedRange<T>>) {
     this.ranges = [];
     for (const r of ranges) if (r.end > r.start) this.ranges.push(r);
-    if (!inStartOrder(this.ranges)) sortByStart(this.ranges);
+    this.ranges.sort((x, y) => (x.start < y.start ? -1 : x.start > y.start ? 1 : 0));
     this.maxEnd = [];
     let max = 0n;
     for (const r of this.ranges) {
@@ -54,21 +54,4 @@ export class AddressRangeIndex<T> {
     }
     return lo;
   }
-}
-
-function inStartOrder(ranges: readonly AddressRange[]): boolean {
-  for (let i = 1; i < ranges.length; i++) if (ranges[i - 1].start > ranges[i].start) return false;
-  return true;
-}
-
-/**
- * Sorts by start, comparing numbers where it can: the start's 2K block number (exact as a
- * number, addresses being below 2^64) decides unless two starts share a block. A bigint
- * comparator costs several times as much, and a host's BARs and guest BARs run to tens of
- * thousands (the input usually comes in order already, which is checked first).
- */
-function sortByStart<R extends AddressRange>(ranges: R[]): void {
-  const keyed = ranges.map((r) => ({ r, block: Number(r.start >> 11n) }));
-  keyed.sort((x, y) => x.block - y.block || (x.r.start < y.r.start ? -1 : x.r.start > y.r.start ? 1 : 0));
-  for (let i = 0; i < keyed.length; i++) ranges[i] = keyed[i].r;
 }
