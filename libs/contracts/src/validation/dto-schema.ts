@@ -49,7 +49,29 @@ interface RuleMetadata {
  * the DTOs reached use a rule with no exact counterpart.
  */
 export function dtoSchema(root: DtoClass): { $ref: string; definitions: Record<string, SchemaNode> } | undefined {
-  const definitions = validationMetadatasToSchemas({
+  const rules = (getMetadataStorage() as unknown as { validationMetadatas: Map<DtoClass, RuleMetadata[]> })
+    .validationMetadatas;
+  const definitions = allDefinitions(rules);
+  if (!definitions[root.name]) return undefined;
+  const reached = reachable(definitions, root.name);
+  for (const [target, metas] of rules) {
+    if (!reached.has(target.name)) continue;
+    if (metas.some((m) => !EXACT_RULES.has(`${m.type}:${m.name ?? ''}`))) return undefined;
+  }
+  return { $ref: `#/definitions/${root.name}`, definitions };
+}
+
+let generated: { rules: number; definitions: Record<string, SchemaNode> } | undefined;
+
+/**
+ * Every DTO's schema, unknown fields refused, made once for all the DTOs a process checks (each
+ * command type compiles its own check): again only if a class registered rules since.
+ */
+function allDefinitions(rules: Map<DtoClass, RuleMetadata[]>): Record<string, SchemaNode> {
+  let count = 0;
+  for (const metas of rules.values()) count += metas.length;
+  if (generated?.rules === count) return generated.definitions;
+  const schemas = validationMetadatasToSchemas({
     refPointerPrefix: '#/definitions/',
     classTransformerMetadataStorage: defaultMetadataStorage,
     // Keywords of our own (ajv's addKeyword, shape-check.ts), which OpenAPI's types do not know.
@@ -60,15 +82,10 @@ export function dtoSchema(root: DtoClass): { $ref: string; definitions: Record<s
       isIn: (meta: { constraints: unknown[][] }) => ({ enum: meta.constraints[0] }),
     } as never,
   }) as Record<string, SchemaNode>;
-  const reached = reachable(definitions, root.name);
-  const rules = (getMetadataStorage() as unknown as { validationMetadatas: Map<DtoClass, RuleMetadata[]> })
-    .validationMetadatas;
-  for (const [target, metas] of rules) {
-    if (!reached.has(target.name)) continue;
-    if (metas.some((m) => !EXACT_RULES.has(`${m.type}:${m.name ?? ''}`))) return undefined;
-  }
-  for (const name of reached) definitions[name] = { ...definitions[name], additionalProperties: false };
-  return { $ref: `#/definitions/${root.name}`, definitions };
+  const definitions: Record<string, SchemaNode> = {};
+  for (const [name, schema] of Object.entries(schemas)) definitions[name] = { ...schema, additionalProperties: false };
+  generated = { rules: count, definitions };
+  return definitions;
 }
 
 /** The definitions `name` refers to, itself included. */

@@ -24,26 +24,34 @@ export function shapeCheck(dto: DtoClass): ShapeCheck | null {
 function compile(dto: DtoClass): ShapeCheck | null {
   const schema = dtoSchema(dto);
   if (!schema) return null;
+  const validate = validator().compile(schema);
+  return (body) => validate(body) === true;
+}
+
+let shared: Ajv | undefined;
+
+/** One validator for every DTO's check, with the project's keywords. */
+function validator(): Ajv {
+  if (shared) return shared;
   // The schema is generated, not written by hand: checking it against the meta-schema costs time and finds nothing.
-  const ajv = new Ajv({ strict: false, allErrors: false, validateSchema: false });
-  ajv.addKeyword({
+  shared = new Ajv({ strict: false, allErrors: false, validateSchema: false });
+  shared.addKeyword({
     keyword: 'u64',
     schemaType: 'boolean',
     errors: false,
     validate: (_: boolean, value: unknown) => isU64Json(value),
   });
-  ajv.addKeyword({
+  shared.addKeyword({
     keyword: 'bdf',
     schemaType: 'boolean',
     errors: false,
     validate: (_: boolean, value: unknown) => typeof value === 'string' && parseBdf(value).ok,
   });
-  ajv.addKeyword({
+  shared.addKeyword({
     keyword: 'barplaneId',
     schemaType: 'boolean',
     errors: false,
     validate: (_: boolean, value: unknown) => typeof value === 'string' && idProblem(value) === undefined,
   });
-  const validate = ajv.compile(schema);
-  return (body) => validate(body) === true;
+  return shared;
 }
