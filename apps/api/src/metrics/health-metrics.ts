@@ -2,7 +2,7 @@ import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { Gauge, Registry } from 'prom-client';
 import { HeartbeatRow, HeartbeatService } from '../health/assess';
 import { Readiness, ReadinessResult } from '../health/readiness';
-import { oncePerScrape, scrapedGauge } from './scraped-gauge';
+import { scrapedGauge } from './scraped-gauge';
 
 /**
  * The figures of /health as gauges, measured at each scrape (one readiness check shared by all
@@ -18,7 +18,8 @@ export class HealthMetrics implements OnModuleInit {
 
   onModuleInit(): void {
     const readiness = this.readiness;
-    const check = oncePerScrape(() => readiness.check());
+    // Readiness.check shares one evaluation between the gauges of a scrape.
+    const check = () => readiness.check();
     const gauge = (name: string, help: string, labelNames: string[], fill: (g: Gauge, r: ReadinessResult) => void) =>
       scrapedGauge(this.registry, check, name, help, labelNames, fill);
     const rowsOf = (r: ReadinessResult) => [...(r.heartbeats ?? new Map<HeartbeatService, HeartbeatRow[]>()).entries()];
