@@ -60,3 +60,40 @@ export const flipAddress = (n) => (n % 2 === 0 ? ALIGNED : UNALIGNED);
 export function programGuestBar(i, address) {
   return command('ProgramGuestBar', hostIdOf(i), { vmId: vmIdOf(i), bdf: FLIP_BDF, index: 0, address });
 }
+
+/**
+ * A larger host for the fleet-scale benchmark: `functions` functions in PEs of five, each with
+ * a 64K mem64 BAR, a 4K mem32 BAR (below the page size: the interesting case) and a 16K mem64 BAR.
+ */
+export function wideTopology(functions) {
+  const pes = [];
+  for (let f = 0; f < functions; f++) {
+    const p = Math.floor(f / 5);
+    const bus = (p + 1).toString(16).padStart(2, '0');
+    if (f % 5 === 0) pes.push({ id: `0000:${bus}`, functions: [] });
+    const base = 0x3fe0_8000_0000n + BigInt(p) * 0x100_0000n + BigInt(f % 5) * 0x10_0000n;
+    const hex = (n) => `0x${n.toString(16)}`;
+    pes[p].functions.push({
+      bdf: `0000:${bus}:00.${f % 5}`,
+      bars: [
+        { index: 0, kind: 'mem64', address: hex(base), size: '0x10000' },
+        { index: 2, kind: 'mem32', address: hex(base + 0x1_0000n), size: '0x1000' },
+        { index: 4, kind: 'mem64', address: hex(base + 0x2_0000n), size: '0x4000' },
+      ],
+    });
+  }
+  return pes;
+}
+
+/** Host i of the fleet benchmark: registered, its wide topology, one VM holding every other PE. */
+export function wideHostCommands(i, functions) {
+  const hostId = hostIdOf(i);
+  const pes = wideTopology(functions);
+  return {
+    pe: [command('RegisterHost', hostId, { host: hostFacts(i) }), command('ImportTopology', hostId, { pes })],
+    guest: [
+      command('CreateVm', hostId, { vmId: vmIdOf(i), machine: 'pseries' }),
+      ...pes.filter((_, p) => p % 2 === 0).map((pe) => command('AssignPe', hostId, { vmId: vmIdOf(i), peId: pe.id })),
+    ],
+  };
+}

@@ -56,3 +56,18 @@ function areaOf(fn, url) {
   if (url.startsWith('node:')) return 'node';
   return 'other';
 }
+
+/** Prints what summarizeProfiles found: per service, areas by share, then the top functions. */
+export function printProfiles(profile) {
+  console.log('\ncpu profile (self time share of sampled time, per service):');
+  for (const p of profile.byArea)
+    console.log(
+      `${p.service.padEnd(14)} ${Object.entries(p.areas)
+        .map(([k, x]) => `${k} ${pct(x)}`)
+        .join('  ')}`,
+    );
+  for (const p of profile.top)
+    console.log(`${p.service.padEnd(14)} top: ${p.functions.map((f) => `${f.name} ${pct(f.share)}`).join(', ')}`);
+}
+
+const pct = (x) => `${(x * 100).toFixed(x < 0.1 ? 1 : 0)}%`;

@@ -15,30 +15,27 @@
 // 2. Latency: C concurrent HTTP clients PUT /v1/vms/{vm}/guest-bars (one BAR) until the 200
 //    (the API answers once the projector recorded the outcome). Target p99 < 100 ms.
 // Reports PASS/MISS, exits 0 either way (1 only when something breaks).
-import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import { join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { startServices, waitForHealth } from '../control-plane/processes.mjs';
-import { writeTokens } from '../control-plane/tokens.mjs';
+import { httpClient } from './bench-http.mjs';
+import { openNamespace, root, sleep } from './bench-namespace.mjs';
 import { commitLatency, kafkaBaseline, postgresBaseline } from './pipeline-baselines.mjs';
 import {
   FLIP_BDF,
   UNALIGNED,
   flipAddress,
   hostIdOf,
-  messagesOf,
   programGuestBar,
   setupCommands,
   vmIdOf,
 } from './pipeline-fleet.mjs';
-import { summarizeProfiles } from './pipeline-profile.mjs';
-import { fmtInt, fmtMs, table } from './stats.mjs';
+import { printProfiles, summarizeProfiles } from './pipeline-profile.mjs';
+import { fmtInt, fmtMs, percentiles, table } from './stats.mjs';
 
 const TARGET_EVENTS_PER_S = 5000;
 const TARGET_BASELINE_SHARE = 0.2;
@@ -55,67 +52,15 @@ export const PIPELINE_DEFAULTS = {
 
 export async function runPipelineBench(options = {}) {
   const o = { ...PIPELINE_DEFAULTS, ...options };
-  process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
-  const root = join(import.meta.dirname, '..', '..');
-  const require = createRequire(join(root, 'package.json'));
-  const { Kafka, logLevel } = require('kafkajs');
-  const { Client } = require('pg');
-  const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/barplane';
-  const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((b) => b.trim());
+  if (o.hosts < o.clients) throw new Error('--hosts must be >= --clients (one VM per client)');
+  const log = (m) => console.log(`pipeline: ${m}`);
+  const run = await openNamespace({ log, profile: o.profile });
+  const { ns, prefix, q, count, databaseUrl, brokers, Kafka, logLevel, Client, tokens, produce, statusCount } = run;
+  const S = run.schemas;
+  const pidNames = run.pidNames();
   const outDir = join(root, '.cache', 'bench');
   mkdirSync(outDir, { recursive: true });
-  if (o.hosts < o.clients) throw new Error('--hosts must be >= --clients (one VM per client)');
-
-  const ns = `bp${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}.`;
-  const prefix = ns.toLowerCase().replace(/[^a-z0-9_]/g, '_');
-  const S = { guest: `"${prefix}guest_memory"`, projector: `"${prefix}projector"`, bench: `${prefix}bench` };
-  const tokensFile = join(outDir, `tokens-${prefix}json`);
-  const profileDir = join(outDir, 'profiles', prefix.replace(/_$/, ''));
-  const port = await freePort();
-  const apiUrl = `http://127.0.0.1:${port}`;
-  const log = (m) => console.log(`pipeline: ${m}`);
-  log(`namespace ${ns}  api ${apiUrl}  ${o.commands} commands over ${o.hosts} hosts, ${o.clients} HTTP clients`);
-
-  const kafka = new Kafka({ clientId: `${ns}bench`, brokers, logLevel: logLevel.WARN });
-  const db = new Client({ connectionString: databaseUrl });
-  await db.connect();
-  const q = async (sql, params) => (await db.query(sql, params)).rows;
-  const count = async (sql) => {
-    try {
-      return Number((await q(sql))[0].n);
-    } catch (error) {
-      if (error.code === '42P01') return 0; // not migrated yet
-      throw error;
-    }
-  };
-
-  const tokens = writeTokens(tokensFile);
-  const env = {
-    KAFKA_BROKERS: brokers.join(','),
-    DATABASE_URL: databaseUrl,
-    BARPLANE_NAMESPACE: ns,
-    BARPLANE_TOKENS_FILE: tokensFile,
-    PORT: String(port),
-    LOG_LEVEL: 'warn',
-    ...(o.profile
-      ? {
-          NODE_OPTIONS: `--require ${join(import.meta.dirname, 'cpu-profile-preload.cjs')}`,
-          BARPLANE_CPU_PROFILE_DIR: profileDir,
-        }
-      : {}),
-  };
-  const services = startServices(root, env, { quiet: true });
-  const tails = {};
-  for (const { name, child } of services.children) {
-    tails[name] = [];
-    child.stderr.on(
-      'data',
-      (chunk) =>
-        tails[name].push(...String(chunk).split('\n').filter(Boolean)) &&
-        tails[name].splice(0, Math.max(0, tails[name].length - 20)),
-    );
-  }
-  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  log(`namespace ${ns}  api ${run.apiUrl}  ${o.commands} commands over ${o.hosts} hosts, ${o.clients} HTTP clients`);
   const result = {
     date: new Date().toISOString(),
     node: process.version,
@@ -125,37 +70,6 @@ export async function runPipelineBench(options = {}) {
     options: o,
   };
   try {
-    await waitForHealth(apiUrl, 90_000);
-    await producer.connect();
-    const produce = async (topic, envelopes) => {
-      for (let i = 0; i < envelopes.length; i += 1000) {
-        await producer.sendBatch({
-          acks: -1,
-          topicMessages: [{ topic: ns + topic, messages: messagesOf(envelopes.slice(i, i + 1000)) }],
-        });
-      }
-    };
-    const statusCount = () => count(`SELECT count(*) AS n FROM ${S.projector}.command_status`);
-    const waitStatuses = async (n, what, timeoutMs = 120_000) => {
-      const deadline = Date.now() + timeoutMs;
-      while ((await statusCount()) < n) {
-        if (Date.now() > deadline)
-          throw new Error(`timed out waiting for ${what} (${await statusCount()}/${n} answers)`);
-        await sleep(50);
-      }
-    };
-    const quiesce = async (timeoutMs = 60_000) => {
-      // The vfio bindings follow PeAssigned asynchronously: wait until the projector's inbox stops growing.
-      const deadline = Date.now() + timeoutMs;
-      let last = -1;
-      for (let stable = 0; stable < 3 && Date.now() < deadline;) {
-        const n = await count(`SELECT count(*) AS n FROM ${S.projector}.inbox`);
-        stable = n === last ? stable + 1 : 0;
-        last = n;
-        await sleep(400);
-      }
-    };
-
     // --- setup: hosts, topologies, VMs, assignments; one warm-up flip per host ---------------
     const t = performance.now();
     const setup = Array.from({ length: o.hosts }, (_, i) => setupCommands(i));
@@ -163,29 +77,21 @@ export async function runPipelineBench(options = {}) {
       'pe.commands',
       setup.flatMap((s) => s.pe),
     );
-    await waitStatuses(o.hosts * 2, 'host registration');
+    await run.waitStatuses(o.hosts * 2, 'host registration');
     await produce(
       'guest.commands',
       setup.flatMap((s) => s.guest),
     );
-    await waitStatuses(o.hosts * 5, 'VMs and assignments');
+    await run.waitStatuses(o.hosts * 5, 'VMs and assignments');
     const flips = new Array(o.hosts).fill(0);
     const nextFlip = (i) => programGuestBar(i, flipAddress(flips[i]++));
     await produce(
       'guest.commands',
       Array.from({ length: o.hosts }, (_, i) => nextFlip(i)),
     );
-    await waitStatuses(o.hosts * 6, 'warm-up flips');
-    await quiesce();
-    const rejectedSetup = await count(
-      `SELECT count(*) AS n FROM ${S.projector}.command_status WHERE status <> 'applied'`,
-    );
-    if (rejectedSetup > 0) {
-      const sample = await q(
-        `SELECT answer->'data'->>'message' AS m FROM ${S.projector}.command_status WHERE status <> 'applied' LIMIT 3`,
-      );
-      throw new Error(`${rejectedSetup} setup commands were not applied: ${sample.map((r) => r.m).join(' | ')}`);
-    }
+    await run.waitStatuses(o.hosts * 6, 'warm-up flips');
+    await run.quiesce();
+    await run.expectAllApplied('setup');
     log(`fleet ready in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 
     // --- 1. throughput ------------------------------------------------------------------------
@@ -200,7 +106,7 @@ export async function runPipelineBench(options = {}) {
     await listener.connect();
     listener.on('notification', (n) => pending.delete(n.payload.split('\n', 1)[0])); // CommandNotice: the id first
     await listener.query(`LISTEN "${prefix}projector_commands"`);
-    const cpu0 = cpuSnapshot(services.children);
+    const cpu0 = cpuSnapshot(run.services.children);
     const xact0 = await xactCommits(q);
     const wall0 = Date.now();
     const t0 = performance.now();
@@ -223,7 +129,7 @@ export async function runPipelineBench(options = {}) {
       (e) => e,
     );
     const ms = t1 - t0;
-    const cpu = cpuDelta(cpu0, cpuSnapshot(services.children), ms);
+    const cpu = cpuDelta(cpu0, cpuSnapshot(run.services.children), ms);
     const xacts = (await xactCommits(q)) - xact0;
     const stages = await stageTimes(q, S, wall0);
     const statuses = await q(
@@ -247,7 +153,7 @@ export async function runPipelineBench(options = {}) {
       produceError: produceMs instanceof Error ? produceMs.message : undefined,
     };
     log(`throughput: ${answered}/${o.commands} answers in ${fmtMs(ms)} ms`);
-    if (answered < o.commands) printTails(tails);
+    if (answered < o.commands) run.printTails();
 
     // --- baselines ----------------------------------------------------------------------------
     const sample = (
@@ -287,33 +193,8 @@ export async function runPipelineBench(options = {}) {
     result.baselines = { kafka: kb, postgres: pb, commit: cl, slower, pipelineShareOfSlower: eventsPerS / slower };
 
     // --- 2. latency -----------------------------------------------------------------------------
-    // node:http with keep-alive, not fetch: the clients share the machine with the services, and
-    // fetch (undici) costs ~2.5 ms of CPU per request here, which the services would then lack.
-    const agent = new http.Agent({ keepAlive: true, maxSockets: o.clients });
-    const call = (method, path, body, token = tokens.provisioner) =>
-      new Promise((resolve, reject) => {
-        const payload = body === undefined ? undefined : JSON.stringify(body);
-        const req = http.request(
-          apiUrl + path,
-          {
-            method,
-            agent,
-            headers: {
-              authorization: `Bearer ${token}`,
-              ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}),
-            },
-          },
-          (res) => {
-            let text = '';
-            res.setEncoding('utf8');
-            res.on('data', (chunk) => (text += chunk));
-            res.on('end', () => resolve({ status: res.statusCode, body: text ? JSON.parse(text) : undefined }));
-            res.on('error', reject);
-          },
-        );
-        req.on('error', reject);
-        req.end(payload);
-      });
+    const http = httpClient(run.apiUrl, { maxSockets: o.clients });
+    const call = (method, path, body, token = tokens.provisioner) => http.call(method, path, body, token);
     const flipOverHttp = async (i) => {
       const address = flipAddress(flips[i]++);
       const t = performance.now();
@@ -332,7 +213,7 @@ export async function runPipelineBench(options = {}) {
     const perClient = Math.ceil(o.requests / o.clients);
     const stopAt = performance.now() + 60_000;
     const lastAddress = new Map();
-    const lcpu0 = cpuSnapshot(services.children);
+    const lcpu0 = cpuSnapshot(run.services.children);
     const l0 = performance.now();
     const concurrent = (
       await Promise.all(
@@ -348,7 +229,7 @@ export async function runPipelineBench(options = {}) {
       )
     ).flat();
     const lMs = performance.now() - l0;
-    const lcpu = cpuDelta(lcpu0, cpuSnapshot(services.children));
+    const lcpu = cpuDelta(lcpu0, cpuSnapshot(run.services.children));
     // Decision readable: the last flip of a sample of clients is what GET /v1/decisions shows.
     let verified = 0;
     const checked = [...lastAddress.keys()].slice(0, 10);
@@ -360,7 +241,7 @@ export async function runPipelineBench(options = {}) {
       const unaligned = JSON.stringify(bar ?? {}).includes('GUEST_SUBPAGE_UNALIGNED');
       if (bar && unaligned === (lastAddress.get(i) === UNALIGNED)) verified++;
     }
-    agent.destroy();
+    http.destroy();
     result.latency = {
       concurrent: {
         clients: o.clients,
@@ -380,21 +261,12 @@ export async function runPipelineBench(options = {}) {
       statuses: histogram(concurrent.map((r) => r.status)),
     };
   } catch (error) {
-    printTails(tails);
+    run.printTails();
     throw error;
   } finally {
-    await producer.disconnect().catch(() => undefined);
-    await services.stop();
-    if (o.keep) log(`kept namespace ${ns} (schemas ${prefix}*, topics ${ns}*)`);
-    else await cleanUp(kafka, q, ns, prefix).catch((e) => console.warn(`pipeline: clean-up: ${e.message}`));
-    await db.end();
-    rmSync(tokensFile, { force: true });
+    await run.close({ keep: o.keep });
   }
-  if (o.profile)
-    result.profile = summarizeProfiles(
-      profileDir,
-      Object.fromEntries(services.children.map(({ name, child }) => [String(child.pid), name])),
-    );
+  if (o.profile) result.profile = summarizeProfiles(run.profileDir, pidNames);
   report(result, outDir, root);
   return result;
 }
@@ -510,17 +382,7 @@ function report(r, outDir, root) {
     `concurrent: ${fmtInt(lc.requests)} requests in ${fmtInt(lc.wallMs)} ms (${fmtInt((lc.requests / lc.wallMs) * 1000)} req/s); HTTP ${JSON.stringify(r.latency.statuses)}; ` +
       `decision readable via GET /v1/decisions: ${r.latency.decisionsVerified} sampled VMs`,
   );
-  if (r.profile) {
-    console.log('\ncpu profile (self time share of sampled time, per service):');
-    for (const p of r.profile.byArea)
-      console.log(
-        `${p.service.padEnd(14)} ${Object.entries(p.areas)
-          .map(([k, x]) => `${k} ${pct(x)}`)
-          .join('  ')}`,
-      );
-    for (const p of r.profile.top)
-      console.log(`${p.service.padEnd(14)} top: ${p.functions.map((f) => `${f.name} ${pct(f.share)}`).join(', ')}`);
-  }
+  if (r.profile) printProfiles(r.profile);
   r.verdicts = { eventsPerS: v(rateOk), baselineShare: v(shareOk), p99: v(latOk) };
   const file = join(outDir, 'pipeline.json');
   writeFileSync(file, JSON.stringify(r, null, 2) + '\n');
@@ -528,12 +390,6 @@ function report(r, outDir, root) {
 }
 
 // --- helpers -------------------------------------------------------------------------------
-
-/** The last lines each service wrote to stderr: why a run fell short. */
-function printTails(tails) {
-  for (const [name, lines] of Object.entries(tails))
-    if (lines.length) console.error(`[${name}] ${lines.slice(-5).join('\n[' + name + '] ')}`);
-}
 
 async function stageTimes(q, S, wall0) {
   const after = [wall0];
@@ -625,18 +481,6 @@ function partitionSpread(keys) {
   return counts;
 }
 
-function percentiles(samples) {
-  const s = [...samples].sort((a, b) => a - b);
-  const at = (p) => s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] ?? NaN;
-  return {
-    p50: at(50),
-    p90: at(90),
-    p99: at(99),
-    max: s[s.length - 1] ?? NaN,
-    mean: s.reduce((x, y) => x + y, 0) / (s.length || 1),
-  };
-}
-
 function histogram(items) {
   const h = {};
   for (const x of items) h[x] = (h[x] ?? 0) + 1;
@@ -650,34 +494,6 @@ function thin(points, n) {
 }
 
 const pct = (x) => `${(x * 100).toFixed(x < 0.1 ? 1 : 0)}%`;
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** Drops every schema, topic and consumer group of the namespace (they all start with it). */
-async function cleanUp(kafka, q, ns, prefix) {
-  const schemas = await q(`SELECT nspname FROM pg_namespace WHERE starts_with(nspname, $1)`, [prefix]);
-  for (const { nspname } of schemas) await q(`DROP SCHEMA IF EXISTS "${nspname}" CASCADE`);
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const topics = (await admin.listTopics()).filter((t) => t.startsWith(ns));
-    if (topics.length) await admin.deleteTopics({ topics, timeout: 15_000 }).catch(() => undefined);
-    const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith(ns));
-    if (groups.length) await admin.deleteGroups(groups).catch(() => undefined);
-  } finally {
-    await admin.disconnect();
-  }
-}
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   const { values } = parseArgs({

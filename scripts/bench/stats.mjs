@@ -23,6 +23,19 @@ export function timeRuns(fn, { warmup = 0, runs }) {
   return ms;
 }
 
+/** p50 / p90 / p99 / max / mean of latency samples (nearest rank). */
+export function percentiles(samples) {
+  const s = [...samples].sort((a, b) => a - b);
+  const at = (p) => s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] ?? NaN;
+  return {
+    p50: at(50),
+    p90: at(90),
+    p99: at(99),
+    max: s[s.length - 1] ?? NaN,
+    mean: s.reduce((x, y) => x + y, 0) / (s.length || 1),
+  };
+}
+
 export const fmtInt = (n) => Math.round(n).toLocaleString('en-US');
 export const fmtMs = (n) => n.toFixed(n < 10 ? 2 : 1);
 

@@ -3,11 +3,21 @@ import { Heartbeat, OutboxRelay, createDataSource, heartbeatMsFromEnv, migrateEv
 import { BatchConsumerRunner, MessagePublisher, ensureTopics, kafkaFromEnv } from '@barplane/messaging';
 import { ConsumerHealth } from '@barplane/messaging/kafka-health';
 import { DataSource } from 'typeorm';
-import { BatchItem, BatchProjector, ReadModelNames, projectorMigrations, readModelNames } from '@barplane/read-models';
+import {
+  BatchItem,
+  BatchProjector,
+  ReadModelNames,
+  backfillHostSummaries,
+  projectorMigrations,
+  readModelNames,
+} from '@barplane/read-models';
+import { messageRuns } from './message-runs';
 import { ProjectorConfig } from './projector-config';
 
 const PARTITIONS_CONCURRENTLY = 3;
 const RELAY_BATCH = 1000;
+/** Envelope bytes per transaction: ~60 topology imports of 50 functions, ~800 guest BAR changes. */
+const RUN_BYTES = 512 * 1024;
 
 export interface ProjectorOptions {
   /**
@@ -48,6 +58,9 @@ export class ProjectorService {
     await ensureTopics(kafka, [decisionsTopic], { keepForever: [...factTopics, appliedTopic] });
     this.db = await createDataSource({ url: this.config.databaseUrl, schema, applicationName: group }).initialize();
     await migrateEventStore(this.db, schema, projectorMigrations(schema));
+    // Hosts projected before host_summaries existed (or before its last change) get their row.
+    const summarised = await backfillHostSummaries(this.db, schema);
+    if (summarised > 0) console.log(`projector: wrote the summary of ${summarised} hosts`);
     // The heartbeat row the API's /health reads: outbox backlog, the consumer, its lag and DLQ depth.
     const heartbeatMs = this.options.heartbeatMs ?? heartbeatMsFromEnv();
     const health = new ConsumerHealth(this.config.kafkaBrokers.split(','), [{ groupId: group, topics: factTopics }], {
@@ -98,13 +111,20 @@ export class ProjectorService {
     this.consumer = new BatchConsumerRunner(kafka, options, async (messages) => {
       // A message that is not an envelope fails the batch; the runner then retries the messages
       // one by one and dead-letters only that one.
-      const items: BatchItem[] = messages.map((m) => {
-        const envelope = parseEnvelope(m.value);
-        if (!envelope) throw new Error(`not an envelope at ${m.topic}/${m.partition}/${m.offset}`);
-        return { envelope, source: { topic: this.names.topicName(m.topic), partition: m.partition, offset: m.offset } };
-      });
-      await projector.applyBatch(items);
-      this.applied += items.length;
+      // Runs of a bounded size, each in its own transaction (the inbox makes a run that is
+      // applied again after a crash change nothing).
+      for (const run of messageRuns(messages, RUN_BYTES)) {
+        const items: BatchItem[] = run.map((m) => {
+          const envelope = parseEnvelope(m.value);
+          if (!envelope) throw new Error(`not an envelope at ${m.topic}/${m.partition}/${m.offset}`);
+          return {
+            envelope,
+            source: { topic: this.names.topicName(m.topic), partition: m.partition, offset: m.offset },
+          };
+        });
+        await projector.applyBatch(items);
+        this.applied += items.length;
+      }
     });
     await this.consumer.start();
     health.running(group);

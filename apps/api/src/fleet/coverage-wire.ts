@@ -1,16 +1,9 @@
-import { FastPathCoverage, toHex } from '@barplane/domain';
+import { FastPathCoverage } from '@barplane/domain';
+import { coverageJson } from '@barplane/read-models';
 import { CoverageWire } from './fleet-wire';
 
-/** Coverage on the wire: counts as numbers, bytes as "0x..." strings. */
-export function coverageWire(c: FastPathCoverage): CoverageWire {
-  const hexes = (r: Record<string, bigint>) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, toHex(v)]));
-  return {
-    bars: c.bars,
-    bytes: { total: toHex(c.bytes.total), fastPath: toHex(c.bytes.fastPath), byMode: hexes(c.bytes.byMode) },
-    byteShare: c.byteShare,
-    notAssigned: { bars: c.notAssigned.bars, bytes: toHex(c.notAssigned.bytes), byMode: c.notAssigned.byMode },
-  };
-}
+/** Coverage on the wire: counts as numbers, bytes as "0x..." strings (as host summaries store it). */
+export const coverageWire: (c: FastPathCoverage) => CoverageWire = coverageJson;
 
 /** The coverage of several hosts together (the fleet's totals): counts and bytes add up, the share is taken again. */
 export function sumCoverage(all: readonly FastPathCoverage[]): FastPathCoverage {

@@ -5,7 +5,7 @@ import { HostViews } from './host-views';
 // The views are host-views.ts' (tested through the e2e tier); here: routes, roles and 404s.
 const views = {
   fleet: async () => ({ hosts: [] }),
-  hosts: async () => [{ id: 'h1' }],
+  hostsJson: async () => JSON.stringify([{ id: 'h1' }]),
   host: async (id: string) => (id === 'h1' ? { id } : undefined),
   pes: async (hostId: string, peId?: string) =>
     hostId === 'h1' ? [{ id: peId ?? '0000:01' }].filter((p) => p.id === '0000:01') : undefined,
@@ -27,6 +27,7 @@ describe('FleetController (/v1 reads)', () => {
   ])('serves %s to any role', async (path, body) => {
     const res = await kit.call('GET', path, { role: 'auditor' });
     expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
     expect(res.body).toEqual(body);
   });
 

@@ -1,4 +1,4 @@
-import { Controller, Get, Param } from '@nestjs/common';
+import { Controller, Get, Header, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { BarplaneError } from '@barplane/contracts';
 import { Roles } from '../auth/roles.decorator';
@@ -26,8 +26,9 @@ export class FleetController {
   @Roles('viewer')
   @ApiOperation({ summary: 'Hosts with fast-path coverage (BARs and bytes by mode)' })
   @ApiOkResponse({ type: [HostViewDto] })
-  hosts() {
-    return this.views.hosts();
+  @Header('content-type', 'application/json; charset=utf-8')
+  hosts(): Promise<string> {
+    return this.views.hostsJson();
   }
 
   @Get('hosts/:hostId')

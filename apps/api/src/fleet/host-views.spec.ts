@@ -1,5 +1,6 @@
 import { HostProjection, initialGuestState, initialHostRegistryState, initialVfioState } from '@barplane/domain';
 import { bar, fn, host, pe, vm } from '@barplane/domain/testing/scenario-builder';
+import { hostSummaryOf } from '@barplane/read-models';
 import { DecisionRow, ReadModels } from '../read-models/read-models';
 import { HostViews } from './host-views';
 
@@ -61,8 +62,15 @@ const rows: DecisionRow[] = [
   },
 ];
 
+let summaryReads = 0;
+let version = '1/t0';
 const reads = {
   projections: async () => [projection],
+  hostSummaries: async () => {
+    summaryReads++;
+    return [hostSummaryOf(projection, rows)];
+  },
+  hostSummariesVersion: async () => version,
   decisions: async (f: { pe?: string; kind?: 'bar' | 'pe' } = {}) =>
     rows.filter((d) => (!f.kind || d.subject.kind === f.kind) && (!f.pe || d.subject.pe === f.pe)),
 } as unknown as ReadModels;
@@ -92,6 +100,24 @@ describe('HostViews fleet reads', () => {
     expect(fleet.totals.coverage.bars).toEqual({ total: 3, fastPath: 1, byMode: { EMULATED: 2, DIRECT: 1 } });
     expect(fleet.totals.coverage.bytes.total).toBe('0x14000');
     expect(fleet.totals.coverage.byteShare).toBe(0.2);
+  });
+
+  it('lists hosts from their summaries exactly as the fleet overview shows them', async () => {
+    const [fromSummary] = await views.hosts();
+    expect(fromSummary).toEqual((await views.fleet()).hosts[0]);
+    expect(fromSummary).toMatchObject({ id: 'h1', peCount: 3, functionCount: 3, vms: ['vm1'] });
+    expect(await views.host('h1')).toEqual(fromSummary);
+  });
+
+  it('makes the host list text again only when a summary changed', async () => {
+    const first = await views.hostsJson();
+    expect(JSON.parse(first)).toEqual(await views.hosts());
+    const reads0 = summaryReads;
+    expect(await views.hostsJson()).toBe(first);
+    expect(summaryReads).toBe(reads0);
+    version = '1/t1';
+    await views.hostsJson();
+    expect(summaryReads).toBe(reads0 + 1);
   });
 
   it('gives each PE its own coverage and a what-if its scenario, with the VM that holds the PE', async () => {

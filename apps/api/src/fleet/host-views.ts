@@ -7,13 +7,13 @@ import {
   RULE_SET,
   fastPathCoverage,
   functionToJson,
-  hostToJson,
   regionToJson,
   scenarioToJson,
   toHex,
   vmToJson,
 } from '@barplane/domain';
 import { groupBy } from '../read-models/group-by';
+import { HostSummary, hostSummaryOf } from '@barplane/read-models';
 import { DecisionRow, ReadModels } from '../read-models/read-models';
 import { coverageWire, sumCoverage } from './coverage-wire';
 import { compareHosts, comparePes } from './fleet-ranking';
@@ -35,19 +35,34 @@ import {
 export class HostViews {
   constructor(private readonly reads: ReadModels) {}
 
+  /** The host list as JSON text, made again only when a summary changed since the last request. */
+  private hostList?: { version: string; json: Promise<string> };
+
+  /** From the host summaries: one row per host, however many PEs and decisions the fleet has. */
   async hosts(): Promise<HostWire[]> {
-    const [projections, decisions] = await Promise.all([
-      this.reads.projections(),
-      this.reads.decisions({ kind: 'bar' }),
-    ]);
-    const byHost = groupBy(decisions, (d) => d.host_id);
-    return projections.filter((p) => p.registry.host).map((p) => this.hostView(p, byHost.get(p.hostId) ?? []));
+    return (await this.reads.hostSummaries()).map(hostWireOf);
+  }
+
+  /**
+   * GET /v1/hosts as JSON text. Dashboards poll it, and at a thousand hosts it is half a
+   * megabyte: reading and serialising it for every reader would cost more than the request.
+   * The version read comes first, so a list made from rows older than that version is never kept.
+   */
+  async hostsJson(): Promise<string> {
+    const version = await this.reads.hostSummariesVersion();
+    if (this.hostList?.version !== version) {
+      const json = this.hosts().then((hosts) => JSON.stringify(hosts));
+      this.hostList = { version, json };
+      json.catch(() => {
+        if (this.hostList?.json === json) this.hostList = undefined;
+      });
+    }
+    return this.hostList.json;
   }
 
   async host(hostId: string): Promise<HostWire | undefined> {
-    const [p] = await this.reads.projections(hostId);
-    if (!p?.registry.host) return undefined;
-    return this.hostView(p, await this.reads.decisions({ host: hostId, kind: 'bar' }));
+    const [summary] = await this.reads.hostSummaries(hostId);
+    return summary && hostWireOf(summary);
   }
 
   /** The fleet overview in one read (GET /v1/fleet): hosts worst first, every PE worst offender first, totals. */
@@ -66,7 +81,7 @@ export class HostViews {
       const mine = byHost.get(p.hostId) ?? [];
       const coverage = hostCoverage(p, mine);
       coverages.push(coverage);
-      hosts.push(this.hostView(p, mine, coverage));
+      hosts.push(hostWireOf(hostSummaryOf(p, mine)!));
       vms += p.guest.vms.size;
       const byPe = groupByPe(mine);
       for (const pe of p.registry.pes)
@@ -91,9 +106,11 @@ export class HostViews {
   }
 
   async pes(hostId: string, peId?: string): Promise<PeWire[] | undefined> {
-    const [p] = await this.reads.projections(hostId);
+    const [[p], decisions] = await Promise.all([
+      this.reads.projections(hostId),
+      this.reads.decisions({ host: hostId, ...(peId ? { pe: peId } : {}) }),
+    ]);
     if (!p?.registry.host) return undefined;
-    const decisions = await this.reads.decisions({ host: hostId, ...(peId ? { pe: peId } : {}) });
     const byKey = new Map(decisions.map((d) => [d.subject_key, d]));
     const byPe = groupByPe(decisions.filter((d) => d.subject.kind === 'bar'));
     return p.registry.pes
@@ -154,16 +171,10 @@ export class HostViews {
     }
     return out;
   }
+}
 
-  private hostView(p: HostProjection, decisions: DecisionRow[], coverage = hostCoverage(p, decisions)): HostWire {
-    return {
-      ...hostToJson(p.registry.host!),
-      peCount: p.registry.pes.length,
-      functionCount: p.registry.pes.reduce((n, pe) => n + pe.functions.length, 0),
-      vms: [...p.guest.vms.keys()],
-      coverage: coverageWire(coverage),
-    };
-  }
+function hostWireOf(s: HostSummary): HostWire {
+  return { ...s.host, peCount: s.peCount, functionCount: s.functionCount, vms: s.vms, coverage: s.coverage };
 }
 
 /** A stored decision in the `bars` shape of a plan, plus when, by which rules, and its audit record. */

@@ -1,11 +1,9 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { Gauge, Registry } from 'prom-client';
-import { BarDecisionView, fastPathCoverage } from '@barplane/domain';
-import { groupBy } from '../read-models/group-by';
 import { oncePerScrape, scrapedGauge } from './scraped-gauge';
 import { ReadModels } from '../read-models/read-models';
 
-/** Decision gauges, read from the read models at each scrape (they are the source of truth). */
+/** Decision gauges, read from the host summaries at each scrape (one row per host). */
 @Injectable()
 export class DecisionMetrics implements OnModuleInit {
   constructor(
@@ -15,26 +13,16 @@ export class DecisionMetrics implements OnModuleInit {
 
   onModuleInit(): void {
     const reads = this.reads;
-    // One read per scrape for every gauge.
+    // One read of one row per host per scrape, for every gauge.
     const load = oncePerScrape(async () => {
-      const [projections, decisions] = await Promise.all([reads.projections(), reads.decisions({ kind: 'bar' })]);
-      const modes = new Map<string, Map<string, number>>();
+      const modes = new Map<string, Record<string, number>>();
       const shares = new Map<string, number>();
       const idle = new Map<string, number>();
-      const byHost = groupBy(decisions, (d) => d.host_id);
-      for (const p of projections) {
-        const mine = byHost.get(p.hostId) ?? [];
-        const byMode = new Map<string, number>();
-        for (const d of mine) byMode.set(String(d.outcome.mode), (byMode.get(String(d.outcome.mode)) ?? 0) + 1);
-        modes.set(p.hostId, byMode);
-        const coverage = fastPathCoverage(
-          p.registry.pes,
-          mine.map((d) => d.outcome as unknown as BarDecisionView),
-          (bdf) => p.guest.holders.has(bdf),
-        );
+      for (const { host, barModes, coverage } of await reads.hostSummaries()) {
+        modes.set(host.id, barModes);
         // A host with no memory BAR given to a VM has no share to report, rather than 0.
-        if (coverage.byteShare !== null) shares.set(p.hostId, coverage.byteShare);
-        idle.set(p.hostId, coverage.notAssigned.bars);
+        if (coverage.byteShare !== null) shares.set(host.id, coverage.byteShare);
+        idle.set(host.id, coverage.notAssigned.bars);
       }
       return { modes, shares, idle };
     });
@@ -45,7 +33,7 @@ export class DecisionMetrics implements OnModuleInit {
       fill: (g: Gauge, s: Awaited<ReturnType<typeof load>>) => void,
     ) => scrapedGauge(this.registry, load, name, help, labelNames, fill);
     gauge('barplane_bar_decisions', 'Current BAR decisions by host and mapping mode', ['host', 'mode'], (g, s) => {
-      for (const [host, byMode] of s.modes) for (const [mode, n] of byMode) g.set({ host, mode }, n);
+      for (const [host, byMode] of s.modes) for (const [mode, n] of Object.entries(byMode)) g.set({ host, mode }, n);
     });
     gauge(
       'barplane_fast_path_byte_share',

@@ -8,6 +8,7 @@ import {
   CommandStatusRow,
   DecisionFilter,
   DecisionRow,
+  HostSummary,
   ReadQuery,
   auditChains,
   auditRow,
@@ -17,6 +18,8 @@ import {
   decisionRows,
   hostOfVm,
   hostProjections,
+  hostSummaries,
+  hostSummariesVersion,
   readModelNames,
   readQuery,
 } from '@barplane/read-models';
@@ -40,6 +43,16 @@ export class ReadModels {
 
   projections(hostId?: string): Promise<HostProjection[]> {
     return hostProjections(this.read, this.schema, hostId);
+  }
+
+  /** One row per registered host with what fleet-wide reads need (kept by the projector). */
+  hostSummaries(hostId?: string): Promise<HostSummary[]> {
+    return hostSummaries(this.read, this.schema, hostId);
+  }
+
+  /** Changes whenever a host summary does: the key of a cached host list. */
+  hostSummariesVersion(): Promise<string> {
+    return hostSummariesVersion(this.read, this.schema);
   }
 
   /** The host a VM was created on (the guest-memory owner's VM directory), if any. */

@@ -6,6 +6,7 @@ import {
   Envelope,
   SCHEMA_VERSION,
   readCommandNotice,
+  projectionFromJson,
   readScenario,
   type CommandNotice,
 } from '@barplane/contracts';
@@ -17,6 +18,10 @@ import { HostProjector } from '../testing/host-projector';
 import { factEnvelope } from '../testing/fact-envelope';
 import { Source } from './source';
 import { projectorMigrations } from '../schema/projector-tables.migration';
+import { hostSummaryOf } from '../host-summaries/host-summary';
+import { hostSummaries } from '../host-summaries/host-summaries.queries';
+import { backfillHostSummaries } from '../host-summaries/host-summaries.backfill';
+import { readQuery } from '../sql/read-query';
 
 // The batch path against one-at-a-time (HostProjector.apply) on a second schema: the same
 // envelopes, with duplicates, answers and several hosts interleaved, must leave exactly the same
@@ -293,5 +298,31 @@ describe('BatchProjector', () => {
     for (const { envelope, source } of items.slice(a, b)) await other.apply(envelope, source); // behind its back
     await batch.applyBatch(items.slice(b));
     expect(await dump(MIXED)).toEqual(await dump(REF));
+  });
+
+  it('keeps every host summary row equal to the summary of its stored projection and decisions, and backfills lost rows', async () => {
+    const fromScratch = async () => {
+      const { projections, decisions } = await dump(BATCH);
+      return projections
+        .map((p) =>
+          hostSummaryOf(
+            projectionFromJson(p.state as Record<string, unknown>),
+            decisions.filter((d) => d.host_id === p.host_id) as {
+              subject: { kind: string };
+              outcome: Record<string, unknown>;
+            }[],
+          ),
+        )
+        .filter((x) => x !== null);
+    };
+    const stored = await hostSummaries(readQuery(db), BATCH);
+    expect(stored.length).toBeGreaterThanOrEqual(3);
+    expect(stored).toEqual(await fromScratch());
+    const [lost, old] = stored.map((x) => x.host.id);
+    await db.query(`DELETE FROM "${BATCH}".host_summaries WHERE host_id = $1`, [lost]);
+    await db.query(`UPDATE "${BATCH}".host_summaries SET version = 0, summary = NULL WHERE host_id = $1`, [old]);
+    expect(await backfillHostSummaries(db, BATCH)).toBe(2);
+    expect(await backfillHostSummaries(db, BATCH)).toBe(0);
+    expect(await hostSummaries(readQuery(db), BATCH)).toEqual(stored);
   });
 });

@@ -14,6 +14,8 @@ import {
   readHostProjections,
   writeHostProjections,
 } from '../host-projections/host-projections.writer';
+import { HostSummary, hostSummaryOf } from '../host-summaries/host-summary';
+import { writeHostSummaries } from '../host-summaries/host-summaries.writer';
 import { ReadModelNames } from '../read-model-names';
 import { Source } from './source';
 
@@ -55,8 +57,11 @@ interface CachedHost {
   readonly prevHash: string;
 }
 
-/** Hosts kept in memory across batches (least recently used first out). */
-const HOST_CACHE_LIMIT = 10_000;
+/** Audit records (and their snapshots and DecisionChanged messages) held before they are written. */
+const WRITE_RECORDS_EVERY = 2000;
+
+/** Hosts kept in memory across batches (least recently used first out); ~0.15 MB each at 50 functions. */
+const HOST_CACHE_LIMIT = 1_000;
 
 /**
  * Applies a run of envelopes (one Kafka partition batch, or a chunk of a rebuild) in one
@@ -148,6 +153,18 @@ export class BatchProjector {
       answers.delete(commandId); // last one wins, as successive upserts would
       answers.set(commandId, { hostId: a.hostId, status: answerStatusOf(a.type as AnswerType), answer: a });
     };
+    // Records go out in runs within the transaction: a batch of topology imports can change
+    // tens of thousands of decisions, and holding all their texts at once costs gigabytes.
+    let audited = 0;
+    const writeRecords = async () => {
+      await writeFactSnapshots(em, this.schema, snapshots);
+      await writeAudit(em, this.schema, audit);
+      await writeOutbox(em, this.schema, outbox);
+      audited += audit.length;
+      snapshots.clear();
+      audit.length = 0;
+      outbox.length = 0;
+    };
     for (const { envelope: e, source } of work) {
       if (isAnswer(e.type)) {
         answer(e);
@@ -188,13 +205,14 @@ export class BatchProjector {
         applied.set(e.hostId, entries);
       }
       if (e.answer) answer(e.answer);
+      if (audit.length >= WRITE_RECORDS_EVERY) await writeRecords();
     }
+    await writeRecords();
     // The applied-order log: one message per host of the batch, its events in the order applied.
     for (const entries of applied.values()) outbox.push(appliedMessage(this.names.appliedTopic, entries));
 
     const versions = await writeHostProjections(em, this.schema, new Map([...hosts].map(([id, h]) => [id, h.state])));
-    await writeFactSnapshots(em, this.schema, snapshots);
-    await writeAudit(em, this.schema, audit);
+    await writeHostSummaries(em, this.schema, summariesOf(hosts));
     await this.writeDecisions(em, hosts);
     await writeOutbox(em, this.schema, outbox);
     await writeCommandAnswers(em, this.schema, this.names.answersChannel, answers);
@@ -210,7 +228,7 @@ export class BatchProjector {
           prevHash: host.prevHash,
         });
     }
-    return { result: { applied: work.length, duplicates, changes: audit.length }, hosts: cached };
+    return { result: { applied: work.length, duplicates, changes: audited }, hosts: cached };
   }
 
   private async claim(em: EntityManager, ids: string[]): Promise<Set<string>> {
@@ -278,4 +296,9 @@ export class BatchProjector {
     }
     await writeDecisions(em, this.schema, up, gone);
   }
+}
+
+/** Each host's summary as the batch leaves it (fleet reads need one row per host, not every projection). */
+function summariesOf(hosts: ReadonlyMap<string, HostWork>): Map<string, HostSummary | null> {
+  return new Map([...hosts].map(([id, h]) => [id, hostSummaryOf(h.state, h.decisions.values())]));
 }

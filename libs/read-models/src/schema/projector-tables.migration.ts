@@ -1,6 +1,7 @@
 import { QueryRunner } from 'typeorm';
 import { MigrationClass, schemaMigration } from '@barplane/eventstore';
 import { auditTextMigration } from './audit-text.migration';
+import { hostSummariesMigration } from './host-summaries.migration';
 
 /**
  * The projector's read models, in its own schema beside the event-store tables (outbox for
@@ -54,12 +55,13 @@ export function projectorTablesMigration(schema: string): MigrationClass {
 
 /** Every migration of the projector's own tables, oldest first (after the event store's). */
 export function projectorMigrations(schema: string): MigrationClass[] {
-  return [projectorTablesMigration(schema), auditTextMigration(schema)];
+  return [projectorTablesMigration(schema), auditTextMigration(schema), hostSummariesMigration(schema)];
 }
 
 /** The tables a rebuild empties (not the migrations, not the outbox of what was published). */
 export const PROJECTOR_READ_TABLES = [
   'host_projections',
+  'host_summaries',
   'decisions',
   'audit_records',
   'fact_snapshots',
