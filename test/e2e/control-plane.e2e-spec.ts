@@ -77,6 +77,12 @@ describe('control plane end to end (HTTP, real Kafka and PostgreSQL)', () => {
     const { api } = cp;
     const h = await api.call('GET', `/v1/hosts/${hostId}`);
     expect(h.body.coverage).toMatchObject({ bars: { total: 12 }, byteShare: 1 });
+    // The list and /metrics read the same host summary row the projector wrote with the decisions.
+    const list = await api.call('GET', '/v1/hosts');
+    expect(list.body.find((x: { id: string }) => x.id === hostId)).toEqual(h.body);
+    const metrics = (await api.call('GET', '/metrics', { role: null })).text;
+    expect(metrics).toContain(`barplane_fast_path_byte_share{host="${hostId}"} 1`);
+    expect(metrics).toMatch(new RegExp(`barplane_bar_decisions\\{host="${hostId}",mode="[A-Z_]+"\\} \\d+`));
     const pe = await api.call('GET', `/v1/hosts/${hostId}/pes/0001:01`);
     expect(pe.body.functions[1]).toMatchObject({
       bdf: '0001:01:00.1',
