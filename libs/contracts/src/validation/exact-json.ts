@@ -25,7 +25,7 @@ export function parseExactJson(text: string): ExactJson {
   const parsed = parseNumbersExactly(text);
   if (!parsed.ok) return parsed;
   const machinery: Problem[] = [];
-  findMachineryKeys(parsed.value, '', machinery);
+  findMachineryKeys(parsed.value, [], machinery);
   return machinery.length > 0 ? { ok: false, problems: machinery } : parsed;
 }
 
@@ -104,20 +104,36 @@ function nestingDepth(text: string): number {
 
 /**
  * `__proto__`, `constructor` and `prototype` keys are refused by name: class-transformer and
- * the lossless parser would treat them as object machinery rather than unknown fields.
+ * the lossless parser would treat them as object machinery rather than unknown fields. The
+ * path is kept as a stack of keys and joined only for a key found: a scenario has hundreds of
+ * thousands of keys, and a path string for each was most of the walk's time.
  */
-function findMachineryKeys(value: unknown, path: string, found: Problem[]): void {
+function findMachineryKeys(value: unknown, at: (string | number)[], found: Problem[]): void {
   if (value === null || typeof value !== 'object') return;
   if (Array.isArray(value)) {
-    value.forEach((item, i) => findMachineryKeys(item, `${path}[${i}]`, found));
+    for (let i = 0; i < value.length; i++) {
+      at.push(i);
+      findMachineryKeys(value[i], at, found);
+      at.pop();
+    }
     return;
   }
-  if (Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null) {
-    found.push({ path: path ? `${path}.__proto__` : '__proto__', message: 'is not a known field' });
-  }
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (proto !== Object.prototype && proto !== null)
+    found.push({ path: pathOf([...at, '__proto__']), message: UNKNOWN });
   for (const key of Object.keys(value)) {
-    const at = path ? `${path}.${key}` : key;
-    if (MACHINERY.has(key)) found.push({ path: at, message: 'is not a known field' });
+    at.push(key);
+    if (MACHINERY.has(key)) found.push({ path: pathOf(at), message: UNKNOWN });
     else findMachineryKeys((value as Record<string, unknown>)[key], at, found);
+    at.pop();
   }
+}
+
+const UNKNOWN = 'is not a known field';
+
+/** `pes[0].functions[1].bars`, as the other problems name paths. */
+function pathOf(keys: readonly (string | number)[]): string {
+  let path = '';
+  for (const k of keys) path = typeof k === 'number' ? `${path}[${k}]` : path ? `${path}.${k}` : k;
+  return path;
 }
