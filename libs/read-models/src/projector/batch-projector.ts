@@ -57,8 +57,12 @@ interface CachedHost {
   readonly prevHash: string;
 }
 
-/** Audit records (and their snapshots and DecisionChanged messages) held before they are written. */
-const WRITE_RECORDS_EVERY = 2000;
+/**
+ * Audit records (and their snapshots and DecisionChanged messages) held before they are written:
+ * held longer, they outlive the young generation and pile up in the old one (one run of 60
+ * topology imports, 9,600 records: peak RSS 442 MB writing every 2,000, 291 MB every 500).
+ */
+const WRITE_RECORDS_EVERY = 500;
 
 /** Hosts kept in memory across batches (least recently used first out); ~0.15 MB each at 50 functions. */
 const HOST_CACHE_LIMIT = 1_000;
