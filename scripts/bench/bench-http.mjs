@@ -4,10 +4,14 @@
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 
-/** `call(method, path, body?, token)` resolves { status, body (parsed JSON), bytes, ms }. */
+/**
+ * `call(method, path, body?, token, { parse })` resolves { status, body, bytes, ms }: the body
+ * parsed when JSON, unless `parse: false` (a reader measuring latency need not spend the CPU
+ * the server is measured on; the text is still received whole).
+ */
 export function httpClient(apiUrl, { maxSockets = 50 } = {}) {
   const agent = new http.Agent({ keepAlive: true, maxSockets });
-  const call = (method, path, body, token) =>
+  const call = (method, path, body, token, { parse = true } = {}) =>
     new Promise((resolve, reject) => {
       const payload = body === undefined ? undefined : JSON.stringify(body);
       const t0 = performance.now();
@@ -26,7 +30,7 @@ export function httpClient(apiUrl, { maxSockets = 50 } = {}) {
           res.on('data', (chunk) => chunks.push(chunk));
           res.on('end', () => {
             const text = Buffer.concat(chunks).toString('utf8');
-            const json = text && /json/.test(res.headers['content-type'] ?? '') ? JSON.parse(text) : text;
+            const json = parse && text && /json/.test(res.headers['content-type'] ?? '') ? JSON.parse(text) : text;
             resolve({ status: res.statusCode, body: json, bytes: text.length, ms: performance.now() - t0 });
           });
           res.on('error', reject);

@@ -10,10 +10,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import { openNamespace, root } from './bench-namespace.mjs';
 import { concurrentRequests, httpClient } from './bench-http.mjs';
+import { runWhenMain } from './cli-options.mjs';
 import { printProfiles, summarizeProfiles } from './pipeline-profile.mjs';
 import { hostIdOf, wideHostCommands, wideTopology } from './pipeline-fleet.mjs';
 import { fmtInt, fmtMs, percentiles, summarize, table } from './stats.mjs';
@@ -64,6 +63,7 @@ export async function runFleetBench(options = {}) {
 
     // --- reads, in rounds --------------------------------------------------------------------
     const token = run.tokens.viewer;
+    const unparsed = { parse: false };
     const peIds = wideTopology(o.functions).map((p) => p.id);
     const expectOk = (r, what) => {
       if (r.status !== 200) throw new Error(`${what}: HTTP ${r.status} ${JSON.stringify(r.body).slice(0, 200)}`);
@@ -71,21 +71,30 @@ export async function runFleetBench(options = {}) {
     };
     const first = expectOk(await http.call('GET', '/v1/hosts', undefined, token), 'GET /v1/hosts');
     if (first.body.length !== o.hosts) throw new Error(`GET /v1/hosts listed ${first.body.length} hosts`);
+    const page = expectOk(
+      await http.call('GET', `/v1/hosts/${hostIdOf(0)}/pes/${peIds[0]}`, undefined, token),
+      'PE page',
+    );
+    if (page.body.id !== peIds[0] || page.body.functions.length !== 5 || page.body.vmId === null)
+      throw new Error(
+        `the PE page of ${peIds[0]} is not what the fleet holds: ${JSON.stringify(page.body).slice(0, 200)}`,
+      );
     const rounds = { hosts: [], pePage: [], scrape: [] };
     for (let r = 0; r < o.rounds; r++) {
       const list = await concurrentRequests(o.readers, o.requests, async () =>
-        expectOk(await http.call('GET', '/v1/hosts', undefined, token), 'GET /v1/hosts'),
+        expectOk(await http.call('GET', '/v1/hosts', undefined, token, unparsed), 'GET /v1/hosts'),
       );
       rounds.hosts.push(percentiles(list.map((x) => x.ms)));
       let k = 0;
       const pages = await concurrentRequests(o.readers, o.requests, async () => {
         const i = (k++ * 7919) % o.hosts;
         const path = `/v1/hosts/${hostIdOf(i)}/pes/${peIds[i % peIds.length]}`;
-        return expectOk(await http.call('GET', path, undefined, token), `GET ${path}`);
+        return expectOk(await http.call('GET', path, undefined, token, unparsed), `GET ${path}`);
       });
       rounds.pePage.push(percentiles(pages.map((x) => x.ms)));
       const scrapes = [];
-      for (let s = 0; s < 5; s++) scrapes.push(expectOk(await http.call('GET', '/metrics'), 'GET /metrics').ms);
+      for (let s = 0; s < 5; s++)
+        scrapes.push(expectOk(await http.call('GET', '/metrics', undefined, undefined, unparsed), 'GET /metrics').ms);
       rounds.scrape.push(summarize(scrapes).median);
     }
     const p99 = (xs) => summarize(xs.map((x) => x.p99));
@@ -170,17 +179,4 @@ function report(r) {
   console.log(`\nsummary: ${relative(root, file)}`);
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const { values } = parseArgs({
-    options: Object.fromEntries(
-      Object.entries(FLEET_DEFAULTS).map(([k, d]) => [k, { type: typeof d === 'boolean' ? 'boolean' : 'string' }]),
-    ),
-  });
-  const opts = Object.fromEntries(
-    Object.entries(values).map(([k, x]) => [k, typeof FLEET_DEFAULTS[k] === 'number' ? Number(x) : x]),
-  );
-  runFleetBench(opts).catch((error) => {
-    console.error(`fleet bench failed: ${error.stack ?? error}`);
-    process.exit(1);
-  });
-}
+runWhenMain(import.meta.url, 'fleet bench', FLEET_DEFAULTS, runFleetBench);
