@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { planAnswer, planToJson } from '@barplane/domain';
-import { EXIT_STATUS, readScenario } from '@barplane/contracts';
-import { scenarioWithLibvirtVm } from '@barplane/importers';
+import { EXIT_STATUS } from '@barplane/contracts/errors/error-codes';
+import { readScenarioText } from '@barplane/contracts/scenario/read-scenario-text';
 import { planTable } from './plan-table';
 
 export type PlanFormat = 'json' | 'table';
@@ -25,7 +25,7 @@ export function runPlan(
     err.write(`barplane plan: cannot read ${file}: ${(error as Error).message}\n`);
     return EXIT_STATUS.failure;
   }
-  const read = readScenario(text);
+  const read = readScenarioText(text);
   if (!read.ok) {
     err.write(
       `barplane plan: ${file} is not a valid scenario (${read.problems.length} problem${read.problems.length === 1 ? '' : 's'}):\n`,
@@ -42,6 +42,9 @@ export function runPlan(
       err.write(`barplane plan: cannot read ${libvirt}: ${(error as Error).message}\n`);
       return EXIT_STATUS.failure;
     }
+    // Loaded for a what-if only: most plans have no domain XML to read.
+     
+    const { scenarioWithLibvirtVm } = require('@barplane/importers') as typeof import('@barplane/importers');
     const withVm = scenarioWithLibvirtVm(scenario, xml, '--libvirt');
     if (!withVm.ok) {
       err.write(

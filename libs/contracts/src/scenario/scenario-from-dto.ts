@@ -10,7 +10,7 @@ import {
   parseBdf,
   vmWithDefaults,
 } from '@barplane/domain';
-import { u64 } from '../validation/is-u64.decorator';
+import { u64 } from '../validation/u64-json';
 import { AddressRangeDto } from './address-range.dto';
 import { FunctionDto } from './function.dto';
 import { HostDto } from './host.dto';

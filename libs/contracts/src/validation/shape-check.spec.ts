@@ -9,12 +9,16 @@ import { DtoClass } from './dto-schema';
 import { parseExactJson } from './exact-json';
 import { readBody } from './read-body';
 import { shapeCheck } from './shape-check';
+import { scenarioShapeModule } from './shape-check-code';
+import { loadStandaloneCheck } from './standalone-module';
 
 // The fast path of readBody trusts the compiled check's pass: it must pass only what
 // class-validator passes (it may refuse more: a null for an optional field, an array where a
 // nested object belongs; class-validator then decides). Generated scenarios, broken at random,
 // show that, and that readBody answers exactly alike with and without the fast path.
 const check = shapeCheck(ScenarioDto)!;
+// The same check as the build writes it (scenario-shape.generated.js), for `barplane plan`.
+const standalone = loadStandaloneCheck(scenarioShapeModule());
 const classValidatorPasses = (body: unknown) => readBody(ScenarioDto, body).ok;
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -80,7 +84,7 @@ describe('the compiled shape check', () => {
     for (const file of files) {
       const parsed = parseExactJson(readFileSync(join(dir, file), 'utf8'));
       if (!parsed.ok) throw new Error(file);
-      expect([file, check(parsed.value)]).toEqual([file, true]);
+      expect([file, check(parsed.value), standalone(parsed.value)]).toEqual([file, true, true]);
       expect(classValidatorPasses(parsed.value)).toBe(true);
     }
   });
@@ -112,6 +116,7 @@ describe('the compiled shape check', () => {
               ? withValue(doc, [...path, 'extra'], 1)
               : withValue(doc, path, value);
           if (checkOf!(body)) expect(readBody(dto as never, body).ok).toBe(true);
+          if (dto === ScenarioDto) expect(standalone(body)).toBe(checkOf!(body));
           expect(readBody(dto as never, body, [], 'x', { fast: true })).toEqual(readBody(dto as never, body, [], 'x'));
         }),
         { numRuns: 300 },

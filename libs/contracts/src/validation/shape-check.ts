@@ -1,7 +1,6 @@
 import Ajv from 'ajv';
-import { idProblem, parseBdf } from '@barplane/domain';
 import { DtoClass, dtoSchema } from './dto-schema';
-import { isU64Json } from './is-u64.decorator';
+import { SHAPE_KEYWORDS } from './shape-keywords';
 
 /** Whether a parsed body has a DTO's shape: true only where class-validator finds no problem. */
 export type ShapeCheck = (body: unknown) => boolean;
@@ -30,28 +29,16 @@ function compile(dto: DtoClass): ShapeCheck | null {
 
 let shared: Ajv | undefined;
 
+/**
+ * The options of every shape check. The schema is generated, not written by hand: checking it
+ * against the meta-schema costs time and finds nothing.
+ */
+export const SHAPE_CHECK_OPTIONS = { strict: false, allErrors: false, validateSchema: false } as const;
+
 /** One validator for every DTO's check, with the project's keywords. */
 function validator(): Ajv {
   if (shared) return shared;
-  // The schema is generated, not written by hand: checking it against the meta-schema costs time and finds nothing.
-  shared = new Ajv({ strict: false, allErrors: false, validateSchema: false });
-  shared.addKeyword({
-    keyword: 'u64',
-    schemaType: 'boolean',
-    errors: false,
-    validate: (_: boolean, value: unknown) => isU64Json(value),
-  });
-  shared.addKeyword({
-    keyword: 'bdf',
-    schemaType: 'boolean',
-    errors: false,
-    validate: (_: boolean, value: unknown) => typeof value === 'string' && parseBdf(value).ok,
-  });
-  shared.addKeyword({
-    keyword: 'barplaneId',
-    schemaType: 'boolean',
-    errors: false,
-    validate: (_: boolean, value: unknown) => typeof value === 'string' && idProblem(value) === undefined,
-  });
+  shared = new Ajv(SHAPE_CHECK_OPTIONS);
+  for (const keyword of SHAPE_KEYWORDS) shared.addKeyword(keyword);
   return shared;
 }

@@ -1,0 +1,42 @@
+import { Problem, scenarioProblems } from '@barplane/domain';
+import { parseExactJson } from '../validation/exact-json';
+import type { ScenarioRead } from './read-scenario';
+import type { ScenarioDto } from './scenario.dto';
+import { scenarioFromDto } from './scenario-from-dto';
+
+/** A compiled shape check of a parsed scenario: true only where class-validator finds no problem. */
+export type ScenarioShapeCheck = (body: unknown) => boolean;
+
+/**
+ * readScenario for `barplane plan`, the same answers: a scenario that passes the shape check
+ * compiled at build time (scenario-shape.generated.js) is converted and checked against the
+ * rules without loading class-validator or ajv, the largest part of the command's start-up;
+ * anything else, or a run from the sources (no build), takes readScenario's whole way, which
+ * names every problem.
+ */
+export function readScenarioText(text: string, check: ScenarioShapeCheck | undefined = prebuiltCheck()): ScenarioRead {
+  const parsed = parseExactJson(text);
+  if (!parsed.ok) return parsed;
+  const body = parsed.value;
+  if (check && parsed.inexact.length === 0 && isObject(body) && check(body)) {
+    const scenario = scenarioFromDto(body as ScenarioDto);
+    const rules: Problem[] = scenarioProblems(scenario);
+    return rules.length > 0 ? { ok: false, problems: rules } : { ok: true, scenario };
+  }
+  // Loaded only here: it brings class-validator.
+   
+  const { scenarioFromJson } = require('./read-scenario') as typeof import('./read-scenario');
+  return scenarioFromJson(body, parsed.inexact);
+}
+
+const isObject = (v: unknown) => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+function prebuiltCheck(): ScenarioShapeCheck | undefined {
+  try {
+     
+    const validate = require('../validation/scenario-shape.generated') as ScenarioShapeCheck;
+    return (body) => validate(body) === true;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,29 @@
+import { CodeKeywordDefinition, KeywordCxt, _ } from 'ajv';
+import { getProperty } from 'ajv/dist/compile/codegen';
+import * as checks from './shape-keyword-checks';
+
+/**
+ * The project's schema keywords (dto-schema.ts writes them for @IsU64, @IsBdf, @IsId), as
+ * generated code calling the decorators' own checks: in a validator compiled at run time the
+ * function itself, in one compiled at build time (standalone code) a require of the module that
+ * holds it, so both check exactly what class-validator checks.
+ */
+export const SHAPE_KEYWORDS: CodeKeywordDefinition[] = [
+  keyword('u64', 'isU64Json'),
+  keyword('bdf', 'isBdfText'),
+  keyword('barplaneId', 'isBarplaneIdText'),
+];
+
+function keyword(name: string, check: keyof typeof checks): CodeKeywordDefinition {
+  return {
+    keyword: name,
+    schemaType: 'boolean',
+    code(cxt: KeywordCxt) {
+      const fn = cxt.gen.scopeValue('keyword', {
+        ref: checks[check],
+        code: _`require("./shape-keyword-checks")${getProperty(check)}`,
+      });
+      cxt.fail(_`!${fn}(${cxt.data})`);
+    },
+  };
+}
