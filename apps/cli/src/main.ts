@@ -5,7 +5,6 @@ import { Command, CommanderError } from 'commander';
 // the importers or class-validator (most of the start-up time of the whole set).
 import { EXIT_STATUS } from '@barplane/contracts/errors/error-codes';
 
- 
 const COMMANDS: Record<string, () => Command> = {
   plan: () => (require('./plan/plan.command') as typeof import('./plan/plan.command')).planCommand(),
   import: () => (require('./import/import.command') as typeof import('./import/import.command')).importCommand(),
@@ -15,7 +14,6 @@ const COMMANDS: Record<string, () => Command> = {
   audit: () => (require('./audit/audit.command') as typeof import('./audit/audit.command')).auditCommand(),
   replay: () => (require('./replay/replay.command') as typeof import('./replay/replay.command')).replayCommand(),
 };
- 
 
 /**
  * The `barplane` command line: every command, or only `only` (the one argv names, so that a

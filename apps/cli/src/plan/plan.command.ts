@@ -43,7 +43,7 @@ export function runPlan(
       return EXIT_STATUS.failure;
     }
     // Loaded for a what-if only: most plans have no domain XML to read.
-     
+
     const { scenarioWithLibvirtVm } = require('@barplane/importers') as typeof import('@barplane/importers');
     const withVm = scenarioWithLibvirtVm(scenario, xml, '--libvirt');
     if (!withVm.ok) {

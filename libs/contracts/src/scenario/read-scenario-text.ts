@@ -24,7 +24,7 @@ export function readScenarioText(text: string, check: ScenarioShapeCheck | undef
     return rules.length > 0 ? { ok: false, problems: rules } : { ok: true, scenario };
   }
   // Loaded only here: it brings class-validator.
-   
+
   const { scenarioFromJson } = require('./read-scenario') as typeof import('./read-scenario');
   return scenarioFromJson(body, parsed.inexact);
 }
@@ -33,7 +33,6 @@ const isObject = (v: unknown) => v !== null && typeof v === 'object' && !Array.i
 
 function prebuiltCheck(): ScenarioShapeCheck | undefined {
   try {
-     
     const validate = require('../validation/scenario-shape.generated') as ScenarioShapeCheck;
     return (body) => validate(body) === true;
   } catch {

@@ -7,9 +7,7 @@ import * as keywordChecks from './shape-keyword-checks';
  */
 export function loadStandaloneCheck(code: string): (body: unknown) => boolean {
   const module = { exports: {} as unknown };
-  const resolve = (id: string): unknown =>
-     
-    id === './shape-keyword-checks' ? keywordChecks : require(id);
+  const resolve = (id: string): unknown => (id === './shape-keyword-checks' ? keywordChecks : require(id));
   new Function('require', 'module', 'exports', code)(resolve, module, module.exports);
   const validate = module.exports as (body: unknown) => boolean;
   return (body) => validate(body) === true;
