@@ -12,18 +12,19 @@ import { AlignmentDecision } from './alignment-decision';
 import { BarOutcome } from './bar-outcome';
 import { isHostReason } from './reason';
 
-export interface AdviceInput {
-  readonly fn: PciFunction;
-  readonly bar: Bar;
-  readonly outcome: BarOutcome;
+/** What advice depends on beyond the BAR and its outcome: the same for every BAR of a PE. */
+export interface AdviceContext {
   readonly alignment: AlignmentDecision;
   readonly msixMappable: boolean;
   /** The host page size (guest placement asks for BARs of whole host pages). */
   readonly pageSize: bigint;
-  /** The free guest page for this BAR, computed on demand (only guest-placement advice needs it). */
-  readonly freeGuestPage: () => bigint | undefined;
+  /** The free guest page for a BAR, computed on demand (only guest-placement advice needs it). */
+  readonly freeGuestPage: (fn: PciFunction, bar: Bar) => bigint | undefined;
   readonly relocation: (fn: PciFunction) => { target: number; barSize: bigint } | undefined;
 }
+
+/** Most decisions carry no advice: they share this empty list. */
+export const NO_ADVICE: readonly Advice[] = Object.freeze([]);
 
 /**
  * The same for every BAR of a host that cannot bind vfio-pci: shared, never mutate it. A kernel upgrade has no text to
@@ -38,48 +39,50 @@ const HOST_KERNEL_ADVICE: readonly Advice[] = Object.freeze([
   } as const),
 ]);
 
-/** The advice kinds of domain.md, in table order. */
-export function adviceFor(input: AdviceInput): readonly Advice[] {
-  const { outcome } = input;
+/**
+ * The advice kinds of domain.md, in table order. Called for every EMULATED, PARTIAL_DIRECT and
+ * UNAVAILABLE BAR of a host, so it allocates only for advice it gives.
+ */
+export function adviceFor(outcome: BarOutcome, fn: PciFunction, bar: Bar, ctx: AdviceContext): readonly Advice[] {
   if (outcome.mode === 'UNAVAILABLE') return HOST_KERNEL_ADVICE;
-  const has = (r: string) => outcome.reasons.includes(r as never);
+  const { reasons } = outcome;
   if (outcome.slotBudget) {
     return [
       {
         kind: 'SLOT_BUDGET',
         slotsNeeded: outcome.slotBudget.needed,
         slotsFree: outcome.slotBudget.free,
-        apply: slotBudgetFragments(input.fn.bdf),
+        apply: slotBudgetFragments(fn.bdf),
       },
     ];
   }
-  const advice: Advice[] = [];
+  let advice: Advice[] | undefined;
   const emulated = outcome.mode === 'EMULATED';
-  if (emulated && outcome.reasons.some(isHostReason) && input.alignment.policy === 'PARAM_RESIZE') {
-    const kernelParameter = input.alignment.kernelParameter ?? '';
-    advice.push({ kind: 'HOST_ALIGNMENT', kernelParameter, apply: hostAlignmentFragments(kernelParameter) });
+  if (emulated && reasons.some(isHostReason) && ctx.alignment.policy === 'PARAM_RESIZE') {
+    const kernelParameter = ctx.alignment.kernelParameter ?? '';
+    advice = [{ kind: 'HOST_ALIGNMENT', kernelParameter, apply: hostAlignmentFragments(kernelParameter) }];
   }
-  if (emulated && (has('GUEST_SUBPAGE_UNALIGNED') || has('GUEST_PAGE_SHARED'))) {
-    const address = input.freeGuestPage();
+  if (emulated && (reasons.includes('GUEST_SUBPAGE_UNALIGNED') || reasons.includes('GUEST_PAGE_SHARED'))) {
+    const address = ctx.freeGuestPage(fn, bar);
     if (address !== undefined)
-      advice.push({
+      (advice ??= []).push({
         kind: 'GUEST_PLACEMENT',
         address,
-        apply: guestPlacementFragments(input.fn.vendorDevice, input.pageSize, address),
+        apply: guestPlacementFragments(fn.vendorDevice, ctx.pageSize, address),
       });
   }
-  if ((emulated || outcome.mode === 'PARTIAL_DIRECT') && has('MSIX_TABLE_TRAPPED') && input.msixMappable) {
+  if ((emulated || outcome.mode === 'PARTIAL_DIRECT') && reasons.includes('MSIX_TABLE_TRAPPED') && ctx.msixMappable) {
     // On older kernels the kernel's cut of the table page stays, so relocating cannot help.
-    const relocation = input.relocation(input.fn);
+    const relocation = ctx.relocation(fn);
     if (relocation) {
-      advice.push({
+      (advice ??= []).push({
         kind: 'MSIX_RELOCATION',
         option: `x-msix-relocation=bar${relocation.target}`,
         target: relocation.target,
         barSize: relocation.barSize,
-        apply: msixRelocationFragments(input.fn.bdf, relocation.target),
+        apply: msixRelocationFragments(fn.bdf, relocation.target),
       });
     }
   }
-  return advice;
+  return advice ?? NO_ADVICE;
 }

@@ -23,9 +23,14 @@ export function libvirtAlias(bdf: string): string {
 
 /** `<address .../>` of a PCI `<hostdev>` source, from a canonical `dddd:bb:dd.f`. */
 function libvirtAddress(bdf: string): string {
-  const [domain, bus, rest] = bdf.split(':');
-  const [slot, fn] = rest.split('.');
-  return `<address domain='0x${domain}' bus='0x${bus}' slot='0x${slot}' function='0x${fn}'/>`;
+  // Cut at the separators rather than split: this runs for every advice that names a device.
+  const busAt = bdf.indexOf(':') + 1;
+  const slotAt = bdf.indexOf(':', busAt) + 1;
+  const fnAt = bdf.indexOf('.', slotAt) + 1;
+  const domain = bdf.slice(0, busAt - 1);
+  const bus = bdf.slice(busAt, slotAt - 1);
+  const slot = bdf.slice(slotAt, fnAt - 1);
+  return `<address domain='0x${domain}' bus='0x${bus}' slot='0x${slot}' function='0x${bdf.slice(fnAt)}'/>`;
 }
 
 /** One vfio-pci property set on one function, as QEMU's `-device` option and as a libvirt override. */

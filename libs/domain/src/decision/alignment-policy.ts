@@ -3,23 +3,24 @@ import { Host } from '../pci/host';
 import { log2 } from '../pci/page-math';
 import { Pe, PciFunction } from '../pci/pe';
 import { AlignmentDecision, AlignmentPolicy } from './alignment-decision';
-import { Reason, isHostReason } from './reason';
-
-/** The host-side reason (HOST_*) that made a BAR EMULATED, if any. */
-export type HostReasonOf = (fn: PciFunction, bar: Bar) => Reason | undefined;
+import { BarOutcome } from './bar-outcome';
+import { isHostReason } from './reason';
 
 /** Whether the resize would move this BAR at all: VFs and fixed BARs never count (R6.5). */
 function resizable(fn: PciFunction, bar: Bar): boolean {
   return !fn.isVf && !bar.fixed;
 }
 
-/** Decision 2 for one PE (R2.1-R2.4, R3.6, R6.5). `pe.functions` must be in BDF order. */
-export function alignmentPolicy(pe: Pe, host: Host, hostReasonOf: HostReasonOf): AlignmentDecision {
+/**
+ * Decision 2 for one PE (R2.1-R2.4, R3.6, R6.5). `pe.functions` must be in BDF order, and
+ * `outcomes` holds decision 1's outcome of each of the PE's BARs in decision order.
+ */
+export function alignmentPolicy(pe: Pe, host: Host, outcomes: readonly BarOutcome[]): AlignmentDecision {
   const P = host.pageSize;
   // Only auto and page overrides on a host without platform alignment look at the BARs.
   const platformDecides =
     host.platform === 'pseries' || (host.platform === 'powernv' && host.kernel.defaultPageAlignment);
-  const gaining = platformDecides || pe.alignment === 'none' ? 0 : countGaining(pe, hostReasonOf);
+  const gaining = platformDecides || pe.alignment === 'none' ? 0 : countGaining(pe, outcomes);
   const policy = choosePolicy(pe, host, gaining > 0);
   const resize = policy === 'PARAM_RESIZE';
   return {
@@ -33,11 +34,13 @@ export function alignmentPolicy(pe: Pe, host: Host, hostReasonOf: HostReasonOf):
 }
 
 /** Member memory BARs the resize would make mmap-able: EMULATED by a HOST_* reason, resizable. */
-function countGaining(pe: Pe, hostReasonOf: HostReasonOf): number {
+function countGaining(pe: Pe, outcomes: readonly BarOutcome[]): number {
   let gaining = 0;
+  let k = 0;
   for (const fn of pe.functions) {
     for (const bar of fn.bars) {
-      const reason = hostReasonOf(fn, bar);
+      // Only the host rules (hostMmapEligibility) give a HOST_* reason, and always first.
+      const reason = outcomes[k++].reasons[0];
       if (reason !== undefined && isHostReason(reason) && isMemBar(bar.kind) && resizable(fn, bar)) gaining++;
     }
   }

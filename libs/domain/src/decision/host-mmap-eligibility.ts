@@ -1,6 +1,7 @@
 import { AddressRangeIndex } from '../pci/address-range-index';
 import { Bar } from '../pci/bar';
 import { KernelFeatures } from '../pci/host';
+import { isAligned } from '../pci/page-math';
 import { BarOutcome, SHARED_OUTCOME } from './bar-outcome';
 
 /**
@@ -24,7 +25,7 @@ export function hostMmapEligibility(
   if (bar.kind === 'io') return SHARED_OUTCOME.io;
   if (bar.kind === 'rom') return SHARED_OUTCOME.rom;
   if (bar.size >= pageSize) return undefined;
-  if (!kernel.subPageMmap || bar.address % pageSize !== 0n) return SHARED_OUTCOME.hostSubpage;
+  if (!kernel.subPageMmap || !isAligned(bar.address, pageSize)) return SHARED_OUTCOME.hostSubpage;
   // vfio-pci claims the rest of the page with a dummy resource: anything there, even a
   // sibling in the same PE, makes the BAR unmappable.
   // The start is page-aligned here, so the rest of its page is [H+S, H+P).

@@ -15,14 +15,15 @@ export interface RelocationAdvice {
 export function msixRelocationAdvice(fn: PciFunction, pageSize: bigint): RelocationAdvice | undefined {
   if (!fn.msix) return undefined;
   const msixSize = msixRelocatedSize(fn.msix.vectors, pageSize);
-  const used = new Set<number>();
+  // Bit i set: BAR index i is taken (indices 0..6, so a number holds them all).
+  let used = 0;
   for (const bar of fn.bars) {
     if (bar.index > 5) continue;
-    if (bar.size > 0n) used.add(bar.index);
-    if (bar.kind === 'mem64') used.add(bar.index + 1);
+    if (bar.size > 0n) used |= 1 << bar.index;
+    if (bar.kind === 'mem64') used |= 1 << (bar.index + 1);
   }
   for (let index = 0; index <= 5; index++) {
-    if (!used.has(index)) return { target: index, barSize: msixSize };
+    if ((used & (1 << index)) === 0) return { target: index, barSize: msixSize };
   }
   let smallest: Bar | undefined;
   for (const bar of fn.bars) {

@@ -1,7 +1,7 @@
 import { AddressRangeIndex, OwnedRange } from '../pci/address-range-index';
 import { Bar } from '../pci/bar';
 import { Host } from '../pci/host';
-import { log2 } from '../pci/page-math';
+import { isAligned, log2 } from '../pci/page-math';
 import { Pe } from '../pci/pe';
 
 /**
@@ -17,25 +17,43 @@ export function pageRemainderIndex(
 ): AddressRangeIndex<Bar | null> {
   const P = host.pageSize;
   const { kernel } = host;
-  // Page numbers are below 2^52 (addresses below 2^64, pages of 4K or more): exact as numbers,
-  // and a shift is much cheaper than bigint division.
-  const shift = BigInt(log2(P));
-  const subPage: Bar[] = [];
-  const asked = new Set<number>();
-  for (const pe of pes)
-    for (const fn of pe.functions)
-      for (const bar of fn.bars) {
-        if (bar.kind === 'io' || bar.size === 0n || bar.size >= P) continue;
-        subPage.push(bar);
-        if (kernel.vfioPci && kernel.subPageMmap && bar.kind !== 'rom' && bar.address % P === 0n)
-          asked.add(Number(bar.address >> shift));
-      }
   const ranges: OwnedRange<Bar | null>[] = [];
-  if (asked.size > 0) {
-    for (const bar of subPage)
-      if (asked.has(Number(bar.address >> shift)))
-        ranges.push({ start: bar.address, end: bar.address + bar.size, owner: bar });
+  // A kernel that never mmaps sub-page BARs asks nothing: only reserved ranges are kept then.
+  if (kernel.vfioPci && kernel.subPageMmap) {
+    const shift = log2(P);
+    // Asked pages, by the low 16 bits of their page number (one bit each). A BAR in an asked
+    // page is always kept; one in another page with the same bits is kept too, which changes
+    // no answer (it is not in the asked page), so the key only has to be cheap, not unique.
+    const asked = new Uint32Array(KEYS / 32);
+    // One walk over the host's BARs; the second pass reads only the sub-page ones kept here.
+    const subPage: Bar[] = [];
+    const keys: number[] = [];
+    for (const pe of pes)
+      for (const fn of pe.functions)
+        for (const bar of fn.bars) {
+          if (bar.kind === 'io' || bar.size === 0n || bar.size >= P) continue;
+          const key = pageKey(bar.address, shift);
+          subPage.push(bar);
+          keys.push(key);
+          if (bar.kind !== 'rom' && isAligned(bar.address, P)) asked[key >>> 5] |= 1 << (key & 31);
+        }
+    for (let i = 0; i < subPage.length; i++) {
+      const key = keys[i];
+      if ((asked[key >>> 5] & (1 << (key & 31))) === 0) continue;
+      const bar = subPage[i];
+      ranges.push({ start: bar.address, end: bar.address + bar.size, owner: bar });
+    }
   }
   for (const r of host.reservedRanges) ranges.push({ start: r.start, end: r.end, owner: null });
   return new AddressRangeIndex(ranges);
+}
+
+const KEYS = 1 << 16;
+
+/** The low 16 bits of the page number of `address` (pages of 2^shift bytes). */
+function pageKey(address: bigint, shift: number): number {
+  // Up to 64K pages the page number's low 16 bits are in the address's low 32, which V8
+  // reads without allocating; a bigint shift allocates.
+  if (shift <= 16) return (Number(BigInt.asUintN(32, address)) >>> shift) & (KEYS - 1);
+  return Number(BigInt.asUintN(16, address >> BigInt(shift)));
 }

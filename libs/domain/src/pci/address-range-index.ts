@@ -15,8 +15,15 @@ export class AddressRangeIndex<T> {
 
   constructor(ranges: Iterable<OwnedRange<T>>) {
     this.ranges = [];
-    for (const r of ranges) if (r.end > r.start) this.ranges.push(r);
-    this.ranges.sort((x, y) => (x.start < y.start ? -1 : x.start > y.start ? 1 : 0));
+    let sorted = true;
+    for (const r of ranges) {
+      if (r.end <= r.start) continue;
+      if (sorted && this.ranges.length > 0 && this.ranges[this.ranges.length - 1].start > r.start) sorted = false;
+      this.ranges.push(r);
+    }
+    // Input in address order (guest BARs usually are) needs no sort; the sort is stable, so
+    // skipping it keeps the same order.
+    if (!sorted) this.ranges.sort((x, y) => (x.start < y.start ? -1 : x.start > y.start ? 1 : 0));
     this.maxEnd = [];
     let max = 0n;
     for (const r of this.ranges) {

@@ -11,7 +11,8 @@ export function overlaps(a: AddressRange, b: AddressRange): boolean {
 /** `areas` minus the union of `holes`, keeping non-empty pieces in order. */
 export function subtractRanges(areas: readonly AddressRange[], holes: readonly AddressRange[]): AddressRange[] {
   if (holes.length === 0) return areas.slice();
-  const sorted = holes.slice().sort((x, y) => (x.start < y.start ? -1 : x.start > y.start ? 1 : 0));
+  const sorted =
+    holes.length === 1 ? holes : holes.slice().sort((x, y) => (x.start < y.start ? -1 : x.start > y.start ? 1 : 0));
   const pieces: AddressRange[] = [];
   for (const area of areas) {
     let cursor = area.start;

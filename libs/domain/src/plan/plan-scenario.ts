@@ -1,65 +1,72 @@
-import { Advice } from '../decision/advice';
-import { adviceFor } from '../decision/advice-for';
+import { AdviceContext, NO_ADVICE, adviceFor } from '../decision/advice-for';
 import { alignmentPolicy } from '../decision/alignment-policy';
 import { BarDecision } from '../decision/bar-decision';
 import { BarOutcome, SHARED_OUTCOME } from '../decision/bar-outcome';
+import { guestContext } from '../decision/guest-context';
+import { guestMapping } from '../decision/guest-mapping';
 import { freeGuestPage } from '../decision/guest-placement';
-import { GuestMappingContext, guestMapping } from '../decision/guest-mapping';
 import { hostMmapEligibility } from '../decision/host-mmap-eligibility';
-import { takesSlots } from '../decision/mapping-mode';
+import { MappingMode, takesSlots } from '../decision/mapping-mode';
 import { msixRelocationAdvice } from '../decision/msix-relocation';
-import { Reason, isHostReason } from '../decision/reason';
 import { RULE_SET } from '../decision/rule-set';
-import { AddressRangeIndex, OwnedRange } from '../pci/address-range-index';
-import { Bar } from '../pci/bar';
-import { Pe, PciFunction } from '../pci/pe';
-import { Vm } from '../pci/vm';
+import { Pe } from '../pci/pe';
 import { Scenario } from '../scenario/scenario';
 import { HostLayout, hostLayout } from './host-layout';
 import { Plan } from './plan';
 
-const NO_ADVICE: readonly Advice[] = Object.freeze([]);
-
 type MutableDecision = { -readonly [K in keyof BarDecision]: BarDecision[K] };
+type HostAdvice = Omit<AdviceContext, 'alignment'>;
 
 /**
  * Decides a whole host: every BAR of every function in (PE id, BDF, index) order, then each
  * PE's alignment policy, then the advice that needs both. A pure function of the scenario;
- * the input must have passed `scenarioProblems`. Shared outcome objects and identity-keyed
- * maps keep it allocation-light: a host can have tens of thousands of BARs. `layout` is the
- * scenario's own, given when the caller needs it too (`planAnswer`).
+ * the input must have passed `scenarioProblems`. Shared outcome objects, one reused list of a
+ * PE's outcomes and a decision list allocated once keep it allocation-light: a host can have
+ * tens of thousands of BARs. `layout` is the scenario's own, given when the caller needs it
+ * too (`planAnswer`).
  */
 export function planScenario(scenario: Scenario, layout: HostLayout = hostLayout(scenario)): Plan {
   const { host, vm } = scenario;
   const P = host.pageSize;
   const { pes, mmio } = layout;
   const assigned = new Set(vm?.assignedPes ?? []);
-  const guest = vm ? guestContext(vm, pes, assigned, host.pageSize, host.kernel) : undefined;
-
-  const relocations = new Map<PciFunction, ReturnType<typeof msixRelocationAdvice>>();
-  const relocation = (fn: PciFunction) => {
-    if (!relocations.has(fn)) relocations.set(fn, msixRelocationAdvice(fn, P));
-    return relocations.get(fn);
+  const given = (pe: Pe) => assigned.has(pe.id);
+  const guest = vm ? guestContext(vm, pes.filter(given), P, host.kernel) : undefined;
+  const hostAdvice: HostAdvice = {
+    msixMappable: host.kernel.msixMappable,
+    pageSize: P,
+    // Guest-page advice is only given for BARs the VM maps, so the guest and the address exist.
+    freeGuestPage: (fn, bar) =>
+      freeGuestPage(guest!.placed.addressOf(guest!.placed.firstOf(fn.bdf), bar.index)!, P, guest!.guestBars, bar),
+    // The table is in one BAR of its function, so each function is asked at most once.
+    relocation: (fn) => msixRelocationAdvice(fn, P),
   };
   const planPes: Plan['pes'][number][] = [];
-  const bars: BarDecision[] = [];
-  const hostReasons = new Map<Bar, Reason>();
+  // Sized once: the list of a large host's decisions outgrows V8's regular objects, and each
+  // regrowth of such a list maps fresh memory (see ShardedMap).
+  const bars = new Array<BarDecision>(barCount(pes));
+  let n = 0;
+  const outcomes: BarOutcome[] = []; // the current PE's, in decision order; reused
   let slotsFree = vm ? host.kvmMemslots - vm.memslotsUsed : 0;
+  let givenFunctions = 0; // functions of given PEs decided so far (guest.firstOfGiven's order)
   // One pass: a PE's alignment needs only its own BARs' host outcomes, and advice needs the
   // alignment, so each PE is finished (decisions, alignment, advice) before the next starts.
   for (const pe of pes) {
-    const given = guest !== undefined && assigned.has(pe.id);
-    const advisable: { decision: MutableDecision; fn: PciFunction; bar: Bar; outcome: BarOutcome }[] = [];
+    const toVm = guest !== undefined && given(pe);
+    const first = n;
+    outcomes.length = 0;
+    let advisable = false;
     for (const fn of pe.functions) {
+      const placed = toVm ? guest.firstOfGiven[givenFunctions++] : -1;
       for (const bar of fn.bars) {
         let decided = hostMmapEligibility(bar, P, host.kernel, mmio);
-        if (decided) {
-          if (isHostReason(decided.reasons[0])) hostReasons.set(bar, decided.reasons[0]);
-        } else if (!given) decided = SHARED_OUTCOME.unmapped;
-        else decided = guestMapping(bar, fn, guest, slotsFree);
+        if (!decided)
+          decided = toVm
+            ? guestMapping(bar, fn, guest.placed.addressOf(placed, bar.index), guest, slotsFree)
+            : SHARED_OUTCOME.unmapped;
         const slots = takesSlots(decided.mode) ? decided.directRanges.length : 0;
         slotsFree -= slots;
-        const decision: MutableDecision = {
+        bars[n++] = {
           pe: pe.id,
           bdf: fn.bdf,
           index: bar.index,
@@ -69,26 +76,13 @@ export function planScenario(scenario: Scenario, layout: HostLayout = hostLayout
           directRanges: decided.directRanges,
           advice: NO_ADVICE,
         };
-        bars.push(decision);
-        if (decided.mode === 'EMULATED' || decided.mode === 'PARTIAL_DIRECT' || decided.mode === 'UNAVAILABLE') {
-          advisable.push({ decision, fn, bar, outcome: decided });
-        }
+        outcomes.push(decided);
+        advisable ||= mayHaveAdvice(decided.mode);
       }
     }
-    const alignment = alignmentPolicy(pe, host, (_fn, bar) => hostReasons.get(bar));
+    const alignment = alignmentPolicy(pe, host, outcomes);
     planPes.push({ id: pe.id, alignment });
-    for (const { decision, fn, bar, outcome } of advisable) {
-      decision.advice = adviceFor({
-        fn,
-        bar,
-        outcome,
-        alignment,
-        msixMappable: host.kernel.msixMappable,
-        pageSize: P,
-        freeGuestPage: () => freeGuestPage(guest!.guestAddress.get(bar)!, P, guest!.guestBars, bar),
-        relocation,
-      });
-    }
+    if (advisable) adviseBars(pe, outcomes, bars, first, { ...hostAdvice, alignment });
   }
 
   const plan: Plan = { ruleSet: RULE_SET, host: host.id, pes: planPes, bars };
@@ -98,23 +92,30 @@ export function planScenario(scenario: Scenario, layout: HostLayout = hostLayout
   return { ...plan, vm: { id: vm.id, slotsUsedBefore: vm.memslotsUsed, slotsNeeded, slotLimit: host.kvmMemslots } };
 }
 
-function guestContext(
-  vm: Vm,
-  pes: readonly Pe[],
-  assigned: ReadonlySet<string>,
-  pageSize: bigint,
-  kernel: Scenario['host']['kernel'],
-): GuestMappingContext {
-  // Guest BARs belong to functions of assigned PEs (scenario rules), so only those are looked up.
-  const functions = new Map<string, PciFunction>();
-  for (const pe of pes) if (assigned.has(pe.id)) for (const fn of pe.functions) functions.set(fn.bdf, fn);
-  const guestAddress = new Map<Bar, bigint>();
-  const ranges: OwnedRange<Bar>[] = [];
-  for (const g of vm.guestBars) {
-    const bar = functions.get(g.bdf)?.bars.find((b) => b.index === g.index);
-    if (!bar) continue;
-    guestAddress.set(bar, g.address);
-    ranges.push({ start: g.address, end: g.address + bar.size, owner: bar });
+function barCount(pes: readonly Pe[]): number {
+  let count = 0;
+  for (const pe of pes) for (const fn of pe.functions) count += fn.bars.length;
+  return count;
+}
+
+function mayHaveAdvice(mode: MappingMode): boolean {
+  return mode === 'EMULATED' || mode === 'PARTIAL_DIRECT' || mode === 'UNAVAILABLE';
+}
+
+/** Attaches advice to the PE's decisions, which start at `bars[first]` in the order of `outcomes`. */
+function adviseBars(
+  pe: Pe,
+  outcomes: readonly BarOutcome[],
+  bars: BarDecision[],
+  first: number,
+  ctx: AdviceContext,
+): void {
+  let k = 0;
+  for (const fn of pe.functions) {
+    for (const bar of fn.bars) {
+      const outcome = outcomes[k];
+      if (mayHaveAdvice(outcome.mode)) (bars[first + k] as MutableDecision).advice = adviceFor(outcome, fn, bar, ctx);
+      k++;
+    }
   }
-  return { pageSize, kernel, vm, guestBars: new AddressRangeIndex(ranges), guestAddress };
 }
