@@ -1,22 +1,17 @@
-#!/usr/bin/env node
-// npm run bench [-- --seed N --platform arm64|powernv --only engine|pipeline --default-gc]
-// (the pipeline part is scripts/bench/pipeline.mjs: run it alone for its own options)
-// Generates a 10,000-function, ~30,000-BAR scenario and measures (1) the engine's rate in
-// BAR decisions per second and (2) the wall time of `barplane plan` on it, each next to a
-// baseline measured in the same run so numbers from different machines stay comparable.
-// Reports PASS/MISS against the targets but exits 0 either way: a benchmark reports, it
-// does not fail a build. It exits 1 only when something breaks (invalid scenario, CLI error).
+// The engine and CLI benchmark (run by `npm run bench`): generates a 10,000-function,
+// ~30,000-BAR scenario and measures (1) the engine's rate in BAR decisions per second and (2)
+// the wall time of `barplane plan` on it, each next to a baseline measured in the same run so
+// numbers from different machines stay comparable. Returns the figures; PASS/MISS is reported
+// against the targets, never a failure: it throws only when something breaks (invalid
+// scenario, CLI error).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, openSync, writeFileSync, closeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { join, relative } from 'node:path';
-import { parseArgs } from 'node:util';
 import v8 from 'node:v8';
-import { generateScenario } from './bench/generate-scenario.mjs';
-import { runPipelineBench } from './bench/pipeline.mjs';
-import { ensureBuilt } from './ensure-built.mjs';
-import { fmtInt, fmtMs, summarize, table, timeRuns } from './bench/stats.mjs';
+import { generateScenario } from './generate-scenario.mjs';
+import { fmtInt, fmtMs, summarize, table, timeRuns } from './stats.mjs';
 
 const TARGET_RATE = 1_000_000; // BAR decisions per second, one core
 const TARGET_WALL_MS = 1000; // whole `barplane plan` command
@@ -24,212 +19,181 @@ const ENGINE = { warmup: 3, runs: 15 };
 const SPAWN_RUNS = 7;
 const SPLIT_RUNS = 3;
 
-const root = join(import.meta.dirname, '..');
+const root = join(import.meta.dirname, '..', '..');
 const outDir = join(root, '.cache', 'bench');
 const scenarioFile = join(outDir, 'scenario-10k.json');
-const { values: opts } = parseArgs({
-  options: {
-    seed: { type: 'string', default: '2978' },
-    platform: { type: 'string', default: 'arm64' },
-    only: { type: 'string' },
-    'default-gc': { type: 'boolean' },
-  },
-});
-if (!['arm64', 'powernv'].includes(opts.platform)) throw new Error('--platform must be arm64 or powernv');
-if (opts.only !== undefined && !['engine', 'pipeline'].includes(opts.only))
-  throw new Error('--only must be engine or pipeline');
+export const ENGINE_TARGETS = { rate: TARGET_RATE, wallMs: TARGET_WALL_MS, nodeRatio: 10 };
 
-ensureBuilt('bench');
-// The engine runs in the projector, which starts with a 64 MB young generation
-// (scripts/control-plane/processes.mjs NODE_FLAGS); measure it the way it runs. The
-// baseline loop below runs with the same setting. `--default-gc` measures V8's defaults.
-const gcFlags = opts['default-gc'] ? [] : ['--max-semi-space-size=64'];
-for (const flag of gcFlags) v8.setFlagsFromString(flag);
-if (opts.only === 'pipeline') await runPipeline();
-const require = createRequire(import.meta.url);
-const { readScenario } = require(join(root, 'dist/libs/contracts/src/index.js'));
-const { planScenario } = require(join(root, 'dist/libs/domain/src/index.js'));
+/** opts: { seed, platform: 'arm64' | 'powernv', defaultGc } */
+export function runEngineBench(opts) {
+  // The engine runs in the projector, which starts with a 64 MB young generation
+  // (scripts/control-plane/processes.mjs NODE_FLAGS); measure it the way it runs. The
+  // baseline loop below runs with the same setting. `--default-gc` measures V8's defaults.
+  const gcFlags = opts.defaultGc ? [] : ['--max-semi-space-size=64'];
+  for (const flag of gcFlags) v8.setFlagsFromString(flag);
+  const require = createRequire(import.meta.url);
+  const { readScenario } = require(join(root, 'dist/libs/contracts/src/index.js'));
+  const { planScenario } = require(join(root, 'dist/libs/domain/src/index.js'));
 
-// 1. The scenario: generated, written, and checked to be valid input.
-const data = generateScenario({ seed: Number(opts.seed), platform: opts.platform });
-const text = JSON.stringify(data, null, 1);
-mkdirSync(outDir, { recursive: true });
-writeFileSync(scenarioFile, text);
-const read = readScenario(text);
-if (!read.ok) {
-  console.error(`bench: generated scenario is invalid (${read.problems.length} problems):`);
-  for (const p of read.problems.slice(0, 20)) console.error(`  ${p.path}: ${p.message}`);
-  process.exit(1);
-}
-const scenario = read.scenario;
-const plan = planScenario(scenario);
-const barCount = plan.bars.length;
-const counts = scenarioCounts(scenario, text.length);
-const modes = histogram(plan.bars.map((b) => b.mode));
-const reasons = histogram(plan.bars.flatMap((b) => b.reasons));
-for (const must of ['HOST_SUBPAGE_UNALIGNED', 'HOST_PAGE_REMAINDER_BUSY', 'GUEST_PAGE_SHARED', 'EXPANDED_TO_PAGE']) {
-  if (!reasons[must]) console.warn(`bench: warning: no BAR decided with ${must}; the scenario misses a path`);
-}
+  // 1. The scenario: generated, written, and checked to be valid input.
+  const data = generateScenario({ seed: Number(opts.seed), platform: opts.platform });
+  const text = JSON.stringify(data, null, 1);
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(scenarioFile, text);
+  const read = readScenario(text);
+  if (!read.ok) {
+    console.error(`bench: generated scenario is invalid (${read.problems.length} problems):`);
+    for (const p of read.problems.slice(0, 20)) console.error(`  ${p.path}: ${p.message}`);
+    throw new Error('bench: generated scenario is invalid');
+  }
+  const scenario = read.scenario;
+  const plan = planScenario(scenario);
+  const barCount = plan.bars.length;
+  const counts = scenarioCounts(scenario, text.length);
+  const modes = histogram(plan.bars.map((b) => b.mode));
+  const reasons = histogram(plan.bars.flatMap((b) => b.reasons));
+  for (const must of ['HOST_SUBPAGE_UNALIGNED', 'HOST_PAGE_REMAINDER_BUSY', 'GUEST_PAGE_SHARED', 'EXPANDED_TO_PAGE']) {
+    if (!reasons[must]) console.warn(`bench: warning: no BAR decided with ${must}; the scenario misses a path`);
+  }
 
-// 2. Engine rate, against a loop over the same BARs doing the same kind of bigint work.
-const engineMs = timeRuns(() => planScenario(scenario), ENGINE);
-let sink = 0;
-const baselineMs = timeRuns(() => (sink += baselinePass(scenario)), ENGINE);
-const rate = (ms) => barCount / (ms / 1000);
-const engine = rateSummary(engineMs.map(rate));
-const baseline = rateSummary(baselineMs.map(rate));
+  // 2. Engine rate, against a loop over the same BARs doing the same kind of bigint work.
+  const engineMs = timeRuns(() => planScenario(scenario), ENGINE);
+  let sink = 0;
+  const baselineMs = timeRuns(() => (sink += baselinePass(scenario)), ENGINE);
+  const rate = (ms) => barCount / (ms / 1000);
+  const engine = rateSummary(engineMs.map(rate));
+  const baseline = rateSummary(baselineMs.map(rate));
 
-// 3. The whole command, next to bare node startup and the CLI with no work (--version).
-const devNull = openSync('/dev/null', 'w');
-const cliArgs = ['bin/barplane.js', 'plan', relative(root, scenarioFile)];
-const wall = {
-  nodeBare: summarize(spawnMs(['-e', '0'])),
-  cliVersion: summarize(spawnMs(['bin/barplane.js', '--version'])),
-  cliPlan: summarize(spawnMs(cliArgs)),
-};
-closeSync(devNull);
-const split = splitSummary();
+  // 3. The whole command, next to bare node startup and the CLI with no work (--version).
+  const devNull = openSync('/dev/null', 'w');
+  const cliArgs = ['bin/barplane.js', 'plan', relative(root, scenarioFile)];
+  const planRuns = spawnMs(cliArgs, devNull);
+  const wall = {
+    nodeBare: summarize(spawnMs(['-e', '0'], devNull)),
+    cliVersion: summarize(spawnMs(['bin/barplane.js', '--version'], devNull)),
+    cliPlan: summarize(planRuns),
+  };
+  closeSync(devNull);
+  const split = splitSummary();
 
-// 4. Report.
-const verdict = (ok) => (ok ? 'PASS' : 'MISS');
-const engineOk = engine.median >= TARGET_RATE;
-const wallOk = wall.cliPlan.median < TARGET_WALL_MS;
-console.log(
-  `barplane bench  node ${process.version}  ${os.cpus()[0]?.model ?? '?'} (${os.cpus().length} cpu)  seed ${opts.seed}`,
-);
-console.log(`scenario ${relative(root, scenarioFile)} (${(text.length / 1e6).toFixed(1)} MB)\n`);
-console.log(
-  table(
-    ['scenario', 'count'],
-    Object.entries(counts).map(([k, v]) => [k, fmtInt(v)]),
-  ),
-);
-console.log(
-  '\n' +
+  // 4. Report.
+  const verdict = (ok) => (ok ? 'PASS' : 'MISS');
+  const engineOk = engine.median >= TARGET_RATE;
+  const wallOk = wall.cliPlan.median < TARGET_WALL_MS;
+  console.log(
+    `barplane bench  node ${process.version}  ${os.cpus()[0]?.model ?? '?'} (${os.cpus().length} cpu)  seed ${opts.seed}`,
+  );
+  console.log(`scenario ${relative(root, scenarioFile)} (${(text.length / 1e6).toFixed(1)} MB)\n`);
+  console.log(
     table(
-      ['plan: mode', 'BARs'],
-      Object.entries(modes).map(([k, v]) => [k, fmtInt(v)]),
+      ['scenario', 'count'],
+      Object.entries(counts).map(([k, v]) => [k, fmtInt(v)]),
     ),
-);
-console.log(
-  '\n' +
-    table(
-      ['plan: reason', 'fired'],
-      Object.entries(reasons).map(([k, v]) => [k, fmtInt(v)]),
-    ),
-);
-console.log(
-  '\n' +
-    table(
-      ['engine (BAR decisions/s)', 'min', 'median', 'max', 'target', ''],
-      [
+  );
+  console.log(
+    '\n' +
+      table(
+        ['plan: mode', 'BARs'],
+        Object.entries(modes).map(([k, v]) => [k, fmtInt(v)]),
+      ),
+  );
+  console.log(
+    '\n' +
+      table(
+        ['plan: reason', 'fired'],
+        Object.entries(reasons).map(([k, v]) => [k, fmtInt(v)]),
+      ),
+  );
+  console.log(
+    '\n' +
+      table(
+        ['engine (BAR decisions/s)', 'min', 'median', 'max', 'target', ''],
         [
-          'planScenario',
-          fmtInt(engine.min),
-          fmtInt(engine.median),
-          fmtInt(engine.max),
-          `>= ${fmtInt(TARGET_RATE)}`,
-          verdict(engineOk),
+          [
+            'planScenario',
+            fmtInt(engine.min),
+            fmtInt(engine.median),
+            fmtInt(engine.max),
+            `>= ${fmtInt(TARGET_RATE)}`,
+            verdict(engineOk),
+          ],
+          ['baseline (% P, < P per BAR)', fmtInt(baseline.min), fmtInt(baseline.median), fmtInt(baseline.max), '', ''],
         ],
-        ['baseline (% P, < P per BAR)', fmtInt(baseline.min), fmtInt(baseline.median), fmtInt(baseline.max), '', ''],
-      ],
-    ),
-);
-console.log(
-  `engine is ${(baseline.median / engine.median).toFixed(0)}x slower than the baseline; ${fmtMs(summarize(engineMs).median)} ms per plan of ${fmtInt(barCount)} BARs; V8 flags: ${gcFlags.length ? gcFlags.join(' ') + ' (as the projector runs)' : 'defaults'}`,
-);
-const wallRow = (name, s, target = '', ok) => [
-  name,
-  fmtMs(s.min),
-  fmtMs(s.median),
-  fmtMs(s.max),
-  target,
-  ok === undefined ? '' : verdict(ok),
-];
-console.log(
-  '\n' +
-    table(
-      ['wall time (ms)', 'min', 'median', 'max', 'target', ''],
-      [
-        wallRow('barplane plan scenario-10k.json', wall.cliPlan, `< ${TARGET_WALL_MS}`, wallOk),
-        wallRow('baseline: node -e 0', wall.nodeBare),
-        wallRow('baseline: barplane --version', wall.cliVersion),
-      ],
-    ),
-);
-// Grouped as the issue asks (parse+validate, plan, serialize), with the parts underneath.
-const splitRows = [
-  ['load modules', split.load],
-  ['read file', split.read],
-  ['parse + validate', split.parse + split.validate],
-  ['  parse (lossless-json)', split.parse],
-  ['  validate (DTOs + rules)', split.validate],
-  ['plan', split.plan],
-  ['serialize', split.toJson + split.stringify],
-  ['  planToJson', split.toJson],
-  ['  JSON.stringify', split.stringify],
-  ['total', split.total],
-];
-console.log(
-  '\n' +
-    table(
-      [`cold split, fresh process (ms, median of ${SPLIT_RUNS})`, 'ms'],
-      splitRows.map(([k, v]) => [k, fmtMs(v)]),
-    ),
-);
+      ),
+  );
+  console.log(
+    `engine is ${(baseline.median / engine.median).toFixed(0)}x slower than the baseline; ${fmtMs(summarize(engineMs).median)} ms per plan of ${fmtInt(barCount)} BARs; V8 flags: ${gcFlags.length ? gcFlags.join(' ') + ' (as the projector runs)' : 'defaults'}`,
+  );
+  const wallRow = (name, s, target = '', ok) => [
+    name,
+    fmtMs(s.min),
+    fmtMs(s.median),
+    fmtMs(s.max),
+    target,
+    ok === undefined ? '' : verdict(ok),
+  ];
+  console.log(
+    '\n' +
+      table(
+        ['wall time (ms)', 'min', 'median', 'max', 'target', ''],
+        [
+          wallRow('barplane plan scenario-10k.json', wall.cliPlan, `< ${TARGET_WALL_MS}`, wallOk),
+          wallRow('baseline: node -e 0', wall.nodeBare),
+          wallRow('baseline: barplane --version', wall.cliVersion),
+        ],
+      ),
+  );
+  // Grouped as the issue asks (parse+validate, plan, serialize), with the parts underneath.
+  const splitRows = [
+    ['load modules', split.load],
+    ['read file', split.read],
+    ['parse + validate', split.parse + split.validate],
+    ['  parse (lossless-json)', split.parse],
+    ['  validate (DTOs + rules)', split.validate],
+    ['plan', split.plan],
+    ['serialize', split.toJson + split.stringify],
+    ['  planToJson', split.toJson],
+    ['  JSON.stringify', split.stringify],
+    ['total', split.total],
+  ];
+  console.log(
+    '\n' +
+      table(
+        [`cold split, fresh process (ms, median of ${SPLIT_RUNS})`, 'ms'],
+        splitRows.map(([k, v]) => [k, fmtMs(v)]),
+      ),
+  );
 
-const summary = {
-  date: new Date().toISOString(),
-  node: process.version,
-  cpu: os.cpus()[0]?.model,
-  seed: Number(opts.seed),
-  platform: opts.platform,
-  scenario: { file: relative(root, scenarioFile), bytes: text.length, ...counts },
-  modes,
-  reasons,
-  engine: {
-    unit: 'BAR decisions/s',
-    target: TARGET_RATE,
-    verdict: verdict(engineOk),
-    ...engine,
-    msPerPlan: summarize(engineMs),
-  },
-  baseline: { unit: 'BARs/s', ...baseline, engineSlowdown: baseline.median / engine.median },
-  wallMs: { target: TARGET_WALL_MS, verdict: verdict(wallOk), ...wall },
-  coldSplitMs: split,
-  sink, // keeps the baseline loop from being optimised away
-};
-writeFileSync(join(outDir, 'last.json'), JSON.stringify(summary, null, 2) + '\n');
-console.log(`\nsummary: ${relative(root, join(outDir, 'last.json'))}`);
-if (opts.only !== 'engine') await runPipeline();
+  const summary = {
+    date: new Date().toISOString(),
+    node: process.version,
+    cpu: os.cpus()[0]?.model,
+    seed: Number(opts.seed),
+    platform: opts.platform,
+    scenario: { file: relative(root, scenarioFile), bytes: text.length, ...counts },
+    modes,
+    reasons,
+    engine: {
+      unit: 'BAR decisions/s',
+      target: TARGET_RATE,
+      verdict: verdict(engineOk),
+      ...engine,
+      msPerPlan: summarize(engineMs),
+    },
+    baseline: { unit: 'BARs/s', ...baseline, engineSlowdown: baseline.median / engine.median },
+    wallMs: { target: TARGET_WALL_MS, verdict: verdict(wallOk), ...wall },
+    // The whole command as a multiple of bare node startup, run by run.
+    nodeRatio: summarize(planRuns.map((ms) => ms / wall.nodeBare.median)),
+    coldSplitMs: split,
+    sink, // keeps the baseline loop from being optimised away
+  };
+  writeFileSync(join(outDir, 'engine.json'), JSON.stringify(summary, null, 2) + '\n');
+  console.log(`\nsummary: ${relative(root, join(outDir, 'engine.json'))}`);
+  return summary;
+}
 
 // --- helpers -----------------------------------------------------------------------------
 
-/**
- * The control-plane pipeline benchmark, then exits. It brings up Kafka and PostgreSQL as
- * `npm test` does (scripts/infra) and takes down again what it started; infrastructure that
- * was already up (a developer's `npm run infra:up` or `npm start`) is used and left alone.
- */
-async function runPipeline() {
-  console.log('');
-  const infra = await import('./infra/index.mjs');
-  const before = await infra.status({ quiet: true });
-  const wasUp = before.kafka.running && before.postgres.running;
-  let failed = false;
-  try {
-    const env = await infra.up();
-    process.env.KAFKA_BROKERS = env.kafkaBrokers;
-    process.env.DATABASE_URL = env.databaseUrl;
-    await runPipelineBench();
-  } catch (error) {
-    console.error(`bench: pipeline failed: ${error.stack ?? error}`);
-    failed = true;
-  }
-  if (!wasUp) await infra.down().catch((error) => console.error(`bench: infra down: ${error.message}`));
-  process.exit(failed ? 1 : 0);
-}
-
-/** Rebuilds dist/ when it is missing or older than a source file tsconfig.build.json compiles. */
 function scenarioCounts(s, bytes) {
   const fns = s.pes.flatMap((pe) => pe.functions);
   const bars = fns.flatMap((fn) => fn.bars);
@@ -276,7 +240,7 @@ function rateSummary(rates) {
 }
 
 /** Wall time of `node ARGS` from the repo root, stdout to /dev/null; one untimed warm-up (page cache). */
-function spawnMs(args) {
+function spawnMs(args, devNull) {
   const run = () => {
     const r = spawnSync(process.execPath, args, { cwd: root, stdio: ['ignore', devNull, 'pipe'] });
     if (r.status !== 0) throw new Error(`bench: node ${args.join(' ')} exited ${r.status}: ${r.stderr}`);

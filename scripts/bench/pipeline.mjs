@@ -20,9 +20,8 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import { join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import { httpClient } from './bench-http.mjs';
+import { runWhenMain } from './cli-options.mjs';
 import { openNamespace, root, sleep } from './bench-namespace.mjs';
 import { commitLatency, kafkaBaseline, postgresBaseline } from './pipeline-baselines.mjs';
 import {
@@ -35,13 +34,20 @@ import {
   vmIdOf,
 } from './pipeline-fleet.mjs';
 import { printProfiles, summarizeProfiles } from './pipeline-profile.mjs';
-import { fmtInt, fmtMs, percentiles, table } from './stats.mjs';
+import { FIGURE_HEADER, figureRow, fmtInt, fmtMs, percentiles, summarize, table } from './stats.mjs';
 
 const TARGET_EVENTS_PER_S = 5000;
 const TARGET_BASELINE_SHARE = 0.2;
 const TARGET_P99_MS = 100;
+const TARGET_CPU_MS = 4; // per command, every process together (issue 13)
+/**
+ * What one command crosses: the commands, events and decisions topics; about six row writes
+ * (the event, its outbox line, the owner's and the projector's inbox claims, decision, audit).
+ */
+const HOPS = { kafkaCrossings: 3, rowWrites: 6 };
 
 export const PIPELINE_DEFAULTS = {
+  rounds: 3,
   commands: 10_000,
   hosts: 100,
   clients: 50,
@@ -94,66 +100,85 @@ export async function runPipelineBench(options = {}) {
     await run.expectAllApplied('setup');
     log(`fleet ready in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 
-    // --- 1. throughput ------------------------------------------------------------------------
-    const before = await statusCount();
-    const auditBefore = await count(`SELECT count(*) AS n FROM ${S.projector}.audit_records`);
-    const commands = Array.from({ length: o.commands }, (_, k) => nextFlip(k % o.hosts));
-    const partitions = partitionSpread(commands.map((c) => c.hostId));
-    // Answers are counted from the projector's per-command NOTIFY (what the API waits on), not by
-    // polling count(*): a poll scanning command_status 40 times a second would load PostgreSQL.
-    const pending = new Set(commands.map((c) => c.id));
-    const listener = new Client({ connectionString: databaseUrl });
-    await listener.connect();
-    listener.on('notification', (n) => pending.delete(n.payload.split('\n', 1)[0])); // CommandNotice: the id first
-    await listener.query(`LISTEN "${prefix}projector_commands"`);
-    const cpu0 = cpuSnapshot(run.services.children);
-    const xact0 = await xactCommits(q);
-    const wall0 = Date.now();
-    const t0 = performance.now();
-    const producing = produce('guest.commands', commands);
-    const timeline = [];
-    let answered = 0;
-    const deadline = t0 + Math.max(120_000, o.commands * 30);
-    while (answered < o.commands && performance.now() < deadline) {
-      await sleep(5);
-      answered = o.commands - pending.size;
-      timeline.push([Math.round(performance.now() - t0), answered]);
-    }
-    const t1 = performance.now();
-    await listener.end();
-    // What the notifications said, checked against the table.
-    const recorded = (await statusCount()) - before;
-    if (recorded !== answered) log(`warning: ${answered} answers notified, ${recorded} in command_status`);
-    const produceMs = await producing.then(
-      () => undefined,
-      (e) => e,
-    );
-    const ms = t1 - t0;
-    const cpu = cpuDelta(cpu0, cpuSnapshot(run.services.children), ms);
-    const xacts = (await xactCommits(q)) - xact0;
-    const stages = await stageTimes(q, S, wall0);
-    const statuses = await q(
-      `SELECT status, count(*)::int AS n FROM ${S.projector}.command_status WHERE updated_at >= to_timestamp($1 / 1000.0) GROUP BY status`,
-      [wall0],
-    );
-    const decisionsChanged = (await count(`SELECT count(*) AS n FROM ${S.projector}.audit_records`)) - auditBefore;
-    const eventsPerS = (answered / ms) * 1000;
-    result.throughput = {
-      commands: o.commands,
-      answered,
-      ms,
-      eventsPerS,
-      decisionsChanged,
-      statuses,
-      partitions,
-      stages,
-      cpuSecondsByProcess: cpu,
-      dbTransactionsPerCommand: xacts / Math.max(1, answered),
-      timeline: thin(timeline, 40),
-      produceError: produceMs instanceof Error ? produceMs.message : undefined,
+    // --- 1. throughput, in rounds ---------------------------------------------------------------
+    const throughputRound = async () => {
+      const before = await statusCount();
+      const auditBefore = await count(`SELECT count(*) AS n FROM ${S.projector}.audit_records`);
+      const commands = Array.from({ length: o.commands }, (_, k) => nextFlip(k % o.hosts));
+      const partitions = partitionSpread(commands.map((c) => c.hostId));
+      // Answers are counted from the projector's per-command NOTIFY (what the API waits on), not by
+      // polling count(*): a poll scanning command_status 40 times a second would load PostgreSQL.
+      const pending = new Set(commands.map((c) => c.id));
+      const listener = new Client({ connectionString: databaseUrl });
+      await listener.connect();
+      listener.on('notification', (n) => pending.delete(n.payload.split('\n', 1)[0])); // CommandNotice: the id first
+      await listener.query(`LISTEN "${prefix}projector_commands"`);
+      const cpu0 = cpuSnapshot(run.services.children);
+      const xact0 = await xactCommits(q);
+      const wall0 = Date.now();
+      const t0 = performance.now();
+      const producing = produce('guest.commands', commands);
+      const timeline = [];
+      let answered = 0;
+      const deadline = t0 + Math.max(120_000, o.commands * 30);
+      while (answered < o.commands && performance.now() < deadline) {
+        await sleep(5);
+        answered = o.commands - pending.size;
+        timeline.push([Math.round(performance.now() - t0), answered]);
+      }
+      const t1 = performance.now();
+      await listener.end();
+      // What the notifications said, checked against the table.
+      const recorded = (await statusCount()) - before;
+      if (recorded !== answered) log(`warning: ${answered} answers notified, ${recorded} in command_status`);
+      const produceMs = await producing.then(
+        () => undefined,
+        (e) => e,
+      );
+      const ms = t1 - t0;
+      const cpu = cpuDelta(cpu0, cpuSnapshot(run.services.children), ms);
+      const xacts = (await xactCommits(q)) - xact0;
+      const stages = await stageTimes(q, S, wall0);
+      const statuses = await q(
+        `SELECT status, count(*)::int AS n FROM ${S.projector}.command_status WHERE updated_at >= to_timestamp($1 / 1000.0) GROUP BY status`,
+        [wall0],
+      );
+      const decisionsChanged = (await count(`SELECT count(*) AS n FROM ${S.projector}.audit_records`)) - auditBefore;
+      const eventsPerS = (answered / ms) * 1000;
+      return {
+        wall0,
+        commands: o.commands,
+        answered,
+        ms,
+        eventsPerS,
+        decisionsChanged,
+        statuses,
+        partitions,
+        stages,
+        cpuSecondsByProcess: cpu,
+        // Every process but the benchmark's own (its producer and polls are not the pipeline's).
+        cpuMsPerCommand:
+          (Object.entries(cpu)
+            .filter(([k]) => !k.startsWith('bench'))
+            .reduce((sum, [, x]) => sum + x, 0) *
+            1000) /
+          Math.max(1, answered),
+        dbTransactionsPerCommand: xacts / Math.max(1, answered),
+        timeline: thin(timeline, 40),
+        produceError: produceMs instanceof Error ? produceMs.message : undefined,
+      };
     };
-    log(`throughput: ${answered}/${o.commands} answers in ${fmtMs(ms)} ms`);
-    if (answered < o.commands) run.printTails();
+    const rounds = [];
+    for (let r = 0; r < o.rounds; r++) {
+      const round = await throughputRound();
+      rounds.push(round);
+      log(`throughput round ${r + 1}: ${round.answered}/${o.commands} answers in ${fmtMs(round.ms)} ms`);
+      if (round.answered < o.commands) run.printTails();
+    }
+    // The figures of the median round; the rate over every round.
+    const byRate = [...rounds].sort((x, y) => x.eventsPerS - y.eventsPerS);
+    const { wall0, ...median } = byRate[byRate.length >> 1];
+    result.throughput = { ...median, rounds: o.rounds, eventsPerSRuns: summarize(rounds.map((x) => x.eventsPerS)) };
 
     // --- baselines ----------------------------------------------------------------------------
     const sample = (
@@ -190,7 +215,17 @@ export async function runPipelineBench(options = {}) {
     });
     const cl = await commitLatency({ Client, databaseUrl, schema: S.bench });
     const slower = Math.min(kb.perSecond, pb.perSecond);
-    result.baselines = { kafka: kb, postgres: pb, commit: cl, slower, pipelineShareOfSlower: eventsPerS / slower };
+    result.hops = {
+      ...HOPS,
+      perSecond: 1 / (HOPS.kafkaCrossings / kb.perSecond + HOPS.rowWrites / pb.perSecond),
+    };
+    result.baselines = {
+      kafka: kb,
+      postgres: pb,
+      commit: cl,
+      slower,
+      pipelineShareOfSlower: result.throughput.eventsPerSRuns.median / slower,
+    };
 
     // --- 2. latency -----------------------------------------------------------------------------
     const http = httpClient(run.apiUrl, { maxSockets: o.clients });
@@ -211,25 +246,33 @@ export async function runPipelineBench(options = {}) {
     const serial = [];
     for (let k = 0; k < 30; k++) serial.push(await flipOverHttp(k % o.clients));
     const perClient = Math.ceil(o.requests / o.clients);
-    const stopAt = performance.now() + 60_000;
     const lastAddress = new Map();
-    const lcpu0 = cpuSnapshot(run.services.children);
-    const l0 = performance.now();
-    const concurrent = (
-      await Promise.all(
-        Array.from({ length: o.clients }, async (_, i) => {
-          const mine = [];
-          for (let k = 0; k < perClient && performance.now() < stopAt; k++) {
-            const r = await flipOverHttp(i);
-            mine.push(r);
-            if (r.ok) lastAddress.set(i, r.address);
-          }
-          return mine;
-        }),
-      )
-    ).flat();
-    const lMs = performance.now() - l0;
-    const lcpu = cpuDelta(lcpu0, cpuSnapshot(run.services.children));
+    const concurrentRound = async () => {
+      const stopAt = performance.now() + 60_000;
+      const cpu0 = cpuSnapshot(run.services.children);
+      const l0 = performance.now();
+      const samples = (
+        await Promise.all(
+          Array.from({ length: o.clients }, async (_, i) => {
+            const mine = [];
+            for (let k = 0; k < perClient && performance.now() < stopAt; k++) {
+              const r = await flipOverHttp(i);
+              mine.push(r);
+              if (r.ok) lastAddress.set(i, r.address);
+            }
+            return mine;
+          }),
+        )
+      ).flat();
+      const wallMs = performance.now() - l0;
+      const cpu = cpuDelta(cpu0, cpuSnapshot(run.services.children));
+      return { samples, wallMs, cpu, p: percentiles(samples.map((r) => r.ms)) };
+    };
+    const lrounds = [];
+    for (let r = 0; r < o.rounds; r++) lrounds.push(await concurrentRound());
+    // The figures of the median round (by p99); the p99 over every round.
+    const byP99 = [...lrounds].sort((x, y) => x.p.p99 - y.p.p99);
+    const { samples: concurrent, wallMs: lMs, cpu: lcpu } = byP99[byP99.length >> 1];
     // Decision readable: the last flip of a sample of clients is what GET /v1/decisions shows.
     let verified = 0;
     const checked = [...lastAddress.keys()].slice(0, 10);
@@ -249,6 +292,8 @@ export async function runPipelineBench(options = {}) {
         failed: concurrent.filter((r) => !r.ok).length,
         wallMs: lMs,
         ...percentiles(concurrent.map((r) => r.ms)),
+        rounds: o.rounds,
+        p99Runs: summarize(lrounds.map((x) => x.p.p99)),
       },
       serial: {
         clients: 1,
@@ -277,7 +322,7 @@ function report(r, outDir, root) {
   const v = (ok) => (ok ? 'PASS' : 'MISS');
   const tp = r.throughput;
   const b = r.baselines;
-  const rateOk = tp.eventsPerS >= TARGET_EVENTS_PER_S;
+  const rateOk = tp.eventsPerSRuns.median >= TARGET_EVENTS_PER_S;
   const shareOk = b.pipelineShareOfSlower >= TARGET_BASELINE_SHARE;
   /** A baseline's row: how many it moved, in how long, its rate, and the pipeline's rate as a share of it. */
   const baselineRow = (name, count, x) => [
@@ -347,7 +392,7 @@ function report(r, outDir, root) {
   );
   const lc = r.latency.concurrent;
   const ls = r.latency.serial;
-  const latOk = lc.p99 < TARGET_P99_MS && lc.failed === 0;
+  const latOk = lc.p99Runs.median < TARGET_P99_MS && lc.failed === 0;
   const row = (name, x, target = '', ok) => [
     name,
     fmtInt(x.requests),
@@ -383,7 +428,36 @@ function report(r, outDir, root) {
       `decision readable via GET /v1/decisions: ${r.latency.decisionsVerified} sampled VMs`,
   );
   if (r.profile) printProfiles(r.profile);
-  r.verdicts = { eventsPerS: v(rateOk), baselineShare: v(shareOk), p99: v(latOk) };
+  // Every target over the rounds, with the bare cost of the pipeline's own hops beside it.
+  const hops = r.hops;
+  const cpuOk = tp.cpuMsPerCommand <= TARGET_CPU_MS;
+  console.log(
+    '\n' +
+      table(FIGURE_HEADER('pipeline targets'), [
+        figureRow(
+          'events/s, command topic -> decision persisted',
+          tp.eventsPerSRuns,
+          `>= ${fmtInt(TARGET_EVENTS_PER_S)}`,
+          rateOk,
+          fmtInt,
+        ),
+        figureRow(`p99 ms, ${lc.clients} concurrent HTTP clients`, lc.p99Runs, `< ${TARGET_P99_MS}`, latOk),
+        [
+          'CPU ms per command, all processes (median round)',
+          '',
+          fmtMs(tp.cpuMsPerCommand),
+          '',
+          '',
+          `<= ${TARGET_CPU_MS}`,
+          v(cpuOk),
+        ],
+      ]),
+  );
+  console.log(
+    `bare hops of one command: ${hops.kafkaCrossings} Kafka crossings at ${fmtInt(b.kafka.perSecond)}/s + ${hops.rowWrites} row writes at ${fmtInt(b.postgres.perSecond)}/s ` +
+      `= ${fmtInt(hops.perSecond)} commands/s; the pipeline reaches ${pct(tp.eventsPerSRuns.median / hops.perSecond)} of that`,
+  );
+  r.verdicts = { eventsPerS: v(rateOk), baselineShare: v(shareOk), p99: v(latOk), cpuMsPerCommand: v(cpuOk) };
   const file = join(outDir, 'pipeline.json');
   writeFileSync(file, JSON.stringify(r, null, 2) + '\n');
   console.log(`\nsummary: ${relative(root, file)}`);
@@ -495,27 +569,4 @@ function thin(points, n) {
 
 const pct = (x) => `${(x * 100).toFixed(x < 0.1 ? 1 : 0)}%`;
 
-if (import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const { values } = parseArgs({
-    options: {
-      commands: { type: 'string' },
-      hosts: { type: 'string' },
-      clients: { type: 'string' },
-      requests: { type: 'string' },
-      profile: { type: 'boolean', default: false },
-      keep: { type: 'boolean', default: false },
-    },
-  });
-  const num = (x, d) => (x === undefined ? d : Number(x));
-  runPipelineBench({
-    commands: num(values.commands, PIPELINE_DEFAULTS.commands),
-    hosts: num(values.hosts, PIPELINE_DEFAULTS.hosts),
-    clients: num(values.clients, PIPELINE_DEFAULTS.clients),
-    requests: num(values.requests, PIPELINE_DEFAULTS.requests),
-    profile: values.profile,
-    keep: values.keep,
-  }).catch((error) => {
-    console.error(`pipeline bench failed: ${error.stack ?? error}`);
-    process.exit(1);
-  });
-}
+runWhenMain(import.meta.url, 'pipeline bench', PIPELINE_DEFAULTS, runPipelineBench);

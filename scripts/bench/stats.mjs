@@ -47,3 +47,20 @@ export function table(header, rows) {
     r.map((cell, c) => (c === 0 ? String(cell).padEnd(widths[c]) : String(cell).padStart(widths[c]))).join('  ');
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
+
+export const verdict = (ok) => (ok ? 'PASS' : 'MISS');
+
+/** A row of a targets table: name, min / median / max of the runs, the target, PASS or MISS (on the median). */
+export function figureRow(name, runs, target, ok, fmt = fmtMs) {
+  return [
+    name,
+    fmt(runs.min),
+    fmt(runs.median),
+    fmt(runs.max),
+    String(runs.n ?? ''),
+    target,
+    ok === undefined ? '' : verdict(ok),
+  ];
+}
+
+export const FIGURE_HEADER = (title) => [title, 'min', 'median', 'max', 'runs', 'target', ''];

@@ -9,7 +9,7 @@ import { MessagePublisher, kafkaFromEnv } from '@barplane/messaging';
 import { DataSource } from 'typeorm';
 import { factEnvelope } from '@barplane/read-models/testing/fact-envelope';
 import { ProjectorService } from './projector.service';
-import { readModelNames, rebuildProjector } from '@barplane/read-models';
+import { RebuildProgress, readModelNames, rebuildProjector } from '@barplane/read-models';
 
 // The projector against the real broker and database: facts in (as the owners publish them),
 // decisions, audit chain and rebuild out. The owners are not running: envelopes are produced here.
@@ -184,5 +184,28 @@ describe('projector (real Kafka and PostgreSQL)', () => {
     });
     expect(new Set(published.map((e) => e.id)).size).toBe(published.length);
     expect(published[0]).toMatchObject({ type: 'DecisionChanged', data: { seq: 1, ruleSet: 'barplane-rules/2' } });
+  });
+
+  it('rebuilds the events the live projector never applied after those it did', async () => {
+    await service.stop();
+    const hashes = (await chainOf(hostId)).map((r) => r.hash);
+    // Published while the projector is stopped: in no applied-order log, so replayed last.
+    const moved = { bdf: s.vm!.guestBars[1].bdf, index: s.vm!.guestBars[1].index, address: 0x80028000n };
+    await publish('guest.events', hostId, { type: 'GuestBarProgrammed', data: { vmId: s.vm!.id, ...moved } });
+    const progress: RebuildProgress[] = [];
+    const result = await rebuildProjector(db, kafka, namespace, (p) => progress.push(p), { chunk: 2 });
+    expect(result.applied).toBe(sent.length);
+    expect(progress.at(-1)).toEqual(result);
+    expect(result).toMatchObject({ read: result.total });
+
+    const guestBars = [{ ...s.vm!.guestBars[0], address: 0x80030000n }, moved];
+    const expected = planToJson(planScenario({ ...s, host: { ...s.host, id: hostId }, vm: { ...s.vm!, guestBars } }));
+    const bars = (await decisionsOf(hostId)).filter((r) => r.subject_key.startsWith('bar:'));
+    expect(bars.map((r) => r.outcome)).toEqual(expected.bars);
+    const chain = await chainOf(hostId);
+    expect(verifyChain(chain)).toEqual({ ok: true, records: chain.length });
+    expect(chain.slice(0, hashes.length).map((r) => r.hash)).toEqual(hashes);
+    service = new ProjectorService({ databaseUrl, kafkaBrokers, namespace });
+    await service.start();
   });
 });

@@ -17,3 +17,5 @@ export * from './batch-consumer-runner';
 export * from './on-shutdown';
 export * from './read-topics';
 export * from './starts-once';
+export * from './partition-bounds';
+export * from './partition-feed';

@@ -73,7 +73,7 @@ export async function runReplay(
       ? new cliProgress.SingleBar(
           {
             stream: io.out as NodeJS.WriteStream,
-            format: 'replay [{bar}] {value}/{total} events | {rate} events/s | {duration_formatted}',
+            format: 'replay [{bar}] {value}/{total} messages | {rate} messages/s | {duration_formatted}',
             hideCursor: true,
           },
           cliProgress.Presets.shades_classic,
@@ -92,7 +92,7 @@ export async function runReplay(
         bar.start(p.total, 0, { rate: 0 });
         barStarted = true;
       }
-      bar.update(p.applied, { rate: rate(p.applied) });
+      bar.update(p.read, { rate: rate(p.read) });
     });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     if (bar && barStarted) bar.stop();
