@@ -8,15 +8,15 @@ import { EventSnapshots, chainLink } from '../audit/chain-link';
 import { CommandAnswer, writeCommandAnswers } from '../command-status/command-status.writer';
 import { decisionChanges } from '../decisions/decision-changes';
 import { decisionMessage } from '../decisions/decision-message';
-import { HeldDecision, readDecisions, writeDecisions } from '../decisions/decisions.writer';
+import { HeldDecision, readDecisions } from '../decisions/decisions.writer';
 import {
   lockHostProjections,
   readHostProjections,
   writeHostProjections,
 } from '../host-projections/host-projections.writer';
-import { HostSummary, hostSummaryOf } from '../host-summaries/host-summary';
 import { writeHostSummaries } from '../host-summaries/host-summaries.writer';
 import { ReadModelNames } from '../read-model-names';
+import { HostWork, summariesOf, writeTouchedDecisions } from './host-work';
 import { Source } from './source';
 
 export interface BatchItem {
@@ -31,16 +31,6 @@ export interface BatchResult {
   readonly duplicates: number;
   /** Decision changes (= audit records written). */
   readonly changes: number;
-}
-
-/** One host as the batch sees it: loaded once, folded in memory, written once. */
-interface HostWork {
-  state: HostProjection;
-  readonly decisions: Map<string, HeldDecision>;
-  seq: number;
-  prevHash: string;
-  /** Subject keys whose decision row must be written (upserted or deleted) at the end. */
-  readonly touched: Set<string>;
 }
 
 /**
@@ -217,7 +207,7 @@ export class BatchProjector {
 
     const versions = await writeHostProjections(em, this.schema, new Map([...hosts].map(([id, h]) => [id, h.state])));
     await writeHostSummaries(em, this.schema, summariesOf(hosts));
-    await this.writeDecisions(em, hosts);
+    await writeTouchedDecisions(em, this.schema, hosts);
     await writeOutbox(em, this.schema, outbox);
     await writeCommandAnswers(em, this.schema, this.names.answersChannel, answers);
     const cached = new Map<string, CachedHost>();
@@ -286,23 +276,4 @@ export class BatchProjector {
     }
     return hosts;
   }
-
-  /** Each touched decision once, as it stands after the batch: upserted, or deleted if gone. */
-  private async writeDecisions(em: EntityManager, hosts: Map<string, HostWork>): Promise<void> {
-    const up: (HeldDecision & { hostId: string })[] = [];
-    const gone: { hostId: string; key: string }[] = [];
-    for (const [hostId, host] of hosts) {
-      for (const key of host.touched) {
-        const d = host.decisions.get(key);
-        if (d) up.push({ ...d, hostId });
-        else gone.push({ hostId, key });
-      }
-    }
-    await writeDecisions(em, this.schema, up, gone);
-  }
-}
-
-/** Each host's summary as the batch leaves it (fleet reads need one row per host, not every projection). */
-function summariesOf(hosts: ReadonlyMap<string, HostWork>): Map<string, HostSummary | null> {
-  return new Map([...hosts].map(([id, h]) => [id, hostSummaryOf(h.state, h.decisions.values())]));
 }
