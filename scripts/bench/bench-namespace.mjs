@@ -125,6 +125,26 @@ export async function openNamespace({ env = {}, log = () => undefined, profile =
         await sleep(400);
       }
     },
+    /**
+     * Until guest-memory has read pe.events to its end: it learns the PEs from there, and
+     * refuses to assign one it has not read yet.
+     */
+    async factsCaughtUp(timeoutMs = 120_000) {
+      const [groupId, topic] = [`${ns}guest-memory-facts`, `${ns}pe.events`];
+      const admin = kafka.admin();
+      await admin.connect();
+      try {
+        const ends = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, Number(p.high)]));
+        for (const deadline = Date.now() + timeoutMs; ;) {
+          const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+          if (committed.partitions.every((p) => Number(p.offset) >= ends.get(p.partition))) return;
+          if (Date.now() > deadline) throw new Error(`${groupId} has not read ${topic} to its end`);
+          await sleep(100);
+        }
+      } finally {
+        await admin.disconnect();
+      }
+    },
     /** Fails with the first few messages of commands the projector recorded as not applied. */
     async expectAllApplied(what) {
       const table = `${schemas.projector}.command_status`;

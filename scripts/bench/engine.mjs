@@ -15,7 +15,9 @@ import { fmtInt, fmtMs, summarize, table, timeRuns } from './stats.mjs';
 
 const TARGET_RATE = 1_000_000; // BAR decisions per second, one core
 const TARGET_WALL_MS = 1000; // whole `barplane plan` command
-const ENGINE = { warmup: 3, runs: 15 };
+// Warm-ups until the heap stops growing: on a VM where fresh memory is slow to touch, the
+// first plans measure page faults more than the engine.
+const ENGINE = { warmup: 10, runs: 30 };
 const SPAWN_RUNS = 7;
 const SPLIT_RUNS = 3;
 

@@ -46,6 +46,7 @@ export async function runFleetBench(options = {}) {
     await run.produce('pe.commands', pe);
     await run.waitStatuses(pe.length, 'hosts and topologies', timeout);
     const topologyMs = performance.now() - t0;
+    await run.factsCaughtUp();
     await run.produce('guest.commands', guest);
     await run.waitStatuses(pe.length + guest.length, 'VMs and assignments', timeout);
     await run.quiesce();

@@ -84,6 +84,7 @@ export async function runPipelineBench(options = {}) {
       setup.flatMap((s) => s.pe),
     );
     await run.waitStatuses(o.hosts * 2, 'host registration');
+    await run.factsCaughtUp();
     await produce(
       'guest.commands',
       setup.flatMap((s) => s.guest),

@@ -70,7 +70,7 @@ export async function runRebuildBench(options = {}) {
     );
     await run.waitStatuses(o.hosts * 2, 'host registration');
     // guest-memory learns the PEs from pe.events: assigning one before it has read them is refused.
-    await caughtUp(run, `${ns}guest-memory-facts`, `${ns}pe.events`);
+    await run.factsCaughtUp();
     await run.produce(
       'guest.commands',
       setup.flatMap((s) => s.guest),
@@ -131,23 +131,6 @@ export async function runRebuildBench(options = {}) {
     await run.close({ keep: o.keep });
   }
   return report(result, outDir);
-}
-
-/** Until the consumer group has committed every partition of `topic` to its end. */
-async function caughtUp(run, groupId, topic, timeoutMs = 120_000) {
-  const admin = run.kafka.admin();
-  await admin.connect();
-  try {
-    const ends = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, Number(p.high)]));
-    for (const deadline = Date.now() + timeoutMs; ;) {
-      const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
-      if (committed.partitions.every((p) => Number(p.offset) >= ends.get(p.partition))) return;
-      if (Date.now() > deadline) throw new Error(`${groupId} has not read ${topic} to its end`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  } finally {
-    await admin.disconnect();
-  }
 }
 
 /** Messages in the topics now (high - low watermarks). */
