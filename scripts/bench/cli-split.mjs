@@ -16,17 +16,18 @@ const lap = (name, fn) => {
   return value;
 };
 
-// The same modules the CLI loads (commander, class-validator, lossless-json, the engine).
+// The modules `barplane plan` loads (apps/cli main.ts loads only the command it runs).
 const { contracts, domain } = lap('load', () => {
   require(join(root, 'dist/apps/cli/src/main.js'));
+  require(join(root, 'dist/apps/cli/src/plan/plan.command.js'));
   return {
-    contracts: require(join(root, 'dist/libs/contracts/src/index.js')),
+    contracts: require(join(root, 'dist/libs/contracts/src/scenario/read-scenario-text.js')),
     domain: require(join(root, 'dist/libs/domain/src/index.js')),
   };
 });
 const text = lap('read', () => readFileSync(process.argv[2], 'utf8'));
-const parsed = lap('parse', () => contracts.parseExactJson(text));
-const read = lap('validate', () => contracts.scenarioFromJson(parsed.value, parsed.inexact));
+// Parse, the shape check compiled at build time, the conversion and the rules, as the CLI reads.
+const read = lap('parseValidate', () => contracts.readScenarioText(text));
 if (!read.ok) throw new Error(`invalid scenario: ${JSON.stringify(read.problems.slice(0, 3))}`);
 // What the CLI runs: the decisions and, beside them, every function's VFIO regions.
 const plan = lap('plan', () => domain.planAnswer(read.scenario));

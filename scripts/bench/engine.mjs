@@ -149,9 +149,7 @@ export function runEngineBench(opts) {
   const splitRows = [
     ['load modules', split.load],
     ['read file', split.read],
-    ['parse + validate', split.parse + split.validate],
-    ['  parse (lossless-json)', split.parse],
-    ['  validate (DTOs + rules)', split.validate],
+    ['parse + validate (shape, rules)', split.parseValidate],
     ['plan', split.plan],
     ['serialize', split.toJson + split.stringify],
     ['  planToJson', split.toJson],

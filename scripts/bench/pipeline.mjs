@@ -157,13 +157,7 @@ export async function runPipelineBench(options = {}) {
         partitions,
         stages,
         cpuSecondsByProcess: cpu,
-        // Every process but the benchmark's own (its producer and polls are not the pipeline's).
-        cpuMsPerCommand:
-          (Object.entries(cpu)
-            .filter(([k]) => !k.startsWith('bench'))
-            .reduce((sum, [, x]) => sum + x, 0) *
-            1000) /
-          Math.max(1, answered),
+        cpuMsPerCommand: pipelineCpuMs(cpu, answered),
         dbTransactionsPerCommand: xacts / Math.max(1, answered),
         timeline: thin(timeline, 40),
         produceError: produceMs instanceof Error ? produceMs.message : undefined,
@@ -267,7 +261,13 @@ export async function runPipelineBench(options = {}) {
       ).flat();
       const wallMs = performance.now() - l0;
       const cpu = cpuDelta(cpu0, cpuSnapshot(run.services.children));
-      return { samples, wallMs, cpu, p: percentiles(samples.map((r) => r.ms)) };
+      return {
+        samples,
+        wallMs,
+        cpu,
+        p: percentiles(samples.map((r) => r.ms)),
+        cpuMs: pipelineCpuMs(cpu, samples.length),
+      };
     };
     const lrounds = [];
     for (let r = 0; r < o.rounds; r++) lrounds.push(await concurrentRound());
@@ -295,6 +295,8 @@ export async function runPipelineBench(options = {}) {
         ...percentiles(concurrent.map((r) => r.ms)),
         rounds: o.rounds,
         p99Runs: summarize(lrounds.map((x) => x.p.p99)),
+        // The issue's figure: CPU of every process per HTTP command, at this concurrency.
+        cpuMsRuns: summarize(lrounds.map((x) => x.cpuMs)),
       },
       serial: {
         clients: 1,
@@ -431,7 +433,7 @@ function report(r, outDir, root) {
   if (r.profile) printProfiles(r.profile);
   // Every target over the rounds, with the bare cost of the pipeline's own hops beside it.
   const hops = r.hops;
-  const cpuOk = tp.cpuMsPerCommand <= TARGET_CPU_MS;
+  const cpuOk = r.latency.concurrent.cpuMsRuns.median <= TARGET_CPU_MS;
   console.log(
     '\n' +
       table(FIGURE_HEADER('pipeline targets'), [
@@ -443,17 +445,10 @@ function report(r, outDir, root) {
           fmtInt,
         ),
         figureRow(`p99 ms, ${lc.clients} concurrent HTTP clients`, lc.p99Runs, `< ${TARGET_P99_MS}`, latOk),
-        [
-          'CPU ms per command, all processes (median round)',
-          '',
-          fmtMs(tp.cpuMsPerCommand),
-          '',
-          '',
-          `<= ${TARGET_CPU_MS}`,
-          v(cpuOk),
-        ],
+        figureRow(`CPU ms per HTTP command, all processes`, lc.cpuMsRuns, `<= ${TARGET_CPU_MS}`, cpuOk),
       ]),
   );
+  console.log(`CPU per command at full speed (commands straight to Kafka, batched): ${fmtMs(tp.cpuMsPerCommand)} ms`);
   console.log(
     `bare hops of one command: ${hops.kafkaCrossings} Kafka crossings at ${fmtInt(b.kafka.perSecond)}/s + ${hops.rowWrites} row writes at ${fmtInt(b.postgres.perSecond)}/s ` +
       `= ${fmtInt(hops.perSecond)} commands/s; the pipeline reaches ${pct(tp.eventsPerSRuns.median / hops.perSecond)} of that`,
@@ -539,6 +534,14 @@ function cpuSnapshot(children) {
   const u = process.cpuUsage();
   snap['bench (producer, polls)'] = (u.user + u.system) / 1e6;
   return snap;
+}
+
+/** CPU ms per command of every process but the benchmark's own (its producer and polls are not the pipeline's). */
+function pipelineCpuMs(cpu, commands) {
+  const seconds = Object.entries(cpu)
+    .filter(([k]) => !k.startsWith('bench'))
+    .reduce((sum, [, x]) => sum + x, 0);
+  return (seconds * 1000) / Math.max(1, commands);
 }
 
 function cpuDelta(a, b) {
