@@ -5,7 +5,7 @@ import { HostViews } from './host-views';
 // The views are host-views.ts' (tested through the e2e tier); here: routes, roles and 404s.
 const views = {
   fleet: async () => ({ hosts: [] }),
-  hostsJson: async () => JSON.stringify([{ id: 'h1' }]),
+  hostsJson: async () => ({ json: JSON.stringify([{ id: 'h1' }]), etag: 'W/"v1"' }),
   host: async (id: string) => (id === 'h1' ? { id } : undefined),
   pes: async (hostId: string, peId?: string) =>
     hostId === 'h1' ? [{ id: peId ?? '0000:01' }].filter((p) => p.id === '0000:01') : undefined,
@@ -41,6 +41,15 @@ describe('FleetController (/v1 reads)', () => {
     const res = await kit.call('GET', path, { role: 'viewer' });
     expect(res.status).toBe(404);
     expect(res.body).toMatchObject({ error: 'NOT_FOUND', message });
+  });
+
+  it('tags the host list and answers 304 to a reader that has it', async () => {
+    const first = await kit.call('GET', '/v1/hosts', { role: 'viewer' });
+    expect(first.headers.get('etag')).toBe('W/"v1"');
+    // Cache-Control of our own: fetch adds `no-cache` to a conditional request, which forbids a 304.
+    const headers = { 'if-none-match': 'W/"v1"', 'cache-control': 'max-age=0' };
+    const again = await kit.call('GET', '/v1/hosts', { role: 'viewer', headers });
+    expect([again.status, again.text]).toEqual([304, '']);
   });
 
   it('needs a token', async () => {

@@ -1,4 +1,5 @@
-import { Controller, Get, Header, Param } from '@nestjs/common';
+import { Controller, Get, Header, Param, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { BarplaneError } from '@barplane/contracts';
 import { Roles } from '../auth/roles.decorator';
@@ -27,8 +28,12 @@ export class FleetController {
   @ApiOperation({ summary: 'Hosts with fast-path coverage (BARs and bytes by mode)' })
   @ApiOkResponse({ type: [HostViewDto] })
   @Header('content-type', 'application/json; charset=utf-8')
-  hosts(): Promise<string> {
-    return this.views.hostsJson();
+  async hosts(@Res({ passthrough: true }) res: Response): Promise<string> {
+    const { json, etag } = await this.views.hostsJson();
+    // Set before the body: Express then neither hashes the body for a tag of its own nor sends
+    // it to a reader whose If-None-Match already names this list (304).
+    res.setHeader('ETag', etag);
+    return json;
   }
 
   @Get('hosts/:hostId')

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import {
   BarDecisionView,
@@ -36,7 +37,7 @@ export class HostViews {
   constructor(private readonly reads: ReadModels) {}
 
   /** The host list as JSON text, made again only when a summary changed since the last request. */
-  private hostList?: { version: string; json: Promise<string> };
+  private hostList?: { version: string; list: Promise<HostList> };
 
   /** From the host summaries: one row per host, however many PEs and decisions the fleet has. */
   async hosts(): Promise<HostWire[]> {
@@ -44,20 +45,24 @@ export class HostViews {
   }
 
   /**
-   * GET /v1/hosts as JSON text. Dashboards poll it, and at a thousand hosts it is half a
-   * megabyte: reading and serialising it for every reader would cost more than the request.
-   * The version read comes first, so a list made from rows older than that version is never kept.
+   * GET /v1/hosts as JSON text with its entity tag. Dashboards poll it, and at a thousand hosts
+   * it is half a megabyte: reading and serialising it for every reader would cost more than the
+   * request (and Express would hash it for an ETag on every send). The version read comes first,
+   * so a list made from rows older than that version is never kept.
    */
-  async hostsJson(): Promise<string> {
+  async hostsJson(): Promise<HostList> {
     const version = await this.reads.hostSummariesVersion();
     if (this.hostList?.version !== version) {
-      const json = this.hosts().then((hosts) => JSON.stringify(hosts));
-      this.hostList = { version, json };
-      json.catch(() => {
-        if (this.hostList?.json === json) this.hostList = undefined;
+      const list = this.hosts().then((hosts) => ({
+        json: JSON.stringify(hosts),
+        etag: `W/"${createHash('sha256').update(version).digest('base64url').slice(0, 27)}"`,
+      }));
+      this.hostList = { version, list };
+      list.catch(() => {
+        if (this.hostList?.list === list) this.hostList = undefined;
       });
     }
-    return this.hostList.json;
+    return this.hostList.list;
   }
 
   async host(hostId: string): Promise<HostWire | undefined> {
@@ -171,6 +176,12 @@ export class HostViews {
     }
     return out;
   }
+}
+
+/** The host list's JSON text and the entity tag of the summaries' version it was made from. */
+export interface HostList {
+  readonly json: string;
+  readonly etag: string;
 }
 
 function hostWireOf(s: HostSummary): HostWire {
