@@ -5,13 +5,13 @@ import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 
 /**
- * `call(method, path, body?, token, { parse })` resolves { status, body, bytes, ms }: the body
- * parsed when JSON, unless `parse: false` (a reader measuring latency need not spend the CPU
- * the server is measured on; the text is still received whole).
+ * `call(method, path, body?, token, { parse, headers })` resolves { status, body, bytes, ms }:
+ * the body parsed when JSON, unless `parse: false` (a reader measuring latency need not spend
+ * the CPU the server is measured on; the body is still received whole, as sent).
  */
 export function httpClient(apiUrl, { maxSockets = 50 } = {}) {
   const agent = new http.Agent({ keepAlive: true, maxSockets });
-  const call = (method, path, body, token, { parse = true } = {}) =>
+  const call = (method, path, body, token, { parse = true, headers = {} } = {}) =>
     new Promise((resolve, reject) => {
       const payload = body === undefined ? undefined : JSON.stringify(body);
       const t0 = performance.now();
@@ -21,6 +21,7 @@ export function httpClient(apiUrl, { maxSockets = 50 } = {}) {
           method,
           agent,
           headers: {
+            ...headers,
             ...(token ? { authorization: `Bearer ${token}` } : {}),
             ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}),
           },

@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import { join, relative } from 'node:path';
 import v8 from 'node:v8';
+import { NODE_FLAGS } from '../control-plane/processes.mjs';
 import { generateScenario } from './generate-scenario.mjs';
 import { fmtInt, fmtMs, summarize, table, timeRuns } from './stats.mjs';
 
@@ -28,10 +29,10 @@ export const ENGINE_TARGETS = { rate: TARGET_RATE, wallMs: TARGET_WALL_MS, nodeR
 
 /** opts: { seed, platform: 'arm64' | 'powernv', defaultGc } */
 export function runEngineBench(opts) {
-  // The engine runs in the projector, which starts with a 64 MB young generation
+  // The engine runs in the projector, which runs with a larger young generation
   // (scripts/control-plane/processes.mjs NODE_FLAGS); measure it the way it runs. The
   // baseline loop below runs with the same setting. `--default-gc` measures V8's defaults.
-  const gcFlags = opts.defaultGc ? [] : ['--max-semi-space-size=64'];
+  const gcFlags = opts.defaultGc ? [] : NODE_FLAGS.projector.filter((f) => f.startsWith('--max-semi-space-size'));
   for (const flag of gcFlags) v8.setFlagsFromString(flag);
   const require = createRequire(import.meta.url);
   const { readScenario } = require(join(root, 'dist/libs/contracts/src/index.js'));

@@ -64,7 +64,8 @@ export async function runFleetBench(options = {}) {
 
     // --- reads, in rounds --------------------------------------------------------------------
     const token = run.tokens.viewer;
-    const unparsed = { parse: false };
+    // As a dashboard reads: it takes gzip (the body is timed to its last byte, not inflated).
+    const unparsed = { parse: false, headers: { 'accept-encoding': 'gzip' } };
     const peIds = wideTopology(o.functions).map((p) => p.id);
     const expectOk = (r, what) => {
       if (r.status !== 200) throw new Error(`${what}: HTTP ${r.status} ${JSON.stringify(r.body).slice(0, 200)}`);

@@ -12,13 +12,15 @@ export const SERVICES = ['pe-registry', 'vfio-regions', 'guest-memory', 'project
  * them (pipeline bench on 2 cores, 3 interleaved pairs: projector CPU per 10k events 3.6 ->
  * 3.1 s, throughput 1,890 -> 2,030/s on average; run-to-run noise there is +-20 %).
  * The projector runs the engine on every event and allocates many short-lived objects: a
- * larger young generation (64 MB semi-spaces) cuts its scavenges (measured: ~0.86 -> ~0.95 M
- * BAR decisions/s on the bench scenario). Short-lived processes (the CLI) are faster without.
+ * larger young generation (32 MB semi-spaces; 64 measured ~0.86 -> ~0.95 M BAR decisions/s on
+ * the bench scenario but cost 64 MB more) cuts its scavenges. Short-lived processes (the CLI) are faster without.
  */
 const SHARED_FLAGS = ['--single-threaded-gc'];
 export const NODE_FLAGS = {
   ...Object.fromEntries(SERVICES.map((name) => [name, SHARED_FLAGS])),
-  projector: [...SHARED_FLAGS, '--max-semi-space-size=64'],
+  // A heap ceiling: left to itself V8 let a projector that holds 150 MB of live hosts grow to
+  // 1.6 GB of uncollected garbage while loading 1,000 hosts (scripts/bench/fleet.mjs).
+  projector: [...SHARED_FLAGS, '--max-semi-space-size=32', '--max-old-space-size=384'],
 };
 
 /**

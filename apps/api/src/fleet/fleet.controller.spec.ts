@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { fake, useControllerKit } from '../testing/controller-test-kit';
 import { FleetController } from './fleet.controller';
 import { HostViews } from './host-views';
@@ -5,10 +6,16 @@ import { HostViews } from './host-views';
 // The views are host-views.ts' (tested through the e2e tier); here: routes, roles and 404s.
 const views = {
   fleet: async () => ({ hosts: [] }),
-  hostsJson: async () => ({ json: JSON.stringify([{ id: 'h1' }]), etag: 'W/"v1"' }),
+  hostsJson: async () => ({
+    json: JSON.stringify([{ id: 'h1' }]),
+    gzip: gzipSync(JSON.stringify([{ id: 'h1' }])),
+    etag: 'W/"v1"',
+  }),
   host: async (id: string) => (id === 'h1' ? { id } : undefined),
   pes: async (hostId: string, peId?: string) =>
     hostId === 'h1' ? [{ id: peId ?? '0000:01' }].filter((p) => p.id === '0000:01') : undefined,
+  peJson: async (hostId: string, peId: string) =>
+    hostId === 'h1' && peId === '0000:01' ? JSON.stringify({ id: peId }) : undefined,
   scenario: async (hostId: string, peId: string) =>
     hostId === 'h1' && peId === '0000:01' ? { host: { id: hostId }, pes: [] } : undefined,
   vms: async (vmId?: string) => [{ id: 'vm1' }].filter((v) => vmId === undefined || v.id === vmId),
@@ -50,6 +57,9 @@ describe('FleetController (/v1 reads)', () => {
     const headers = { 'if-none-match': 'W/"v1"', 'cache-control': 'max-age=0' };
     const again = await kit.call('GET', '/v1/hosts', { role: 'viewer', headers });
     expect([again.status, again.text]).toEqual([304, '']);
+    // fetch asks for gzip and inflates: the same list, sent compressed.
+    const zipped = await kit.call('GET', '/v1/hosts', { role: 'viewer' });
+    expect([zipped.headers.get('content-encoding'), zipped.body]).toEqual(['gzip', [{ id: 'h1' }]]);
   });
 
   it('needs a token', async () => {

@@ -1,5 +1,5 @@
-import { Controller, Get, Header, Param, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import { Controller, Get, Header, Param, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { BarplaneError } from '@barplane/contracts';
 import { Roles } from '../auth/roles.decorator';
@@ -28,12 +28,18 @@ export class FleetController {
   @ApiOperation({ summary: 'Hosts with fast-path coverage (BARs and bytes by mode)' })
   @ApiOkResponse({ type: [HostViewDto] })
   @Header('content-type', 'application/json; charset=utf-8')
-  async hosts(@Res({ passthrough: true }) res: Response): Promise<string> {
-    const { json, etag } = await this.views.hostsJson();
+  async hosts(@Req() req: Request, @Res() res: Response): Promise<void> {
+    const { json, gzip, etag } = await this.views.hostsJson();
     // Set before the body: Express then neither hashes the body for a tag of its own nor sends
     // it to a reader whose If-None-Match already names this list (304).
     res.setHeader('ETag', etag);
-    return json;
+    res.setHeader('Vary', 'Accept-Encoding');
+    if (!/\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
+      res.send(json);
+      return;
+    }
+    res.setHeader('Content-Encoding', 'gzip');
+    res.send(gzip);
   }
 
   @Get('hosts/:hostId')
@@ -56,9 +62,9 @@ export class FleetController {
   @Get('hosts/:hostId/pes/:peId')
   @Roles('viewer')
   @ApiOkResponse({ type: PeViewDto })
-  async pe(@Param('hostId') hostId: string, @Param('peId') peId: string) {
-    const pes = await this.views.pes(hostId, peId);
-    return pes?.[0] ?? notFound(`PE ${peId} on host ${hostId}`);
+  @Header('content-type', 'application/json; charset=utf-8')
+  async pe(@Param('hostId') hostId: string, @Param('peId') peId: string): Promise<string> {
+    return (await this.views.peJson(hostId, peId)) ?? notFound(`PE ${peId} on host ${hostId}`);
   }
 
   @Get('hosts/:hostId/pes/:peId/scenario')

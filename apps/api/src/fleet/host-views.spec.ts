@@ -63,14 +63,19 @@ const rows: DecisionRow[] = [
 ];
 
 let summaryReads = 0;
+let projectionReads = 0;
 let version = '1/t0';
 const reads = {
-  projections: async () => [projection],
+  projections: async (hostId?: string) => {
+    projectionReads++;
+    return hostId === undefined || hostId === 'h1' ? [projection] : [];
+  },
   hostSummaries: async () => {
     summaryReads++;
     return [hostSummaryOf(projection, rows)];
   },
   hostSummariesVersion: async () => version,
+  hostSummaryVersion: async (hostId: string) => (hostId === 'h1' ? version : undefined),
   decisions: async (f: { pe?: string; kind?: 'bar' | 'pe' } = {}) =>
     rows.filter((d) => (!f.kind || d.subject.kind === f.kind) && (!f.pe || d.subject.pe === f.pe)),
 } as unknown as ReadModels;
@@ -118,6 +123,19 @@ describe('HostViews fleet reads', () => {
     version = '1/t1';
     expect((await views.hostsJson()).etag).not.toBe(first.etag);
     expect(summaryReads).toBe(reads0 + 1);
+  });
+
+  it('keeps a PE page as text until its host is written again, and has none for an unknown PE', async () => {
+    const page = await views.peJson('h1', '0000:03');
+    expect(JSON.parse(page!)).toEqual((await views.pes('h1', '0000:03'))![0]);
+    const reads0 = projectionReads;
+    expect(await views.peJson('h1', '0000:03')).toBe(page);
+    expect(projectionReads).toBe(reads0);
+    version = '1/t2';
+    await views.peJson('h1', '0000:03');
+    expect(projectionReads).toBe(reads0 + 1);
+    expect(await views.peJson('h1', '0000:09')).toBeUndefined();
+    expect(await views.peJson('h9', '0000:03')).toBeUndefined();
   });
 
   it('gives each PE its own coverage and a what-if its scenario, with the VM that holds the PE', async () => {

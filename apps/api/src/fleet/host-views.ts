@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { Injectable } from '@nestjs/common';
 import {
   BarDecisionView,
@@ -53,10 +54,15 @@ export class HostViews {
   async hostsJson(): Promise<HostList> {
     const version = await this.reads.hostSummariesVersion();
     if (this.hostList?.version !== version) {
-      const list = this.hosts().then((hosts) => ({
-        json: JSON.stringify(hosts),
-        etag: `W/"${createHash('sha256').update(version).digest('base64url').slice(0, 27)}"`,
-      }));
+      const list = this.hosts().then((hosts) => {
+        const json = JSON.stringify(hosts);
+        // Compressed once per version: a tenth of the bytes for every reader that takes gzip.
+        return {
+          json,
+          gzip: gzipSync(json),
+          etag: `W/"${createHash('sha256').update(version).digest('base64url').slice(0, 27)}"`,
+        };
+      });
       this.hostList = { version, list };
       list.catch(() => {
         if (this.hostList?.list === list) this.hostList = undefined;
@@ -108,6 +114,32 @@ export class HostViews {
           if (bar) return { size: toHex(bar.size) };
         }
     return undefined;
+  }
+
+  /** PE pages as JSON text by host and PE, with the version of the host each was made from (LRU). */
+  private readonly pePages = new Map<string, { version: string; json: Promise<string | undefined> }>();
+
+  /**
+   * GET /v1/hosts/{h}/pes/{pe} as JSON text (undefined: no such host or PE), made again only
+   * when the projector wrote the host since: one key read instead of the host's projection and
+   * decisions for every reader.
+   */
+  async peJson(hostId: string, peId: string): Promise<string | undefined> {
+    const version = await this.reads.hostSummaryVersion(hostId);
+    const key = `${hostId}\n${peId}`;
+    const cached = this.pePages.get(key);
+    if (version !== undefined && cached?.version === version) {
+      this.pePages.delete(key);
+      this.pePages.set(key, cached);
+      return cached.json;
+    }
+    const json = this.pes(hostId, peId).then((pes) => (pes?.[0] ? JSON.stringify(pes[0]) : undefined));
+    if (version === undefined) return json;
+    this.pePages.delete(key);
+    this.pePages.set(key, { version, json });
+    if (this.pePages.size > PE_PAGES_KEPT) this.pePages.delete(this.pePages.keys().next().value!);
+    json.catch(() => this.pePages.get(key)?.json === json && this.pePages.delete(key));
+    return json;
   }
 
   async pes(hostId: string, peId?: string): Promise<PeWire[] | undefined> {
@@ -178,9 +210,13 @@ export class HostViews {
   }
 }
 
+/** PE pages kept as text: a few megabytes at most. */
+const PE_PAGES_KEPT = 2000;
+
 /** The host list's JSON text and the entity tag of the summaries' version it was made from. */
 export interface HostList {
   readonly json: string;
+  readonly gzip: Buffer;
   readonly etag: string;
 }
 

@@ -20,6 +20,7 @@ import {
   hostProjections,
   hostSummaries,
   hostSummariesVersion,
+  hostSummaryVersion,
   readModelNames,
   readQuery,
 } from '@barplane/read-models';
@@ -53,6 +54,11 @@ export class ReadModels {
   /** Changes whenever a host summary does: the key of a cached host list. */
   hostSummariesVersion(): Promise<string> {
     return hostSummariesVersion(this.read, this.schema);
+  }
+
+  /** Changes whenever the projector writes this host (its projection, decisions and summary together). */
+  hostSummaryVersion(hostId: string): Promise<string | undefined> {
+    return hostSummaryVersion(this.read, this.schema, hostId);
   }
 
   /** The host a VM was created on (the guest-memory owner's VM directory), if any. */

@@ -23,3 +23,12 @@ export async function hostSummariesVersion(read: ReadQuery, schema: string): Pro
   );
   return row?.version ?? '';
 }
+
+/** When one host's summary was last written: it changes in every transaction that writes the host. */
+export async function hostSummaryVersion(read: ReadQuery, schema: string, hostId: string): Promise<string | undefined> {
+  const [row] = await read<{ version: string }>(
+    `SELECT updated_at::text AS version FROM ${qualified(schema, 'host_summaries')} WHERE host_id = $1`,
+    [hostId],
+  );
+  return row?.version;
+}
