@@ -1,5 +1,5 @@
 import { DataSource, EntityManager } from 'typeorm';
-import { GENESIS_HASH, HostProjection, applyFact, hostDecisions, initialHostProjection } from '@barplane/domain';
+import { GENESIS_HASH, applyFact, hostDecisions, initialHostProjection } from '@barplane/domain';
 import { AnswerType, Envelope, answerStatusOf, decodeEvent, isAnswer } from '@barplane/contracts';
 import { OutboxMessage, qualified, runSql, writeOutbox } from '@barplane/eventstore';
 import { AppliedEntry, appliedEntry, appliedMessage } from '../applied-log/applied-log';
@@ -8,7 +8,7 @@ import { EventSnapshots, chainLink } from '../audit/chain-link';
 import { CommandAnswer, writeCommandAnswers } from '../command-status/command-status.writer';
 import { decisionChanges } from '../decisions/decision-changes';
 import { decisionMessage } from '../decisions/decision-message';
-import { HeldDecision, readDecisions } from '../decisions/decisions.writer';
+import { readDecisions } from '../decisions/decisions.writer';
 import {
   lockHostProjections,
   readHostProjections,
@@ -16,6 +16,7 @@ import {
 } from '../host-projections/host-projections.writer';
 import { writeHostSummaries } from '../host-summaries/host-summaries.writer';
 import { ReadModelNames } from '../read-model-names';
+import { CachedHost, HostCache } from './host-cache';
 import { HostWork, summariesOf, writeTouchedDecisions } from './host-work';
 import { Source } from './source';
 
@@ -34,28 +35,11 @@ export interface BatchResult {
 }
 
 /**
- * A host as the last transaction of this instance committed it, with the version of its
- * host_projections row then (xmin and updated_at): valid only while the row still has that
- * version. Any other writer (another instance after a rebalance, a rebuild, one-at-a-time)
- * writes the row, so it changes the version and the entry is simply not used.
- */
-interface CachedHost {
-  readonly version: string;
-  readonly state: HostProjection;
-  readonly decisions: ReadonlyMap<string, HeldDecision>;
-  readonly seq: number;
-  readonly prevHash: string;
-}
-
-/**
  * Audit records (and their snapshots and DecisionChanged messages) held before they are written:
  * held longer, they outlive the young generation and pile up in the old one (one run of 60
  * topology imports, 9,600 records: peak RSS 442 MB writing every 2,000, 291 MB every 500).
  */
 const WRITE_RECORDS_EVERY = 500;
-
-/** Hosts kept in memory across batches (least recently used first out); ~0.15 MB each at 50 functions. */
-const HOST_CACHE_LIMIT = 1_000;
 
 /**
  * Applies a run of envelopes (one Kafka partition batch, or a chunk of a rebuild) in one
@@ -71,7 +55,7 @@ const HOST_CACHE_LIMIT = 1_000;
  */
 export class BatchProjector {
   /** Hosts as committed by this instance, so a batch need not read and parse them again. */
-  private readonly cache = new Map<string, CachedHost>();
+  private readonly cache = new HostCache();
 
   private readonly schema: string;
 
@@ -115,9 +99,7 @@ export class BatchProjector {
   }
 
   private remember(hostId: string, host: CachedHost): void {
-    this.cache.delete(hostId);
     this.cache.set(hostId, host);
-    if (this.cache.size > HOST_CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value!);
   }
 
   private async run(
