@@ -1,8 +1,7 @@
-import { Problem, scenarioProblems } from '@barplane/domain';
 import { parseExactJson } from '../validation/exact-json';
 import type { ScenarioRead } from './read-scenario';
 import type { ScenarioDto } from './scenario.dto';
-import { scenarioFromDto } from './scenario-from-dto';
+import { checkedScenario } from './scenario-from-dto';
 
 /** A compiled shape check of a parsed scenario: true only where class-validator finds no problem. */
 export type ScenarioShapeCheck = (body: unknown) => boolean;
@@ -18,11 +17,8 @@ export function readScenarioText(text: string, check: ScenarioShapeCheck | undef
   const parsed = parseExactJson(text);
   if (!parsed.ok) return parsed;
   const body = parsed.value;
-  if (check && parsed.inexact.length === 0 && isObject(body) && check(body)) {
-    const scenario = scenarioFromDto(body as ScenarioDto);
-    const rules: Problem[] = scenarioProblems(scenario);
-    return rules.length > 0 ? { ok: false, problems: rules } : { ok: true, scenario };
-  }
+  if (check && parsed.inexact.length === 0 && isObject(body) && check(body))
+    return checkedScenario(body as ScenarioDto);
   // Loaded only here: it brings class-validator.
 
   const { scenarioFromJson } = require('./read-scenario') as typeof import('./read-scenario');

@@ -1,8 +1,8 @@
-import { Problem, Scenario, scenarioProblems } from '@barplane/domain';
+import { Problem, Scenario } from '@barplane/domain';
 import { parseExactJson } from '../validation/exact-json';
 import { readBody } from '../validation/read-body';
 import { ScenarioDto } from './scenario.dto';
-import { scenarioFromDto } from './scenario-from-dto';
+import { checkedScenario } from './scenario-from-dto';
 
 export type ScenarioRead = { ok: true; scenario: Scenario } | { ok: false; problems: Problem[] };
 
@@ -10,9 +10,7 @@ export type ScenarioRead = { ok: true; scenario: Scenario } | { ok: false; probl
 export function scenarioFromJson(body: unknown, inexact: readonly Problem[] = []): ScenarioRead {
   const shape = readBody(ScenarioDto, body, inexact, 'must be a JSON object with host and pes', { fast: true });
   if (!shape.ok) return shape;
-  const scenario = scenarioFromDto(shape.value);
-  const rules = scenarioProblems(scenario);
-  return rules.length > 0 ? { ok: false, problems: rules } : { ok: true, scenario };
+  return checkedScenario(shape.value);
 }
 
 /** Reads a scenario from JSON text (the CLI's file, an HTTP body). */

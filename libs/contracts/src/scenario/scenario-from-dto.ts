@@ -8,14 +8,23 @@ import {
   defaultKernel,
   defaultKvmMemslots,
   parseBdf,
+  scenarioProblems,
   vmWithDefaults,
 } from '@barplane/domain';
+import type { ScenarioRead } from './read-scenario';
 import { u64 } from '../validation/u64-json';
 import { AddressRangeDto } from './address-range.dto';
 import { FunctionDto } from './function.dto';
 import { HostDto } from './host.dto';
 import { ScenarioDto } from './scenario.dto';
 import { VmDto } from './vm.dto';
+
+/** A shape-valid DTO as the domain's scenario, or the problems of the rules that span fields. */
+export function checkedScenario(dto: ScenarioDto): ScenarioRead {
+  const scenario = scenarioFromDto(dto);
+  const rules = scenarioProblems(scenario);
+  return rules.length > 0 ? { ok: false, problems: rules } : { ok: true, scenario };
+}
 
 /** A shape-valid DTO as the domain's scenario: bigints, canonical BDFs, scenario.md defaults. */
 export function scenarioFromDto(dto: ScenarioDto): Scenario {

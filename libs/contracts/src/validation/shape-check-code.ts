@@ -1,9 +1,7 @@
-import Ajv from 'ajv';
 import standaloneCode from 'ajv/dist/standalone';
 import { ScenarioDto } from '../scenario/scenario.dto';
 import { dtoSchema } from './dto-schema';
-import { SHAPE_CHECK_OPTIONS } from './shape-check';
-import { SHAPE_KEYWORDS } from './shape-keywords';
+import { shapeAjv } from './shape-check';
 
 /**
  * The scenario's shape check as a CommonJS module (ajv standalone code), written beside this
@@ -14,7 +12,6 @@ import { SHAPE_KEYWORDS } from './shape-keywords';
 export function scenarioShapeModule(): string {
   const schema = dtoSchema(ScenarioDto);
   if (!schema) throw new Error('the scenario DTOs have no exact schema (dto-schema.ts)');
-  const ajv = new Ajv({ ...SHAPE_CHECK_OPTIONS, code: { source: true } });
-  for (const keyword of SHAPE_KEYWORDS) ajv.addKeyword(keyword);
+  const ajv = shapeAjv({ source: true });
   return standaloneCode(ajv, ajv.compile(schema));
 }

@@ -33,12 +33,16 @@ let shared: Ajv | undefined;
  * The options of every shape check. The schema is generated, not written by hand: checking it
  * against the meta-schema costs time and finds nothing.
  */
-export const SHAPE_CHECK_OPTIONS = { strict: false, allErrors: false, validateSchema: false } as const;
+const SHAPE_CHECK_OPTIONS = { strict: false, allErrors: false, validateSchema: false } as const;
 
 /** One validator for every DTO's check, with the project's keywords. */
 function validator(): Ajv {
-  if (shared) return shared;
-  shared = new Ajv(SHAPE_CHECK_OPTIONS);
-  for (const keyword of SHAPE_KEYWORDS) shared.addKeyword(keyword);
-  return shared;
+  return (shared ??= shapeAjv());
+}
+
+/** An ajv with the shape checks' options and keywords (`code`: to write standalone code). */
+export function shapeAjv(code?: { source: true }): Ajv {
+  const ajv = new Ajv({ ...SHAPE_CHECK_OPTIONS, ...(code ? { code } : {}) });
+  for (const keyword of SHAPE_KEYWORDS) ajv.addKeyword(keyword);
+  return ajv;
 }

@@ -83,7 +83,7 @@ export class BatchProjector {
       .then(
         (result) => {
           // Only now that the transaction committed does memory follow it.
-          for (const [hostId, host] of committed ?? []) this.remember(hostId, host);
+          for (const [hostId, host] of committed ?? []) this.cache.set(hostId, host);
           return result;
         },
         (error: unknown) => {
@@ -96,10 +96,6 @@ export class BatchProjector {
   /** Forgets every host kept in memory (the next batch reads them from the database). */
   clearCache(): void {
     this.cache.clear();
-  }
-
-  private remember(hostId: string, host: CachedHost): void {
-    this.cache.set(hostId, host);
   }
 
   private async run(
