@@ -22,6 +22,7 @@ export * from './decision/reason';
 export * from './decision/rule-set';
 export * from './plan/plan';
 export * from './plan/plan-json';
+export * from './plan/plan-json-text';
 export * from './plan/plan-scenario';
 export * from './plan/plan-answer';
 export * from './decider/decider';

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { planAnswer, planToJson } from '@barplane/domain';
+import { planAnswer, planJsonText } from '@barplane/domain';
 import { EXIT_STATUS } from '@barplane/contracts/errors/error-codes';
 import { readScenarioText } from '@barplane/contracts/scenario/read-scenario-text';
+import { TextSink, standardOutput } from '../format/standard-output';
 import { planTable } from './plan-table';
 
 export type PlanFormat = 'json' | 'table';
@@ -14,13 +15,14 @@ export type PlanFormat = 'json' | 'table';
 export function runPlan(
   file: string,
   format: PlanFormat,
-  out: NodeJS.WritableStream,
+  out: TextSink,
   err: NodeJS.WritableStream,
   libvirt?: string,
 ): number {
   let text: string;
   try {
-    text = readFileSync(file === '-' ? 0 : file, 'utf8');
+    // A buffer, then its text: faster than reading as utf8 for a file of megabytes.
+    text = readFileSync(file === '-' ? 0 : file).toString('utf8');
   } catch (error) {
     err.write(`barplane plan: cannot read ${file}: ${(error as Error).message}\n`);
     return EXIT_STATUS.failure;
@@ -57,7 +59,11 @@ export function runPlan(
     scenario = withVm.scenario;
   }
   const plan = planAnswer(scenario);
-  out.write(format === 'table' ? planTable(plan) : JSON.stringify(planToJson(plan), null, 2) + '\n');
+  if (format === 'table') out.write(planTable(plan));
+  else {
+    for (const piece of planJsonText(plan)) out.write(piece);
+    out.write('\n');
+  }
   return EXIT_STATUS.ok;
 }
 
@@ -79,6 +85,6 @@ export function planCommand(): Command {
       '\nExit status: 0 decided, 2 invalid input (every problem on stderr; a domain that gives part of a PE names the missing siblings), 1 anything else.',
     )
     .action((file: string, opts: { format: PlanFormat; libvirt?: string }) => {
-      process.exitCode = runPlan(file, opts.format, process.stdout, process.stderr, opts.libvirt);
+      process.exitCode = runPlan(file, opts.format, standardOutput(), process.stderr, opts.libvirt);
     });
 }
