@@ -22,23 +22,23 @@ export function parseExactJson(text: string): ExactJson {
   const depth = nestingDepth(text);
   if (depth > MAX_JSON_DEPTH)
     return { ok: false, problems: [{ path: '$', message: `nested ${depth} levels deep; at most ${MAX_JSON_DEPTH}` }] };
-  const parsed = parseNumbersExactly(text);
+  // Fast path: JSON.parse, then one walk that finds every number exact and no machinery key.
+  // Anything else (a number a double may have rounded, a `__proto__` key, a syntax error)
+  // goes the whole way, which alone can tell exact from rounded and names every problem.
+  try {
+    const value: unknown = JSON.parse(text);
+    if (isPlainExact(value)) return { ok: true, value, inexact: [] };
+  } catch {
+    // fall through: lossless-json names the position of the syntax error
+  }
+  const parsed = parseNumbersLosslessly(text);
   if (!parsed.ok) return parsed;
   const machinery: Problem[] = [];
   findMachineryKeys(parsed.value, [], machinery);
   return machinery.length > 0 ? { ok: false, problems: machinery } : parsed;
 }
 
-function parseNumbersExactly(text: string): ExactJson {
-  // Fast path: JSON.parse, then a walk over the numbers. Any number a double may have
-  // rounded (not an integer, or 2^52 or more in magnitude, where fractions vanish) sends the
-  // text to the lossless parser, which alone can tell exact from rounded.
-  try {
-    const value: unknown = JSON.parse(text);
-    if (allNumbersExact(value)) return { ok: true, value, inexact: [] };
-  } catch {
-    // fall through: lossless-json names the position of the syntax error
-  }
+function parseNumbersLosslessly(text: string): ExactJson {
   let value: unknown;
   try {
     value = parse(text, null, (digits: string) =>
@@ -72,14 +72,20 @@ function replaceInexact(value: unknown, path: string, found: Problem[]): unknown
   return value;
 }
 
-function allNumbersExact(value: unknown): boolean {
+/**
+ * Every number exact (an integer below 2^52 in magnitude: above it a double may have rounded)
+ * and no key that names object machinery.
+ */
+function isPlainExact(value: unknown): boolean {
   if (typeof value === 'number') return Number.isInteger(value) && Math.abs(value) < EXACT_BELOW;
   if (value === null || typeof value !== 'object') return true;
   if (Array.isArray(value)) {
-    for (const item of value) if (!allNumbersExact(item)) return false;
+    for (const item of value) if (!isPlainExact(item)) return false;
     return true;
   }
-  for (const key in value) if (!allNumbersExact((value as Record<string, unknown>)[key])) return false;
+  for (const key in value) {
+    if (MACHINERY.has(key) || !isPlainExact((value as Record<string, unknown>)[key])) return false;
+  }
   return true;
 }
 

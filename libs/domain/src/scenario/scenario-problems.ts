@@ -1,7 +1,7 @@
 import { Bar, MIN_BAR_SIZE, ROM_INDEX, isMmio } from '../pci/bar';
 import { U64_LIMIT, toHex } from '../pci/hex';
 import { msixPbaSize, msixTableSize } from '../pci/msix';
-import { isPowerOfTwo } from '../pci/page-math';
+import { isAligned, isPowerOfTwo } from '../pci/page-math';
 import { PciFunction } from '../pci/pe';
 import { relocationTarget } from '../pci/vm';
 import { Problem } from './problem';
@@ -10,13 +10,13 @@ import { Scenario } from './scenario';
 /**
  * The rules of scenario.md that span fields: sizes, alignment, overlaps, MSI-X placement,
  * guest BARs, slot budget. Runs on a scenario whose shape is already valid; arrays keep
- * their input order, so paths point into the input.
+ * their input order, so paths point into the input. Paths are spelt only for a problem found:
+ * a valid scenario of 30,000 BARs is checked without making a string per BAR.
  */
 export function scenarioProblems(s: Scenario): Problem[] {
   const problems: Problem[] = [];
   const add = (path: string, message: string) => problems.push({ path, message });
-  const fnPath = new Map<string, string>();
-  const peOfFn = new Map<string, string>();
+  const fnAt = new Map<string, FunctionAt>();
   const peIds = new Set<string>();
   const memory: Located[] = [];
   const io: Located[] = [];
@@ -25,76 +25,95 @@ export function scenarioProblems(s: Scenario): Problem[] {
     if (r.end > U64_LIMIT) add(`host.reservedRanges[${i}]`, 'start + size is above 2^64');
   });
 
-  s.pes.forEach((pe, p) => {
-    const pePath = `pes[${p}]`;
-    if (peIds.has(pe.id)) add(`${pePath}.id`, `PE id "${pe.id}" is given twice`);
+  for (let p = 0; p < s.pes.length; p++) {
+    const pe = s.pes[p];
+    if (peIds.has(pe.id)) add(`pes[${p}].id`, `PE id "${pe.id}" is given twice`);
     peIds.add(pe.id);
-    pe.functions.forEach((fn, f) => {
-      const path = `${pePath}.functions[${f}]`;
-      const earlierPe = peOfFn.get(fn.bdf);
-      if (earlierPe === pe.id) add(`${path}.bdf`, `BDF ${fn.bdf} is given twice (first at ${fnPath.get(fn.bdf)})`);
-      else if (earlierPe !== undefined)
-        add(`${path}.bdf`, `function ${fn.bdf} is in two PEs: "${earlierPe}" and "${pe.id}"`);
-      else {
-        peOfFn.set(fn.bdf, pe.id);
-        fnPath.set(fn.bdf, path);
-      }
-      checkBars(fn, path, add, memory, io);
-      checkMsix(fn, path, add);
-    });
-  });
+    for (let f = 0; f < pe.functions.length; f++) {
+      const fn = pe.functions[f];
+      const earlier = fnAt.get(fn.bdf);
+      if (earlier?.pe === pe.id)
+        add(
+          `${functionPath(p, f)}.bdf`,
+          `BDF ${fn.bdf} is given twice (first at ${functionPath(earlier.p, earlier.f)})`,
+        );
+      else if (earlier !== undefined)
+        add(`${functionPath(p, f)}.bdf`, `function ${fn.bdf} is in two PEs: "${earlier.pe}" and "${pe.id}"`);
+      else fnAt.set(fn.bdf, { pe: pe.id, p, f });
+      checkBars(fn, p, f, add, memory, io);
+      checkMsix(fn, p, f, add);
+    }
+  }
   checkOverlaps(memory, 'memory', add);
   checkOverlaps(io, 'I/O', add);
-  checkVm(s, peOfFn, add);
+  checkVm(s, fnAt, add);
   return problems;
 }
 
 type Add = (path: string, message: string) => void;
 
+/** Where a function first stands in the input, and its PE. */
+interface FunctionAt {
+  readonly pe: string;
+  readonly p: number;
+  readonly f: number;
+}
+
+/** A BAR's address range and its place in the input (pes[p].functions[f].bars[b]). */
 interface Located {
   readonly start: bigint;
   readonly end: bigint;
-  readonly path: string;
+  readonly p: number;
+  readonly f: number;
+  readonly b: number;
 }
 
-function checkBars(fn: PciFunction, path: string, add: Add, memory: Located[], io: Located[]): void {
-  const seen = new Map<number, string>();
-  const mem64At = new Set<number>();
-  for (const bar of fn.bars) if (bar.kind === 'mem64') mem64At.add(bar.index);
-  fn.bars.forEach((bar, b) => {
-    const at = `${path}.bars[${b}]`;
-    const first = seen.get(bar.index);
-    if (first !== undefined) add(`${at}.index`, `BAR index ${bar.index} is given twice (first at ${first})`);
-    seen.set(bar.index, at);
+const functionPath = (p: number, f: number) => `pes[${p}].functions[${f}]`;
+const barPath = (p: number, f: number, b: number) => `${functionPath(p, f)}.bars[${b}]`;
+const locatedPath = (r: Located) => barPath(r.p, r.f, r.b);
+
+function checkBars(fn: PciFunction, p: number, f: number, add: Add, memory: Located[], io: Located[]): void {
+  // BAR indices are 0..6: one bit each for the indices seen and the mem64 BARs' lower halves.
+  let seen = 0;
+  let mem64At = 0;
+  for (const bar of fn.bars) if (bar.kind === 'mem64') mem64At |= 1 << bar.index;
+  for (let b = 0; b < fn.bars.length; b++) {
+    const bar = fn.bars[b];
+    const at = () => barPath(p, f, b);
+    if (seen & (1 << bar.index)) {
+      const first = fn.bars.findIndex((other) => other.index === bar.index);
+      add(`${at()}.index`, `BAR index ${bar.index} is given twice (first at ${barPath(p, f, first)})`);
+    }
+    seen |= 1 << bar.index;
     if (bar.kind === 'rom' && bar.index !== ROM_INDEX)
-      add(`${at}.index`, `a rom BAR must have index 6, not ${bar.index}`);
+      add(`${at()}.index`, `a rom BAR must have index 6, not ${bar.index}`);
     if (bar.kind !== 'rom' && bar.index === ROM_INDEX)
-      add(`${at}.index`, `index 6 is the expansion ROM; a ${bar.kind} BAR must use 0..5`);
+      add(`${at()}.index`, `index 6 is the expansion ROM; a ${bar.kind} BAR must use 0..5`);
     if (bar.kind === 'mem64' && bar.index === 5)
-      add(`${at}.index`, 'a mem64 BAR cannot be at index 5 (it needs two registers)');
-    if (mem64At.has(bar.index - 1) && bar.index <= 5) {
-      add(`${at}.index`, `index ${bar.index} is the upper half of the mem64 BAR at index ${bar.index - 1}`);
+      add(`${at()}.index`, 'a mem64 BAR cannot be at index 5 (it needs two registers)');
+    if (bar.index >= 1 && bar.index <= 5 && mem64At & (1 << (bar.index - 1))) {
+      add(`${at()}.index`, `index ${bar.index} is the upper half of the mem64 BAR at index ${bar.index - 1}`);
     }
-    if (bar.size !== 0n) {
-      if (!isPowerOfTwo(bar.size)) add(`${at}.size`, `size ${toHex(bar.size)} is not 0 or a power of two`);
-      else if (bar.size < MIN_BAR_SIZE[bar.kind]) {
-        add(
-          `${at}.size`,
-          `size ${toHex(bar.size)} is below the ${bar.kind} minimum of ${toHex(MIN_BAR_SIZE[bar.kind])}`,
-        );
-      } else if (bar.address % bar.size !== 0n) {
-        add(`${at}.address`, `address ${toHex(bar.address)} is not aligned to its size ${toHex(bar.size)}`);
-      }
-      if (bar.address + bar.size > U64_LIMIT) add(`${at}.size`, 'address + size is above 2^64');
-      const located = { start: bar.address, end: bar.address + bar.size, path: at };
-      (isMmio(bar.kind) ? memory : io).push(located);
+    if (bar.size === 0n) continue;
+    if (!isPowerOfTwo(bar.size)) add(`${at()}.size`, `size ${toHex(bar.size)} is not 0 or a power of two`);
+    else if (bar.size < MIN_BAR_SIZE[bar.kind]) {
+      add(
+        `${at()}.size`,
+        `size ${toHex(bar.size)} is below the ${bar.kind} minimum of ${toHex(MIN_BAR_SIZE[bar.kind])}`,
+      );
+    } else if (!isAligned(bar.address, bar.size)) {
+      add(`${at()}.address`, `address ${toHex(bar.address)} is not aligned to its size ${toHex(bar.size)}`);
     }
-  });
+    const end = bar.address + bar.size;
+    if (end > U64_LIMIT) add(`${at()}.size`, 'address + size is above 2^64');
+    (isMmio(bar.kind) ? memory : io).push({ start: bar.address, end, p, f, b });
+  }
 }
 
-function checkMsix(fn: PciFunction, path: string, add: Add): void {
+function checkMsix(fn: PciFunction, p: number, f: number, add: Add): void {
   const msix = fn.msix;
   if (!msix) return;
+  const path = functionPath(p, f);
   const barAt = (index: number) => fn.bars.find((b) => b.index === index);
   const place = (what: string, index: number, offset: bigint, size: bigint, field: 'table' | 'pba') => {
     const bar = barAt(index);
@@ -119,12 +138,13 @@ function checkOverlaps(ranges: Located[], space: string, add: Add): void {
   const sorted = ranges.slice().sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
   let reach: Located | undefined;
   for (const r of sorted) {
-    if (reach && r.start < reach.end) add(r.path, `overlaps ${reach.path} in the ${space} address space`);
+    if (reach && r.start < reach.end)
+      add(locatedPath(r), `overlaps ${locatedPath(reach)} in the ${space} address space`);
     if (!reach || r.end > reach.end) reach = r;
   }
 }
 
-function checkVm(s: Scenario, peOfFn: Map<string, string>, add: Add): void {
+function checkVm(s: Scenario, fnAt: Map<string, FunctionAt>, add: Add): void {
   const vm = s.vm;
   if (!vm) return;
   const peIds = new Set(s.pes.map((pe) => pe.id));
@@ -137,29 +157,39 @@ function checkVm(s: Scenario, peOfFn: Map<string, string>, add: Add): void {
   if (vm.memslotsUsed > s.host.kvmMemslots) {
     add('vm.memslotsUsed', `${vm.memslotsUsed} is above the host's kvmMemslots (${s.host.kvmMemslots})`);
   }
-  const functions = new Map<string, PciFunction>();
-  for (const pe of s.pes) for (const fn of pe.functions) if (!functions.has(fn.bdf)) functions.set(fn.bdf, fn);
-
-  const seen = new Map<string, string>();
-  vm.guestBars.forEach((g, i) => {
+  // Per function, one bit per BAR index already given a guest address.
+  const placed = new Map<PciFunction, number>();
+  for (let i = 0; i < vm.guestBars.length; i++) {
+    const g = vm.guestBars[i];
     const at = `vm.guestBars[${i}]`;
-    const fn = functions.get(g.bdf);
-    if (!fn) return add(`${at}.bdf`, `no function ${g.bdf} on this host`);
+    const where = fnAt.get(g.bdf);
+    if (!where) {
+      add(`${at}.bdf`, `no function ${g.bdf} on this host`);
+      continue;
+    }
+    const fn = s.pes[where.p].functions[where.f];
     const bar: Bar | undefined = fn.bars.find((b) => b.index === g.index);
-    if (!bar) return add(`${at}.index`, `function ${g.bdf} has no BAR ${g.index}`);
-    if (bar.kind === 'io' || bar.kind === 'rom')
-      return add(`${at}.index`, `BAR ${g.index} of ${g.bdf} is ${bar.kind}, which is never mapped into the guest`);
-    const pe = peOfFn.get(g.bdf)!;
-    if (!assigned.has(pe)) add(`${at}.bdf`, `function ${g.bdf} is in PE "${pe}", which is not assigned to the VM`);
-    const key = `${g.bdf}/${g.index}`;
-    const first = seen.get(key);
-    if (first !== undefined) add(at, `BAR ${g.index} of ${g.bdf} is given twice (first at ${first})`);
-    seen.set(key, at);
-    if (bar.size > 0n && g.address % bar.size !== 0n) {
+    if (!bar) {
+      add(`${at}.index`, `function ${g.bdf} has no BAR ${g.index}`);
+      continue;
+    }
+    if (bar.kind === 'io' || bar.kind === 'rom') {
+      add(`${at}.index`, `BAR ${g.index} of ${g.bdf} is ${bar.kind}, which is never mapped into the guest`);
+      continue;
+    }
+    if (!assigned.has(where.pe))
+      add(`${at}.bdf`, `function ${g.bdf} is in PE "${where.pe}", which is not assigned to the VM`);
+    const mask = placed.get(fn) ?? 0;
+    if (mask & (1 << g.index)) {
+      const first = vm.guestBars.findIndex((other) => other.bdf === g.bdf && other.index === g.index);
+      add(at, `BAR ${g.index} of ${g.bdf} is given twice (first at vm.guestBars[${first}])`);
+    }
+    placed.set(fn, mask | (1 << g.index));
+    if (bar.size > 0n && !isAligned(g.address, bar.size)) {
       add(`${at}.address`, `guest address ${toHex(g.address)} is not aligned to the BAR's size ${toHex(bar.size)}`);
     }
     if (g.address + bar.size > U64_LIMIT) add(`${at}.address`, 'guest address + BAR size is above 2^64');
-  });
+  }
 
   const target = relocationTarget(vm.msixRelocation);
   if (target === undefined) return;
