@@ -61,28 +61,37 @@ export function hostFromDto(h: HostDto): Host {
 }
 
 export function functionFromDto(f: FunctionDto): PciFunction {
-  const bars: Bar[] = (f.bars ?? []).map((b) => ({
-    index: b.index,
-    kind: b.kind,
-    address: u64(b.address),
-    size: u64(b.size),
-    prefetchable: b.prefetchable ?? false,
-    fixed: b.fixed ?? false,
-  }));
-  const fn: PciFunction = { bdf: canonicalBdf(f.bdf), isVf: f.isVf ?? false, bars };
-  const withVendor = f.vendorDevice ? { ...fn, vendorDevice: f.vendorDevice.toLowerCase() } : fn;
-  if (!f.msix) return withVendor;
+  const dtoBars = f.bars ?? [];
+  const bars: Bar[] = new Array<Bar>(dtoBars.length);
+  for (let i = 0; i < dtoBars.length; i++) {
+    const b = dtoBars[i];
+    bars[i] = {
+      index: b.index,
+      kind: b.kind,
+      address: u64(b.address),
+      size: u64(b.size),
+      prefetchable: b.prefetchable ?? false,
+      fixed: b.fixed ?? false,
+    };
+  }
+  // Built in place, not spread: a scenario can hold tens of thousands of functions.
+  const fn: { -readonly [K in keyof PciFunction]: PciFunction[K] } = {
+    bdf: canonicalBdf(f.bdf),
+    isVf: f.isVf ?? false,
+    bars,
+  };
+  if (f.vendorDevice) fn.vendorDevice = f.vendorDevice.toLowerCase();
   const m = f.msix;
-  return {
-    ...withVendor,
-    msix: {
+  if (m) {
+    fn.msix = {
       tableBar: m.tableBar,
       tableOffset: u64(m.tableOffset),
       vectors: m.vectors,
       ...(m.pbaBar !== undefined ? { pbaBar: m.pbaBar } : {}),
       ...(m.pbaOffset !== undefined ? { pbaOffset: u64(m.pbaOffset) } : {}),
-    },
-  };
+    };
+  }
+  return fn;
 }
 
 export function vmFromDto(v: VmDto, host: Host, pes: readonly Pe[]): Vm {

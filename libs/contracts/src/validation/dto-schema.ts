@@ -45,8 +45,9 @@ interface RuleMetadata {
  * The JSON schemas of every DTO, with `definitions` of the ones `root` reaches, as strict as
  * class-validator with the options readBody uses: unknown fields refused
  * (additionalProperties false), the project's decorators as the keywords `u64`, `bdf` and
- * `barplaneId` (checked by the same functions), `@IsIn` as the exact `enum`. Undefined when
- * the DTOs reached use a rule with no exact counterpart.
+ * `barplaneId` (checked by the same functions), `@IsDefined` as `required` and `notNull`,
+ * `@IsIn` as the exact `enum`. Undefined when the DTOs reached use a rule with no exact
+ * counterpart.
  */
 export function dtoSchema(root: DtoClass): { $ref: string; definitions: Record<string, SchemaNode> } | undefined {
   const rules = (getMetadataStorage() as unknown as { validationMetadatas: Map<DtoClass, RuleMetadata[]> })
@@ -76,6 +77,7 @@ function allDefinitions(rules: Map<DtoClass, RuleMetadata[]>): Record<string, Sc
     classTransformerMetadataStorage: defaultMetadataStorage,
     // Keywords of our own (ajv's addKeyword, shape-check.ts), which OpenAPI's types do not know.
     additionalConverters: {
+      isDefined: { notNull: true },
       isU64: { u64: true },
       isBdf: { bdf: true },
       isId: { barplaneId: true },

@@ -1,5 +1,7 @@
 /** PCI function address `dddd:bb:dd.f`, kept in its canonical lowercase form. */
 const BDF = /^(?:([0-9a-f]{1,8}):)?([0-9a-f]{1,4}):([0-9a-f]{1,4})\.([0-9a-f]{1,2})$/i;
+/** Already canonical and in range (device 0..1f, function 0..7): most BDFs, read as they are. */
+const CANONICAL = /^[0-9a-f]{4}:[0-9a-f]{2}:[01][0-9a-f]\.[0-7]$/;
 
 export interface BdfParts {
   domain: number;
@@ -12,6 +14,7 @@ export type BdfParse = { ok: true; bdf: string } | { ok: false; problem: string 
 
 /** Parses `dddd:bb:dd.f` (domain optional, hex, any case) and checks each part's range. */
 export function parseBdf(text: string): BdfParse {
+  if (CANONICAL.test(text)) return { ok: true, bdf: text };
   const m = BDF.exec(text);
   if (!m) return { ok: false, problem: `"${text}" is not a BDF of the form dddd:bb:dd.f` };
   const parts: BdfParts = {

@@ -27,6 +27,15 @@ describe('BDF', () => {
     expect(parseBdf('01:00.0')).toEqual({ ok: true, bdf: '0000:01:00.0' });
   });
 
+  it('reads a canonical BDF as it is, and refuses one that only looks canonical', () => {
+    expect(parseBdf('0000:1f:1f.7')).toEqual({ ok: true, bdf: '0000:1f:1f.7' });
+    expect(parseBdf('0000:00:20.0')).toMatchObject({
+      ok: false,
+      problem: expect.stringContaining('device above 0x1f'),
+    });
+    expect(parseBdf('0000:00:00.8')).toMatchObject({ ok: false, problem: expect.stringContaining('function above 7') });
+  });
+
   it('names every part out of range', () => {
     const r = parseBdf('10000:100:20.8');
     expect(r.ok).toBe(false);

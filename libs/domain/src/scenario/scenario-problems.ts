@@ -79,33 +79,35 @@ function checkBars(fn: PciFunction, p: number, f: number, add: Add, memory: Loca
   for (const bar of fn.bars) if (bar.kind === 'mem64') mem64At |= 1 << bar.index;
   for (let b = 0; b < fn.bars.length; b++) {
     const bar = fn.bars[b];
-    const at = () => barPath(p, f, b);
     if (seen & (1 << bar.index)) {
       const first = fn.bars.findIndex((other) => other.index === bar.index);
-      add(`${at()}.index`, `BAR index ${bar.index} is given twice (first at ${barPath(p, f, first)})`);
+      add(`${barPath(p, f, b)}.index`, `BAR index ${bar.index} is given twice (first at ${barPath(p, f, first)})`);
     }
     seen |= 1 << bar.index;
     if (bar.kind === 'rom' && bar.index !== ROM_INDEX)
-      add(`${at()}.index`, `a rom BAR must have index 6, not ${bar.index}`);
+      add(`${barPath(p, f, b)}.index`, `a rom BAR must have index 6, not ${bar.index}`);
     if (bar.kind !== 'rom' && bar.index === ROM_INDEX)
-      add(`${at()}.index`, `index 6 is the expansion ROM; a ${bar.kind} BAR must use 0..5`);
+      add(`${barPath(p, f, b)}.index`, `index 6 is the expansion ROM; a ${bar.kind} BAR must use 0..5`);
     if (bar.kind === 'mem64' && bar.index === 5)
-      add(`${at()}.index`, 'a mem64 BAR cannot be at index 5 (it needs two registers)');
+      add(`${barPath(p, f, b)}.index`, 'a mem64 BAR cannot be at index 5 (it needs two registers)');
     if (bar.index >= 1 && bar.index <= 5 && mem64At & (1 << (bar.index - 1))) {
-      add(`${at()}.index`, `index ${bar.index} is the upper half of the mem64 BAR at index ${bar.index - 1}`);
+      add(
+        `${barPath(p, f, b)}.index`,
+        `index ${bar.index} is the upper half of the mem64 BAR at index ${bar.index - 1}`,
+      );
     }
     if (bar.size === 0n) continue;
-    if (!isPowerOfTwo(bar.size)) add(`${at()}.size`, `size ${toHex(bar.size)} is not 0 or a power of two`);
+    if (!isPowerOfTwo(bar.size)) add(`${barPath(p, f, b)}.size`, `size ${toHex(bar.size)} is not 0 or a power of two`);
     else if (bar.size < MIN_BAR_SIZE[bar.kind]) {
       add(
-        `${at()}.size`,
+        `${barPath(p, f, b)}.size`,
         `size ${toHex(bar.size)} is below the ${bar.kind} minimum of ${toHex(MIN_BAR_SIZE[bar.kind])}`,
       );
     } else if (!isAligned(bar.address, bar.size)) {
-      add(`${at()}.address`, `address ${toHex(bar.address)} is not aligned to its size ${toHex(bar.size)}`);
+      add(`${barPath(p, f, b)}.address`, `address ${toHex(bar.address)} is not aligned to its size ${toHex(bar.size)}`);
     }
     const end = bar.address + bar.size;
-    if (end > U64_LIMIT) add(`${at()}.size`, 'address + size is above 2^64');
+    if (end > U64_LIMIT) add(`${barPath(p, f, b)}.size`, 'address + size is above 2^64');
     (isMmio(bar.kind) ? memory : io).push({ start: bar.address, end, p, f, b });
   }
 }
