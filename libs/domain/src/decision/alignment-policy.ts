@@ -37,8 +37,10 @@ export function alignmentPolicy(pe: Pe, host: Host, outcomes: readonly BarOutcom
 function countGaining(pe: Pe, outcomes: readonly BarOutcome[]): number {
   let gaining = 0;
   let k = 0;
-  for (const fn of pe.functions) {
-    for (const bar of fn.bars) {
+  for (let f = 0; f < pe.functions.length; f++) {
+    const fn = pe.functions[f];
+    for (let b = 0; b < fn.bars.length; b++) {
+      const bar = fn.bars[b];
       // Only the host rules (hostMmapEligibility) give a HOST_* reason, and always first.
       const reason = outcomes[k++].reasons[0];
       if (reason !== undefined && isHostReason(reason) && isMemBar(bar.kind) && resizable(fn, bar)) gaining++;
@@ -58,8 +60,10 @@ function choosePolicy(pe: Pe, host: Host, needsAlignment: boolean): AlignmentPol
 /** Address space that page alignment spends: P - S for every sub-page MMIO BAR it moves. */
 function mmioCost(pe: Pe, P: bigint): bigint {
   let cost = 0n;
-  for (const fn of pe.functions) {
-    for (const bar of fn.bars) {
+  for (let f = 0; f < pe.functions.length; f++) {
+    const fn = pe.functions[f];
+    for (let b = 0; b < fn.bars.length; b++) {
+      const bar = fn.bars[b];
       if (bar.kind !== 'io' && resizable(fn, bar) && bar.size > 0n && bar.size < P) cost += P - bar.size;
     }
   }

@@ -28,9 +28,10 @@ export function pageRemainderIndex(
     // One walk over the host's BARs; the second pass reads only the sub-page ones kept here.
     const subPage: Bar[] = [];
     const keys: number[] = [];
-    for (const pe of pes)
-      for (const fn of pe.functions)
-        for (const bar of fn.bars) {
+    for (let p = 0; p < pes.length; p++)
+      for (let f = 0; f < pes[p].functions.length; f++)
+        for (let b = 0; b < pes[p].functions[f].bars.length; b++) {
+          const bar = pes[p].functions[f].bars[b];
           if (bar.kind === 'io' || bar.size === 0n || bar.size >= P) continue;
           const key = pageKey(bar.address, shift);
           subPage.push(bar);

@@ -13,10 +13,11 @@ export class AddressRangeIndex<T> {
   private readonly ranges: OwnedRange<T>[];
   private readonly maxEnd: bigint[];
 
-  constructor(ranges: Iterable<OwnedRange<T>>) {
+  constructor(ranges: readonly OwnedRange<T>[]) {
     this.ranges = [];
     let sorted = true;
-    for (const r of ranges) {
+    for (let i = 0; i < ranges.length; i++) {
+      const r = ranges[i];
       if (r.end <= r.start) continue;
       if (sorted && this.ranges.length > 0 && this.ranges[this.ranges.length - 1].start > r.start) sorted = false;
       this.ranges.push(r);
@@ -26,7 +27,8 @@ export class AddressRangeIndex<T> {
     if (!sorted) this.ranges.sort((x, y) => (x.start < y.start ? -1 : x.start > y.start ? 1 : 0));
     this.maxEnd = [];
     let max = 0n;
-    for (const r of this.ranges) {
+    for (let i = 0; i < this.ranges.length; i++) {
+      const r = this.ranges[i];
       if (r.end > max) max = r.end;
       this.maxEnd.push(max);
     }

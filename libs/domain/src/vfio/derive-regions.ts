@@ -37,7 +37,8 @@ export function deriveRegions(host: Host, fn: PciFunction, pes: readonly Pe[] = 
 export function regionsAgainst(host: Host, fn: PciFunction, mmio: AddressRangeIndex<Bar | null>): VfioRegion[] {
   if (!vfioPciBinds(host)) return [];
   const regions: VfioRegion[] = [];
-  for (const bar of inIndexOrder(fn.bars)) regions.push(regionOf(host, fn, bar, mmio));
+  const bars = inIndexOrder(fn.bars);
+  for (let i = 0; i < bars.length; i++) regions.push(regionOf(host, fn, bars[i], mmio));
   return regions;
 }
 

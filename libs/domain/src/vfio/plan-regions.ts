@@ -26,7 +26,12 @@ export function planRegions(
   const { host } = scenario;
   const { pes, mmio } = layout;
   const out: FunctionRegions[] = [];
-  for (const pe of pes)
-    for (const fn of pe.functions) out.push({ pe: pe.id, bdf: fn.bdf, regions: regionsAgainst(host, fn, mmio) });
+  for (let p = 0; p < pes.length; p++) {
+    const pe = pes[p];
+    for (let f = 0; f < pe.functions.length; f++) {
+      const fn = pe.functions[f];
+      out.push({ pe: pe.id, bdf: fn.bdf, regions: regionsAgainst(host, fn, mmio) });
+    }
+  }
   return out;
 }
