@@ -13,6 +13,9 @@ const examples = readdirSync(dir)
   .filter((f) => f.endsWith('.json') && !f.endsWith('.expected.json'))
   .map((f) => readFileSync(join(dir, f), 'utf8'));
 
+/** An object `levels` deep: with the scenario around it, one level past the limit at 64. */
+const nested = (levels: number): unknown => (levels === 0 ? {} : { a: nested(levels - 1) });
+
 describe('readScenarioText', () => {
   it('reads every worked example as readScenario does', () => {
     expect(examples.length).toBeGreaterThan(5);
@@ -30,6 +33,9 @@ describe('readScenarioText', () => {
       examples[0].replace(/"0x[0-9a-f]+"/, '18446744073709551615'),
       '[]',
       '{"host":',
+      // Parsed before its depth is measured (a file, not a network body), refused the same.
+      '['.repeat(100_000) + ']'.repeat(100_000),
+      JSON.stringify({ ...example, vm: nested(64) }),
     ];
     for (const text of bodies) {
       const read = readScenarioText(text, check);

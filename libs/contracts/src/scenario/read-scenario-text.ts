@@ -14,7 +14,8 @@ export type ScenarioShapeCheck = (body: unknown) => boolean;
  * names every problem.
  */
 export function readScenarioText(text: string, check: ScenarioShapeCheck | undefined = prebuiltCheck()): ScenarioRead {
-  const parsed = parseExactJson(text);
+  // A file the user chose: no depth scan before parsing (the walk after it still refuses).
+  const parsed = parseExactJson(text, { scanDepthFirst: false });
   if (!parsed.ok) return parsed;
   const body = parsed.value;
   if (check && parsed.inexact.length === 0 && isObject(body) && check(body))

@@ -13,23 +13,39 @@ interface InexactNumber {
   [INEXACT]: string;
 }
 
+export interface ExactJsonOptions {
+  /**
+   * Measure the nesting before parsing (the default): a body from the network must not make
+   * JSON.parse build millions of levels before it is refused. A file the user chose (`barplane
+   * plan`) skips the scan, ~5 % of the command: a walk after parsing still refuses any depth
+   * past the limit, with the same problem.
+   */
+  readonly scanDepthFirst?: boolean;
+}
+
 /**
  * Parses JSON without letting a bare number round: any number a double cannot hold exactly
  * (at or above 2^53, say) becomes null and a problem at its path, so it is refused, never
  * silently changed.
  */
-export function parseExactJson(text: string): ExactJson {
-  const depth = nestingDepth(text);
-  if (depth > MAX_JSON_DEPTH)
-    return { ok: false, problems: [{ path: '$', message: `nested ${depth} levels deep; at most ${MAX_JSON_DEPTH}` }] };
-  // Fast path: JSON.parse, then one walk that finds every number exact and no machinery key.
-  // Anything else (a number a double may have rounded, a `__proto__` key, a syntax error)
-  // goes the whole way, which alone can tell exact from rounded and names every problem.
+export function parseExactJson(text: string, { scanDepthFirst = true }: ExactJsonOptions = {}): ExactJson {
+  if (scanDepthFirst) {
+    const deep = depthProblem(text);
+    if (deep) return deep;
+  }
+  // Fast path: JSON.parse, then one walk that finds every number exact, no machinery key and
+  // no nesting past the limit. Anything else (a number a double may have rounded, a
+  // `__proto__` key, a syntax error, depth) goes the whole way, which alone can tell exact
+  // from rounded and names every problem.
   try {
     const value: unknown = JSON.parse(text);
-    if (isPlainExact(value)) return { ok: true, value, inexact: [] };
+    if (isPlainExact(value, 1)) return { ok: true, value, inexact: [] };
   } catch {
     // fall through: lossless-json names the position of the syntax error
+  }
+  if (!scanDepthFirst) {
+    const deep = depthProblem(text);
+    if (deep) return deep;
   }
   const parsed = parseNumbersLosslessly(text);
   if (!parsed.ok) return parsed;
@@ -76,17 +92,24 @@ function replaceInexact(value: unknown, path: string, found: Problem[]): unknown
  * Every number exact (an integer below 2^52 in magnitude: above it a double may have rounded)
  * and no key that names object machinery.
  */
-function isPlainExact(value: unknown): boolean {
+function isPlainExact(value: unknown, depth: number): boolean {
   if (typeof value === 'number') return Number.isInteger(value) && Math.abs(value) < EXACT_BELOW;
   if (value === null || typeof value !== 'object') return true;
+  if (depth > MAX_JSON_DEPTH) return false;
   if (Array.isArray(value)) {
-    for (const item of value) if (!isPlainExact(item)) return false;
+    for (let i = 0; i < value.length; i++) if (!isPlainExact(value[i], depth + 1)) return false;
     return true;
   }
   for (const key in value) {
-    if (MACHINERY.has(key) || !isPlainExact((value as Record<string, unknown>)[key])) return false;
+    if (MACHINERY.has(key) || !isPlainExact((value as Record<string, unknown>)[key], depth + 1)) return false;
   }
   return true;
+}
+
+function depthProblem(text: string): ExactJson | undefined {
+  const depth = nestingDepth(text);
+  if (depth <= MAX_JSON_DEPTH) return undefined;
+  return { ok: false, problems: [{ path: '$', message: `nested ${depth} levels deep; at most ${MAX_JSON_DEPTH}` }] };
 }
 
 /** The deepest nesting of arrays and objects in JSON text, strings skipped (one pass, no recursion). */
