@@ -25,7 +25,10 @@ const { contracts, domain } = lap('load', () => {
   require(join(root, 'dist/apps/cli/src/plan/plan.command.js'));
   return {
     contracts: require(join(root, 'dist/libs/contracts/src/scenario/read-scenario-text.js')),
-    domain: require(join(root, 'dist/libs/domain/src/index.js')),
+    domain: {
+      ...require(join(root, 'dist/libs/domain/src/plan/plan-answer.js')),
+      ...require(join(root, 'dist/libs/domain/src/plan/plan-json-text.js')),
+    },
   };
 });
 const text = lap('read', () => readFileSync(process.argv[2]).toString('utf8'));

@@ -2,7 +2,8 @@ import Table from 'cli-table3';
 
 // Plain and compact: the same bytes on a terminal, in a pipe and in a test.
 const style = { head: [], border: [], compact: true };
-import { Advice, FunctionRegions, Plan, VfioRegion, toHex } from '@barplane/domain';
+import type { Advice, FunctionRegions, Plan, VfioRegion } from '@barplane/domain';
+import { toHex } from '@barplane/domain/pci/hex';
 
 /** A plan for people: PE policies, one row per BAR, one per VFIO region, then the VM's slot use. */
 export function planTable(plan: Plan): string {

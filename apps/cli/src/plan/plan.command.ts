@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { planAnswer, planJsonText } from '@barplane/domain';
+// Deep imports: the domain's index would load every decider (~40 modules) for a plan.
+import { planAnswer } from '@barplane/domain/plan/plan-answer';
+import { planJsonText } from '@barplane/domain/plan/plan-json-text';
 import { EXIT_STATUS } from '@barplane/contracts/errors/error-codes';
 import { readScenarioText } from '@barplane/contracts/scenario/read-scenario-text';
 import { TextSink, standardOutput } from '../format/standard-output';
