@@ -20,7 +20,13 @@ const COMMANDS: Record<string, () => Command> = {
  * command loads just its own modules; the root's help and unknown commands still see them all).
  */
 export function program(only?: string): Command {
-  const names = only !== undefined && only in COMMANDS ? [only] : Object.keys(COMMANDS);
+  // `--version` needs no command at all; help and unknown commands need every one.
+  const names =
+    only !== undefined && only in COMMANDS
+      ? [only]
+      : only === '--version' || only === '-V'
+        ? []
+        : Object.keys(COMMANDS);
   const cli = new Command('barplane')
     .description('barplane: per-BAR KVM fast path or QEMU emulation for VFIO devices, with the reasons')
     .version(packageVersion());
