@@ -7,7 +7,8 @@ import { performance } from 'node:perf_hooks';
 /**
  * `call(method, path, body?, token, { parse, headers })` resolves { status, body, bytes, ms }:
  * the body parsed when JSON, unless `parse: false` (a reader measuring latency need not spend
- * the CPU the server is measured on; the body is still received whole, as sent).
+ * the CPU the server is measured on; the body is still received whole, as sent, and resolved
+ * as a Buffer).
  */
 export function httpClient(apiUrl, { maxSockets = 50 } = {}) {
   const agent = new http.Agent({ keepAlive: true, maxSockets });
@@ -30,8 +31,13 @@ export function httpClient(apiUrl, { maxSockets = 50 } = {}) {
           const chunks = [];
           res.on('data', (chunk) => chunks.push(chunk));
           res.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
-            const json = parse && text && /json/.test(res.headers['content-type'] ?? '') ? JSON.parse(text) : text;
+            const raw = Buffer.concat(chunks);
+            // Unparsed, the body stays bytes: decoding gzip bytes as UTF-8 text only spent the
+            // CPU of the cores the server is measured on (`bytes` is then what the wire carried).
+            if (!parse)
+              return resolve({ status: res.statusCode, body: raw, bytes: raw.length, ms: performance.now() - t0 });
+            const text = raw.toString('utf8');
+            const json = text && /json/.test(res.headers['content-type'] ?? '') ? JSON.parse(text) : text;
             resolve({ status: res.statusCode, body: json, bytes: text.length, ms: performance.now() - t0 });
           });
           res.on('error', reject);

@@ -28,6 +28,7 @@ import { DecisionStream } from './decisions/decision-stream';
 import { DecisionsController } from './decisions/decisions.controller';
 import { FleetController } from './fleet/fleet.controller';
 import { HostViews } from './fleet/host-views';
+import { SummaryChanges } from './read-models/summary-changes';
 import { DecisionMetrics } from './metrics/decision-metrics';
 import { HealthMetrics } from './metrics/health-metrics';
 import { ReadModels } from './read-models/read-models';
@@ -96,6 +97,7 @@ export class AppModule implements NestModule {
           useFactory: () => kafkaFromEnv('barplane-api', { brokers: config.kafkaBrokers.split(',') }),
         },
         ReadModels,
+        SummaryChanges,
         HostViews,
         IdempotencyKeys,
         SentCommands,

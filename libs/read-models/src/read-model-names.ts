@@ -15,8 +15,15 @@ export function readModelNames(namespace: string) {
     appliedTopic: namespace + TOPICS.projectorApplied,
     /** NOTIFY channel of command answers (a CommandNotice per answer, sent at commit). */
     answersChannel: `${schema}_commands`,
+    /** NOTIFY channel of host summary writes (no payload; sent at commit, by a trigger). */
+    summariesChannel: summariesChannelOf(schema),
     topicName: (topic: string) => topic.slice(namespace.length),
   };
+}
+
+/** The channel host_summaries' trigger notifies (schema/host-summaries-notify.migration.ts). */
+export function summariesChannelOf(schema: string): string {
+  return `${schema}_summaries`;
 }
 
 export type ReadModelNames = ReturnType<typeof readModelNames>;

@@ -3,13 +3,16 @@ import { Client } from 'pg';
 import { CommandNotice, readCommandNotice } from '@barplane/contracts';
 import { readModelNames } from '@barplane/read-models';
 import { API_CONFIG, ApiConfig } from '../api-config';
+import { SummaryChanges } from '../read-models/summary-changes';
 
 const RECONNECT_MS = 1000;
 
 /**
  * Wakes waiting command requests when the projector records an answer: it NOTIFYs
  * `<schema>_commands` with the command id and, when it fits, the answer (CommandNotice).
- * Waiters also poll, for a NOTIFY lost with the connection.
+ * Waiters also poll, for a NOTIFY lost with the connection. The same connection hears host
+ * summary writes (SummaryChanges): one connection delivers a commit's notices in order, so a
+ * summary written with a command's answer is known before the answer wakes its request.
  */
 @Injectable()
 export class CommandAnswersListener implements OnModuleInit, OnApplicationShutdown {
@@ -18,9 +21,13 @@ export class CommandAnswersListener implements OnModuleInit, OnApplicationShutdo
   private retry?: NodeJS.Timeout;
   private readonly waiters = new Map<string, Set<(notice?: CommandNotice) => void>>();
   private readonly channel: string;
+  private readonly summariesChannel: string;
 
-  constructor(@Inject(API_CONFIG) private readonly config: ApiConfig) {
-    this.channel = readModelNames(config.namespace).answersChannel;
+  constructor(
+    @Inject(API_CONFIG) private readonly config: ApiConfig,
+    private readonly summaries: SummaryChanges,
+  ) {
+    ({ answersChannel: this.channel, summariesChannel: this.summariesChannel } = readModelNames(config.namespace));
   }
 
   async onModuleInit(): Promise<void> {
@@ -36,6 +43,7 @@ export class CommandAnswersListener implements OnModuleInit, OnApplicationShutdo
   private async connect(): Promise<void> {
     const client = new Client({ connectionString: this.config.databaseUrl });
     client.on('notification', (n) => {
+      if (n.channel === this.summariesChannel) return this.summaries.changed();
       const notice = readCommandNotice(n.payload ?? '');
       for (const wake of this.waiters.get(notice.commandId) ?? []) wake(notice);
     });
@@ -43,6 +51,7 @@ export class CommandAnswersListener implements OnModuleInit, OnApplicationShutdo
     const lost = () => {
       if (this.client !== client) return;
       this.client = undefined;
+      this.summaries.lost();
       client.end().catch(() => undefined);
       this.reconnectLater();
     };
@@ -50,7 +59,8 @@ export class CommandAnswersListener implements OnModuleInit, OnApplicationShutdo
     client.on('end', lost);
     this.client = client;
     await client.connect();
-    await client.query(`LISTEN "${this.channel}"`);
+    await client.query(`LISTEN "${this.channel}"; LISTEN "${this.summariesChannel}"`);
+    if (this.client === client) this.summaries.listening();
   }
 
   private reconnectLater(): void {

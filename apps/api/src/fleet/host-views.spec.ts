@@ -2,6 +2,7 @@ import { HostProjection, initialGuestState, initialHostRegistryState, initialVfi
 import { bar, fn, host, pe, vm } from '@barplane/domain/testing/scenario-builder';
 import { hostSummaryOf } from '@barplane/read-models';
 import { DecisionRow, ReadModels } from '../read-models/read-models';
+import { SummaryChanges } from '../read-models/summary-changes';
 import { HostViews } from './host-views';
 
 // The fleet reads over a hand-made projection: what the dashboard used to compute itself
@@ -64,6 +65,7 @@ const rows: DecisionRow[] = [
 
 let summaryReads = 0;
 let projectionReads = 0;
+let versionReads = 0;
 let version = '1/t0';
 const reads = {
   projections: async (hostId?: string) => {
@@ -74,12 +76,13 @@ const reads = {
     summaryReads++;
     return [hostSummaryOf(projection, rows)];
   },
-  hostSummariesVersion: async () => version,
-  hostSummaryVersion: async (hostId: string) => (hostId === 'h1' ? version : undefined),
+  hostSummariesVersion: async () => (versionReads++, version),
+  hostSummaryVersion: async (hostId: string) => (versionReads++, hostId === 'h1' ? version : undefined),
   decisions: async (f: { pe?: string; kind?: 'bar' | 'pe' } = {}) =>
     rows.filter((d) => (!f.kind || d.subject.kind === f.kind) && (!f.pe || d.subject.pe === f.pe)),
 } as unknown as ReadModels;
-const views = new HostViews(reads);
+const changes = new SummaryChanges();
+const views = new HostViews(reads, changes);
 
 describe('HostViews fleet reads', () => {
   it('ranks PEs worst offender first, held PEs before idle ones, and counts no ROM byte as off the fast path', async () => {
@@ -136,6 +139,25 @@ describe('HostViews fleet reads', () => {
     expect(projectionReads).toBe(reads0 + 1);
     expect(await views.peJson('h1', '0000:09')).toBeUndefined();
     expect(await views.peJson('h9', '0000:03')).toBeUndefined();
+  });
+
+  it('reads no version while listening and no summary was written since, and reads it again after a notice or a lost connection', async () => {
+    changes.listening();
+    const list = await views.hostsJson();
+    const page = await views.peJson('h1', '0000:03');
+    const reads0 = versionReads;
+    expect(await views.hostsJson()).toBe(list);
+    expect(await views.peJson('h1', '0000:03')).toBe(page);
+    expect(versionReads).toBe(reads0);
+    version = '1/t3';
+    changes.changed();
+    expect((await views.hostsJson()).etag).not.toBe(list.etag);
+    expect(await views.peJson('h1', '0000:03')).toBe(await views.peJson('h1', '0000:03'));
+    expect(versionReads).toBe(reads0 + 2);
+    changes.lost();
+    await views.hostsJson();
+    await views.peJson('h1', '0000:03');
+    expect(versionReads).toBe(reads0 + 4);
   });
 
   it('gives each PE its own coverage and a what-if its scenario, with the VM that holds the PE', async () => {

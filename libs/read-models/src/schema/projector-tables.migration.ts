@@ -1,6 +1,7 @@
 import { QueryRunner } from 'typeorm';
 import { MigrationClass, schemaMigration } from '@barplane/eventstore';
 import { auditTextMigration } from './audit-text.migration';
+import { hostSummariesNotifyMigration } from './host-summaries-notify.migration';
 import { hostSummariesMigration } from './host-summaries.migration';
 
 /**
@@ -55,7 +56,12 @@ export function projectorTablesMigration(schema: string): MigrationClass {
 
 /** Every migration of the projector's own tables, oldest first (after the event store's). */
 export function projectorMigrations(schema: string): MigrationClass[] {
-  return [projectorTablesMigration(schema), auditTextMigration(schema), hostSummariesMigration(schema)];
+  return [
+    projectorTablesMigration(schema),
+    auditTextMigration(schema),
+    hostSummariesMigration(schema),
+    hostSummariesNotifyMigration(schema),
+  ];
 }
 
 /** The tables a rebuild empties (not the migrations, not the outbox of what was published). */
