@@ -26,8 +26,10 @@ const { contracts, domain } = lap('load', () => {
   return {
     contracts: require(join(root, 'dist/libs/contracts/src/scenario/read-scenario-text.js')),
     domain: {
-      ...require(join(root, 'dist/libs/domain/src/plan/plan-answer.js')),
+      ...require(join(root, 'dist/libs/domain/src/plan/host-layout.js')),
+      ...require(join(root, 'dist/libs/domain/src/plan/plan-scenario.js')),
       ...require(join(root, 'dist/libs/domain/src/plan/plan-json-text.js')),
+      ...require(join(root, 'dist/libs/domain/src/vfio/plan-regions.js')),
     },
   };
 });
@@ -35,11 +37,15 @@ const text = lap('read', () => readFileSync(process.argv[2]).toString('utf8'));
 // Parse, the shape check compiled at build time, the conversion and the rules, as the CLI reads.
 const read = lap('parseValidate', () => contracts.readScenarioText(text));
 if (!read.ok) throw new Error(`invalid scenario: ${JSON.stringify(read.problems.slice(0, 3))}`);
-// What the CLI runs: the decisions and, beside them, every function's VFIO regions.
-const plan = lap('plan', () => domain.planAnswer(read.scenario));
-// The plan's text in pieces, written as the CLI writes to a file (straight to the descriptor).
+// What the CLI runs (planAnswerText): the decisions, then the text, with every function's
+// VFIO regions derived as they are written.
+const planned = lap('plan', () => {
+  const layout = domain.hostLayout(read.scenario);
+  return { layout, plan: domain.planScenario(read.scenario, layout) };
+});
 const devNull = openSync('/dev/null', 'w');
 lap('serialize', () => {
-  for (const piece of domain.planJsonText(plan)) writeSync(devNull, piece);
+  const regions = domain.functionRegions(read.scenario, planned.layout);
+  for (const piece of domain.planJsonText(planned.plan, regions)) writeSync(devNull, piece);
 });
 process.stdout.write(JSON.stringify(ms) + '\n');

@@ -152,7 +152,7 @@ export function runEngineBench(opts) {
     ['read file', split.read],
     ['parse + validate (shape, rules)', split.parseValidate],
     ['plan', split.plan],
-    ['serialize + write (in pieces)', split.serialize],
+    ['regions + serialize + write (in pieces)', split.serialize],
     ['total', split.total],
   ];
   console.log(

@@ -25,6 +25,7 @@ export * from './plan/plan-json';
 export * from './plan/plan-json-text';
 export * from './plan/plan-scenario';
 export * from './plan/plan-answer';
+export * from './plan/plan-answer-text';
 export * from './decider/decider';
 export * from './decider/domain-error';
 export * from './decider/structural-equal';

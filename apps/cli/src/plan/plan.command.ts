@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 // Deep imports: the domain's index would load every decider (~40 modules) for a plan.
 import { planAnswer } from '@barplane/domain/plan/plan-answer';
-import { planJsonText } from '@barplane/domain/plan/plan-json-text';
+import { planAnswerText } from '@barplane/domain/plan/plan-answer-text';
 import { EXIT_STATUS } from '@barplane/contracts/errors/error-codes';
 import { readScenarioText } from '@barplane/contracts/scenario/read-scenario-text';
 import { TextSink, standardOutput } from '../format/standard-output';
@@ -60,10 +60,9 @@ export function runPlan(
     for (const w of withVm.warnings) err.write(`barplane plan: warning: ${w}\n`);
     scenario = withVm.scenario;
   }
-  const plan = planAnswer(scenario);
-  if (format === 'table') out.write(planTable(plan));
+  if (format === 'table') out.write(planTable(planAnswer(scenario)));
   else {
-    for (const piece of planJsonText(plan)) out.write(piece);
+    for (const piece of planAnswerText(scenario)) out.write(piece);
     out.write('\n');
   }
   return EXIT_STATUS.ok;

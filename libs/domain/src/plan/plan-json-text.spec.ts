@@ -3,6 +3,7 @@ import { scenarioArbitrary } from '../testing/scenario-arbitrary';
 import { NVME_MSIX, P64K, bar, fn, host, pe, scenario, vm } from '../testing/scenario-builder';
 import { Plan } from './plan';
 import { planAnswer } from './plan-answer';
+import { planAnswerText } from './plan-answer-text';
 import { planToJson } from './plan-json';
 import { planJsonText } from './plan-json-text';
 import { planScenario } from './plan-scenario';
@@ -25,11 +26,12 @@ function largeScenario(count: number) {
   return scenario(h, pes, vm(h, pes));
 }
 
-describe('planJsonText: the plan as text, in pieces', () => {
+describe('planJsonText and planAnswerText: the plan as text, in pieces', () => {
   it('is JSON.stringify(planToJson(plan), null, 2) for every generated scenario, with and without regions', () => {
     fc.assert(
       fc.property(scenarioArbitrary, (s) => {
         expect(pieces(planAnswer(s)).join('')).toBe(whole(planAnswer(s)));
+        expect([...planAnswerText(s)].join('')).toBe(whole(planAnswer(s)));
         expect(pieces(planScenario(s)).join('')).toBe(whole(planScenario(s)));
       }),
       { numRuns: 200 },
@@ -42,11 +44,13 @@ describe('planJsonText: the plan as text, in pieces', () => {
     expect(plan.bars).toHaveLength(500);
     expect(text.length).toBeGreaterThan(4);
     expect(text.join('')).toBe(whole(plan));
+    expect([...planAnswerText(largeScenario(250))].join('')).toBe(whole(plan));
   });
 
   it('writes empty lists as [] and a plan without a VM without vm', () => {
     const empty = planAnswer(scenario(host('arm64', P64K), []));
     expect(pieces(empty).join('')).toBe(whole(empty));
+    expect([...planAnswerText(scenario(host('arm64', P64K), []))].join('')).toBe(whole(empty));
     expect(JSON.parse(pieces(empty).join(''))).toMatchObject({ pes: [], bars: [] });
   });
 });

@@ -1,4 +1,5 @@
 import { regionToJson } from '../vfio/vfio-region-json';
+import { FunctionRegions } from '../vfio/plan-regions';
 import { Plan } from './plan';
 import { alignmentToJson, barDecisionToJson } from './plan-json';
 
@@ -13,39 +14,56 @@ const ITEMS_PER_CALL = 128;
  * `JSON.stringify(planToJson(plan), null, 2)`, the same text, in pieces: BARs, PEs and
  * functions are turned into JSON and text 128 at a time, so a plan of 30,000 BARs never holds
  * its whole wire tree, nor one 20 MB string. On a host where touching fresh memory is slow
- * (every new page a fault) that tree and string were a fifth of `barplane plan`.
+ * (every new page a fault) that tree and string were a fifth of `barplane plan`. `regions`,
+ * when given, stands for the plan's: made one function at a time (planAnswerText), they are
+ * written and dropped, never all kept.
  */
-export function* planJsonText(plan: Plan): Generator<string> {
+export function* planJsonText(
+  plan: Plan,
+  regions: Iterable<FunctionRegions> | undefined = plan.regions,
+): Generator<string> {
   let head = `{\n  "ruleSet": ${JSON.stringify(plan.ruleSet)},\n  "host": ${JSON.stringify(plan.host)}`;
-  const lists: [string, readonly unknown[], (item: never) => unknown][] = [
+  const lists: [string, Iterable<unknown>, (item: never) => unknown][] = [
     ['pes', plan.pes, (pe: Plan['pes'][number]) => ({ id: pe.id, alignment: alignmentToJson(pe.alignment) })],
     ['bars', plan.bars, barDecisionToJson],
   ];
-  if (plan.regions) {
-    type Regions = NonNullable<Plan['regions']>[number];
+  if (regions) {
     lists.push([
       'regions',
-      plan.regions,
-      (f: Regions) => ({ pe: f.pe, bdf: f.bdf, regions: f.regions.map(regionToJson) }),
+      regions,
+      (f: FunctionRegions) => ({ pe: f.pe, bdf: f.bdf, regions: f.regions.map(regionToJson) }),
     ]);
   }
   for (const [key, items, toJson] of lists) {
-    if (items.length === 0) {
-      head += `,\n  ${JSON.stringify(key)}: []`;
-      continue;
-    }
     // Each group is written as `{ key: [...group] }` is, and its items cut out: they then
     // stand exactly as deep, and as indented, as in the whole plan's text.
     const open = `{\n  ${JSON.stringify(key)}: [\n`;
     const close = '\n  ]\n}';
-    for (let i = 0; i < items.length; i += ITEMS_PER_CALL) {
-      const group = items.slice(i, i + ITEMS_PER_CALL).map((item) => toJson(item as never));
-      const text = JSON.stringify({ [key]: group }, null, 2);
-      yield `${i === 0 ? `${head},\n  ${JSON.stringify(key)}: [\n` : ',\n'}${text.slice(open.length, -close.length)}`;
+    let first = true;
+    for (const group of groupsOf(items, ITEMS_PER_CALL)) {
+      const text = JSON.stringify({ [key]: group.map((item) => toJson(item as never)) }, null, 2);
+      yield `${first ? `${head},${open.slice(1)}` : ',\n'}${text.slice(open.length, -close.length)}`;
+      first = false;
       head = '';
     }
-    head = '\n  ]';
+    head = first ? `${head},\n  ${JSON.stringify(key)}: []` : '\n  ]';
   }
   if (plan.vm) head += `,\n  "vm": ${JSON.stringify({ ...plan.vm }, null, 2).replaceAll('\n', '\n  ')}`;
   yield `${head}\n}`;
+}
+
+function* groupsOf<T>(items: Iterable<T>, size: number): Generator<T[]> {
+  if (Array.isArray(items)) {
+    for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size) as T[];
+    return;
+  }
+  let group: T[] = [];
+  for (const item of items) {
+    group.push(item);
+    if (group.length === size) {
+      yield group;
+      group = [];
+    }
+  }
+  if (group.length > 0) yield group;
 }

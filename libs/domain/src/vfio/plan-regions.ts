@@ -23,15 +23,21 @@ export function planRegions(
   scenario: Pick<Scenario, 'host' | 'pes'>,
   layout: HostLayout = hostLayout(scenario),
 ): FunctionRegions[] {
+  return Array.from(functionRegions(scenario, layout));
+}
+
+/** planRegions one function at a time: `barplane plan` writes each and keeps none. */
+export function* functionRegions(
+  scenario: Pick<Scenario, 'host' | 'pes'>,
+  layout: HostLayout = hostLayout(scenario),
+): Generator<FunctionRegions> {
   const { host } = scenario;
   const { pes, mmio } = layout;
-  const out: FunctionRegions[] = [];
   for (let p = 0; p < pes.length; p++) {
     const pe = pes[p];
     for (let f = 0; f < pe.functions.length; f++) {
       const fn = pe.functions[f];
-      out.push({ pe: pe.id, bdf: fn.bdf, regions: regionsAgainst(host, fn, mmio) });
+      yield { pe: pe.id, bdf: fn.bdf, regions: regionsAgainst(host, fn, mmio) };
     }
   }
-  return out;
 }
