@@ -4,18 +4,19 @@ import { FleetController } from './fleet.controller';
 import { HostViews } from './host-views';
 
 // The views are host-views.ts' (tested through the e2e tier); here: routes, roles and 404s.
+const answer = (value: unknown, etag: string) => ({
+  json: JSON.stringify(value),
+  gzip: gzipSync(JSON.stringify(value)),
+  etag,
+});
 const views = {
   fleet: async () => ({ hosts: [] }),
-  hostsJson: async () => ({
-    json: JSON.stringify([{ id: 'h1' }]),
-    gzip: gzipSync(JSON.stringify([{ id: 'h1' }])),
-    etag: 'W/"v1"',
-  }),
+  hostsJson: async () => answer([{ id: 'h1' }], 'W/"v1"'),
   host: async (id: string) => (id === 'h1' ? { id } : undefined),
   pes: async (hostId: string, peId?: string) =>
     hostId === 'h1' ? [{ id: peId ?? '0000:01' }].filter((p) => p.id === '0000:01') : undefined,
   peJson: async (hostId: string, peId: string) =>
-    hostId === 'h1' && peId === '0000:01' ? JSON.stringify({ id: peId }) : undefined,
+    hostId === 'h1' && peId === '0000:01' ? answer({ id: peId }, 'W/"pe1"') : undefined,
   scenario: async (hostId: string, peId: string) =>
     hostId === 'h1' && peId === '0000:01' ? { host: { id: hostId }, pes: [] } : undefined,
   vms: async (vmId?: string) => [{ id: 'vm1' }].filter((v) => vmId === undefined || v.id === vmId),
@@ -50,16 +51,19 @@ describe('FleetController (/v1 reads)', () => {
     expect(res.body).toMatchObject({ error: 'NOT_FOUND', message });
   });
 
-  it('tags the host list and answers 304 to a reader that has it', async () => {
-    const first = await kit.call('GET', '/v1/hosts', { role: 'viewer' });
-    expect(first.headers.get('etag')).toBe('W/"v1"');
+  it.each([
+    ['/v1/hosts', 'W/"v1"', [{ id: 'h1' }]],
+    ['/v1/hosts/h1/pes/0000:01', 'W/"pe1"', { id: '0000:01' }],
+  ])('tags %s, answers 304 to a reader that has it, and sends gzip to one that takes it', async (path, etag, body) => {
+    const first = await kit.call('GET', path, { role: 'viewer' });
+    expect(first.headers.get('etag')).toBe(etag);
     // Cache-Control of our own: fetch adds `no-cache` to a conditional request, which forbids a 304.
-    const headers = { 'if-none-match': 'W/"v1"', 'cache-control': 'max-age=0' };
-    const again = await kit.call('GET', '/v1/hosts', { role: 'viewer', headers });
+    const headers = { 'if-none-match': etag, 'cache-control': 'max-age=0' };
+    const again = await kit.call('GET', path, { role: 'viewer', headers });
     expect([again.status, again.text]).toEqual([304, '']);
-    // fetch asks for gzip and inflates: the same list, sent compressed.
-    const zipped = await kit.call('GET', '/v1/hosts', { role: 'viewer' });
-    expect([zipped.headers.get('content-encoding'), zipped.body]).toEqual(['gzip', [{ id: 'h1' }]]);
+    // fetch asks for gzip and inflates: the same answer, sent compressed.
+    const zipped = await kit.call('GET', path, { role: 'viewer' });
+    expect([zipped.headers.get('content-encoding'), zipped.body]).toEqual(['gzip', body]);
   });
 
   it('needs a token', async () => {

@@ -4,7 +4,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swa
 import { BarplaneError } from '@barplane/contracts';
 import { Roles } from '../auth/roles.decorator';
 import { FleetDto, HostViewDto, PeViewDto, VmViewDto } from './fleet.dto';
-import { HostViews } from './host-views';
+import { HostViews, JsonAnswer } from './host-views';
 
 /** The fleet as operators read it: hosts, PEs, VMs, with decisions and fast-path coverage. */
 @ApiTags('fleet')
@@ -29,17 +29,7 @@ export class FleetController {
   @ApiOkResponse({ type: [HostViewDto] })
   @Header('content-type', 'application/json; charset=utf-8')
   async hosts(@Req() req: Request, @Res() res: Response): Promise<void> {
-    const { json, gzip, etag } = await this.views.hostsJson();
-    // Set before the body: Express then neither hashes the body for a tag of its own nor sends
-    // it to a reader whose If-None-Match already names this list (304).
-    res.setHeader('ETag', etag);
-    res.setHeader('Vary', 'Accept-Encoding');
-    if (!/\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
-      res.send(json);
-      return;
-    }
-    res.setHeader('Content-Encoding', 'gzip');
-    res.send(gzip);
+    sendJson(req, res, await this.views.hostsJson());
   }
 
   @Get('hosts/:hostId')
@@ -63,8 +53,13 @@ export class FleetController {
   @Roles('viewer')
   @ApiOkResponse({ type: PeViewDto })
   @Header('content-type', 'application/json; charset=utf-8')
-  async pe(@Param('hostId') hostId: string, @Param('peId') peId: string): Promise<string> {
-    return (await this.views.peJson(hostId, peId)) ?? notFound(`PE ${peId} on host ${hostId}`);
+  async pe(
+    @Param('hostId') hostId: string,
+    @Param('peId') peId: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    sendJson(req, res, (await this.views.peJson(hostId, peId)) ?? notFound(`PE ${peId} on host ${hostId}`));
   }
 
   @Get('hosts/:hostId/pes/:peId/scenario')
@@ -96,4 +91,20 @@ export class FleetController {
 
 function notFound(what: string): never {
   throw new BarplaneError('NOT_FOUND', `no ${what}`);
+}
+
+/**
+ * A kept read: its tag set before the body (Express then neither hashes the body for a tag of
+ * its own nor sends it to a reader whose If-None-Match already names it: 304), gzip to a reader
+ * that takes it.
+ */
+function sendJson(req: Request, res: Response, answer: JsonAnswer): void {
+  res.setHeader('ETag', answer.etag);
+  res.setHeader('Vary', 'Accept-Encoding');
+  if (!/\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
+    res.send(answer.json);
+    return;
+  }
+  res.setHeader('Content-Encoding', 'gzip');
+  res.send(answer.gzip);
 }

@@ -130,7 +130,7 @@ describe('HostViews fleet reads', () => {
 
   it('keeps a PE page as text until its host is written again, and has none for an unknown PE', async () => {
     const page = await views.peJson('h1', '0000:03');
-    expect(JSON.parse(page!)).toEqual((await views.pes('h1', '0000:03'))![0]);
+    expect(JSON.parse(page!.json)).toEqual((await views.pes('h1', '0000:03'))![0]);
     const reads0 = projectionReads;
     expect(await views.peJson('h1', '0000:03')).toBe(page);
     expect(projectionReads).toBe(reads0);

@@ -45,7 +45,7 @@ export class HostViews {
    * The host list as JSON text, made again only when a summary changed since the last request;
    * `generation`: the SummaryChanges generation in which its version was last confirmed.
    */
-  private hostList?: { version: string; generation?: number; list: Promise<HostList> };
+  private hostList?: { version: string; generation?: number; list: Promise<JsonAnswer> };
 
   /** From the host summaries: one row per host, however many PEs and decisions the fleet has. */
   async hosts(): Promise<HostWire[]> {
@@ -60,21 +60,13 @@ export class HostViews {
    * since the version was confirmed (no notice), not even the version is read: at 20 readers
    * that query cost PostgreSQL 0.2-0.5 ms of CPU per request, on the cores the API runs on.
    */
-  async hostsJson(): Promise<HostList> {
+  async hostsJson(): Promise<JsonAnswer> {
     const generation = this.changes.generation;
     if (generation !== undefined && this.hostList?.generation === generation) return this.hostList.list;
     const version = await this.reads.hostSummariesVersion();
     if (this.hostList?.version === version) this.hostList.generation = generation;
     else {
-      const list = this.hosts().then((hosts) => {
-        const json = JSON.stringify(hosts);
-        // Compressed once per version: a tenth of the bytes for every reader that takes gzip.
-        return {
-          json,
-          gzip: gzipSync(json),
-          etag: `W/"${createHash('sha256').update(version).digest('base64url').slice(0, 27)}"`,
-        };
-      });
+      const list = this.hosts().then((hosts) => jsonAnswer(JSON.stringify(hosts), version));
       this.hostList = { version, generation, list };
       list.catch(() => {
         if (this.hostList?.list === list) this.hostList = undefined;
@@ -134,15 +126,15 @@ export class HostViews {
    */
   private readonly pePages = new Map<
     string,
-    { version: string; generation?: number; json: Promise<string | undefined> }
+    { version: string; generation?: number; json: Promise<JsonAnswer | undefined> }
   >();
 
   /**
-   * GET /v1/hosts/{h}/pes/{pe} as JSON text (undefined: no such host or PE), made again only
+   * GET /v1/hosts/{h}/pes/{pe} as JSON text, gzip and tag (undefined: no such host or PE), made again only
    * when the projector wrote the host since: one key read instead of the host's projection and
    * decisions for every reader, and none while no summary was written since that read.
    */
-  async peJson(hostId: string, peId: string): Promise<string | undefined> {
+  async peJson(hostId: string, peId: string): Promise<JsonAnswer | undefined> {
     const generation = this.changes.generation;
     const key = `${hostId}\n${peId}`;
     let cached = this.pePages.get(key);
@@ -155,7 +147,9 @@ export class HostViews {
       this.pePages.set(key, cached);
       return cached.json;
     }
-    const json = this.pes(hostId, peId).then((pes) => (pes?.[0] ? JSON.stringify(pes[0]) : undefined));
+    const json = this.pes(hostId, peId).then((pes) =>
+      pes?.[0] ? jsonAnswer(JSON.stringify(pes[0]), `${version}\n${key}`) : undefined,
+    );
     if (version === undefined) return json;
     this.pePages.delete(key);
     this.pePages.set(key, { version, generation, json });
@@ -232,14 +226,27 @@ export class HostViews {
   }
 }
 
-/** PE pages kept as text: a few megabytes at most. */
+/** PE pages kept as text and gzip: a few megabytes at most. */
 const PE_PAGES_KEPT = 2000;
 
-/** The host list's JSON text and the entity tag of the summaries' version it was made from. */
-export interface HostList {
+/** A read kept as JSON text, its gzip, and the entity tag of the version it was made from. */
+export interface JsonAnswer {
   readonly json: string;
   readonly gzip: Buffer;
   readonly etag: string;
+}
+
+/**
+ * Compressed once per version: a tenth of the bytes for every reader that takes gzip, and a
+ * tag of our own, so that Express neither hashes the body on every send nor sends it to a
+ * reader that has it (304).
+ */
+function jsonAnswer(json: string, version: string): JsonAnswer {
+  return {
+    json,
+    gzip: gzipSync(json),
+    etag: `W/"${createHash('sha256').update(version).digest('base64url').slice(0, 27)}"`,
+  };
 }
 
 function hostWireOf(s: HostSummary): HostWire {
