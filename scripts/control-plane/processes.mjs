@@ -12,9 +12,10 @@ export const SERVICES = ['pe-registry', 'vfio-regions', 'guest-memory', 'project
  * them (pipeline bench on 2 cores, 3 interleaved pairs: projector CPU per 10k events 3.6 ->
  * 3.1 s, throughput 1,890 -> 2,030/s on average; run-to-run noise there is +-20 %).
  * The projector runs the engine on every event and allocates many short-lived objects: a
- * larger young generation (16 MB semi-spaces, below for why not 32; 64 measured ~0.86 -> ~0.95 M
- * BAR decisions/s on the bench scenario but cost 64 MB more) cuts its scavenges. Short-lived
- * processes (the CLI) are faster without.
+ * larger young generation (32 MB semi-spaces; 16 cost the pipeline bench 1.02 -> 1.33 ms of CPU
+ * per command at full speed; 64 measured ~0.86 -> ~0.95 M BAR decisions/s on the bench scenario
+ * but cost 64 MB more) cuts its scavenges. Short-lived processes (the CLI) are faster with the
+ * smallest young generation (bin/barplane.js).
  */
 const SHARED_FLAGS = ['--single-threaded-gc'];
 export const NODE_FLAGS = {
@@ -23,8 +24,8 @@ export const NODE_FLAGS = {
   // 1.6 GB of uncollected garbage while loading 1,000 hosts (scripts/bench/fleet.mjs). About
   // 110 MB of its RSS is not V8 heap (the binary, malloc), and the heap's live set ends near
   // 200 MB (the host cache ~120 MB): 32 MB semi-spaces under a 384 MB ceiling peaked at 538 MB,
-  // 16 under 300 at 438 MB, for ~20 s more GC over a ~250 s load (--trace-gc).
-  projector: [...SHARED_FLAGS, '--max-semi-space-size=16', '--max-old-space-size=300'],
+  // under 300 at 457 MB; 16 under 300 at ~430 MB but ~30 % less pipeline throughput.
+  projector: [...SHARED_FLAGS, '--max-semi-space-size=32', '--max-old-space-size=300'],
 };
 
 /**
