@@ -1,7 +1,6 @@
-import { regionToJson } from '../vfio/vfio-region-json';
 import { FunctionRegions } from '../vfio/plan-regions';
 import { Plan } from './plan';
-import { alignmentToJson, barDecisionToJson } from './plan-json';
+import { barDecisionToJson, functionRegionsToJson, peDecisionToJson } from './plan-json';
 
 /**
  * Items turned into text at a time: few native calls, and each piece of text (~60 KB) stays
@@ -24,16 +23,10 @@ export function* planJsonText(
 ): Generator<string> {
   let head = `{\n  "ruleSet": ${JSON.stringify(plan.ruleSet)},\n  "host": ${JSON.stringify(plan.host)}`;
   const lists: [string, Iterable<unknown>, (item: never) => unknown][] = [
-    ['pes', plan.pes, (pe: Plan['pes'][number]) => ({ id: pe.id, alignment: alignmentToJson(pe.alignment) })],
+    ['pes', plan.pes, peDecisionToJson],
     ['bars', plan.bars, barDecisionToJson],
   ];
-  if (regions) {
-    lists.push([
-      'regions',
-      regions,
-      (f: FunctionRegions) => ({ pe: f.pe, bdf: f.bdf, regions: f.regions.map(regionToJson) }),
-    ]);
-  }
+  if (regions) lists.push(['regions', regions, functionRegionsToJson]);
   for (const [key, items, toJson] of lists) {
     // Each group is written as `{ key: [...group] }` is, and its items cut out: they then
     // stand exactly as deep, and as indented, as in the whole plan's text.
@@ -53,6 +46,7 @@ export function* planJsonText(
 }
 
 function* groupsOf<T>(items: Iterable<T>, size: number): Generator<T[]> {
+  // Arrays by slices: a for-of over 30,000 decisions allocates a step result each in cold code.
   if (Array.isArray(items)) {
     for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size) as T[];
     return;

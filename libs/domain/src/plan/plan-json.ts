@@ -2,6 +2,7 @@ import { Advice } from '../decision/advice';
 import { AlignmentDecision } from '../decision/alignment-decision';
 import { BarDecision } from '../decision/bar-decision';
 import { toHex } from '../pci/hex';
+import { FunctionRegions } from '../vfio/plan-regions';
 import { regionToJson } from '../vfio/vfio-region-json';
 import { Plan } from './plan';
 
@@ -10,13 +11,20 @@ export function planToJson(plan: Plan): Record<string, unknown> {
   const json: Record<string, unknown> = {
     ruleSet: plan.ruleSet,
     host: plan.host,
-    pes: plan.pes.map((pe) => ({ id: pe.id, alignment: alignmentToJson(pe.alignment) })),
+    pes: plan.pes.map(peDecisionToJson),
     bars: plan.bars.map(barDecisionToJson),
   };
-  if (plan.regions)
-    json.regions = plan.regions.map((f) => ({ pe: f.pe, bdf: f.bdf, regions: f.regions.map(regionToJson) }));
+  if (plan.regions) json.regions = plan.regions.map(functionRegionsToJson);
   if (plan.vm) json.vm = { ...plan.vm };
   return json;
+}
+
+export function peDecisionToJson(pe: Plan['pes'][number]): Record<string, unknown> {
+  return { id: pe.id, alignment: alignmentToJson(pe.alignment) };
+}
+
+export function functionRegionsToJson(f: FunctionRegions): Record<string, unknown> {
+  return { pe: f.pe, bdf: f.bdf, regions: f.regions.map(regionToJson) };
 }
 
 export function alignmentToJson(a: AlignmentDecision): Record<string, unknown> {
