@@ -3,7 +3,7 @@ import canonicalize from 'canonicalize';
 import fc from 'fast-check';
 import { scenarioToJson } from '../scenario/scenario-json';
 import { scenarioArbitrary } from '../testing/scenario-arbitrary';
-import { GENESIS_HASH, canonicalJson, chainHash, verifyChain } from './audit-chain';
+import { GENESIS_HASH, canonicalJson, chainHash, chainLinkText, verifyChain } from './audit-chain';
 import { scenarioCanonicalJson, scenarioSnapshot } from './audit-facts';
 import { AuditRecord } from './audit-record';
 
@@ -78,6 +78,12 @@ describe('hash chain', () => {
   it('hashes prev_hash, a newline and the JCS of the record', () => {
     const r = record(1, 'direct');
     expect(chainHash(GENESIS_HASH, r)).toBe(sha256(`${GENESIS_HASH}\n${canonicalize(r)}`));
+  });
+
+  it('gives a record its stored text and hash at once: the JCS text and the same chain hash', () => {
+    const r = record(2, 'emulated');
+    const prev = chainHash(GENESIS_HASH, record(1, 'direct'));
+    expect(chainLinkText(prev, r)).toEqual({ text: canonicalize(r), hash: chainHash(prev, r) });
   });
 
   it('verifies a chain and names the first record that was changed', () => {

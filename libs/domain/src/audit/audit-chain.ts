@@ -33,6 +33,17 @@ export function chainHashOfText(prevHash: string, canonicalRecord: string): stri
   return sha256Hex(`${prevHash}\n${canonicalRecord}`);
 }
 
+/**
+ * The record's canonical text (to store) and its chainHash. The canonical text comes as a rope
+ * of a few hundred pieces; slicing flattens the hashed text once, in place, and the record's
+ * text is a view of it. A rope kept until it is written would be copied piece by piece by every
+ * young collection and flattened again by the writer (together 15-20 us per record).
+ */
+export function chainLinkText(prevHash: string, record: AuditRecord): { readonly text: string; readonly hash: string } {
+  const hashed = `${prevHash}\n${canonicalJson(record)}`;
+  return { text: hashed.slice(prevHash.length + 1), hash: sha256Hex(hashed) };
+}
+
 export interface ChainedRecord {
   readonly record: AuditRecord;
   readonly prevHash: string;

@@ -1,4 +1,4 @@
-import { AuditRecord, SubjectDecision, canonicalJson, chainHashOfText, scenarioSnapshot } from '@barplane/domain';
+import { AuditRecord, SubjectDecision, chainLinkText, scenarioSnapshot } from '@barplane/domain';
 import { Envelope } from '@barplane/contracts';
 import { DecisionChange } from '../decisions/decision-changes';
 import { auditRecordOf } from './audit-record-of';
@@ -19,8 +19,8 @@ export function chainLink(
   prevHash: string,
 ): ChainLink {
   const record = auditRecordOf(e, seq, change, snapshot);
-  const recordJson = canonicalJson(record);
-  return { record, recordJson, hash: chainHashOfText(prevHash, recordJson) };
+  const { text, hash } = chainLinkText(prevHash, record);
+  return { record, recordJson: text, hash };
 }
 
 /**

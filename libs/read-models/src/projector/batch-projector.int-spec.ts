@@ -14,6 +14,7 @@ import { ChainedRecord, Scenario, verifyChain } from '@barplane/domain';
 import { createDataSource, migrateEventStore } from '@barplane/eventstore';
 import { DataSource } from 'typeorm';
 import { BatchProjector } from './batch-projector';
+import { StoredSnapshots } from '../audit/stored-snapshots';
 import { HostProjector } from '../testing/host-projector';
 import { factEnvelope } from '../testing/fact-envelope';
 import { Source } from './source';
@@ -38,6 +39,8 @@ const namesOf = (schema: string) => ({
 });
 const BATCH = `${run}_batch_projector`;
 const MIXED = `${run}_mixed_projector`;
+const FAILING = `${run}_failing_projector`;
+const QUIET = `${run}_quiet_projector`;
 const example = (name: string): Scenario => {
   const read = readScenario(
     readFileSync(join(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'examples', name), 'utf8'),
@@ -118,7 +121,8 @@ function redeliver(item: Item): void {
 
 beforeAll(async () => {
   db = await createDataSource({ url: databaseUrl, schema: REF }).initialize();
-  for (const schema of [REF, BATCH, MIXED]) await migrateEventStore(db, schema, projectorMigrations(schema));
+  for (const schema of [REF, BATCH, MIXED, FAILING, QUIET])
+    await migrateEventStore(db, schema, projectorMigrations(schema));
 
   const hosts = [
     { s: example('11-guest-page-shared.json'), id: `h1-${run}` },
@@ -170,7 +174,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (db?.isInitialized) {
-    for (const schema of [REF, BATCH, MIXED]) await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    for (const schema of [REF, BATCH, MIXED, FAILING, QUIET])
+      await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
     await db.destroy();
   }
 });
@@ -298,6 +303,40 @@ describe('BatchProjector', () => {
     for (const { envelope, source } of items.slice(a, b)) await other.apply(envelope, source); // behind its back
     await batch.applyBatch(items.slice(b));
     expect(await dump(MIXED)).toEqual(await dump(REF));
+  });
+
+  it('leaves nothing of a batch whose write failed, names the cause, and applies it whole once it can', async () => {
+    const refused = items.find((i) => i.envelope.type === 'GuestBarProgrammed')!.envelope.hostId;
+    await db.query(
+      `ALTER TABLE "${FAILING}".audit_records ADD CONSTRAINT refuse_one_host CHECK (host_id <> '${refused}')`,
+    );
+    const batch = new BatchProjector(db, namesOf(FAILING));
+    // The audit records go out while the batch goes on (PendingWrites): the refusal still
+    // surfaces as itself, not as the "transaction is aborted" of the statements sent after it.
+    await expect(batch.applyBatch(items)).rejects.toThrow(/refuse_one_host/);
+    const empty = await dump(FAILING);
+    for (const rows of Object.values(empty)) expect(rows).toEqual([]);
+    await db.query(`ALTER TABLE "${FAILING}".audit_records DROP CONSTRAINT refuse_one_host`);
+    await batch.applyBatch(items.slice(0, 12));
+    await batch.applyBatch(items.slice(12));
+    expect(await dump(FAILING)).toEqual(await dump(REF));
+  });
+
+  it('as a rebuild, publishes and notifies nothing, and remembers the snapshots it stored', async () => {
+    const notes = await listen(`${QUIET}_commands`);
+    const stored = new StoredSnapshots();
+    const batch = new BatchProjector(db, namesOf(QUIET), { storedSnapshots: stored });
+    await batch.applyBatch(items.slice(0, 12), { publish: false });
+    await batch.applyBatch(items.slice(12), { publish: false });
+    await new Promise((r) => setTimeout(r, 200));
+    await notes.stop();
+    expect(notes.got).toEqual([]);
+    const { outbox, applied, ...rest } = await dump(QUIET);
+    const { outbox: refOutbox, applied: refApplied, ...ref } = await dump(REF);
+    expect([outbox, applied]).toEqual([[], []]);
+    expect(refOutbox.length + refApplied.length).toBeGreaterThan(0);
+    expect(rest).toEqual(ref);
+    for (const { hash } of ref.snapshots) expect(stored.has(hash as string)).toBe(true);
   });
 
   it('keeps every host summary row equal to the summary of its stored projection and decisions, and backfills lost rows', async () => {

@@ -5,6 +5,7 @@ import { OutboxMessage, qualified, runSql, writeOutbox } from '@barplane/eventst
 import { AppliedEntry, appliedEntry, appliedMessage } from '../applied-log/applied-log';
 import { AuditEntry, readAuditHeads, writeAudit, writeFactSnapshots } from '../audit/audit.writer';
 import { EventSnapshots, chainLink } from '../audit/chain-link';
+import { StoredSnapshots } from '../audit/stored-snapshots';
 import { CommandAnswer, writeCommandAnswers } from '../command-status/command-status.writer';
 import { decisionChanges } from '../decisions/decision-changes';
 import { decisionMessage } from '../decisions/decision-message';
@@ -16,6 +17,7 @@ import {
 } from '../host-projections/host-projections.writer';
 import { writeHostSummaries } from '../host-summaries/host-summaries.writer';
 import { ReadModelNames } from '../read-model-names';
+import { PendingWrites } from '../sql/pending-writes';
 import { CachedHost, HostCache } from './host-cache';
 import { HostWork, summariesOf, writeTouchedDecisions } from './host-work';
 import { Source } from './source';
@@ -32,6 +34,21 @@ export interface BatchResult {
   readonly duplicates: number;
   /** Decision changes (= audit records written). */
   readonly changes: number;
+}
+
+export interface BatchOptions {
+  /**
+   * false for a rebuild: no DecisionChanged or applied-order messages, and no NOTIFY of the
+   * command answers (their commands were answered when first applied). Default true.
+   */
+  readonly publish?: boolean;
+}
+
+export interface BatchProjectorOptions {
+  /** The inbox's consumer name. */
+  readonly consumer?: string;
+  /** Snapshots known stored (a rebuild's, shared by its partitions): not sent again. */
+  readonly storedSnapshots?: StoredSnapshots;
 }
 
 /**
@@ -59,31 +76,39 @@ export class BatchProjector {
 
   private readonly schema: string;
 
+  private readonly consumer: string;
+  private readonly storedSnapshots?: StoredSnapshots;
+
   constructor(
     private readonly db: DataSource,
     private readonly names: Pick<ReadModelNames, 'schema' | 'decisionsTopic' | 'appliedTopic' | 'answersChannel'>,
-    private readonly consumer = 'projector',
+    options: BatchProjectorOptions = {},
   ) {
     this.schema = names.schema;
+    this.consumer = options.consumer ?? 'projector';
+    this.storedSnapshots = options.storedSnapshots;
   }
 
-  applyBatch(items: readonly BatchItem[], opts: { publish?: boolean } = {}): Promise<BatchResult> {
+  applyBatch(items: readonly BatchItem[], opts: BatchOptions = {}): Promise<BatchResult> {
     const publish = opts.publish ?? true;
     // A message repeated within the batch counts once: its first occurrence, as one at a time.
     const seen = new Set<string>();
     const unique = items.filter((i) => !seen.has(i.envelope.id) && seen.add(i.envelope.id));
     if (unique.length === 0) return Promise.resolve({ applied: 0, duplicates: items.length, changes: 0 });
     let committed: Map<string, CachedHost> | undefined;
+    let snapshotsWritten: Iterable<string> = [];
     return this.db
       .transaction(async (em) => {
-        const { result, hosts } = await this.run(em, unique, items.length, publish);
+        const { result, hosts, snapshots } = await this.run(em, unique, items.length, publish);
         committed = hosts;
+        snapshotsWritten = snapshots ?? [];
         return result;
       })
       .then(
         (result) => {
           // Only now that the transaction committed does memory follow it.
           for (const [hostId, host] of committed ?? []) this.cache.set(hostId, host);
+          this.storedSnapshots?.addAll(snapshotsWritten);
           return result;
         },
         (error: unknown) => {
@@ -103,7 +128,7 @@ export class BatchProjector {
     unique: readonly BatchItem[],
     total: number,
     publish: boolean,
-  ): Promise<{ result: BatchResult; hosts?: Map<string, CachedHost> }> {
+  ): Promise<{ result: BatchResult; hosts?: Map<string, CachedHost>; snapshots?: string[] }> {
     const claimed = await this.claim(
       em,
       unique.map((i) => i.envelope.id),
@@ -126,13 +151,17 @@ export class BatchProjector {
       answers.set(commandId, { hostId: a.hostId, status: answerStatusOf(a.type as AnswerType), answer: a });
     };
     // Records go out in runs within the transaction: a batch of topology imports can change
-    // tens of thousands of decisions, and holding all their texts at once costs gigabytes.
+    // tens of thousands of decisions, and holding all their texts at once costs gigabytes. Each
+    // run is sent without waiting for the one before (the writers take their texts at the call).
+    const writes = new PendingWrites();
+    const snapshotsWritten: string[] = [];
     let audited = 0;
-    const writeRecords = async () => {
-      await writeFactSnapshots(em, this.schema, snapshots);
-      await writeAudit(em, this.schema, audit);
-      await writeOutbox(em, this.schema, outbox);
+    const sendRecords = () => {
+      writes.add(writeFactSnapshots(em, this.schema, snapshots));
+      writes.add(writeAudit(em, this.schema, audit));
+      writes.add(writeOutbox(em, this.schema, outbox));
       audited += audit.length;
+      for (const hash of snapshots.keys()) snapshotsWritten.push(hash);
       snapshots.clear();
       audit.length = 0;
       outbox.length = 0;
@@ -170,27 +199,34 @@ export class BatchProjector {
         if (publish) outbox.push(decisionMessage(this.names.decisionsTopic, e, record, hash));
         host.prevHash = hash;
       }
-      for (const [hash, json] of eventSnapshots.made) if (!snapshots.has(hash)) snapshots.set(hash, json);
+      for (const [hash, json] of eventSnapshots.made)
+        if (!snapshots.has(hash) && !this.storedSnapshots?.has(hash)) snapshots.set(hash, json);
       if (publish) {
         const entries = applied.get(e.hostId) ?? [];
         entries.push(appliedEntry(e, source));
         applied.set(e.hostId, entries);
       }
       if (e.answer) answer(e.answer);
-      if (audit.length >= WRITE_RECORDS_EVERY) await writeRecords();
+      if (audit.length >= WRITE_RECORDS_EVERY) {
+        sendRecords();
+        await writes.turn();
+      }
     }
-    await writeRecords();
+    sendRecords();
     // The applied-order log: one message per host of the batch, its events in the order applied.
     for (const entries of applied.values()) outbox.push(appliedMessage(this.names.appliedTopic, entries));
 
-    const versions = await writeHostProjections(em, this.schema, new Map([...hosts].map(([id, h]) => [id, h.state])));
-    await writeHostSummaries(em, this.schema, summariesOf(hosts));
-    await writeTouchedDecisions(em, this.schema, hosts);
-    await writeOutbox(em, this.schema, outbox);
-    await writeCommandAnswers(em, this.schema, this.names.answersChannel, answers);
+    const versions = writeHostProjections(em, this.schema, new Map([...hosts].map(([id, h]) => [id, h.state])));
+    writes.add(versions);
+    writes.add(writeHostSummaries(em, this.schema, summariesOf(hosts)));
+    writes.add(writeTouchedDecisions(em, this.schema, hosts));
+    writes.add(writeOutbox(em, this.schema, outbox));
+    writes.add(writeCommandAnswers(em, this.schema, publish ? this.names.answersChannel : null, answers));
+    await writes.settle();
+    const written = await versions;
     const cached = new Map<string, CachedHost>();
     for (const [hostId, host] of hosts) {
-      const version = versions.get(hostId);
+      const version = written.get(hostId);
       if (version)
         cached.set(hostId, {
           version,
@@ -200,7 +236,11 @@ export class BatchProjector {
           prevHash: host.prevHash,
         });
     }
-    return { result: { applied: work.length, duplicates, changes: audited }, hosts: cached };
+    return {
+      result: { applied: work.length, duplicates, changes: audited },
+      hosts: cached,
+      snapshots: snapshotsWritten,
+    };
   }
 
   private async claim(em: EntityManager, ids: string[]): Promise<Set<string>> {

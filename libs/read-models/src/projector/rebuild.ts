@@ -1,6 +1,7 @@
 import { OutboxRelay, runSql } from '@barplane/eventstore';
 import { MessagePublisher, MessagingClient, PartitionFeed, PartitionRange, partitionBounds } from '@barplane/messaging';
 import { DataSource } from 'typeorm';
+import { StoredSnapshots } from '../audit/stored-snapshots';
 import { readModelNames } from '../read-model-names';
 import { PROJECTOR_READ_TABLES } from '../schema/projector-tables.migration';
 import { BatchItem, BatchProjector, BatchResult } from './batch-projector';
@@ -64,9 +65,12 @@ export async function rebuildProjector(
   const sinks: PipelinedApply[] = [];
   const failure: { error?: unknown } = {};
   const progress = () => onProgress({ applied: sinks.reduce((n, s) => n + s.applied, 0), read: counters.read, total });
+  // The tables are the rebuild's own from the TRUNCATE on: a snapshot it wrote is there.
+  const storedSnapshots = new StoredSnapshots();
   const sinkOf = () => {
     const chunk = options.chunk ?? REBUILD_CHUNK;
-    const sink = new PipelinedApply(new BatchProjector(db, names), chunk, names.topicName, failure, progress);
+    const projector = new BatchProjector(db, names, { storedSnapshots });
+    const sink = new PipelinedApply(projector, chunk, names.topicName, failure, progress);
     sinks.push(sink);
     return sink;
   };
