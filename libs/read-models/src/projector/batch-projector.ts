@@ -59,6 +59,12 @@ export interface BatchProjectorOptions {
 const WRITE_RECORDS_EVERY = 500;
 
 /**
+ * Events between the batch's turns of the event loop, where the connection takes an answer and
+ * sends the next pending write (nothing moves while JavaScript runs): a few milliseconds apart.
+ */
+const TURN_EVERY = 32;
+
+/**
  * Applies a run of envelopes (one Kafka partition batch, or a chunk of a rebuild) in one
  * transaction, with exactly the effects HostProjector.apply has when run on each in turn: the
  * inbox claims (a duplicate, in the inbox or earlier in the batch, changes nothing), each host's
@@ -140,32 +146,39 @@ export class BatchProjector {
     const hostIds = [...new Set(work.filter((i) => !isAnswer(i.envelope.type)).map((i) => i.envelope.hostId))].sort();
     const hosts = await this.loadHosts(em, hostIds);
 
-    const audit: AuditEntry[] = [];
-    const snapshots = new Map<string, string>();
-    const outbox: OutboxMessage[] = [];
+    // Records and answers go out in runs within the transaction: a batch of topology imports can
+    // change tens of thousands of decisions, and holding all their texts at once costs gigabytes.
+    // The batch goes on while a run is written, letting the connection move every TURN_EVERY events.
+    const writes = new PendingWrites();
+    let audit: AuditEntry[] = [];
+    let snapshots = new Map<string, string>();
+    let outbox: OutboxMessage[] = [];
     const applied = new Map<string, AppliedEntry[]>();
-    const answers = new Map<string, CommandAnswer>();
+    let answers = new Map<string, CommandAnswer>();
+    const channel = publish ? this.names.answersChannel : null;
+    const sendAnswers = () => {
+      const run = answers;
+      answers = new Map();
+      writes.add(() => writeCommandAnswers(em, this.schema, channel, run));
+    };
     const answer = (a: Envelope) => {
       const commandId = String(a.data.commandId);
-      answers.delete(commandId); // last one wins, as successive upserts would
+      answers.delete(commandId); // last one wins, as successive upserts (and notices) would
       answers.set(commandId, { hostId: a.hostId, status: answerStatusOf(a.type as AnswerType), answer: a });
+      if (answers.size >= WRITE_RECORDS_EVERY) sendAnswers();
     };
-    // Records go out in runs within the transaction: a batch of topology imports can change
-    // tens of thousands of decisions, and holding all their texts at once costs gigabytes. Each
-    // run is sent without waiting for the one before (the writers take their texts at the call).
-    const writes = new PendingWrites();
     const snapshotsWritten: string[] = [];
     let audited = 0;
     const sendRecords = () => {
-      writes.add(writeFactSnapshots(em, this.schema, snapshots));
-      writes.add(writeAudit(em, this.schema, audit));
-      writes.add(writeOutbox(em, this.schema, outbox));
-      audited += audit.length;
-      for (const hash of snapshots.keys()) snapshotsWritten.push(hash);
-      snapshots.clear();
-      audit.length = 0;
-      outbox.length = 0;
+      const [runSnapshots, runAudit, runOutbox] = [snapshots, audit, outbox];
+      [snapshots, audit, outbox] = [new Map(), [], []];
+      writes.add(() => writeFactSnapshots(em, this.schema, runSnapshots));
+      writes.add(() => writeAudit(em, this.schema, runAudit));
+      writes.add(() => writeOutbox(em, this.schema, runOutbox));
+      audited += runAudit.length;
+      for (const hash of runSnapshots.keys()) snapshotsWritten.push(hash);
     };
+    let sinceTurn = 0;
     for (const { envelope: e, source } of work) {
       if (isAnswer(e.type)) {
         answer(e);
@@ -207,8 +220,9 @@ export class BatchProjector {
         applied.set(e.hostId, entries);
       }
       if (e.answer) answer(e.answer);
-      if (audit.length >= WRITE_RECORDS_EVERY) {
-        sendRecords();
+      if (audit.length >= WRITE_RECORDS_EVERY) sendRecords();
+      if (++sinceTurn === TURN_EVERY) {
+        sinceTurn = 0;
         await writes.turn();
       }
     }
@@ -216,14 +230,14 @@ export class BatchProjector {
     // The applied-order log: one message per host of the batch, its events in the order applied.
     for (const entries of applied.values()) outbox.push(appliedMessage(this.names.appliedTopic, entries));
 
-    const versions = writeHostProjections(em, this.schema, new Map([...hosts].map(([id, h]) => [id, h.state])));
-    writes.add(versions);
-    writes.add(writeHostSummaries(em, this.schema, summariesOf(hosts)));
-    writes.add(writeTouchedDecisions(em, this.schema, hosts));
-    writes.add(writeOutbox(em, this.schema, outbox));
-    writes.add(writeCommandAnswers(em, this.schema, publish ? this.names.answersChannel : null, answers));
+    let written = new Map<string, string>();
+    const states = new Map([...hosts].map(([id, h]) => [id, h.state]));
+    writes.add(async () => (written = await writeHostProjections(em, this.schema, states)));
+    writes.add(() => writeHostSummaries(em, this.schema, summariesOf(hosts)));
+    writes.add(() => writeTouchedDecisions(em, this.schema, hosts));
+    writes.add(() => writeOutbox(em, this.schema, outbox));
+    sendAnswers();
     await writes.settle();
-    const written = await versions;
     const cached = new Map<string, CachedHost>();
     for (const [hostId, host] of hosts) {
       const version = written.get(hostId);

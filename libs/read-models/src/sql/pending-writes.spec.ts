@@ -4,42 +4,48 @@ const later = <T>(ms: number, value: T, fail = false) =>
   new Promise<T>((resolve, reject) => setTimeout(() => (fail ? reject(value) : resolve(value)), ms));
 
 describe('PendingWrites', () => {
-  it('settles when every write is answered', async () => {
+  it('sends each write once the ones before it are answered, in the order added', async () => {
     const writes = new PendingWrites();
-    const done: number[] = [];
-    for (const ms of [15, 5, 10]) writes.add(later(ms, ms).then((v) => done.push(v)));
+    const log: string[] = [];
+    for (const [name, ms] of [
+      ['a', 15],
+      ['b', 1],
+      ['c', 5],
+    ] as const)
+      writes.add(async () => {
+        log.push(`send ${name}`);
+        await later(ms, name);
+        log.push(`answer ${name}`);
+      });
+    expect(log).toEqual([]); // nothing is sent until the batch lets the event loop run
     await writes.settle();
-    expect(done.sort()).toEqual([10, 15, 5]);
+    expect(log).toEqual(['send a', 'answer a', 'send b', 'answer b', 'send c', 'answer c']);
   });
 
-  it('throws the first failure, after the rest are answered, and leaves none unhandled', async () => {
+  it('throws the first failure and sends nothing after it', async () => {
     const writes = new PendingWrites();
-    let lastAnswered = false;
-    writes.add(later(5, 'ok'));
-    writes.add(later(10, new Error('first'), true));
-    writes.add(later(1, new Error('second'), true));
-    writes.add(later(20, 'ok').then(() => (lastAnswered = true)));
-    // On one connection answers come in the order sent, so the first to fail is the cause; here
-    // timers stand in for statements and "second" fails first.
-    await expect(writes.settle()).rejects.toThrow('second');
-    expect(lastAnswered).toBe(true);
+    const sent: string[] = [];
+    const write =
+      (name: string, fail = false) =>
+      () => {
+        sent.push(name);
+        return later(1, fail ? new Error(name) : name, fail);
+      };
+    writes.add(write('ok'));
+    writes.add(write('refused', true));
+    writes.add(write('after'));
+    await expect(writes.settle()).rejects.toThrow('refused');
+    expect(sent).toEqual(['ok', 'refused']);
   });
 
-  it('turn waits for the oldest while more than `ahead` are in flight', async () => {
+  it('turn waits for what is in flight past `ahead`, and throws once a write failed', async () => {
     const writes = new PendingWrites(1);
     const answered: number[] = [];
-    writes.add(later(20, 1).then((v) => answered.push(v)));
-    writes.add(later(1, 2).then((v) => answered.push(v)));
-    writes.add(later(1, 3).then((v) => answered.push(v)));
+    for (const n of [1, 2, 3]) writes.add(() => later(5, n).then((v) => answered.push(v)));
     await writes.turn();
-    expect(answered).toContain(1);
-    await writes.settle();
-  });
-
-  it('turn throws once a write has failed, so the batch stops at its next run', async () => {
-    const writes = new PendingWrites();
-    writes.add(later(1, new Error('refused'), true));
-    await new Promise((r) => setTimeout(r, 5));
+    expect(answered).toEqual([1, 2, 3]);
+    writes.add(() => later(1, new Error('refused'), true));
+    await new Promise((r) => setTimeout(r, 10));
     await expect(writes.turn()).rejects.toThrow('refused');
   });
 });
