@@ -64,6 +64,9 @@ const WRITE_RECORDS_EVERY = 500;
  */
 const TURN_EVERY = 32;
 
+/** A message of the batch was in the inbox already: the batch is made again after claiming. */
+class SeenBefore extends Error {}
+
 /**
  * Applies a run of envelopes (one Kafka partition batch, or a chunk of a rebuild) in one
  * transaction, with exactly the effects HostProjector.apply has when run on each in turn: the
@@ -101,11 +104,25 @@ export class BatchProjector {
     const seen = new Set<string>();
     const unique = items.filter((i) => !seen.has(i.envelope.id) && seen.add(i.envelope.id));
     if (unique.length === 0) return Promise.resolve({ applied: 0, duplicates: items.length, changes: 0 });
+    // Claimed while the batch is made (a message seldom comes twice); if one was in the inbox
+    // already, that work is rolled back and the batch made again from what the claim left.
+    return this.transact(unique, items.length, publish, 'alongside').catch((error: unknown) => {
+      if (error instanceof SeenBefore) return this.transact(unique, items.length, publish, 'first');
+      throw error;
+    });
+  }
+
+  private transact(
+    unique: readonly BatchItem[],
+    total: number,
+    publish: boolean,
+    claim: 'first' | 'alongside',
+  ): Promise<BatchResult> {
     let committed: Map<string, CachedHost> | undefined;
     let snapshotsWritten: Iterable<string> = [];
     return this.db
       .transaction(async (em) => {
-        const { result, hosts, snapshots } = await this.run(em, unique, items.length, publish);
+        const { result, hosts, snapshots } = await this.run(em, unique, total, publish, claim);
         committed = hosts;
         snapshotsWritten = snapshots ?? [];
         return result;
@@ -134,15 +151,16 @@ export class BatchProjector {
     unique: readonly BatchItem[],
     total: number,
     publish: boolean,
+    claim: 'first' | 'alongside',
   ): Promise<{ result: BatchResult; hosts?: Map<string, CachedHost>; snapshots?: string[] }> {
-    const claimed = await this.claim(
-      em,
-      unique.map((i) => i.envelope.id),
-    );
-    const work = unique.filter((i) => claimed.has(i.envelope.id));
+    const ids = unique.map((i) => i.envelope.id);
+    let work = unique;
+    if (claim === 'first') {
+      const claimed = await this.claim(em, ids);
+      work = unique.filter((i) => claimed.has(i.envelope.id));
+      if (work.length === 0) return { result: { applied: 0, duplicates: total, changes: 0 } };
+    }
     const duplicates = total - work.length;
-    if (work.length === 0) return { result: { applied: 0, duplicates, changes: 0 } };
-
     const hostIds = [...new Set(work.filter((i) => !isAnswer(i.envelope.type)).map((i) => i.envelope.hostId))].sort();
     const hosts = await this.loadHosts(em, hostIds);
 
@@ -150,6 +168,10 @@ export class BatchProjector {
     // change tens of thousands of decisions, and holding all their texts at once costs gigabytes.
     // The batch goes on while a run is written, letting the connection move every TURN_EVERY events.
     const writes = new PendingWrites();
+    if (claim === 'alongside')
+      writes.add(async () => {
+        if ((await this.claim(em, ids)).size < ids.length) throw new SeenBefore();
+      });
     let audit: AuditEntry[] = [];
     let snapshots = new Map<string, string>();
     let outbox: OutboxMessage[] = [];
