@@ -1,12 +1,11 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { GENESIS_HASH, applyFact, hostDecisions, initialHostProjection } from '@barplane/domain';
-import { AnswerType, Envelope, answerStatusOf, decodeEvent, isAnswer } from '@barplane/contracts';
-import { OutboxMessage, qualified, runSql, writeOutbox } from '@barplane/eventstore';
+import { Envelope, decodeEvent, isAnswer } from '@barplane/contracts';
+import { qualified, runSql, writeOutbox } from '@barplane/eventstore';
 import { AppliedEntry, appliedEntry, appliedMessage } from '../applied-log/applied-log';
-import { AuditEntry, readAuditHeads, writeAudit, writeFactSnapshots } from '../audit/audit.writer';
+import { readAuditHeads } from '../audit/audit.writer';
 import { EventSnapshots, chainLink } from '../audit/chain-link';
 import { StoredSnapshots } from '../audit/stored-snapshots';
-import { CommandAnswer, writeCommandAnswers } from '../command-status/command-status.writer';
 import { decisionChanges } from '../decisions/decision-changes';
 import { decisionMessage } from '../decisions/decision-message';
 import { readDecisions } from '../decisions/decisions.writer';
@@ -17,7 +16,7 @@ import {
 } from '../host-projections/host-projections.writer';
 import { writeHostSummaries } from '../host-summaries/host-summaries.writer';
 import { ReadModelNames } from '../read-model-names';
-import { PendingWrites } from '../sql/pending-writes';
+import { BatchWrites } from './batch-writes';
 import { CachedHost, HostCache } from './host-cache';
 import { HostWork, summariesOf, writeTouchedDecisions } from './host-work';
 import { Source } from './source';
@@ -50,19 +49,6 @@ export interface BatchProjectorOptions {
   /** Snapshots known stored (a rebuild's, shared by its partitions): not sent again. */
   readonly storedSnapshots?: StoredSnapshots;
 }
-
-/**
- * Audit records (and their snapshots and DecisionChanged messages) held before they are written:
- * held longer, they outlive the young generation and pile up in the old one (one run of 60
- * topology imports, 9,600 records: peak RSS 442 MB writing every 2,000, 291 MB every 500).
- */
-const WRITE_RECORDS_EVERY = 500;
-
-/**
- * Events between the batch's turns of the event loop, where the connection takes an answer and
- * sends the next pending write (nothing moves while JavaScript runs): a few milliseconds apart.
- */
-const TURN_EVERY = 32;
 
 /** A message of the batch was in the inbox already: the batch is made again after claiming. */
 class SeenBefore extends Error {}
@@ -164,46 +150,15 @@ export class BatchProjector {
     const hostIds = [...new Set(work.filter((i) => !isAnswer(i.envelope.type)).map((i) => i.envelope.hostId))].sort();
     const hosts = await this.loadHosts(em, hostIds);
 
-    // Records and answers go out in runs within the transaction: a batch of topology imports can
-    // change tens of thousands of decisions, and holding all their texts at once costs gigabytes.
-    // The batch goes on while a run is written, letting the connection move every TURN_EVERY events.
-    const writes = new PendingWrites();
+    const writes = new BatchWrites(em, this.schema, publish ? this.names.answersChannel : null, this.storedSnapshots);
     if (claim === 'alongside')
       writes.add(async () => {
         if ((await this.claim(em, ids)).size < ids.length) throw new SeenBefore();
       });
-    let audit: AuditEntry[] = [];
-    let snapshots = new Map<string, string>();
-    let outbox: OutboxMessage[] = [];
     const applied = new Map<string, AppliedEntry[]>();
-    let answers = new Map<string, CommandAnswer>();
-    const channel = publish ? this.names.answersChannel : null;
-    const sendAnswers = () => {
-      const run = answers;
-      answers = new Map();
-      writes.add(() => writeCommandAnswers(em, this.schema, channel, run));
-    };
-    const answer = (a: Envelope) => {
-      const commandId = String(a.data.commandId);
-      answers.delete(commandId); // last one wins, as successive upserts (and notices) would
-      answers.set(commandId, { hostId: a.hostId, status: answerStatusOf(a.type as AnswerType), answer: a });
-      if (answers.size >= WRITE_RECORDS_EVERY) sendAnswers();
-    };
-    const snapshotsWritten: string[] = [];
-    let audited = 0;
-    const sendRecords = () => {
-      const [runSnapshots, runAudit, runOutbox] = [snapshots, audit, outbox];
-      [snapshots, audit, outbox] = [new Map(), [], []];
-      writes.add(() => writeFactSnapshots(em, this.schema, runSnapshots));
-      writes.add(() => writeAudit(em, this.schema, runAudit));
-      writes.add(() => writeOutbox(em, this.schema, runOutbox));
-      audited += runAudit.length;
-      for (const hash of runSnapshots.keys()) snapshotsWritten.push(hash);
-    };
-    let sinceTurn = 0;
     for (const { envelope: e, source } of work) {
       if (isAnswer(e.type)) {
-        answer(e);
+        writes.answer(e);
         continue;
       }
       const host = hosts.get(e.hostId)!;
@@ -214,7 +169,10 @@ export class BatchProjector {
         const next = change.next;
         host.seq += 1;
         const { record, recordJson, hash } = chainLink(e, host.seq, change, eventSnapshots.hashOf(next), host.prevHash);
-        audit.push({ hostId: e.hostId, seq: host.seq, recordJson, prevHash: host.prevHash, hash, source });
+        writes.record(
+          { hostId: e.hostId, seq: host.seq, recordJson, prevHash: host.prevHash, hash, source },
+          publish ? decisionMessage(this.names.decisionsTopic, e, record, hash) : undefined,
+        );
         if (next) {
           // Held as decided: the engine's outputs are fresh plain JSON values nobody changes, so
           // the next event's comparison and its record's `previous` serialise exactly as the
@@ -231,34 +189,26 @@ export class BatchProjector {
           host.decisions.delete(change.key);
         }
         host.touched.add(change.key);
-        if (publish) outbox.push(decisionMessage(this.names.decisionsTopic, e, record, hash));
         host.prevHash = hash;
       }
-      for (const [hash, json] of eventSnapshots.made)
-        if (!snapshots.has(hash) && !this.storedSnapshots?.has(hash)) snapshots.set(hash, json);
+      for (const [hash, json] of eventSnapshots.made) writes.snapshot(hash, json);
       if (publish) {
         const entries = applied.get(e.hostId) ?? [];
         entries.push(appliedEntry(e, source));
         applied.set(e.hostId, entries);
       }
-      if (e.answer) answer(e.answer);
-      if (audit.length >= WRITE_RECORDS_EVERY) sendRecords();
-      if (++sinceTurn === TURN_EVERY) {
-        sinceTurn = 0;
-        await writes.turn();
-      }
+      if (e.answer) writes.answer(e.answer);
+      await writes.eventDone();
     }
-    sendRecords();
-    // The applied-order log: one message per host of the batch, its events in the order applied.
-    for (const entries of applied.values()) outbox.push(appliedMessage(this.names.appliedTopic, entries));
-
+    writes.flush();
     let written = new Map<string, string>();
     const states = new Map([...hosts].map(([id, h]) => [id, h.state]));
     writes.add(async () => (written = await writeHostProjections(em, this.schema, states)));
     writes.add(() => writeHostSummaries(em, this.schema, summariesOf(hosts)));
     writes.add(() => writeTouchedDecisions(em, this.schema, hosts));
-    writes.add(() => writeOutbox(em, this.schema, outbox));
-    sendAnswers();
+    // The applied-order log: one message per host of the batch, its events in the order applied.
+    const log = [...applied.values()].map((entries) => appliedMessage(this.names.appliedTopic, entries));
+    writes.add(() => writeOutbox(em, this.schema, log));
     await writes.settle();
     const cached = new Map<string, CachedHost>();
     for (const [hostId, host] of hosts) {
@@ -273,9 +223,9 @@ export class BatchProjector {
         });
     }
     return {
-      result: { applied: work.length, duplicates, changes: audited },
+      result: { applied: work.length, duplicates, changes: writes.records },
       hosts: cached,
-      snapshots: snapshotsWritten,
+      snapshots: writes.snapshotsSent,
     };
   }
 
