@@ -328,6 +328,12 @@ describe('BatchProjector', () => {
     const batch = new BatchProjector(db, namesOf(QUIET), { storedSnapshots: stored });
     await batch.applyBatch(items.slice(0, 12), { publish: false });
     await batch.applyBatch(items.slice(12), { publish: false });
+    // All seen before: claimed alongside, rolled back, made again after claiming: nothing changes.
+    expect(await batch.applyBatch(items, { publish: false })).toEqual({
+      applied: 0,
+      duplicates: items.length,
+      changes: 0,
+    });
     await new Promise((r) => setTimeout(r, 200));
     await notes.stop();
     expect(notes.got).toEqual([]);

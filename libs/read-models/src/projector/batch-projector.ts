@@ -37,8 +37,9 @@ export interface BatchResult {
 
 export interface BatchOptions {
   /**
-   * false for a rebuild: no DecisionChanged or applied-order messages, and no NOTIFY of the
-   * command answers (their commands were answered when first applied). Default true.
+   * false for a rebuild: no DecisionChanged or applied-order messages, no NOTIFY of the command
+   * answers (their commands were answered when first applied), and the inbox claimed alongside
+   * the batch's writes instead of before it. Default true.
    */
   readonly publish?: boolean;
 }
@@ -90,8 +91,9 @@ export class BatchProjector {
     const seen = new Set<string>();
     const unique = items.filter((i) => !seen.has(i.envelope.id) && seen.add(i.envelope.id));
     if (unique.length === 0) return Promise.resolve({ applied: 0, duplicates: items.length, changes: 0 });
-    // Claimed while the batch is made (a message seldom comes twice); if one was in the inbox
-    // already, that work is rolled back and the batch made again from what the claim left.
+    if (publish) return this.transact(unique, items.length, publish, 'first');
+    // A rebuild claims while the batch is made (its inbox started empty: a message seldom comes
+    // twice); if one was in the inbox already, that work is rolled back and made again.
     return this.transact(unique, items.length, publish, 'alongside').catch((error: unknown) => {
       if (error instanceof SeenBefore) return this.transact(unique, items.length, publish, 'first');
       throw error;
