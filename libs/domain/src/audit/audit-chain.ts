@@ -23,14 +23,17 @@ export function canonicalJson(value: unknown): string {
   return text;
 }
 
-/** hash = hex(sha256(prev_hash + "\n" + JCS(record))), architecture.md "Audit". */
+/** What a link's hash covers: prev_hash + "\n" + JCS(record), architecture.md "Audit". */
+const hashedText = (prevHash: string, canonicalRecord: string) => `${prevHash}\n${canonicalRecord}`;
+
+/** hash = hex(sha256(prev_hash + "\n" + JCS(record))). */
 export function chainHash(prevHash: string, record: AuditRecord): string {
   return chainHashOfText(prevHash, canonicalJson(record));
 }
 
 /** chainHash of a record whose canonical text the caller already has (and may store). */
 export function chainHashOfText(prevHash: string, canonicalRecord: string): string {
-  return sha256Hex(`${prevHash}\n${canonicalRecord}`);
+  return sha256Hex(hashedText(prevHash, canonicalRecord));
 }
 
 /**
@@ -40,7 +43,7 @@ export function chainHashOfText(prevHash: string, canonicalRecord: string): stri
  * young collection and flattened again by the writer (together 15-20 us per record).
  */
 export function chainLinkText(prevHash: string, record: AuditRecord): { readonly text: string; readonly hash: string } {
-  const hashed = `${prevHash}\n${canonicalJson(record)}`;
+  const hashed = hashedText(prevHash, canonicalJson(record));
   return { text: hashed.slice(prevHash.length + 1), hash: sha256Hex(hashed) };
 }
 

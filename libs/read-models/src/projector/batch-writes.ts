@@ -66,10 +66,15 @@ export class BatchWrites {
     if (this.answers.size >= WRITE_RECORDS_EVERY) this.sendAnswers();
   }
 
-  /** After each event: a full run goes out, and every TURN_EVERY events the connection moves. */
+  /**
+   * After each event: a full run goes out, and the connection moves after a run or every
+   * TURN_EVERY events (after a run at once, so that runs in flight stay bounded when one event
+   * makes thousands of records, as a topology import does).
+   */
   async eventDone(): Promise<void> {
-    if (this.audit.length >= WRITE_RECORDS_EVERY) this.sendRecords();
-    if (++this.sinceTurn < TURN_EVERY) return;
+    const full = this.audit.length >= WRITE_RECORDS_EVERY;
+    if (full) this.sendRecords();
+    if (!full && ++this.sinceTurn < TURN_EVERY) return;
     this.sinceTurn = 0;
     await this.writes.turn();
   }
