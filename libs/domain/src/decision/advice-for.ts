@@ -15,6 +15,8 @@ import { isHostReason } from './reason';
 /** What advice depends on beyond the BAR and its outcome: the same for every BAR of a PE. */
 export interface AdviceContext {
   readonly alignment: AlignmentDecision;
+  /** `hostAlignmentAdvice(alignment)`, made once for all the PE's BARs. */
+  readonly hostAlignment: Advice | undefined;
   readonly msixMappable: boolean;
   /** The host page size (guest placement asks for BARs of whole host pages). */
   readonly pageSize: bigint;
@@ -40,6 +42,17 @@ const HOST_KERNEL_ADVICE: readonly Advice[] = Object.freeze([
 ]);
 
 /**
+ * HOST_ALIGNMENT advice of a PE whose policy is PARAM_RESIZE: the same for each of its BARs a
+ * host rule emulates, so made once per PE and shared (frozen).
+ */
+export function hostAlignmentAdvice(alignment: AlignmentDecision): Advice | undefined {
+  if (alignment.policy !== 'PARAM_RESIZE') return undefined;
+  const kernelParameter = alignment.kernelParameter ?? '';
+  const apply = Object.freeze(hostAlignmentFragments(kernelParameter).map((f) => Object.freeze(f)));
+  return Object.freeze({ kind: 'HOST_ALIGNMENT', kernelParameter, apply });
+}
+
+/**
  * The advice kinds of domain.md, in table order. Called for every EMULATED, PARTIAL_DIRECT and
  * UNAVAILABLE BAR of a host, so it allocates only for advice it gives.
  */
@@ -58,10 +71,7 @@ export function adviceFor(outcome: BarOutcome, fn: PciFunction, bar: Bar, ctx: A
   }
   let advice: Advice[] | undefined;
   const emulated = outcome.mode === 'EMULATED';
-  if (emulated && reasons.some(isHostReason) && ctx.alignment.policy === 'PARAM_RESIZE') {
-    const kernelParameter = ctx.alignment.kernelParameter ?? '';
-    advice = [{ kind: 'HOST_ALIGNMENT', kernelParameter, apply: hostAlignmentFragments(kernelParameter) }];
-  }
+  if (emulated && ctx.hostAlignment && reasons.some(isHostReason)) advice = [ctx.hostAlignment];
   if (emulated && (reasons.includes('GUEST_SUBPAGE_UNALIGNED') || reasons.includes('GUEST_PAGE_SHARED'))) {
     const address = ctx.freeGuestPage(fn, bar);
     if (address !== undefined)

@@ -4,6 +4,7 @@ import { KernelFeatures } from '../pci/host';
 import { Pe, PciFunction } from '../pci/pe';
 import { ShardedMap, stringShard } from '../pci/sharded-map';
 import { GuestBar, Vm } from '../pci/vm';
+import { WholeBarOutcomes } from './whole-bar-outcomes';
 
 /** The VM-side facts the mapping of one BAR depends on. */
 export interface GuestMappingContext {
@@ -16,6 +17,7 @@ export interface GuestMappingContext {
   readonly placed: PlacedBars;
   /** `placed.firstOf` each function of the given PEs, in decision order (looked up once). */
   readonly firstOfGiven: Int32Array;
+  readonly wholeBar: WholeBarOutcomes;
 }
 
 /**
@@ -45,7 +47,8 @@ export function guestContext(
       }
     }
   }
-  return { pageSize, kernel, vm, guestBars: new AddressRangeIndex(ranges), placed, firstOfGiven };
+  const guestBars = new AddressRangeIndex(ranges);
+  return { pageSize, kernel, vm, guestBars, placed, firstOfGiven, wholeBar: new WholeBarOutcomes(pageSize) };
 }
 
 /**

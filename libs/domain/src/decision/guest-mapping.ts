@@ -113,8 +113,9 @@ function withoutTable(
   if (expanded && !isAligned(G, P)) return SHARED_OUTCOME.guestSubpage;
   const eff = expanded ? P : bar.size;
   if (ctx.guestBars.anyOverlap(G, G + eff, bar)) return undefined;
-  const reasons = expanded ? EXPANDED_REASONS : NO_REASONS;
-  if (slotsFree < 1)
+  if (slotsFree < 1) {
+    const reasons = expanded ? EXPANDED_REASONS : NO_REASONS;
     return outcome('EMULATED', [...reasons, 'KVM_SLOTS_EXHAUSTED'], undefined, { needed: 1, free: slotsFree });
-  return outcome(expanded ? 'DIRECT_PAGE_EXPANDED' : 'DIRECT', reasons, [{ offset: 0n, size: eff }]);
+  }
+  return expanded ? ctx.wholeBar.expandedToPage() : ctx.wholeBar.directOf(eff);
 }

@@ -1,20 +1,19 @@
-import { AddressRangeIndex } from '../pci/address-range-index';
 import { Bar } from '../pci/bar';
 import { KernelFeatures } from '../pci/host';
 import { isAligned } from '../pci/page-math';
 import { BarOutcome, SHARED_OUTCOME } from './bar-outcome';
+import { PageRemainder } from './page-remainder-index';
 
 /**
  * Steps 0-2 of decision 1: what the host kernel allows, whatever the VM does (R1.1, R1.2).
  * Returns the final outcome when the BAR can never be mmapped, or undefined when it is eligible.
- * `mmio` holds the MMIO resources that can share a page with a sub-page BAR, owned by their
- * BAR (reserved ranges by null).
+ * `remainder` answers whether anything else is in the rest of a sub-page BAR's page.
  */
 export function hostMmapEligibility(
   bar: Bar,
   pageSize: bigint,
   kernel: KernelFeatures,
-  mmio: AddressRangeIndex<Bar | null>,
+  remainder: PageRemainder,
 ): BarOutcome | undefined {
   // A kernel that cannot bind vfio-pci gives QEMU no device at all, whatever the BAR is.
   if (!kernel.vfioPci) return SHARED_OUTCOME.unbindable;
@@ -29,8 +28,5 @@ export function hostMmapEligibility(
   // vfio-pci claims the rest of the page with a dummy resource: anything there, even a
   // sibling in the same PE, makes the BAR unmappable.
   // The start is page-aligned here, so the rest of its page is [H+S, H+P).
-  if (mmio.anyOverlap(bar.address + bar.size, bar.address + pageSize, bar)) {
-    return SHARED_OUTCOME.hostRemainder;
-  }
-  return undefined;
+  return remainder.busy(bar) ? SHARED_OUTCOME.hostRemainder : undefined;
 }

@@ -14,23 +14,20 @@ export class AddressRangeIndex<T> {
   private readonly maxEnd: bigint[];
 
   constructor(ranges: readonly OwnedRange<T>[]) {
-    this.ranges = [];
+    // Arrays made at their final size (a guest's index holds thousands of ranges, and each
+    // regrowth of a pushed list copies it); empty ranges are dropped.
+    this.ranges = ranges.every(nonEmpty) ? ranges.slice() : ranges.filter(nonEmpty);
     let sorted = true;
-    for (let i = 0; i < ranges.length; i++) {
-      const r = ranges[i];
-      if (r.end <= r.start) continue;
-      if (sorted && this.ranges.length > 0 && this.ranges[this.ranges.length - 1].start > r.start) sorted = false;
-      this.ranges.push(r);
-    }
+    for (let i = 1; i < this.ranges.length && sorted; i++) sorted = this.ranges[i - 1].start <= this.ranges[i].start;
     // Input in address order (guest BARs usually are) needs no sort; the sort is stable, so
     // skipping it keeps the same order.
     if (!sorted) this.ranges.sort((x, y) => (x.start < y.start ? -1 : x.start > y.start ? 1 : 0));
-    this.maxEnd = [];
+    this.maxEnd = new Array<bigint>(this.ranges.length);
     let max = 0n;
     for (let i = 0; i < this.ranges.length; i++) {
       const r = this.ranges[i];
       if (r.end > max) max = r.end;
-      this.maxEnd.push(max);
+      this.maxEnd[i] = max;
     }
   }
 
@@ -63,4 +60,8 @@ export class AddressRangeIndex<T> {
     }
     return lo;
   }
+}
+
+function nonEmpty(r: AddressRange): boolean {
+  return r.end > r.start;
 }

@@ -1,6 +1,4 @@
-import { pageRemainderIndex } from '../decision/page-remainder-index';
-import { AddressRangeIndex } from '../pci/address-range-index';
-import { Bar } from '../pci/bar';
+import { PageRemainder, pageRemainderIndex } from '../decision/page-remainder-index';
 import { Pe } from '../pci/pe';
 import { Scenario } from '../scenario/scenario';
 import { inDecisionOrder } from './decision-order';
@@ -12,7 +10,7 @@ import { inDecisionOrder } from './decision-order';
  */
 export interface HostLayout {
   readonly pes: readonly Pe[];
-  readonly mmio: AddressRangeIndex<Bar | null>;
+  readonly mmio: PageRemainder;
 }
 
 export function hostLayout(scenario: Pick<Scenario, 'host' | 'pes'>): HostLayout {

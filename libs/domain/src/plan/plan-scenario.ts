@@ -1,4 +1,4 @@
-import { AdviceContext, NO_ADVICE, adviceFor } from '../decision/advice-for';
+import { AdviceContext, NO_ADVICE, adviceFor, hostAlignmentAdvice } from '../decision/advice-for';
 import { alignmentPolicy } from '../decision/alignment-policy';
 import { BarDecision } from '../decision/bar-decision';
 import { BarOutcome, SHARED_OUTCOME } from '../decision/bar-outcome';
@@ -15,7 +15,7 @@ import { HostLayout, hostLayout } from './host-layout';
 import { Plan } from './plan';
 
 type MutableDecision = { -readonly [K in keyof BarDecision]: BarDecision[K] };
-type HostAdvice = Omit<AdviceContext, 'alignment'>;
+type HostAdvice = Omit<AdviceContext, 'alignment' | 'hostAlignment'>;
 
 /**
  * Decides a whole host: every BAR of every function in (PE id, BDF, index) order, then each
@@ -88,7 +88,12 @@ export function planScenario(scenario: Scenario, layout: HostLayout = hostLayout
     }
     const alignment = alignmentPolicy(pe, host, outcomes);
     planPes.push({ id: pe.id, alignment });
-    if (advisable) adviseBars(pe, outcomes, bars, first, { ...hostAdvice, alignment });
+    if (advisable)
+      adviseBars(pe, outcomes, bars, first, {
+        ...hostAdvice,
+        alignment,
+        hostAlignment: hostAlignmentAdvice(alignment),
+      });
   }
 
   const plan: Plan = { ruleSet: RULE_SET, host: host.id, pes: planPes, bars };

@@ -1,5 +1,6 @@
 import { compareIds } from '../pci/bdf';
 import { alignmentToJson, barDecisionToJson } from '../plan/plan-json';
+import { hostLayout } from '../plan/host-layout';
 import { planScenario } from '../plan/plan-scenario';
 import { Plan } from '../plan/plan';
 import { Scenario } from '../scenario/scenario';
@@ -35,15 +36,17 @@ export function hostDecisions(p: HostProjection): SubjectDecision[] {
   if (!host) return [];
   const facts = { host, pes: p.registry.pes };
   const base: Scenario = { host, pes: facts.pes };
+  // Host facts only, the same for every VM's plan: ordered and indexed once.
+  const layout = hostLayout(base);
   const plans: { vmId: string | null; scenario: Scenario; plan: Plan }[] = [
-    { vmId: null, scenario: base, plan: planScenario(base) },
+    { vmId: null, scenario: base, plan: planScenario(base, layout) },
   ];
   const owner = new Map<string, number>();
   const vmIds = [...p.guest.vms.keys()].sort(compareIds);
   for (const vmId of vmIds) {
     const scenario = vmScenario(p.guest, facts, vmId);
     if (scenario.vm!.assignedPes.length === 0) continue;
-    plans.push({ vmId, scenario, plan: planScenario(scenario) });
+    plans.push({ vmId, scenario, plan: planScenario(scenario, layout) });
     for (const pe of scenario.vm!.assignedPes) owner.set(pe, plans.length - 1);
   }
   const out: SubjectDecision[] = [];

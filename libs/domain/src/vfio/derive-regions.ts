@@ -1,4 +1,5 @@
 import { hostMmapEligibility } from '../decision/host-mmap-eligibility';
+import { PageRemainder, pageRemainderOf } from '../decision/page-remainder-index';
 import { AddressRangeIndex, OwnedRange } from '../pci/address-range-index';
 import { Bar, isMmio } from '../pci/bar';
 import { Host } from '../pci/host';
@@ -24,17 +25,16 @@ import {
  */
 export function deriveRegions(host: Host, fn: PciFunction, pes: readonly Pe[] = []): VfioRegion[] {
   if (!vfioPciBinds(host)) return [];
-  return regionsAgainst(host, fn, mmioIndex(host, fn, pes));
+  return regionsAgainst(host, fn, pageRemainderOf(mmioIndex(host, fn, pes), host.pageSize));
 }
 
 /**
- * `deriveRegions` against an index of the host's MMIO built by the caller, so that deriving
- * every function of a host builds it once (planRegions) instead of once per function.
- * `mmio` must answer the page-remainder question as `hostMmapEligibility` asks it. Written
+ * `deriveRegions` against page-remainder answers built by the caller, so that deriving every
+ * function of a host builds them once (planRegions) instead of once per function. Written
  * as a loop over shared flag and capability arrays: a plan derives one region per BAR of
  * the host, and spreads and fresh arrays there cost more than the rules.
  */
-export function regionsAgainst(host: Host, fn: PciFunction, mmio: AddressRangeIndex<Bar | null>): VfioRegion[] {
+export function regionsAgainst(host: Host, fn: PciFunction, mmio: PageRemainder): VfioRegion[] {
   if (!vfioPciBinds(host)) return [];
   const regions: VfioRegion[] = [];
   const bars = inIndexOrder(fn.bars);
@@ -55,7 +55,7 @@ const CAPS = {
 } satisfies Record<string, readonly VfioRegionCap[]>;
 const OFFSETS = [0, 1, 2, 3, 4, 5, 6].map(regionOffset);
 
-function regionOf(host: Host, fn: PciFunction, bar: Bar, mmio: AddressRangeIndex<Bar | null>): VfioRegion {
+function regionOf(host: Host, fn: PciFunction, bar: Bar, mmio: PageRemainder): VfioRegion {
   const { index, size } = bar;
   const offset = OFFSETS[index] ?? regionOffset(index);
   if (size === 0n) return { index, offset, size, flags: FLAGS.none, caps: CAPS.none };
