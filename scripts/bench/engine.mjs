@@ -9,7 +9,6 @@ import { mkdirSync, openSync, writeFileSync, closeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { join, relative } from 'node:path';
-import v8 from 'node:v8';
 import { NODE_FLAGS } from '../control-plane/processes.mjs';
 import { generateScenario } from './generate-scenario.mjs';
 import { fmtInt, fmtMs, summarize, table, timeRuns } from './stats.mjs';
@@ -30,10 +29,10 @@ export const ENGINE_TARGETS = { rate: TARGET_RATE, wallMs: TARGET_WALL_MS, nodeR
 /** opts: { seed, platform: 'arm64' | 'powernv', defaultGc } */
 export function runEngineBench(opts) {
   // The engine runs in the projector, which runs with a larger young generation
-  // (scripts/control-plane/processes.mjs NODE_FLAGS); measure it the way it runs. The
-  // baseline loop below runs with the same setting. `--default-gc` measures V8's defaults.
+  // (scripts/control-plane/processes.mjs NODE_FLAGS); measure it the way it runs, in a child
+  // started with them (engine-rate.mjs). The baseline loop runs there too. `--default-gc`
+  // measures V8's defaults.
   const gcFlags = opts.defaultGc ? [] : NODE_FLAGS.projector.filter((f) => f.startsWith('--max-semi-space-size'));
-  for (const flag of gcFlags) v8.setFlagsFromString(flag);
   const require = createRequire(import.meta.url);
   const { readScenario } = require(join(root, 'dist/libs/contracts/src/index.js'));
   const { planScenario } = require(join(root, 'dist/libs/domain/src/index.js'));
@@ -60,9 +59,7 @@ export function runEngineBench(opts) {
   }
 
   // 2. Engine rate, against a loop over the same BARs doing the same kind of bigint work.
-  const engineMs = timeRuns(() => planScenario(scenario), ENGINE);
-  let sink = 0;
-  const baselineMs = timeRuns(() => (sink += baselinePass(scenario)), ENGINE);
+  const { engineMs, baselineMs, sink } = measureRate(gcFlags);
   const rate = (ms) => barCount / (ms / 1000);
   const engine = rateSummary(engineMs.map(rate));
   const baseline = rateSummary(baselineMs.map(rate));
@@ -218,19 +215,12 @@ function histogram(items) {
   return Object.fromEntries(Object.entries(h).sort(([, a], [, b]) => b - a));
 }
 
-/** The least work that still touches every BAR with bigint page math, in the engine's order. */
-function baselinePass(s) {
-  const P = s.host.pageSize;
-  let n = 0;
-  for (const pe of s.pes) {
-    for (const fn of pe.functions) {
-      for (const bar of fn.bars) {
-        if (bar.address % P === 0n) n++;
-        if (bar.size < P) n++;
-      }
-    }
-  }
-  return n;
+/** engine-rate.mjs on the scenario file, in a process started with `flags`. */
+function measureRate(flags) {
+  const args = [...flags, join(root, 'scripts/bench/engine-rate.mjs'), scenarioFile, ENGINE.warmup, ENGINE.runs];
+  const r = spawnSync(process.execPath, args.map(String), { cwd: root, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`bench: engine-rate failed: ${r.stderr}`);
+  return JSON.parse(r.stdout);
 }
 
 function rateSummary(rates) {
