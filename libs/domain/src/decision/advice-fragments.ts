@@ -10,6 +10,8 @@ export interface ApplyFragment {
   readonly note: string;
 }
 
+const QEMU_NS = 'http://libvirt.org/schemas/domain/qemu/1.0';
+
 /**
  * A user alias for the function's `<hostdev>`: libvirt's docs recommend one for a device whose
  * properties are overridden, and user aliases start with `ua-` (only letters, digits, `_` and
@@ -41,26 +43,25 @@ function deviceProperty(
   why: string,
 ): ApplyFragment[] {
   const alias = libvirtAlias(bdf);
-  // One template, so a rope over its constant text rather than lines copied into a joined
-  // string: this is made for every function whose MSI-X table traps (half the allocation of
-  // a plan's advice was these joins).
-  const xml = `<domain type='kvm' xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>
-  <devices>
-    <hostdev mode='subsystem' type='pci' managed='yes'>
-      <source>
-        ${libvirtAddress(bdf)}
-      </source>
-      <alias name='${alias}'/>
-    </hostdev>
-  </devices>
-  <qemu:override>
-    <qemu:device alias='${alias}'>
-      <qemu:frontend>
-        <qemu:property name='${name}' type='${libvirtType}' value='${libvirtValue}'/>
-      </qemu:frontend>
-    </qemu:device>
-  </qemu:override>
-</domain>`;
+  const xml = [
+    `<domain type='kvm' xmlns:qemu='${QEMU_NS}'>`,
+    `  <devices>`,
+    `    <hostdev mode='subsystem' type='pci' managed='yes'>`,
+    `      <source>`,
+    `        ${libvirtAddress(bdf)}`,
+    `      </source>`,
+    `      <alias name='${alias}'/>`,
+    `    </hostdev>`,
+    `  </devices>`,
+    `  <qemu:override>`,
+    `    <qemu:device alias='${alias}'>`,
+    `      <qemu:frontend>`,
+    `        <qemu:property name='${name}' type='${libvirtType}' value='${libvirtValue}'/>`,
+    `      </qemu:frontend>`,
+    `    </qemu:device>`,
+    `  </qemu:override>`,
+    `</domain>`,
+  ].join('\n');
   return [
     {
       target: 'libvirt-xml',
