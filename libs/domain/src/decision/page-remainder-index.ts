@@ -30,24 +30,25 @@ export function pageRemainderIndex(
   const shared = new Set<Bar>();
   // A kernel that never mmaps sub-page BARs asks nothing.
   if (host.kernel.vfioPci && host.kernel.subPageMmap) {
-    const pageSize = Number(P);
-    // Two passes: sub-page BARs counted by a 16-bit hash of their page number, then only
-    // those whose hash is met twice grouped by exact page number. Most of a host's sub-page
-    // BARs are alone in their page and cost no hash-table entry (a map of every one: 4 ms
-    // per 13,000).
-    const seen = new Uint8Array(KEYS);
     const subPage: Bar[] = [];
-    const keys: number[] = [];
     for (let p = 0; p < pes.length; p++)
       for (let f = 0; f < pes[p].functions.length; f++)
         for (let b = 0; b < pes[p].functions[f].bars.length; b++) {
           const bar = pes[p].functions[f].bars[b];
-          if (bar.kind === 'io' || bar.size === 0n || bar.size >= P) continue;
-          const key = pageKey(bar.address, pageSize);
-          if (seen[key] < 2) seen[key]++;
-          subPage.push(bar);
-          keys.push(key);
+          if (bar.kind !== 'io' && bar.size !== 0n && bar.size < P) subPage.push(bar);
         }
+    // Counted by a hash of their page number first, then only those whose hash is met twice
+    // grouped by exact page number: most of a host's sub-page BARs are alone in their page
+    // and cost no hash-table entry (a map of every one: 4 ms per 13,000). The table has room
+    // for four times the BARs: a 50-function host zeroes 256 bytes, not 64 KB.
+    const bits = Math.min(16, Math.max(8, Math.ceil(Math.log2(4 * subPage.length + 1))));
+    const seen = new Uint8Array(1 << bits);
+    const keys = new Uint32Array(subPage.length);
+    const pageSize = Number(P);
+    for (let i = 0; i < subPage.length; i++) {
+      const key = (keys[i] = pageHash(subPage[i].address, pageSize) >>> (32 - bits));
+      if (seen[key] < 2) seen[key]++;
+    }
     const pageOf = pageNumber(P);
     let lastInPage: Map<number, Bar> | undefined; // the last BAR seen in each page
     for (let i = 0; i < subPage.length; i++) {
@@ -102,19 +103,18 @@ export function pageRemainderOf(mmio: AddressRangeIndex<Bar | null>, pageSize: b
   return { busy: (bar) => mmio.anyOverlap(bar.address + bar.size, bar.address + pageSize, bar) };
 }
 
-const KEYS = 1 << 16;
 const EXACT_DOUBLE = 1n << 53n;
 
 /**
- * A 16-bit hash of the page number of `address`: the same for every address of a page. Mixed
+ * A 32-bit hash of the page number of `address`: the same for every address of a page. Mixed
  * from all its bits: hosts repeat low address bits in each PHB's window, and a key of the low
- * bits alone sent most BARs to the exact pass. Addresses from 2^53 on share key 0 (rare: the
+ * bits alone sent most BARs to the exact pass. Addresses from 2^53 on share hash 0 (rare: the
  * exact pass sorts them out).
  */
-function pageKey(address: bigint, pageSize: number): number {
+function pageHash(address: bigint, pageSize: number): number {
   if (address >= EXACT_DOUBLE) return 0;
   const page = Math.floor(Number(address) / pageSize);
-  return (Math.imul(page | 0, 0x9e3779b1) ^ Math.imul((page / 0x1_0000_0000) | 0, 0x85ebca6b)) >>> 16;
+  return (Math.imul(page | 0, 0x9e3779b1) ^ Math.imul((page / 0x1_0000_0000) | 0, 0x85ebca6b)) >>> 0;
 }
 
 /**
