@@ -46,7 +46,10 @@ export function planScenario(scenario: Scenario, layout: HostLayout = hostLayout
   // regrowth of such a list maps fresh memory (see ShardedMap).
   const bars = new Array<BarDecision>(barCount(pes));
   let n = 0;
-  const outcomes: BarOutcome[] = []; // the current PE's, in decision order; reused
+  // The current PE's, in decision order, written over for each PE: entries past its BARs are
+  // an earlier PE's and never read. (Emptying it each PE let V8 drop and regrow its store:
+  // 0.7 MB per 30,000-BAR plan.)
+  const outcomes: BarOutcome[] = [];
   let slotsFree = vm ? host.kvmMemslots - vm.memslotsUsed : 0;
   let givenFunctions = 0; // functions of given PEs decided so far (guest.firstOfGiven's order)
   // One pass: a PE's alignment needs only its own BARs' host outcomes, and advice needs the
@@ -58,7 +61,7 @@ export function planScenario(scenario: Scenario, layout: HostLayout = hostLayout
     const pe = pes[p];
     const toVm = guest !== undefined && given(pe);
     const first = n;
-    outcomes.length = 0;
+    let k = 0;
     let advisable = false;
     for (let f = 0; f < pe.functions.length; f++) {
       const fn = pe.functions[f];
@@ -82,7 +85,7 @@ export function planScenario(scenario: Scenario, layout: HostLayout = hostLayout
           directRanges: decided.directRanges,
           advice: NO_ADVICE,
         };
-        outcomes.push(decided);
+        outcomes[k++] = decided;
         advisable ||= mayHaveAdvice(decided.mode);
       }
     }
