@@ -45,6 +45,24 @@ async function signIn(role: keyof typeof TOKENS) {
   await page.waitForSelector('#live[data-state="live"]');
 }
 
+/**
+ * Clicks a fragment's copy button until it says "Copied" (for 1.5 s), up to four times. A
+ * clean-clone CI run on a busy machine once waited 30 s for the label after one click; three
+ * runs here passed at once. The suspect: the decision panel drawn again by a live decision
+ * between the click and the wait, which replaces the button (and its label) with a fresh one.
+ */
+async function copyShowsCopied(fragment: ReturnType<Page['locator']>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    await fragment.locator('button.copy').click();
+    try {
+      await fragment.locator('button.copy', { hasText: 'Copied' }).waitFor({ timeout: 5_000 });
+      return;
+    } catch (error) {
+      if (attempt === 4) throw error;
+    }
+  }
+}
+
 async function modesOnMap(): Promise<string[]> {
   return page.$$eval('#pagemap rect.bar', (els) => els.map((e) => e.getAttribute('data-mode') ?? ''));
 }
@@ -237,8 +255,7 @@ describe('web dashboard (headless Chromium, whole control plane)', () => {
     // The advice's fragments to paste, each with a copy button that copies its text as it is.
     const fragment = page.locator('#decision [data-kind="GUEST_PLACEMENT"] .fragment').first();
     expect(await fragment.locator('pre').innerText()).not.toBe('');
-    await fragment.locator('button.copy').click();
-    await fragment.locator('button.copy', { hasText: 'Copied' }).waitFor();
+    await copyShowsCopied(fragment);
     await shot('09-committed');
     expect(pageErrors).toEqual([]);
   });
