@@ -34,11 +34,11 @@ export function deriveRegions(host: Host, fn: PciFunction, pes: readonly Pe[] = 
  * as a loop over shared flag and capability arrays: a plan derives one region per BAR of
  * the host, and spreads and fresh arrays there cost more than the rules.
  */
-export function regionsAgainst(host: Host, fn: PciFunction, mmio: PageRemainder): VfioRegion[] {
+export function regionsAgainst(host: Host, fn: PciFunction, remainder: PageRemainder): VfioRegion[] {
   if (!vfioPciBinds(host)) return [];
   const regions: VfioRegion[] = [];
   const bars = inIndexOrder(fn.bars);
-  for (let i = 0; i < bars.length; i++) regions.push(regionOf(host, fn, bars[i], mmio));
+  for (let i = 0; i < bars.length; i++) regions.push(regionOf(host, fn, bars[i], remainder));
   return regions;
 }
 
@@ -55,13 +55,13 @@ const CAPS = {
 } satisfies Record<string, readonly VfioRegionCap[]>;
 const OFFSETS = [0, 1, 2, 3, 4, 5, 6].map(regionOffset);
 
-function regionOf(host: Host, fn: PciFunction, bar: Bar, mmio: PageRemainder): VfioRegion {
+function regionOf(host: Host, fn: PciFunction, bar: Bar, remainder: PageRemainder): VfioRegion {
   const { index, size } = bar;
   const offset = OFFSETS[index] ?? regionOffset(index);
   if (size === 0n) return { index, offset, size, flags: FLAGS.none, caps: CAPS.none };
   if (bar.kind === 'rom') return { index, offset, size, flags: FLAGS.read, caps: CAPS.none };
   const P = host.pageSize;
-  if (bar.kind === 'io' || hostMmapEligibility(bar, P, host.kernel, mmio) !== undefined)
+  if (bar.kind === 'io' || hostMmapEligibility(bar, P, host.kernel, remainder) !== undefined)
     return { index, offset, size, flags: FLAGS.readWrite, caps: CAPS.none };
   const msix = fn.msix?.tableBar === index ? fn.msix : undefined;
   const caps = !msix ? CAPS.none : host.kernel.msixMappable ? CAPS.msixMappable : CAPS.sparse;

@@ -16,7 +16,7 @@ export interface FunctionRegions {
  * Host facts only: the VM changes nothing vfio-pci reports. None has a region on a host
  * whose kernel cannot bind vfio-pci. deriveRegions indexes the host's MMIO on every call,
  * which over tens of thousands of functions is quadratic; the one page-remainder index the
- * planner uses (`layout.mmio`) answers the same on a valid scenario (no two BARs overlap), so
+ * planner uses (`layout.remainder`) answers the same on a valid scenario (no two BARs overlap), so
  * the whole host stays linear in its BARs. The input must have passed `scenarioProblems`.
  */
 export function planRegions(
@@ -32,12 +32,12 @@ export function* functionRegions(
   layout: HostLayout = hostLayout(scenario),
 ): Generator<FunctionRegions> {
   const { host } = scenario;
-  const { pes, mmio } = layout;
+  const { pes, remainder } = layout;
   for (let p = 0; p < pes.length; p++) {
     const pe = pes[p];
     for (let f = 0; f < pe.functions.length; f++) {
       const fn = pe.functions[f];
-      yield { pe: pe.id, bdf: fn.bdf, regions: regionsAgainst(host, fn, mmio) };
+      yield { pe: pe.id, bdf: fn.bdf, regions: regionsAgainst(host, fn, remainder) };
     }
   }
 }
