@@ -27,6 +27,13 @@ interface Supervised {
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+// A test that fails before its stop() leaves its supervisor (and the fake it runs) behind,
+// which kept jest from exiting: ended here, as stop() ends it.
+const supervisors: ChildProcess[] = [];
+afterEach(() => {
+  for (const child of supervisors.splice(0))
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+});
 
 function superviseFake(plan: string, backoff: Record<string, number>): Supervised {
   const dir = mkdtempSync(join(tmpdir(), 'barplane-supervisor-'));
@@ -36,6 +43,7 @@ function superviseFake(plan: string, backoff: Record<string, number>): Supervise
     env: { ...process.env, FAKE_STATE: state, FAKE_PLAN: plan, SUPERVISOR_BACKOFF: JSON.stringify(backoff) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  supervisors.push(child);
   const lines: string[] = [];
   let buffered = '';
   child.stdout!.on('data', (chunk) => {
@@ -127,11 +135,13 @@ describe('npm start supervisor: a service that dies is restarted with backoff', 
     expect(starts(s.events())).toHaveLength(5);
   });
 
+  // The quick runs must end well inside the healthy time, start-up included: 200 ms was once
+  // not enough for a node process to start and exit on a busy machine (the backoff started over).
   it('starts the backoff over after a run that lasted the healthy time', async () => {
-    const s = superviseFake('exit:1,exit:1,live:400,stay', { initialMs: 100, maxMs: 10_000, healthyAfterMs: 200 });
+    const s = superviseFake('exit:1,exit:1,live:1500,stay', { initialMs: 100, maxMs: 10_000, healthyAfterMs: 1000 });
     await s.waitFor('the fourth run', () => starts(s.events()).length === 4);
     expect(announcedDelays(s.lines)).toEqual([100, 200, 100]);
-    expect(s.lines).toContain('[fake] has run for 200 ms since its restart: the backoff starts over');
+    expect(s.lines).toContain('[fake] has run for 1 s since its restart: the backoff starts over');
     expect(s.lines.some((l) => l.includes('keeps dying'))).toBe(false);
     expect(await s.stop()).toBe(0);
   });
