@@ -2,7 +2,7 @@
 // generation when the process starts, so the projector's --max-semi-space-size only takes
 // effect on the command line (set at run time with v8.setFlagsFromString it changed nothing:
 // 71 scavenges per 40 plans, as with the defaults, against 51), and a fresh process holds
-// nothing but the scenario. Prints {engineMs, baselineMs, bars} as JSON.
+// nothing but the scenario. Prints {engineMs, baselineMs, sink} as JSON.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -18,11 +18,10 @@ const read = readScenario(readFileSync(scenarioFile, 'utf8'));
 if (!read.ok) throw new Error(`engine-rate: ${scenarioFile} is not a valid scenario`);
 const scenario = read.scenario;
 const schedule = { warmup: Number(warmup), runs: Number(runs) };
-const bars = planScenario(scenario).bars.length;
 const engineMs = timeRuns(() => planScenario(scenario), schedule);
 let sink = 0; // keeps the baseline loop from being optimised away
 const baselineMs = timeRuns(() => (sink += baselinePass(scenario)), schedule);
-process.stdout.write(JSON.stringify({ engineMs, baselineMs, bars, sink }) + '\n');
+process.stdout.write(JSON.stringify({ engineMs, baselineMs, sink }) + '\n');
 
 /** The least work that still touches every BAR with bigint page math, in the engine's order. */
 function baselinePass(s) {
