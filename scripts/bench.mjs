@@ -129,6 +129,9 @@ function targetRows({ engine, pipeline, fleet, rebuild }) {
       figureRow(`pipeline p99 ms, ${lc.clients} clients`, lc.p99Runs, '< 100', pipeline.verdicts.p99 === 'PASS'),
       figureRow('pipeline CPU ms per HTTP command', lc.cpuMsRuns, '<= 4', pipeline.verdicts.cpuMsPerCommand === 'PASS'),
     );
+    const idle = Object.entries(pipeline.idle.shareOfCoreByProcess).filter(([k]) => !k.startsWith('bench'));
+    const idleShare = idle.reduce((sum, [, x]) => sum + x, 0);
+    out.push(['  at idle, % of a core (all of it)', '', `${(idleShare * 100).toFixed(1)}%`, '', '1', '', '']);
   }
   if (fleet) {
     const r = fleet.reads;

@@ -20,6 +20,9 @@ const require = createRequire(join(root, 'package.json'));
 export async function openNamespace({ env = {}, log = () => undefined, profile = false } = {}) {
   process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
   const { Kafka, logLevel } = require('kafkajs');
+  // The bench's own clients too, as the services' (libs/messaging): kafkajs 2.2.4 wakes each idle
+  // connection every millisecond, CPU the measured services would share this machine with.
+  require(join(root, 'dist/libs/messaging/src/request-queue-idle.js')).stopRequestQueueIdleLoop();
   const { Client } = require('pg');
   const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/barplane';
   const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((b) => b.trim());

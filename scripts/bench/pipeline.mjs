@@ -6,6 +6,7 @@
 // in a fresh BARPLANE_NAMESPACE, and removes that namespace's schemas, topics and groups at the
 // end (--keep leaves them for a closer look; --profile writes a CPU profile per service).
 //
+// 0. Idle: each process's CPU over --idleSeconds (10) with nothing to do, after the setup.
 // 1. Throughput: N ProgramGuestBar envelopes produced straight to <ns>guest.commands (flipping
 //    a guest BAR between a page-aligned and an unaligned address, over many hosts, so each
 //    command makes one event and one changed decision); clock from the first produce to the
@@ -52,6 +53,7 @@ export const PIPELINE_DEFAULTS = {
   hosts: 100,
   clients: 50,
   requests: 400,
+  idleSeconds: 10,
   profile: false,
   keep: false,
 };
@@ -100,6 +102,17 @@ export async function runPipelineBench(options = {}) {
     await run.quiesce();
     await run.expectAllApplied('setup');
     log(`fleet ready in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+
+    // --- 0. idle: what the control plane costs with nothing to do -----------------------------
+    const idle0 = cpuSnapshot(run.services.children);
+    const idleT0 = performance.now();
+    await sleep(o.idleSeconds * 1000);
+    const idleS = (performance.now() - idleT0) / 1000;
+    const idleCpu = cpuDelta(idle0, cpuSnapshot(run.services.children));
+    result.idle = {
+      seconds: idleS,
+      shareOfCoreByProcess: Object.fromEntries(Object.entries(idleCpu).map(([k, x]) => [k, x / idleS])),
+    };
 
     // --- 1. throughput, in rounds ---------------------------------------------------------------
     const throughputRound = async () => {
@@ -338,6 +351,14 @@ function report(r, outDir, root) {
     '',
   ];
   console.log(`\npipeline bench  node ${r.node}  ${r.cpu} (${r.cpus} cpu)  namespace ${r.namespace}`);
+  const idle = Object.entries(r.idle.shareOfCoreByProcess).filter(([k]) => !k.startsWith('bench'));
+  console.log(
+    '\n' +
+      table(
+        [`0. idle, ${r.idle.seconds.toFixed(0)} s after setup`, '% of 1 core'],
+        [...idle.map(([k, x]) => [k, pct(x)]), ['all of them', pct(idle.reduce((sum, [, x]) => sum + x, 0))]],
+      ),
+  );
   console.log(
     '\n' +
       table(

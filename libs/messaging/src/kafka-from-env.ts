@@ -1,5 +1,6 @@
 import { Kafka, logLevel as LogLevel } from 'kafkajs';
 import { brokersFromEnv } from './brokers';
+import { stopRequestQueueIdleLoop } from './request-queue-idle';
 
 // The client object the rest of the library takes. Apps get it from here and pass it on, so
 // they never import kafkajs themselves and a change of client stays inside libs/messaging.
@@ -16,6 +17,7 @@ export function kafkaFromEnv(clientId: string, options: KafkaFromEnvOptions = {}
   // We key by host id with the v2 default (Java-compatible murmur2) partitioner on purpose;
   // kafkajs would otherwise warn about the v1 -> v2 partitioner change on every producer.
   process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
+  stopRequestQueueIdleLoop();
   return new Kafka({
     clientId,
     brokers: options.brokers ?? brokersFromEnv(),

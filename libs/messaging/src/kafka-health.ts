@@ -4,6 +4,7 @@
 // its own, beside the consumers, that the retry and dead-letter code does not depend on).
 import { type Admin, Kafka, logLevel as LogLevel } from 'kafkajs';
 import type { MessagingClient } from './kafka-from-env';
+import { stopRequestQueueIdleLoop } from './request-queue-idle';
 import { dlqTopicOf } from './topics';
 
 /**
@@ -12,6 +13,7 @@ import { dlqTopicOf } from './topics';
  * is the answer, not an error to print every few seconds).
  */
 export function quickKafkaClient(clientId: string, brokers: readonly string[], timeoutMs = 1000): MessagingClient {
+  stopRequestQueueIdleLoop();
   return new Kafka({
     clientId,
     brokers: [...brokers],
