@@ -35,6 +35,16 @@ describe('BatchCombiner', () => {
     expect(values(calls)).toEqual([['0/1', '0/2', '2/7'], ['1/3']]);
   });
 
+  it("gives every caller the shared call's result (skipped as a whole is skipped in each part)", async () => {
+    const combiner = new BatchCombiner(async (messages) =>
+      messages.every((m) => m.value.endsWith('/0')) ? 'skipped' : undefined,
+    );
+    const together = (a: ConsumedMessage, b: ConsumedMessage) =>
+      Promise.all([combiner.handle([a], context(a.partition)), combiner.handle([b], context(b.partition))]);
+    expect(await together(message(0, 0), message(1, 0))).toEqual(['skipped', 'skipped']);
+    expect(await together(message(0, 0), message(1, 5))).toEqual([undefined, undefined]);
+  });
+
   it('fails every caller of a shared call, and runs retries and single messages alone', async () => {
     const calls: ConsumedMessage[][] = [];
     const combiner = new BatchCombiner(async (messages) => {

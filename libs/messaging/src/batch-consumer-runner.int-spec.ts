@@ -4,6 +4,7 @@ import {
   committedOffsets,
   fullyCommitted,
   highWatermarks,
+  keyedMessages,
   payloadOf,
   useBroker,
   waitFor,
@@ -69,6 +70,47 @@ describe('BatchConsumerRunner (real broker)', () => {
     expect(contexts.every((c) => c.mode === 'batch')).toBe(true);
     const dlqHigh = await highWatermarks(admin, `${topic}.dlq`);
     expect([...dlqHigh.values()].every((h) => h === '0')).toBe(true);
+  });
+
+  it('commits the offsets of batches the handler skipped later: all at once when asked, superseded by a batch it handled, at stop', async () => {
+    const { topic, groupId } = await seededTopic(broker, 'runner-skipped', 300, 12);
+    let handled = 0;
+    let skip = true;
+    const skipping = { groupId, topics: [topic], fromBeginning: true, deferredCommitMs: 600_000 };
+    const runner = await startRunner(broker, skipping, async (messages) => {
+      handled += messages.length;
+      return skip ? 'skipped' : undefined;
+    });
+    await waitFor('300 handled', () => handled === 300);
+    // Nothing committed yet: the delay is ten minutes.
+    expect([...(await committedOffsets(admin, groupId, topic)).values()]).toEqual(['-1', '-1', '-1']);
+    await runner.commitDeferred();
+    expect(await committedOffsets(admin, groupId, topic)).toEqual(await highWatermarks(admin, topic));
+
+    // Messages the handler did not skip: committed at once, ten minutes or not.
+    skip = false;
+    await broker.publisher.publish(keyedMessages(topic, 24, 12, 300));
+    await waitFor('324 handled', () => handled === 324);
+    await waitFor('offsets committed at once', () => fullyCommitted(admin, groupId, topic));
+
+    // Skipped again, committed by stop() (a restart does not read them again).
+    skip = true;
+    await broker.publisher.publish(keyedMessages(topic, 30, 12, 324));
+    await waitFor('354 handled', () => handled === 354);
+    await runner.stop();
+    expect(await committedOffsets(admin, groupId, topic)).toEqual(await highWatermarks(admin, topic));
+  });
+
+  it('commits skipped offsets unasked once the delay is over', async () => {
+    const { topic, groupId } = await seededTopic(broker, 'runner-skipped-timer', 100, 4);
+    let handled = 0;
+    const options = { groupId, topics: [topic], fromBeginning: true, deferredCommitMs: 300 };
+    await startRunner(broker, options, async (messages) => {
+      handled += messages.length;
+      return 'skipped';
+    });
+    await waitFor('100 handled', () => handled === 100);
+    await waitFor('offsets committed after the delay', () => fullyCommitted(admin, groupId, topic));
   });
 
   it('handles partitions concurrently with partitionsConsumedConcurrently, each partition still in order', async () => {

@@ -6,6 +6,7 @@ import type { BatchHandler } from './batch-handler';
 import { processPartitionBatch } from './batch-processor';
 import { type ConsumedMessage, toConsumedMessage } from './consumed-message';
 import { deadLetterOf } from './dead-letter';
+import { DeferredCommits } from './deferred-commits';
 import type { MessagingClient } from './kafka-from-env';
 import { MessagePublisher } from './message-publisher';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy';
@@ -43,6 +44,12 @@ export interface BatchConsumerOptions {
    * deleted once the runner left it on stop(), so such groups do not pile up in the broker.
    */
   transientGroup?: boolean;
+  /**
+   * How long the offsets of batches the handler skipped (it resolved 'skipped') may wait to be
+   * committed, with every other partition's, in one request; default 1000 ms, 0 commits them
+   * at once. stop() and commitDeferred() send them sooner; a rebalance drops them.
+   */
+  deferredCommitMs?: number;
   /** kafkajs crashed and will not restart: the app should exit non-zero. */
   onCrash?: (error: Error) => void;
   /**
@@ -65,6 +72,7 @@ export class BatchConsumerRunner extends StartsOnce {
   private readonly retry: RetryPolicy;
   private readonly heartbeatInterval: number;
   private readonly handler: BatchHandler;
+  private readonly deferred?: DeferredCommits;
   private settle!: { resolve: () => void; reject: (error: Error) => void };
 
   constructor(
@@ -90,6 +98,15 @@ export class BatchConsumerRunner extends StartsOnce {
     this.deadLetters = new MessagePublisher(kafka);
     this.logger = kafka.logger().namespace('BatchConsumerRunner');
     this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retries };
+    const deferredMs = options.deferredCommitMs ?? 1000;
+    if (deferredMs > 0)
+      this.deferred = new DeferredCommits(
+        deferredMs,
+        (offsets) => this.consumer.commitOffsets(offsets),
+        (error) =>
+          // Not lost: the messages were skipped, and are read and skipped again after a restart.
+          this.logger.info('deferred offset commit failed', { groupId: options.groupId, error: String(error) }),
+      );
     this.done = new Promise<void>((resolve, reject) => (this.settle = { resolve, reject }));
     // Mark as handled so an app that only uses onCrash does not die of an unhandled rejection;
     // whoever awaits `done` still sees the rejection.
@@ -98,6 +115,9 @@ export class BatchConsumerRunner extends StartsOnce {
 
   /** Connects, joins the group and starts consuming; resolves once the group is joined. */
   protected async startOnce(): Promise<void> {
+    // Offsets deferred under one assignment are never sent under the next (DeferredCommits.drop).
+    this.consumer.on(this.consumer.events.REBALANCING, () => this.deferred?.drop());
+    this.consumer.on(this.consumer.events.GROUP_JOIN, () => this.deferred?.drop());
     this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
       if (payload.restart) {
         this.logger.warn('consumer crashed, kafkajs restarts it', {
@@ -125,7 +145,11 @@ export class BatchConsumerRunner extends StartsOnce {
   /** Lets the batch in flight finish and commit, leaves the group and disconnects. */
   protected async stopOnce(): Promise<void> {
     try {
-      // kafkajs' stop() waits for the eachBatch in flight, including its commit, then leaves.
+      // Deferred commits first (once stop() began kafkajs commits nothing); then kafkajs' stop()
+      // waits for the eachBatch in flight, including its commit, and leaves. What the batch in
+      // flight defers is not committed: skipped messages, read and skipped again next time.
+      await this.commitDeferred();
+      this.deferred?.drop();
       await this.consumer.stop();
       await this.consumer.disconnect();
       await this.deadLetters.disconnect();
@@ -135,6 +159,18 @@ export class BatchConsumerRunner extends StartsOnce {
       this.settle.reject(error as Error);
       throw error;
     }
+  }
+
+  /**
+   * Commits now the offsets of skipped batches that wait (for a reader of the group's committed
+   * offsets that must see them, e.g. a reaction barrier). Never throws: a failure is logged.
+   */
+  async commitDeferred(): Promise<void> {
+    await this.deferred
+      ?.flush()
+      .catch((error: unknown) =>
+        this.logger.info('deferred offset commit failed', { groupId: this.options.groupId, error: String(error) }),
+      );
   }
 
   /** Best effort: a group left behind only costs the broker its offsets until they expire. */
@@ -156,6 +192,7 @@ export class BatchConsumerRunner extends StartsOnce {
   private async onBatch(payload: EachBatchPayload): Promise<void> {
     const { batch, resolveOffset, commitOffsetsIfNecessary, heartbeat, isRunning, isStale } = payload;
     const { topic, partition } = batch;
+    const { deferred } = this;
     await processPartitionBatch(
       {
         topic,
@@ -163,11 +200,18 @@ export class BatchConsumerRunner extends StartsOnce {
         messages: batch.messages.map((message) => toConsumedMessage(topic, partition, message)),
         commit: async (lastDoneOffset) => {
           resolveOffset(lastDoneOffset);
+          this.deferred?.supersede(topic, partition);
           // Explicit offsets: with autoCommit off the no-argument form commits nothing, and
           // consumer.commitOffsets() is a no-op once stop() began. Committed = next to read.
           const offset = (BigInt(lastDoneOffset) + 1n).toString();
           await commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset }] }] });
         },
+        commitLater: deferred
+          ? (lastDoneOffset) => {
+              resolveOffset(lastDoneOffset);
+              deferred.defer(topic, partition, (BigInt(lastDoneOffset) + 1n).toString());
+            }
+          : undefined,
         heartbeat,
         shouldStop: () => !isRunning() || isStale(),
       },

@@ -40,6 +40,29 @@ describe('processPartitionBatch', () => {
     expect(dead).toEqual([]);
   });
 
+  it('commits a batch the handler skipped later (commitLater), and at once where it cannot', async () => {
+    const later: string[] = [];
+    const { batch, deps, commits } = setup(async () => 'skipped');
+    await processPartitionBatch({ ...batch, commitLater: (offset) => void later.push(offset) }, deps);
+    expect(later).toEqual(['13']);
+    expect(commits).toEqual([]);
+    await processPartitionBatch(batch, deps);
+    expect(commits).toEqual(['13']);
+  });
+
+  it('defers only the single messages skipped once it went one by one', async () => {
+    const later: string[] = [];
+    const { batch, deps, commits, dead } = setup(async (messages) => {
+      if (messages.length > 1) throw new Error('poison somewhere');
+      if (messages[0].offset === '12') throw new Error('poison');
+      return messages[0].offset === '11' ? undefined : 'skipped';
+    });
+    await processPartitionBatch({ ...batch, commitLater: (offset) => void later.push(offset) }, deps);
+    expect(later).toEqual(['10', '13']);
+    expect(commits).toEqual(['11', '12']);
+    expect(dead).toEqual(['12']);
+  });
+
   it('retries the batch, then goes one by one and dead-letters only the poison', async () => {
     const calls: string[] = [];
     const { batch, deps, commits, dead } = setup(async (messages, ctx) => {

@@ -1,4 +1,4 @@
-import type { BatchContext, BatchHandler } from './batch-handler';
+import type { BatchContext, BatchHandler, BatchResult } from './batch-handler';
 import type { ConsumedMessage } from './consumed-message';
 import { backoffMs, transientBackoffMs, type RetryPolicy } from './retry-policy';
 import { isTransient as defaultIsTransient } from './transient-error';
@@ -10,6 +10,11 @@ export interface PartitionBatch {
   messages: ConsumedMessage[];
   /** Commits `offset + 1` (the next offset to read) for this partition. */
   commit(lastDoneOffset: string): Promise<void>;
+  /**
+   * As commit, for messages the handler skipped: may be committed later with others (a crash
+   * before then only has them read and skipped again). Without it they are committed at once.
+   */
+  commitLater?(lastDoneOffset: string): void;
   heartbeat(): Promise<void>;
   /** Stopping, or the partition was seeked/reassigned: leave the rest for redelivery. */
   shouldStop(): boolean;
@@ -36,7 +41,7 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
  * never blocks its partition. Transient failures (the database or the broker away, a lost race)
  * count towards neither: they are retried with backoff for as long as they last, the partition
  * waiting, so an outage never turns good messages into dead letters. Offsets are committed
- * only after the handler resolved.
+ * only after the handler resolved (those of messages it skipped perhaps later: commitLater).
  * Errors of `commit` and `deadLetter` propagate: they are client failures, not handler ones,
  * and must not turn a handled message into a dead letter.
  */
@@ -48,7 +53,7 @@ export async function processPartitionBatch(batch: PartitionBatch, deps: BatchPr
   const batchOutcome = await attempt(batch, deps, messages, 'batch', deps.retry.batchRetries);
   if (batchOutcome.kind === 'stopped') return;
   if (batchOutcome.kind === 'handled') {
-    await batch.commit(last.offset);
+    await commit(batch, last.offset, batchOutcome.result);
     return;
   }
 
@@ -59,11 +64,16 @@ export async function processPartitionBatch(batch: PartitionBatch, deps: BatchPr
     if (outcome.kind === 'failed') await deps.deadLetter(message, outcome.error);
     // Commit per message here: this path is rare, and a stop between two messages then
     // redelivers nothing that was already handled.
-    await batch.commit(message.offset);
+    await commit(batch, message.offset, outcome.kind === 'handled' ? outcome.result : undefined);
   }
 }
 
-type Outcome = { kind: 'handled' } | { kind: 'stopped' } | { kind: 'failed'; error: unknown };
+async function commit(batch: PartitionBatch, lastDoneOffset: string, result: BatchResult): Promise<void> {
+  if (result === 'skipped' && batch.commitLater) batch.commitLater(lastDoneOffset);
+  else await batch.commit(lastDoneOffset);
+}
+
+type Outcome = { kind: 'handled'; result: BatchResult } | { kind: 'stopped' } | { kind: 'failed'; error: unknown };
 
 async function attempt(
   batch: PartitionBatch,
@@ -88,8 +98,8 @@ async function attempt(
       shouldStop: () => batch.shouldStop(),
     };
     try {
-      await withHeartbeat(batch, deps.heartbeatIntervalMs, () => deps.handler(messages, context));
-      return { kind: 'handled' };
+      const result = await withHeartbeat(batch, deps.heartbeatIntervalMs, () => deps.handler(messages, context));
+      return { kind: 'handled', result };
     } catch (error) {
       lastError = error;
       const isTransient = transient(error);

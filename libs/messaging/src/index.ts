@@ -7,6 +7,7 @@ export * from './message-publisher';
 export * from './consumed-message';
 export * from './batch-handler';
 export * from './batch-combiner';
+export * from './deferred-commits';
 export * from './co-partitioned-assigner';
 export * from './retry-policy';
 export * from './transient-error';

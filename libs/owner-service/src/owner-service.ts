@@ -10,6 +10,7 @@ import {
 } from '@barplane/eventstore';
 import {
   BatchConsumerRunner,
+  type BatchResult,
   type ConsumedMessage,
   ensureTopics,
   kafkaFromEnv,
@@ -157,9 +158,18 @@ export class OwnerService<
       this.health?.running(names.factsGroup);
     }
 
+    // Each reaction's runner, once made below: a barrier has it commit what it deferred first.
+    const reactionRunners = new Map<string, BatchConsumerRunner>();
     const awaited = (definition.reactions ?? []).flatMap((reaction, i) =>
       reaction.awaitedBy?.length
-        ? [{ groupId: names.reactions[i].group, topic: names.reactions[i].topic, commandTypes: reaction.awaitedBy }]
+        ? [
+            {
+              groupId: names.reactions[i].group,
+              topic: names.reactions[i].topic,
+              commandTypes: reaction.awaitedBy,
+              commitDeferred: async () => reactionRunners.get(names.reactions[i].group)?.commitDeferred(),
+            },
+          ]
         : [],
     );
     if (awaited.length > 0) {
@@ -187,7 +197,9 @@ export class OwnerService<
       this.consumer(
         names.commandGroup,
         names.commandTopic,
-        (messages) => commands.handleMessages(messages),
+        async (messages) => {
+          await commands.handleMessages(messages);
+        },
         crashOf(names.commandGroup),
         (message, error, dlq) => commands.fail(message, error, dlq),
       ),
@@ -207,9 +219,16 @@ export class OwnerService<
         counters: this.count,
         cache,
       });
-      this.runners.push(
-        this.consumer(named.group, named.topic, (messages) => handler.handleMessages(messages), crashOf(named.group)),
+      const runner = this.consumer(
+        named.group,
+        named.topic,
+        // A batch of event types this owner does not react to commits its offsets later.
+        async (messages) =>
+          (await handler.handleMessages(messages)).every((outcome) => outcome === 'skipped') ? 'skipped' : undefined,
+        crashOf(named.group),
       );
+      reactionRunners.set(named.group, runner);
+      this.runners.push(runner);
     }
     await Promise.all(this.runners.map((runner) => runner.start()));
     for (const groupId of [names.commandGroup, ...names.reactions.map((r) => r.group)]) this.health?.running(groupId);
@@ -247,7 +266,7 @@ export class OwnerService<
   private consumer(
     groupId: string,
     topic: string,
-    handle: (messages: ConsumedMessage[]) => Promise<unknown>,
+    handle: (messages: ConsumedMessage[]) => Promise<BatchResult>,
     onCrash: (error: Error) => void,
     onDeadLettered?: (message: ConsumedMessage, error: unknown, dlqTopic: string) => Promise<void>,
   ): BatchConsumerRunner {
@@ -266,9 +285,7 @@ export class OwnerService<
         partitionsConsumedConcurrently: OWNER_PARTITIONS_CONCURRENTLY,
         combinePartitions: true,
       },
-      async (messages) => {
-        await handle(messages);
-      },
+      handle,
     );
   }
 

@@ -12,6 +12,11 @@ export interface AwaitedReaction {
   /** Namespaced topic it consumes. */
   readonly topic: string;
   readonly commandTypes: readonly string[];
+  /**
+   * Commits the offsets this process's consumer of the reaction deferred (skipped messages,
+   * BatchConsumerRunner.commitDeferred), so that the committed offsets looked at show them.
+   */
+  readonly commitDeferred?: () => Promise<void>;
 }
 
 export interface CatchUpWaitOptions {
@@ -100,6 +105,7 @@ export class ReactionCatchUp implements ReactionBarrier {
   }
 
   private async behind(reaction: AwaitedReaction, ends: Map<number, bigint>): Promise<boolean> {
+    await reaction.commitDeferred?.();
     const [committed] = await this.admin.fetchOffsets({ groupId: reaction.groupId, topics: [reaction.topic] });
     // Committed = the next offset to read; -1 when the group never committed on the partition.
     const done = new Map((committed?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]));
