@@ -103,6 +103,9 @@ export async function runPipelineBench(options = {}) {
     await run.expectAllApplied('setup');
     log(`fleet ready in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 
+    // --profile: the services' profiles start here (cpu-profile-preload.cjs), after start-up and setup.
+    if (o.profile) for (const { child } of run.services.children) child.kill('SIGUSR2');
+
     // --- 0. idle: what the control plane costs with nothing to do -----------------------------
     const idle0 = cpuSnapshot(run.services.children);
     const idleT0 = performance.now();
@@ -258,6 +261,7 @@ export async function runPipelineBench(options = {}) {
     const concurrentRound = async () => {
       const stopAt = performance.now() + 60_000;
       const cpu0 = cpuSnapshot(run.services.children);
+      const xact0 = await xactCommits(q);
       const l0 = performance.now();
       const samples = (
         await Promise.all(
@@ -274,7 +278,9 @@ export async function runPipelineBench(options = {}) {
       ).flat();
       const wallMs = performance.now() - l0;
       const cpu = cpuDelta(cpu0, cpuSnapshot(run.services.children));
+      const xacts = (await xactCommits(q)) - xact0;
       return {
+        dbTransactionsPerRequest: xacts / Math.max(1, samples.length),
         samples,
         wallMs,
         cpu,
@@ -286,7 +292,7 @@ export async function runPipelineBench(options = {}) {
     for (let r = 0; r < o.rounds; r++) lrounds.push(await concurrentRound());
     // The figures of the median round (by p99); the p99 over every round.
     const byP99 = [...lrounds].sort((x, y) => x.p.p99 - y.p.p99);
-    const { samples: concurrent, wallMs: lMs, cpu: lcpu } = byP99[byP99.length >> 1];
+    const { samples: concurrent, wallMs: lMs, cpu: lcpu, dbTransactionsPerRequest } = byP99[byP99.length >> 1];
     // Decision readable: the last flip of a sample of clients is what GET /v1/decisions shows.
     let verified = 0;
     const checked = [...lastAddress.keys()].slice(0, 10);
@@ -318,6 +324,7 @@ export async function runPipelineBench(options = {}) {
         ...percentiles(serial.map((r) => r.ms)),
       },
       decisionsVerified: `${verified}/${checked.length}`,
+      dbTransactionsPerRequest,
       cpuSecondsByProcess: lcpu,
       statuses: histogram(concurrent.map((r) => r.status)),
     };
@@ -449,7 +456,8 @@ function report(r, outDir, root) {
   );
   console.log(
     `concurrent: ${fmtInt(lc.requests)} requests in ${fmtInt(lc.wallMs)} ms (${fmtInt((lc.requests / lc.wallMs) * 1000)} req/s); HTTP ${JSON.stringify(r.latency.statuses)}; ` +
-      `decision readable via GET /v1/decisions: ${r.latency.decisionsVerified} sampled VMs`,
+      `decision readable via GET /v1/decisions: ${r.latency.decisionsVerified} sampled VMs; ` +
+      `~${r.latency.dbTransactionsPerRequest.toFixed(1)} committed DB transactions per request`,
   );
   if (r.profile) printProfiles(r.profile);
   // Every target over the rounds, with the bare cost of the pipeline's own hops beside it.

@@ -8,6 +8,7 @@ export * from './consumed-message';
 export * from './batch-handler';
 export * from './batch-combiner';
 export * from './deferred-commits';
+export * from './group-commit';
 export * from './co-partitioned-assigner';
 export * from './retry-policy';
 export * from './transient-error';

@@ -1,4 +1,5 @@
 import type { Producer, ProducerConfig } from 'kafkajs';
+import { GroupCommit } from './group-commit';
 import type { MessagingClient } from './kafka-from-env';
 import type { OutgoingMessage } from './outgoing-message';
 
@@ -9,9 +10,15 @@ import type { OutgoingMessage } from './outgoing-message';
  */
 export class MessagePublisher {
   private producer: Producer;
-  /** Messages of calls waiting for the send in flight to finish; they go out together next. */
-  private waiting: { messages: readonly OutgoingMessage[]; done: (error?: unknown) => void }[] = [];
-  private sending = false;
+  /** Messages of calls that arrive during a send go out together in the next. */
+  private readonly sends = new GroupCommit<OutgoingMessage>(async (messages) => {
+    try {
+      await this.send(messages);
+    } catch (error) {
+      if (producerStateLost(error)) await this.renewProducer();
+      throw error;
+    }
+  });
 
   // idempotent forces acks=-1 (all in-sync replicas) and unbounded retries inside kafkajs.
   private static readonly CONFIG: ProducerConfig = {
@@ -40,27 +47,7 @@ export class MessagePublisher {
    * Order between calls is the order of the calls.
    */
   publish(messages: readonly OutgoingMessage[]): Promise<void> {
-    if (messages.length === 0) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      this.waiting.push({ messages, done: (error) => (error === undefined ? resolve() : reject(error)) });
-      if (!this.sending) void this.drain();
-    });
-  }
-
-  private async drain(): Promise<void> {
-    this.sending = true;
-    while (this.waiting.length > 0) {
-      const calls = this.waiting;
-      this.waiting = [];
-      try {
-        await this.send(calls.flatMap((c) => c.messages));
-        for (const c of calls) c.done();
-      } catch (error) {
-        if (producerStateLost(error)) await this.renewProducer();
-        for (const c of calls) c.done(error);
-      }
-    }
-    this.sending = false;
+    return this.sends.add(messages);
   }
 
   /**

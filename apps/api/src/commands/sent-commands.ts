@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { GroupCommit } from '@barplane/messaging';
 import { DataSource } from 'typeorm';
 import { API_CONFIG, ApiConfig } from '../api-config';
 import { ApiTable } from './api-schema';
@@ -6,7 +7,7 @@ import { ApiTable } from './api-schema';
 /**
  * The commands this API published, so that GET /v1/commands/{id} can tell a command still on
  * its way (pending) from one that never existed (404). One row per command, written before
- * the command is published.
+ * the command is published; the rows of concurrent requests in one insert.
  */
 @Injectable()
 export class SentCommands extends ApiTable {
@@ -19,11 +20,16 @@ export class SentCommands extends ApiTable {
     );
   }
 
-  async record(commandId: string, hostId: string): Promise<void> {
-    await this.db.query(`INSERT INTO ${this.table} (command_id, host_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [
-      commandId,
-      hostId,
-    ]);
+  /** Rows of requests that arrive while one insert runs go in the next, together (one transaction). */
+  private readonly inserts = new GroupCommit<{ commandId: string; hostId: string }>(async (rows) => {
+    await this.db.query(
+      `INSERT INTO ${this.table} (command_id, host_id) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING`,
+      [rows.map((r) => r.commandId), rows.map((r) => r.hostId)],
+    );
+  });
+
+  record(commandId: string, hostId: string): Promise<void> {
+    return this.inserts.add([{ commandId, hostId }]);
   }
 
   async known(commandId: string): Promise<boolean> {

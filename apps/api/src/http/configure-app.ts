@@ -27,7 +27,9 @@ export function configureApp(app: INestApplication): void {
     ),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/json' });
-  app.enableShutdownHooks();
+  // The signals the other services stop on; Nest's default list also takes SIGHUP and SIGUSR2,
+  // which would end the API when a tool signals it for something else (a profiler, a log reopen).
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
 }
 
 /** The request path before the controllers (the controller specs' test kit applies it too). */
