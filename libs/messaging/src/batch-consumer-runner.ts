@@ -103,9 +103,7 @@ export class BatchConsumerRunner extends StartsOnce {
       this.deferred = new DeferredCommits(
         deferredMs,
         (offsets) => this.consumer.commitOffsets(offsets),
-        (error) =>
-          // Not lost: the messages were skipped, and are read and skipped again after a restart.
-          this.logger.info('deferred offset commit failed', { groupId: options.groupId, error: String(error) }),
+        (error) => this.deferredCommitFailed(error),
       );
     this.done = new Promise<void>((resolve, reject) => (this.settle = { resolve, reject }));
     // Mark as handled so an app that only uses onCrash does not die of an unhandled rejection;
@@ -147,9 +145,8 @@ export class BatchConsumerRunner extends StartsOnce {
     try {
       // Deferred commits first (once stop() began kafkajs commits nothing); then kafkajs' stop()
       // waits for the eachBatch in flight, including its commit, and leaves. What the batch in
-      // flight defers is not committed: skipped messages, read and skipped again next time.
+      // flight defers meanwhile may stay uncommitted: skipped messages, skipped again next time.
       await this.commitDeferred();
-      this.deferred?.drop();
       await this.consumer.stop();
       await this.consumer.disconnect();
       await this.deadLetters.disconnect();
@@ -166,11 +163,12 @@ export class BatchConsumerRunner extends StartsOnce {
    * offsets that must see them, e.g. a reaction barrier). Never throws: a failure is logged.
    */
   async commitDeferred(): Promise<void> {
-    await this.deferred
-      ?.flush()
-      .catch((error: unknown) =>
-        this.logger.info('deferred offset commit failed', { groupId: this.options.groupId, error: String(error) }),
-      );
+    await this.deferred?.flush().catch((error: unknown) => this.deferredCommitFailed(error));
+  }
+
+  /** Not lost: the messages were skipped, and are read and skipped again after a restart. */
+  private deferredCommitFailed(error: unknown): void {
+    this.logger.info('deferred offset commit failed', { groupId: this.options.groupId, error: String(error) });
   }
 
   /** Best effort: a group left behind only costs the broker its offsets until they expire. */
@@ -200,7 +198,7 @@ export class BatchConsumerRunner extends StartsOnce {
         messages: batch.messages.map((message) => toConsumedMessage(topic, partition, message)),
         commit: async (lastDoneOffset) => {
           resolveOffset(lastDoneOffset);
-          this.deferred?.supersede(topic, partition);
+          deferred?.supersede(topic, partition);
           // Explicit offsets: with autoCommit off the no-argument form commits nothing, and
           // consumer.commitOffsets() is a no-op once stop() began. Committed = next to read.
           const offset = (BigInt(lastDoneOffset) + 1n).toString();
