@@ -1,4 +1,5 @@
-import { DecisionSubject, SubjectDecision, canonicalJson } from '@barplane/domain';
+import { DecisionSubject, SubjectDecision } from '@barplane/domain';
+import { sameJson } from './same-json';
 
 /** A subject's decision as last stored. */
 export interface StoredDecision {
@@ -6,13 +7,6 @@ export interface StoredDecision {
   readonly subject: DecisionSubject;
   readonly vmId: string | null;
   readonly outcome: Record<string, unknown>;
-  /**
-   * Optional comparison shortcuts a caller may keep with a decision it holds in memory:
-   * `outcomeJson`, JSON.stringify of the outcome as decided (the same text for an unchanged
-   * outcome, since it comes from the same code); `outcomeCanonical`, its canonical JSON.
-   */
-  readonly outcomeJson?: string;
-  readonly outcomeCanonical?: string;
 }
 
 export interface DecisionChange {
@@ -39,11 +33,10 @@ export function decisionChanges(
 }
 
 /**
- * An outcome held in memory was made by the same code as the new one (plan-json), which builds
- * equal values with their keys in the same order: their JSON texts decide. One read back from
- * the database (jsonb keeps values, not key order) is compared by canonical forms.
+ * The engine hands back the very outcome object it held for a decision nothing changed (it
+ * keeps a VM's and a host's decisions while their facts stay), so identity settles most
+ * comparisons; otherwise the values decide, whatever their key order (one read back from jsonb).
  */
 function sameOutcome(prev: StoredDecision, outcome: Record<string, unknown>): boolean {
-  if (prev.outcomeJson !== undefined) return prev.outcomeJson === JSON.stringify(outcome);
-  return (prev.outcomeCanonical ?? canonicalJson(prev.outcome)) === canonicalJson(outcome);
+  return prev.outcome === outcome || sameJson(prev.outcome, outcome);
 }

@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { DecisionSubject, canonicalJson } from '@barplane/domain';
+import { DecisionSubject } from '@barplane/domain';
 import { qualified, runSql } from '@barplane/eventstore';
 import { JSON_TEXTS, jsonTexts } from '../sql/json-texts';
 import { StoredDecision } from './decision-changes';
@@ -35,7 +35,6 @@ export async function readDecisions(
       vmId: r.vm_id,
       outcome: r.outcome,
       auditSeq: Number(r.audit_seq),
-      outcomeCanonical: canonicalJson(r.outcome),
     });
   }
   return byHost;
@@ -61,7 +60,7 @@ export async function writeDecisions(
         up.map((d) => d.key),
         jsonTexts(up.map((d) => JSON.stringify(d.subject))),
         up.map((d) => d.vmId),
-        jsonTexts(up.map((d) => d.outcomeJson ?? JSON.stringify(d.outcome))),
+        jsonTexts(up.map((d) => JSON.stringify(d.outcome))),
         up.map((d) => d.auditSeq),
       ],
     );

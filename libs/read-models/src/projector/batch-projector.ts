@@ -176,16 +176,15 @@ export class BatchProjector {
           publish ? decisionMessage(this.names.decisionsTopic, e, record, hash) : undefined,
         );
         if (next) {
-          // Held as decided: the engine's outputs are fresh plain JSON values nobody changes, so
-          // the next event's comparison and its record's `previous` serialise exactly as the
-          // row one-at-a-time reads back (batch-projector.int-spec compares the two).
+          // Held as decided: the engine's outputs are plain JSON values nobody changes, so the
+          // next event's comparison and its record's `previous` serialise exactly as the row
+          // one-at-a-time reads back (batch-projector.int-spec compares the two).
           host.decisions.set(change.key, {
             key: change.key,
             subject: next.subject,
             vmId: next.vmId,
             outcome: next.outcome,
             auditSeq: host.seq,
-            outcomeJson: JSON.stringify(next.outcome),
           });
         } else {
           host.decisions.delete(change.key);
