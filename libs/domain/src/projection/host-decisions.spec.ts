@@ -1,5 +1,5 @@
 import { planScenario } from '../plan/plan-scenario';
-import { bar, fn, host, P64K, pe } from '../testing/scenario-builder';
+import { bar, fn, host, P64K, pe, vm } from '../testing/scenario-builder';
 import { hostDecisions } from './host-decisions';
 import { FactEvent, HostProjection, applyFact, initialHostProjection } from './host-projection';
 
@@ -9,6 +9,11 @@ const topology = [
     fn('0000:01:00.0', [bar(0, 'mem64', 0x4000_0000n, 0x1000n)]),
     fn('0000:01:00.1', [bar(0, 'mem64', 0x4001_0000n, 0x1000n)]),
   ]),
+];
+const twoPes = [
+  pe('0000:01', [fn('0000:01:00.0', [bar(0, 'mem64', 0x4000_0000n, 0x1000n)])]),
+  pe('0000:02', [fn('0000:02:00.0', [bar(0, 'mem64', 0x4010_0000n, 0x1000n)])]),
+  pe('0000:03', [fn('0000:03:00.0', [bar(0, 'mem64', 0x4020_0000n, 0x1000n)])]),
 ];
 
 function project(...events: FactEvent[]): HostProjection {
@@ -47,5 +52,74 @@ describe('hostDecisions', () => {
     });
     expect(barModes(moved)).toEqual({ 'bar:0000:01:00.0/0': 'EMULATED', 'bar:0000:01:00.1/0': 'EMULATED' });
     expect(barModes(p)).toEqual({ 'bar:0000:01:00.0/0': 'PENDING', 'bar:0000:01:00.1/0': 'PENDING' });
+  });
+
+  // Each VM's decisions are kept per VM state, the VM-less plan's per registry state and set of
+  // held PEs: an event on one VM gives the others' decisions back as the same objects.
+  describe('kept plans', () => {
+    const facts: FactEvent[] = [
+      registered,
+      {
+        type: 'TopologyImported',
+        data: { pes: twoPes, added: ['0000:01:00.0', '0000:02:00.0', '0000:03:00.0'], removed: [], changed: [] },
+      },
+    ];
+    const create = (id: string): FactEvent => ({ type: 'VmCreated', data: { vm: vm(h, [], { id }) } });
+    const assign = (vmId: string, peId: string): FactEvent => ({
+      type: 'PeAssigned',
+      data: { vmId, peId, functions: [`${peId}:00.0`] },
+    });
+    const program = (vmId: string, bdf: string, address: bigint): FactEvent => ({
+      type: 'GuestBarProgrammed',
+      data: { vmId, bdf, index: 0, address },
+    });
+    const byKey = (p: HostProjection) => new Map(hostDecisions(p).map((d) => [d.key, d]));
+    const setUp = project(
+      ...facts,
+      create('vm-a'),
+      create('vm-b'),
+      assign('vm-a', '0000:01'),
+      assign('vm-b', '0000:02'),
+    );
+
+    it('gives the same decision objects for the same projection', () => {
+      const first = hostDecisions(setUp);
+      const again = hostDecisions(setUp);
+      expect(again).toHaveLength(first.length);
+      again.forEach((d, i) => expect(d).toBe(first[i]));
+    });
+
+    it("changes only the VM an event names: the other VM's and the VM-less plan's decisions stay the same objects", () => {
+      const before = byKey(setUp);
+      const after = byKey(applyFact(setUp, program('vm-a', '0000:01:00.0', 0x8000_0000n)));
+      expect(after.get('bar:0000:01:00.0/0')).not.toBe(before.get('bar:0000:01:00.0/0'));
+      expect(after.get('bar:0000:01:00.0/0')!.outcome.mode).toBe('DIRECT_PAGE_EXPANDED');
+      expect(before.get('bar:0000:01:00.0/0')!.outcome.mode).toBe('PENDING');
+      for (const key of ['bar:0000:02:00.0/0', 'bar:0000:03:00.0/0', 'pe:0000:01', 'pe:0000:02', 'pe:0000:03'])
+        expect(after.get(key)).toBe(before.get(key));
+    });
+
+    it('moves a BAR from the VM-less plan to the VM its PE is given to, and back when the facts say so', () => {
+      const free = byKey(setUp).get('bar:0000:03:00.0/0')!;
+      expect(free.vmId).toBeNull();
+      const given = applyFact(setUp, assign('vm-b', '0000:03'));
+      const taken = byKey(given).get('bar:0000:03:00.0/0')!;
+      expect(taken.vmId).toBe('vm-b');
+      // The same registry state, asked again with the PE free: the VM-less plan's decision again.
+      expect(byKey(setUp).get('bar:0000:03:00.0/0')!.vmId).toBeNull();
+      expect(byKey(given).get('bar:0000:03:00.0/0')!.vmId).toBe('vm-b');
+      expect([...byKey(given).keys()]).toEqual([...byKey(setUp).keys()]);
+    });
+
+    it('decides every BAR as each plan of fresh facts does, whatever was kept before', () => {
+      const moved = applyFact(setUp, {
+        type: 'BarRelocated',
+        data: { bdf: '0000:02:00.0', index: 0, address: 0x4000_8000n, previous: 0x4010_0000n },
+      });
+      hostDecisions(setUp);
+      const kept = hostDecisions(moved);
+      const fresh = hostDecisions({ ...moved, registry: { ...moved.registry }, guest: { ...moved.guest } });
+      expect(kept.map((d) => [d.key, d.vmId, d.outcome])).toEqual(fresh.map((d) => [d.key, d.vmId, d.outcome]));
+    });
   });
 });

@@ -1,6 +1,7 @@
 import { compareIds } from '../pci/bdf';
 import { alignmentToJson, barDecisionToJson } from '../plan/plan-json';
 import { HostRegistryState } from '../host-registry/host-registry.state';
+import { Vm } from '../pci/vm';
 import { HostLayout, hostLayout } from '../plan/host-layout';
 import { planScenario } from '../plan/plan-scenario';
 import { Plan } from '../plan/plan';
@@ -41,45 +42,101 @@ function layoutOf(registry: HostRegistryState, facts: Scenario): HostLayout {
   return layout;
 }
 
+/** One plan's decisions in wire form: the PEs' alignments (the VM-less plan only) and its BARs. */
+interface PlannedDecisions {
+  readonly pes: readonly SubjectDecision[];
+  readonly bars: readonly SubjectDecision[];
+}
+
+/**
+ * The VM-less plan's decisions, per registry state, for the BARs of the PEs no VM holds then
+ * (`held`: those PEs' ids); and each VM's, per VM state and registry state, for the BARs of
+ * its PEs. An event changes one VM (or the host's facts): the host's other plans, their
+ * decisions and outcome objects are those of the event before, so a comparison with what the
+ * projector holds ends at identity for most of them. States are never changed in place, so a
+ * kept answer never goes stale; only the BARs a plan is asked for are kept (a VM-less plan of a
+ * host whose VMs hold most of its PEs would otherwise keep a second copy of their decisions).
+ */
+const hostPlans = new WeakMap<HostRegistryState, PlannedDecisions & { readonly held: string }>();
+const vmPlans = new WeakMap<
+  Vm,
+  PlannedDecisions & {
+    readonly registry: HostRegistryState;
+    readonly vmId: string;
+    readonly assignedPes: readonly string[];
+  }
+>();
+
 /**
  * Every decision of a host: each PE's alignment (host facts only), and each BAR decided by
  * the plan of the VM its PE is given to, or by the VM-less plan. A BAR's decision is thus
  * exactly what `barplane plan` says for the host with that VM. Keys in code-point order.
  */
 export function hostDecisions(p: HostProjection): SubjectDecision[] {
-  const host = p.registry.host;
-  if (!host) return [];
-  const facts = { host, pes: p.registry.pes };
-  const base: Scenario = { host, pes: facts.pes };
-  const layout = layoutOf(p.registry, base);
-  const plans: { vmId: string | null; scenario: Scenario; plan: Plan }[] = [
-    { vmId: null, scenario: base, plan: planScenario(base, layout) },
-  ];
+  if (!p.registry.host) return [];
+  const plans: PlannedDecisions[] = [];
   const owner = new Map<string, number>();
   const vmIds = [...p.guest.vms.keys()].sort(compareIds);
   for (const vmId of vmIds) {
-    const scenario = vmScenario(p.guest, facts, vmId);
-    if (scenario.vm!.assignedPes.length === 0) continue;
-    plans.push({ vmId, scenario, plan: planScenario(scenario, layout) });
-    for (const pe of scenario.vm!.assignedPes) owner.set(pe, plans.length - 1);
+    const planned = vmPlan(p, vmId);
+    if (planned.assignedPes.length === 0) continue;
+    plans.push(planned);
+    for (const pe of planned.assignedPes) owner.set(pe, plans.length);
   }
-  const out: SubjectDecision[] = [];
-  for (const pe of plans[0].plan.pes) {
-    const subject: DecisionSubject = { kind: 'pe', pe: pe.id };
-    out.push({ key: subjectKey(subject), subject, vmId: null, outcome: alignmentToJson(pe.alignment), scenario: base });
-  }
-  plans.forEach((entry, i) => {
-    for (const bar of entry.plan.bars) {
-      if ((owner.get(bar.pe) ?? 0) !== i) continue;
-      const subject: DecisionSubject = { kind: 'bar', pe: bar.pe, bdf: bar.bdf, index: bar.index };
-      out.push({
-        key: subjectKey(subject),
-        subject,
-        vmId: entry.vmId,
-        outcome: barDecisionToJson(bar),
-        scenario: entry.scenario,
-      });
-    }
-  });
+  const base = hostPlan(p.registry, owner);
+  const out: SubjectDecision[] = [...base.pes];
+  for (const d of base.bars) out.push(d);
+  for (let i = 0; i < plans.length; i++)
+    for (const d of plans[i].bars) if (owner.get(d.subject.pe) === i + 1) out.push(d);
   return out.sort((a, b) => compareIds(a.key, b.key));
+}
+
+/** The VM-less plan's PE alignments, and its BAR decisions of the PEs no VM holds (`owner`). */
+function hostPlan(registry: HostRegistryState, owner: ReadonlyMap<string, number>): PlannedDecisions {
+  const held = [...owner.keys()].sort().join('\n');
+  const kept = hostPlans.get(registry);
+  if (kept && kept.held === held) return kept;
+  const scenario: Scenario = { host: registry.host!, pes: registry.pes };
+  const plan = planScenario(scenario, layoutOf(registry, scenario));
+  const pes = plan.pes.map((pe) => {
+    const subject: DecisionSubject = { kind: 'pe', pe: pe.id };
+    return { key: subjectKey(subject), subject, vmId: null, outcome: alignmentToJson(pe.alignment), scenario };
+  });
+  const bars = barDecisions(plan, null, scenario, (pe) => !owner.has(pe));
+  const planned = { pes: kept?.pes ?? pes, bars, held };
+  hostPlans.set(registry, planned);
+  return planned;
+}
+
+/** VM `vmId`'s plan: its BAR decisions of the PEs given to it. */
+function vmPlan(p: HostProjection, vmId: string): PlannedDecisions & { readonly assignedPes: readonly string[] } {
+  const vm = p.guest.vms.get(vmId)!;
+  const kept = vmPlans.get(vm);
+  if (kept && kept.registry === p.registry && kept.vmId === vmId) return kept;
+  const facts = { host: p.registry.host!, pes: p.registry.pes };
+  const scenario = vmScenario(p.guest, facts, vmId);
+  const assignedPes = scenario.vm!.assignedPes;
+  const given = new Set(assignedPes);
+  const bars =
+    assignedPes.length === 0
+      ? []
+      : barDecisions(planScenario(scenario, layoutOf(p.registry, facts)), vmId, scenario, (pe) => given.has(pe));
+  const planned = { pes: [], bars, registry: p.registry, vmId, assignedPes };
+  vmPlans.set(vm, planned);
+  return planned;
+}
+
+function barDecisions(
+  plan: Plan,
+  vmId: string | null,
+  scenario: Scenario,
+  wanted: (pe: string) => boolean,
+): SubjectDecision[] {
+  const out: SubjectDecision[] = [];
+  for (const bar of plan.bars) {
+    if (!wanted(bar.pe)) continue;
+    const subject: DecisionSubject = { kind: 'bar', pe: bar.pe, bdf: bar.bdf, index: bar.index };
+    out.push({ key: subjectKey(subject), subject, vmId, outcome: barDecisionToJson(bar), scenario });
+  }
+  return out;
 }
