@@ -15,7 +15,8 @@ interface OutboxRow {
   attempts: number;
 }
 
-type BatchOutcome = { published: number; failed: boolean; unpublishable?: boolean };
+/** `full`: the batch took as many messages as it may, so more rows may be waiting. */
+type BatchOutcome = { published: number; failed: boolean; unpublishable?: boolean; full?: boolean };
 
 /**
  * The broker's answers that no retry can change: the message itself is refused (kafkajs
@@ -180,8 +181,11 @@ export class OutboxRelay {
             delay = backoff;
           } else {
             backoff = 0;
-            // Rows were there, so more may be: look again at once; sleep only on an empty outbox.
-            delay = outcome.published > 0 ? 0 : this.idleMs;
+            // A full batch may have left rows: look again at once. One that was not took every
+            // row committed before its SELECT; a row committed later comes with its NOTIFY,
+            // which cuts the sleep short (or, heard mid-batch, skips it), so looking again at once
+            // would only find nothing (a transaction of three statements, per batch, for nothing).
+            delay = outcome.full ? 0 : this.idleMs;
           }
         }
       } catch (error) {
@@ -197,11 +201,12 @@ export class OutboxRelay {
     let batch: PendingOutboxMessage[] = [];
     let rowIds: string[] = [];
     let sent = false;
+    let limit = this.batchSize;
     try {
       await this.dataSource.transaction(async (em) => {
         // Whole rows, oldest first, until they hold batchSize messages (at least one row).
         // One row at a time while looking for a row the broker refuses for good.
-        const limit = this.isolating ? 1 : this.batchSize;
+        limit = this.isolating ? 1 : this.batchSize;
         const { rows } = await runSql<OutboxRow>(
           em,
           `SELECT id, messages, attempts FROM ${this.table}
@@ -248,7 +253,7 @@ export class OutboxRelay {
     this.count.published += batch.length;
     // Every row of an isolating round went: back to whole batches.
     this.isolating = false;
-    return { published: batch.length, failed: false };
+    return { published: batch.length, failed: false, full: batch.length >= limit };
   }
 
   private async quarantine(rowId: string, error: Error): Promise<void> {
