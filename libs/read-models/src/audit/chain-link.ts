@@ -1,4 +1,12 @@
-import { AuditRecord, SubjectDecision, chainLinkText, scenarioSnapshot } from '@barplane/domain';
+import {
+  AuditRecord,
+  REMOVED_FACTS,
+  SubjectDecision,
+  auditFactsText,
+  canonicalJson,
+  chainLinkText,
+  scenarioSnapshot,
+} from '@barplane/domain';
 import { Envelope } from '@barplane/contracts';
 import { DecisionChange } from '../decisions/decision-changes';
 import { auditRecordOf } from './audit-record-of';
@@ -10,6 +18,8 @@ export interface ChainLink {
   readonly hash: string;
 }
 
+const REMOVED_FACTS_TEXT = canonicalJson(REMOVED_FACTS);
+
 /** The link that records `change`, caused by `e`, after the link hashed `prevHash`. */
 export function chainLink(
   e: Envelope,
@@ -19,7 +29,9 @@ export function chainLink(
   prevHash: string,
 ): ChainLink {
   const record = auditRecordOf(e, seq, change, snapshot);
-  const { text, hash } = chainLinkText(prevHash, record);
+  const next = change.next;
+  const facts = next ? auditFactsText(next, snapshot!) : REMOVED_FACTS_TEXT;
+  const { text, hash } = chainLinkText(prevHash, record, facts);
   return { record, recordJson: text, hash };
 }
 
