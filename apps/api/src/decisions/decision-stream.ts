@@ -49,15 +49,19 @@ export class DecisionStream implements OnModuleInit, OnApplicationShutdown {
         fromBeginning: false,
         transientGroup: true,
       },
+      // 'skipped' either way: the group is this instance's alone, starts at the end and is
+      // deleted when it stops, so its offsets guard nothing and are committed a second later
+      // with every partition's in one request, not one request per batch.
       async (messages) => {
         // Nobody listening: nothing to decode (the stream carries every decision of the fleet).
-        if (this.clients.size === 0) return;
+        if (this.clients.size === 0) return 'skipped';
         for (const m of messages) {
           const e = parseEnvelope(m.value);
           if (!e) continue;
           const d = streamed(e.data as Record<string, unknown>);
           for (const send of this.clients) send(d);
         }
+        return 'skipped';
       },
     );
     this.runner = runner;
