@@ -48,24 +48,26 @@ interface PlannedDecisions {
   readonly bars: readonly SubjectDecision[];
 }
 
+/** A VM's plan as last made, and the VM state it was made from. */
+interface VmPlanned extends PlannedDecisions {
+  readonly vm: Vm;
+  readonly assignedPes: readonly string[];
+}
+
 /**
- * The VM-less plan's decisions, per registry state, for the BARs of the PEs no VM holds then
- * (`held`: those PEs' ids); and each VM's, per VM state and registry state, for the BARs of
- * its PEs. An event changes one VM (or the host's facts): the host's other plans, their
+ * Per registry state: the VM-less plan's decisions for the BARs of the PEs no VM holds (`held`:
+ * those PEs' ids), and each VM's decisions for the BARs of its PEs, by VM id, with the VM state
+ * they came from. An event changes one VM (or the host's facts): the host's other plans, their
  * decisions and outcome objects are those of the event before, so a comparison with what the
  * projector holds ends at identity for most of them. States are never changed in place, so a
- * kept answer never goes stale; only the BARs a plan is asked for are kept (a VM-less plan of a
- * host whose VMs hold most of its PEs would otherwise keep a second copy of their decisions).
+ * kept answer never goes stale. (Keyed by each VM state in a WeakMap instead, the flip of one
+ * guest BAR cost more than planning the VM-less plan again: a weak entry per event.)
  */
-const hostPlans = new WeakMap<HostRegistryState, PlannedDecisions & { readonly held: string }>();
-const vmPlans = new WeakMap<
-  Vm,
-  PlannedDecisions & {
-    readonly registry: HostRegistryState;
-    readonly vmId: string;
-    readonly assignedPes: readonly string[];
-  }
->();
+interface RegistryPlans {
+  base?: PlannedDecisions & { readonly held: string };
+  readonly vms: Map<string, VmPlanned>;
+}
+const registryPlans = new WeakMap<HostRegistryState, RegistryPlans>();
 
 /**
  * Every decision of a host: each PE's alignment (host facts only), and each BAR decided by
@@ -74,16 +76,20 @@ const vmPlans = new WeakMap<
  */
 export function hostDecisions(p: HostProjection): SubjectDecision[] {
   if (!p.registry.host) return [];
+  let kept = registryPlans.get(p.registry);
+  if (!kept) registryPlans.set(p.registry, (kept = { vms: new Map() }));
   const plans: PlannedDecisions[] = [];
   const owner = new Map<string, number>();
   const vmIds = [...p.guest.vms.keys()].sort(compareIds);
   for (const vmId of vmIds) {
-    const planned = vmPlan(p, vmId);
+    const planned = vmPlan(p, vmId, kept);
     if (planned.assignedPes.length === 0) continue;
     plans.push(planned);
     for (const pe of planned.assignedPes) owner.set(pe, plans.length);
   }
-  const base = hostPlan(p.registry, owner);
+  // VMs gone since (never, today: no event removes one) leave nothing behind.
+  if (kept.vms.size > vmIds.length) for (const id of kept.vms.keys()) if (!p.guest.vms.has(id)) kept.vms.delete(id);
+  const base = hostPlan(p.registry, owner, kept);
   const out: SubjectDecision[] = [...base.pes];
   for (const d of base.bars) out.push(d);
   for (let i = 0; i < plans.length; i++)
@@ -92,10 +98,13 @@ export function hostDecisions(p: HostProjection): SubjectDecision[] {
 }
 
 /** The VM-less plan's PE alignments, and its BAR decisions of the PEs no VM holds (`owner`). */
-function hostPlan(registry: HostRegistryState, owner: ReadonlyMap<string, number>): PlannedDecisions {
+function hostPlan(
+  registry: HostRegistryState,
+  owner: ReadonlyMap<string, number>,
+  kept: RegistryPlans,
+): PlannedDecisions {
   const held = [...owner.keys()].sort().join('\n');
-  const kept = hostPlans.get(registry);
-  if (kept && kept.held === held) return kept;
+  if (kept.base && kept.base.held === held) return kept.base;
   const scenario: Scenario = { host: registry.host!, pes: registry.pes };
   const plan = planScenario(scenario, layoutOf(registry, scenario));
   const pes = plan.pes.map((pe) => {
@@ -103,16 +112,15 @@ function hostPlan(registry: HostRegistryState, owner: ReadonlyMap<string, number
     return { key: subjectKey(subject), subject, vmId: null, outcome: alignmentToJson(pe.alignment), scenario };
   });
   const bars = barDecisions(plan, null, scenario, (pe) => !owner.has(pe));
-  const planned = { pes: kept?.pes ?? pes, bars, held };
-  hostPlans.set(registry, planned);
-  return planned;
+  kept.base = { pes: kept.base?.pes ?? pes, bars, held };
+  return kept.base;
 }
 
 /** VM `vmId`'s plan: its BAR decisions of the PEs given to it. */
-function vmPlan(p: HostProjection, vmId: string): PlannedDecisions & { readonly assignedPes: readonly string[] } {
+function vmPlan(p: HostProjection, vmId: string, kept: RegistryPlans): VmPlanned {
   const vm = p.guest.vms.get(vmId)!;
-  const kept = vmPlans.get(vm);
-  if (kept && kept.registry === p.registry && kept.vmId === vmId) return kept;
+  const last = kept.vms.get(vmId);
+  if (last && last.vm === vm) return last;
   const facts = { host: p.registry.host!, pes: p.registry.pes };
   const scenario = vmScenario(p.guest, facts, vmId);
   const assignedPes = scenario.vm!.assignedPes;
@@ -121,8 +129,8 @@ function vmPlan(p: HostProjection, vmId: string): PlannedDecisions & { readonly 
     assignedPes.length === 0
       ? []
       : barDecisions(planScenario(scenario, layoutOf(p.registry, facts)), vmId, scenario, (pe) => given.has(pe));
-  const planned = { pes: [], bars, registry: p.registry, vmId, assignedPes };
-  vmPlans.set(vm, planned);
+  const planned = { pes: [], bars, vm, assignedPes };
+  kept.vms.set(vmId, planned);
   return planned;
 }
 
