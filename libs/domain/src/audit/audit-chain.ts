@@ -42,57 +42,9 @@ export function chainHashOfText(prevHash: string, canonicalRecord: string): stri
  * text is a view of it. A rope kept until it is written would be copied piece by piece by every
  * young collection and flattened again by the writer (together 15-20 us per record).
  */
-export function chainLinkText(
-  prevHash: string,
-  record: AuditRecord,
-  factsText?: string,
-): { readonly text: string; readonly hash: string } {
-  const canonical = factsText === undefined ? canonicalJson(record) : auditRecordText(record, factsText);
-  const hashed = hashedText(prevHash, canonical);
+export function chainLinkText(prevHash: string, record: AuditRecord): { readonly text: string; readonly hash: string } {
+  const hashed = hashedText(prevHash, canonicalJson(record));
   return { text: hashed.slice(prevHash.length + 1), hash: sha256Hex(hashed) };
-}
-
-/** Every field of a record, so that a field added to AuditRecord cannot be left out of its text. */
-type RecordPieces = { readonly [K in keyof AuditRecord]-?: string };
-const RECORD_KEYS = Object.keys({
-  hostId: '',
-  seq: '',
-  subject: '',
-  vmId: '',
-  outcome: '',
-  previous: '',
-  facts: '',
-  ruleSet: '',
-  causes: '',
-  correlationId: '',
-  principal: '',
-} satisfies RecordPieces).sort() as (keyof AuditRecord)[];
-
-/**
- * canonicalJson(record), byte for byte (audit-chain.spec), given the canonical text of its
- * facts (auditFactsText: most of the record, and mostly texts made once per host and PE). The
- * record's own keys are fixed and written in RFC 8785 order; every value keeps its own JCS.
- */
-export function auditRecordText(record: AuditRecord, factsText: string): string {
-  const pieces: RecordPieces = {
-    hostId: canonicalJson(record.hostId),
-    seq: canonicalJson(record.seq),
-    subject: canonicalJson(record.subject),
-    vmId: canonicalJson(record.vmId),
-    outcome: canonicalJson(record.outcome),
-    previous: canonicalJson(record.previous),
-    facts: factsText,
-    ruleSet: canonicalJson(record.ruleSet),
-    causes: canonicalJson(record.causes),
-    correlationId: canonicalJson(record.correlationId),
-    principal: canonicalJson(record.principal),
-  };
-  let text = '{';
-  for (let i = 0; i < RECORD_KEYS.length; i++) {
-    const key = RECORD_KEYS[i];
-    text += `${i === 0 ? '' : ','}"${key}":${pieces[key]}`;
-  }
-  return `${text}}`;
 }
 
 export interface ChainedRecord {

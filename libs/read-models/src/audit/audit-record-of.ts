@@ -1,4 +1,4 @@
-import { AuditRecord, REMOVED_FACTS, RULE_SET, auditFacts } from '@barplane/domain';
+import { AuditRecord, RULE_SET, auditFacts } from '@barplane/domain';
 import { Envelope } from '@barplane/contracts';
 import { DecisionChange } from '../decisions/decision-changes';
 
@@ -12,7 +12,7 @@ export function auditRecordOf(e: Envelope, seq: number, change: DecisionChange, 
     vmId: next ? next.vmId : null,
     outcome: next ? next.outcome : null,
     previous: change.previous ? change.previous.outcome : null,
-    facts: next ? auditFacts(next, snapshot!) : REMOVED_FACTS,
+    facts: next ? auditFacts(next, snapshot!) : { removed: true },
     ruleSet: RULE_SET,
     causes: [e.id],
     correlationId: e.correlationId ?? null,

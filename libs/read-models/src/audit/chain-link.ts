@@ -1,12 +1,4 @@
-import {
-  AuditRecord,
-  REMOVED_FACTS,
-  SubjectDecision,
-  auditFactsText,
-  canonicalJson,
-  chainLinkText,
-  scenarioSnapshot,
-} from '@barplane/domain';
+import { AuditRecord, SubjectDecision, chainLinkText, scenarioSnapshot } from '@barplane/domain';
 import { Envelope } from '@barplane/contracts';
 import { DecisionChange } from '../decisions/decision-changes';
 import { auditRecordOf } from './audit-record-of';
@@ -18,8 +10,6 @@ export interface ChainLink {
   readonly hash: string;
 }
 
-const REMOVED_FACTS_TEXT = canonicalJson(REMOVED_FACTS);
-
 /** The link that records `change`, caused by `e`, after the link hashed `prevHash`. */
 export function chainLink(
   e: Envelope,
@@ -29,9 +19,7 @@ export function chainLink(
   prevHash: string,
 ): ChainLink {
   const record = auditRecordOf(e, seq, change, snapshot);
-  const next = change.next;
-  const facts = next ? auditFactsText(next, snapshot!) : REMOVED_FACTS_TEXT;
-  const { text, hash } = chainLinkText(prevHash, record, facts);
+  const { text, hash } = chainLinkText(prevHash, record);
   return { record, recordJson: text, hash };
 }
 
