@@ -11,6 +11,7 @@ import os from 'node:os';
 import { join, relative } from 'node:path';
 import { NODE_FLAGS } from '../control-plane/processes.mjs';
 import { generateScenario } from './generate-scenario.mjs';
+import { hostEventRows, measureHostEvents } from './host-events.mjs';
 import { fmtInt, fmtMs, summarize, table, timeRuns } from './stats.mjs';
 
 const TARGET_RATE = 1_000_000; // BAR decisions per second, one core
@@ -35,7 +36,8 @@ export function runEngineBench(opts) {
   const gcFlags = opts.defaultGc ? [] : NODE_FLAGS.projector.filter((f) => f.startsWith('--max-semi-space-size'));
   const require = createRequire(import.meta.url);
   const { readScenario } = require(join(root, 'dist/libs/contracts/src/index.js'));
-  const { planScenario } = require(join(root, 'dist/libs/domain/src/index.js'));
+  const domain = require(join(root, 'dist/libs/domain/src/index.js'));
+  const { planScenario } = domain;
 
   // 1. The scenario: generated, written, and checked to be valid input.
   const data = generateScenario({ seed: Number(opts.seed), platform: opts.platform });
@@ -75,6 +77,8 @@ export function runEngineBench(opts) {
   };
   closeSync(devNull);
   const split = splitSummary();
+  const { hostLayout } = require(join(root, 'dist/libs/domain/src/plan/host-layout.js'));
+  const hostEvents = measureHostEvents(domain, hostLayout);
 
   // 4. Report.
   const verdict = (ok) => (ok ? 'PASS' : 'MISS');
@@ -159,6 +163,13 @@ export function runEngineBench(opts) {
         splitRows.map(([k, v]) => [k, fmtMs(v)]),
       ),
   );
+  console.log(
+    '\n' +
+      table(
+        ['projector: a host decided again per guest event (us)', 'min', 'median', 'max', 'every plan again', 'ratio'],
+        hostEventRows(hostEvents),
+      ),
+  );
 
   const summary = {
     date: new Date().toISOString(),
@@ -181,6 +192,7 @@ export function runEngineBench(opts) {
     // The whole command as a multiple of bare node startup, run by run.
     nodeRatio: summarize(planRuns.map((ms) => ms / wall.nodeBare.median)),
     coldSplitMs: split,
+    hostEventsUs: hostEvents,
     sink, // keeps the baseline loop from being optimised away
   };
   writeFileSync(join(outDir, 'engine.json'), JSON.stringify(summary, null, 2) + '\n');
