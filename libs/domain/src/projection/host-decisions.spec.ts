@@ -54,8 +54,9 @@ describe('hostDecisions', () => {
     expect(barModes(p)).toEqual({ 'bar:0000:01:00.0/0': 'PENDING', 'bar:0000:01:00.1/0': 'PENDING' });
   });
 
-  // Each VM's decisions are kept per VM state, the VM-less plan's per registry state and set of
-  // held PEs: an event on one VM gives the others' decisions back as the same objects.
+  // Per registry state, each VM's decisions are kept with the VM state they came from and the
+  // VM-less plan's with the set of held PEs: an event on one VM gives the others' decisions back
+  // as the same objects.
   describe('kept plans', () => {
     const facts: FactEvent[] = [
       registered,
