@@ -42,14 +42,16 @@ function layoutOf(registry: HostRegistryState, facts: Scenario): HostLayout {
   return layout;
 }
 
-/** One plan's decisions in wire form: the PEs' alignments (the VM-less plan only) and its BARs. */
-interface PlannedDecisions {
+/** The VM-less plan's decisions: the PEs' alignments, and the BARs of the PEs in no VM (`held`: the others). */
+interface HostPlanned {
   readonly pes: readonly SubjectDecision[];
   readonly bars: readonly SubjectDecision[];
+  readonly held: string;
 }
 
-/** A VM's plan as last made, and the VM state it was made from. */
-interface VmPlanned extends PlannedDecisions {
+/** A VM's decisions for the BARs of its PEs, and the VM state they were made from. */
+interface VmPlanned {
+  readonly bars: readonly SubjectDecision[];
   readonly vm: Vm;
   readonly assignedPes: readonly string[];
 }
@@ -64,7 +66,7 @@ interface VmPlanned extends PlannedDecisions {
  * guest BAR cost more than planning the VM-less plan again: a weak entry per event.)
  */
 interface RegistryPlans {
-  base?: PlannedDecisions & { readonly held: string };
+  base?: HostPlanned;
   readonly vms: Map<string, VmPlanned>;
 }
 const registryPlans = new WeakMap<HostRegistryState, RegistryPlans>();
@@ -78,7 +80,7 @@ export function hostDecisions(p: HostProjection): SubjectDecision[] {
   if (!p.registry.host) return [];
   let kept = registryPlans.get(p.registry);
   if (!kept) registryPlans.set(p.registry, (kept = { vms: new Map() }));
-  const plans: PlannedDecisions[] = [];
+  const plans: VmPlanned[] = [];
   const owner = new Map<string, number>();
   const vmIds = [...p.guest.vms.keys()].sort(compareIds);
   for (const vmId of vmIds) {
@@ -98,21 +100,19 @@ export function hostDecisions(p: HostProjection): SubjectDecision[] {
 }
 
 /** The VM-less plan's PE alignments, and its BAR decisions of the PEs no VM holds (`owner`). */
-function hostPlan(
-  registry: HostRegistryState,
-  owner: ReadonlyMap<string, number>,
-  kept: RegistryPlans,
-): PlannedDecisions {
+function hostPlan(registry: HostRegistryState, owner: ReadonlyMap<string, number>, kept: RegistryPlans): HostPlanned {
   const held = [...owner.keys()].sort().join('\n');
   if (kept.base && kept.base.held === held) return kept.base;
   const scenario: Scenario = { host: registry.host!, pes: registry.pes };
   const plan = planScenario(scenario, layoutOf(registry, scenario));
-  const pes = plan.pes.map((pe) => {
-    const subject: DecisionSubject = { kind: 'pe', pe: pe.id };
-    return { key: subjectKey(subject), subject, vmId: null, outcome: alignmentToJson(pe.alignment), scenario };
-  });
-  const bars = barDecisions(plan, null, scenario, (pe) => !owner.has(pe));
-  kept.base = { pes: kept.base?.pes ?? pes, bars, held };
+  // The alignments depend on the host's facts alone: kept when only the held PEs changed.
+  const pes =
+    kept.base?.pes ??
+    plan.pes.map((pe) => {
+      const subject: DecisionSubject = { kind: 'pe', pe: pe.id };
+      return { key: subjectKey(subject), subject, vmId: null, outcome: alignmentToJson(pe.alignment), scenario };
+    });
+  kept.base = { pes, bars: barDecisions(plan, null, scenario, (pe) => !owner.has(pe)), held };
   return kept.base;
 }
 
@@ -129,7 +129,7 @@ function vmPlan(p: HostProjection, vmId: string, kept: RegistryPlans): VmPlanned
     assignedPes.length === 0
       ? []
       : barDecisions(planScenario(scenario, layoutOf(p.registry, facts)), vmId, scenario, (pe) => given.has(pe));
-  const planned = { pes: [], bars, vm, assignedPes };
+  const planned = { bars, vm, assignedPes };
   kept.vms.set(vmId, planned);
   return planned;
 }

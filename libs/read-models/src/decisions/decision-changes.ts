@@ -1,5 +1,4 @@
-import { DecisionSubject, SubjectDecision } from '@barplane/domain';
-import { sameJson } from './same-json';
+import { DecisionSubject, SubjectDecision, structuralEqual } from '@barplane/domain';
 
 /** A subject's decision as last stored. */
 export interface StoredDecision {
@@ -35,8 +34,9 @@ export function decisionChanges(
 /**
  * The engine hands back the very outcome object it held for a decision nothing changed (it
  * keeps a VM's and a host's decisions while their facts stay), so identity settles most
- * comparisons; otherwise the values decide, whatever their key order (one read back from jsonb).
+ * comparisons (structuralEqual's first test); otherwise the values decide, whatever their key
+ * order (one read back from jsonb).
  */
 function sameOutcome(prev: StoredDecision, outcome: Record<string, unknown>): boolean {
-  return prev.outcome === outcome || sameJson(prev.outcome, outcome);
+  return structuralEqual(prev.outcome, outcome);
 }
