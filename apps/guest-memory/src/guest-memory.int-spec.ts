@@ -23,8 +23,11 @@ describe('guest-memory and vfio-regions', () => {
 
   it('assigns a PE once pe-registry registered the host (facts through pe.events)', async () => {
     await run('pe.commands', commandEnvelope('RegisterHost', host, { host: p9Host(host) }));
-    // Sent at once: guest-memory may not have seen the topology yet, and waits for it.
-    await sender.send(topic('pe.commands'), commandEnvelope('ImportTopology', host, { pes: p9Pes }));
+    // pe-registry's answer follows its events on pe.events, so the topology is on the topic; guest-memory's
+    // view may not have applied it yet and waits for it. (Not waiting for the answer raced pe-registry
+    // itself, which no facts wait can cover: a slow CI run rejected AssignPe with NOT_FOUND.)
+    const imported = await run('pe.commands', commandEnvelope('ImportTopology', host, { pes: p9Pes }));
+    expect(imported.answer.type).toBe('CommandApplied');
     const created = await run('guest.commands', commandEnvelope('CreateVm', host, { vmId: 'vm-a' }));
     expect(created.events.map((e) => e.type)).toEqual(['VmCreated']);
     expect(created.events[0].data).toMatchObject({ vm: { id: 'vm-a', machine: 'pseries' } });
